@@ -501,7 +501,7 @@ def find_source(src_root: Path, name: str, module: str) -> Path:
 
 def first_sentence(text: str) -> str:
     flat = re.sub(r"\s+", " ", text).strip()
-    m = re.search(r"(?<=[.:])\s+(?=[A-Z])", flat)
+    m = re.search(r"(?<=[a-z0-9)\]][.])\s+(?=[A-Za-z])|(?<=[.:])\s+(?=[A-Z])", flat)
     return (flat[: m.start()] if m else flat).strip()
 
 
