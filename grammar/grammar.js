@@ -1,0 +1,728 @@
+/**
+ * @file Cython grammar for tree-sitter, extending tree-sitter-python 0.25.0.
+ * @license MIT
+ *
+ * Node names and fields are a contract with the semantic model: see docs/grammar-contract.md.
+ *
+ * Design: C declarations are only parsed where Cython allows them (after cdef/cpdef/ctypedef, inside `cdef:`
+ * blocks, extern blocks, struct/cppclass bodies and in parameter lists), so ordinary Python keeps parsing as
+ * tree-sitter-python parses it. Words such as `nogil`, `struct` or `const` are contextual keywords: the lexer
+ * only treats them as keywords where the grammar expects them.
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+const python = require('tree-sitter-python/grammar');
+
+const PREC = Object.assign({}, python.PREC || {}, {
+  unary: 20,
+  call: 22,
+  cast: 20,
+});
+
+const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
+const sep1 = (rule, separator) => seq(rule, repeat(seq(separator, rule)));
+
+module.exports = grammar(python, {
+  name: 'cython',
+
+  externals: ($, previous) => previous,
+
+  conflicts: ($, previous) => previous.concat([
+    // `with cython.nogil:` vs a with-item expression `with cython.x:`.
+    [$.primary_expression, $.with_nogil_statement, $.with_gil_statement],
+    // `long x`: `x` is the type name (`long x y`) or the declarator (`long x`); decided by the next token.
+    [$._c_type_core],
+    // `cdef T *f(...)` (function returning a pointer) vs `cdef T *p` (pointer variable): decided at `(`.
+    [$._c_type_no_pointer_inner, $.c_type],
+    // `T[`: template arguments, memoryview axes or (in parameters) an abstract array declarator.
+    [$._c_type_no_pointer_inner, $.memoryview_type],
+    // `T name[N]` (array declarator) vs `T name[U](...)` (template function).
+    [$.primary_expression, $.template_parameters],
+    // `cdef f(...)` (function) vs `cdef T (*fp)(...)` (function pointer variable).
+    [$._c_function_head, $._c_type_name],
+    // `sizeof(T)` vs `sizeof(expression)`.
+    [$.primary_expression, $._c_dotted_name],
+    [$.primary_expression, $._c_type_name],
+  ]),
+
+  supertypes: ($, previous) => previous,
+
+  inline: ($, previous) => previous.concat([
+    $._c_declaration_statement,
+    $._c_return_type,
+  ]),
+
+  rules: {
+    // ------------------------------------------------------------------ statements
+
+    _simple_statement: ($, previous) => choice(
+      previous,
+      $.cimport_statement,
+      $.cimport_from_statement,
+      $.include_statement,
+      $.compile_time_definition,
+      $.cdef_statement,
+      $.c_function_declaration,
+      $.ctypedef_statement,
+    ),
+
+    _compound_statement: ($, previous) => choice(
+      previous,
+      $.c_function_definition,
+      $.cdef_block,
+      $.extern_block,
+      $.struct_definition,
+      $.enum_definition,
+      alias($._ctypedef_compound, $.ctypedef_statement),
+      $.fused_type_definition,
+      $.cdef_class_definition,
+      $.cypclass_definition,
+      $.cppclass_definition,
+      $.property_definition,
+      $.with_nogil_statement,
+      $.with_gil_statement,
+      $.for_from_statement,
+      $.compile_time_if_statement,
+    ),
+
+    decorated_definition: $ => seq(
+      repeat1($.decorator),
+      field('definition', choice(
+        $.class_definition,
+        $.function_definition,
+        $.c_function_definition,
+        $.cdef_class_definition,
+        $.cypclass_definition,
+        $._decorated_c_function_declaration,
+      )),
+    ),
+
+    _decorated_c_function_declaration: $ => seq($.c_function_declaration, $._newline),
+
+    // cimport a.b as c, d
+    cimport_statement: $ => seq(
+      'cimport',
+      commaSep1(field('name', choice($.dotted_name, $.aliased_import))),
+      optional(','),
+    ),
+
+    // from a.b cimport x as y, z
+    cimport_from_statement: $ => seq(
+      'from',
+      field('module_name', choice($.relative_import, $.dotted_name)),
+      'cimport',
+      choice(
+        $.wildcard_import,
+        seq(commaSep1(field('name', choice($.dotted_name, $.aliased_import))), optional(',')),
+        seq('(', commaSep1(field('name', choice($.dotted_name, $.aliased_import))), optional(','), ')'),
+      ),
+    ),
+
+    include_statement: $ => seq('include', field('path', $.string)),
+
+    compile_time_definition: $ => seq(
+      'DEF',
+      field('name', $.identifier),
+      '=',
+      field('value', $.expression),
+    ),
+
+    compile_time_if_statement: $ => seq(
+      'IF',
+      field('condition', $.expression),
+      ':',
+      field('consequence', $._suite),
+      repeat(field('alternative', $.compile_time_elif_clause)),
+      optional(field('alternative', $.compile_time_else_clause)),
+    ),
+
+    compile_time_elif_clause: $ => seq(
+      'ELIF',
+      field('condition', $.expression),
+      ':',
+      field('consequence', $._suite),
+    ),
+
+    compile_time_else_clause: $ => seq(
+      'ELSE',
+      ':',
+      field('body', $._suite),
+    ),
+
+    // with nogil: / with cython.nogil: / with nogil(flag):
+    with_nogil_statement: $ => prec.dynamic(1, seq(
+      'with',
+      choice('nogil', seq($.identifier, '.', 'nogil')),
+      optional(seq('(', optional(field('condition', $.expression)), ')')),
+      ':',
+      field('body', $._suite),
+    )),
+
+    with_gil_statement: $ => prec.dynamic(1, seq(
+      'with',
+      choice('gil', seq($.identifier, '.', 'gil')),
+      optional(seq('(', optional(field('condition', $.expression)), ')')),
+      ':',
+      field('body', $._suite),
+    )),
+
+    // for i from 0 <= i < n by 2:
+    for_from_statement: $ => seq(
+      'for',
+      field('target', $.identifier),
+      'from',
+      field('lower', $.primary_expression),
+      choice('<', '<=', '>', '>='),
+      $.identifier,
+      choice('<', '<=', '>', '>='),
+      field('upper', $.primary_expression),
+      optional(seq('by', field('step', $.primary_expression))),
+      ':',
+      field('body', $._suite),
+      optional(field('alternative', $.else_clause)),
+    ),
+
+    property_definition: $ => seq(
+      'property',
+      field('name', $.identifier),
+      ':',
+      field('body', $._suite),
+    ),
+
+    // Python `def` gains C-typed parameters and exception/GIL specs (`def __getbuffer__(self, Py_buffer *b, int f) noexcept:`).
+    function_definition: $ => seq(
+      optional('async'),
+      'def',
+      field('name', $.identifier),
+      field('type_parameters', optional($.type_parameter)),
+      field('parameters', $.parameters),
+      repeat($._c_function_spec),
+      optional(seq('->', field('return_type', $.type))),
+      ':',
+      field('body', $._suite),
+    ),
+
+    parameter: ($, previous) => choice(previous, alias($._def_c_parameter, $.c_parameter)),
+
+    // C-typed parameter of a Python `def`: the declarator (name) is required there.
+    _def_c_parameter: $ => seq(
+      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type)),
+      field('declarator', alias($._c_named_param_declarator, $.c_declarator)),
+      optional(choice($.not_none, $.or_none)),
+      optional(seq('=', field('default', $.expression))),
+    ),
+
+    _c_named_param_declarator: $ => seq(
+      repeat($._pointer_or_reference),
+      field('name', $.identifier),
+      repeat($.array_declarator),
+    ),
+
+    // ------------------------------------------------------------------ cdef / cpdef / ctypedef
+
+    // cdef [public|readonly|api|extern|static] TYPE d1 [= v], d2
+    cdef_statement: $ => seq('cdef', $.c_variable_declaration),
+
+    c_variable_declaration: $ => choice(
+      seq(
+        optional(field('visibility', $._modifiers)),
+        repeat($._cypclass_qualifier),
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        commaSep1(field('declarator', $.c_declarator)),
+      ),
+      // Untyped (object) declarations: `cdef x`, `cdef __cythonbufferdefaults__ = {...}`.
+      seq(
+        optional(field('visibility', $._modifiers)),
+        commaSep1(field('declarator', alias($._untyped_declarator, $.c_declarator))),
+      ),
+    ),
+
+    // One modifier list shared by every cdef/cpdef/ctypedef form, so that the parser need not choose before the
+    // construct is known; the parent names it `visibility` (variables) or `modifier` (functions, classes...).
+    _modifiers: _ => repeat1(choice('public', 'readonly', 'api', 'extern', 'inline', 'static', 'packed')),
+
+    _untyped_declarator: $ => seq(
+      field('name', $.identifier),
+      optional(seq('=', field('value', $.expression))),
+    ),
+
+    // cdef: + indented declarations
+    cdef_block: $ => seq(
+      'cdef',
+      optional(field('modifier', $._modifiers)),
+      ':',
+      field('body', $._c_suite),
+    ),
+
+    _c_function_head: $ => seq(
+      optional(field('modifier', $._modifiers)),
+      optional(field('return_type', $._c_return_type)),
+      field('name', choice($.identifier, $.operator_name)),
+      optional(field('cname', $.string)),
+      optional(field('template_parameters', $.template_parameters)),
+      field('parameters', $.c_parameters),
+      repeat($._c_function_spec),
+    ),
+
+
+    _c_return_type: $ => choice($.c_type, $.memoryview_type, $.ctuple_type),
+
+    _c_function_spec: $ => choice(
+      field('exception_spec', $.exception_spec),
+      field('noexcept', $.noexcept),
+      field('gil_spec', $.gil_spec),
+      'const',
+    ),
+
+    c_function_definition: $ => seq(
+      field('kind', choice('cdef', 'cpdef')),
+      $._c_function_head,
+      ':',
+      field('body', $._suite),
+    ),
+
+    c_function_declaration: $ => seq(
+      field('kind', choice('cdef', 'cpdef')),
+      $._c_function_head,
+    ),
+
+    // Inside C bodies (extern blocks, cdef: blocks, cppclass bodies): no leading cdef.
+    _c_body_function_declaration: $ => seq($._c_function_head, optional(seq('=', '0'))),
+    _c_body_function_definition: $ => seq($._c_function_head, ':', field('body', $._suite)),
+
+    exception_spec: $ => choice(
+      seq('except', optional(field('check', '?')), field('value', $.expression)),
+      prec(1, seq('except', field('star', alias('*', $.star)))),
+      prec(2, seq('except', field('plus', alias('+', $.plus)), optional(choice(
+        field('handler', $.identifier),
+        field('star', alias('*', $.star)),
+      )))),
+      prec(1, seq('except', field('check', '?'))),
+    ),
+
+    noexcept: _ => 'noexcept',
+
+    gil_spec: _ => choice('nogil', seq('with', 'gil')),
+
+    c_parameters: $ => seq(
+      '(',
+      optional(seq(
+        commaSep1(choice(
+          $.c_parameter,
+          $.list_splat_pattern,
+          $.dictionary_splat_pattern,
+          $.ellipsis,
+          alias('*', $.keyword_separator),
+        )),
+        optional(','),
+      )),
+      ')',
+    ),
+
+    c_parameter: $ => choice(
+      // typed: `int x`, `double[:, ::1] a`, `int *p`, `Foo f not None`, `const T&`, `int (*cmp)(int)`
+      seq(
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        optional(field('declarator', alias($._c_param_declarator, $.c_declarator))),
+        optional(choice($.not_none, $.or_none)),
+        optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
+      ),
+      // untyped: `self`, `x=None`, `x=*` (a lone name is read as an untyped parameter, also in extern blocks)
+      prec(1, seq(
+        field('name', $.identifier),
+        optional(choice($.not_none, $.or_none)),
+        optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
+      )),
+    ),
+
+    not_none: _ => seq('not', 'None'),
+    or_none: _ => seq('or', 'None'),
+    default_placeholder: _ => '*',
+
+    // ------------------------------------------------------------------ C types
+
+    type_qualifier: _ => choice(
+      'const', 'volatile', 'unsigned', 'signed', 'short', 'long',
+    ),
+
+    // Cython+ reference qualifiers, only at the start of a cdef declaration: `cdef iso A a`, `cdef lock A a`.
+    _cypclass_qualifier: $ => alias(choice('lock', 'locked', 'iso', 'active'), $.type_qualifier),
+
+    _c_type_name: $ => choice($.identifier, alias($._c_dotted_name, $.dotted_name)),
+    _c_dotted_name: $ => seq($.identifier, repeat1(seq('.', $.identifier))),
+
+    _c_type_core: $ => choice(
+      seq(
+        repeat($.type_qualifier),
+        field('name', $._c_type_name),
+        optional(alias('complex', $.type_qualifier)),
+      ),
+      repeat1($.type_qualifier),
+    ),
+
+    _c_type_tail: $ => seq(
+      $.template_arguments,
+      repeat(seq('.', field('member', $.identifier), optional($.template_arguments))),
+    ),
+
+    // A C type as written in declarations (stars belong to the declarators).
+    _c_type_no_pointer_inner: $ => seq($._c_type_core, optional($._c_type_tail)),
+
+    // A C type with pointer / reference suffixes (return types, casts, template arguments, sizeof, new).
+    c_type: $ => prec.right(seq(
+      $._c_type_core,
+      optional($._c_type_tail),
+      repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
+    )),
+
+    pointer: _ => '*',
+    reference: _ => choice('&', '&&'),
+
+    template_arguments: $ => seq(
+      '[',
+      commaSep1(choice(
+        $.c_type,
+        $.memoryview_type,
+        $.integer,
+        $.keyword_argument,
+        $.string,
+      )),
+      optional(','),
+      ']',
+    ),
+
+    template_parameters: $ => seq(
+      '[',
+      commaSep1(seq($.identifier, optional(seq('=', $.default_placeholder)))),
+      optional(','),
+      ']',
+    ),
+
+    // double[:, ::1], const float[:], int[:, :, :], float[:n] (in casts)
+    memoryview_type: $ => seq(
+      field('element', alias($._c_type_core, $.c_type)),
+      '[',
+      commaSep1($.memoryview_axis),
+      optional(','),
+      ']',
+    ),
+
+    memoryview_axis: $ => seq(
+      optional($.expression),
+      ':',
+      optional($.expression),
+      optional(seq(':', optional($.expression))),
+    ),
+
+    // (int, double)
+    ctuple_type: $ => seq('(', $._c_return_type, repeat1(seq(',', $._c_return_type)), optional(','), ')'),
+
+    // ------------------------------------------------------------------ declarators
+
+    c_declarator: $ => seq(
+      $._c_declarator_body,
+      optional(seq('=', field('value', $.expression))),
+    ),
+
+    _c_declarator_body: $ => seq(
+      repeat($._pointer_or_reference),
+      choice(
+        seq(field('name', $.identifier), optional(field('cname', $.string))),
+        $.function_pointer_declarator,
+      ),
+      repeat($.array_declarator),
+    ),
+
+    // Parameter declarators may be abstract: `f(int*, double[])`, `f(void (*)(int))`.
+    _c_param_declarator: $ => choice(
+      seq(
+        repeat($._pointer_or_reference),
+        choice(field('name', $.identifier), $.function_pointer_declarator),
+        repeat($.array_declarator),
+      ),
+      seq(repeat1($._pointer_or_reference), repeat($.array_declarator)),
+      repeat1($.array_declarator),
+      $.function_pointer_declarator,
+    ),
+
+    _pointer_or_reference: $ => choice(
+      alias('*', $.pointer_declarator),
+      alias('**', $.pointer_declarator),
+      alias(choice('&', '&&'), $.reference_declarator),
+      alias('const', $.type_qualifier),
+    ),
+
+    array_declarator: $ => seq('[', optional(field('size', $.expression)), ']'),
+
+    // (*fp)(int, double) nogil
+    function_pointer_declarator: $ => prec.right(seq(
+      '(',
+      repeat1($._pointer_or_reference),
+      optional(field('name', $.identifier)),
+      repeat($.array_declarator),
+      ')',
+      field('parameters', $.c_parameters),
+      repeat($._c_function_spec),
+    )),
+
+    operator_name: _ => seq(
+      'operator',
+      choice(
+        '==', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '++', '--', '!', '~', '&', '|', '^',
+        '<<', '>>', '=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '->', ',',
+        seq('[', ']'), seq('(', ')'),
+        'bool',
+      ),
+    ),
+
+    // ------------------------------------------------------------------ ctypedef
+
+    ctypedef_statement: $ => seq(
+      'ctypedef',
+      optional(field('visibility', $._modifiers)),
+      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+      field('declarator', alias($._c_declarator_body, $.c_declarator)),
+    ),
+
+    // ctypedef struct S: ... / ctypedef enum E: ...  (a ctypedef_statement wrapping the definition)
+    _ctypedef_compound: $ => seq(
+      'ctypedef',
+      choice(
+        alias($._struct_rest, $.struct_definition),
+        alias($._enum_rest, $.enum_definition),
+      ),
+    ),
+
+    fused_type_definition: $ => seq(
+      'ctypedef',
+      'fused',
+      field('name', $.identifier),
+      ':',
+      choice(
+        seq($._indent, repeat1(choice(
+          seq(field('type', choice($.c_type, $.memoryview_type)), $._newline),
+          seq(alias($._c_docstring, $.expression_statement), $._newline),
+          seq($.pass_statement, $._newline),
+        )), $._dedent),
+        seq(commaSep1(field('type', choice($.c_type, $.memoryview_type))), $._newline),
+      ),
+    ),
+
+    // ------------------------------------------------------------------ struct / union / enum
+
+    struct_definition: $ => seq(choice('cdef', 'cpdef'), $._struct_rest),
+
+    _struct_rest: $ => seq(
+      optional(field('modifier', $._modifiers)),
+      field('kind', choice('struct', 'union')),
+      field('name', $.identifier),
+      optional(field('cname', $.string)),
+      choice(
+        seq(':', field('body', $.struct_body)),
+        $._newline,
+      ),
+    ),
+
+    struct_body: $ => choice(
+      seq($._indent, repeat($._c_declaration_statement), $._dedent),
+      seq($.pass_statement, $._newline),
+    ),
+
+    enum_definition: $ => seq(choice('cdef', 'cpdef'), $._enum_rest),
+
+    _enum_rest: $ => seq(
+      optional(field('modifier', $._modifiers)),
+      'enum',
+      optional(choice('class', 'struct')),
+      optional(field('name', $.identifier)),
+      optional(field('cname', $.string)),
+      optional(seq('(', field('underlying_type', $.c_type), ')')),
+      choice(
+        seq(':', field('body', $.enum_body)),
+        $._newline,
+      ),
+    ),
+
+    enum_body: $ => choice(
+      seq($._indent, repeat(choice(
+        seq(commaSep1($.enumerator), optional(','), $._newline),
+        seq(alias($._c_docstring, $.expression_statement), $._newline),
+        seq($.pass_statement, $._newline),
+      )), $._dedent),
+      seq(commaSep1($.enumerator), optional(','), $._newline),
+      seq($.pass_statement, $._newline),
+    ),
+
+    enumerator: $ => seq(
+      field('name', $.identifier),
+      optional(field('cname', $.string)),
+      optional(seq('=', field('value', $.expression))),
+    ),
+
+    // ------------------------------------------------------------------ classes
+
+    // cdef class A(B): / cdef public class A [object A, type AT]: / ctypedef class m.A [object X]:
+    cdef_class_definition: $ => seq(
+      choice('cdef', 'ctypedef'),
+      optional(field('modifier', $._modifiers)),
+      'class',
+      field('name', $._c_type_name),
+      optional(field('superclasses', $.argument_list)),
+      optional($.class_options),
+      choice(
+        seq(':', field('body', $._suite)),
+        $._newline,
+      ),
+    ),
+
+    class_options: $ => seq(
+      '[',
+      commaSep1(seq($.identifier, choice($.identifier, $.dotted_name))),
+      optional(','),
+      ']',
+    ),
+
+    cypclass_definition: $ => seq(
+      'cdef',
+      'cypclass',
+      field('name', $.identifier),
+      optional(field('template_parameters', $.template_parameters)),
+      optional(field('superclasses', $.argument_list)),
+      choice(
+        seq(':', field('body', $._c_suite)),
+        $._newline,
+      ),
+    ),
+
+    cppclass_definition: $ => seq(
+      optional('cdef'),
+      'cppclass',
+      $._cppclass_rest,
+    ),
+
+    _cppclass_rest: $ => seq(
+      field('name', $.identifier),
+      optional(field('cname', $.string)),
+      optional(field('template_parameters', $.template_parameters)),
+      optional(field('superclasses', $.argument_list)),
+      optional(alias('nogil', $.gil_spec)),
+      choice(
+        seq(':', field('body', $._c_suite)),
+        $._newline,
+      ),
+    ),
+
+    // ------------------------------------------------------------------ extern blocks and C bodies
+
+    // cdef extern from "h.h" [namespace "ns"] [nogil]:
+    extern_block: $ => prec(1, seq(
+      'cdef',
+      'extern',
+      optional(seq('from', field('header', choice($.string, alias('*', $.star))))),
+      optional(seq('namespace', field('namespace', $.string))),
+      optional(field('gil_spec', $.gil_spec)),
+      ':',
+      field('body', $._c_suite),
+    )),
+
+    _c_suite: $ => choice(
+      seq($._indent, alias($._c_block, $.block)),
+      alias($._c_inline_block, $.block),
+    ),
+
+    _c_block: $ => seq(repeat($._c_declaration_statement), $._dedent),
+    _c_inline_block: $ => $._c_declaration_statement,
+
+    _c_declaration_statement: $ => choice(
+      seq($.c_variable_declaration, $._newline),
+      seq(alias($._c_body_function_declaration, $.c_function_declaration), $._newline),
+      alias($._c_body_function_definition, $.c_function_definition),
+      seq($.cdef_statement, $._newline),
+      seq($.c_function_declaration, $._newline),
+      $.c_function_definition,
+      seq($.ctypedef_statement, $._newline),
+      alias($._ctypedef_compound, $.ctypedef_statement),
+      $.fused_type_definition,
+      $.struct_definition,
+      alias($._struct_rest, $.struct_definition),
+      $.enum_definition,
+      alias($._enum_rest, $.enum_definition),
+      $.cppclass_definition,
+      $.cdef_class_definition,
+      $.cdef_block,
+      $.compile_time_if_statement,
+      seq($.compile_time_definition, $._newline),
+      seq($.pass_statement, $._newline),
+      seq(alias($._c_docstring, $.expression_statement), $._newline),
+      alias($._c_decorated_definition, $.decorated_definition),
+    ),
+
+    _c_decorated_definition: $ => seq(
+      repeat1($.decorator),
+      field('definition', choice(
+        seq(alias($._c_body_function_declaration, $.c_function_declaration), $._newline),
+        alias($._c_body_function_definition, $.c_function_definition),
+      )),
+    ),
+
+    _c_docstring: $ => choice($.string, $.concatenated_string),
+
+    // ------------------------------------------------------------------ expressions
+
+    primary_expression: ($, previous) => choice(
+      previous,
+      $.cast_expression,
+      $.address_of,
+      $.sizeof_expression,
+      $.new_expression,
+      $.consume_expression,
+    ),
+
+    keyword_identifier: ($, previous) => choice(
+      previous,
+      prec(-3, alias(choice('new', 'property', 'include'), $.identifier)),
+    ),
+
+    // <double*>p, <object>x, <Foo?>x, <double[:n]>p
+    cast_expression: $ => prec(PREC.cast, seq(
+      '<',
+      field('type', choice($.c_type, $.memoryview_type)),
+      optional(field('checked', '?')),
+      '>',
+      field('value', $.primary_expression),
+    )),
+
+    address_of: $ => prec(PREC.unary, seq('&', field('value', $.primary_expression))),
+
+    sizeof_expression: $ => seq(
+      'sizeof',
+      '(',
+      choice(
+        prec.dynamic(1, field('type', choice($.c_type, $.memoryview_type))),
+        field('value', $.expression),
+      ),
+      ')',
+    ),
+
+    new_expression: $ => prec(PREC.call, seq(
+      'new',
+      field('type', alias($._c_type_no_pointer_inner, $.c_type)),
+      field('arguments', $.argument_list),
+    )),
+
+    consume_expression: $ => prec(PREC.unary, seq('consume', field('value', $.primary_expression))),
+
+    // C integer suffixes: 1U, 2UL, 3LL, 0xFFull
+    integer: _ => token(seq(
+      choice(
+        seq(choice('0x', '0X'), repeat1(/_?[A-Fa-f0-9]+/)),
+        seq(choice('0o', '0O'), repeat1(/_?[0-7]+/)),
+        seq(choice('0b', '0B'), repeat1(/_?[0-1]+/)),
+        seq(repeat1(/[0-9]+_?/), optional(/[jJ]/)),
+      ),
+      optional(choice(/[uU]/, /[uU]?[lL][lL]?/, /[lL][lL]?[uU]/)),
+    )),
+  },
+});
