@@ -1,0 +1,173 @@
+#!/usr/bin/env python
+"""Labels every corpus file with the REAL compiler (the project's pinned .venv Cython).
+
+For each manifest entry it runs (at most --jobs=2 at a time, cwd = the file's directory)
+
+    .venv/bin/python -u conformance/cython_driver.py -3 [--cplus] [-a] [-X ...] -I DIR... FILE -o TMP/<module>.c
+
+(cython_driver.py = the `cython` command line + phase markers) and stores, per file,
+
+    {"id", "path", "sha256", "cython": version, "argv": [...], "returncode", "seconds",
+     "diagnostics": [{"kind": error|warning|hint|note, "line", "column" (0-based), "message", "category", "phase",
+                      "path"}],                      # only those positioned in the file itself
+     "other_diagnostics": [...],                      # positioned in another file (a cimported .pxd ...)
+     "stopped_after": "parse" | "analysis" | null,  # compiler aborted after this phase (null: C code generated)
+     "annotations": [{"line", "score"}] | null}       # from the `cython -a` HTML (every source line)
+
+into $CYTHON_LENS_CACHE/conformance/labels/<key>.json, key = sha256(file bytes, cython version, argv without
+paths, include dir list).  Reruns only compile files whose key changed.  Then writes
+<corpus>/labels.json (list, manifest order).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (CONF_DIR, CORPORA, OUT, VENV_PY, categorize, cython_version, eprint,  # noqa: E402
+                    parse_compiler_output, read_json, sha256_file, write_json)
+
+LABEL_FORMAT = 2  # bump when the label JSON layout / parsing changes (invalidates the cache)
+_ANN_RE = re.compile(r'<pre class="cython line score-(\d+)"[^>]*>(?:\+|&#xA0;)<span class="[^"]*">(\d+)</span>:')
+
+# Top-level pipeline phases after which Cython stops when errors were reported.
+_PARSE_PHASES = {"parse"}
+
+
+def build_argv(entry: dict, c_out: Path) -> list[str]:
+    argv = [str(VENV_PY), "-u", str(CONF_DIR / "cython_driver.py")] + list(entry["cython_args"])
+    if entry.get("cplus"):
+        argv.append("--cplus")
+    if entry.get("annotate"):
+        argv.append("-a")
+    for d in entry["include_dirs"]:
+        argv += ["-I", d]
+    argv += [entry["path"], "-o", str(c_out)]
+    return argv
+
+
+def cache_key(entry: dict, version: str) -> str:
+    h = hashlib.sha256()
+    h.update(Path(entry["path"]).read_bytes())
+    h.update(json.dumps({
+        "fmt": LABEL_FORMAT, "cython": version, "args": entry["cython_args"], "cplus": bool(entry.get("cplus")),
+        "annotate": bool(entry.get("annotate")), "include_dirs": entry["include_dirs"],
+        "name": Path(entry["path"]).name, "module": entry.get("module"),
+    }, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def parse_annotation_html(text: str) -> list[dict]:
+    return [{"line": int(m.group(2)), "score": int(m.group(1))} for m in _ANN_RE.finditer(text)]
+
+
+def label_one(entry: dict, version: str) -> dict:
+    src = Path(entry["path"])
+    module = entry.get("module") or src.stem
+    with tempfile.TemporaryDirectory(prefix="cl-label-") as tmp:
+        c_out = Path(tmp) / (module.replace(".", "_") + (".cpp" if entry.get("cplus") else ".c"))
+        argv = build_argv(entry, c_out)
+        t0 = time.monotonic()
+        proc = subprocess.run(argv, cwd=str(src.parent), capture_output=True, text=True, errors="replace",
+                              timeout=1800)
+        secs = time.monotonic() - t0
+        stderr = proc.stderr + ("\n" + proc.stdout if proc.stdout.strip() else "")
+        if "Traceback (most recent call last)" in proc.stderr and "Compiler crash traceback" not in proc.stderr \
+                and proc.returncode not in (0, 1):
+            raise RuntimeError(f"label: the compiler crashed on {src}:\n{proc.stderr[-3000:]}")
+        parsed = parse_compiler_output(proc.stderr)
+        own, other = [], []
+        for d in parsed:
+            d["category"] = categorize(d["message"])
+            p = Path(d["path"])
+            same = (p if p.is_absolute() else (src.parent / p)).resolve() == src.resolve()
+            (own if same else other).append(d)
+        errors = [d for d in parsed if d["kind"] == "error"]
+        stopped = None
+        if errors:
+            stopped = "parse" if any(d.get("phase") in _PARSE_PHASES for d in errors) else "analysis"
+        ann = None
+        if entry.get("annotate") and proc.returncode == 0:
+            html_file = c_out.with_suffix(".html")
+            if html_file.exists():
+                ann = parse_annotation_html(html_file.read_text(encoding="utf-8", errors="replace"))
+            else:
+                raise RuntimeError(f"label: cython -a produced no HTML for {src}")
+        if proc.returncode != 0 and not errors:
+            raise RuntimeError(f"label: compiler failed without a parsable error on {src}:\n{stderr[-3000:]}")
+    return {
+        "id": entry["id"], "path": str(src), "sha256": sha256_file(src), "cython": version,
+        "argv": [a for a in argv[3:]], "returncode": proc.returncode, "seconds": round(secs, 2),
+        "diagnostics": own, "other_diagnostics": other, "stopped_after": stopped, "annotations": ann,
+    }
+
+
+def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool = False) -> list[dict]:
+    manifest_path = OUT / corpus / "manifest.json"
+    if not manifest_path.exists():
+        raise SystemExit(f"label: {manifest_path} missing; run conformance/prepare.py first")
+    manifest = read_json(manifest_path)
+    if limit:
+        manifest = manifest[:limit]
+    version = cython_version()
+    cache_dir = OUT / "labels"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    results: list[dict | None] = [None] * len(manifest)
+    todo = []
+    for i, e in enumerate(manifest):
+        key = cache_key(e, version)
+        f = cache_dir / f"{key}.json"
+        if f.exists() and not force:
+            results[i] = read_json(f)
+        else:
+            todo.append((i, e, f))
+    eprint(f"label: {corpus}: {len(manifest)} files, {len(manifest) - len(todo)} cached, {len(todo)} to compile "
+           f"with {jobs} process(es)")
+    t0 = time.monotonic()
+    done = 0
+
+    def work(item):
+        i, e, f = item
+        lab = label_one(e, version)
+        write_json(f, lab)
+        return i, lab
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
+        for i, lab in pool.map(work, todo):
+            results[i] = lab
+            done += 1
+            if done % 10 == 0 or done == len(todo):
+                eprint(f"label: {corpus}: {done}/{len(todo)} compiled ({time.monotonic() - t0:.0f}s)")
+    elapsed = time.monotonic() - t0
+    write_json(OUT / corpus / "labels.json", results)
+    stats = {"corpus": corpus, "files": len(results), "compiled_now": len(todo), "seconds_now": round(elapsed, 1),
+             "compile_seconds_total": round(sum(r["seconds"] for r in results), 1)}
+    write_json(OUT / corpus / "label-stats.json", stats)
+    eprint(f"label: {corpus}: done in {elapsed:.0f}s (sum of compile times of all labels: "
+           f"{stats['compile_seconds_total']}s)")
+    return results
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", choices=("all",) + CORPORA, default="all")
+    ap.add_argument("--jobs", type=int, default=2, help="parallel compiler processes (max 2)")
+    ap.add_argument("--limit", type=int, help="only the first N files of each corpus (debugging)")
+    ap.add_argument("--force", action="store_true", help="ignore the label cache")
+    args = ap.parse_args(argv)
+    for corpus in (CORPORA if args.corpus == "all" else (args.corpus,)):
+        label_corpus(corpus, args.jobs, args.limit, args.force)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

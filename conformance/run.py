@@ -1,0 +1,417 @@
+#!/usr/bin/env python
+"""Compares `cython-lens check` with the compiler's labels (see README.md for the figure definitions).
+
+    conformance/run.py [--cli dist/cli.js] [--predictions FILE.json | --predictions-from-labels]
+                       [--corpus all|sklearn|cython-tests|mutants] [--batch N] [--check-targets]
+
+Reads $CYTHON_LENS_CACHE/conformance/<corpus>/{manifest,labels}.json (conformance/prepare.py, label.py), runs
+`node <cli> check --format json --annotate -I DIR... FILE...` in batches of files sharing their include dirs,
+prints the table and writes $CYTHON_LENS_CACHE/conformance/report.json.
+
+Exit status: 0 = figures computed (whatever they are); 2 = infrastructure failure (labels missing, the CLI crashed
+or printed something that is not the documented JSON); 3 = --check-targets given and a target was missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CORPORA, OUT, REPO, categorize, eprint, read_json, write_json  # noqa: E402
+
+TARGETS = {
+    "sklearn_false_errors": ("<=", 0),
+    "cython-tests.error_recall": (">=", 0.95),
+    "cython-tests.error_precision": (">=", 0.98),
+    "mutants.error_recall": (">=", 0.95),
+    "mutants.error_precision": (">=", 0.98),
+    "hint_recall": (">=", 0.90),
+    "annotation_f1": (">=", 0.90),
+    "annotation_spearman": (">=", 0.70),
+}
+
+HINT_SEVERITIES = {"information", "hint"}
+
+
+class InfraError(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------------------------- predictions
+def predictions_from_labels(labels: list[dict]) -> dict[str, dict]:
+    """The labels rendered as the CLI's JSON (errors -> error, warnings -> warning, hints -> information).
+    Feeding these back must give perfect figures."""
+    sev = {"error": "error", "warning": "warning", "hint": "information", "note": "hint"}
+    out = {}
+    for lab in labels:
+        diags = []
+        for d in lab["diagnostics"]:
+            diags.append({"line": d["line"], "column": d["column"] + 1, "endLine": d["line"],
+                          "endColumn": d["column"] + 2, "severity": sev[d["kind"]],
+                          "code": d.get("category") or "compiler", "message": d["message"].split("\n", 1)[0]})
+        out[lab["path"]] = {"file": lab["path"], "diagnostics": diags,
+                            "annotations": list(lab["annotations"] or [])}
+    return out
+
+
+def _validate(result) -> list[dict]:
+    if not isinstance(result, list):
+        raise InfraError("CLI output is not a JSON list")
+    for r in result:
+        if not isinstance(r, dict) or "file" not in r or not isinstance(r.get("diagnostics"), list):
+            raise InfraError(f"CLI output entry has not the documented shape: {str(r)[:200]}")
+        for d in r["diagnostics"]:
+            for k in ("line", "column", "severity", "message"):
+                if k not in d:
+                    raise InfraError(f"CLI diagnostic without {k!r}: {str(d)[:200]}")
+    return result
+
+
+def run_cli(cli: Path, entries: list[dict], batch: int, timeout: float) -> dict[str, dict]:
+    if not cli.exists():
+        raise InfraError(f"{cli} does not exist (build it with `npm run build`)")
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for e in entries:
+        groups[tuple(e["include_dirs"])].append(e)
+    out: dict[str, dict] = {}
+    for incs, group in groups.items():
+        for i in range(0, len(group), batch):
+            chunk = group[i:i + batch]
+            argv = ["node", str(cli), "check", "--format", "json", "--annotate"]
+            for d in incs:
+                argv += ["-I", d]
+            argv += [e["path"] for e in chunk]
+            try:
+                proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
+            except subprocess.TimeoutExpired:
+                raise InfraError(f"CLI timed out after {timeout}s on {len(chunk)} files starting {chunk[0]['path']}")
+            try:
+                result = _validate(json.loads(proc.stdout))
+            except (json.JSONDecodeError, InfraError) as ex:
+                raise InfraError(f"CLI (exit {proc.returncode}) gave no valid JSON for {chunk[0]['path']}...: {ex}\n"
+                                 f"stderr: {proc.stderr[-2000:]}\nstdout: {proc.stdout[:500]}")
+            for r in result:
+                out[str(Path(r["file"]).resolve())] = r
+            missing = [e["path"] for e in chunk if str(Path(e["path"]).resolve()) not in out]
+            if missing:
+                raise InfraError(f"CLI output has no entry for {missing[:3]} (exit {proc.returncode})")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- metrics
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else (1.0 if fn == 0 else 0.0)
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def pred_category(d: dict) -> str | None:
+    """Category of a predicted diagnostic: from its message (the engine is meant to print the compiler's messages),
+    else its code when the code is one of our category names."""
+    c = categorize(d.get("message", ""))
+    if c:
+        return c
+    code = str(d.get("code") or "")
+    return code if code in KNOWN_CATEGORIES else None
+
+
+def _all_categories() -> set[str]:
+    import common
+    cats = {c for c, _ in common._CATEGORY_RULES} | set(common._SUBJECT_CATEGORY.values()) | {"py-construct", "py-other"}
+    return cats
+
+
+KNOWN_CATEGORIES = _all_categories()
+
+
+def rankdata(xs: list[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        avg = (i + j) / 2 + 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = avg
+        i = j + 1
+    return ranks
+
+
+def spearman(a: list[float], b: list[float]) -> float | None:
+    if len(a) < 2:
+        return None
+    ra, rb = rankdata(a), rankdata(b)
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    va = sum((x - ma) ** 2 for x in ra)
+    vb = sum((y - mb) ** 2 for y in rb)
+    if va == 0 or vb == 0:
+        return 1.0 if ra == rb else 0.0
+    return round(cov / (va * vb) ** 0.5, 4)
+
+
+def gil_error_lines(lab: dict) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for d in lab["diagnostics"]:
+        if d["kind"] == "error" and d.get("category"):
+            out[d["line"]].add(d["category"])
+    return out
+
+
+def pred_gil_error_lines(pred: dict) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for d in pred["diagnostics"]:
+        if d["severity"] == "error":
+            c = pred_category(d)
+            if c:
+                out[int(d["line"])].add(c)
+    return out
+
+
+def compare_errors(labels: list[dict], preds: dict[str, dict]) -> dict:
+    """Line-level precision/recall of GIL errors, overall and per category.  Files where the compiler stopped at
+    the parse phase (a syntax error: it says nothing about the GIL) are left out and counted."""
+    tp = fp = fn = 0
+    per_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    excluded = []
+    files = 0
+    misses, false_alarms = [], []
+    for lab in labels:
+        if lab["stopped_after"] == "parse":
+            excluded.append(lab["id"])
+            continue
+        files += 1
+        pred = preds[str(Path(lab["path"]).resolve())]
+        L = gil_error_lines(lab)
+        P = pred_gil_error_lines(pred)
+        for line in set(L) | set(P):
+            if line in L and line in P:
+                tp += 1
+            elif line in P:
+                fp += 1
+                false_alarms.append({"id": lab["id"], "line": line, "predicted": sorted(P[line])})
+            else:
+                fn += 1
+                misses.append({"id": lab["id"], "line": line, "expected": sorted(L[line])})
+            for c in L.get(line, set()) | P.get(line, set()):
+                inl, inp = c in L.get(line, set()), c in P.get(line, set())
+                per_cat[c][0 if inl and inp else (1 if inp else 2)] += 1
+    res = prf(tp, fp, fn)
+    res.update({"files": files, "excluded_parse_error_files": excluded,
+                "per_category": {c: prf(*v) for c, v in sorted(per_cat.items())},
+                "misses": misses[:200], "false_alarms": false_alarms[:200]})
+    return res
+
+
+def compare_hints(labels: list[dict], preds: dict[str, dict]) -> dict:
+    tp = fp = fn = 0
+    for lab in labels:
+        pred = preds[str(Path(lab["path"]).resolve())]
+        L = {d["line"] for d in lab["diagnostics"] if d["kind"] == "hint"}
+        P = {int(d["line"]) for d in pred["diagnostics"] if d["severity"] in HINT_SEVERITIES}
+        tp += len(L & P)
+        fp += len(P - L)
+        fn += len(L - P)
+    return prf(tp, fp, fn)
+
+
+def count_false_errors(labels: list[dict], preds: dict[str, dict]) -> dict:
+    """Errors we report on files the compiler accepts (any message, GIL or not)."""
+    total, items = 0, []
+    for lab in labels:
+        if any(d["kind"] == "error" for d in lab["diagnostics"]):
+            continue  # the compiler rejects this file itself: not a false-error candidate
+        pred = preds[str(Path(lab["path"]).resolve())]
+        for d in pred["diagnostics"]:
+            if d["severity"] == "error":
+                total += 1
+                items.append({"id": lab["id"], "line": d["line"], "message": d["message"][:160]})
+    return {"false_errors": total, "examples": items[:100]}
+
+
+def compare_annotations(labels: list[dict], preds: dict[str, dict]) -> dict:
+    tp = fp = fn = 0
+    xs, ys = [], []
+    files = lines = 0
+    for lab in labels:
+        if lab.get("annotations") is None:
+            continue
+        files += 1
+        L = {a["line"]: a["score"] for a in lab["annotations"]}
+        P = {int(a["line"]): float(a["score"]) for a in (preds[str(Path(lab["path"]).resolve())].get("annotations") or [])}
+        for line in sorted(set(L) | set(P)):
+            lv, pv = L.get(line, 0), P.get(line, 0)
+            lines += 1
+            if lv > 0 and pv > 0:
+                tp += 1
+            elif pv > 0:
+                fp += 1
+            elif lv > 0:
+                fn += 1
+            if lv > 0 or pv > 0:
+                xs.append(lv)
+                ys.append(pv)
+    res = prf(tp, fp, fn)
+    res.update({"files": files, "lines": lines, "spearman": spearman(xs, ys), "spearman_lines": len(xs)})
+    return res
+
+
+# ----------------------------------------------------------------------------------------------- report
+def evaluate(corpus_labels: dict[str, list[dict]], preds: dict[str, dict]) -> dict:
+    rep: dict = {"corpora": {}}
+    all_hint = [0, 0, 0]
+    for corpus, labels in corpus_labels.items():
+        c: dict = {"files": len(labels)}
+        if corpus in ("cython-tests", "mutants"):
+            c["errors"] = compare_errors(labels, preds)
+        if corpus == "sklearn":
+            c["false_errors"] = count_false_errors(labels, preds)
+            c["annotations"] = compare_annotations(labels, preds)
+            c["errors"] = compare_errors(labels, preds)
+        c["hints"] = compare_hints(labels, preds)
+        for k, key in enumerate(("tp", "fp", "fn")):
+            all_hint[k] += c["hints"][key]
+        rep["corpora"][corpus] = c
+    rep["hints_overall"] = prf(*all_hint)
+    figures = {}
+    if "sklearn" in rep["corpora"]:
+        sk = rep["corpora"]["sklearn"]
+        figures["sklearn_false_errors"] = sk["false_errors"]["false_errors"]
+        figures["annotation_f1"] = sk["annotations"]["f1"]
+        figures["annotation_spearman"] = sk["annotations"]["spearman"]
+    for corpus in ("cython-tests", "mutants"):
+        if corpus in rep["corpora"]:
+            figures[f"{corpus}.error_recall"] = rep["corpora"][corpus]["errors"]["recall"]
+            figures[f"{corpus}.error_precision"] = rep["corpora"][corpus]["errors"]["precision"]
+    figures["hint_recall"] = rep["hints_overall"]["recall"]
+    rep["figures"] = figures
+    return rep
+
+
+def check_targets(figures: dict) -> list[str]:
+    missed = []
+    for name, (op, target) in TARGETS.items():
+        if name not in figures:
+            continue
+        v = figures[name]
+        ok = v is not None and (v <= target if op == "<=" else v >= target)
+        if not ok:
+            missed.append(f"{name} = {v} (target {op} {target})")
+    return missed
+
+
+def print_table(rep: dict, out=sys.stdout) -> None:
+    w = out.write
+    w("\nCython Lens conformance (oracle: the real Cython compiler)\n")
+    w(f"{'corpus':<14}{'figure':<34}{'value':>10}{'tp':>7}{'fp':>7}{'fn':>7}   target\n")
+    w("-" * 90 + "\n")
+
+    def row(corpus, name, value, d=None, target=""):
+        vs = "n/a" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value))
+        tp, fp, fn = (str(d.get("tp", "")), str(d.get("fp", "")), str(d.get("fn", ""))) if d else ("", "", "")
+        w(f"{corpus:<14}{name:<34}{vs:>10}{tp:>7}{fp:>7}{fn:>7}   {target}\n")
+
+    for corpus, c in rep["corpora"].items():
+        if corpus == "sklearn":
+            row(corpus, "false errors (files compile)", c["false_errors"]["false_errors"], None, "= 0")
+            a = c["annotations"]
+            row(corpus, "annotation score>0 precision", a["precision"], a)
+            row(corpus, "annotation score>0 recall", a["recall"])
+            row(corpus, "annotation score>0 F1", a["f1"], None, ">= 0.90")
+            row(corpus, f"annotation Spearman ({a['spearman_lines']} l.)", a["spearman"], None, ">= 0.70")
+        if corpus in ("cython-tests", "mutants"):
+            e = c["errors"]
+            row(corpus, f"GIL error lines precision", e["precision"], e, ">= 0.98")
+            row(corpus, f"GIL error lines recall", e["recall"], None, ">= 0.95")
+        row(corpus, "hint lines recall", c["hints"]["recall"], c["hints"])
+    h = rep["hints_overall"]
+    row("all", "hint lines recall", h["recall"], h, ">= 0.90")
+    w("\nper category (GIL error lines, cython-tests + mutants):\n")
+    merged: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for corpus in ("cython-tests", "mutants"):
+        if corpus in rep["corpora"]:
+            for cat, d in rep["corpora"][corpus]["errors"]["per_category"].items():
+                for k, key in enumerate(("tp", "fp", "fn")):
+                    merged[cat][k] += d[key]
+    for cat, v in sorted(merged.items(), key=lambda kv: -(kv[1][0] + kv[1][2])):
+        d = prf(*v)
+        w(f"  {cat:<28} P {d['precision']:.3f}  R {d['recall']:.3f}   tp {v[0]:>4} fp {v[1]:>4} fn {v[2]:>4}\n")
+
+
+def load_labels(corpora: list[str]) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    labels, manifests = {}, {}
+    for corpus in corpora:
+        lp, mp = OUT / corpus / "labels.json", OUT / corpus / "manifest.json"
+        if not lp.exists() or not mp.exists():
+            raise InfraError(f"{lp} missing: run conformance/prepare.py and conformance/label.py")
+        labels[corpus] = read_json(lp)
+        manifests[corpus] = read_json(mp)
+        if len(labels[corpus]) != len(manifests[corpus]) or any(l is None for l in labels[corpus]):
+            raise InfraError(f"{lp} does not match its manifest: rerun conformance/label.py --corpus {corpus}")
+    return labels, manifests
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", choices=("all",) + CORPORA, default="all")
+    ap.add_argument("--cli", default=str(REPO / "dist" / "cli.js"))
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--predictions", help="read predictions (the CLI's JSON list) from this file instead")
+    src.add_argument("--predictions-from-labels", action="store_true",
+                     help="self-test: use the labels themselves as predictions (must give perfect figures)")
+    ap.add_argument("--batch", type=int, default=40, help="files per CLI call")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per CLI call")
+    ap.add_argument("--check-targets", action="store_true", help="exit 3 when a target is missed")
+    ap.add_argument("--report", default=str(OUT / "report.json"))
+    args = ap.parse_args(argv)
+    corpora = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    try:
+        labels, manifests = load_labels(corpora)
+        t0 = time.monotonic()
+        if args.predictions_from_labels:
+            preds = {}
+            for ls in labels.values():
+                preds.update({str(Path(k).resolve()): v for k, v in predictions_from_labels(ls).items()})
+            source = "labels (self-test)"
+        elif args.predictions:
+            preds = {str(Path(r["file"]).resolve()): r for r in _validate(read_json(Path(args.predictions)))}
+            source = args.predictions
+        else:
+            entries = [e for c in corpora for e in manifests[c]]
+            preds = run_cli(Path(args.cli), entries, args.batch, args.timeout)
+            source = f"node {args.cli} check"
+        secs = time.monotonic() - t0
+        for ls in labels.values():
+            for lab in ls:
+                if str(Path(lab["path"]).resolve()) not in preds:
+                    raise InfraError(f"no prediction for {lab['path']}")
+    except InfraError as ex:
+        eprint(f"conformance: infrastructure failure: {ex}")
+        return 2
+    rep = evaluate(labels, preds)
+    rep["predictions"] = source
+    rep["prediction_seconds"] = round(secs, 1)
+    rep["generated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    print_table(rep)
+    missed = check_targets(rep["figures"])
+    rep["targets_missed"] = missed
+    write_json(Path(args.report), rep)
+    print(f"\npredictions: {source} ({secs:.1f}s)\nreport: {args.report}")
+    if args.check_targets:
+        if missed:
+            print("targets missed:\n  " + "\n  ".join(missed))
+            return 3
+        print("all targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

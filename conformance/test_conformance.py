@@ -1,0 +1,280 @@
+"""Unit tests of the conformance suite's own logic (no corpus needed; one test runs the real compiler on a tiny
+file).  Run:  .venv/bin/python -m unittest discover -s conformance -p 'test_*.py'
+"""
+import copy
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO, categorize, parse_compiler_output  # noqa: E402
+from label import parse_annotation_html  # noqa: E402
+from mutate import analyse_file, logical_statements, mutation_text  # noqa: E402
+from prepare import _meson_cpp_sources, parse_tags, split_source_and_expectations  # noqa: E402
+import run  # noqa: E402
+
+STDERR = """@@phase parse
+@@phase AnalyseDeclarationsTransform
+performance hint: t.pyx:7:0: Exception check on 'g' will always require the GIL to be acquired.
+Possible solutions:
+\t1. Declare 'g' as 'noexcept' if you control the definition and you're sure you don't want the function to raise exceptions.
+warning: t.pyx:3:4: Unused entry 'x'
+@@phase GilCheck
+
+Error compiling Cython file:
+------------------------------------------------------------
+...
+cdef void f() nogil:
+    print(x)
+    ^
+------------------------------------------------------------
+
+t.pyx:12:4: Calling gil-requiring function not allowed without gil
+
+Error compiling Cython file:
+------------------------------------------------------------
+...
+    t.pyx:1:1: this looks like a message but is a source line
+------------------------------------------------------------
+
+t.pyx:13:8: Accessing Python global or builtin not allowed without gil
+@@phase abort_on_errors
+"""
+
+
+def lab(path, diags, ann=None, stopped=None, id_=None):
+    return {"id": id_ or path, "path": path, "diagnostics": diags, "annotations": ann, "stopped_after": stopped}
+
+
+def d(kind, line, msg, col=0):
+    return {"kind": kind, "line": line, "column": col, "message": msg, "category": categorize(msg), "path": "x"}
+
+
+CALL = "Calling gil-requiring function not allowed without gil"
+ATTR = "Accessing Python attribute not allowed without gil"
+LOCALS = "Function declared nogil has Python locals or temporaries"
+HINT = "Exception check after calling 'f' will always require the GIL to be acquired."
+
+
+class ParseOutput(unittest.TestCase):
+    def test_kinds_positions_phases(self):
+        got = parse_compiler_output(STDERR)
+        self.assertEqual([(g["kind"], g["line"], g["column"], g["phase"]) for g in got], [
+            ("hint", 7, 0, "AnalyseDeclarationsTransform"), ("warning", 3, 4, "AnalyseDeclarationsTransform"),
+            ("error", 12, 4, "GilCheck"), ("error", 13, 8, "GilCheck")])
+        self.assertIn("Possible solutions:", got[0]["message"])
+        self.assertEqual(got[2]["message"], CALL)
+
+    def test_categories(self):
+        self.assertEqual(categorize(CALL), "call-gil-function")
+        self.assertEqual(categorize(ATTR), "py-attribute")
+        self.assertEqual(categorize("Coercion from Python not allowed without the GIL"), "py-coercion-from")
+        self.assertEqual(categorize("Constructing Python list not allowed without gil"), "py-construct")
+        self.assertEqual(categorize(LOCALS), "nogil-python-locals")
+        self.assertEqual(categorize("Trying to acquire the GIL while it is already held."), "acquire-gil-held")
+        self.assertEqual(categorize(HINT), "exception-check-hint")
+        self.assertIsNone(categorize("undeclared name not builtin: foo"))
+        self.assertIsNone(categorize("Syntax error in simple statement list"))
+
+
+class PrepareHelpers(unittest.TestCase):
+    def test_split_and_tags(self):
+        text = "# mode: error\n# tag: cpp, werror\n\ncdef void f() nogil:\n    x = []\n\n_ERRORS = u\"\"\"\n5:4: " + \
+               CALL + "\n\"\"\"\n_PERFORMANCE_HINTS = \"\"\"\n4:0: " + HINT + "\n\"\"\"\n"
+        src, exp = split_source_and_expectations(text)
+        self.assertTrue(src.endswith("    x = []\n\n"))
+        self.assertEqual(exp["errors"], [{"line": 5, "column": 4, "message": CALL}])
+        self.assertEqual(exp["hints"][0]["line"], 4)
+        self.assertEqual(parse_tags(text), {"mode": ["error"], "tag": ["cpp", "werror"]})
+
+    def test_meson_cpp(self):
+        meson = """
+x = custom_target('a', output: '_a.pyx', input: '_a.pyx.tp', command: [tempita])
+py.extension_module('b', cython_gen_cpp.process('_b.pyx'))
+py.extension_module('a', cython_gen_cpp.process(x))
+py.extension_module('c', cython_gen.process('_c.pyx'))
+"""
+        self.assertEqual(_meson_cpp_sources(meson), {"_a.pyx", "_b.pyx"})
+
+
+SRC = '''import numpy as np
+
+cdef int helper(int a):
+    return a + 1
+
+cdef double work(double* x, int n) noexcept nogil:
+    """doc"""
+    cdef:
+        int i
+        double s = 0
+    for i in range(n):
+        s += (x[i] +
+              1)
+        if s > 3:
+            break
+        else:
+            s = 0
+    return s
+
+def top(obj, int k):
+    cdef int j = 0
+    with nogil:
+        j = k + 1
+        with gil:
+            print(obj)
+        j += 1
+    return j
+'''
+
+
+class Mutants(unittest.TestCase):
+    def test_statements_and_points(self):
+        stmts = logical_statements(SRC.splitlines())
+        self.assertIn("s += (x[i] + 1)", [s.text for s in stmts])
+        info = analyse_file(SRC)
+        lines = {p["line"] + 1 for p in info["points"]}
+        # work(): docstring, cdef:, for, s +=, if, break, s = 0 (in else), return; top(): j = k + 1, with gil:, j += 1
+        self.assertEqual(lines, {7, 8, 11, 12, 14, 15, 17, 18, 23, 24, 26})
+        self.assertNotIn(13, lines)   # continuation line
+        self.assertNotIn(9, lines)    # inside cdef: block
+        self.assertNotIn(25, lines)   # inside with gil:
+        self.assertNotIn(16, lines)   # else:
+        p = next(p for p in info["points"] if p["line"] + 1 == 23)
+        self.assertEqual(p["py_objs"], ["obj"])
+        self.assertEqual(p["c_locals"], ["j"])
+        q = next(p for p in info["points"] if p["line"] + 1 == 11)
+        self.assertEqual(q["c_locals"], ["i", "s"])
+        for f in info["funcs"]:
+            f["top"] = True
+        import random
+        self.assertEqual(mutation_text("call-gil", q, info, random.Random(0)), ["helper(1)"])
+        self.assertEqual(mutation_text("attribute", p, info, random.Random(0)), ["obj.real"])
+
+
+class Metrics(unittest.TestCase):
+    def setUp(self):
+        self.labels = [
+            lab("/a.pyx", [d("error", 3, CALL), d("error", 3, "Discarding owned Python object not allowed without gil"),
+                           d("error", 5, ATTR), d("hint", 8, HINT), d("warning", 9, "Unused entry 'x'")]),
+            lab("/b.pyx", [d("error", 1, "Syntax error in simple statement list")], stopped="parse"),
+            lab("/c.pyx", [d("error", 2, LOCALS), d("error", 4, "undeclared name not builtin: q")]),
+        ]
+        self.sk = [lab("/s.pyx", [d("hint", 2, HINT)], ann=[{"line": 1, "score": 0}, {"line": 2, "score": 5},
+                                                              {"line": 3, "score": 12}, {"line": 4, "score": 1}])]
+
+    def preds(self, labels):
+        return {k: copy.deepcopy(v) for k, v in run.predictions_from_labels(labels).items()}
+
+    def test_labels_as_predictions_are_perfect(self):
+        rep = run.evaluate({"cython-tests": self.labels, "sklearn": self.sk},
+                           {**self.preds(self.labels), **self.preds(self.sk)})
+        f = rep["figures"]
+        self.assertEqual(f["cython-tests.error_recall"], 1.0)
+        self.assertEqual(f["cython-tests.error_precision"], 1.0)
+        self.assertEqual(f["hint_recall"], 1.0)
+        self.assertEqual(f["annotation_f1"], 1.0)
+        self.assertEqual(f["annotation_spearman"], 1.0)
+        self.assertEqual(f["sklearn_false_errors"], 0)
+        self.assertEqual(run.check_targets(f), [])
+        e = rep["corpora"]["cython-tests"]["errors"]
+        self.assertEqual((e["tp"], e["fp"], e["fn"]), (3, 0, 0))  # lines 3, 5 of a; 2 of c (b: parse error)
+        self.assertEqual(e["excluded_parse_error_files"], ["/b.pyx"])
+
+    def test_missed_and_false_errors(self):
+        p = self.preds(self.labels)
+        p["/a.pyx"]["diagnostics"] = [x for x in p["/a.pyx"]["diagnostics"] if x["line"] != 5]  # miss line 5
+        p["/c.pyx"]["diagnostics"].append({"line": 7, "column": 1, "severity": "error", "code": "x",
+                                           "message": "Python import not allowed without gil"})
+        p["/c.pyx"]["diagnostics"].append({"line": 8, "column": 1, "severity": "warning", "code": "x",
+                                           "message": "Python import not allowed without gil"})  # not an error
+        e = run.evaluate({"cython-tests": self.labels}, p)["corpora"]["cython-tests"]["errors"]
+        self.assertEqual((e["tp"], e["fp"], e["fn"]), (2, 1, 1))
+        self.assertEqual(e["precision"], round(2 / 3, 4))
+        self.assertEqual(e["recall"], round(2 / 3, 4))
+        self.assertEqual(e["per_category"]["py-attribute"]["recall"], 0.0)
+        self.assertEqual(e["per_category"]["py-import"]["precision"], 0.0)
+
+    def test_wrong_category_counts_against_category_not_line(self):
+        p = self.preds(self.labels)
+        for x in p["/c.pyx"]["diagnostics"]:
+            if x["line"] == 2:
+                x["message"] = "Assignment of Python object not allowed without gil"
+        e = run.evaluate({"cython-tests": self.labels}, p)["corpora"]["cython-tests"]["errors"]
+        self.assertEqual(e["recall"], 1.0)
+        self.assertEqual(e["per_category"]["nogil-python-locals"]["recall"], 0.0)
+        self.assertEqual(e["per_category"]["py-assignment"]["precision"], 0.0)
+
+    def test_code_used_when_message_unknown(self):
+        p = self.preds(self.labels)
+        for x in p["/c.pyx"]["diagnostics"]:
+            if x["line"] == 2:
+                x["message"], x["code"] = "this function has Python locals", "nogil-python-locals"
+        e = run.evaluate({"cython-tests": self.labels}, p)["corpora"]["cython-tests"]["errors"]
+        self.assertEqual(e["per_category"]["nogil-python-locals"]["recall"], 1.0)
+
+    def test_sklearn_false_errors_hints_annotations(self):
+        p = self.preds(self.sk)
+        p["/s.pyx"]["diagnostics"] = [{"line": 4, "column": 1, "severity": "error", "code": "x", "message": "boom"}]
+        p["/s.pyx"]["annotations"] = [{"line": 1, "score": 3}, {"line": 2, "score": 5}, {"line": 3, "score": 0}]
+        rep = run.evaluate({"sklearn": self.sk}, p)
+        f = rep["figures"]
+        self.assertEqual(f["sklearn_false_errors"], 1)
+        self.assertEqual(f["hint_recall"], 0.0)
+        a = rep["corpora"]["sklearn"]["annotations"]
+        self.assertEqual((a["tp"], a["fp"], a["fn"]), (1, 1, 2))
+        self.assertEqual(a["f1"], 0.4)
+        self.assertLess(f["annotation_spearman"], 0.7)
+        missed = run.check_targets(f)
+        self.assertTrue(any(m.startswith("sklearn_false_errors") for m in missed))
+        self.assertTrue(any(m.startswith("annotation_f1") for m in missed))
+
+    def test_spearman(self):
+        self.assertEqual(run.spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1.0)
+        self.assertEqual(run.spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1.0)
+        self.assertEqual(run.rankdata([5, 1, 5, 2]), [3.5, 1.0, 3.5, 2.0])
+
+
+class RealCompiler(unittest.TestCase):
+    """The labeller's parsing against the real compiler on a tiny file."""
+
+    def test_compile_and_annotate(self):
+        import label
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp) / "tiny.pyx"
+            f.write_text("cdef void g(int x) nogil:\n    x + 1\n\ndef h(a):\n    g(1)\n    return a + 1\n")
+            e = {"id": "tiny", "path": str(f), "module": "tiny", "cplus": False, "include_dirs": [],
+                 "cython_args": ["-3"], "annotate": True}
+            r = label.label_one(e, "x")
+            self.assertEqual(r["returncode"], 0)
+            self.assertIsNone(r["stopped_after"])
+            scores = {a["line"]: a["score"] for a in r["annotations"]}
+            self.assertEqual(len(scores), 6)
+            self.assertGreater(scores[4], 0)   # def h(a): argument parsing / function object
+            # the exception check after calling g is `...; if (unlikely(PyErr_Occurred())) __PYX_ERR(...)`: Annotate's
+            # error_goto pattern swallows the whole `if ... __PYX_ERR()` so it does not score
+            self.assertEqual(scores[5], 0)
+            self.assertGreater(scores[6], 0)   # Python addition
+            self.assertEqual(scores[3], 0)
+            self.assertEqual(scores[2], 0)     # C arithmetic
+            # a hint: g is void and may raise (implicit except *), the exception check needs the GIL
+            self.assertTrue(any(d["kind"] == "hint" and d["line"] == 1 for d in r["diagnostics"]), r["diagnostics"])
+            f.write_text("cdef void f() noexcept nogil:\n    print(1)\n    x = [1]\n")
+            e["annotate"] = False
+            r = label.label_one(e, "x")
+            self.assertEqual(r["stopped_after"], "analysis")
+            cats = {(d["line"], d["category"]) for d in r["diagnostics"] if d["kind"] == "error"}
+            self.assertIn((1, "nogil-python-locals"), cats)
+            self.assertIn((3, "py-construct"), cats)
+
+    def test_html_parser(self):
+        html = ('<pre class="cython line score-0">&#xA0;<span class="">1</span>: cdef int x</pre>\n'
+                '<pre class="cython line score-17" onclick="(function(s){})(this)">+<span class="">2</span>: '
+                'print(x)</pre>\n<pre class=\'cython code score-17 \'>...</pre>')
+        self.assertEqual(parse_annotation_html(html), [{"line": 1, "score": 0}, {"line": 2, "score": 17}])
+
+
+if __name__ == "__main__":
+    unittest.main()
