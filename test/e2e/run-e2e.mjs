@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// Cython Lens as users meet it: the packaged .vsix installed into a real VS Code web workbench (code-server from npm),
+// driven by Debian's chromium through playwright-core. Builds nothing: run `npm run package` first.
+//
+// usage: node test/e2e/run-e2e.mjs [path/to/cython-lens.vsix] [--features hover,gil,annotations,lapack,quickfix,status|all]
+//                                  [--keep] [--timeout SECONDS]
+//   Base checks always run (install, language mode, keyword highlighting, syntax diagnostic in Problems).
+//   --features picks the feature checks (default: hover). Checks of features not picked are not run and not listed.
+//   env: CYTHON_LENS_CACHE (tools from scripts/setup-e2e.sh under $CYTHON_LENS_CACHE/e2e), CODE_SERVER, CHROMIUM,
+//        E2E_OUT (screenshots + logs, default <repo>/test-results/e2e)
+// Prints one line per check, then "N passed, N failed". Exit status 0 only when every listed check passed.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FIXTURES = path.join(REPO, 'test/fixtures/e2e-workspace');
+const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'e2e');
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status'];
+const DEFAULT_FEATURES = ['hover'];
+
+// ---------- arguments ----------
+const argv = process.argv.slice(2);
+const opt = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; const v = argv[i + 1]; argv.splice(i, 2); return v; };
+const featuresArg = opt('--features');
+const timeoutS = Number(opt('--timeout') ?? 300);
+const KEEP = argv.includes('--keep');
+const positional = argv.filter(a => !a.startsWith('--'));
+const unknown = argv.filter(a => a.startsWith('--') && a !== '--keep');
+if (unknown.length || positional.length > 1 || !(timeoutS > 0)) {
+  console.error(`usage: run-e2e.mjs [x.vsix] [--features ${ALL_FEATURES.join(',')}|all] [--keep] [--timeout S]`);
+  process.exit(2);
+}
+const FEATURES = featuresArg === undefined ? DEFAULT_FEATURES
+  : featuresArg === 'all' ? ALL_FEATURES : featuresArg.split(',').map(s => s.trim()).filter(Boolean);
+const badFeature = FEATURES.find(f => !ALL_FEATURES.includes(f));
+if (badFeature) { console.error(`unknown feature "${badFeature}" (known: ${ALL_FEATURES.join(', ')})`); process.exit(2); }
+const VSIX = path.resolve(positional[0] ?? path.join(REPO, 'cython-lens.vsix'));
+const CS = process.env.CODE_SERVER ?? path.join(CACHE, 'cs/node_modules/.bin/code-server');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const OUT = path.resolve(process.env.E2E_OUT ?? path.join(REPO, 'test-results/e2e'));
+for (const [what, p] of [['vsix (run `npm run package`)', VSIX], ['code-server (run scripts/setup-e2e.sh)', CS],
+  ['chromium', CHROMIUM], ['playwright-core (run scripts/setup-e2e.sh)', path.join(CACHE, 'node_modules/playwright-core')]]) {
+  if (!fs.existsSync(p)) { console.error(`missing ${what}: ${p}`); process.exit(2); }
+}
+const { chromium } = await import(pathToFileURL(path.join(CACHE, 'node_modules/playwright-core/index.mjs')).href);
+
+// ---------- isolated state: everything (code-server, extension host, language server, chromium) lives under ROOT ----------
+const T0 = Date.now();
+const secs = () => ((Date.now() - T0) / 1000).toFixed(1);
+const log = (...a) => console.log(`[${secs()}s]`, ...a);
+fs.rmSync(OUT, { recursive: true, force: true });
+fs.mkdirSync(OUT, { recursive: true });
+const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-e2e-'));
+const dir = (d) => { const p = path.join(ROOT, d); fs.mkdirSync(p, { recursive: true }); return p; };
+const WS = path.join(ROOT, 'ws');
+fs.cpSync(FIXTURES, WS, { recursive: true }); // the quick-fix check edits files: never touch the repo's fixtures
+const USER = dir('ud/User');
+fs.writeFileSync(path.join(USER, 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false, 'workbench.enableExperiments': false,
+  'editor.hover.delay': 200, 'editor.minimap.enabled': false, 'editor.lightbulb.enabled': 'off',
+  'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'git.enabled': false,
+  'workbench.editor.enablePreview': false, 'files.autoSave': 'off', 'chat.disableAIFeatures': true,
+}, null, 1));
+const env = { ...process.env, XDG_CONFIG_HOME: dir('xdg/config'), XDG_DATA_HOME: dir('xdg/data'),
+  XDG_CACHE_HOME: dir('xdg/cache'), XDG_STATE_HOME: dir('xdg/state'), XDG_RUNTIME_DIR: dir('xdg/run'), TMPDIR: dir('tmp') };
+fs.chmodSync(env.XDG_RUNTIME_DIR, 0o700);
+const csArgs = ['--config', path.join(ROOT, 'config.yaml'), '--user-data-dir', path.join(ROOT, 'ud'),
+  '--extensions-dir', dir('ext')];
+
+// ---------- cleanup: kill every process we started (by pid: our children and anything carrying our TMPDIR) ----------
+let server, ctx, page, cleaning;
+function ourPids() {
+  const mine = [];
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || +p === process.pid) continue;
+    try { if (fs.readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`TMPDIR=${env.TMPDIR}`)) mine.push(+p); } catch {}
+  }
+  return mine;
+}
+async function cleanup() {
+  if (cleaning) return cleaning;
+  cleaning = (async () => {
+    await Promise.race([ctx?.close().catch(() => {}), new Promise(r => setTimeout(r, 5000))]);
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const gone = new Promise(r => server.once('exit', r));
+      try { process.kill(-server.pid, 'SIGTERM'); } catch {}
+      await Promise.race([gone, new Promise(r => setTimeout(r, 3000))]);
+    }
+    for (let i = 0; i < 2; i++) {
+      const left = ourPids();
+      if (!left.length) break;
+      for (const p of left) { try { process.kill(p, i ? 'SIGKILL' : 'SIGTERM'); } catch {} }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    const left = ourPids();
+    if (left.length) log(`WARNING: processes still alive: ${left.join(' ')}`);
+    if (!KEEP) fs.rmSync(ROOT, { recursive: true, force: true }); else log(`kept ${ROOT}`);
+  })();
+  return cleaning;
+}
+let passed = 0, failed = 0;
+const finish = async (code) => {
+  await cleanup();
+  log(`total ${secs()} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(code);
+};
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { log(`${sig}: stopping`); failed++; finish(1); });
+setTimeout(() => { log(`TIMEOUT after ${timeoutS} s`); failed++; finish(1); }, timeoutS * 1000).unref();
+
+// ---------- page helpers ----------
+const slug = (s) => s.replace(/\W+/g, '_').replace(/^_|_$/g, '');
+const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+async function waitUntil(what, fn, ms = 20000, every = 150) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last instanceof Error ? ` (${last.message.split('\n')[0]})` : ''}`);
+    await sleep(every);
+  }
+}
+
+/** Opens a workspace file through Quick Open and waits until its text is rendered. */
+async function openFile(name, textOnScreen) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  // Click the row whose file name is exactly `name` (Enter could pick a stale first row of the recent-files list).
+  const row = page.locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) }).first();
+  await row.click({ timeout: 10000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
+  await page.locator('.editor-instance .monaco-editor .view-line', { hasText: textOnScreen }).first().waitFor({ timeout: 10000 });
+}
+
+/** Screen geometry of `needle` (its character at `offset`) in the visible editor; `top` identifies the rendered line. */
+async function charPos(needle, offset = 1) {
+  return page.evaluate(([needle, offset]) => {
+    for (const line of document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')) {
+      const text = line.textContent.replace(/\u00a0/g, ' ');
+      if (!text.includes(needle)) continue;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let seen = 0; const at = text.indexOf(needle) + offset;
+      for (let n; (n = walker.nextNode());) {
+        if (at < seen + n.data.length) {
+          const r = document.createRange(); r.setStart(n, at - seen); r.setEnd(n, at - seen + 1);
+          const b = r.getBoundingClientRect(), lb = line.getBoundingClientRect();
+          return { x: b.x + b.width / 2, y: b.y + b.height / 2, top: line.style.top, lineY: lb.y + lb.height / 2 };
+        }
+        seen += n.data.length;
+      }
+    }
+    return null;
+  }, [needle, offset]);
+}
+async function mustPos(needle, offset) {
+  const p = await charPos(needle, offset);
+  if (!p) throw new Error(`text ${JSON.stringify(needle)} is not on screen`);
+  return p;
+}
+/** Text of the rendered editor line containing `needle` (spaces normalised). */
+const lineText = (needle) => page.evaluate((needle) => [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+  .map(l => l.textContent.replace(/\u00a0/g, ' ')).find(t => t.includes(needle)) ?? null, needle);
+
+/** Hovers `needle` and returns the text of the hover widget once it contains `expect` (a RegExp). */
+async function hoverText(needle, expect, offset = 1) {
+  await page.mouse.move(2, 2);
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-editor .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  const p = await mustPos(needle, offset);
+  await page.mouse.move(p.x - 2, p.y, { steps: 2 });
+  await page.mouse.move(p.x, p.y, { steps: 2 });
+  let seen = '';
+  try {
+    return await waitUntil(`a hover matching ${expect}`, async () => {
+      const texts = await page.locator('.monaco-hover:not(.hidden)').allInnerTexts();
+      seen = texts.join('\n---\n');
+      return texts.find(t => expect.test(t)) ?? null;
+    }, 12000);
+  } catch (e) { throw new Error(`${e.message}; hover showed: ${JSON.stringify(seen.slice(0, 300))}`); }
+}
+
+/** Runs a command-palette command by its exact label. */
+async function runCommand(label) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill('>' + label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** All markers in the Problems view: { file, line (1-based), text } where text = accessible label + rendered text
+ *  (e.g. "Error: msg at line 4 and character 22. generated by cython-lens msgcython-lens(syntax)[Ln 4, Col 22]"). */
+async function problems() {
+  if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) {
+    await runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator('.markers-panel').waitFor({ timeout: 10000 });
+  }
+  return page.evaluate(() => {
+    const out = []; let file = null;
+    const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+      .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+    for (const r of rows) {
+      const label = (r.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim();
+      const head = label.match(/problems? in file (.+?) of folder/);
+      if (head) { file = head[1]; continue; }
+      const line = label.match(/ at line (\d+) and character/);
+      out.push({ file, line: line ? Number(line[1]) : null, text: `${label} ${r.textContent.replace(/\s+/g, ' ').trim()}` });
+    }
+    return out;
+  });
+}
+/** Waits for a Problems entry in `file` at 1-based `line` whose text matches `re`; returns its text. */
+async function problemAt(file, line, re, ms = 20000) {
+  let all = [];
+  try {
+    return await waitUntil(`a problem in ${file} line ${line} matching ${re}`, async () => {
+      all = await problems();
+      return all.find(p => p.file === file && p.line === line && re.test(p.text))?.text ?? null;
+    }, ms, 500);
+  } catch (e) { throw new Error(`${e.message}; Problems view has: ${JSON.stringify(all).slice(0, 600)}`); }
+}
+
+/** Decorations on the rendered line holding `needle`: computed background colours of the decoration
+ *  elements (view overlays, margin overlays and inline decorations) positioned on that line. */
+async function lineDecorationColours(needle) {
+  const p = await mustPos(needle, 0);
+  return page.evaluate((p) => {
+    const out = [];
+    const ed = document.querySelector('.editor-instance .monaco-editor');
+    for (const el of ed.querySelectorAll('.view-overlays .cdr, .margin-view-overlays .cdr, .view-lines .view-line span[class*="ced-"]')) {
+      const b = el.getBoundingClientRect();
+      if (b.height === 0 || p.lineY < b.top || p.lineY > b.bottom) continue;
+      const cs = getComputedStyle(el);
+      out.push({ cls: el.className, bg: cs.backgroundColor });
+    }
+    return out;
+  }, p);
+}
+function isYellow(css) {
+  const m = css.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/);
+  if (!m) return false;
+  const [r, g, b, a = 1] = m.slice(1).map(Number);
+  return a > 0.02 && r >= 180 && g >= 180 && b <= Math.min(r, g) - 60;
+}
+
+// ---------- the checks ----------
+// Fixture facts (1-based lines), verified against Cython 3.3.1 (`cython` / `cython -a`):
+//   broken_syntax.pyx:4    for header without colon           -> "Expected ':', found 'NEWLINE'"
+//   gil_demo.pyx:23        py_norm(values) in `with nogil:`   -> "Calling gil-requiring function not allowed without gil"
+//   gil_demo.pyx:22        c_norm(values) (noexcept nogil)    -> allowed
+//   annotate_demo.pyx      scores: line 7 `for v in values:` 48, line 9 `return total / len(values)` 14;
+//                          lines 13, 14, 16 (typed C code) 0
+//   quickfix_demo.pyx:12   scale(x) in `with nogil:` -> error until line 5 reads `... scale(double x) noexcept nogil:`
+//   lapack_demo.pyx:12     dgelss(...) (a, b are [in,out]) inside `with nogil:`
+const GIL_CALL = /Calling gil-requiring function not allowed without gil/;
+let extensionId = null;
+const checks = [
+  { name: 'vsix installs into a fresh code-server', run: async () => {
+    if (!extensionId) throw new Error('no extension listed after --install-extension (see install log)');
+  } },
+  { name: 'a .pyx file opens in language mode Cython', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    await page.locator('#status\\.editor\\.mode', { hasText: /^\s*Cython\s*$/ }).waitFor({ timeout: 15000 });
+  } },
+  { name: 'cdef and nogil are highlighted as keywords', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    const colours = await page.evaluate(() => {
+      const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+        .find(l => l.textContent.replace(/\u00a0/g, ' ').startsWith('cdef double c_norm'));
+      if (!line) return null;
+      const of = (word) => { const s = [...line.querySelectorAll('span[class^="mtk"], span[class*=" mtk"]')].find(s => s.textContent.trim() === word);
+        return s ? { cls: s.className, color: getComputedStyle(s).color } : null; };
+      return { cdef: of('cdef'), nogil: of('nogil'), name: of('c_norm') ?? of('c_norm('), plain: getComputedStyle(line).color };
+    });
+    if (!colours) throw new Error('line "cdef double c_norm..." not rendered');
+    for (const w of ['cdef', 'nogil']) {
+      if (!colours[w]) throw new Error(`"${w}" is not a token of its own: ${JSON.stringify(colours)}`);
+      if (colours[w].color === colours.plain || (colours.name && colours[w].color === colours.name.color))
+        throw new Error(`"${w}" has the plain text colour: ${JSON.stringify(colours)}`);
+    }
+    // The TextMate scopes, as "Developer: Inspect Editor Tokens and Scopes" reports them.
+    for (const w of ['cdef', 'nogil']) {
+      const p = await mustPos(w === 'cdef' ? 'cdef double c_norm' : 'noexcept nogil', w === 'cdef' ? 1 : 'noexcept '.length + 1);
+      await page.mouse.click(p.x, p.y);
+      await runCommand('Developer: Inspect Editor Tokens and Scopes');
+      const widget = page.locator('.token-inspect-widget');
+      await widget.waitFor({ timeout: 10000 });
+      const text = (await widget.innerText()).replace(/\s+/g, ' ');
+      await page.keyboard.press('Escape');
+      if (!/language cython\b/.test(text)) throw new Error(`${w}: inspector says ${text.slice(0, 300)}`);
+      if (!/textmate scopes (keyword|storage)\.[\w.-]+/.test(text) || !text.includes('source.cython'))
+        throw new Error(`${w}: innermost scope is not keyword.*/storage.* in source.cython: ${text.slice(0, 400)}`);
+    }
+  } },
+  { name: 'syntax error shows in Problems (cython-lens, syntax)', run: async () => {
+    await openFile('broken_syntax.pyx', 'for i in range(n)');
+    await problemAt('broken_syntax.pyx', 4, /cython-lens\(?syntax\b/);
+    await page.locator('.editor-instance .view-overlays .cdr.squiggly-error').first().waitFor({ timeout: 10000 });
+  } },
+  { feature: 'hover', name: 'hover on a cdef variable shows its C type', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    const t = await hoverText('fast = c_norm', /\bdouble\b/);
+    if (!/fast/.test(t)) throw new Error(`hover does not name the variable: ${JSON.stringify(t)}`);
+  } },
+  { feature: 'gil', name: 'GIL: Python call inside `with nogil:` is reported', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    await problemAt('gil_demo.pyx', 23, new RegExp(GIL_CALL.source + '.*cython-lens'));
+    const wrong = (await problems()).filter(p => p.file === 'gil_demo.pyx' && p.line === 22 && GIL_CALL.test(p.text));
+    if (wrong.length) throw new Error(`the noexcept nogil call on line 22 is reported too: ${wrong[0].text}`);
+  } },
+  { feature: 'annotations', name: 'yellow line scores on Python lines only', run: async () => {
+    await openFile('annotate_demo.pyx', 'c_mean');
+    for (const needle of ['for v in values:', 'return total / len(values)']) {
+      await waitUntil(`a yellow decoration on "${needle}"`, async () => (await lineDecorationColours(needle)).some(d => isYellow(d.bg)), 20000)
+        .catch(async (e) => { throw new Error(`${e.message}; decorations there: ${JSON.stringify(await lineDecorationColours(needle))}`); });
+    }
+    for (const needle of ['cdef double total = 0.0', 'cdef Py_ssize_t i', 'total += values[i]']) {
+      const d = (await lineDecorationColours(needle)).filter(d => isYellow(d.bg));
+      if (d.length) throw new Error(`typed C line "${needle}" is yellow: ${JSON.stringify(d)}`);
+    }
+  } },
+  { feature: 'lapack', name: 'dgelss hover lists parameter intents', run: async () => {
+    await openFile('lapack_demo.pyx', 'dgelss(&m');
+    const t = await hoverText('dgelss(&m', /dgelss/i);
+    if (!/\bin\s*,\s*out\b/i.test(t)) throw new Error(`no "in,out" intent in hover: ${JSON.stringify(t.slice(0, 400))}`);
+    if (!/\bout\b/i.test(t.replace(/\bin\s*,\s*out\b/gi, ''))) throw new Error(`no pure "out" intent (s, rank, info): ${JSON.stringify(t.slice(0, 400))}`);
+  } },
+  { feature: 'quickfix', name: 'quick fix inserts `noexcept nogil`', run: async () => {
+    await openFile('quickfix_demo.pyx', 'y = scale(x)');
+    await problemAt('quickfix_demo.pyx', 12, GIL_CALL);
+    const p = await mustPos('scale(x)', 2);
+    await page.mouse.click(p.x, p.y);
+    await page.keyboard.press('Control+.');
+    const item = page.locator('.action-widget .monaco-list-row.action', { hasText: /noexcept nogil/i }).first();
+    try { await item.waitFor({ timeout: 10000 }); } catch {
+      const offered = await page.locator('.action-widget').allInnerTexts().catch(() => []);
+      throw new Error(`no "noexcept nogil" quick fix offered; menu: ${JSON.stringify(offered)}`);
+    }
+    // Choose it with the keyboard, like a user of Ctrl+. (the list's mouse handling ignores synthetic clicks).
+    for (let i = 0; ; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().innerText().catch(() => '');
+      if (/noexcept nogil/i.test(focused)) break;
+      if (i > 15) throw new Error(`could not focus the "noexcept nogil" item (focused: ${JSON.stringify(focused)})`);
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await waitUntil('the signature to change', async () => /cdef double scale\(double x\)\s+noexcept\s+nogil\s*:/.test(await lineText('cdef double scale') ?? ''), 10000)
+      .catch(async (e) => { throw new Error(`${e.message}; line is now ${JSON.stringify(await lineText('cdef double scale'))}`); });
+    await waitUntil('the GIL error on line 12 to go away', async () =>
+      !(await problems()).some(p => p.file === 'quickfix_demo.pyx' && GIL_CALL.test(p.text)), 15000);
+  } },
+  { feature: 'status', name: 'status bar shows the GIL state at the cursor', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    const bar = page.locator('#workbench\\.parts\\.statusbar');
+    for (const [needle, offset, state] of [['fast = c_norm', 2, 'GIL released'], ['cdef double fast, slow', 6, 'GIL held'],
+      ['total += values[i]', 3, 'nogil function'], ['return fast - slow', 3, 'GIL held']]) {
+      const p = await mustPos(needle, offset);
+      await page.mouse.click(p.x, p.y);
+      await waitUntil(`"${state}" in the status bar with the cursor on "${needle}"`, async () =>
+        (await bar.innerText()).includes(state), 10000)
+        .catch(async (e) => { throw new Error(`${e.message}; status bar: ${JSON.stringify((await bar.innerText()).replace(/\s+/g, ' '))}`); });
+      const others = ['GIL held', 'GIL released', 'nogil function'].filter(s => s !== state);
+      const txt = await bar.innerText();
+      if (others.some(s => txt.includes(s))) throw new Error(`status bar shows two states: ${JSON.stringify(txt.replace(/\s+/g, ' '))}`);
+    }
+  } },
+].filter(c => !c.feature || FEATURES.includes(c.feature));
+
+// ---------- run ----------
+log(`vsix ${VSIX}`);
+log(`features: ${FEATURES.join(', ') || '(none)'}; not run: ${ALL_FEATURES.filter(f => !FEATURES.includes(f)).join(', ') || '(none)'}`);
+let setupError = null;
+try {
+  const out = execFileSync(CS, [...csArgs, '--install-extension', VSIX], { env, encoding: 'utf8', timeout: 60000 });
+  fs.writeFileSync(path.join(OUT, 'install.log'), out);
+  extensionId = execFileSync(CS, [...csArgs, '--list-extensions', '--show-versions'], { env, encoding: 'utf8', timeout: 60000 })
+    .split('\n').map(s => s.trim()).find(Boolean) ?? null;
+  log(`installed ${extensionId}`);
+
+  const port = await new Promise((res, rej) => {
+    const s = net.createServer().once('error', rej).listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+  });
+  const csLog = fs.openSync(path.join(ROOT, 'code-server.log'), 'w');
+  server = spawn(CS, [...csArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
+    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', WS],
+  { env, detached: true, stdio: ['ignore', csLog, csLog] }); // own process group, killed as a whole
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntil('code-server /healthz', async () => {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
+    return (await fetch(base + '/healthz').catch(() => null))?.ok;
+  }, 30000, 100);
+  log(`code-server up on ${base}`);
+
+  process.env.TMPDIR = env.TMPDIR;
+  ctx = await chromium.launchPersistentContext(dir('chrome'), {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, env, timeout: 30000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  page.setDefaultTimeout(20000);
+  const consoleLog = [];
+  page.on('console', m => consoleLog.push(`[${m.type()}] ${m.text()}`));
+  page.on('close', () => fs.writeFileSync(path.join(OUT, 'browser-console.log'), consoleLog.join('\n')));
+  await page.goto(`${base}/?folder=${encodeURIComponent(WS)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30000 });
+  log('workbench loaded');
+} catch (e) {
+  setupError = e;
+}
+
+if (setupError) {
+  failed++;
+  console.log(`FAIL setup: ${setupError.message.split('\n')[0]}`);
+} else {
+  let n = 0;
+  for (const c of checks) {
+    const t = Date.now();
+    let timer;
+    try {
+      await Promise.race([c.run(), new Promise((_, rej) => { timer = setTimeout(() => rej(new Error('check took over 90 s')), 90000); })]);
+      passed++;
+      console.log(`PASS ${c.name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${c.name}: ${e.message.split('\n')[0]}`);
+    } finally { clearTimeout(timer); }
+    await page.screenshot({ path: path.join(OUT, `${String(++n).padStart(2, '0')}-${slug(c.name)}.png`) }).catch(() => {});
+  }
+}
+if (failed) {
+  try { fs.copyFileSync(path.join(ROOT, 'code-server.log'), path.join(OUT, 'code-server.log')); } catch {}
+  try {
+    const logs = path.join(ROOT, 'ud/logs');
+    for (const f of fs.readdirSync(logs, { recursive: true }).filter(f => f.endsWith('.log'))) fs.cpSync(path.join(logs, f), path.join(OUT, 'logs', f));
+  } catch {}
+}
+await finish(failed ? 1 : 0);
