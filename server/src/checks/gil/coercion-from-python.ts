@@ -1,0 +1,50 @@
+/** A Python object converted to a C value ("unboxed") without the GIL. */
+import type { Node } from 'web-tree-sitter';
+import { isKnownC } from '../../model/c-types';
+import { field, fields, namedChildren, significantChildren } from '../../model/syntax';
+import { isPythonValue } from './expression-roles';
+import type { GilRule } from './rule';
+
+export const coercionFromPython: GilRule = {
+  code: 'nogil-coercion-from-python',
+  nodeTypes: ['assignment', 'call', 'cast_expression', 'return_statement', 'c_variable_declaration'],
+  when: 'nogil',
+  severity: 'error',
+  check(node, ctx) {
+    const unboxed: Node[] = [];
+    const cTarget = (t: import('../../model/c-types').CType): boolean => isKnownC(t) && t.kind !== 'func'
+      && !(t.kind === 'ptr' && t.base.kind === 'scalar' && t.base.family === 'char');
+    if (node.type === 'assignment') {
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left && right && right.type !== 'assignment' && cTarget(ctx.info(left).type) && isPythonValue(ctx.info(right))) {
+        unboxed.push(right);
+      }
+    } else if (node.type === 'call') {
+      const callee = ctx.info(node).callee;
+      const args = field(node, 'arguments');
+      if (callee && args) {
+        namedChildren(args).filter((a) => a.type !== 'comment' && a.type !== 'keyword_argument').forEach((a, i) => {
+          const p = callee.params[i];
+          if (p && cTarget(p.type) && isPythonValue(ctx.info(a))) unboxed.push(a);
+        });
+      }
+    } else if (node.type === 'cast_expression') {
+      const value = field(node, 'value');
+      const target = ctx.info(node).type;
+      if (value && cTarget(target) && target.kind !== 'ptr' && isPythonValue(ctx.info(value))) unboxed.push(value);
+    } else if (node.type === 'return_statement') {
+      const value = significantChildren(node)[0];
+      const ret = ctx.fn?.signature?.returnType;
+      if (value && ret && cTarget(ret) && isPythonValue(ctx.info(value))) unboxed.push(value);
+    } else if (node.type === 'c_variable_declaration') {
+      for (const d of fields(node, 'declarator')) {
+        const value = field(d, 'value');
+        const name = field(d, 'name');
+        const sym = name ? ctx.scope.lookup(name.text) : undefined;
+        if (value && sym && cTarget(sym.type) && isPythonValue(ctx.info(value))) unboxed.push(value);
+      }
+    }
+    for (const u of unboxed) ctx.report(u, 'Coercion from Python not allowed without the GIL');
+  },
+};

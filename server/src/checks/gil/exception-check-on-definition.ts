@@ -1,0 +1,19 @@
+/** Performance hint at a nogil function's definition whose exception check will need the GIL. */
+import { noexceptHintText } from './noexcept-hint-text';
+import type { GilRule } from './rule';
+
+export const exceptionCheckOnDefinition: GilRule = {
+  code: 'exception-check-definition',
+  nodeTypes: ['c_function_definition'],
+  when: 'always',
+  severity: 'information',
+  check(node, ctx) {
+    if (ctx.model.inPxd) return;
+    const own = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    const merged = ctx.model.signatureOf(node, ctx.cls);
+    if (!own || !merged || !merged.nogil || own.exception.kind !== 'star') return;
+    ctx.report(node.childForFieldName('name') ?? node, noexceptHintText({
+      functionName: own.name, voidReturn: own.returnType.kind === 'void', isCall: false, isFromPxd: false,
+    }), { data: { function: own.name } });
+  },
+};

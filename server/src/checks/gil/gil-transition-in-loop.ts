@@ -1,0 +1,20 @@
+/**
+ * Our own hint (not the compiler's): acquiring or releasing the GIL inside a loop body pays for the transition on
+ * every iteration. Hoist the `with` block out of the loop when the loop allows it.
+ */
+import { gilTransition } from '../../model/gil-state';
+import type { GilRule } from './rule';
+
+export const gilTransitionInLoop: GilRule = {
+  code: 'gil-transition-in-loop',
+  nodeTypes: ['with_gil_statement', 'with_nogil_statement', 'with_statement'],
+  when: 'always',
+  severity: 'information',
+  check(node, ctx) {
+    const t = gilTransition(node);
+    if (!t || ctx.loopDepth === 0) return;
+    const what = t.to === 'nogil' ? 'releases and re-acquires' : 'acquires and releases';
+    ctx.report(t.header, `\`with ${t.to}:\` inside a loop ${what} the GIL on every iteration; hoist it out of the loop `
+      + 'if the loop body allows it.', { data: { transition: t.to } });
+  },
+};

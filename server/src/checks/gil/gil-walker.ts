@@ -1,0 +1,171 @@
+/**
+ * One walk of a module's tree carrying the GIL state (like the compiler's GilCheck transform), dispatching each
+ * node to the rules registered for its type.
+ */
+import type { ClassInfo } from '../../model/c-types';
+import { type FunctionInfo } from '../../model/function-scope';
+import { type GilState, HELD, bodyState, gilTransition, prangeOf } from '../../model/gil-state';
+import type { ModuleModel } from '../../model/module-model';
+import { Scope } from '../../model/symbols';
+import { type Node, field, fields, namedChildren } from '../../model/syntax';
+import type { Finding, GilRule, RuleContext } from './rule';
+
+interface Env {
+  state: GilState;
+  scope: Scope;
+  fn: FunctionInfo | undefined;
+  cls: ClassInfo | undefined;
+  loopDepth: number;
+}
+
+/** Nodes without run-time code: nothing below them is evaluated. */
+const DECLARATION_ONLY = new Set(['cimport_statement', 'cimport_from_statement', 'include_statement',
+  'c_function_declaration', 'struct_definition', 'enum_definition', 'ctypedef_statement', 'fused_type_definition',
+  'cppclass_definition', 'extern_block', 'c_type', 'memoryview_type', 'type', 'comment', 'decorator',
+  'compile_time_definition', 'import_statement', 'import_from_statement', 'future_import_statement']);
+
+const LOOPS = new Set(['for_statement', 'while_statement', 'for_from_statement']);
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension',
+  'generator_expression', 'lambda']);
+
+export class GilWalker {
+  private readonly byType = new Map<string, GilRule[]>();
+  readonly findings: Finding[] = [];
+
+  constructor(private readonly model: ModuleModel, rules: readonly GilRule[],
+    private readonly isCancelled: () => boolean = () => false) {
+    for (const rule of rules) {
+      for (const t of rule.nodeTypes) {
+        const list = this.byType.get(t) ?? [];
+        list.push(rule);
+        this.byType.set(t, list);
+      }
+    }
+  }
+
+  walkModule(root: Node): Finding[] {
+    const env: Env = { state: HELD, scope: this.model.declarations.scope, fn: undefined, cls: undefined, loopDepth: 0 };
+    for (const c of namedChildren(root)) {
+      if (this.isCancelled()) break;
+      this.walk(c, env);
+    }
+    return this.findings;
+  }
+
+  /** Walks one top-level statement (used for per-definition caching). */
+  walkTopLevel(node: Node): Finding[] {
+    const env: Env = { state: HELD, scope: this.model.declarations.scope, fn: undefined, cls: undefined, loopDepth: 0 };
+    this.walk(node, env);
+    return this.findings;
+  }
+
+  private dispatch(node: Node, env: Env): void {
+    const rules = this.byType.get(node.type);
+    if (!rules) return;
+    for (const rule of rules) {
+      if (rule.when === 'nogil' && env.state.kind === 'held') continue;
+      const ctx: RuleContext = {
+        state: env.state, scope: env.scope, fn: env.fn, cls: env.cls, model: this.model, typer: this.model.typer,
+        loopDepth: env.loopDepth,
+        info: (n) => this.model.typer.info(n, env.scope),
+        report: (target, message, extra) => {
+          this.findings.push({
+            code: rule.code, message, severity: extra?.severity ?? rule.severity, node: target,
+            releasedBy: env.state.releasedBy, data: extra?.data, related: extra?.related,
+          });
+        },
+      };
+      rule.check(node, ctx);
+    }
+  }
+
+  private walk(node: Node, env: Env): void {
+    this.dispatch(node, env);
+    if (DECLARATION_ONLY.has(node.type)) return;
+    switch (node.type) {
+      case 'function_definition': case 'c_function_definition': {
+        this.walkFunction(node, env);
+        return;
+      }
+      case 'class_definition': case 'cdef_class_definition': case 'cypclass_definition': {
+        const name = field(node, 'name')?.text;
+        const sym = name ? env.scope.lookup(name) : undefined;
+        const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+        const body = field(node, 'body');
+        const supers = field(node, 'superclasses');
+        if (supers) this.walk(supers, env);
+        if (body) {
+          const classScope = new Scope('class', env.scope);
+          for (const c of namedChildren(body)) this.walk(c, { ...env, scope: classScope, cls, fn: undefined });
+        }
+        return;
+      }
+      case 'c_variable_declaration': {
+        for (const d of fields(node, 'declarator')) {
+          const value = field(d, 'value');
+          if (value) this.walk(value, env);
+        }
+        return;
+      }
+      default:
+        break;
+    }
+    if (COMPREHENSIONS.has(node.type)) {
+      // Their variables live in their own scope; unknown types there never cause reports.
+      const scope = new Scope('comprehension', env.scope);
+      for (const c of namedChildren(node)) this.walk(c, { ...env, scope });
+      return;
+    }
+    if (node.type === 'raise_statement' && env.state.kind !== 'held') {
+      // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
+      for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
+      return;
+    }
+    const transition = gilTransition(node);
+    const prangeOrTransition = transition !== undefined || node.type === 'for_statement';
+    if (prangeOrTransition || LOOPS.has(node.type)) {
+      const inner = bodyState(node, env.state, (c) => this.model.constantCondition(c));
+      const body = field(node, 'body');
+      for (const c of namedChildren(node)) {
+        if (body && c.id === body.id) {
+          // prange bodies are excluded: acquiring the GIL there is the only way to touch Python objects.
+          const loopDepth = LOOPS.has(node.type) && !prangeOf(node) ? env.loopDepth + 1 : env.loopDepth;
+          const conditionOk = !transition?.condition || this.model.constantCondition(transition.condition) !== undefined;
+          if (!conditionOk) continue; // the compiler stops at a non-constant condition
+          this.walk(c, { ...env, state: inner ?? env.state, loopDepth });
+        } else {
+          this.walk(c, env);
+        }
+      }
+      return;
+    }
+    for (const c of namedChildren(node)) this.walk(c, env);
+  }
+
+  private walkFunction(node: Node, env: Env): void {
+    const info = this.model.functionInfo(node, env.scope, env.cls);
+    let state: GilState = HELD;
+    const sig = info.signature;
+    if (sig && sig.nogil && !sig.withGil) {
+      const spec = [...fields(node, 'gil_spec'), ...namedChildren(node).filter((c) => c.type === 'gil_spec')]
+        .find((g) => g.text.trim() === 'nogil');
+      state = { kind: 'nogil-function', releasedBy: spec ?? field(node, 'name') ?? node };
+    }
+    // Default values are evaluated where the function is defined.
+    const params = field(node, 'parameters');
+    if (params) {
+      for (const p of namedChildren(params)) {
+        const def = field(p, 'default') ?? field(p, 'value');
+        if (def) this.walk(def, env);
+      }
+    }
+    const body = field(node, 'body');
+    if (!body) return;
+    const inner: Env = { state, scope: info.scope, fn: info, cls: env.cls, loopDepth: 0 };
+    for (const c of namedChildren(body)) {
+      if (this.isCancelled()) return;
+      this.walk(c, inner);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** Every GIL rule, in the order the compiler would report them for one node. */
+import { coercionFromPython } from './coercion-from-python';
+import { discardedPythonObject } from './discarded-python-object';
+import { exceptionCheckAfterCall } from './exception-check-after-call';
+import { exceptionCheckOnDefinition } from './exception-check-on-definition';
+import { forLoopObjectBounds } from './for-loop-object-bounds';
+import { gilRequiringCall } from './gil-requiring-call';
+import { gilTransitionInLoop } from './gil-transition-in-loop';
+import { nogilBeforeExceptionClause } from './nogil-before-exception-clause';
+import { nogilFunctionPythonLocals } from './nogil-function-python-locals';
+import { nogilFunctionPythonReturn } from './nogil-function-python-return';
+import { nonConstantGilCondition } from './non-constant-gil-condition';
+import { pythonAssignment } from './python-assignment';
+import { pythonAttributeAccess } from './python-attribute-access';
+import { pythonContainerConstruction } from './python-container-construction';
+import { pythonConversion } from './python-conversion';
+import { pythonDeletion } from './python-deletion';
+import { pythonFunctionConstruction } from './python-function-construction';
+import { pythonFunctionDeclaredNogil } from './python-function-declared-nogil';
+import { pythonGlobalAccess } from './python-global-access';
+import { pythonImport } from './python-import';
+import { pythonIndexing } from './python-indexing';
+import { pythonIteration } from './python-iteration';
+import { pythonOperation } from './python-operation';
+import { pythonReturn } from './python-return';
+import { pythonTruthTest } from './python-truth-test';
+import { redundantGilTransition } from './redundant-gil-transition';
+import { stringFormatting } from './string-formatting';
+import { tryExcept } from './try-except';
+import type { GilRule } from './rule';
+
+export const gilRules: readonly GilRule[] = [
+  nogilFunctionPythonReturn, nogilFunctionPythonLocals, pythonFunctionDeclaredNogil, nogilBeforeExceptionClause,
+  exceptionCheckOnDefinition, nonConstantGilCondition, redundantGilTransition, gilTransitionInLoop,
+  discardedPythonObject, pythonAssignment, gilRequiringCall, pythonGlobalAccess, pythonAttributeAccess,
+  pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
+  pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
+  pythonImport, pythonOperation, exceptionCheckAfterCall,
+];

@@ -1,0 +1,21 @@
+/** A `nogil` function with local variables that are Python objects (declared, or inferred from assignments). */
+import type { GilRule } from './rule';
+
+export const nogilFunctionPythonLocals: GilRule = {
+  code: 'nogil-function-python-locals',
+  nodeTypes: ['c_function_definition'],
+  when: 'always',
+  severity: 'error',
+  check(node, ctx) {
+    const sig = ctx.model.signatureOf(node, ctx.cls);
+    if (!sig || !sig.nogil || sig.withGil) return;
+    const info = ctx.model.functionInfo(node, ctx.scope, ctx.cls);
+    const target = node.childForFieldName('name') ?? node;
+    for (const local of info.pythonLocals) {
+      ctx.report(target, 'Function declared nogil has Python locals or temporaries', {
+        data: { local: local.name },
+        related: local.location ? [{ location: local.location, message: `\`${local.name}\` is a Python object` }] : [],
+      });
+    }
+  },
+};

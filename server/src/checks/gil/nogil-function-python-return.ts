@@ -1,0 +1,15 @@
+/** A `nogil` function whose return type is a Python object. */
+import type { GilRule } from './rule';
+
+export const nogilFunctionPythonReturn: GilRule = {
+  code: 'nogil-function-python-return',
+  nodeTypes: ['c_function_definition'],
+  when: 'always',
+  severity: 'error',
+  check(node, ctx) {
+    const sig = ctx.model.signatureOf(node, ctx.cls);
+    if (sig && sig.nogil && !sig.withGil && sig.returnType.kind === 'py') {
+      ctx.report(node.childForFieldName('name') ?? node, 'Function with Python return type cannot be declared nogil');
+    }
+  },
+};

@@ -1,0 +1,61 @@
+/** Building a Python tuple, list, dict or set (literals, comprehensions, argument tuples) without the GIL. */
+import type { Node } from 'web-tree-sitter';
+import { field, namedChildren } from '../../model/syntax';
+import { isAssignmentTarget } from './expression-roles';
+import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
+
+const WHAT: Record<string, string> = {
+  tuple: 'Constructing Python tuple', list: 'Constructing Python list', list_comprehension: 'Constructing Python list',
+  dictionary: 'Constructing Python dict', dictionary_comprehension: 'Constructing Python dict',
+  set: 'Constructing Python set', set_comprehension: 'Constructing Python set',
+  generator_expression: 'Constructing Python collection',
+};
+
+export const pythonContainerConstruction: GilRule = {
+  code: 'nogil-python-container',
+  nodeTypes: [...Object.keys(WHAT), 'call'],
+  when: 'nogil',
+  severity: 'error',
+  check(node, ctx) {
+    if (node.type === 'call') {
+      checkArgumentTuple(node, ctx);
+      return;
+    }
+    if (isAssignmentTarget(node) || initialisesCArray(node, ctx)) return;
+    ctx.report(node, notAllowedWithoutGil(WHAT[node.type]));
+  },
+};
+
+/** A Python call packs its positional arguments into a tuple (and keyword arguments into a dict). */
+function checkArgumentTuple(node: Node, ctx: RuleContext): void {
+  const fn = field(node, 'function');
+  const args = field(node, 'arguments');
+  if (!fn || !args || args.type !== 'argument_list') return;
+  const result = ctx.info(node);
+  if (result.callee || result.type.kind !== 'py') return;
+  const f = ctx.info(fn);
+  if (f.type.kind !== 'py' && f.symbol?.kind !== 'ext-class') return;
+  const items = namedChildren(args).filter((a) => a.type !== 'comment');
+  if (items.some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) {
+    ctx.report(args, notAllowedWithoutGil('Constructing Python tuple'));
+  }
+  if (items.some((a) => a.type === 'keyword_argument' || a.type === 'dictionary_splat')) {
+    ctx.report(args, notAllowedWithoutGil('Constructing Python dict'));
+  }
+}
+
+/** `cdef int a[3] = [1, 2, 3]` and `a[:] = [...]` initialise C arrays: no Python list is built. */
+function initialisesCArray(node: Node, ctx: RuleContext): boolean {
+  if (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'dictionary') return false;
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'c_declarator' || parent.type === 'c_variable_declaration') return true;
+  if (parent.type === 'assignment' && field(parent, 'right')?.id === node.id) {
+    const left = field(parent, 'left');
+    if (!left) return false;
+    const t = ctx.info(left).type;
+    return t.kind === 'array' || t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'memview'
+      || t.kind === 'cpp' || t.kind === 'unknown';
+  }
+  return false;
+}

@@ -1,0 +1,77 @@
+/** A C value converted ("boxed") into a Python object without the GIL. */
+import type { Node } from 'web-tree-sitter';
+import { field, namedChildren, significantChildren } from '../../model/syntax';
+import { needsBoxing } from './expression-roles';
+import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
+
+const CONTAINERS = new Set(['list', 'tuple', 'set']);
+
+export const pythonConversion: GilRule = {
+  code: 'nogil-python-conversion',
+  nodeTypes: ['call', 'list', 'tuple', 'set', 'dictionary', 'assignment', 'binary_operator', 'comparison_operator',
+    'return_statement', 'cast_expression'],
+  when: 'nogil',
+  severity: 'error',
+  check(node, ctx) {
+    const boxed: Node[] = [];
+    if (node.type === 'call') {
+      const args = field(node, 'arguments');
+      const result = ctx.info(node);
+      const callee = result.callee;
+      const fn = field(node, 'function');
+      const pyCall = !callee && fn !== null && (ctx.info(fn).type.kind === 'py' || ctx.info(fn).symbol?.kind === 'ext-class')
+        && !(result.type.kind !== 'py' && ctx.info(fn).symbol?.kind === 'builtin');
+      const positional = args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];
+      positional.forEach((a, i) => {
+        const value = a.type === 'keyword_argument' ? field(a, 'value') : a;
+        if (!value) return;
+        const param = callee?.params[i];
+        const toPython = pyCall || (param !== undefined && param.type.kind === 'py' && a.type !== 'keyword_argument');
+        if (toPython && needsBoxing(ctx.info(value))) boxed.push(value);
+      });
+    } else if (CONTAINERS.has(node.type)) {
+      if (!isBuilt(node, ctx)) return;
+      for (const e of namedChildren(node)) if (needsBoxing(ctx.info(e))) boxed.push(e);
+    } else if (node.type === 'dictionary') {
+      for (const pair of namedChildren(node)) {
+        for (const part of [field(pair, 'key'), field(pair, 'value')]) if (part && needsBoxing(ctx.info(part))) boxed.push(part);
+      }
+    } else if (node.type === 'assignment') {
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left && right && right.type !== 'assignment' && ctx.info(left).type.kind === 'py'
+        && needsBoxing(ctx.info(right))) boxed.push(right);
+    } else if (node.type === 'binary_operator' || node.type === 'comparison_operator') {
+      const operands = node.type === 'binary_operator' ? [field(node, 'left'), field(node, 'right')]
+        : significantChildren(node);
+      const infos = operands.map((o) => (o ? ctx.info(o) : undefined));
+      const identity = node.type === 'comparison_operator' && node.children.some((c) => c?.text === 'is');
+      if (!identity && infos.some((i) => i?.type.kind === 'py' && !i.literal)) {
+        operands.forEach((o, i) => { if (o && infos[i] && needsBoxing(infos[i]!)) boxed.push(o); });
+      }
+    } else if (node.type === 'return_statement') {
+      const value = significantChildren(node)[0];
+      const returnsPython = ctx.fn?.isPythonFunction || ctx.fn?.signature?.returnType.kind === 'py';
+      if (value && returnsPython && value.type !== 'expression_list' && needsBoxing(ctx.info(value))) boxed.push(value);
+    } else if (node.type === 'cast_expression') {
+      const value = field(node, 'value');
+      if (value && ctx.info(node).type.kind === 'py' && needsBoxing(ctx.info(value))) boxed.push(value);
+    }
+    for (const b of boxed) ctx.report(b, notAllowedWithoutGil('Converting to Python object'));
+  },
+};
+
+/** Containers that are C array initialisers, or assignment targets, are not built as Python objects. */
+function isBuilt(node: Node, ctx: RuleContext): boolean {
+  const parent = node.parent;
+  if (!parent) return true;
+  if (parent.type === 'c_declarator' || parent.type === 'c_variable_declaration') return false;
+  if (parent.type === 'assignment') {
+    if (field(parent, 'left')?.id === node.id) return false;
+    const left = field(parent, 'left');
+    const t = left ? ctx.info(left).type : undefined;
+    if (t && t.kind !== 'py') return false;
+  }
+  if (parent.type === 'for_statement' && field(parent, 'left')?.id === node.id) return false;
+  return true;
+}

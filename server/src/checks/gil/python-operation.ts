@@ -1,0 +1,35 @@
+/** Arithmetic or comparison on Python objects without the GIL ("Operation not allowed without gil"). */
+import { field, significantChildren } from '../../model/syntax';
+import { type GilRule, notAllowedWithoutGil } from './rule';
+
+export const pythonOperation: GilRule = {
+  code: 'nogil-python-operation',
+  nodeTypes: ['binary_operator', 'unary_operator', 'comparison_operator', 'augmented_assignment'],
+  when: 'nogil',
+  severity: 'error',
+  check(node, ctx) {
+    if (node.type === 'comparison_operator') {
+      if (node.children.some((c) => c?.text === 'is' || c?.text === 'is not')) return;
+      if (ctx.info(node).type.kind !== 'py') return;
+      const operands = significantChildren(node);
+      if (operands.every((o) => ctx.info(o).literal)) return;
+      ctx.report(node, notAllowedWithoutGil('Operation'));
+      return;
+    }
+    if (node.type === 'augmented_assignment') {
+      const left = field(node, 'left');
+      if (left && ctx.info(left).type.kind === 'py') ctx.report(node, notAllowedWithoutGil('Operation'));
+      return;
+    }
+    const info = ctx.info(node);
+    if (info.type.kind !== 'py' || info.literal) return;
+    // String formatting and concatenation have their own messages (string-formatting.ts).
+    const left = field(node, 'left');
+    const op = field(node, 'operator')?.text ?? node.child(1)?.text;
+    if (node.type === 'binary_operator' && left) {
+      const l = ctx.info(left).type;
+      if (l.kind === 'py' && (l.name === 'str' || l.name === 'bytes') && (op === '%' || (op === '+' && left.type === 'string'))) return;
+    }
+    ctx.report(node, notAllowedWithoutGil('Operation'));
+  },
+};

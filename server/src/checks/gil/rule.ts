@@ -1,0 +1,57 @@
+/**
+ * The shape of a GIL rule, after the compiler's `nogil_check`: one rule per kind of construct, each with the
+ * compiler's own message. Rules are dispatched by node type from one walk of the tree (gil-walker.ts).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { ExprInfo, ExpressionTyper } from '../../model/expression-types';
+import type { FunctionInfo } from '../../model/function-scope';
+import type { GilState } from '../../model/gil-state';
+import type { Scope } from '../../model/symbols';
+import type { ModuleModel } from '../../model/module-model';
+import type { ClassInfo, DeclLocation } from '../../model/c-types';
+
+export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Finding {
+  code: string;
+  message: string;
+  severity: FindingSeverity;
+  /** 0-based start/end of the range to mark. */
+  node: Node;
+  /** The construct that released the GIL, for related information. */
+  releasedBy?: Node;
+  /** Data for code actions (e.g. the function to edit). */
+  data?: Record<string, unknown>;
+  /** Further places that explain the finding. */
+  related?: { location: DeclLocation; message: string }[];
+}
+
+export interface RuleContext {
+  readonly state: GilState;
+  readonly scope: Scope;
+  readonly fn: FunctionInfo | undefined;
+  /** The class whose body we are in (for methods). */
+  readonly cls: ClassInfo | undefined;
+  readonly model: ModuleModel;
+  readonly typer: ExpressionTyper;
+  /** Number of enclosing loops within the current function. */
+  readonly loopDepth: number;
+  info(node: Node): ExprInfo;
+  report(node: Node, message: string, extra?: { severity?: FindingSeverity; data?: Record<string, unknown>;
+    related?: Finding['related'] }): void;
+}
+
+export interface GilRule {
+  /** Stable diagnostic code, e.g. `nogil-python-global`. */
+  readonly code: string;
+  readonly nodeTypes: readonly string[];
+  /** `nogil`: only where the GIL is not held (the compiler's nogil_check); `always`: everywhere. */
+  readonly when: 'nogil' | 'always';
+  readonly severity: FindingSeverity;
+  check(node: Node, ctx: RuleContext): void;
+}
+
+/** The compiler's wording for every `gil_message` (Node.gil_error). */
+export function notAllowedWithoutGil(what: string): string {
+  return `${what} not allowed without gil`;
+}

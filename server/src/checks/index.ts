@@ -1,0 +1,12 @@
+/**
+ * The registry of analyses run by the Engine (LSP server and CLI alike), in order.
+ * Add a check: implement `DocumentCheck` (or `LineAnnotator`) from ../engine/check-types in its own file
+ * and list it here.
+ */
+import type { DocumentCheck, LineAnnotator } from '../engine/check-types';
+import { syntaxErrorCheck } from '../tree/syntax-error-check';
+import { gilCheck } from './gil-check';
+
+export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck];
+
+export const lineAnnotators: readonly LineAnnotator[] = [];

@@ -1,0 +1,796 @@
+/**
+ * Declarations of a module (a .pyx, .pxd or .pxi tree): C variables, C functions with their exception and GIL
+ * specs, structs, enums, typedefs, fused types, cdef classes, extern blocks, cimports and Python-level globals.
+ */
+import {
+  type CType, type ClassInfo, type ExceptionSpec, type FunctionParam, type FunctionSignature, PY_BUILTIN_TYPES,
+  PY_OBJECT, implicitException, py, scalarType, unknown, C_INT, C_DOUBLE, VOID,
+} from './c-types';
+import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren,
+  stringValue, undecorate } from './syntax';
+import { type Symbol, Scope, type ModuleSymbols } from './symbols';
+import { type TypeSyntax, parseDeclaratorText, parseTypeText, splitTopLevel } from './type-syntax';
+
+export interface CimportRequest {
+  /** The dotted module name as written (`libc.math`), without leading dots. */
+  module: string;
+  /** Number of leading dots of a relative cimport. */
+  level: number;
+  node: Node;
+}
+
+/** Resolves cimported modules; supplied by the caller (the workspace or the CLI), cached there. */
+export interface CimportResolver {
+  resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined;
+}
+
+export interface DeclarationContext {
+  uri: string;
+  resolver: CimportResolver;
+  /** Declarations visible before this file's own (the companion .pxd of a .pyx). */
+  companion?: ModuleSymbols;
+  inPxd: boolean;
+}
+
+export interface UnresolvedCimport {
+  module: string;
+  node: Node;
+}
+
+export interface ModuleDeclarations extends ModuleSymbols {
+  scope: Scope;
+  unresolved: UnresolvedCimport[];
+  /** `include "x.pxi"` paths as written. */
+  includes: { path: string; node: Node }[];
+}
+
+/** Collects the module-level declarations of a tree into a scope whose parent is `parent` (the builtins). */
+export class DeclarationCollector {
+  readonly scope: Scope;
+  readonly unresolved: UnresolvedCimport[] = [];
+  readonly includes: { path: string; node: Node }[] = [];
+
+  constructor(readonly ctx: DeclarationContext, parent: Scope) {
+    this.scope = new Scope('module', parent);
+    if (ctx.companion) {
+      for (const sym of ctx.companion.symbols.values()) this.scope.define(sym);
+    }
+  }
+
+  collectModule(root: Node): ModuleDeclarations {
+    // First the names of types, so that declarations may refer to types defined further down.
+    this.predeclareTypes(root);
+    this.collectStatements(significantChildren(root), { extern: false, externNogil: false });
+    return {
+      name: '', uri: this.ctx.uri, symbols: this.scope.symbols, scope: this.scope,
+      unresolved: this.unresolved, includes: this.includes,
+    };
+  }
+
+  private predeclareTypes(root: Node): void {
+    const visit = (stmts: Node[]): void => {
+      for (const raw of stmts) {
+        const s = undecorate(raw);
+        switch (s.type) {
+          case 'struct_definition': case 'enum_definition': case 'cppclass_definition':
+          case 'fused_type_definition': case 'cdef_class_definition': case 'cypclass_definition': {
+            const name = field(s, 'name')?.text;
+            if (name && !this.scope.lookupLocal(name)) this.defineTypeName(s, name);
+            break;
+          }
+          case 'cdef_statement': case 'cdef_block': case 'extern_block': case 'ctypedef_statement':
+            visit(significantChildren(s).flatMap((c) => (c.type === 'block' ? significantChildren(c) : [c])));
+            break;
+          case 'block':
+            visit(significantChildren(s));
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    visit(significantChildren(root));
+  }
+
+  private defineTypeName(node: Node, name: string): void {
+    const loc = locationOf(this.ctx.uri, field(node, 'name') ?? node);
+    if (node.type === 'cdef_class_definition' || node.type === 'cypclass_definition') {
+      const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
+      this.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
+    } else if (node.type === 'struct_definition') {
+      this.scope.define({
+        name, kind: 'c-type', type: { kind: 'struct', info: { name, fields: new Map() } }, binding: 'module',
+        location: loc,
+      });
+    } else if (node.type === 'enum_definition') {
+      this.scope.define({ name, kind: 'c-type', type: { kind: 'enum', name }, binding: 'module', location: loc });
+    } else if (node.type === 'cppclass_definition') {
+      const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
+      this.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [] }, binding: 'module',
+        location: loc });
+    }
+  }
+
+  collectStatements(stmts: Node[], env: { extern: boolean; externNogil: boolean }): void {
+    for (const raw of stmts) this.collectStatement(raw, env);
+  }
+
+  private collectStatement(raw: Node, env: { extern: boolean; externNogil: boolean }): void {
+    const s = undecorate(raw);
+    switch (s.type) {
+      case 'cimport_statement': this.collectCimport(s); break;
+      case 'cimport_from_statement': this.collectCimportFrom(s); break;
+      case 'include_statement': {
+        const p = field(s, 'path');
+        if (p) this.includes.push({ path: stringValue(p), node: s });
+        break;
+      }
+      case 'import_statement': case 'import_from_statement': case 'future_import_statement':
+        this.collectPythonImport(s);
+        break;
+      case 'compile_time_definition': {
+        const name = field(s, 'name')?.text;
+        const value = field(s, 'value');
+        if (name) {
+          const t = value?.type === 'float' ? C_DOUBLE : value?.type === 'string' ? py('bytes') : C_INT;
+          this.scope.define({ name, kind: 'c-variable', type: t, binding: 'module', location: locationOf(this.ctx.uri, s),
+            origin: 'compile-time constant (DEF)' });
+        }
+        break;
+      }
+      case 'compile_time_if_statement': case 'compile_time_elif_clause': case 'compile_time_else_clause':
+        for (const c of significantChildren(s)) {
+          if (c.type === 'block') this.collectStatements(significantChildren(c), env);
+          else if (c.type.startsWith('compile_time_')) this.collectStatement(c, env);
+        }
+        break;
+      case 'cdef_statement': case 'cdef_block':
+        for (const c of significantChildren(s)) {
+          if (c.type === 'block') this.collectStatements(significantChildren(c), env);
+          else this.collectStatement(c, env);
+        }
+        break;
+      case 'extern_block': {
+        const nogil = childrenOfType(s, 'gil_spec').some((g) => g.text.trim() === 'nogil')
+          || fields(s, 'gil_spec').some((g) => g.text.trim() === 'nogil');
+        const body = field(s, 'body') ?? childOfType(s, 'block');
+        if (body) this.collectStatements(significantChildren(body), { extern: true, externNogil: nogil || env.externNogil });
+        break;
+      }
+      case 'c_variable_declaration': this.collectVariables(s, this.scope, env.extern ? 'extern' : 'module'); break;
+      case 'c_function_definition': case 'c_function_declaration': {
+        const sig = this.signatureOf(s, env, undefined);
+        if (sig) this.defineFunction(sig, s);
+        break;
+      }
+      case 'struct_definition': this.collectStruct(s); break;
+      case 'enum_definition': this.collectEnum(s); break;
+      case 'ctypedef_statement': this.collectTypedef(s, env); break;
+      case 'fused_type_definition': this.collectFused(s); break;
+      case 'cppclass_definition': this.collectCppClass(s, env); break;
+      case 'cdef_class_definition': case 'cypclass_definition': this.collectClass(s, env); break;
+      case 'function_definition': {
+        const name = field(s, 'name')?.text;
+        if (name) this.definePython(name, 'py-function', s);
+        break;
+      }
+      case 'class_definition': {
+        const name = field(s, 'name')?.text;
+        if (name) this.definePython(name, 'py-class', s);
+        break;
+      }
+      case 'expression_statement': case 'assignment': case 'augmented_assignment':
+        for (const target of assignmentTargets(s)) this.definePythonVariable(target);
+        break;
+      case 'for_statement': {
+        const left = field(s, 'left');
+        if (left) for (const n of namesIn(left)) this.definePythonVariable(n);
+        this.collectNested(s, env);
+        break;
+      }
+      case 'if_statement': case 'try_statement': case 'with_statement': case 'while_statement':
+      case 'elif_clause': case 'else_clause': case 'except_clause': case 'finally_clause':
+        this.collectNested(s, env);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Module-level blocks (if/try/with/for bodies) may hold definitions and assignments too. */
+  private collectNested(s: Node, env: { extern: boolean; externNogil: boolean }): void {
+    for (const c of significantChildren(s)) {
+      if (c.type === 'block') this.collectStatements(significantChildren(c), env);
+      else if (['elif_clause', 'else_clause', 'except_clause', 'finally_clause'].includes(c.type)) {
+        this.collectStatement(c, env);
+      } else if (c.type === 'as_pattern' || c.type === 'with_clause') {
+        for (const n of namesIn(c)) if (n.parent?.type === 'as_pattern_target') this.definePythonVariable(n);
+      }
+    }
+  }
+
+  private definePython(name: string, kind: 'py-function' | 'py-class', node: Node): void {
+    const existing = this.scope.lookupLocal(name);
+    if (existing && existing.kind !== 'py-variable' && existing.kind !== 'unresolved') {
+      existing.alsoPython = true;
+      return;
+    }
+    this.scope.define({ name, kind, type: py(kind === 'py-class' ? 'type' : 'function'), binding: 'module',
+      location: locationOf(this.ctx.uri, field(node, 'name') ?? node) });
+  }
+
+  private definePythonVariable(nameNode: Node): void {
+    const name = nameNode.text;
+    const existing = this.scope.lookupLocal(name);
+    if (existing) {
+      if (existing.kind === 'cimported-module' || existing.kind === 'c-function' || existing.kind === 'ext-class'
+        || existing.kind === 'c-type') existing.alsoPython = true;
+      return;
+    }
+    this.scope.define({ name, kind: 'py-variable', type: PY_OBJECT, binding: 'module',
+      location: locationOf(this.ctx.uri, nameNode) });
+  }
+
+  private collectPythonImport(s: Node): void {
+    for (const target of importedNames(s)) {
+      const existing = this.scope.lookupLocal(target.name);
+      if (existing && existing.kind !== 'py-variable') {
+        existing.alsoPython = true;
+        continue;
+      }
+      this.scope.define({ name: target.name, kind: 'py-module', type: py('module'), binding: 'module',
+        location: locationOf(this.ctx.uri, target.node), origin: `import ${target.module}` });
+    }
+  }
+
+  private collectCimport(s: Node): void {
+    for (const item of fields(s, 'name').length ? fields(s, 'name') : namedChildren(s)) {
+      let dotted: Node | null = item;
+      let alias: Node | null = null;
+      if (item.type === 'aliased_import') {
+        dotted = field(item, 'name');
+        alias = field(item, 'alias');
+      }
+      if (!dotted || (dotted.type !== 'dotted_name' && dotted.type !== 'identifier')) continue;
+      const module = dotted.text.replace(/\s+/g, '');
+      const bound = alias ? alias.text : module.split('.')[0];
+      const request: CimportRequest = { module, level: 0, node: item };
+      const resolved = this.resolveModule(request);
+      if (alias) {
+        this.bindModule(bound, module, resolved, item);
+      } else {
+        // `cimport a.b` binds `a`; attribute access `a.b.x` walks the package.
+        const top = module.split('.')[0];
+        const topModule = module === top ? resolved : this.packageModule(top, module, resolved);
+        this.bindModule(top, top, topModule, item);
+      }
+    }
+  }
+
+  private packageModule(top: string, full: string, resolved: ModuleSymbols | undefined): ModuleSymbols | undefined {
+    const existing = this.scope.lookupLocal(top)?.module;
+    const pkg: ModuleSymbols = existing ?? { name: top, uri: '', symbols: new Map() };
+    let cur = pkg;
+    const parts = full.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i];
+      let sub = cur.symbols.get(part);
+      if (!sub) {
+        const isLast = i === parts.length - 1;
+        const mod: ModuleSymbols | undefined = isLast ? resolved
+          : { name: parts.slice(0, i + 1).join('.'), uri: '', symbols: new Map() };
+        sub = { name: part, kind: mod ? 'cimported-module' : 'unresolved', type: mod ? py('module')
+          : unknown(`unresolved cimport ${full}`), binding: 'module', module: mod };
+        cur.symbols.set(part, sub);
+      }
+      if (!sub.module) break;
+      cur = sub.module;
+    }
+    return pkg;
+  }
+
+  private bindModule(bound: string, module: string, resolved: ModuleSymbols | undefined, node: Node): void {
+    const prev = this.scope.lookupLocal(bound);
+    this.scope.define({
+      name: bound, kind: resolved ? 'cimported-module' : 'unresolved',
+      type: resolved ? py('module') : unknown(`unresolved cimport ${module}`), binding: 'module',
+      module: resolved, location: locationOf(this.ctx.uri, node), origin: `cimport ${module}`,
+      alsoPython: prev?.kind === 'py-module' || prev?.alsoPython,
+    });
+  }
+
+  private resolveModule(request: CimportRequest): ModuleSymbols | undefined {
+    if (request.module === 'cython' || request.module.startsWith('cython.')) return cythonModule(request.module);
+    const resolved = this.ctx.resolver.resolve(request, this.ctx.uri);
+    if (!resolved) this.unresolved.push({ module: '.'.repeat(request.level) + request.module, node: request.node });
+    return resolved;
+  }
+
+  private collectCimportFrom(s: Node): void {
+    const moduleNode = field(s, 'module_name');
+    if (!moduleNode) return;
+    const text = moduleNode.text.replace(/\s+/g, '');
+    const level = /^\.*/.exec(text)![0].length;
+    const moduleName = text.slice(level);
+    const request: CimportRequest = { module: moduleName, level, node: moduleNode };
+    const resolved = this.resolveModule(request);
+    const wildcard = childOfType(s, 'wildcard_import');
+    if (wildcard) {
+      if (resolved) for (const sym of resolved.symbols.values()) this.scope.define(sym);
+      return;
+    }
+    for (const item of fields(s, 'name')) {
+      let nameNode: Node | null = item;
+      let alias: Node | null = null;
+      if (item.type === 'aliased_import') {
+        nameNode = field(item, 'name');
+        alias = field(item, 'alias');
+      }
+      if (!nameNode) continue;
+      const name = nameNode.text;
+      const bound = alias?.text ?? name;
+      const found = resolved?.symbols.get(name);
+      if (found) {
+        this.scope.define({ ...found, name: bound, origin: `cimported from ${text}` });
+        continue;
+      }
+      // `from pkg cimport submodule`
+      const subName = moduleName ? `${moduleName}.${name}` : name;
+      const sub = resolved === undefined && !moduleName.startsWith('cython')
+        ? this.ctx.resolver.resolve({ module: subName, level, node: item }, this.ctx.uri)
+        : (moduleName === 'cython' || moduleName.startsWith('cython.')) ? cythonModule(subName)
+          : this.ctx.resolver.resolve({ module: subName, level, node: item }, this.ctx.uri);
+      if (sub) {
+        this.scope.define({ name: bound, kind: 'cimported-module', type: py('module'), binding: 'module', module: sub,
+          location: locationOf(this.ctx.uri, item), origin: `cimport ${subName}` });
+      } else {
+        const known = resolved !== undefined;
+        this.scope.define({ name: bound, kind: 'unresolved', type: unknown(`${name} not found in ${text}`),
+          binding: 'module', location: locationOf(this.ctx.uri, item),
+          origin: known ? `not declared in ${text}` : `cimported from unresolved ${text}` });
+      }
+    }
+    // A resolved module whose .pxd lacks the name still counts as resolved; the compiler reports that itself.
+    if (resolved === undefined && this.unresolved.length === 0) {
+      this.unresolved.push({ module: text, node: moduleNode });
+    }
+  }
+
+  // ---- types ----
+
+  resolveTypeNode(node: Node | null): CType {
+    if (!node) return PY_OBJECT;
+    return this.resolveTypeSyntax(parseTypeText(node.text));
+  }
+
+  resolveTypeSyntax(ts: TypeSyntax): CType {
+    let base: CType;
+    if (ts.memviewAxes > 0) {
+      const element = this.resolveTypeSyntax({ ...ts, memviewAxes: 0, pointers: 0, arrays: 0, reference: false });
+      base = { kind: 'memview', base: element, ndim: ts.memviewAxes };
+    } else {
+      base = this.resolveBaseName(ts.base, ts.templateArgs);
+    }
+    for (let i = 0; i < ts.arrays; i++) base = { kind: 'array', base };
+    for (let i = 0; i < ts.pointers; i++) base = { kind: 'ptr', base };
+    if (ts.reference) base = { kind: 'ref', base };
+    return base;
+  }
+
+  private resolveBaseName(name: string, templateArgs: TypeSyntax[]): CType {
+    if (name === 'void') return VOID;
+    const scalar = scalarType(name);
+    if (scalar) return scalar;
+    if (name === 'object') return PY_OBJECT;
+    if (PY_BUILTIN_TYPES.has(name)) return py(name);
+    const sym = this.lookupDotted(name);
+    if (sym) {
+      if (sym.kind === 'c-type') {
+        if (sym.type.kind === 'cpp' && templateArgs.length) {
+          return { ...sym.type, args: templateArgs.map((a) => this.resolveTypeSyntax(a)) };
+        }
+        return sym.type;
+      }
+      if (sym.kind === 'ext-class') return sym.type;
+      if (sym.kind === 'unresolved' || sym.kind === 'cython-builtin') return unknown(`type ${name}`);
+    }
+    if (name.startsWith('cython.')) return unknown(`type ${name}`);
+    return unknown(`unknown type ${name}`);
+  }
+
+  lookupDotted(name: string): Symbol | undefined {
+    const parts = name.split('.');
+    let sym = this.scope.lookup(parts[0]);
+    for (let i = 1; i < parts.length && sym; i++) {
+      sym = sym.module?.symbols.get(parts[i]);
+    }
+    return sym;
+  }
+
+  // ---- declarations ----
+
+  collectVariables(decl: Node, scope: Scope, binding: 'module' | 'local' | 'extern' | 'class',
+    cls?: ClassInfo): Symbol[] {
+    const typeNode = field(decl, 'type');
+    const baseSyntax = typeNode ? parseTypeText(typeNode.text) : undefined;
+    const out: Symbol[] = [];
+    const declarators = fields(decl, 'declarator');
+    for (const d of declarators) {
+      const parsed = parseDeclaratorText(d.text);
+      if (!parsed.name) continue;
+      let type: CType;
+      if (parsed.functionPointer) {
+        const sig = this.functionPointerSignature(parsed.name, baseSyntax, parsed.functionPointer);
+        type = { kind: 'ptr', base: { kind: 'func', sig } };
+      } else if (baseSyntax) {
+        type = this.resolveTypeSyntax({
+          ...baseSyntax, pointers: baseSyntax.pointers + parsed.pointers, arrays: baseSyntax.arrays + parsed.arrays,
+          reference: baseSyntax.reference || parsed.reference,
+        });
+      } else {
+        type = PY_OBJECT;
+      }
+      const sym: Symbol = {
+        name: parsed.name, kind: type.kind === 'py' ? 'py-variable' : 'c-variable', type,
+        binding: binding === 'extern' ? 'module' : binding, location: locationOf(this.ctx.uri, d),
+      };
+      if (cls) cls.attributes.set(parsed.name, type);
+      else scope.define(sym);
+      out.push(sym);
+    }
+    return out;
+  }
+
+  private functionPointerSignature(name: string, ret: TypeSyntax | undefined,
+    fp: { params: string; nogil: boolean }): FunctionSignature {
+    const params: FunctionParam[] = splitTopLevel(fp.params).filter((p) => p && p !== 'void').map((p, i) => {
+      const t = parseTypeText(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
+      return { name: `arg${i}`, type: this.resolveTypeSyntax(t), hasDefault: false };
+    });
+    return {
+      name, returnType: ret ? this.resolveTypeSyntax(ret) : C_INT, params, varargs: fp.params.includes('...'),
+      nogil: fp.nogil, withGil: false, exception: { kind: 'noexcept', explicit: false }, origin: 'extern',
+      inPxd: this.ctx.inPxd,
+    };
+  }
+
+  signatureOf(node: Node, env: { extern: boolean; externNogil: boolean }, cls: ClassInfo | undefined):
+    FunctionSignature | undefined {
+    const nameNode = field(node, 'name');
+    if (!nameNode) return undefined;
+    const kindNode = field(node, 'kind');
+    const origin: FunctionSignature['origin'] = env.extern ? 'extern' : kindNode?.text === 'cpdef' ? 'cpdef' : 'cdef';
+    const returnType = field(node, 'return_type') ? this.resolveTypeNode(field(node, 'return_type')) : (
+      // `cdef f():` without a return type returns a Python object; extern declarations default to int
+      env.extern ? C_INT : PY_OBJECT);
+    const params = this.parametersOf(field(node, 'parameters'), cls);
+    const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
+    const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
+    const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
+    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined);
+    return {
+      name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
+      withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
+    };
+  }
+
+  private exceptionOf(node: Node, returnType: CType, origin: FunctionSignature['origin'], inClass: boolean):
+    ExceptionSpec {
+    const noexcept = field(node, 'noexcept') ?? childOfType(node, 'noexcept');
+    if (noexcept) return { kind: 'noexcept', explicit: true };
+    const spec = field(node, 'exception_spec') ?? childOfType(node, 'exception_spec');
+    if (!spec) return implicitException(returnType, origin, this.ctx.inPxd, inClass);
+    return parseExceptionSpec(spec.text);
+  }
+
+  parametersOf(params: Node | null, cls: ClassInfo | undefined): { params: FunctionParam[]; varargs: boolean } {
+    const out: FunctionParam[] = [];
+    let varargs = false;
+    if (!params) return { params: out, varargs };
+    const items = significantChildren(params);
+    items.forEach((p, index) => {
+      if (p.type === 'ellipsis' || p.text === '...') { varargs = true; return; }
+      if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+        out.push({ name: p.text.replace(/^\*+/, ''), type: PY_OBJECT, hasDefault: true });
+        return;
+      }
+      const param = this.parameterOf(p);
+      if (!param) return;
+      if (index === 0 && cls && (param.name === 'self') && param.type.kind === 'py' && param.type.name === 'object') {
+        param.type = { kind: 'py', name: cls.name, cls };
+      }
+      out.push(param);
+    });
+    return { params: out, varargs };
+  }
+
+  parameterOf(p: Node): FunctionParam | undefined {
+    const typeNode = field(p, 'type');
+    const declarator = field(p, 'declarator');
+    const nameNode = field(p, 'name');
+    const hasDefault = field(p, 'default') !== null || /=/.test(p.text);
+    if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
+    if (declarator) {
+      const parsed = parseDeclaratorText(declarator.text);
+      if (parsed.functionPointer) {
+        const sig = this.functionPointerSignature(parsed.name, typeNode ? parseTypeText(typeNode.text) : undefined,
+          parsed.functionPointer);
+        return { name: parsed.name, type: { kind: 'ptr', base: { kind: 'func', sig } }, hasDefault };
+      }
+      if (!typeNode) {
+        // An unnamed parameter `int` (declarations only): the "declarator" is the type.
+        if (scalarType(parsed.name) || parsed.name === 'object') {
+          return { name: '', type: this.resolveTypeSyntax(parseTypeText(declarator.text)), hasDefault };
+        }
+        return { name: parsed.name, type: PY_OBJECT, hasDefault };
+      }
+      const base = parseTypeText(typeNode.text);
+      const type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
+        arrays: base.arrays + parsed.arrays, reference: base.reference || parsed.reference });
+      return { name: parsed.name, type, hasDefault };
+    }
+    if (typeNode) {
+      return { name: nameNode?.text ?? '', type: this.resolveTypeNode(typeNode), hasDefault };
+    }
+    if (nameNode) return { name: nameNode.text, type: PY_OBJECT, hasDefault };
+    // Python-style parameters inside a C signature: `x=3`, `x: int`
+    const id = p.type === 'default_parameter' ? field(p, 'name') : childOfType(p, 'identifier');
+    return id ? { name: id.text, type: PY_OBJECT, hasDefault } : undefined;
+  }
+
+  private defineFunction(sig: FunctionSignature, node: Node): void {
+    const existing = this.scope.lookupLocal(sig.name);
+    // A definition in the .pyx completes the declaration from the .pxd: the pxd's specs are what callers see,
+    // but the definition decides nogil-ness of the body.
+    if (existing?.kind === 'c-function' && existing.signature && existing.signature.inPxd && !sig.inPxd) {
+      const merged: FunctionSignature = {
+        ...existing.signature,
+        nogil: existing.signature.nogil || sig.nogil,
+        withGil: existing.signature.withGil || sig.withGil,
+      };
+      this.scope.define({ ...existing, signature: merged, type: { kind: 'func', sig: merged } });
+      return;
+    }
+    this.scope.define({
+      name: sig.name, kind: 'c-function', type: { kind: 'func', sig }, binding: 'module', signature: sig,
+      location: locationOf(this.ctx.uri, field(node, 'name') ?? node), alsoPython: sig.origin === 'cpdef',
+    });
+  }
+
+  private collectStruct(s: Node): void {
+    const name = field(s, 'name')?.text;
+    if (!name) return;
+    let sym = this.scope.lookupLocal(name);
+    if (!sym || sym.type.kind !== 'struct') {
+      this.defineTypeName(s, name);
+      sym = this.scope.lookupLocal(name);
+    }
+    if (!sym || sym.type.kind !== 'struct') return;
+    const fieldsMap = sym.type.info.fields;
+    const body = field(s, 'body');
+    if (!body) return;
+    const scratch = new Scope('class', undefined);
+    for (const member of significantChildren(body)) {
+      const decls = member.type === 'c_variable_declaration' ? [member]
+        : childrenOfType(member, 'c_variable_declaration');
+      for (const d of decls) for (const v of this.collectVariables(d, scratch, 'local')) fieldsMap.set(v.name, v.type);
+    }
+  }
+
+  private collectEnum(s: Node): void {
+    const name = field(s, 'name')?.text;
+    const cpdef = /^\s*cpdef\b/.test(s.text) || s.parent?.text.trimStart().startsWith('cpdef') === true;
+    if (name && !this.scope.lookupLocal(name)) this.defineTypeName(s, name);
+    const body = field(s, 'body');
+    const enumType: CType = name ? { kind: 'enum', name } : C_INT;
+    const members = body ? significantChildren(body).flatMap((c) => (c.type === 'enumerator' ? [c]
+      : childrenOfType(c, 'enumerator'))) : [];
+    for (const e of members) {
+      const ename = field(e, 'name')?.text ?? childOfType(e, 'identifier')?.text;
+      if (!ename) continue;
+      this.scope.define({ name: ename, kind: 'c-variable', type: enumType, binding: 'module',
+        location: locationOf(this.ctx.uri, e), origin: name ? `enum ${name}` : 'anonymous enum', alsoPython: cpdef });
+    }
+  }
+
+  private collectTypedef(s: Node, env: { extern: boolean; externNogil: boolean }): void {
+    const inner = significantChildren(s).find((c) => ['struct_definition', 'enum_definition', 'fused_type_definition',
+      'cppclass_definition'].includes(c.type));
+    if (inner) {
+      this.collectStatement(inner, env);
+      return;
+    }
+    const typeNode = field(s, 'type');
+    const declarator = field(s, 'declarator');
+    if (!declarator) return;
+    const parsed = parseDeclaratorText(declarator.text);
+    if (!parsed.name) return;
+    let type: CType;
+    if (parsed.functionPointer) {
+      type = { kind: 'ptr', base: { kind: 'func', sig: this.functionPointerSignature(parsed.name,
+        typeNode ? parseTypeText(typeNode.text) : undefined, parsed.functionPointer) } };
+    } else {
+      const base = typeNode ? parseTypeText(typeNode.text) : parseTypeText('int');
+      type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
+        arrays: base.arrays + parsed.arrays });
+      if (type.kind === 'scalar') type = { ...type, name: parsed.name };
+    }
+    this.scope.define({ name: parsed.name, kind: 'c-type', type, binding: 'module',
+      location: locationOf(this.ctx.uri, declarator), origin: `ctypedef ${typeNode?.text ?? ''}`.trim() });
+  }
+
+  private collectFused(s: Node): void {
+    const name = field(s, 'name')?.text;
+    if (!name) return;
+    const members = fields(s, 'type').map((t) => this.resolveTypeNode(t));
+    const allC = members.every((m) => m.kind !== 'py' && m.kind !== 'unknown');
+    const type: CType = allC ? { kind: 'fused', name, members } : unknown(`fused type ${name} with Python members`);
+    this.scope.define({ name, kind: 'c-type', type, binding: 'module', location: locationOf(this.ctx.uri, s),
+      origin: 'ctypedef fused' });
+  }
+
+  private collectCppClass(s: Node, env: { extern: boolean; externNogil: boolean }): void {
+    const name = field(s, 'name')?.text;
+    if (!name) return;
+    let sym = this.scope.lookupLocal(name);
+    if (!sym || sym.type.kind !== 'cpp') {
+      this.defineTypeName(s, name);
+      sym = this.scope.lookupLocal(name);
+    }
+    if (!sym || sym.type.kind !== 'cpp' || !sym.type.cls) return;
+    const cls = sym.type.cls;
+    const body = field(s, 'body');
+    if (!body) return;
+    for (const member of significantChildren(body)) this.collectClassMember(member, cls, { extern: true,
+      externNogil: env.externNogil || env.extern && env.externNogil });
+  }
+
+  private collectClass(s: Node, env: { extern: boolean; externNogil: boolean }): void {
+    const name = field(s, 'name')?.text;
+    if (!name) return;
+    let sym = this.scope.lookupLocal(name);
+    if (!sym || sym.kind !== 'ext-class') {
+      this.defineTypeName(s, name);
+      sym = this.scope.lookupLocal(name);
+    }
+    const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+    if (!cls) return;
+    const supers = field(s, 'superclasses');
+    if (supers) {
+      const first = significantChildren(supers)[0];
+      if (first) {
+        cls.base = first.text;
+        const baseSym = this.lookupDotted(first.text);
+        const baseCls = baseSym?.type.kind === 'py' ? baseSym.type.cls : undefined;
+        if (baseCls) {
+          for (const [k, v] of baseCls.attributes) if (!cls.attributes.has(k)) cls.attributes.set(k, v);
+          for (const [k, v] of baseCls.methods) if (!cls.methods.has(k)) cls.methods.set(k, v);
+        }
+      }
+    }
+    const body = field(s, 'body');
+    if (!body) return;
+    for (const member of significantChildren(body)) this.collectClassMember(member, cls, env);
+  }
+
+  private collectClassMember(raw: Node, cls: ClassInfo, env: { extern: boolean; externNogil: boolean }): void {
+    const member = undecorate(raw);
+    switch (member.type) {
+      case 'cdef_statement': case 'cdef_block':
+        for (const c of significantChildren(member)) {
+          if (c.type === 'block') for (const cc of significantChildren(c)) this.collectClassMember(cc, cls, env);
+          else this.collectClassMember(c, cls, env);
+        }
+        break;
+      case 'c_variable_declaration':
+        this.collectVariables(member, this.scope, 'class', cls);
+        break;
+      case 'c_function_definition': case 'c_function_declaration': {
+        const sig = this.signatureOf(member, env, cls);
+        if (!sig) break;
+        const prev = cls.methods.get(sig.name);
+        if (prev && prev.inPxd && !sig.inPxd) {
+          cls.methods.set(sig.name, { ...prev, nogil: prev.nogil || sig.nogil });
+        } else {
+          cls.methods.set(sig.name, sig);
+        }
+        break;
+      }
+      case 'function_definition': {
+        const name = field(member, 'name')?.text;
+        if (name && !cls.methods.has(name) && !cls.attributes.has(name)) cls.attributes.set(name, PY_OBJECT);
+        break;
+      }
+      case 'property_definition': {
+        const name = field(member, 'name')?.text;
+        if (name && !cls.attributes.has(name)) cls.attributes.set(name, PY_OBJECT);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+export function parseExceptionSpec(text: string): ExceptionSpec {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (/^except ?\+/.test(t)) return { kind: 'cpp' };
+  if (/^except ?\*$/.test(t)) return { kind: 'star', explicit: true };
+  const q = /^except ?\? ?(.*)$/.exec(t);
+  if (q) return { kind: 'query', value: q[1].trim(), explicit: true };
+  const v = /^except (.*)$/.exec(t);
+  if (v) return { kind: 'value', value: v[1].trim() };
+  return { kind: 'star', explicit: true };
+}
+
+/** The names a statement assigns to (for module globals and function locals). */
+export function assignmentTargets(s: Node): Node[] {
+  const out: Node[] = [];
+  const visitAssignment = (a: Node): void => {
+    const left = field(a, 'left');
+    if (left) out.push(...namesIn(left));
+    const right = field(a, 'right');
+    if (right && right.type === 'assignment') visitAssignment(right);
+  };
+  if (s.type === 'assignment' || s.type === 'augmented_assignment') visitAssignment(s);
+  else for (const c of namedChildren(s)) if (c.type === 'assignment' || c.type === 'augmented_assignment') visitAssignment(c);
+  return out;
+}
+
+/** Identifiers bound by a target expression: `a`, `a, b`, `(a, [b, c])`, `*rest`; not `a.b` or `a[i]`. */
+export function namesIn(target: Node): Node[] {
+  if (target.type === 'identifier') return [target];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list', 'parenthesized_expression',
+    'list_splat_pattern', 'as_pattern_target'].includes(target.type)) {
+    return namedChildren(target).flatMap(namesIn);
+  }
+  return [];
+}
+
+function importedNames(s: Node): { name: string; module: string; node: Node }[] {
+  const out: { name: string; module: string; node: Node }[] = [];
+  if (s.type === 'import_statement') {
+    for (const item of fields(s, 'name')) {
+      if (item.type === 'aliased_import') {
+        const alias = field(item, 'alias');
+        const name = field(item, 'name');
+        if (alias && name) out.push({ name: alias.text, module: name.text, node: item });
+      } else {
+        out.push({ name: item.text.split('.')[0], module: item.text, node: item });
+      }
+    }
+  } else if (s.type === 'import_from_statement') {
+    const module = field(s, 'module_name')?.text ?? '';
+    for (const item of fields(s, 'name')) {
+      if (item.type === 'aliased_import') {
+        const alias = field(item, 'alias');
+        if (alias) out.push({ name: alias.text, module, node: item });
+      } else {
+        out.push({ name: item.text, module, node: item });
+      }
+    }
+  }
+  return out;
+}
+
+/** The `cython` pseudo-module: every name in it is a compile-time construct, usable without the GIL. */
+class CythonModuleSymbols extends Map<string, Symbol> {
+  constructor(readonly moduleName: string) {
+    super();
+  }
+
+  override get(key: string): Symbol {
+    return {
+      name: key, kind: 'cython-builtin', type: unknown(`${this.moduleName}.${key}`), binding: 'builtin',
+      module: cythonModule(`${this.moduleName}.${key}`), origin: `${this.moduleName}.${key}`,
+    };
+  }
+
+  override has(): boolean {
+    return true;
+  }
+}
+
+function cythonModule(name: string): ModuleSymbols {
+  return { name, uri: 'cython:', symbols: new CythonModuleSymbols(name) };
+}

@@ -1,0 +1,368 @@
+/**
+ * Expression typing: for every expression, its type (a C value, a Python object, or unknown) and whether
+ * evaluating it yields an owned Python temporary. This is what decides whether an expression needs the GIL.
+ */
+import {
+  type CType, type FunctionSignature, C_BINT, C_DOUBLE, C_LONG, C_SIZE_T, PY_OBJECT, py, unknown,
+} from './c-types';
+import { C_ON_C_ARGS } from './builtins';
+import { type Node, field, namedChildren, significantChildren } from './syntax';
+import type { Scope, Symbol } from './symbols';
+import { parseTypeText } from './type-syntax';
+import type { DeclarationCollector } from './declarations';
+import { spanning } from './function-scope';
+
+export interface ExprInfo {
+  type: CType;
+  /** Evaluating it creates a new Python reference (a call result, a global lookup, a container...). */
+  temp: boolean;
+  /** A literal constant: Python constants need no conversion, C literals convert at compile time. */
+  literal?: boolean;
+  /** A Python global or (non-cached) builtin lookup. */
+  pyGlobal?: boolean;
+  /** The symbol a name (or module attribute) resolved to. */
+  symbol?: Symbol;
+  /** For calls of C functions: the callee's signature. */
+  callee?: FunctionSignature;
+  /** A Python attribute lookup (`obj.attr` on a Python object). */
+  pyAttribute?: boolean;
+  /** A builtin with a C result that still calls into Python (`len(obj)` → PyObject_Length). */
+  builtinCallNeedsGil?: boolean;
+}
+
+const UNKNOWN: ExprInfo = { type: unknown('not typed'), temp: false };
+
+const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'itemsize', 'nbytes', 'size']);
+
+export class ExpressionTyper {
+  private readonly cache = new Map<number, ExprInfo>();
+
+  constructor(private readonly collector: DeclarationCollector) {}
+
+  /** Types a node in a scope; results are cached per node for the lifetime of this typer. */
+  info(node: Node, scope: Scope): ExprInfo {
+    const cached = this.cache.get(node.id);
+    if (cached) return cached;
+    const result = this.compute(node, scope);
+    this.cache.set(node.id, result);
+    return result;
+  }
+
+  typeOf(node: Node, scope: Scope): CType {
+    return this.info(node, scope).type;
+  }
+
+  private compute(node: Node, scope: Scope): ExprInfo {
+    switch (node.type) {
+      case 'identifier': return this.name(node, scope);
+      case 'integer': return { type: C_LONG, temp: false, literal: true };
+      case 'float': return { type: C_DOUBLE, temp: false, literal: true };
+      case 'true': case 'false': return { type: C_BINT, temp: false, literal: true };
+      case 'none': return { type: py('NoneType'), temp: false, literal: true };
+      case 'ellipsis': return { type: PY_OBJECT, temp: false, literal: true };
+      case 'string': return this.string(node);
+      case 'concatenated_string': {
+        const parts = significantChildren(node).map((c) => this.info(c, scope));
+        if (parts.some((p) => !p.literal)) return { type: py('str'), temp: true };
+        return parts[0] ?? UNKNOWN;
+      }
+      case 'parenthesized_expression': {
+        const inner = significantChildren(node)[0];
+        return inner ? this.info(inner, scope) : UNKNOWN;
+      }
+      case 'binary_operator': return this.binary(node, scope);
+      case 'unary_operator': {
+        const arg = field(node, 'argument');
+        const a = arg ? this.info(arg, scope) : UNKNOWN;
+        if (a.type.kind === 'py') return { type: PY_OBJECT, temp: true };
+        return { type: a.type, temp: false, literal: a.literal };
+      }
+      case 'not_operator': return { type: C_BINT, temp: false };
+      case 'boolean_operator': {
+        const l = field(node, 'left');
+        const r = field(node, 'right');
+        const types = [l, r].filter((x): x is Node => x !== null).map((x) => this.info(x, scope));
+        if (types.some((t) => t.type.kind === 'py')) return { type: PY_OBJECT, temp: true };
+        return { type: spanningC(types.map((t) => t.type)), temp: false };
+      }
+      case 'comparison_operator': return this.comparison(node, scope);
+      case 'conditional_expression': {
+        const parts = significantChildren(node);
+        const a = parts[0] ? this.info(parts[0], scope) : UNKNOWN;
+        const b = parts[2] ? this.info(parts[2], scope) : UNKNOWN;
+        if (a.type.kind === 'py' || b.type.kind === 'py') return { type: PY_OBJECT, temp: true };
+        return { type: spanningC([a.type, b.type]), temp: false };
+      }
+      case 'call': return this.call(node, scope);
+      case 'attribute': return this.attribute(node, scope);
+      case 'subscript': return this.subscript(node, scope);
+      case 'list': case 'list_comprehension': return { type: py('list'), temp: true };
+      case 'tuple': return { type: py('tuple'), temp: true };
+      case 'dictionary': case 'dictionary_comprehension': return { type: py('dict'), temp: true };
+      case 'set': case 'set_comprehension': return { type: py('set'), temp: true };
+      case 'generator_expression': return { type: py('generator'), temp: true };
+      case 'lambda': return { type: py('function'), temp: true };
+      case 'await': case 'yield': return { type: PY_OBJECT, temp: true };
+      case 'named_expression': {
+        const v = field(node, 'value');
+        return v ? this.info(v, scope) : UNKNOWN;
+      }
+      case 'cast_expression': return this.cast(node, scope);
+      case 'address_of': {
+        const v = field(node, 'value') ?? significantChildren(node)[0];
+        const inner = v ? this.info(v, scope).type : unknown('address');
+        return { type: inner.kind === 'unknown' ? inner : { kind: 'ptr', base: inner }, temp: false };
+      }
+      case 'sizeof_expression': return { type: C_SIZE_T, temp: false };
+      case 'new_expression': {
+        const t = field(node, 'type');
+        const resolved = t ? this.collector.resolveTypeSyntax(parseTypeText(t.text)) : unknown('new');
+        return { type: resolved.kind === 'unknown' ? resolved : { kind: 'ptr', base: resolved }, temp: false };
+      }
+      case 'keyword_argument': {
+        const v = field(node, 'value');
+        return v ? this.info(v, scope) : UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private string(node: Node): ExprInfo {
+    if (namedChildren(node).some((c) => c.type === 'interpolation')) return { type: py('str'), temp: true };
+    const prefix = /^[a-zA-Z]*/.exec(node.text)![0].toLowerCase();
+    if (prefix.includes('c') && !prefix.includes('f')) {
+      return { type: { kind: 'scalar', name: 'char', family: 'char' }, temp: false, literal: true };
+    }
+    if (prefix.includes('b')) return { type: py('bytes'), temp: false, literal: true };
+    return { type: py('str'), temp: false, literal: true };
+  }
+
+  private name(node: Node, scope: Scope): ExprInfo {
+    const name = node.text;
+    if (name === 'NULL') return { type: { kind: 'ptr', base: { kind: 'void' } }, temp: false, literal: true };
+    const sym = scope.lookup(name);
+    if (!sym) return { type: unknown(`undeclared ${name}`), temp: false };
+    switch (sym.kind) {
+      case 'c-variable': case 'c-function': return { type: sym.type, temp: false, symbol: sym };
+      case 'py-variable': {
+        const global = sym.binding === 'module';
+        return { type: sym.type, temp: global, pyGlobal: global, symbol: sym };
+      }
+      case 'py-function': case 'py-class': case 'py-module':
+        return { type: sym.type, temp: true, pyGlobal: sym.binding === 'module', symbol: sym };
+      case 'builtin': return { type: sym.type, temp: false, symbol: sym };
+      case 'ext-class': return { type: py('type'), temp: false, symbol: sym };
+      case 'c-type': return { type: unknown(`type ${name} used as a value`), temp: false, symbol: sym };
+      case 'cimported-module': return { type: unknown(`module ${name}`), temp: false, symbol: sym };
+      case 'cython-builtin': case 'unresolved': return { type: sym.type, temp: false, symbol: sym };
+    }
+  }
+
+  private binary(node: Node, scope: Scope): ExprInfo {
+    const l = field(node, 'left');
+    const r = field(node, 'right');
+    const a = l ? this.info(l, scope) : UNKNOWN;
+    const b = r ? this.info(r, scope) : UNKNOWN;
+    if (a.type.kind === 'py' || b.type.kind === 'py') {
+      return { type: a.type.kind === 'py' && a.type.name === 'str' ? py('str') : PY_OBJECT, temp: true,
+        literal: a.literal && b.literal };
+    }
+    if (a.type.kind === 'unknown') return a;
+    if (b.type.kind === 'unknown') return b;
+    if (a.type.kind === 'ptr' || a.type.kind === 'array') {
+      return { type: b.type.kind === 'ptr' ? C_LONG : a.type.kind === 'array' ? { kind: 'ptr', base: a.type.base }
+        : a.type, temp: false };
+    }
+    if (b.type.kind === 'ptr') return { type: b.type, temp: false };
+    return { type: spanningC([a.type, b.type]), temp: false, literal: a.literal && b.literal };
+  }
+
+  private comparison(node: Node, scope: Scope): ExprInfo {
+    const operands = significantChildren(node);
+    const infos = operands.map((o) => this.info(o, scope));
+    const operators = node.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+    const identity = operators.every((op) => op === 'is' || op === 'not' || op === 'is not');
+    // `x is None` on objects compares pointers: no GIL needed.
+    if (identity) return { type: C_BINT, temp: false };
+    if (operators.some((op) => op === 'in' || op === 'not in')) {
+      const container = operands[operands.length - 1];
+      if (container && (container.type === 'tuple' || container.type === 'list' || container.type === 'set')
+        && namedChildren(container).every((e) => this.info(e, scope).type.kind !== 'py')
+        && infos[0]?.type.kind !== 'py') {
+        return { type: C_BINT, temp: false };
+      }
+    }
+    if (infos.some((i) => i.type.kind === 'py' && !i.literal)) return { type: py('bool'), temp: true };
+    if (infos.some((i) => i.type.kind === 'unknown')) return { type: unknown('comparison'), temp: false };
+    return { type: C_BINT, temp: false };
+  }
+
+  private call(node: Node, scope: Scope): ExprInfo {
+    const fnNode = field(node, 'function');
+    const args = field(node, 'arguments');
+    if (!fnNode) return UNKNOWN;
+    const argNodes = args ? significantChildren(args) : [];
+    // Builtins that become C code on C arguments
+    if (fnNode.type === 'identifier') {
+      const sym = scope.lookup(fnNode.text);
+      // `for i in range(n)` over C bounds is a C loop: no range object is created.
+      if (sym?.kind === 'builtin' && /^x?range$/.test(fnNode.text) && node.parent?.type === 'for_statement'
+        && node.parent.childForFieldName('right')?.id === node.id
+        && argNodes.every((a) => this.info(a, scope).type.kind !== 'py')) {
+        return { type: unknown('C range loop'), temp: false };
+      }
+      if (sym?.kind === 'builtin' && C_ON_C_ARGS.has(fnNode.text)) {
+        const argTypes = argNodes.map((a) => this.info(a, scope).type);
+        const name = fnNode.text;
+        if (name === 'len') {
+          const t = argTypes[0];
+          if (t && (t.kind === 'memview' || t.kind === 'ptr' || t.kind === 'array')) return { type: C_SIZE_T, temp: false };
+          if (t && t.kind === 'unknown') return { type: t, temp: false };
+          // len() of an object is PyObject_Length: a C result, but a call into Python.
+          if (t && t.kind === 'py' && argNodes.length === 1) {
+            return { type: C_SIZE_T, temp: false, builtinCallNeedsGil: true };
+          }
+        } else if (argTypes.length > 0 && argTypes.every((t) => t.kind !== 'py')) {
+          if (argTypes.some((t) => t.kind === 'unknown')) return { type: unknown(`${name}()`), temp: false };
+          return { type: name === 'sizeof' ? C_SIZE_T : spanningC(argTypes), temp: false };
+        }
+      }
+      if (sym?.kind === 'cython-builtin') {
+        if (/^(dereference|deref)$/.test(fnNode.text) && argNodes[0]) {
+          const t = this.info(argNodes[0], scope).type;
+          return { type: t.kind === 'ptr' ? t.base : unknown('dereference'), temp: false };
+        }
+        return { type: unknown(`${fnNode.text}()`), temp: false };
+      }
+      if (sym?.kind === 'c-type') {
+        // A C++ class constructed on the stack, or a struct/typedef "call" (cast-like)
+        return { type: sym.type.kind === 'cpp' ? sym.type : unknown('type call'), temp: false };
+      }
+      if (sym?.kind === 'ext-class') return { type: sym.type, temp: true };
+    }
+    const f = this.info(fnNode, scope);
+    const callee = calleeSignature(f.type);
+    if (callee) {
+      const ret = callee.returnType;
+      return { type: ret, temp: ret.kind === 'py', callee };
+    }
+    if (f.type.kind === 'py') return { type: PY_OBJECT, temp: true };
+    return { type: unknown('call of unknown'), temp: false };
+  }
+
+  private attribute(node: Node, scope: Scope): ExprInfo {
+    const objNode = field(node, 'object');
+    const attr = field(node, 'attribute')?.text ?? '';
+    if (!objNode) return UNKNOWN;
+    const obj = this.info(objNode, scope);
+    // module namespaces
+    if (obj.symbol && (obj.symbol.kind === 'cimported-module' || obj.symbol.kind === 'cython-builtin')
+      && objNode.type !== 'call') {
+      const member = obj.symbol.module?.symbols.get(attr);
+      if (member) {
+        const asName = this.symbolInfo(member);
+        if (asName.type.kind === 'py' && obj.symbol.alsoPython) return { ...asName, pyAttribute: true };
+        return asName;
+      }
+      if (obj.symbol.alsoPython) return { type: PY_OBJECT, temp: true, pyAttribute: true };
+      return { type: unknown(`${objNode.text}.${attr}`), temp: false };
+    }
+    let t = obj.type;
+    if (t.kind === 'ptr' || t.kind === 'ref') t = t.base;
+    switch (t.kind) {
+      case 'struct': {
+        const ft = t.info.fields.get(attr);
+        return { type: ft ?? unknown(`field ${attr}`), temp: false };
+      }
+      case 'cpp': {
+        const m = t.cls?.methods.get(attr);
+        if (m) return { type: { kind: 'func', sig: m }, temp: false };
+        const a = t.cls?.attributes.get(attr);
+        return { type: a ?? unknown(`member ${attr}`), temp: false };
+      }
+      case 'memview':
+        if (MEMVIEW_C_ATTRS.has(attr)) return { type: attr === 'shape' || attr === 'strides' || attr === 'suboffsets'
+          ? { kind: 'array', base: { kind: 'scalar', name: 'Py_ssize_t', family: 'int' } } : C_LONG, temp: false };
+        if (attr === 'T') return { type: t, temp: false };
+        return { type: unknown(`memoryview.${attr}`), temp: false };
+      case 'scalar':
+        if (t.family === 'complex' && (attr === 'real' || attr === 'imag')) return { type: C_DOUBLE, temp: false };
+        return { type: unknown(`.${attr}`), temp: false };
+      case 'py': {
+        const cls = t.cls;
+        if (cls) {
+          const m = cls.methods.get(attr);
+          if (m) return { type: { kind: 'func', sig: m }, temp: false };
+          const a = cls.attributes.get(attr);
+          // A cdef attribute is a C-level slot: reading it is no attribute lookup, even when it holds an object.
+          if (a) return { type: a, temp: false };
+          // Attributes inherited from a base we could not see are unknown, not Python.
+          if (cls.base && !this.collector.lookupDotted(cls.base)) return { type: unknown('inherited'), temp: false };
+        }
+        return { type: PY_OBJECT, temp: true, pyAttribute: true };
+      }
+      default:
+        return { type: unknown(`.${attr}`), temp: false };
+    }
+  }
+
+  private symbolInfo(sym: Symbol): ExprInfo {
+    switch (sym.kind) {
+      case 'c-variable': case 'c-function': return { type: sym.type, temp: false, symbol: sym };
+      case 'py-variable': case 'py-function': case 'py-class': case 'py-module':
+        return { type: sym.type, temp: true, symbol: sym };
+      case 'ext-class': return { type: py('type'), temp: false, symbol: sym };
+      default: return { type: sym.kind === 'c-type' ? unknown('type') : sym.type, temp: false, symbol: sym };
+    }
+  }
+
+  private subscript(node: Node, scope: Scope): ExprInfo {
+    const valueNode = field(node, 'value');
+    if (!valueNode) return UNKNOWN;
+    const v = this.info(valueNode, scope);
+    const indices = node.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+    const isSlice = indices.some((i) => i.type === 'slice');
+    const t = v.type;
+    switch (t.kind) {
+      case 'memview': {
+        if (isSlice || indices.length < t.ndim || indices.some((i) => i.type === 'ellipsis')) {
+          return { type: t, temp: false };
+        }
+        return { type: t.base, temp: false };
+      }
+      case 'ptr': case 'array':
+        return { type: isSlice ? t : t.base, temp: false };
+      case 'cpp': {
+        const op = t.cls?.methods.get('operator[]');
+        return { type: op ? op.returnType : unknown('operator[]'), temp: false };
+      }
+      case 'py':
+        return { type: PY_OBJECT, temp: true };
+      default:
+        // `vector[int]` written as an expression, fused specialisation `f[double]`
+        return { type: unknown('subscript'), temp: false };
+    }
+  }
+
+  private cast(node: Node, scope: Scope): ExprInfo {
+    const t = field(node, 'type');
+    const v = field(node, 'value');
+    const target = t ? this.collector.resolveTypeSyntax(parseTypeText(t.text)) : unknown('cast');
+    if (v) this.info(v, scope);
+    return { type: target, temp: target.kind === 'py' };
+  }
+}
+
+export function calleeSignature(t: CType): FunctionSignature | undefined {
+  if (t.kind === 'func') return t.sig;
+  if (t.kind === 'ptr' && t.base.kind === 'func') return t.base.sig;
+  return undefined;
+}
+
+function spanningC(types: CType[]): CType {
+  if (types.some((t) => t.kind === 'unknown')) return types.find((t) => t.kind === 'unknown')!;
+  if (types.every((t) => t.kind === 'scalar' && t.family === 'bint')) return C_BINT;
+  const s = spanning(types);
+  return s.kind === 'py' ? C_LONG : s;
+}

@@ -1,0 +1,238 @@
+/**
+ * The local scope of a function: parameters, `cdef` locals, and untyped locals whose type Cython infers.
+ *
+ * Untyped locals follow Cython's "safe" inference (TypeInference.safe_spanning_type): C doubles, pointers, structs,
+ * memoryviews, C++ classes and C integers are inferred from what is assigned; comparisons, Python values and
+ * anything unknown make the local a Python object (or unknown, when we cannot tell).
+ */
+import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
+import type { DeclarationCollector } from './declarations';
+import { assignmentTargets, namesIn } from './declarations';
+import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
+import { Scope, type Symbol } from './symbols';
+
+export interface FunctionInfo {
+  node: Node;
+  scope: Scope;
+  /** Only for cdef/cpdef functions. */
+  signature?: FunctionSignature;
+  isPythonFunction: boolean;
+  cls?: ClassInfo;
+  /** Untyped locals that the inference made Python objects, with the first assignment (for messages). */
+  pythonLocals: Symbol[];
+}
+
+/** Kinds of nodes that start a new scope: their contents are not locals of the enclosing function. */
+export const SCOPE_NODES = new Set(['function_definition', 'c_function_definition', 'class_definition',
+  'cdef_class_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension',
+  'generator_expression']);
+
+interface PendingLocal {
+  name: Node;
+  values: (Node | 'py' | 'c-loop')[];
+  inGilBlockOnly: boolean;
+}
+
+export function buildFunctionScope(
+  fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
+  cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType,
+): FunctionInfo {
+  const scope = new Scope('function', parent);
+  const isPythonFunction = fn.type === 'function_definition';
+  // parameters
+  if (signature) {
+    for (const p of signature.params) {
+      if (p.name) scope.define({ name: p.name, kind: p.type.kind === 'py' ? 'py-variable' : 'c-variable', type: p.type,
+        binding: 'argument' });
+    }
+  } else {
+    const params = field(fn, 'parameters');
+    let first = true;
+    for (const p of params ? significantChildren(params) : []) {
+      const param = collector.parameterOf(p);
+      if (!param) continue;
+      let type = param.type;
+      if (first && cls && param.name === 'self') type = { kind: 'py', name: cls.name, cls };
+      first = false;
+      if (param.name) scope.define({ name: param.name, kind: type.kind === 'py' ? 'py-variable' : 'c-variable', type,
+        binding: 'argument', location: locationOf(collector.ctx.uri, p) });
+    }
+  }
+  const pending = new Map<string, PendingLocal>();
+  const declaredGlobal = new Set<string>();
+  const addPending = (name: Node, value: PendingLocal['values'][number], inGil: boolean): void => {
+    if (declaredGlobal.has(name.text) || scope.lookupLocal(name.text)) return;
+    const p = pending.get(name.text);
+    if (p) {
+      p.values.push(value);
+      p.inGilBlockOnly &&= inGil;
+    } else {
+      pending.set(name.text, { name, values: [value], inGilBlockOnly: inGil });
+    }
+  };
+
+  const visit = (node: Node, inGil: boolean): void => {
+    for (const c of namedChildren(node)) {
+      if (SCOPE_NODES.has(c.type) || c.type === 'decorated_definition') {
+        const name = field(c.type === 'decorated_definition' ? (field(c, 'definition') ?? c) : c, 'name');
+        if (name) addPending(name, 'py', inGil);
+        continue;
+      }
+      switch (c.type) {
+        case 'cdef_statement': case 'cdef_block':
+          for (const d of descendantsOfType(c, 'c_variable_declaration')) {
+            collector.collectVariables(d, scope, 'local');
+          }
+          continue;
+        case 'c_variable_declaration':
+          collector.collectVariables(c, scope, 'local');
+          continue;
+        case 'global_statement': case 'nonlocal_statement':
+          for (const n of namedChildren(c)) if (n.type === 'identifier') declaredGlobal.add(n.text);
+          continue;
+        case 'assignment': case 'augmented_assignment': {
+          const right = field(c, 'right');
+          const targets = assignmentTargets(c);
+          for (const t of targets) {
+            const simple = targets.length === 1 && field(c, 'left')?.type === 'identifier';
+            addPending(t, simple && right && c.type === 'assignment' ? finalValue(right) : 'py', inGil);
+          }
+          break;
+        }
+        case 'for_statement': {
+          const left = field(c, 'left');
+          const right = field(c, 'right');
+          if (left) {
+            const names = namesIn(left);
+            const cLoop = names.length === 1 && right !== null && isRangeCall(right);
+            for (const n of names) addPending(n, cLoop ? 'c-loop' : 'py', inGil);
+          }
+          break;
+        }
+        case 'for_from_statement': {
+          const target = field(c, 'target');
+          if (target) addPending(target, 'c-loop', inGil);
+          break;
+        }
+        case 'with_gil_statement':
+          visit(c, true);
+          continue;
+        case 'as_pattern': {
+          const alias = field(c, 'alias');
+          if (alias) for (const n of namesIn(alias)) addPending(n, 'py', inGil);
+          break;
+        }
+        case 'except_clause': {
+          const alias = field(c, 'alias') ?? namedChildren(c).find((x) => x.type === 'identifier'
+            && x.previousSibling?.type === 'as');
+          if (alias && alias.type === 'identifier') addPending(alias, 'py', inGil);
+          break;
+        }
+        case 'import_statement': case 'import_from_statement':
+          for (const n of namedChildren(c)) {
+            const bound = n.type === 'aliased_import' ? field(n, 'alias') : n.type === 'dotted_name'
+              ? namedChildren(n)[0] : null;
+            if (bound && c.type === 'import_from_statement' && n === field(c, 'module_name')) continue;
+            if (bound) addPending(bound, 'py', inGil);
+          }
+          break;
+        case 'named_expression': {
+          const name = field(c, 'name');
+          const value = field(c, 'value');
+          if (name && value) addPending(name, value, inGil);
+          break;
+        }
+        default:
+          break;
+      }
+      visit(c, inGil);
+    }
+  };
+  const body = field(fn, 'body');
+  if (body) visit(body, false);
+
+  // Infer in two rounds so that locals assigned from other inferred locals settle.
+  const pythonLocals: Symbol[] = [];
+  const inferred = new Map<string, CType>();
+  for (let round = 0; round < 2; round++) {
+    for (const [name, p] of pending) {
+      const sym: Symbol = { name, kind: 'py-variable', type: unknown('being inferred'), binding: 'local',
+        location: locationOf(collector.ctx.uri, p.name) };
+      if (round === 0) scope.define(sym);
+    }
+    for (const [name, p] of pending) {
+      const type = spanning(p.values.map((v) => valueType(v, scope, typeOf)));
+      inferred.set(name, type);
+      const sym = scope.lookupLocal(name)!;
+      sym.type = type;
+      sym.kind = type.kind === 'py' ? 'py-variable' : 'c-variable';
+    }
+  }
+  for (const [name, p] of pending) {
+    const sym = scope.lookupLocal(name);
+    if (sym && sym.type.kind === 'py' && !p.inGilBlockOnly) pythonLocals.push(sym);
+  }
+  for (const name of declaredGlobal) scope.symbols.delete(name);
+  // Declared Python-object locals (`cdef object o`, `cdef list L`) count as Python locals too.
+  for (const sym of scope.symbols.values()) {
+    if (sym.binding === 'local' && sym.type.kind === 'py' && !pending.has(sym.name)) pythonLocals.push(sym);
+  }
+  return { node: fn, scope, signature, isPythonFunction, cls, pythonLocals };
+}
+
+/** `a = b = expr`: the value is the last right-hand side. */
+function finalValue(right: Node): Node {
+  let r = right;
+  while (r.type === 'assignment') {
+    const next = field(r, 'right');
+    if (!next) break;
+    r = next;
+  }
+  return r;
+}
+
+function isRangeCall(node: Node): boolean {
+  if (node.type !== 'call') return false;
+  const fn = field(node, 'function');
+  return fn !== null && /^(range|xrange|prange|cython\.parallel\.prange)$/.test(fn.text);
+}
+
+function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (node: Node, scope: Scope) => CType):
+  CType {
+  if (v === 'py') return PY_OBJECT;
+  if (v === 'c-loop') return { kind: 'scalar', name: 'long', family: 'int' };
+  const node = v;
+  // Comparisons and boolean tests infer as Python bool (the compiler keeps them as objects).
+  if (node.type === 'comparison_operator' || node.type === 'not_operator') return py('bool');
+  if (node.type === 'true' || node.type === 'false') return py('bool');
+  return typeOf(node, scope);
+}
+
+/** The type that can hold every assigned value, or a Python object when Cython would not infer a C type. */
+export function spanning(types: CType[]): CType {
+  if (types.length === 0) return PY_OBJECT;
+  if (types.some((t) => t.kind === 'py')) return types.find((t) => t.kind === 'py' && t.name !== 'object') ?? PY_OBJECT;
+  if (types.some((t) => t.kind === 'unknown')) return types.find((t) => t.kind === 'unknown')!;
+  const first = types[0];
+  if (types.every((t) => t.kind === 'scalar')) {
+    const fams = types.map((t) => (t.kind === 'scalar' ? t.family : 'int'));
+    if (fams.includes('complex')) return { kind: 'scalar', name: 'double complex', family: 'complex' };
+    if (fams.includes('float')) return { kind: 'scalar', name: 'double', family: 'float' };
+    if (fams.every((f) => f === 'bint')) return py('bool');
+    return first.kind === 'scalar' && first.family !== 'bint' ? first : { kind: 'scalar', name: 'long', family: 'int' };
+  }
+  if (types.every((t) => t.kind === first.kind)) return first;
+  return unknown('mixed types assigned');
+}
+
+function descendantsOfType(node: Node, type: string): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node): void => {
+    for (const c of namedChildren(n)) {
+      if (c.type === type) out.push(c);
+      else if (!SCOPE_NODES.has(c.type)) walk(c);
+    }
+  };
+  walk(node);
+  return out;
+}

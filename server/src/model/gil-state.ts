@@ -1,0 +1,112 @@
+/**
+ * GIL state of every scope, mirroring the compiler's three states (Nodes.NoGilState):
+ * the GIL is held; it is released (`with nogil:`, `prange(nogil=True)`, `with nogil, parallel():`); or we are in the
+ * body of a `nogil` function, where the caller may or may not hold it.
+ */
+import { type Node, childrenOfType, field, namedChildren, significantChildren } from './syntax';
+
+export type GilStateKind = 'held' | 'released' | 'nogil-function';
+
+export interface GilState {
+  kind: GilStateKind;
+  /** The construct that released the GIL (a `with nogil` header or the `nogil` in a signature). */
+  releasedBy?: Node;
+}
+
+export const HELD: GilState = { kind: 'held' };
+
+export function needsNoGil(state: GilState): boolean {
+  return state.kind !== 'held';
+}
+
+/** A `with nogil`/`with gil` statement, in any of its spellings. */
+export interface GilTransition {
+  to: 'nogil' | 'gil';
+  condition: Node | null;
+  header: Node;
+}
+
+const NOGIL_NAMES = /^(cython\.)?nogil$/;
+const GIL_NAMES = /^(cython\.)?gil$/;
+
+export function gilTransition(node: Node): GilTransition | undefined {
+  if (node.type === 'with_nogil_statement' || node.type === 'with_gil_statement') {
+    return { to: node.type === 'with_nogil_statement' ? 'nogil' : 'gil', condition: field(node, 'condition'),
+      header: headerOf(node) };
+  }
+  if (node.type === 'with_statement') {
+    // `with nogil, parallel():` and friends parse as an ordinary with statement.
+    for (const item of withItems(node)) {
+      const value = field(item, 'value') ?? significantChildren(item)[0];
+      if (!value) continue;
+      if (NOGIL_NAMES.test(value.text)) return { to: 'nogil', condition: null, header: headerOf(node) };
+      if (GIL_NAMES.test(value.text)) return { to: 'gil', condition: null, header: headerOf(node) };
+      if (value.type === 'call') {
+        const fn = field(value, 'function');
+        if (fn && (NOGIL_NAMES.test(fn.text) || GIL_NAMES.test(fn.text))) {
+          const args = field(value, 'arguments');
+          return { to: NOGIL_NAMES.test(fn.text) ? 'nogil' : 'gil', condition: args ? significantChildren(args)[0] ?? null
+            : null, header: headerOf(node) };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export function withItems(node: Node): Node[] {
+  const clause = childrenOfType(node, 'with_clause')[0];
+  return clause ? namedChildren(clause).filter((c) => c.type === 'with_item') : [];
+}
+
+/** Is this `with` statement a `parallel()` block (from cython.parallel)? */
+export function isParallelBlock(node: Node): boolean {
+  if (node.type !== 'with_statement') return false;
+  return withItems(node).some((item) => {
+    const value = field(item, 'value') ?? significantChildren(item)[0];
+    const fn = value?.type === 'call' ? field(value, 'function') : null;
+    return fn !== null && /^(cython\.parallel\.)?parallel$/.test(fn.text);
+  });
+}
+
+/** `prange(...)` call of a for loop, with whether it passes `nogil=True`. */
+export function prangeOf(forNode: Node): { nogil: boolean } | undefined {
+  if (forNode.type !== 'for_statement') return undefined;
+  const right = field(forNode, 'right');
+  if (!right || right.type !== 'call') return undefined;
+  const fn = field(right, 'function');
+  if (!fn || !/^((cython\.)?parallel\.)?prange$/.test(fn.text)) return undefined;
+  const args = field(right, 'arguments');
+  const nogil = args ? namedChildren(args).some((a) => a.type === 'keyword_argument'
+    && field(a, 'name')?.text === 'nogil' && field(a, 'value')?.text === 'True') : false;
+  return { nogil };
+}
+
+/** The header of a compound statement: from its start to the `:` (for related information and hovers). */
+export function headerOf(node: Node): Node {
+  const body = field(node, 'body');
+  const first = node.child(0);
+  if (!body || !first) return node;
+  // Return the first child: callers use its start and the node's row for ranges.
+  return first;
+}
+
+/** The state inside the body of `node`, given the state outside. `undefined` means "unchanged". */
+export function bodyState(node: Node, outer: GilState, constantCondition: (cond: Node) => boolean | undefined):
+  GilState | undefined {
+  const t = gilTransition(node);
+  if (t) {
+    if (t.condition) {
+      const value = constantCondition(t.condition);
+      if (value === false) return outer;
+      if (value === undefined) return outer; // reported as an error; the compiler does not analyse further
+    }
+    return t.to === 'nogil' ? { kind: 'released', releasedBy: t.header } : HELD;
+  }
+  const prange = prangeOf(node);
+  if (prange) {
+    if (prange.nogil || outer.kind !== 'held') return { kind: 'released', releasedBy: field(node, 'right') ?? node };
+    return outer;
+  }
+  return undefined;
+}

@@ -1,0 +1,228 @@
+/**
+ * Finds and loads the .pxd files behind cimports: the module's own .pxd, package-relative .pxd in the workspace,
+ * include dirs from the settings, Cython's bundled includes and installed packages (found through the user's
+ * Python, see python-environment.ts). Files are parsed with the same grammar and cached by path and mtime; a file
+ * is stat-ed at most once every few seconds, so per-keystroke work does not grow with the number of cimports.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Tree } from 'web-tree-sitter';
+import { builtinsScope } from './builtins';
+import { type CimportRequest, type CimportResolver, DeclarationCollector, type ModuleDeclarations } from './declarations';
+import { significantChildren } from './syntax';
+import type { ModuleSymbols } from './symbols';
+
+export interface SearchPaths {
+  /** Include dirs from settings / `-I`, absolute. */
+  includeDirs: string[];
+  /** Cython's `Cython/Includes` and site-packages of the configured Python, when known. */
+  systemDirs: string[];
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  checkedAt: number;
+  module: ModuleDeclarations;
+  tree: Tree;
+}
+
+const RECHECK_MS = 3000;
+/** Larger .pxd files than this are not read (generated monsters); their cimports count as unresolved. */
+const MAX_PXD_BYTES = 8 * 1024 * 1024;
+
+export class PxdResolver implements CimportResolver {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly loading = new Set<string>();
+  private readonly lookupCache = new Map<string, { at: number; file: string | undefined }>();
+  /** Files that failed to read, with the reason (reported once by the caller). */
+  readonly failures = new Map<string, string>();
+
+  constructor(private readonly parse: (text: string) => Tree, private paths: SearchPaths,
+    private readonly now: () => number = Date.now) {}
+
+  setSearchPaths(paths: SearchPaths): void {
+    this.paths = paths;
+    this.lookupCache.clear();
+  }
+
+  resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined {
+    const file = this.locate(request.module, request.level, fromUri);
+    if (!file) return undefined;
+    const mod = this.load(file);
+    if (mod) mod.name = request.module;
+    return mod;
+  }
+
+  /** The .pxd that declares a .pyx module's C interface (`foo.pyx` → `foo.pxd`). */
+  companionOf(uri: string): ModuleDeclarations | undefined {
+    const file = uriToPath(uri);
+    if (!file || !file.endsWith('.pyx')) return undefined;
+    const pxd = file.slice(0, -4) + '.pxd';
+    return this.exists(pxd) ? this.load(pxd) : undefined;
+  }
+
+  /** Resolves an `include "x.pxi"` path relative to the including file, then the include dirs. */
+  locateInclude(includePath: string, fromUri: string): string | undefined {
+    const from = uriToPath(fromUri);
+    const dirs = [from ? path.dirname(from) : undefined, ...this.paths.includeDirs].filter((d): d is string => !!d);
+    for (const d of dirs) {
+      const candidate = path.resolve(d, includePath);
+      if (this.exists(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  locate(module: string, level: number, fromUri: string): string | undefined {
+    const key = `${level}:${module}:${level > 0 || !this.paths ? fromUri : packageRoot(uriToPath(fromUri))}`;
+    const cached = this.lookupCache.get(key);
+    if (cached && this.now() - cached.at < RECHECK_MS) return cached.file;
+    const file = this.search(module, level, fromUri);
+    this.lookupCache.set(key, { at: this.now(), file });
+    return file;
+  }
+
+  private search(module: string, level: number, fromUri: string): string | undefined {
+    const from = uriToPath(fromUri);
+    const parts = module ? module.split('.') : [];
+    const bases: string[] = [];
+    if (level > 0) {
+      if (!from) return undefined;
+      let dir = path.dirname(from);
+      for (let i = 1; i < level; i++) dir = path.dirname(dir);
+      bases.push(dir);
+    } else {
+      if (from) {
+        bases.push(path.dirname(from));
+        const root = packageRoot(from);
+        if (root) bases.push(root);
+      }
+      bases.push(...this.paths.includeDirs, ...this.paths.systemDirs);
+    }
+    for (const base of bases) {
+      const stem = path.join(base, ...parts);
+      for (const candidate of [`${stem}.pxd`, path.join(stem, '__init__.cython-30.pxd'), path.join(stem, '__init__.pxd')]) {
+        if (this.exists(candidate)) return candidate;
+      }
+    }
+    return undefined;
+  }
+
+  private exists(file: string): boolean {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  load(file: string): ModuleDeclarations | undefined {
+    const now = this.now();
+    const cached = this.cache.get(file);
+    if (cached && now - cached.checkedAt < RECHECK_MS) return cached.module;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch (e) {
+      this.failures.set(file, (e as Error).message);
+      return undefined;
+    }
+    if (cached && cached.mtimeMs === stat.mtimeMs) {
+      cached.checkedAt = now;
+      return cached.module;
+    }
+    if (this.loading.has(file)) return undefined; // a cimport cycle: the outer load completes it
+    if (stat.size > MAX_PXD_BYTES) {
+      this.failures.set(file, `larger than ${MAX_PXD_BYTES} bytes`);
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      this.failures.set(file, (e as Error).message);
+      return undefined;
+    }
+    this.loading.add(file);
+    try {
+      const tree = this.parse(text);
+      const uri = pathToFileURL(file).toString();
+      const collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope());
+      const module = collector.collectModule(tree.rootNode);
+      for (const inc of module.includes) {
+        const incFile = this.locateInclude(inc.path, uri);
+        if (!incFile) continue;
+        const incText = safeRead(incFile);
+        if (incText === undefined) continue;
+        const incTree = this.parse(incText);
+        collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
+        incTree.delete();
+      }
+      cached?.tree.delete();
+      this.cache.set(file, { mtimeMs: stat.mtimeMs, checkedAt: now, module, tree });
+      this.failures.delete(file);
+      return module;
+    } finally {
+      this.loading.delete(file);
+    }
+  }
+
+  /** Number of .pxd files held in the cache (for the status and benchmarks). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  dispose(): void {
+    for (const e of this.cache.values()) e.tree.delete();
+    this.cache.clear();
+  }
+}
+
+function safeRead(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function uriToPath(uri: string): string | undefined {
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+  }
+  if (path.isAbsolute(uri)) return uri;
+  return undefined;
+}
+
+/** The directory above the outermost package containing `file` (packages have __init__.py/.pxd/.pyx). */
+const packageRootCache = new Map<string, { at: number; root: string | undefined }>();
+
+export function packageRoot(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const start = path.dirname(file);
+  const hit = packageRootCache.get(start);
+  if (hit && Date.now() - hit.at < RECHECK_MS) return hit.root;
+  const root = findPackageRoot(start);
+  packageRootCache.set(start, { at: Date.now(), root });
+  return root;
+}
+
+function findPackageRoot(start: string): string | undefined {
+  let dir = start;
+  let root: string | undefined;
+  for (let i = 0; i < 32; i++) {
+    if (['__init__.py', '__init__.pxd', '__init__.pyx'].some((f) => fs.existsSync(path.join(dir, f)))) {
+      root = path.dirname(dir);
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    } else {
+      break;
+    }
+  }
+  return root;
+}

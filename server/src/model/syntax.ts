@@ -1,0 +1,81 @@
+/** Small helpers over web-tree-sitter nodes, named after the grammar contract (docs/grammar-contract.md). */
+import type { Node } from 'web-tree-sitter';
+import type { DeclLocation } from './c-types';
+
+export type { Node };
+
+export function field(node: Node, name: string): Node | null {
+  return node.childForFieldName(name);
+}
+
+export function fields(node: Node, name: string): Node[] {
+  return node.childrenForFieldName(name).filter((n): n is Node => n !== null);
+}
+
+export function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((n): n is Node => n !== null);
+}
+
+export function children(node: Node): Node[] {
+  return node.children.filter((n): n is Node => n !== null);
+}
+
+/** Children that are not comments (comments are extras and may appear anywhere). */
+export function significantChildren(node: Node): Node[] {
+  return namedChildren(node).filter((n) => n.type !== 'comment');
+}
+
+export function hasChildOfType(node: Node, ...types: string[]): boolean {
+  return children(node).some((c) => types.includes(c.type));
+}
+
+export function childOfType(node: Node, ...types: string[]): Node | undefined {
+  return children(node).find((c) => types.includes(c.type));
+}
+
+export function childrenOfType(node: Node, ...types: string[]): Node[] {
+  return children(node).filter((c) => types.includes(c.type));
+}
+
+export function locationOf(uri: string, node: Node): DeclLocation {
+  return {
+    uri,
+    line: node.startPosition.row,
+    character: node.startPosition.column,
+    endLine: node.endPosition.row,
+    endCharacter: node.endPosition.column,
+  };
+}
+
+/** The statements of a block (or of a module), skipping comments. */
+export function statementsOf(block: Node | null): Node[] {
+  if (!block) return [];
+  return significantChildren(block);
+}
+
+/** Strip the quotes and prefix of a string literal's text. */
+export function stringValue(node: Node): string {
+  const m = /^[a-zA-Z]*("""|'''|"|')([\s\S]*)\1$/.exec(node.text);
+  return m ? m[2] : node.text;
+}
+
+export function isDefinitionNode(node: Node): boolean {
+  return node.type === 'function_definition' || node.type === 'c_function_definition'
+    || node.type === 'class_definition' || node.type === 'cdef_class_definition'
+    || node.type === 'cypclass_definition' || node.type === 'decorated_definition';
+}
+
+/** Unwrap `decorated_definition` to the definition it decorates. */
+export function undecorate(node: Node): Node {
+  if (node.type === 'decorated_definition') {
+    return field(node, 'definition') ?? namedChildren(node).filter((c) => c.type !== 'decorator').pop() ?? node;
+  }
+  return node;
+}
+
+export function decoratorsOf(node: Node): Node[] {
+  const parent = node.parent;
+  if (parent?.type === 'decorated_definition') return childrenOfType(parent, 'decorator');
+  if (node.type === 'decorated_definition') return childrenOfType(node, 'decorator');
+  return [];
+}
