@@ -445,10 +445,14 @@ def workspace_rules(param_doc: str, param: str) -> tuple[list[dict], list[dict],
         clause = param_doc[b:e]
         before = param_doc[b:m.start()]
         after = param_doc[end:e]
+        if re.search(r"\b(for|if|when|unless|while|with)\s*$", before, re.I):
+            continue  # "for LWORK >= N, TRS will be done with Level BLAS 3": a case, not a requirement
+        # what is said of this formula ends where the next one starts ("LWORK >= 1, and for best performance ...")
+        own_after = re.split(r",\s*and\b|\bL[IR]?WORK\b", after, maxsplit=1)[0]
         conditional = bool(COND_RE.search(before) or COND_AFTER_RE.match(after))
-        if m.group("op").startswith("="):
+        if m.group("op").startswith("=") or re.match(r"\s*is\s+sufficient\b", own_after, re.I):
             kind = "sufficient"
-        elif OPTIMAL_RE.search(clause):
+        elif OPTIMAL_RE.search(before) or OPTIMAL_RE.search(own_after):
             kind = "optimal"
         else:
             kind = "minimum"

@@ -22,6 +22,15 @@ test('loads lazily, on first lookup, and caches', () => {
   assert.equal(openDatabase(file), openDatabase(file));
 });
 
+test('loadAsync warms the same cache', async () => {
+  const db = new LapackDatabase(file as string);
+  const [a, b] = await Promise.all([db.loadAsync(), db.loadAsync()]);
+  assert.equal(a, b);
+  assert.equal(db.loaded, true);
+  assert.equal(db.load(), a);
+  await assert.rejects(new LapackDatabase(`${file as string}.missing`).loadAsync(), /cannot read/);
+});
+
 test('all of scipy\'s routines: 1,496 LAPACK + 148 BLAS', () => {
   const db = openDatabase(file);
   assert.equal(db.routines('cython_lapack').length, 1496);

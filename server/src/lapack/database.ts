@@ -150,6 +150,7 @@ export function normaliseParamName(name: string): string {
 
 export class LapackDatabase {
   private data: LapackDatabaseData | undefined;
+  private pending: Promise<LapackDatabaseData> | undefined;
   private byModule: Map<LapackModule, LapackRoutine[]> | undefined;
 
   constructor(readonly file: string) {}
@@ -171,6 +172,27 @@ export class LapackDatabase {
       this.data = validate(JSON.parse(text) as unknown, this.file);
     }
     return this.data;
+  }
+
+  /**
+   * Reads and decompresses off the main thread (JSON parsing stays synchronous); lets a server warm the cache at
+   * start-up. Later `load()` calls return the same object.
+   */
+  loadAsync(): Promise<LapackDatabaseData> {
+    if (this.data !== undefined) return Promise.resolve(this.data);
+    if (this.pending === undefined) {
+      this.pending = fs.promises.readFile(this.file)
+        .then((buf) => new Promise<Buffer>((resolve, reject) =>
+          zlib.gunzip(buf, (err, out) => (err ? reject(err) : resolve(out)))))
+        .then((out) => {
+          if (this.data === undefined) this.data = validate(JSON.parse(out.toString('utf8')) as unknown, this.file);
+          return this.data;
+        }, (err: unknown) => {
+          this.pending = undefined;
+          throw new LapackDatabaseError(`cannot read ${this.file}: ${(err as Error).message}`);
+        });
+    }
+    return this.pending;
   }
 
   lookup(name: string): LapackRoutine | undefined {
