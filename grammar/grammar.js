@@ -45,6 +45,9 @@ module.exports = grammar(python, {
     // `sizeof(T)` vs `sizeof(expression)`.
     [$.primary_expression, $._c_dotted_name],
     [$.primary_expression, $._c_type_name],
+    // `def f((int, double) t)` (ctuple parameter) vs `def f((a, b))` (tuple pattern).
+    [$.pattern, $._c_type_name],
+    [$.pattern, $.primary_expression, $._c_type_name],
   ]),
 
   supertypes: ($, previous) => previous,
@@ -156,6 +159,7 @@ module.exports = grammar(python, {
       'with',
       choice('nogil', seq($.identifier, '.', 'nogil')),
       optional(seq('(', optional(field('condition', $.expression)), ')')),
+      repeat(seq(',', $.with_item)),
       ':',
       field('body', $._suite),
     )),
@@ -171,17 +175,39 @@ module.exports = grammar(python, {
     // for i from 0 <= i < n by 2:
     for_from_statement: $ => seq(
       'for',
-      field('target', $.identifier),
-      'from',
-      field('lower', $.primary_expression),
-      choice('<', '<=', '>', '>='),
-      $.identifier,
-      choice('<', '<=', '>', '>='),
-      field('upper', $.primary_expression),
-      optional(seq('by', field('step', $.primary_expression))),
+      $._for_from_range,
       ':',
       field('body', $._suite),
       optional(field('alternative', $.else_clause)),
+    ),
+
+    _for_from_range: $ => choice(
+      seq(
+        field('target', $.identifier),
+        'from',
+        field('lower', $.primary_expression),
+        choice('<', '<=', '>', '>='),
+        $.identifier,
+        choice('<', '<=', '>', '>='),
+        field('upper', $.primary_expression),
+        optional(seq('by', field('step', $.primary_expression))),
+      ),
+      seq(
+        field('lower', $.primary_expression),
+        choice('<', '<=', '>', '>='),
+        field('target', $.identifier),
+        choice('<', '<=', '>', '>='),
+        field('upper', $.primary_expression),
+        optional(seq('by', field('step', $.primary_expression))),
+      ),
+    ),
+
+    // [x[i] for i from 0 <= i < n]
+    for_from_clause: $ => seq('for', $._for_from_range),
+
+    _comprehension_clauses: $ => seq(
+      choice($.for_in_clause, $.for_from_clause),
+      repeat(choice($.for_in_clause, $.for_from_clause, $.if_clause)),
     ),
 
     property_definition: $ => seq(
@@ -204,15 +230,31 @@ module.exports = grammar(python, {
       field('body', $._suite),
     ),
 
-    parameter: ($, previous) => choice(previous, alias($._def_c_parameter, $.c_parameter)),
+    // Parameters of a Python `def` (not of a lambda) may be C-typed.
+    parameters: $ => seq(
+      '(',
+      optional(seq(
+        commaSep1(choice(
+          $.parameter,
+          alias($._def_c_parameter, $.c_parameter),
+          alias($._def_untyped_c_parameter, $.c_parameter),
+        )),
+        optional(','),
+      )),
+      ')',
+    ),
 
     // C-typed parameter of a Python `def`: the declarator (name) is required there.
     _def_c_parameter: $ => seq(
-      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type)),
+      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
       field('declarator', alias($._c_named_param_declarator, $.c_declarator)),
       optional(choice($.not_none, $.or_none)),
+      optional(seq(':', field('annotation', $.type))),
       optional(seq('=', field('default', $.expression))),
     ),
+
+    // `def f(o or None)`, `def f(o not None)`
+    _def_untyped_c_parameter: $ => seq(field('name', $.identifier), choice($.not_none, $.or_none)),
 
     _c_named_param_declarator: $ => seq(
       repeat($._pointer_or_reference),
@@ -258,7 +300,10 @@ module.exports = grammar(python, {
 
     _c_function_head: $ => seq(
       optional(field('modifier', $._modifiers)),
-      optional(field('return_type', $._c_return_type)),
+      optional(choice(
+        field('return_type', $._c_return_type),
+        seq('(', field('return_type', $.c_type), ')'),
+      )),
       field('name', choice($.identifier, $.operator_name)),
       optional(field('cname', $.string)),
       optional(field('template_parameters', $.template_parameters)),
@@ -327,19 +372,21 @@ module.exports = grammar(python, {
         field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
         optional(field('declarator', alias($._c_param_declarator, $.c_declarator))),
         optional(choice($.not_none, $.or_none)),
+        optional(seq(':', field('annotation', $.type))),
         optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
       ),
       // untyped: `self`, `x=None`, `x=*` (a lone name is read as an untyped parameter, also in extern blocks)
       prec(1, seq(
         field('name', $.identifier),
         optional(choice($.not_none, $.or_none)),
+        optional(seq(':', field('annotation', $.type))),
         optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
       )),
     ),
 
     not_none: _ => seq('not', 'None'),
     or_none: _ => seq('or', 'None'),
-    default_placeholder: _ => '*',
+    default_placeholder: _ => choice('*', '?'),
 
     // ------------------------------------------------------------------ C types
 
@@ -362,10 +409,10 @@ module.exports = grammar(python, {
       repeat1($.type_qualifier),
     ),
 
-    _c_type_tail: $ => seq(
+    _c_type_tail: $ => prec.right(seq(
       $.template_arguments,
-      repeat(seq('.', field('member', $.identifier), optional($.template_arguments))),
-    ),
+      repeat(choice($.template_arguments, seq('.', field('member', $.identifier)))),
+    )),
 
     // A C type as written in declarations (stars belong to the declarators).
     _c_type_no_pointer_inner: $ => seq($._c_type_core, optional($._c_type_tail)),
@@ -377,17 +424,35 @@ module.exports = grammar(python, {
       repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
     )),
 
+    // A type that may also be a function or function-pointer type: template arguments, casts, sizeof.
+    //   function[double(double, int) noexcept], <object (*)(double)>, sizeof(Spam (*)())
+    _c_type_or_function: $ => choice(
+      $.c_type,
+      alias($._c_function_type, $.c_type),
+    ),
+
+    _c_function_type: $ => seq(
+      $._c_type_core,
+      optional($._c_type_tail),
+      repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
+      choice(
+        $.function_pointer_declarator,
+        seq(field('parameters', $.c_parameters), repeat($._c_function_spec)),
+      ),
+    ),
+
     pointer: _ => '*',
     reference: _ => choice('&', '&&'),
 
     template_arguments: $ => seq(
       '[',
       commaSep1(choice(
-        $.c_type,
+        $._c_type_or_function,
         $.memoryview_type,
         $.integer,
         $.keyword_argument,
         $.string,
+        $.ellipsis,
       )),
       optional(','),
       ']',
@@ -448,10 +513,11 @@ module.exports = grammar(python, {
     ),
 
     _pointer_or_reference: $ => choice(
-      alias('*', $.pointer_declarator),
-      alias('**', $.pointer_declarator),
+      prec(1, alias('*', $.pointer_declarator)),
+      prec(1, alias('**', $.pointer_declarator)),
       alias(choice('&', '&&'), $.reference_declarator),
-      alias('const', $.type_qualifier),
+      // `char * const p`
+      prec(1, seq(choice(alias('*', $.pointer_declarator), alias('**', $.pointer_declarator)), alias('const', $.type_qualifier))),
     ),
 
     array_declarator: $ => seq('[', optional(field('size', $.expression)), ']'),
@@ -483,7 +549,12 @@ module.exports = grammar(python, {
       'ctypedef',
       optional(field('visibility', $._modifiers)),
       field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
-      field('declarator', alias($._c_declarator_body, $.c_declarator)),
+      field('declarator', alias($._ctypedef_declarator, $.c_declarator)),
+    ),
+
+    _ctypedef_declarator: $ => seq(
+      $._c_declarator_body,
+      optional(seq(field('parameters', $.c_parameters), repeat($._c_function_spec))),
     ),
 
     // ctypedef struct S: ... / ctypedef enum E: ...  (a ctypedef_statement wrapping the definition)
@@ -496,13 +567,14 @@ module.exports = grammar(python, {
     ),
 
     fused_type_definition: $ => seq(
-      'ctypedef',
+      choice('ctypedef', 'cdef'),
       'fused',
       field('name', $.identifier),
       ':',
       choice(
         seq($._indent, repeat1(choice(
           seq(field('type', choice($.c_type, $.memoryview_type)), $._newline),
+          seq('(', field('type', $.c_type), ')', $._newline),
           seq(alias($._c_docstring, $.expression_statement), $._newline),
           seq($.pass_statement, $._newline),
         )), $._dedent),
@@ -597,7 +669,7 @@ module.exports = grammar(python, {
     ),
 
     cppclass_definition: $ => seq(
-      optional('cdef'),
+      optional(seq('cdef', optional(field('modifier', $._modifiers)))),
       'cppclass',
       $._cppclass_rest,
     ),
@@ -636,8 +708,8 @@ module.exports = grammar(python, {
     _c_inline_block: $ => $._c_declaration_statement,
 
     _c_declaration_statement: $ => choice(
-      seq($.c_variable_declaration, $._newline),
-      seq(alias($._c_body_function_declaration, $.c_function_declaration), $._newline),
+      seq($.c_variable_declaration, optional(';'), $._newline),
+      seq(alias($._c_body_function_declaration, $.c_function_declaration), optional(';'), $._newline),
       alias($._c_body_function_definition, $.c_function_definition),
       seq($.cdef_statement, $._newline),
       seq($.c_function_declaration, $._newline),
@@ -688,7 +760,7 @@ module.exports = grammar(python, {
     // <double*>p, <object>x, <Foo?>x, <double[:n]>p
     cast_expression: $ => prec(PREC.cast, seq(
       '<',
-      field('type', choice($.c_type, $.memoryview_type)),
+      field('type', choice($._c_type_or_function, $.memoryview_type)),
       optional(field('checked', '?')),
       '>',
       field('value', $.primary_expression),
@@ -700,7 +772,7 @@ module.exports = grammar(python, {
       'sizeof',
       '(',
       choice(
-        prec.dynamic(1, field('type', choice($.c_type, $.memoryview_type))),
+        prec.dynamic(1, field('type', choice($._c_type_or_function, $.memoryview_type))),
         field('value', $.expression),
       ),
       ')',
