@@ -233,6 +233,13 @@ export class DeclarationCollector {
 
   private collectPythonImport(s: Node): void {
     for (const target of importedNames(s)) {
+      if (target.module === 'cython' || target.module.startsWith('cython.')) {
+        // `from cython.parallel import prange`, `import cython`: compile-time names, as with cimport.
+        const sym = cythonModule(target.module).symbols.get(target.name)!;
+        this.scope.define({ ...sym, binding: 'module', location: locationOf(this.ctx.uri, target.node),
+          module: target.name === 'cython' ? cythonModule('cython') : sym.module });
+        continue;
+      }
       const existing = this.scope.lookupLocal(target.name);
       if (existing && existing.kind !== 'py-variable') {
         existing.alsoPython = true;
@@ -532,7 +539,18 @@ export class DeclarationCollector {
     if (typeNode) {
       return { name: nameNode?.text ?? '', type: this.resolveTypeNode(typeNode), hasDefault };
     }
-    if (nameNode) return { name: nameNode.text, type: PY_OBJECT, hasDefault };
+    if (nameNode) {
+      // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
+      const asType = this.resolveTypeSyntax(parseTypeText(nameNode.text));
+      if (asType.kind !== 'unknown' && !(asType.kind === 'py' && asType.name === 'object' && nameNode.text !== 'object')) {
+        const sym = this.scope.lookup(nameNode.text);
+        if (scalarType(nameNode.text) || nameNode.text === 'object' || PY_BUILTIN_TYPES.has(nameNode.text)
+          || sym?.kind === 'c-type' || sym?.kind === 'ext-class') {
+          return { name: '', type: asType, hasDefault };
+        }
+      }
+      return { name: nameNode.text, type: PY_OBJECT, hasDefault };
+    }
     // Python-style parameters inside a C signature: `x=3`, `x: int`
     const id = p.type === 'default_parameter' ? field(p, 'name') : childOfType(p, 'identifier');
     return id ? { name: id.text, type: PY_OBJECT, hasDefault } : undefined;

@@ -199,10 +199,15 @@ export class ExpressionTyper {
   }
 
   private call(node: Node, scope: Scope): ExprInfo {
-    const fnNode = field(node, 'function');
+    const fnNodeRaw = field(node, 'function');
     const args = field(node, 'arguments');
-    if (!fnNode) return UNKNOWN;
+    if (!fnNodeRaw) return UNKNOWN;
     const argNodes = args ? significantChildren(args) : [];
+    let fnNode = fnNodeRaw;
+    // `(float)(x)`: a parenthesised callee
+    while (fnNode.type === 'parenthesized_expression' && significantChildren(fnNode).length === 1) {
+      fnNode = significantChildren(fnNode)[0];
+    }
     // Builtins that become C code on C arguments
     if (fnNode.type === 'identifier') {
       const sym = scope.lookup(fnNode.text);
@@ -227,6 +232,16 @@ export class ExpressionTyper {
           if (argTypes.some((t) => t.kind === 'unknown')) return { type: unknown(`${name}()`), temp: false };
           return { type: name === 'sizeof' ? C_SIZE_T : spanningC(argTypes), temp: false };
         }
+      }
+      // float(x) on a C number is a C cast (Optimize.py)
+      if (sym?.kind === 'builtin' && fnNode.text === 'float' && argNodes.length === 1) {
+        const t = this.info(argNodes[0], scope).type;
+        if (t.kind === 'scalar') return { type: C_DOUBLE, temp: false };
+        if (t.kind === 'unknown') return { type: t, temp: false };
+      }
+      if (sym?.kind === 'builtin' && (fnNode.text === 'int' || fnNode.text === 'bool') && argNodes.length === 1) {
+        const t = this.info(argNodes[0], scope).type;
+        if (t.kind !== 'py') return { type: unknown(`${fnNode.text}() of a C value`), temp: false };
       }
       if (sym?.kind === 'cython-builtin') {
         if (/^(dereference|deref)$/.test(fnNode.text) && argNodes[0]) {
@@ -293,7 +308,8 @@ export class ExpressionTyper {
         const cls = t.cls;
         if (cls) {
           const m = cls.methods.get(attr);
-          if (m) return { type: { kind: 'func', sig: m }, temp: false };
+          // A method reached through an instance is bound: its first parameter (self) is supplied.
+          if (m) return { type: { kind: 'func', sig: { ...m, params: m.params.slice(1) } }, temp: false };
           const a = cls.attributes.get(attr);
           // A cdef attribute is a C-level slot: reading it is no attribute lookup, even when it holds an object.
           if (a) return { type: a, temp: false };

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isKnownC } from '../../model/c-types';
 import { field, fields, namedChildren, significantChildren } from '../../model/syntax';
-import { isPythonValue } from './expression-roles';
+import { isPythonValue, isUnboxedPythonValue } from './expression-roles';
 import type { GilRule } from './rule';
 
 export const coercionFromPython: GilRule = {
@@ -17,7 +17,7 @@ export const coercionFromPython: GilRule = {
     if (node.type === 'assignment') {
       const left = field(node, 'left');
       const right = field(node, 'right');
-      if (left && right && right.type !== 'assignment' && cTarget(ctx.info(left).type) && isPythonValue(ctx.info(right))) {
+      if (left && right && right.type !== 'assignment' && cTarget(ctx.info(left).type) && isUnboxedPythonValue(right, ctx.info(right), ctx.info)) {
         unboxed.push(right);
       }
     } else if (node.type === 'call') {
@@ -26,7 +26,7 @@ export const coercionFromPython: GilRule = {
       if (callee && args) {
         namedChildren(args).filter((a) => a.type !== 'comment' && a.type !== 'keyword_argument').forEach((a, i) => {
           const p = callee.params[i];
-          if (p && cTarget(p.type) && isPythonValue(ctx.info(a))) unboxed.push(a);
+          if (p && cTarget(p.type) && isUnboxedPythonValue(a, ctx.info(a), ctx.info)) unboxed.push(a);
         });
       }
     } else if (node.type === 'cast_expression') {
@@ -36,13 +36,13 @@ export const coercionFromPython: GilRule = {
     } else if (node.type === 'return_statement') {
       const value = significantChildren(node)[0];
       const ret = ctx.fn?.signature?.returnType;
-      if (value && ret && cTarget(ret) && isPythonValue(ctx.info(value))) unboxed.push(value);
+      if (value && ret && cTarget(ret) && isUnboxedPythonValue(value, ctx.info(value), ctx.info, ret)) unboxed.push(value);
     } else if (node.type === 'c_variable_declaration') {
       for (const d of fields(node, 'declarator')) {
         const value = field(d, 'value');
         const name = field(d, 'name');
         const sym = name ? ctx.scope.lookup(name.text) : undefined;
-        if (value && sym && cTarget(sym.type) && isPythonValue(ctx.info(value))) unboxed.push(value);
+        if (value && sym && cTarget(sym.type) && isUnboxedPythonValue(value, ctx.info(value), ctx.info)) unboxed.push(value);
       }
     }
     for (const u of unboxed) ctx.report(u, 'Coercion from Python not allowed without the GIL');

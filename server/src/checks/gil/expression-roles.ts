@@ -1,6 +1,7 @@
 /** Where an expression sits decides what the compiler does with it: helpers shared by the GIL rules. */
 import { type CType, isKnownC } from '../../model/c-types';
 import type { ExprInfo } from '../../model/expression-types';
+import { calleeSignature } from '../../model/expression-types';
 import { type Node, field } from '../../model/syntax';
 
 /** Is this identifier read as a value (not a binding, a keyword name, an attribute name...)? */
@@ -68,6 +69,12 @@ export function isPythonValue(info: ExprInfo): boolean {
   return info.type.kind === 'py' && !info.literal;
 }
 
+/** A Python value being unboxed, unless it is a literal the compiler builds as C (struct/array literal). */
+export function isUnboxedPythonValue(node: Node, info: ExprInfo, typeOf: (n: Node) => ExprInfo, returnType?: CType):
+  boolean {
+  return isPythonValue(info) && !isCLiteral(node, typeOf, returnType);
+}
+
 export function isCTarget(t: CType): boolean {
   return isKnownC(t) && t.kind !== 'func';
 }
@@ -75,3 +82,30 @@ export function isCTarget(t: CType): boolean {
 /** Builtin types whose truth test Cython does with a C macro (ExprNodes.CoerceToBooleanNode). */
 export const SIZED_BUILTINS = new Set(['list', 'tuple', 'set', 'frozenset', 'dict', 'bytes', 'bytearray', 'str',
   'unicode', 'int', 'float', 'long', 'bool']);
+
+/**
+ * A list, tuple or dict literal that the compiler turns into a C value: a C array initialiser, a struct literal
+ * passed to a C function or assigned to a C variable, a C++ container argument. No Python object is built.
+ */
+export function isCLiteral(node: Node, typeOf: (n: Node) => ExprInfo, returnType?: CType): boolean {
+  if (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'dictionary') return false;
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'c_declarator' || parent.type === 'c_variable_declaration') {
+    return true;
+  }
+  if (parent.type === 'assignment' && field(parent, 'right')?.id === node.id) {
+    const left = field(parent, 'left');
+    return left !== null && typeOf(left).type.kind !== 'py';
+  }
+  if (parent.type === 'argument_list' && parent.parent?.type === 'call') {
+    const fn = field(parent.parent, 'function');
+    const sig = fn ? calleeSignature(typeOf(fn).type) : undefined;
+    if (!sig) return false;
+    const index = parent.namedChildren.filter((c) => c && c.type !== 'comment').findIndex((c) => c!.id === node.id);
+    const param = sig.params[index];
+    return param === undefined ? sig.varargs === false : param.type.kind !== 'py';
+  }
+  if (parent.type === 'return_statement' && returnType) return returnType.kind !== 'py';
+  return false;
+}

@@ -1,7 +1,7 @@
 /** Building a Python tuple, list, dict or set (literals, comprehensions, argument tuples) without the GIL. */
 import type { Node } from 'web-tree-sitter';
 import { field, namedChildren } from '../../model/syntax';
-import { isAssignmentTarget } from './expression-roles';
+import { isAssignmentTarget, isCLiteral } from './expression-roles';
 import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
 
 const WHAT: Record<string, string> = {
@@ -21,7 +21,7 @@ export const pythonContainerConstruction: GilRule = {
       checkArgumentTuple(node, ctx);
       return;
     }
-    if (isAssignmentTarget(node) || initialisesCArray(node, ctx)) return;
+    if (isAssignmentTarget(node) || isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
     ctx.report(node, notAllowedWithoutGil(WHAT[node.type]));
   },
 };
@@ -42,20 +42,4 @@ function checkArgumentTuple(node: Node, ctx: RuleContext): void {
   if (items.some((a) => a.type === 'keyword_argument' || a.type === 'dictionary_splat')) {
     ctx.report(args, notAllowedWithoutGil('Constructing Python dict'));
   }
-}
-
-/** `cdef int a[3] = [1, 2, 3]` and `a[:] = [...]` initialise C arrays: no Python list is built. */
-function initialisesCArray(node: Node, ctx: RuleContext): boolean {
-  if (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'dictionary') return false;
-  const parent = node.parent;
-  if (!parent) return false;
-  if (parent.type === 'c_declarator' || parent.type === 'c_variable_declaration') return true;
-  if (parent.type === 'assignment' && field(parent, 'right')?.id === node.id) {
-    const left = field(parent, 'left');
-    if (!left) return false;
-    const t = ctx.info(left).type;
-    return t.kind === 'array' || t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'memview'
-      || t.kind === 'cpp' || t.kind === 'unknown';
-  }
-  return false;
 }

@@ -1,8 +1,8 @@
 /** A C value converted ("boxed") into a Python object without the GIL. */
 import type { Node } from 'web-tree-sitter';
 import { field, namedChildren, significantChildren } from '../../model/syntax';
-import { needsBoxing } from './expression-roles';
-import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
+import { isAssignmentTarget, isCLiteral, needsBoxing } from './expression-roles';
+import { type GilRule, notAllowedWithoutGil } from './rule';
 
 const CONTAINERS = new Set(['list', 'tuple', 'set']);
 
@@ -30,9 +30,10 @@ export const pythonConversion: GilRule = {
         if (toPython && needsBoxing(ctx.info(value))) boxed.push(value);
       });
     } else if (CONTAINERS.has(node.type)) {
-      if (!isBuilt(node, ctx)) return;
+      if (isAssignmentTarget(node) || isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
       for (const e of namedChildren(node)) if (needsBoxing(ctx.info(e))) boxed.push(e);
     } else if (node.type === 'dictionary') {
+      if (isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
       for (const pair of namedChildren(node)) {
         for (const part of [field(pair, 'key'), field(pair, 'value')]) if (part && needsBoxing(ctx.info(part))) boxed.push(part);
       }
@@ -60,18 +61,3 @@ export const pythonConversion: GilRule = {
     for (const b of boxed) ctx.report(b, notAllowedWithoutGil('Converting to Python object'));
   },
 };
-
-/** Containers that are C array initialisers, or assignment targets, are not built as Python objects. */
-function isBuilt(node: Node, ctx: RuleContext): boolean {
-  const parent = node.parent;
-  if (!parent) return true;
-  if (parent.type === 'c_declarator' || parent.type === 'c_variable_declaration') return false;
-  if (parent.type === 'assignment') {
-    if (field(parent, 'left')?.id === node.id) return false;
-    const left = field(parent, 'left');
-    const t = left ? ctx.info(left).type : undefined;
-    if (t && t.kind !== 'py') return false;
-  }
-  if (parent.type === 'for_statement' && field(parent, 'left')?.id === node.id) return false;
-  return true;
-}
