@@ -389,7 +389,8 @@ COND_AFTER_RE = re.compile(r"\s*,?\s*(if|when|unless|for\s+the|in\s+case|dependi
 OPTIMAL_RE = re.compile(r"optim|performance|efficien|\bbest\b|\bbetter\b", re.I)
 BOUNDARY = r"[.;:](?=\s|$)|\n\s*\n|\n(?=\s*(?:If|if|Otherwise|otherwise|Else)\b)"
 # after a formula, a new line that starts with a capitalised word starts a new sentence ("For good performance")
-BOUNDARY_AFTER = BOUNDARY + r"|\n(?=\s*[A-Z][a-z])"
+# (a line starting with a lower-case "if" continues the formula's sentence: "LWORK >= max(1,18*N)\n if JOBZ = 'V'")
+BOUNDARY_AFTER = r"[.;:](?=\s|$)|\n\s*\n|\n(?=\s*(?:If|Otherwise|Else)\b)|\n(?=\s*[A-Z][a-z])"
 WORK_ARRAY_OF = {"work": "lwork", "iwork": "liwork", "rwork": "lrwork"}
 
 
@@ -450,6 +451,10 @@ def workspace_rules(param_doc: str, param: str) -> tuple[list[dict], list[dict],
         # what is said of this formula ends where the next one starts ("LWORK >= 1, and for best performance ...")
         own_after = re.split(r",\s*and\b|\bL[IR]?WORK\b", after, maxsplit=1)[0]
         conditional = bool(COND_RE.search(before) or COND_AFTER_RE.match(after))
+        cond_before = re.search(r"(?:^|.*[^\w])(?:if|when)\s+(.+?),\s*(?:then\s+)?$", before, re.I | re.S)
+        cond_after = re.match(r"\s*,?\s*(?:if|when)\s+(.+?)[\s,;.]*$", own_after, re.I | re.S)
+        condition = (cond_before or cond_after)
+        condition_text = re.sub(r"\s+", " ", condition.group(1)).strip() if condition else None
         if m.group("op").startswith("=") or re.match(r"\s*is\s+sufficient\b", own_after, re.I):
             kind = "sufficient"
         elif OPTIMAL_RE.search(before) or OPTIMAL_RE.search(own_after):
@@ -462,6 +467,7 @@ def workspace_rules(param_doc: str, param: str) -> tuple[list[dict], list[dict],
             "names": names,
             "kind": kind,
             "conditional": conditional,
+            **({"condition": condition_text} if conditional and condition_text else {}),
             "exact": not sc.followed_by_operand(),
             "text": re.sub(r"\s+", " ", clause).strip(),
         })
@@ -469,6 +475,7 @@ def workspace_rules(param_doc: str, param: str) -> tuple[list[dict], list[dict],
         # nested case analyses (xGEJSV, xGESVD): which bound applies is not readable clause by clause
         for r in rules:
             r["conditional"] = True
+            r.pop("condition", None)
     query = any(q.group(1).lower() in (param, "ldwork") for q in QUERY_RE.finditer(param_doc)) and \
         re.search(r"query", param_doc, re.I) is not None
     return rules, scan_defs(param_doc), query

@@ -45,7 +45,7 @@ test('dgelss: lwork=1 is flagged for m=n=10, a large one and the -1 query are ac
   assert.equal(below.length, 1);
   assert.equal(below[0].param, 'lwork');
   assert.equal(below[0].minimum, 50);
-  assert.match(describeBelow(dgelss, below[0]), /lwork = 1 is below the minimum 50 .*lwork = -1/);
+  assert.match(describeBelow(dgelss, below[0]), /lwork = 1 is below the documented minimum 50 for DGELSS .*lwork = -1/);
   assert.deepEqual(checkWorkspaceArgs(dgelss, { m: 10, n: 10, nrhs: 1, lwork: 10000 }), []);
   assert.equal(judgeWorkspaceArg(dgelss, 'lwork', { m: 10, n: 10, nrhs: 1, lwork: 50 })?.status, 'ok');
   assert.equal(judgeWorkspaceArg(dgelss, 'lwork', { m: 10, n: 10, nrhs: 1, lwork: 49 })?.status, 'below');
@@ -83,4 +83,9 @@ test('conditions: three-valued, with Fortran spellings', () => {
   assert.equal(evaluateCondition("JOBZ = 'V' and N <= 1", get), false);
   assert.equal(evaluateCondition('N .GT. 1', get), true);
   assert.equal(evaluateCondition('the matrix is square', get), undefined);
+  assert.equal(evaluateCondition("COMPZ = 'E', 'V', or 'I'", get), true);
+  assert.equal(evaluateCondition("COMPZ = 'E', 'V', or 'B'", get), false);
+  assert.equal(evaluateCondition('N = 1, 2 or 5', get), true);
+  assert.equal(evaluateCondition('N = 1, 2 or 4 and COMPZ = \'I\'', get), false);
+  assert.equal(evaluateCondition('N = 0 or N = 5', get), true);
 });

@@ -38,6 +38,8 @@ export interface WorkspaceRule {
   readonly kind: WorkspaceRuleKind;
   /** Stated under a condition (`If JOBZ = 'V', ...`): one of several alternatives. */
   readonly conditional: boolean;
+  /** The condition's text when it could be isolated (`JOBZ = 'V' and N > 1`). */
+  readonly condition?: string;
   /** False when the prose continues the formula in a form we could not read (`2*N*lg N`). */
   readonly exact: boolean;
   /** The sentence stating the rule. */

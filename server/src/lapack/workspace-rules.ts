@@ -320,12 +320,16 @@ class ConditionParser {
       Record<string, string>)[opTok.text] ?? opTok.text;
     if (!['=', '/=', '<', '>', '<=', '>='].includes(op)) throw new FormulaError(`unknown comparison ${opTok.text}`);
     const rights: Array<ArgValue | undefined | null> = [this.operand()];
-    // "COMPZ = 'N' or 'I'": further alternatives for the same left-hand side
+    // "COMPZ = 'N' or 'I'", "SENSE = 'E', 'V', or 'B'", "IJOB = 1, 2 or 4": more values for the same left side
     for (;;) {
       const save = this.i;
       this.skipCommas();
-      if (this.word('or') && this.peek(1)?.kind === 'str') {
-        this.i++;
+      if (this.word('or')) this.i++;
+      const t = this.peek();
+      const after = this.peek(1);
+      const alternative = t !== undefined && (t.kind === 'str' || t.kind === 'num') &&
+        (after === undefined || !(after.kind === 'op' && /^(?:[<>=]|<=|>=|\/=|!=|==|\..*\.)$/.test(after.text)));
+      if (alternative && this.i !== save) {
         rights.push(this.operand());
         continue;
       }
@@ -354,6 +358,8 @@ function compare(l: ArgValue | undefined | null, op: string, r: ArgValue | undef
 
 /** The condition a rule is stated under (`JOBZ = 'N' and N > 1`), when the sentence starts with `If ... ,`. */
 export function ruleCondition(rule: WorkspaceRule): string | undefined {
+  if (!rule.conditional) return undefined;
+  if (rule.condition !== undefined) return rule.condition;
   const m = /^\s*if\s+(.+?),\s*(?:then\s+)?(?:L[IR]?WORK|[IR]?WORK)\b/i.exec(rule.text);
   return m === null ? undefined : m[1];
 }
@@ -473,7 +479,7 @@ export function checkWorkspaceArgs(routine: LapackRoutine, args: ArgValues): Arr
 
 /** A one-line message for a 'below' verdict, e.g. for a diagnostic. */
 export function describeBelow(routine: LapackRoutine, v: Extract<WorkspaceVerdict, { status: 'below' }>): string {
-  return `${v.param} = ${v.value} is below the minimum ${v.minimum} that ${routine.name.toUpperCase()} requires` +
+  return `${v.param} = ${v.value} is below the documented minimum ${v.minimum} for ${routine.name.toUpperCase()}` +
     ` (${v.binding.text})` +
     (routine.workspace?.query.includes(v.param) ? `; pass ${v.param} = -1 first to query the optimal size` : '');
 }
