@@ -18,6 +18,9 @@ test('loads lazily, on first lookup, and caches', () => {
   assert.equal(db.lookup('DGELSS'), first);
   assert.equal(db.lookup('scipy.linalg.cython_lapack.dgelss'), first);
   assert.equal(db.lookup('no_such_routine'), undefined);
+  assert.equal(db.lookup('dgelss', 'cython_lapack'), first);
+  assert.equal(db.lookup('dgelss', 'cython_blas'), undefined);
+  assert.equal(db.lookup('ddot', 'cython_blas')?.module, 'cython_blas');
   assert.equal(db.lookup('constructor'), undefined);
   assert.equal(openDatabase(file), openDatabase(file));
 });

@@ -197,10 +197,13 @@ export class LapackDatabase {
     return this.pending;
   }
 
-  lookup(name: string): LapackRoutine | undefined {
+  /** A routine by name (any case, optionally dotted); with `module`, only if it belongs to that module. */
+  lookup(name: string, module?: LapackModule): LapackRoutine | undefined {
     const routines = this.load().routines;
     const key = normaliseRoutineName(name);
-    return Object.prototype.hasOwnProperty.call(routines, key) ? routines[key] : undefined;
+    if (!Object.prototype.hasOwnProperty.call(routines, key)) return undefined;
+    const r = routines[key];
+    return module === undefined || r.module === module ? r : undefined;
   }
 
   /** All routines, or those of one module, sorted by name. */
@@ -254,6 +257,6 @@ export function openDatabase(file?: string): LapackDatabase {
 }
 
 /** Looks a routine up in the default database (loaded on first call). */
-export function lookup(name: string): LapackRoutine | undefined {
-  return openDatabase().lookup(name);
+export function lookup(name: string, module?: LapackModule): LapackRoutine | undefined {
+  return openDatabase().lookup(name, module);
 }
