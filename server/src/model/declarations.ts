@@ -393,6 +393,10 @@ export class DeclarationCollector {
     const sym = this.lookupDotted(name);
     if (sym) {
       if (sym.kind === 'c-type') {
+        // A fused type with Python members: each specialisation differs, so the model does not guess.
+        if (sym.type.kind === 'fused' && sym.type.members.some((m) => m.kind === 'py' || m.kind === 'unknown')) {
+          return unknown(`fused type ${name} with Python members`);
+        }
         if (sym.type.kind === 'cpp' && templateArgs.length) {
           return { ...sym.type, args: templateArgs.map((a) => this.resolveTypeSyntax(a)) };
         }
@@ -641,8 +645,7 @@ export class DeclarationCollector {
     const name = field(s, 'name')?.text;
     if (!name) return;
     const members = fields(s, 'type').map((t) => this.resolveTypeNode(t));
-    const allC = members.every((m) => m.kind !== 'py' && m.kind !== 'unknown');
-    const type: CType = allC ? { kind: 'fused', name, members } : unknown(`fused type ${name} with Python members`);
+    const type: CType = { kind: 'fused', name, members };
     this.scope.define({ name, kind: 'c-type', type, binding: 'module', location: locationOf(this.ctx.uri, s),
       origin: 'ctypedef fused' });
   }

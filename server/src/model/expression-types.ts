@@ -26,6 +26,8 @@ export interface ExprInfo {
   callee?: FunctionSignature;
   /** A Python attribute lookup (`obj.attr` on a Python object). */
   pyAttribute?: boolean;
+  /** An imaginary literal (`7j`): a Python complex built at run time. */
+  imaginary?: boolean;
   /** A builtin with a C result that still calls into Python (`len(obj)` → PyObject_Length). */
   builtinCallNeedsGil?: boolean;
 }
@@ -37,7 +39,7 @@ const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'item
 export class ExpressionTyper {
   private readonly cache = new Map<number, ExprInfo>();
 
-  constructor(private readonly collector: DeclarationCollector) {}
+  constructor(private readonly collector: DeclarationCollector, readonly complete: () => boolean = () => false) {}
 
   /** Types a node in a scope; results are cached per node for the lifetime of this typer. */
   info(node: Node, scope: Scope): ExprInfo {
@@ -55,8 +57,9 @@ export class ExpressionTyper {
   private compute(node: Node, scope: Scope): ExprInfo {
     switch (node.type) {
       case 'identifier': return this.name(node, scope);
-      case 'integer': return { type: C_LONG, temp: false, literal: true };
-      case 'float': return { type: C_DOUBLE, temp: false, literal: true };
+      case 'integer': case 'float':
+        if (/[jJ]$/.test(node.text)) return { type: py('complex'), temp: false, literal: true, imaginary: true };
+        return { type: node.type === 'integer' ? C_LONG : C_DOUBLE, temp: false, literal: true };
       case 'true': case 'false': return { type: C_BINT, temp: false, literal: true };
       case 'none': return { type: py('NoneType'), temp: false, literal: true };
       case 'ellipsis': return { type: PY_OBJECT, temp: false, literal: true };
@@ -142,7 +145,12 @@ export class ExpressionTyper {
     const name = node.text;
     if (name === 'NULL') return { type: { kind: 'ptr', base: { kind: 'void' } }, temp: false, literal: true };
     const sym = scope.lookup(name);
-    if (!sym) return { type: unknown(`undeclared ${name}`), temp: false };
+    if (!sym) {
+      // The compiler looks undeclared names up as Python globals/builtins at run time. We only say so when every
+      // cimport and include of the module was resolved: otherwise the name may come from what we could not see.
+      if (this.complete()) return { type: PY_OBJECT, temp: true, pyGlobal: true };
+      return { type: unknown(`undeclared ${name}`), temp: false };
+    }
     switch (sym.kind) {
       case 'c-variable': case 'c-function': return { type: sym.type, temp: false, symbol: sym };
       case 'py-variable': {
@@ -366,7 +374,7 @@ export class ExpressionTyper {
     const v = field(node, 'value');
     const target = t ? this.collector.resolveTypeSyntax(parseTypeText(t.text)) : unknown('cast');
     if (v) this.info(v, scope);
-    return { type: target, temp: target.kind === 'py' };
+    return { type: target, temp: false };
   }
 }
 

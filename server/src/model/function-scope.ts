@@ -172,7 +172,13 @@ export function buildFunctionScope(
     const sym = scope.lookupLocal(name);
     if (sym && sym.type.kind === 'py' && !p.inGilBlockOnly) pythonLocals.push(sym);
   }
-  for (const name of declaredGlobal) scope.symbols.delete(name);
+  for (const name of declaredGlobal) {
+    scope.symbols.delete(name);
+    // `global x` in a function makes x a module-level Python global even if the module never assigns it.
+    if (!parent.lookup(name)) {
+      scope.define({ name, kind: 'py-variable', type: PY_OBJECT, binding: 'module' });
+    }
+  }
   // Declared Python-object locals (`cdef object o`, `cdef list L`) count as Python locals too.
   for (const sym of scope.symbols.values()) {
     if (sym.binding === 'local' && sym.type.kind === 'py' && !pending.has(sym.name)) pythonLocals.push(sym);

@@ -49,7 +49,9 @@ export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver,
     }
     includedFiles.push(file);
   }
-  const typer = new ExpressionTyper(collector);
+  const complete = declarations.unresolved.length === 0 && includedFiles.length === declarations.includes.length
+    && !hasStarImport(tree);
+  const typer = new ExpressionTyper(collector, () => complete);
   const functions = new Map<number, FunctionInfo>();
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
@@ -132,4 +134,9 @@ function evaluateConstant(node: Node, collector: DeclarationCollector): boolean 
     default:
       return undefined;
   }
+}
+
+function hasStarImport(tree: Tree): boolean {
+  return significantChildren(tree.rootNode).some((s) => (s.type === 'import_from_statement'
+    || s.type === 'cimport_from_statement') && s.children.some((c) => c?.type === 'wildcard_import'));
 }

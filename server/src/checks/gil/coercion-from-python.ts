@@ -7,7 +7,8 @@ import type { GilRule } from './rule';
 
 export const coercionFromPython: GilRule = {
   code: 'nogil-coercion-from-python',
-  nodeTypes: ['assignment', 'call', 'cast_expression', 'return_statement', 'c_variable_declaration'],
+  nodeTypes: ['assignment', 'call', 'cast_expression', 'return_statement', 'c_variable_declaration',
+    'for_from_statement'],
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
@@ -37,6 +38,11 @@ export const coercionFromPython: GilRule = {
       const value = significantChildren(node)[0];
       const ret = ctx.fn?.signature?.returnType;
       if (value && ret && cTarget(ret) && isUnboxedPythonValue(value, ctx.info(value), ctx.info, ret)) unboxed.push(value);
+    } else if (node.type === 'for_from_statement') {
+      // `for i from a <= i < b`: object bounds are unboxed to C (ForFromStatNode).
+      for (const bound of [field(node, 'lower'), field(node, 'upper'), field(node, 'step')]) {
+        if (bound && isPythonValue(ctx.info(bound))) unboxed.push(bound);
+      }
     } else if (node.type === 'c_variable_declaration') {
       for (const d of fields(node, 'declarator')) {
         const value = field(d, 'value');

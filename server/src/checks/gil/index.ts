@@ -27,6 +27,9 @@ import { pythonTruthTest } from './python-truth-test';
 import { redundantGilTransition } from './redundant-gil-transition';
 import { stringFormatting } from './string-formatting';
 import { tryExcept } from './try-except';
+import { complexNumberConstruction } from './complex-number-construction';
+import { pythonTypeTest } from './python-type-test';
+import { temporaryPythonReference } from './temporary-python-reference';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -35,5 +38,6 @@ export const gilRules: readonly GilRule[] = [
   discardedPythonObject, pythonAssignment, gilRequiringCall, pythonGlobalAccess, pythonAttributeAccess,
   pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
-  pythonImport, pythonOperation, exceptionCheckAfterCall,
+  pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
+  exceptionCheckAfterCall,
 ];

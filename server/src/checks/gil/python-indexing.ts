@@ -1,5 +1,6 @@
 /** Indexing or slicing a Python object without the GIL. */
-import { field } from '../../model/syntax';
+import { field, namedChildren } from '../../model/syntax';
+import { needsBoxing } from './expression-roles';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
 export const pythonIndexing: GilRule = {
@@ -10,7 +11,19 @@ export const pythonIndexing: GilRule = {
   check(node, ctx) {
     const value = field(node, 'value');
     if (!value || ctx.info(value).type.kind !== 'py') return;
-    const slicing = node.childrenForFieldName('subscript').some((s) => s?.type === 'slice');
-    ctx.report(node, notAllowedWithoutGil(slicing ? 'Slicing Python object' : 'Indexing Python object'));
+    const slices = node.childrenForFieldName('subscript').filter((s): s is NonNullable<typeof s> => s?.type === 'slice');
+    // `obj[i:j]` is a direct slice; `obj[i:j:k]` builds a slice object and indexes with it.
+    const withStep = slices.find((s) => s.children.filter((c) => c?.type === ':').length > 1);
+    if (slices.length > 0 && !withStep) {
+      ctx.report(node, notAllowedWithoutGil('Slicing Python object'));
+      return;
+    }
+    if (withStep) {
+      ctx.report(withStep, notAllowedWithoutGil('Constructing Python slice object'));
+      for (const bound of namedChildren(withStep)) {
+        if (needsBoxing(ctx.info(bound))) ctx.report(bound, notAllowedWithoutGil('Converting to Python object'));
+      }
+    }
+    ctx.report(node, notAllowedWithoutGil('Indexing Python object'));
   },
 };
