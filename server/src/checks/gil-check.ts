@@ -5,7 +5,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { analysisEnvironment } from '../model/analysis-environment';
-import { buildModuleModel } from '../model/module-model';
+import { documentModel } from '../model/document-model';
 import { nodeRange } from '../text/positions';
 import { gilRules } from './gil';
 import { GilWalker } from './gil/gil-walker';
@@ -21,9 +21,7 @@ export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport';
 export const gilCheck: DocumentCheck = {
   id: 'gil',
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
-    analysisEnvironment.setIncludeDirs(ctx.settings.includeDirs);
-    const resolver = analysisEnvironment.resolver(doc.tree.language);
-    const model = buildModuleModel(doc.tree, doc.uri, resolver, (text) => analysisEnvironment.parse(text));
+    const model = documentModel(doc, ctx.settings.includeDirs);
     const walker = new GilWalker(model, gilRules, () => ctx.isCancelled());
     const findings = walker.walkModule(doc.tree.rootNode);
     const out: Diagnostic[] = findings.map((f) => toDiagnostic(doc, f));
