@@ -1,0 +1,22 @@
+/**
+ * An LSP feature beyond diagnostics (hover, completion, signature help, code actions, custom requests): what it
+ * adds to the server's capabilities and how it registers its handlers. Features reach documents and settings only
+ * through `FeatureDeps`, so protocol-level tests can drive them with an in-memory connection.
+ */
+import type { Connection, ServerCapabilities } from 'vscode-languageserver';
+import type { CythonLensSettings } from '../../../shared/src/protocol';
+import type { ParsedDocument } from '../text/parsed-document';
+
+export interface FeatureDeps {
+  /** The open document (with its current tree), if any. */
+  document(uri: string): ParsedDocument | undefined;
+  /** Settings resolved for this resource. */
+  settings(uri: string): Promise<CythonLensSettings>;
+  log(message: string): void;
+}
+
+export interface Feature {
+  readonly id: string;
+  readonly capabilities: Partial<ServerCapabilities>;
+  register(connection: Connection, deps: FeatureDeps): void;
+}
