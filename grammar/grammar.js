@@ -42,6 +42,7 @@ module.exports = grammar(python, {
     [$.primary_expression, $.template_parameters],
     // `cdef f(...)` (function) vs `cdef T (*fp)(...)` (function pointer variable).
     [$._c_function_head, $._c_type_name],
+    [$._c_body_function_head, $._c_type_name],
     // `sizeof(T)` vs `sizeof(expression)`.
     [$.primary_expression, $._c_dotted_name],
     [$.primary_expression, $._c_type_name],
@@ -155,7 +156,7 @@ module.exports = grammar(python, {
     ),
 
     // with nogil: / with cython.nogil: / with nogil(flag):
-    with_nogil_statement: $ => prec.dynamic(1, seq(
+    with_nogil_statement: $ => prec.dynamic(10, seq(
       'with',
       choice('nogil', seq($.identifier, '.', 'nogil')),
       optional(seq('(', optional(field('condition', $.expression)), ')')),
@@ -164,7 +165,7 @@ module.exports = grammar(python, {
       field('body', $._suite),
     )),
 
-    with_gil_statement: $ => prec.dynamic(1, seq(
+    with_gil_statement: $ => prec.dynamic(10, seq(
       'with',
       choice('gil', seq($.identifier, '.', 'gil')),
       optional(seq('(', optional(field('condition', $.expression)), ')')),
@@ -238,6 +239,9 @@ module.exports = grammar(python, {
           $.parameter,
           alias($._def_c_parameter, $.c_parameter),
           alias($._def_untyped_c_parameter, $.c_parameter),
+          // C type words are plain names in Python parameter lists: `def f(long=False)`.
+          alias($._c_word, $.identifier),
+          alias($._c_word_default_parameter, $.default_parameter),
         )),
         optional(','),
       )),
@@ -251,6 +255,25 @@ module.exports = grammar(python, {
       optional(choice($.not_none, $.or_none)),
       optional(seq(':', field('annotation', $.type))),
       optional(seq('=', field('default', $.expression))),
+    ),
+
+    // Typed lambda parameters: `lambda int x: x + 1`.
+    lambda_parameters: $ => seq(
+      commaSep1(choice($.parameter, alias($._lambda_c_parameter, $.c_parameter))),
+      optional(','),
+    ),
+
+    _lambda_c_parameter: $ => seq(
+      field('type', alias($._c_type_no_pointer_inner, $.c_type)),
+      field('declarator', alias($._c_named_param_declarator, $.c_declarator)),
+      optional(seq('=', field('default', $.expression))),
+    ),
+
+    _c_word: _ => choice('long', 'short', 'signed', 'unsigned', 'const', 'volatile'),
+    _c_word_default_parameter: $ => seq(
+      field('name', alias($._c_word, $.identifier)),
+      '=',
+      field('value', $.expression),
     ),
 
     // `def f(o or None)`, `def f(o not None)`
@@ -334,8 +357,21 @@ module.exports = grammar(python, {
     ),
 
     // Inside C bodies (extern blocks, cdef: blocks, cppclass bodies): no leading cdef.
-    _c_body_function_declaration: $ => seq($._c_function_head, optional(seq('=', '0'))),
-    _c_body_function_definition: $ => seq($._c_function_head, ':', field('body', $._suite)),
+    // In extern blocks and cppclass bodies a lone name in a parameter list is a type: `void f(int, Foo)`.
+    _c_body_function_head: $ => seq(
+      optional(field('modifier', $._modifiers)),
+      optional(choice(
+        field('return_type', $._c_return_type),
+        seq('(', field('return_type', $.c_type), ')'),
+      )),
+      field('name', choice($.identifier, $.operator_name)),
+      optional(field('cname', $.string)),
+      optional(field('template_parameters', $.template_parameters)),
+      field('parameters', alias($._c_type_first_parameters, $.c_parameters)),
+      repeat($._c_function_spec),
+    ),
+    _c_body_function_declaration: $ => seq($._c_body_function_head, optional(seq('=', '0'))),
+    _c_body_function_definition: $ => seq($._c_body_function_head, ':', field('body', $._suite)),
 
     exception_spec: $ => choice(
       seq('except', optional(field('check', '?')), field('value', $.expression)),
@@ -380,6 +416,34 @@ module.exports = grammar(python, {
         field('name', $.identifier),
         optional(choice($.not_none, $.or_none)),
         optional(seq(':', field('annotation', $.type))),
+        optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
+      )),
+    ),
+
+    _c_type_first_parameters: $ => seq(
+      '(',
+      optional(seq(
+        commaSep1(choice(
+          alias($._c_type_first_parameter, $.c_parameter),
+          $.list_splat_pattern,
+          $.dictionary_splat_pattern,
+          $.ellipsis,
+          alias('*', $.keyword_separator),
+        )),
+        optional(','),
+      )),
+      ')',
+    ),
+
+    _c_type_first_parameter: $ => choice(
+      seq(
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        optional(field('declarator', alias($._c_param_declarator, $.c_declarator))),
+        optional(choice($.not_none, $.or_none)),
+        optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
+      ),
+      prec(-1, seq(
+        field('name', $.identifier),
         optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
       )),
     ),
@@ -437,7 +501,7 @@ module.exports = grammar(python, {
       repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
       choice(
         $.function_pointer_declarator,
-        seq(field('parameters', $.c_parameters), repeat($._c_function_spec)),
+        seq(field('parameters', alias($._c_type_first_parameters, $.c_parameters)), repeat($._c_function_spec)),
       ),
     ),
 
@@ -449,7 +513,7 @@ module.exports = grammar(python, {
       commaSep1(choice(
         $._c_type_or_function,
         $.memoryview_type,
-        $.integer,
+        prec.dynamic(-2, $.integer),
         $.keyword_argument,
         $.string,
         $.ellipsis,
@@ -482,7 +546,10 @@ module.exports = grammar(python, {
     ),
 
     // (int, double)
-    ctuple_type: $ => seq('(', $._c_return_type, repeat1(seq(',', $._c_return_type)), optional(','), ')'),
+    ctuple_type: $ => seq('(', choice(
+      seq($._c_return_type, repeat1(seq(',', $._c_return_type)), optional(',')),
+      seq($._c_return_type, ','),
+    ), ')'),
 
     // ------------------------------------------------------------------ declarators
 
@@ -529,7 +596,7 @@ module.exports = grammar(python, {
       optional(field('name', $.identifier)),
       repeat($.array_declarator),
       ')',
-      field('parameters', $.c_parameters),
+      field('parameters', alias($._c_type_first_parameters, $.c_parameters)),
       repeat($._c_function_spec),
     )),
 
@@ -651,7 +718,7 @@ module.exports = grammar(python, {
 
     class_options: $ => seq(
       '[',
-      commaSep1(seq($.identifier, choice($.identifier, $.dotted_name))),
+      commaSep1(seq($.identifier, $._c_type_name)),
       optional(','),
       ']',
     ),
@@ -669,10 +736,14 @@ module.exports = grammar(python, {
     ),
 
     cppclass_definition: $ => seq(
-      optional(seq('cdef', optional(field('modifier', $._modifiers)))),
+      'cdef',
+      optional(field('modifier', $._modifiers)),
       'cppclass',
       $._cppclass_rest,
     ),
+
+    // Inside extern blocks and cppclass bodies the `cdef` is optional.
+    _bare_cppclass_definition: $ => seq('cppclass', $._cppclass_rest),
 
     _cppclass_rest: $ => seq(
       field('name', $.identifier),
@@ -722,6 +793,7 @@ module.exports = grammar(python, {
       $.enum_definition,
       alias($._enum_rest, $.enum_definition),
       $.cppclass_definition,
+      alias($._bare_cppclass_definition, $.cppclass_definition),
       $.cdef_class_definition,
       $.cdef_block,
       $.compile_time_if_statement,
@@ -754,13 +826,13 @@ module.exports = grammar(python, {
 
     keyword_identifier: ($, previous) => choice(
       previous,
-      prec(-3, alias(choice('new', 'property', 'include'), $.identifier)),
+      prec(-3, alias(choice('new', 'property', 'sizeof', 'consume'), $.identifier)),
     ),
 
     // <double*>p, <object>x, <Foo?>x, <double[:n]>p
     cast_expression: $ => prec(PREC.cast, seq(
       '<',
-      field('type', choice($._c_type_or_function, $.memoryview_type)),
+      field('type', choice($._c_type_or_function, $.memoryview_type, $.ctuple_type)),
       optional(field('checked', '?')),
       '>',
       field('value', $.primary_expression),
@@ -768,7 +840,7 @@ module.exports = grammar(python, {
 
     address_of: $ => prec(PREC.unary, seq('&', field('value', $.primary_expression))),
 
-    sizeof_expression: $ => seq(
+    sizeof_expression: $ => prec(1, seq(
       'sizeof',
       '(',
       choice(
@@ -776,7 +848,7 @@ module.exports = grammar(python, {
         field('value', $.expression),
       ),
       ')',
-    ),
+    )),
 
     new_expression: $ => prec(PREC.call, seq(
       'new',
