@@ -716,6 +716,18 @@ module.exports = grammar(python, {
       ),
     ),
 
+    // `class m.C [object X]:` inside an extern block or `cdef public:` block (older spelling).
+    _bare_cdef_class_definition: $ => seq(
+      'class',
+      field('name', $._c_type_name),
+      optional(field('superclasses', $.argument_list)),
+      $.class_options,
+      choice(
+        seq(':', field('body', $._suite)),
+        $._newline,
+      ),
+    ),
+
     class_options: $ => seq(
       '[',
       commaSep1(seq($.identifier, $._c_type_name)),
@@ -795,6 +807,7 @@ module.exports = grammar(python, {
       $.cppclass_definition,
       alias($._bare_cppclass_definition, $.cppclass_definition),
       $.cdef_class_definition,
+      alias($._bare_cdef_class_definition, $.cdef_class_definition),
       $.cdef_block,
       $.compile_time_if_statement,
       seq($.compile_time_definition, $._newline),
