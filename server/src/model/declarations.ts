@@ -74,7 +74,7 @@ export class DeclarationCollector {
         switch (s.type) {
           case 'struct_definition': case 'enum_definition': case 'cppclass_definition':
           case 'fused_type_definition': case 'cdef_class_definition': case 'cypclass_definition': {
-            const name = field(s, 'name')?.text;
+            const name = lastSegment(field(s, 'name')?.text);
             if (name && !this.scope.lookupLocal(name)) this.defineTypeName(s, name);
             break;
           }
@@ -667,7 +667,8 @@ export class DeclarationCollector {
   }
 
   private collectClass(s: Node, env: { extern: boolean; externNogil: boolean }): void {
-    const name = field(s, 'name')?.text;
+    // `ctypedef class numpy.ndarray [...]` declares `ndarray`
+    const name = lastSegment(field(s, 'name')?.text);
     if (!name) return;
     let sym = this.scope.lookupLocal(name);
     if (!sym || sym.kind !== 'ext-class') {
@@ -814,4 +815,8 @@ class CythonModuleSymbols extends Map<string, Symbol> {
 
 function cythonModule(name: string): ModuleSymbols {
   return { name, uri: 'cython:', symbols: new CythonModuleSymbols(name) };
+}
+
+function lastSegment(name: string | undefined): string | undefined {
+  return name?.split('.').pop()?.trim();
 }

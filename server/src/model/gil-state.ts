@@ -56,16 +56,17 @@ export function gilTransition(node: Node): GilTransition | undefined {
 
 export function withItems(node: Node): Node[] {
   const clause = childrenOfType(node, 'with_clause')[0];
-  return clause ? namedChildren(clause).filter((c) => c.type === 'with_item') : [];
+  // `with nogil, parallel():` parses as a with_nogil_statement with the further items as direct children.
+  return (clause ? namedChildren(clause) : namedChildren(node)).filter((c) => c.type === 'with_item');
 }
 
 /** Is this `with` statement a `parallel()` block (from cython.parallel)? */
 export function isParallelBlock(node: Node): boolean {
-  if (node.type !== 'with_statement') return false;
+  if (node.type !== 'with_statement' && node.type !== 'with_nogil_statement') return false;
   return withItems(node).some((item) => {
     const value = field(item, 'value') ?? significantChildren(item)[0];
     const fn = value?.type === 'call' ? field(value, 'function') : null;
-    return fn !== null && /^(cython\.parallel\.)?parallel$/.test(fn.text);
+    return fn !== null && /^((cython\.)?parallel\.)?parallel$/.test(fn.text);
   });
 }
 

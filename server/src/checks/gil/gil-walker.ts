@@ -117,6 +117,11 @@ export class GilWalker {
       for (const c of namedChildren(node)) this.walk(c, { ...env, scope });
       return;
     }
+    if (node.type === 'assert_statement' && env.state.kind !== 'held') {
+      // `assert cond, msg`: the test runs without the GIL; raising (and building msg) acquires it.
+      namedChildren(node).forEach((c, i) => this.walk(c, i === 0 ? env : { ...env, state: HELD }));
+      return;
+    }
     if (node.type === 'raise_statement' && env.state.kind !== 'held') {
       // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
       for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
@@ -127,8 +132,15 @@ export class GilWalker {
     if (prangeOrTransition || LOOPS.has(node.type)) {
       const inner = bodyState(node, env.state, (c) => this.model.constantCondition(c));
       const body = field(node, 'body');
+      // prange's own arguments are evaluated inside the parallel section it opens.
+      const prangeCall = prangeOf(node) && inner ? field(node, 'right') : null;
       for (const c of namedChildren(node)) {
-        if (body && c.id === body.id) {
+        if (prangeCall && c.id === prangeCall.id && inner) {
+          this.walk(c, { ...env, state: inner });
+        } else if (transition && (c.type === 'with_clause' || c.type === 'with_item') && inner) {
+          // `with nogil, parallel(...)`: the other items are evaluated after the GIL is released.
+          this.walk(c, { ...env, state: inner });
+        } else if (body && c.id === body.id) {
           // prange bodies are excluded: acquiring the GIL there is the only way to touch Python objects.
           const loopDepth = LOOPS.has(node.type) && !prangeOf(node) ? env.loopDepth + 1 : env.loopDepth;
           const conditionOk = !transition?.condition || this.model.constantCondition(transition.condition) !== undefined;

@@ -30,6 +30,8 @@ import { tryExcept } from './try-except';
 import { complexNumberConstruction } from './complex-number-construction';
 import { pythonTypeTest } from './python-type-test';
 import { temporaryPythonReference } from './temporary-python-reference';
+import { bufferAcquisition } from './buffer-acquisition';
+import { parallelPythonArguments } from './parallel-python-arguments';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -39,5 +41,5 @@ export const gilRules: readonly GilRule[] = [
   pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
-  exceptionCheckAfterCall,
+  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall,
 ];

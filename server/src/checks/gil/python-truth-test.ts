@@ -7,7 +7,7 @@ import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
 export const pythonTruthTest: GilRule = {
   code: 'nogil-python-truth-test',
   nodeTypes: ['if_statement', 'elif_clause', 'while_statement', 'not_operator', 'conditional_expression',
-    'boolean_operator'],
+    'boolean_operator', 'assert_statement'],
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
@@ -15,6 +15,9 @@ export const pythonTruthTest: GilRule = {
     switch (node.type) {
       case 'if_statement': case 'elif_clause': case 'while_statement': case 'conditional_expression':
         tested.push(field(node, 'condition') ?? (node.type === 'conditional_expression' ? node.namedChild(1) : null));
+        break;
+      case 'assert_statement':
+        tested.push(node.namedChild(0));
         break;
       case 'not_operator':
         tested.push(field(node, 'argument'));
