@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server and the CLI into dist/ (CommonJS, Node 20) and copies
+// the WASM files they load at run time next to them.
+import * as esbuild from 'esbuild';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const dist = join(root, 'dist');
+const production = process.argv.includes('--production');
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks: bundle its CJS build.
+  plugins: [
+    {
+      name: 'web-tree-sitter-cjs',
+      setup(build) {
+        build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+      },
+    },
+  ],
+  // language.ts falls back to require.resolve only when running unbundled (the WASM is copied beside the bundle).
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+]);
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+const grammar = process.env.CYTHON_LENS_GRAMMAR_WASM || join(root, 'grammar', 'tree-sitter-cython.wasm');
+if (!existsSync(grammar)) {
+  console.error(`bundle: ${grammar} is missing; run \`npm run grammar\` first.`);
+  process.exit(1);
+}
+copyFileSync(grammar, join(dist, 'tree-sitter-cython.wasm'));
+console.log('bundle: dist/client.js dist/server.js dist/cli.js + tree-sitter.wasm, tree-sitter-cython.wasm');

@@ -1,0 +1,104 @@
+/** Command-line parsing for `cython-lens` (no dependencies; strict: unknown options are usage errors). */
+
+export class UsageError extends Error {}
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface ParseArgs {
+  command: 'parse';
+  format: 'text' | 'json';
+  paths: string[];
+}
+
+export interface CheckArgs {
+  command: 'check';
+  format: OutputFormat;
+  annotate: boolean;
+  includeDirs: string[];
+  paths: string[];
+}
+
+export interface LspArgs {
+  command: 'lsp';
+}
+
+export interface HelpArgs {
+  command: 'help';
+}
+
+export type CliArgs = ParseArgs | CheckArgs | LspArgs | HelpArgs;
+
+export const USAGE = `Usage:
+  cython-lens lsp --stdio                      run the language server on stdin/stdout
+  cython-lens parse [--format text|json] PATH...
+        report syntax-error regions of .pyx/.pxd/.pxi files (folders are walked)
+  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... PATH...
+        run all checks; --annotate adds the estimated per-line Python-interaction scores
+Exit status: 0 no errors, 1 errors found, 2 usage or internal failure.`;
+
+function takeValue(argv: string[], i: number, flag: string): string {
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+  return v;
+}
+
+function formatOf(value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got ${value})`);
+  return value;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    return { command: 'help' };
+  }
+  if (command === 'lsp') {
+    const extra = rest.filter((a) => a !== '--stdio');
+    if (extra.length > 0 || !rest.includes('--stdio')) {
+      throw new UsageError('lsp supports exactly one transport: cython-lens lsp --stdio');
+    }
+    return { command: 'lsp' };
+  }
+  if (command !== 'parse' && command !== 'check') throw new UsageError(`unknown command: ${command}`);
+
+  let format = 'text';
+  let annotate = false;
+  const includeDirs: string[] = [];
+  const paths: string[] = [];
+  let onlyPaths = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    if (onlyPaths || !a.startsWith('-') || a === '-') {
+      paths.push(a);
+    } else if (a === '--') {
+      onlyPaths = true;
+    } else if (a === '--format' || a === '-f') {
+      format = takeValue(rest, i, a);
+      i++;
+    } else if (a.startsWith('--format=')) {
+      format = a.slice('--format='.length);
+    } else if (command === 'check' && a === '--annotate') {
+      annotate = true;
+    } else if (command === 'check' && (a === '-I' || a === '--include-dir')) {
+      includeDirs.push(takeValue(rest, i, a));
+      i++;
+    } else if (command === 'check' && a.startsWith('-I') && a.length > 2) {
+      includeDirs.push(a.slice(2));
+    } else if (a === '--help' || a === '-h') {
+      return { command: 'help' };
+    } else {
+      throw new UsageError(`unknown option for ${command}: ${a}`);
+    }
+  }
+  if (paths.length === 0) throw new UsageError(`${command} needs at least one PATH`);
+  if (command === 'parse') {
+    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', paths };
+  }
+  return {
+    command,
+    format: formatOf(format, ['text', 'json', 'sarif']) as OutputFormat,
+    annotate,
+    includeDirs,
+    paths,
+  };
+}

@@ -1,0 +1,51 @@
+/** Entry point of dist/cli.js (`cython-lens`). */
+import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { CythonLensServer } from '../server';
+import { USAGE, UsageError, parseArgs } from './args';
+import { runCheck } from './check-command';
+import { runParse } from './parse-command';
+
+import { VERSION } from '../version';
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string): void => void process.stdout.write(`${s}\n`);
+  const log = (s: string): void => void process.stderr.write(`${s}\n`);
+  try {
+    const args = parseArgs(argv);
+    switch (args.command) {
+      case 'help':
+        out(USAGE);
+        return 0;
+      case 'lsp': {
+        const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+        new CythonLensServer(connection);
+        connection.listen();
+        return new Promise<number>(() => {
+          /* runs until the client sends exit (vscode-languageserver ends the process) */
+        });
+      }
+      case 'parse':
+        return await runParse(args, out);
+      case 'check':
+        return await runCheck(args, out, log, VERSION);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`cython-lens: ${err.message}\n\n${USAGE}`);
+    } else {
+      log(`cython-lens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,31 @@
+/** Expands CLI paths: files are taken as given, folders are walked for .pyx/.pxd/.pxi (sorted, no dot-dirs). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
+
+export const CYTHON_EXTENSIONS = ['.pyx', '.pxd', '.pxi'];
+
+function walk(dir: string, out: string[]): void {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.isFile() && CYTHON_EXTENSIONS.includes(path.extname(e.name))) out.push(p);
+  }
+}
+
+export function expandPaths(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new UsageError(`no such file or directory: ${p}`);
+    }
+    if (stat.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+/**
+ * The analysis engine shared by the LSP server and the CLI: keeps the open documents (with their trees)
+ * and runs the registered checks on demand. Synchronous per analysis; never throws for bad input or a
+ * failing check (a failing check yields an empty report with status 'error', never stale results).
+ */
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Parser } from 'web-tree-sitter';
+import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
+import { documentChecks, lineAnnotators } from '../checks';
+import { defaultSettings } from '../settings/validate-settings';
+import { DocumentStore, type TextDocumentContentChangeEvent } from '../text/document-store';
+import type { ParsedDocument } from '../text/parsed-document';
+import { createParser } from '../tree/language';
+import { applySeverityOverrides } from './severity-overrides';
+import {
+  DIAGNOSTIC_SOURCE,
+  type CheckContext,
+  type DocumentCheck,
+  type LineAnnotator,
+  type TreeDocument,
+} from './check-types';
+
+export const SKIPPED_CODE = 'not-analysed';
+
+export interface AnalysisReport {
+  uri: string;
+  version: number;
+  diagnostics: Diagnostic[];
+  /** One entry per line with a score or reasons, sorted by line. */
+  annotations: LineAnnotation[];
+  status: StatusParams;
+}
+
+export interface EngineOptions {
+  checks?: readonly DocumentCheck[];
+  annotators?: readonly LineAnnotator[];
+  log?: (message: string) => void;
+  /** Time budget of one analysis in ms (checks see it as `ctx.deadline`); default 2000. */
+  timeBudgetMs?: number;
+  /** Per-document size limit (bytes); default: the settings default (2 MB). */
+  maxFileSize?: (uri: string) => number;
+}
+
+export interface AnalyzeOptions {
+  /** Extra cancellation signal, e.g. "a newer version arrived". */
+  isCancelled?: () => boolean;
+}
+
+function mergeAnnotations(lists: LineAnnotation[][]): LineAnnotation[] {
+  const byLine = new Map<number, LineAnnotation>();
+  for (const list of lists) {
+    for (const a of list) {
+      const cur = byLine.get(a.line);
+      if (cur) {
+        cur.score += a.score;
+        cur.reasons.push(...a.reasons);
+      } else {
+        byLine.set(a.line, { line: a.line, score: a.score, reasons: [...a.reasons] });
+      }
+    }
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+export class Engine {
+  private readonly store: DocumentStore;
+  private readonly checks: readonly DocumentCheck[];
+  private readonly annotators: readonly LineAnnotator[];
+  private readonly log: (message: string) => void;
+  private readonly timeBudgetMs: number;
+
+  private constructor(parser: Parser, options: EngineOptions) {
+    this.store = new DocumentStore(parser, options.maxFileSize ? { maxFileSize: options.maxFileSize } : {});
+    this.checks = options.checks ?? documentChecks;
+    this.annotators = options.annotators ?? lineAnnotators;
+    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.timeBudgetMs = options.timeBudgetMs ?? 2000;
+  }
+
+  /** Loads the grammar (once per process) and returns a ready engine. */
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    return new Engine(await createParser(), options);
+  }
+
+  open(uri: string, text: string, version = 0, languageId = 'cython'): ParsedDocument {
+    return this.store.open(uri, languageId, version, text);
+  }
+
+  /** Applies LSP content changes; false if the document is not open. */
+  change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): boolean {
+    return this.store.change(uri, version, changes) !== undefined;
+  }
+
+  close(uri: string): void {
+    this.store.close(uri);
+  }
+
+  document(uri: string): ParsedDocument | undefined {
+    return this.store.get(uri);
+  }
+
+  openUris(): string[] {
+    return this.store.uris();
+  }
+
+  /** Re-applies the size limit (e.g. after cythonLens.maxFileSize changed). */
+  revalidate(uri: string): void {
+    this.store.revalidate(uri);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  /** Runs every check on the document; undefined if it is not open. */
+  analyze(uri: string, settings: CythonLensSettings = defaultSettings(), options: AnalyzeOptions = {}): AnalysisReport | undefined {
+    const doc = this.store.get(uri);
+    if (!doc) return undefined;
+    const base = { uri, version: doc.version };
+    if (doc.skipped || !doc.tree) {
+      const message = doc.skipped?.message ?? 'Cython Lens: file not analysed.';
+      const info: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        code: SKIPPED_CODE,
+        source: DIAGNOSTIC_SOURCE,
+        message,
+      };
+      return { ...base, diagnostics: [info], annotations: [], status: { uri, state: 'skipped', message } };
+    }
+    const treeDoc = doc as TreeDocument;
+    const deadline = Date.now() + this.timeBudgetMs;
+    const ctx: CheckContext = {
+      settings,
+      deadline,
+      isCancelled: () => Date.now() > deadline || (options.isCancelled?.() ?? false),
+      log: this.log,
+    };
+    const diagnostics: Diagnostic[] = [];
+    const annotationLists: LineAnnotation[][] = [];
+    let current = '';
+    try {
+      for (const check of this.checks) {
+        current = check.id;
+        diagnostics.push(...check.run(treeDoc, ctx));
+      }
+      if (settings.annotations.enabled) {
+        for (const annotator of this.annotators) {
+          current = annotator.id;
+          annotationLists.push(annotator.annotate(treeDoc, ctx));
+        }
+      }
+    } catch (err) {
+      this.log(`[error] check "${current}" failed on ${uri} (version ${doc.version}): ${errorText(err)}`);
+      const first = err instanceof Error ? err.message : String(err);
+      const message = `Cython Lens: internal error in check "${current}" (${first}); diagnostics for this file are hidden until it changes. See the output channel.`;
+      return { ...base, diagnostics: [], annotations: [], status: { uri, state: 'error', message } };
+    }
+    return {
+      ...base,
+      diagnostics: applySeverityOverrides(diagnostics, settings.severityOverrides),
+      annotations: mergeAnnotations(annotationLists),
+      status: { uri, state: 'ok' },
+    };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Debounced per-document analysis and publishing: diagnostics (textDocument/publishDiagnostics),
+ * line scores (cythonLens/annotations) and health (cythonLens/status, sent when it changes).
+ * A document's report always replaces the previous one; on an internal error an empty report is sent.
+ */
+import type { Connection } from 'vscode-languageserver';
+import {
+  ANNOTATIONS_NOTIFICATION,
+  STATUS_NOTIFICATION,
+  type AnnotationsParams,
+  type CythonLensSettings,
+  type StatusParams,
+} from '../../../shared/src/protocol';
+import type { Engine } from '../engine';
+
+export interface DiagnosticsPublisherOptions {
+  connection: Connection;
+  engine: Engine;
+  settings: (uri: string) => Promise<CythonLensSettings>;
+  /** Debounce delay in ms (default 40). */
+  delayMs?: number;
+  log: (message: string) => void;
+}
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly lastStatus = new Map<string, string>();
+  private readonly annotated = new Set<string>();
+  /** Settings object last used to apply the size limit, per document. */
+  private readonly limitSettings = new Map<string, CythonLensSettings>();
+  private readonly delayMs: number;
+
+  constructor(private readonly options: DiagnosticsPublisherOptions) {
+    this.delayMs = options.delayMs ?? 40;
+  }
+
+  /** (Re)starts the debounce timer of a document. */
+  schedule(uri: string): void {
+    const existing = this.timers.get(uri);
+    if (existing) clearTimeout(existing);
+    const timer = setTimeout(() => {
+      this.timers.delete(uri);
+      this.publish(uri).catch((err: unknown) => this.options.log(`[error] publishing ${uri}: ${String(err)}`));
+    }, this.delayMs);
+    this.timers.set(uri, timer);
+  }
+
+  scheduleAll(): void {
+    for (const uri of this.options.engine.openUris()) this.schedule(uri);
+  }
+
+  /** Document closed: stop pending work and clear what was shown for it. */
+  clear(uri: string): void {
+    const timer = this.timers.get(uri);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(uri);
+    this.lastStatus.delete(uri);
+    this.limitSettings.delete(uri);
+    void this.options.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (this.annotated.delete(uri)) {
+      const params: AnnotationsParams = { uri, version: 0, lines: [] };
+      void this.options.connection.sendNotification(ANNOTATIONS_NOTIFICATION, params);
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async publish(uri: string): Promise<void> {
+    const { engine, connection } = this.options;
+    const scheduledVersion = engine.document(uri)?.version;
+    if (scheduledVersion === undefined) return;
+    const settings = await this.options.settings(uri);
+    const doc = engine.document(uri);
+    // Closed meanwhile, or edited (a newer timer will publish the newer version).
+    if (!doc || doc.version !== scheduledVersion || this.timers.has(uri)) return;
+    if (this.limitSettings.get(uri) !== settings) {
+      this.limitSettings.set(uri, settings);
+      engine.revalidate(uri);
+    }
+    const report = engine.analyze(uri, settings, { isCancelled: () => this.timers.has(uri) });
+    if (!report) return;
+    await connection.sendDiagnostics({ uri, version: report.version, diagnostics: report.diagnostics });
+
+    const lines = settings.annotations.enabled ? report.annotations : [];
+    if (lines.length > 0 || this.annotated.has(uri)) {
+      const params: AnnotationsParams = { uri, version: report.version, lines };
+      await connection.sendNotification(ANNOTATIONS_NOTIFICATION, params);
+      if (lines.length > 0) this.annotated.add(uri);
+      else this.annotated.delete(uri);
+    }
+
+    const status: StatusParams = report.status;
+    const key = `${status.state}:${status.message ?? ''}`;
+    if (this.lastStatus.get(uri) !== key && !(status.state === 'ok' && !this.lastStatus.has(uri))) {
+      await connection.sendNotification(STATUS_NOTIFICATION, status);
+    }
+    this.lastStatus.set(uri, key);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The Cython Lens language server. Takes its `Connection` as a parameter (stdio, IPC or an in-memory pair
+ * in tests); registers only the features that work: incremental text sync and diagnostics.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeConfigurationNotification,
+  MessageType,
+  ResponseError,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
+import { Engine, type EngineOptions } from './engine';
+import { DiagnosticsPublisher } from './features/diagnostics';
+import type { Feature, FeatureDeps } from './features/feature';
+import { featureCapabilities, features as registeredFeatures } from './features';
+import { SettingsCache } from './settings/settings-cache';
+
+export interface ServerOptions {
+  /** Debounce of diagnostics in ms (default 40). */
+  debounceMs?: number;
+  /** Engine options (checks, time budget) — tests inject failing checks here. */
+  engine?: Omit<EngineOptions, 'log' | 'maxFileSize'>;
+  /** LSP features beyond diagnostics (default: the registry in features/index.ts). */
+  features?: readonly Feature[];
+}
+
+import { VERSION } from './version';
+
+function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class CythonLensServer {
+  private engine: Engine | undefined;
+  private publisher: DiagnosticsPublisher | undefined;
+  private capabilities: ClientCapabilities = {};
+  private folders: WorkspaceFolder[] = [];
+  /** Settings pushed with didChangeConfiguration, for clients without workspace/configuration. */
+  private pushedSettings: unknown = undefined;
+  private readonly settings: SettingsCache;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ServerOptions = {},
+  ) {
+    this.settings = new SettingsCache({
+      fetch: (uri) => this.fetchSettings(uri),
+      baseDir: (uri) => this.baseDirOf(uri),
+      report: (problems) => this.reportSettingsProblems(problems),
+    });
+    this.register();
+  }
+
+  private features(): readonly Feature[] {
+    return this.options.features ?? registeredFeatures;
+  }
+
+  private log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  private register(): void {
+    const c = this.connection;
+    const deps: FeatureDeps = {
+      document: (uri) => this.engine?.document(uri),
+      settings: (uri) => this.settings.get(uri),
+      log: (m) => this.log(m),
+    };
+    for (const feature of this.features()) feature.register(c, deps);
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => this.initialized());
+    c.onShutdown(() => this.shutdown());
+
+    c.onDidOpenTextDocument(({ textDocument: td }) =>
+      this.guard('didOpen', () => {
+        this.requireEngine().open(td.uri, td.text, td.version, td.languageId);
+        this.publisher?.schedule(td.uri);
+      }),
+    );
+    c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) =>
+      this.guard('didChange', () => {
+        if (this.requireEngine().change(td.uri, td.version, contentChanges)) this.publisher?.schedule(td.uri);
+        else this.log(`[warn] didChange for a document that is not open: ${td.uri}`);
+      }),
+    );
+    c.onDidCloseTextDocument(({ textDocument: td }) =>
+      this.guard('didClose', () => {
+        this.requireEngine().close(td.uri);
+        this.settings.delete(td.uri);
+        this.publisher?.clear(td.uri);
+      }),
+    );
+    c.onDidChangeConfiguration((params) =>
+      this.guard('didChangeConfiguration', () => {
+        const raw: unknown = params.settings;
+        if (raw && typeof raw === 'object' && SETTINGS_SECTION in raw) {
+          this.pushedSettings = (raw as Record<string, unknown>)[SETTINGS_SECTION];
+        }
+        this.settings.clear();
+        this.publisher?.scheduleAll();
+      }),
+    );
+  }
+
+  private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    this.capabilities = params.capabilities;
+    this.folders =
+      params.workspaceFolders ??
+      (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
+    if (params.initializationOptions && typeof params.initializationOptions === 'object') {
+      const init = params.initializationOptions as Record<string, unknown>;
+      if (SETTINGS_SECTION in init) this.pushedSettings = init[SETTINGS_SECTION];
+    }
+    try {
+      this.engine = await Engine.create({
+        ...this.options.engine,
+        log: (m) => this.log(m),
+        maxFileSize: (uri) => this.settings.peek(uri)?.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
+      });
+    } catch (err) {
+      const message = `Cython Lens could not load its grammar: ${err instanceof Error ? err.message : String(err)}`;
+      throw new ResponseError(-32603, message, { retry: false });
+    }
+    this.publisher = new DiagnosticsPublisher({
+      connection: this.connection,
+      engine: this.engine,
+      settings: (uri) => this.settings.get(uri),
+      delayMs: this.options.debounceMs ?? 40,
+      log: (m) => this.log(m),
+    });
+    return {
+      capabilities: {
+        ...featureCapabilities(this.features()),
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      },
+      serverInfo: { name: 'cython-lens', version: VERSION },
+    };
+  }
+
+  private initialized(): void {
+    if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+  }
+
+  private shutdown(): void {
+    this.publisher?.dispose();
+    this.engine?.dispose();
+  }
+
+  private requireEngine(): Engine {
+    if (!this.engine) throw new Error('document notification before initialize');
+    return this.engine;
+  }
+
+  /** Runs a notification handler; bad input is logged, never crashes the server. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log(`[error] ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+
+  private async fetchSettings(uri: string): Promise<unknown> {
+    if (this.capabilities.workspace?.configuration) {
+      return this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+    }
+    return this.pushedSettings;
+  }
+
+  private baseDirOf(uri: string): string | undefined {
+    const folder = this.folders
+      .filter((f) => uri.startsWith(f.uri.endsWith('/') ? f.uri : `${f.uri}/`))
+      .sort((a, b) => b.uri.length - a.uri.length)[0];
+    const p = uriToPath(folder?.uri ?? uri);
+    if (p === undefined) return undefined;
+    return folder ? p : path.dirname(p);
+  }
+
+  private reportSettingsProblems(problems: string[]): void {
+    for (const p of problems) this.log(`[settings] ${p}`);
+    void this.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `Cython Lens settings: ${problems.join(' ')}`,
+    });
+  }
+
+}

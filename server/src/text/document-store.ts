@@ -1,0 +1,258 @@
+/**
+ * One tree per open document, kept in sync INCREMENTALLY: every LSP content change becomes a tree-sitter
+ * `Edit` (UTF-16 offsets and '\n'-based points, see newline-index.ts) applied at once with `tree.edit()`;
+ * the re-parse (with the edited tree as old tree) happens lazily, the first time the tree is read after a
+ * batch of changes (i.e. once per debounced analysis, not per keystroke).
+ *
+ * Canonical trees: tree-sitter's error recovery can place ERROR/MISSING nodes differently in an incremental
+ * re-parse than in a fresh parse of the same text (reproducible with tree-sitter-python itself). So that
+ * diagnostics never depend on edit history (editor == CLI == reopened file), a re-parse whose result has
+ * errors is redone from scratch for documents up to FRESH_REPARSE_LIMIT code units. Error-free results (the
+ * common case while typing valid code) come from the incremental parse alone.
+ */
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { Edit, Parser, Tree } from 'web-tree-sitter';
+import { DEFAULT_SETTINGS } from '../../../shared/src/protocol';
+import { NewlineIndex, advancePoint } from './newline-index';
+import type { ParsedDocument, SkipReason } from './parsed-document';
+
+export type { TextDocumentContentChangeEvent };
+
+/** Above this size (UTF-16 code units, ~4k lines) a broken incremental result is kept as is (a fresh parse costs ~60 ms). */
+export const FRESH_REPARSE_LIMIT = 200_000;
+
+export interface DocumentStoreOptions {
+  /** Size limit in UTF-8 bytes for a document (per resource); default 2 MB. */
+  maxFileSize?: (uri: string) => number;
+}
+
+/** How the trees were produced (for tests and tracing). */
+export interface ParseStats {
+  /** Parses that reused the previous tree and were kept. */
+  incremental: number;
+  /** Parses from scratch: first parses, full-text changes, and canonical re-parses of broken results. */
+  fresh: number;
+  /** Incremental results with errors that were replaced by a fresh parse. */
+  canonicalized: number;
+}
+
+const CR = 13;
+const LF = 10;
+
+/** True when replacing [start, end) by `inserted` makes a '\r' and a '\n' adjacent that were not. */
+function joinsCrLf(text: string, start: number, end: number, inserted: string): boolean {
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  const first = inserted.length > 0 ? inserted.charCodeAt(0) : after;
+  const last = inserted.length > 0 ? inserted.charCodeAt(inserted.length - 1) : before;
+  return (before === CR && first === LF) || (last === CR && after === LF);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+class DocumentState implements ParsedDocument {
+  private currentTree: Tree | undefined;
+  private currentSkip: SkipReason | undefined;
+  /** True while edits were applied to `currentTree` (or the text changed) without a re-parse. */
+  private stale = true;
+  newlines: NewlineIndex;
+
+  constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    public textDocument: TextDocument,
+    private readonly store: DocumentStore,
+  ) {
+    this.newlines = new NewlineIndex(textDocument.getText());
+  }
+
+  get version(): number {
+    return this.textDocument.version;
+  }
+
+  get text(): string {
+    return this.textDocument.getText();
+  }
+
+  get tree(): Tree | undefined {
+    this.refresh();
+    return this.currentTree;
+  }
+
+  get skipped(): SkipReason | undefined {
+    this.refresh();
+    return this.currentSkip;
+  }
+
+  /** Applies an edit to the (possibly not yet re-parsed) tree; the text is updated by the caller. */
+  editTree(edit: Edit): void {
+    this.currentTree?.edit(edit);
+    this.stale = true;
+  }
+
+  markStale(dropTree: boolean): void {
+    if (dropTree) this.dropTree();
+    this.stale = true;
+  }
+
+  dropTree(): void {
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+  }
+
+  private refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    const result = this.store.parse(this, this.currentTree);
+    this.currentTree = result.tree;
+    this.currentSkip = result.skipped;
+  }
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, DocumentState>();
+  private readonly maxFileSize: (uri: string) => number;
+  readonly stats: ParseStats = { incremental: 0, fresh: 0, canonicalized: 0 };
+
+  constructor(
+    private readonly parser: Parser,
+    options: DocumentStoreOptions = {},
+  ) {
+    this.maxFileSize = options.maxFileSize ?? (() => DEFAULT_SETTINGS.maxFileSize);
+  }
+
+  get(uri: string): ParsedDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  uris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  open(uri: string, languageId: string, version: number, text: string): ParsedDocument {
+    this.close(uri);
+    const state = new DocumentState(uri, languageId, TextDocument.create(uri, languageId, version, text), this);
+    this.docs.set(uri, state);
+    return state;
+  }
+
+  /**
+   * Applies LSP content changes (incremental ones with `range`, or full-text ones) in order.
+   * Returns undefined for a document that is not open.
+   */
+  change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): ParsedDocument | undefined {
+    const state = this.docs.get(uri);
+    if (!state) return undefined;
+    for (const change of changes) {
+      if ('range' in change && change.range) {
+        const td = state.textDocument;
+        let start = td.offsetAt(change.range.start);
+        let oldEnd = td.offsetAt(change.range.end);
+        if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
+        const startPosition = state.newlines.pointAt(start);
+        state.editTree({
+          startIndex: start,
+          oldEndIndex: oldEnd,
+          newEndIndex: start + change.text.length,
+          startPosition,
+          oldEndPosition: state.newlines.pointAt(oldEnd),
+          newEndPosition: advancePoint(startPosition, change.text),
+        });
+        state.newlines.replace(start, oldEnd, change.text);
+        if (joinsCrLf(td.getText(), start, oldEnd, change.text)) {
+          // TextDocument's incremental line table miscounts when an edit glues '\r' and '\n' into one
+          // line break; rebuild it from the text in that (rare) case.
+          const old = td.getText();
+          const text = old.slice(0, start) + change.text + old.slice(oldEnd);
+          state.textDocument = TextDocument.create(uri, state.languageId, version, text);
+        } else {
+          // Apply the same (normalised) range so the text and the tree edit cannot disagree.
+          const range = { start: td.positionAt(start), end: td.positionAt(oldEnd) };
+          state.textDocument = TextDocument.update(td, [{ range, text: change.text }], version);
+        }
+      } else {
+        state.markStale(true);
+        state.textDocument = TextDocument.update(state.textDocument, [{ text: change.text }], version);
+        state.newlines = new NewlineIndex(change.text);
+      }
+    }
+    if (changes.length === 0) {
+      state.textDocument = TextDocument.update(state.textDocument, [], version);
+    }
+    state.markStale(false);
+    return state;
+  }
+
+  close(uri: string): void {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    state.dropTree();
+    this.docs.delete(uri);
+  }
+
+  /** Re-applies the size limit (after a settings change); the next read parses or drops the tree as needed. */
+  revalidate(uri: string): ParsedDocument | undefined {
+    const state = this.docs.get(uri);
+    if (!state) return undefined;
+    state.markStale(false);
+    return state;
+  }
+
+  dispose(): void {
+    for (const uri of this.uris()) this.close(uri);
+  }
+
+  private skipReason(state: DocumentState): SkipReason | undefined {
+    const text = state.text;
+    const limit = this.maxFileSize(state.uri);
+    if (text.length * 3 > limit) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > limit) {
+        return {
+          kind: 'too-large',
+          message: `Cython Lens: file not analysed, ${formatBytes(bytes)} is over the ${formatBytes(limit)} limit (setting cythonLens.maxFileSize).`,
+        };
+      }
+    }
+    if (text.includes('\0')) {
+      return { kind: 'binary', message: 'Cython Lens: file not analysed, it contains NUL bytes (binary file?).' };
+    }
+    return undefined;
+  }
+
+  /** Produces the document's tree from its (edited) previous tree; the previous tree is consumed. */
+  parse(state: DocumentState, previous: Tree | undefined): { tree: Tree | undefined; skipped: SkipReason | undefined } {
+    const skipped = this.skipReason(state);
+    if (skipped) {
+      previous?.delete();
+      return { tree: undefined, skipped };
+    }
+    const text = state.text;
+    let tree: Tree | null;
+    try {
+      tree = this.parser.parse(text, previous ?? null);
+    } finally {
+      previous?.delete();
+    }
+    if (tree && previous) {
+      if (tree.rootNode.hasError && text.length <= FRESH_REPARSE_LIMIT) {
+        tree.delete();
+        tree = this.parser.parse(text);
+        this.stats.canonicalized++;
+        this.stats.fresh++;
+      } else {
+        this.stats.incremental++;
+      }
+    } else if (tree) {
+      this.stats.fresh++;
+    }
+    if (!tree) return { tree: undefined, skipped: { kind: 'parse-failed', message: 'Cython Lens: the parser gave up on this file.' } };
+    return { tree, skipped: undefined };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Protocol shared by the VS Code client and the Cython Lens language server:
+ * the settings shape and the custom requests / notifications.
+ * Plain types only (no runtime dependency), so both bundles can import it.
+ */
+
+/** LSP-compatible position: zero-based line, UTF-16 character offset. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** LSP-compatible range. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityOverride = SeverityName | 'off';
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+
+/** The `cythonLens.*` settings as the server uses them (defaults filled in, validated). */
+export interface CythonLensSettings {
+  /** Python interpreter with Cython; empty string means `python3` from PATH. */
+  pythonPath: string;
+  /** Extra directories searched for cimported .pxd files (absolute after resolution). */
+  includeDirs: string[];
+  annotations: {
+    enabled: boolean;
+    /** 0..2, opacity multiplier of the line highlight. */
+    intensity: number;
+    /** Run the real compiler on save for exact scores. */
+    exactMode: boolean;
+  };
+  /** Diagnostic code -> severity (or 'off' to hide). */
+  severityOverrides: Record<string, SeverityOverride>;
+  /** Files larger than this many bytes (UTF-8) are not analysed. */
+  maxFileSize: number;
+  trace: { server: TraceLevel };
+}
+
+export const DEFAULT_SETTINGS: Readonly<CythonLensSettings> = Object.freeze<CythonLensSettings>({
+  pythonPath: '',
+  includeDirs: [],
+  annotations: { enabled: true, intensity: 1, exactMode: false },
+  severityOverrides: {},
+  maxFileSize: 2 * 1024 * 1024,
+  trace: { server: 'off' },
+});
+
+/** The configuration section the server asks the client for. */
+export const SETTINGS_SECTION = 'cythonLens';
+
+// ---------------------------------------------------------------------------
+// cythonLens/gilState request: what is the GIL state at a position?
+
+export const GIL_STATE_REQUEST = 'cythonLens/gilState';
+
+export interface GilStateParams {
+  textDocument: { uri: string };
+  position: Position;
+}
+
+export type GilState = 'held' | 'released' | 'nogil-function' | 'unknown';
+
+export interface GilStateResult {
+  state: GilState;
+  /** The construct that releases the GIL (`with nogil:` header, `nogil` function signature). */
+  releasedBy?: Range;
+}
+
+// ---------------------------------------------------------------------------
+// cythonLens/annotations notification: `cython -a` style per-line scores.
+
+export const ANNOTATIONS_NOTIFICATION = 'cythonLens/annotations';
+
+export interface LineAnnotation {
+  /** Zero-based line. */
+  line: number;
+  /** Estimated Python-interaction score (0 = pure C, like `cython -a` score-0). */
+  score: number;
+  /** Human-readable reasons, e.g. "Python attribute lookup `np.sum`". */
+  reasons: string[];
+}
+
+export interface AnnotationsParams {
+  uri: string;
+  /** Document version the scores were computed for. */
+  version: number;
+  lines: LineAnnotation[];
+}
+
+// ---------------------------------------------------------------------------
+// cythonLens/status notification: health of the analysis of a document.
+
+export const STATUS_NOTIFICATION = 'cythonLens/status';
+
+export type StatusState = 'ok' | 'skipped' | 'error';
+
+export interface StatusParams {
+  uri: string;
+  state: StatusState;
+  /** Present for 'skipped' and 'error': what happened, in one sentence. */
+  message?: string;
+}

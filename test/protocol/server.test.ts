@@ -1,0 +1,179 @@
+/** Drives the real CythonLensServer over an in-memory LSP connection. */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
+import { LspPair } from '../support/lsp-pair';
+
+const URI = 'file:///ws/demo.pyx';
+const BROKEN = 'x = 1\ny = (2 +\nz = 3\n';
+
+describe('CythonLensServer over LSP', () => {
+  let pair: LspPair;
+  afterEach(() => pair?.dispose());
+
+  it('initialize: incremental sync; nothing else unless a feature adds it', async () => {
+    pair = new LspPair({ debounceMs: 5, features: [] });
+    const result = await pair.initialize();
+    assert.deepEqual(result.capabilities, { textDocumentSync: { openClose: true, change: 2 } });
+    assert.equal(result.serverInfo.name, 'cython-lens');
+  });
+
+  it('registered features add their capabilities and handlers, reading documents through the engine', async () => {
+    pair = new LspPair({
+      debounceMs: 5,
+      features: [
+        {
+          id: 'echo-hover',
+          capabilities: { hoverProvider: true },
+          register(connection, deps) {
+            connection.onHover(async ({ textDocument }) => {
+              const doc = deps.document(textDocument.uri);
+              const settings = await deps.settings(textDocument.uri);
+              return { contents: `${doc?.tree?.rootNode.type} v${doc?.version} intensity=${settings.annotations.intensity}` };
+            });
+          },
+        },
+      ],
+    });
+    pair.config = { annotations: { intensity: 2 } };
+    const result = await pair.initialize();
+    assert.equal(result.capabilities.hoverProvider, true);
+    assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: 2 });
+    await pair.open(URI, 'x = 1\n', 7);
+    const hover = await pair.client.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
+    assert.deepEqual(hover, { contents: 'module v7 intensity=2' });
+  });
+
+  it('didOpen publishes syntax diagnostics; incremental didChange updates them', async () => {
+    pair = new LspPair();
+    await pair.initialize();
+    await pair.open(URI, BROKEN, 1);
+    const first = await pair.diagnostics(URI, 1);
+    assert.equal(first.diagnostics.length, 1);
+    assert.equal(first.diagnostics[0]?.code, 'syntax');
+    assert.equal(first.diagnostics[0]?.source, 'cython-lens');
+    assert.match(first.diagnostics[0]?.message ?? '', /^Syntax error: /);
+    // close the parenthesis: "y = (2 +" -> "y = (2 + 3)"
+    await pair.change(URI, 2, [{ range: { start: { line: 1, character: 8 }, end: { line: 1, character: 8 } }, text: ' 3)' }]);
+    const fixed = await pair.diagnostics(URI, 2);
+    assert.deepEqual(fixed.diagnostics, []);
+  });
+
+  it('debounces bursts of keystrokes and publishes the latest version', async () => {
+    pair = new LspPair({ debounceMs: 40 });
+    await pair.initialize();
+    await pair.open(URI, 'def f(a):\n    return a\n'.repeat(50), 1);
+    await pair.diagnostics(URI, 1);
+    const before = pair.notifications.length;
+    const word = 'é_nogil_ok = 1\n';
+    for (let i = 0; i < word.length; i++) {
+      await pair.change(URI, 2 + i, [{ range: { start: { line: 0, character: i }, end: { line: 0, character: i } }, text: word[i] }]);
+    }
+    const last = await pair.diagnostics(URI, 1 + word.length);
+    assert.deepEqual(last.diagnostics, []);
+    await new Promise((r) => setTimeout(r, 100));
+    const published = pair.notifications.slice(before).filter((n) => n.method === 'textDocument/publishDiagnostics');
+    assert.ok(published.length < 4, `expected a debounced handful, got ${published.length}`);
+  });
+
+  it('resolves settings per resource, refreshes them on didChangeConfiguration, reports wrong ones', async () => {
+    pair = new LspPair();
+    pair.config = { severityOverrides: { syntax: 'warning' } };
+    await pair.initialize();
+    await pair.open(URI, BROKEN, 1);
+    const warned = await pair.diagnostics(URI, 1);
+    assert.equal(warned.diagnostics[0]?.severity, DiagnosticSeverity.Warning);
+
+    pair.config = { severityOverrides: { syntax: 'off' }, annotations: { intensity: 'loud' } };
+    await pair.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const off = await pair.diagnostics(URI);
+    assert.deepEqual(off.diagnostics, []);
+    const msg = await pair.waitFor((n) => n.method === 'window/showMessage');
+    assert.match((msg.params as { message: string }).message, /cythonLens\.annotations\.intensity must be a number between 0 and 2 \(got "loud"\); using 1\./);
+  });
+
+  it('uses pushed settings when the client has no workspace/configuration', async () => {
+    pair = new LspPair();
+    await pair.initialize({});
+    await pair.client.sendNotification('workspace/didChangeConfiguration', { settings: { cythonLens: { severityOverrides: { syntax: 'hint' } } } });
+    await pair.open(URI, BROKEN, 1);
+    const d = await pair.diagnostics(URI, 1);
+    assert.equal(d.diagnostics[0]?.severity, DiagnosticSeverity.Hint);
+  });
+
+  it('files over cythonLens.maxFileSize and binary files get one information diagnostic', async () => {
+    pair = new LspPair();
+    pair.config = { maxFileSize: 2048 };
+    await pair.initialize();
+    await pair.open(URI, '# long comment line\n'.repeat(200), 1);
+    const big = await pair.diagnostics(URI, 1);
+    assert.equal(big.diagnostics.length, 1);
+    assert.equal(big.diagnostics[0]?.severity, DiagnosticSeverity.Information);
+    assert.match(big.diagnostics[0]?.message ?? '', /not analysed.*limit/);
+    const status = await pair.waitFor((n) => n.method === STATUS_NOTIFICATION);
+    assert.equal((status.params as StatusParams).state, 'skipped');
+
+    await pair.open('file:///ws/bin.pyx', 'x\0y', 1);
+    const bin = await pair.diagnostics('file:///ws/bin.pyx', 1);
+    assert.match(bin.diagnostics[0]?.message ?? '', /NUL bytes/);
+  });
+
+  it('a crashing check publishes an empty report plus an error status, and the server keeps serving', async () => {
+    pair = new LspPair({
+      debounceMs: 5,
+      engine: {
+        checks: [
+          {
+            id: 'crashy',
+            run(doc) {
+              if (doc.text.includes('boom')) throw new Error('exploded');
+              return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'seen', code: 'crashy' }];
+            },
+          },
+        ],
+      },
+    });
+    await pair.initialize();
+    await pair.open(URI, 'x = 1\n', 1);
+    assert.equal((await pair.diagnostics(URI, 1)).diagnostics.length, 1);
+    await pair.change(URI, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'boom\n' }]);
+    const empty = await pair.diagnostics(URI, 2);
+    assert.deepEqual(empty.diagnostics, [], 'no stale diagnostics after an internal error');
+    const status = await pair.waitFor((n) => n.method === STATUS_NOTIFICATION && (n.params as StatusParams).state === 'error');
+    assert.match((status.params as StatusParams).message ?? '', /crashy.*exploded/);
+    const log = await pair.waitFor((n) => n.method === 'window/logMessage' && /exploded/.test((n.params as { message: string }).message));
+    assert.ok(log);
+    await pair.change(URI, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
+    assert.equal((await pair.diagnostics(URI, 3)).diagnostics.length, 1);
+    const ok = await pair.waitFor((n) => n.method === STATUS_NOTIFICATION && (n.params as StatusParams).state === 'ok');
+    assert.equal((ok.params as StatusParams).uri, URI);
+  });
+
+  it('bad notifications do not crash the server; didClose clears diagnostics', async () => {
+    pair = new LspPair();
+    await pair.initialize();
+    await pair.change('file:///ws/never-opened.pyx', 5, [{ text: 'x' }]);
+    await pair.client.sendNotification('textDocument/didOpen', { textDocument: { uri: 42 } });
+    await pair.open(URI, BROKEN, 1);
+    assert.equal((await pair.diagnostics(URI, 1)).diagnostics.length, 1);
+    await pair.client.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
+    const cleared = await pair.diagnostics(URI);
+    assert.deepEqual(cleared.diagnostics, []);
+    const shutdown = await pair.client.sendRequest('shutdown');
+    assert.equal(shutdown, null);
+  });
+
+  it('publishes per-line annotations from registered annotators', async () => {
+    pair = new LspPair({
+      debounceMs: 5,
+      engine: { annotators: [{ id: 'lines', annotate: (doc) => [{ line: 0, score: doc.text.length, reasons: ['demo'] }] }] },
+    });
+    await pair.initialize();
+    await pair.open(URI, 'x = 1\n', 1);
+    const ann = await pair.waitFor((n) => n.method === 'cythonLens/annotations');
+    assert.deepEqual(ann.params, { uri: URI, version: 1, lines: [{ line: 0, score: 6, reasons: ['demo'] }] });
+    const diags: PublishDiagnosticsParams = await pair.diagnostics(URI, 1);
+    assert.deepEqual(diags.diagnostics, []);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * An in-memory LSP client/server pair: the real CythonLensServer on one end of two PassThrough streams, a
+ * vscode-jsonrpc MessageConnection acting as the client on the other.
+ */
+import { PassThrough } from 'node:stream';
+import {
+  StreamMessageReader,
+  StreamMessageWriter,
+  createConnection,
+  createMessageConnection,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
+import { CythonLensServer, type ServerOptions } from '../../server/src/server';
+
+export interface Received {
+  method: string;
+  params: unknown;
+}
+
+export class LspPair {
+  readonly client: MessageConnection;
+  readonly notifications: Received[] = [];
+  /** What workspace/configuration answers (the `cythonLens` section). */
+  config: unknown = {};
+  private readonly toServer = new PassThrough();
+  private readonly toClient = new PassThrough();
+  private readonly waiters: { test: (r: Received) => boolean; resolve: (r: Received) => void }[] = [];
+  private readonly serverConnection;
+
+  constructor(options: ServerOptions = { debounceMs: 5 }) {
+    this.serverConnection = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
+    new CythonLensServer(this.serverConnection, options);
+    this.serverConnection.listen();
+    this.client = createMessageConnection(new StreamMessageReader(this.toClient), new StreamMessageWriter(this.toServer));
+    this.client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.config));
+    this.client.onRequest('client/registerCapability', () => null);
+    this.client.onNotification((method: string, params: unknown) => {
+      const r = { method, params };
+      this.notifications.push(r);
+      for (const w of [...this.waiters]) {
+        if (w.test(r)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(r);
+        }
+      }
+    });
+    this.client.listen();
+  }
+
+  async initialize(capabilities: object = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } }): Promise<any> {
+    const result = await this.client.sendRequest('initialize', {
+      processId: null,
+      rootUri: 'file:///ws',
+      workspaceFolders: [{ uri: 'file:///ws', name: 'ws' }],
+      capabilities,
+    });
+    await this.client.sendNotification('initialized', {});
+    return result;
+  }
+
+  /** Resolves with the first notification (already received or future) that matches. */
+  waitFor(test: (r: Received) => boolean, timeoutMs = 5000, from = 0): Promise<Received> {
+    const seen = this.notifications.slice(from).find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timeout waiting for a notification; got ${JSON.stringify(this.notifications.map((n) => n.method))}`)), timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+    });
+  }
+
+  /** Next publishDiagnostics for `uri` (after the ones already received), optionally for a given version. */
+  async diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    const from = this.notifications.length;
+    const r = await this.waitFor(
+      (n) =>
+        n.method === 'textDocument/publishDiagnostics' &&
+        (n.params as PublishDiagnosticsParams).uri === uri &&
+        (version === undefined || (n.params as PublishDiagnosticsParams).version === version),
+      5000,
+      version === undefined ? from : 0,
+    );
+    return r.params as PublishDiagnosticsParams;
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cython', version, text } });
+  }
+
+  change(uri: string, version: number, contentChanges: object[]): Promise<void> {
+    return this.client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  }
+
+  dispose(): void {
+    this.client.dispose();
+    this.serverConnection.dispose();
+    this.toServer.destroy();
+    this.toClient.destroy();
+  }
+}

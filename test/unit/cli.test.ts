@@ -1,0 +1,160 @@
+/** The bundled CLI (dist/cli.js, built by `npm run build`), run as a user would. */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../support/paths';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], cwd = REPO_ROOT): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('cython-lens CLI', () => {
+  let dir: string;
+  before(() => {
+    assert.ok(fs.existsSync(CLI), 'dist/cli.js missing: run `npm run build` first');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-cli-'));
+    fs.writeFileSync(path.join(dir, 'good.pyx'), 'def f(a):\n    return a + 1\n');
+    fs.writeFileSync(path.join(dir, 'bad.pyx'), 'x = 1\ny = (2 +\nz = 3\n');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'also_bad.pxi'), 'é = 1\nw = ]\n');
+    fs.writeFileSync(path.join(dir, 'sub', 'notes.txt'), 'w = ]\n');
+    fs.mkdirSync(path.join(dir, '.hidden'));
+    fs.writeFileSync(path.join(dir, '.hidden', 'skip.pyx'), 'w = ]\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('parse --format json walks folders and reports 1-based error positions; exit 1', async () => {
+    const r = await run(['parse', '--format', 'json', dir]);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { file: string; errors: { line: number; column: number }[] }[];
+    assert.deepEqual(
+      out.map((f) => path.relative(dir, f.file)),
+      ['bad.pyx', 'good.pyx', path.join('sub', 'also_bad.pxi')],
+    );
+    assert.deepEqual(out[1]?.errors, []);
+    assert.equal(out[0]?.errors.length, 1);
+    assert.equal(out[0]?.errors[0]?.line, 2);
+    assert.deepEqual(Object.keys(out[0]?.errors[0] ?? {}).sort(), ['column', 'line']);
+    assert.equal(out[2]?.errors.length, 1);
+    assert.equal(out[2]?.errors[0]?.line, 2);
+  });
+
+  it('parse text output; exit 0 without errors', async () => {
+    const r = await run(['parse', path.join(dir, 'good.pyx')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 file\(s\) parsed, 0 with syntax errors/);
+    const bad = await run(['parse', path.join(dir, 'bad.pyx')]);
+    assert.match(bad.stdout, /bad\.pyx:2:\d+: syntax error/);
+  });
+
+  it('check --format json has exactly the documented shape', async () => {
+    const r = await run(['check', '--format', 'json', path.join(dir, 'bad.pyx'), path.join(dir, 'good.pyx')]);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+    assert.equal(out.length, 2);
+    assert.deepEqual(Object.keys(out[0] ?? {}), ['file', 'diagnostics']);
+    const [d] = out[0]?.['diagnostics'] as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(d ?? {}), ['line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
+    assert.equal(d?.['line'], 2);
+    assert.equal(d?.['severity'], 'error');
+    assert.equal(d?.['code'], 'syntax');
+    assert.deepEqual(out[1]?.['diagnostics'], []);
+  });
+
+  it('check --annotate adds an annotations array; exit 0 on a clean file', async () => {
+    const r = await run(['check', '--annotate', '--format=json', '-I', dir, path.join(dir, 'good.pyx')]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(out[0] ?? {}), ['file', 'diagnostics', 'annotations']);
+    assert.ok(Array.isArray(out[0]?.['annotations']));
+  });
+
+  it('check --format sarif emits SARIF 2.1.0', async () => {
+    const r = await run(['check', '--format', 'sarif', 'bad.pyx'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0].tool.driver.name, 'cython-lens');
+    assert.deepEqual(sarif.runs[0].tool.driver.rules, [{ id: 'syntax' }]);
+    const result = sarif.runs[0].results[0];
+    assert.equal(result.ruleId, 'syntax');
+    assert.equal(result.level, 'error');
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'bad.pyx');
+    assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
+  });
+
+  it('check text output lists diagnostics and a summary', async () => {
+    const r = await run(['check', path.join(dir, 'bad.pyx')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /bad\.pyx:2:\d+: error: Syntax error: .* \[syntax\]/);
+    assert.match(r.stdout, /1 file\(s\) checked: 1 error\(s\)/);
+  });
+
+  it('usage errors exit 2 with a message', async () => {
+    for (const args of [['check'], ['check', '--format', 'xml', 'a.pyx'], ['frobnicate'], ['parse', '--bogus', 'x'], ['check', path.join(dir, 'nope.pyx')]]) {
+      const r = await run(args);
+      assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}`);
+      assert.match(r.stderr, /^cython-lens: /);
+    }
+    const help = await run(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /cython-lens check/);
+  });
+
+  for (const [name, args] of [
+    ['cython-lens lsp --stdio', [CLI, 'lsp', '--stdio']],
+    ['dist/server.js --stdio', [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio']],
+  ] as const) {
+    it(`${name} answers initialize and exits on shutdown/exit`, async () => {
+      const child = spawn(process.execPath, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const frame = (msg: object): string => {
+        const body = JSON.stringify({ jsonrpc: '2.0', ...msg });
+        return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      let out = '';
+      const got = (needle: string): Promise<void> =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`timeout; got ${out}`)), 10000);
+          const check = (): void => {
+            if (out.includes(needle)) {
+              clearTimeout(timer);
+              child.stdout.off('data', onData);
+              resolve();
+            }
+          };
+          const onData = (b: Buffer): void => {
+            out += b.toString();
+            check();
+          };
+          child.stdout.on('data', onData);
+          check();
+        });
+      child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+      await got('"textDocumentSync"');
+      child.stdin.write(frame({ method: 'initialized', params: {} }));
+      child.stdin.write(frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///t.pyx', languageId: 'cython', version: 1, text: 'w = ]\n' } } }));
+      await got('"textDocument/publishDiagnostics"');
+      child.stdin.write(frame({ id: 2, method: 'shutdown' }));
+      await got('"id":2');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.stdin.write(frame({ method: 'exit' }));
+      assert.equal(await exited, 0);
+    });
+  }
+});
