@@ -514,6 +514,7 @@ module.exports = grammar(python, {
         $._c_type_or_function,
         $.memoryview_type,
         prec.dynamic(-2, $.integer),
+        prec.dynamic(-1, $.call),
         $.keyword_argument,
         $.string,
         $.ellipsis,

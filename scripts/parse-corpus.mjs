@@ -10,7 +10,11 @@
 //   cython-3.3.1/tests/run        Cython's runtime test-suite
 // Files that are not meant to compile are listed with a reason in scripts/parse-corpus-exclusions.txt.
 //
-// Usage: node scripts/parse-corpus.mjs [--fetch] [--corpus NAME] [--min PERCENT] [--json] [--all-errors]
+// With --python-parity it also parses every .py file of the scikit-learn sdist with both this grammar and the pinned
+// tree-sitter-python 0.25.0 (its own WASM, shipped in its npm package) and lists the files whose trees differ: plain
+// Python must parse exactly as tree-sitter-python parses it.
+//
+// Usage: node scripts/parse-corpus.mjs [--fetch] [--corpus NAME] [--min PERCENT] [--json] [--all-errors] [--python-parity]
 //   --fetch        run scripts/fetch-sdists.sh first when a corpus is missing
 //   --min PERCENT  exit 1 when a corpus is below PERCENT clean files
 //   --json         print a JSON summary instead of text
@@ -59,13 +63,13 @@ function readExclusions() {
   return map;
 }
 
-function listFiles(dir) {
+function listFiles(dir, extensions = EXTENSIONS) {
   const out = [];
   const walk = (d) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && EXTENSIONS.has(path.extname(entry.name))) out.push(p);
+      else if (entry.isFile() && extensions.has(path.extname(entry.name))) out.push(p);
     }
   };
   walk(dir);
@@ -148,10 +152,35 @@ async function main() {
       clean, percentClean: Number(percent.toFixed(2)), bytes, ms: Math.round(ms), failingFiles: failing, excludedFiles: excluded });
   }
 
+  let parity;
+  if (flag('--python-parity')) {
+    const pyParser = new Parser();
+    pyParser.setLanguage(await Language.load(
+      path.join(root, 'grammar', 'node_modules', 'tree-sitter-python', 'tree-sitter-python.wasm')));
+    const pyFiles = listFiles(path.join(corpusRoot, CORPORA[0].dir), new Set(['.py']));
+    const differing = [];
+    for (const file of pyFiles) {
+      const text = fs.readFileSync(file, 'utf8');
+      const a = parser.parse(text);
+      const b = pyParser.parse(text);
+      const sa = a.rootNode.toString();
+      const sb = b.rootNode.toString();
+      if (sa !== sb) {
+        let i = 0;
+        while (i < sa.length && sa[i] === sb[i]) i++;
+        differing.push({ file: path.relative(corpusRoot, file), cython: sa.slice(Math.max(0, i - 60), i + 60),
+          python: sb.slice(Math.max(0, i - 60), i + 60) });
+      }
+      a.delete();
+      b.delete();
+    }
+    parity = { files: pyFiles.length, differing };
+  }
+
   const stale = [...exclusions.keys()].filter((rel) => !usedExclusions.has(rel) &&
     (!only || rel.startsWith(CORPORA.find((c) => c.name === only)?.dir ?? '\0')));
   if (flag('--json')) {
-    console.log(JSON.stringify({ corpora: summary, staleExclusions: stale }, null, 2));
+    console.log(JSON.stringify({ corpora: summary, staleExclusions: stale, pythonParity: parity }, null, 2));
   } else {
     for (const s of summary) {
       console.log(`== ${s.corpus}: ${s.files} files, ${s.excluded} excluded, ${s.parsed} parsed, ` +
@@ -161,6 +190,11 @@ async function main() {
       }
     }
     for (const rel of stale) console.log(`warning: exclusion not found in corpus: ${rel}`);
+    if (parity) {
+      console.log(`== python parity (${CORPORA[0].name} .py files vs tree-sitter-python 0.25.0): ${parity.files} files, ` +
+        `${parity.differing.length} with a different tree`);
+      for (const d of parity.differing) console.log(`  ${d.file}\n    cython: …${d.cython}…\n    python: …${d.python}…`);
+    }
   }
   if (min !== undefined && summary.some((s) => s.percentClean < min)) process.exit(1);
 }
