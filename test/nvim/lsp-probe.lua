@@ -28,7 +28,7 @@ local ok, err = pcall(function()
   for _, f in ipairs(plan.files) do
     vim.cmd('edit ' .. vim.fn.fnameescape(f.path))
     local bufnr = vim.api.nvim_get_current_buf()
-    vim.bo[bufnr].filetype = 'cython'
+    -- Keep Neovim's own filetype (pyrex for .pyx/.pxd; .pxi gets none), as users get it: it becomes the languageId.
     vim.lsp.buf_attach_client(bufnr, client_id)
     bufs[f.path] = bufnr
   end

@@ -3,7 +3,7 @@
 // on the fixture workspace, and test/nvim/lsp-probe.lua writes back diagnostics, hovers and code actions as JSON.
 //
 // usage: node test/nvim/run-nvim.mjs [--features hover,gil,lapack,quickfix|all] [--server "node dist/cli.js lsp --stdio"]
-//   Base checks always run (server starts, syntax diagnostic). --features picks the feature checks (default: hover);
+//   Base checks always run (server starts, syntax diagnostic). --features picks the feature checks (default: DEFAULT_FEATURES);
 //   checks of features not picked are not run and not listed. env: NVIM (default nvim), NVIM_OUT (keep the JSON there).
 // Prints one line per check, then "N passed, N failed"; exit 1 on any failure. nvim state stays out of $HOME.
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
 const ALL_FEATURES = ['hover', 'gil', 'lapack', 'quickfix'];
-const DEFAULT_FEATURES = ['hover'];
+const DEFAULT_FEATURES = ['gil']; // features the product has today; add each one as it lands
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; const v = argv[i + 1]; argv.splice(i, 2); return v; };
 const featuresArg = opt('--features');
@@ -73,7 +73,33 @@ const nvimSecs = ((Date.now() - T0) / 1000).toFixed(1);
 
 let result = null;
 try { result = JSON.parse(fs.readFileSync(plan.out, 'utf8')); } catch {}
-if (process.env.NVIM_OUT && result) fs.writeFileSync(process.env.NVIM_OUT, JSON.stringify(result, null, 1));
+
+// The Neovim 0.7 snippet users paste (test/nvim/README-snippet.md), run as init.lua on a .pxi file: does it attach?
+const snippetMd = fs.readFileSync(path.join(HERE, 'README-snippet.md'), 'utf8');
+const snippet07 = [...snippetMd.matchAll(/```lua\n([\s\S]*?)```/g)].map(m => m[1]).find(b => b.includes('vim.lsp.start_client'));
+let snippet = { error: 'no Neovim 0.7 snippet (a lua block with vim.lsp.start_client) in README-snippet.md' };
+if (snippet07) {
+  const luaCmd = `{ ${cmd.map(c => JSON.stringify(c)).join(', ')} }`;
+  const init = path.join(root, 'init.lua');
+  fs.writeFileSync(init, snippet07.replace("{ 'cython-lens', 'lsp', '--stdio' }", luaCmd));
+  fs.copyFileSync(f('broken_syntax.pyx'), f('broken_include.pxi'));
+  const out = path.join(root, 'snippet.json');
+  const probe = `lua vim.wait(15000, function() return #vim.diagnostic.get(0) > 0 end, 50); ` +
+    `vim.fn.writefile({ vim.fn.json_encode({ filetype = vim.bo.filetype, clients = #vim.tbl_keys(vim.lsp.buf_get_clients(0)), ` +
+    `diagnostics = vim.tbl_map(function(d) return { lnum = d.lnum, source = d.source } end, vim.diagnostic.get(0)) }) }, '${out}'); vim.cmd('qall!')`;
+  const sn = spawn(process.env.NVIM ?? 'nvim', ['--headless', '-u', init, '-n', '-i', 'NONE', f('broken_include.pxi'), '-c', probe],
+    { env, cwd: ws, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let snOut = '';
+  sn.stdout.on('data', d => { snOut += d; });
+  sn.stderr.on('data', d => { snOut += d; });
+  const done = await Promise.race([new Promise(r => sn.once('exit', () => r(true))), new Promise(r => setTimeout(() => r(false), 30000))]);
+  try { process.kill(-sn.pid, 'SIGKILL'); } catch {}
+  try { snippet = JSON.parse(fs.readFileSync(out, 'utf8')); } catch {
+    snippet = { error: `${done ? 'nvim exited' : 'nvim timed out'} without a result: ${snOut.slice(-300)}` };
+  }
+}
+
+if (process.env.NVIM_OUT && result) fs.writeFileSync(process.env.NVIM_OUT, JSON.stringify({ ...result, snippet }, null, 1));
 fs.rmSync(root, { recursive: true, force: true });
 
 let passed = 0, failed = 0;
@@ -95,6 +121,11 @@ check('syntax diagnostic on broken_syntax.pyx line 4', () => {
   const d = diags('broken_syntax.pyx');
   const hit = d.find(x => x.lnum === 3 && x.source === 'cython-lens' && x.code === 'syntax' && x.severity === 1);
   must(hit, `got ${JSON.stringify(d).slice(0, 400)}`);
+});
+check('the README Neovim 0.7 snippet attaches to a .pxi and shows its syntax error', () => {
+  must(!snippet.error, snippet.error);
+  must(snippet.filetype === 'pyrex' && snippet.clients === 1, `filetype ${snippet.filetype}, ${snippet.clients} client(s)`);
+  must(snippet.diagnostics.some(d => d.lnum === 3 && d.source === 'cython-lens'), `diagnostics: ${JSON.stringify(snippet.diagnostics)}`);
 });
 if (FEATURES.includes('hover')) check('hover on a cdef variable shows its C type', () => {
   const t = result?.hovers?.fast;

@@ -3,6 +3,7 @@
 // source via extensionDevelopmentPath (no vsix): what VS Code does for @vscode/test-electron, without Electron.
 // usage: node code-server-host.mjs <extensionDevelopmentPath> <extensionTestsPath> <workspaceFolder>
 // env: CYTHON_LENS_CACHE (code-server + playwright-core from scripts/setup-e2e.sh), CODE_SERVER, CHROMIUM,
+//      CYTHON_LENS_PYTHON (user setting cythonLens.pythonPath),
 //      TEST_TIMEOUT_MS (default 120000). Exit status = the tests' status (1 on timeout or error).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,13 +1,14 @@
 // Cython Lens through the VS Code extension API, run inside the extension host (extensionTestsPath module).
 // Same fixture facts as test/e2e/run-e2e.mjs. Contract: exports run(), rejecting when any check failed.
-// Features: env CYTHON_LENS_E2E_FEATURES (comma list of hover,gil,lapack,quickfix; "all"); default "gil".
+// Features: env CYTHON_LENS_E2E_FEATURES (comma list of hover,gil,lapack,quickfix; "all"); default DEFAULT_FEATURES.
 // Prints "PASS name" / "FAIL name: why" per check and "EXTHOST N passed, N failed".
 const assert = require('assert');
 const vscode = require('vscode');
 
 const ALL = ['hover', 'gil', 'lapack', 'quickfix'];
 const raw = process.env.CYTHON_LENS_E2E_FEATURES;
-const FEATURES = raw === undefined ? ['gil'] : raw === 'all' ? ALL : raw.split(',').map(s => s.trim()).filter(Boolean);
+const DEFAULT_FEATURES = ['gil']; // same as test/e2e/run-e2e.mjs
+const FEATURES = raw === undefined ? DEFAULT_FEATURES : raw === 'all' ? ALL : raw.split(',').map(s => s.trim()).filter(Boolean);
 const GIL_CALL = /Calling gil-requiring function not allowed without gil/;
 
 async function waitFor(what, fn, ms = 20000) {
