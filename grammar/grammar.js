@@ -32,8 +32,6 @@ module.exports = grammar(python, {
   conflicts: ($, previous) => previous.concat([
     // `with cython.nogil:` vs a with-item expression `with cython.x:`.
     [$.primary_expression, $.with_nogil_statement, $.with_gil_statement],
-    // `long x`: `x` is the type name (`long x y`) or the declarator (`long x`); decided by the next token.
-    [$._c_type_core],
     // `cdef T *f(...)` (function returning a pointer) vs `cdef T *p` (pointer variable): decided at `(`.
     [$._c_type_no_pointer_inner, $.c_type],
     // `T[`: template arguments, memoryview axes or (in parameters) an abstract array declarator.
@@ -454,9 +452,10 @@ module.exports = grammar(python, {
 
     // ------------------------------------------------------------------ C types
 
-    type_qualifier: _ => choice(
-      'const', 'volatile', 'unsigned', 'signed', 'short', 'long',
-    ),
+    // const / volatile, and the C sign/size words (unsigned, signed, short, long) which may stand alone
+    // (`unsigned long long x`) or be followed only by int / char / double (`unsigned int`, `long double`).
+    _cv_qualifier: $ => alias(choice('const', 'volatile'), $.type_qualifier),
+    _sign_qualifier: $ => alias(choice('unsigned', 'signed', 'short', 'long'), $.type_qualifier),
 
     // Cython+ reference qualifiers, only at the start of a cdef declaration: `cdef iso A a`, `cdef lock A a`.
     _cypclass_qualifier: $ => alias(choice('lock', 'locked', 'iso', 'active'), $.type_qualifier),
@@ -466,11 +465,16 @@ module.exports = grammar(python, {
 
     _c_type_core: $ => choice(
       seq(
-        repeat($.type_qualifier),
+        repeat($._cv_qualifier),
         field('name', $._c_type_name),
         optional(alias('complex', $.type_qualifier)),
       ),
-      repeat1($.type_qualifier),
+      seq(
+        repeat($._cv_qualifier),
+        repeat1($._sign_qualifier),
+        optional(field('name', alias(choice('int', 'char', 'double'), $.identifier))),
+        optional(alias('complex', $.type_qualifier)),
+      ),
     ),
 
     _c_type_tail: $ => prec.right(seq(
