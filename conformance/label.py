@@ -43,8 +43,8 @@ _ANN_RE = re.compile(r'<pre class="cython line score-(\d+)"[^>]*>(?:\+|&#xA0;)<s
 _PARSE_PHASES = {"parse"}
 
 
-def build_argv(entry: dict, c_out: Path) -> list[str]:
-    argv = [str(VENV_PY), "-u", str(CONF_DIR / "cython_driver.py")] + list(entry["cython_args"])
+def build_argv(entry: dict, c_out: Path, args: list[str] | None = None) -> list[str]:
+    argv = [str(VENV_PY), "-u", str(CONF_DIR / "cython_driver.py")] + list(entry["cython_args"] if args is None else args)
     if entry.get("cplus"):
         argv.append("--cplus")
     if entry.get("annotate"):
@@ -58,7 +58,9 @@ def build_argv(entry: dict, c_out: Path) -> list[str]:
 def cache_key(entry: dict, version: str) -> str:
     h = hashlib.sha256()
     h.update(Path(entry["path"]).read_bytes())
+    extra = {"fallback": entry["fallback_cython_args"]} if entry.get("fallback_cython_args") else {}
     h.update(json.dumps({
+        **extra,
         "fmt": LABEL_FORMAT, "cython": version, "args": entry["cython_args"], "cplus": bool(entry.get("cplus")),
         "annotate": bool(entry.get("annotate")), "include_dirs": entry["include_dirs"],
         "name": Path(entry["path"]).name, "module": entry.get("module"),
@@ -71,11 +73,26 @@ def parse_annotation_html(text: str) -> list[dict]:
 
 
 def label_one(entry: dict, version: str) -> dict:
+    """Labels one file; when the compiler stops at the parse phase and the entry has fallback_cython_args (the
+    Cython tests: runtests.py's default language_level=2), labels it with those instead."""
+    lab = _label_one(entry, version, None)
+    fb = entry.get("fallback_cython_args")
+    if lab["stopped_after"] == "parse" and fb:
+        lab2 = _label_one(entry, version, fb)
+        if lab2["stopped_after"] != "parse":
+            lab2["fallback_used"] = True
+            lab2["primary_result"] = {"argv": lab["argv"], "diagnostics": lab["diagnostics"]}
+            return lab2
+    lab["fallback_used"] = False
+    return lab
+
+
+def _label_one(entry: dict, version: str, args: list[str] | None) -> dict:
     src = Path(entry["path"])
     module = entry.get("module") or src.stem
     with tempfile.TemporaryDirectory(prefix="cl-label-") as tmp:
         c_out = Path(tmp) / (module.replace(".", "_") + (".cpp" if entry.get("cplus") else ".c"))
-        argv = build_argv(entry, c_out)
+        argv = build_argv(entry, c_out, args)
         t0 = time.monotonic()
         proc = subprocess.run(argv, cwd=str(src.parent), capture_output=True, text=True, errors="replace",
                               timeout=1800)

@@ -172,6 +172,13 @@ def analyse_file(text: str) -> dict:
                 fi["index"] = k
                 funcs.append(fi)
     has_np = re.search(r"^import numpy as np\b", text, re.M) is not None
+    # the class each function belongs to (index of its `[cdef] class` statement), for self.method() calls
+    classes = [k for k, s in enumerate(stmts) if re.match(r"(cdef\s+)?class\s+\w+", s.text) and s.text.endswith(":")]
+    for fi in funcs:
+        fi["cls"] = None
+        for c in classes:
+            if c < fi["index"] < _block_end(stmts, c) and stmts[c].indent < stmts[fi["index"]].indent:
+                fi["cls"] = c
     # regions
     points = []
     excluded: set[int] = set()
@@ -224,16 +231,19 @@ def analyse_file(text: str) -> dict:
             if key in seen:
                 continue
             seen.add(key)
+            self_cls = encl["cls"] if encl and encl["params"] and encl["params"][0].split()[-1] == "self" else None
             points.append({"line": t.start, "indent": t.indent, "region": s.start, "in_prange": nested_prange,
+                           "self_cls": self_cls,
                            "c_locals": sorted(set(c_locals)), "py_objs": py_objs})
     return {"lines": lines, "points": points, "funcs": funcs, "has_np": has_np}
 
 
 def _numeric_call(fi: dict) -> str | None:
     args = []
-    for p in fi["params"]:
-        if p.startswith("self"):
-            return None
+    params = fi["params"]
+    if params and params[0].split()[-1] == "self":
+        params = params[1:]
+    for p in params:
         if not _NUM_ARG.match(p):
             return None
         args.append("1")
@@ -272,8 +282,10 @@ def mutation_text(kind: str, pt: dict, info: dict, rng: random.Random) -> list[s
         return ["len(np.pi)"] if info["has_np"] else None
     if kind in ("call-gil", "call-except"):
         cands = []
-        for f in top_funcs:
-            if f["kind"] != "cdef" and not (kind == "call-gil" and f["kind"] == "cpdef"):
+        methods = [f for f in info["funcs"] if pt.get("self_cls") is not None and f["cls"] == pt["self_cls"]
+                   and f["params"] and f["params"][0].split()[-1] == "self"]
+        for f in top_funcs + methods:
+            if f["kind"] not in ("cdef", "cpdef"):
                 continue
             if kind == "call-gil" and f["nogil"]:
                 continue
@@ -281,7 +293,7 @@ def mutation_text(kind: str, pt: dict, info: dict, rng: random.Random) -> list[s
                 continue
             call = _numeric_call(f)
             if call:
-                cands.append(call)
+                cands.append(("self." if f in methods else "") + call)
         return [rng.choice(sorted(cands))] if cands else None
     if kind == "call-def":
         cands = [f"{f['name']}()" for f in top_funcs if f["kind"] == "def" and not f["params"]]
@@ -342,24 +354,29 @@ def prepare_mutants(n: int, seed: int, max_compile_seconds: float = 25.0) -> lis
     dest_base = OUT / "mutants"
     if dest_base.exists():
         shutil.rmtree(dest_base)
+    # per kind: the files (and their points) where it applies, so that rare kinds (calls) are not starved
+    applicable: dict[str, list] = {k: [] for k in KINDS}
+    for e, info, pts in by_file:
+        for k in KINDS:
+            ok = [p for p in pts if mutation_text(k, p, info, random.Random(0)) is not None]
+            if ok:
+                applicable[k].append((e, info, ok))
+    kinds = [k for k in KINDS if applicable[k]]
     manifest = []
     made: set[tuple] = set()
     attempts = 0
     ki = 0
     while len(manifest) < n and attempts < n * 50:
         attempts += 1
-        kind = KINDS[ki % len(KINDS)]
+        kind = kinds[ki % len(kinds)]
         # a file first (uniformly, so that big files do not dominate), then a point in it
-        e, info, pts = by_file[rng.randrange(len(by_file))]
+        e, info, pts = applicable[kind][rng.randrange(len(applicable[kind]))]
         pt = pts[rng.randrange(len(pts))]
         stmt = mutation_text(kind, pt, info, rng)
-        if stmt is None:
-            # this kind does not apply here: try other points for the same kind a few times
-            if attempts % 7 == 0:
-                ki += 1
-            continue
         key = (e["id"], pt["line"], kind, tuple(stmt))
         if key in made:
+            if attempts % 20 == 0:
+                ki += 1  # this kind is exhausted
             continue
         made.add(key)
         ki += 1
@@ -383,6 +400,7 @@ def prepare_mutants(n: int, seed: int, max_compile_seconds: float = 25.0) -> lis
             "cplus": e["cplus"],
             "include_dirs": [str(mroot), str(sk_root), str(Path(e["path"]).parent)] + oracle_include_dirs(),
             "cython_args": list(e["cython_args"]),
+            "directives": dict(e.get("directives") or {}),
             "annotate": False,
             "mutation": {"kind": kind, "base": e["id"], "first_line": pt["line"] + 1,
                          "last_line": pt["line"] + len(stmt), "region_line": pt["region"] + 1,

@@ -27,7 +27,7 @@ from common import (CYTHON_SRC, OUT, SKLEARN_SRC, categorize, eprint, oracle_inc
                     site_packages, write_json)
 
 # The directives scikit-learn's meson build passes to every cython call (sklearn/meson.build,
-# scikit_learn_cython_args).  Labels use them only with --sklearn-directives=build.
+# scikit_learn_cython_args; SKLEARN_ENABLE_DEBUG_CYTHON_DIRECTIVES unset -> boundscheck=False).
 SKLEARN_BUILD_DIRECTIVES = [
     "-X", "boundscheck=False", "-X", "wraparound=False", "-X", "initializedcheck=False",
     "-X", "nonecheck=False", "-X", "cdivision=True", "-X", "profile=False",
@@ -113,6 +113,7 @@ def prepare_sklearn(directives: str) -> list[dict]:
             "cplus": bool(cplus),
             "include_dirs": includes,
             "cython_args": ["-3"] + extra,
+            "directives": {a.split("=")[0]: a.split("=")[1] for a in extra[1::2]},
             "annotate": True,
         })
     write_json(dest_base / "manifest.json", manifest)
@@ -227,7 +228,11 @@ def prepare_cython_tests() -> list[dict]:
                 "module": f.stem,
                 "cplus": _needs_cplus(tags),
                 "include_dirs": [str(ddir), str(tests_root / "testsupport")] + oracle_include_dirs(),
-                "cython_args": ["-3"],
+                # runtests.py: 'werror' tag -> Options.warning_errors
+                "cython_args": ["-3"] + (["-Werror"] if "werror" in tags.get("tag", []) else []),
+                # runtests.py compiles with language_level=2 unless given -3; many run tests (and nogil.pyx) use
+                # Python 2 syntax (print statements).  Such files are labelled with -2 (see label.py).
+                "fallback_cython_args": ["-2"] + (["-Werror"] if "werror" in tags.get("tag", []) else []),
                 "annotate": False,
                 "mode": mode,
                 "tags": tags.get("tag", []),
@@ -243,9 +248,11 @@ def prepare_cython_tests() -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", choices=["all", "sklearn", "cython-tests", "mutants"], default="all")
-    ap.add_argument("--sklearn-directives", choices=["default", "build"], default="default",
-                    help="default: plain `cython -3 [-a]` (what a user's `cython -a file.pyx` shows); "
-                         "build: also scikit-learn's meson -X directives (boundscheck=False, ...)")
+    ap.add_argument("--sklearn-directives", choices=["default", "build"], default="build",
+                    help="build (default): scikit-learn's own meson -X directives (boundscheck=False, "
+                         "wraparound=False, cdivision=True, ...): without cdivision=True six of its files do not "
+                         "compile (`n / 2` on C integers is a double under language_level 3); "
+                         "default: plain `cython -3 [-a]`")
     ap.add_argument("--mutants", type=int, default=300, help="number of mutants (default 300)")
     ap.add_argument("--seed", type=int, default=20261121)
     args = ap.parse_args(argv)

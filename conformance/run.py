@@ -72,24 +72,30 @@ def _validate(result) -> list[dict]:
     return result
 
 
-def run_cli(cli: Path, entries: list[dict], batch: int, timeout: float) -> dict[str, dict]:
+def run_cli(cli: Path, entries: list[dict], batch: int, timeout: float, directives: bool = False) -> dict[str, dict]:
     if not cli.exists():
         raise InfraError(f"{cli} does not exist (build it with `npm run build`)")
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for e in entries:
-        groups[tuple(e["include_dirs"])].append(e)
+        dirs = tuple(sorted((e.get("directives") or {}).items())) if directives else ()
+        groups[(tuple(e["include_dirs"]), dirs)].append(e)
     out: dict[str, dict] = {}
-    for incs, group in groups.items():
+    for (incs, dirs), group in groups.items():
         for i in range(0, len(group), batch):
             chunk = group[i:i + batch]
             argv = ["node", str(cli), "check", "--format", "json", "--annotate"]
             for d in incs:
                 argv += ["-I", d]
+            for k, v in dirs:
+                argv += ["-X", f"{k}={v}"]
             argv += [e["path"] for e in chunk]
             try:
                 proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
             except subprocess.TimeoutExpired:
                 raise InfraError(f"CLI timed out after {timeout}s on {len(chunk)} files starting {chunk[0]['path']}")
+            if proc.returncode not in (0, 1):  # the CLI: 0 no errors, 1 errors found, 2 usage / internal failure
+                raise InfraError(f"CLI exit {proc.returncode} on {len(chunk)} files starting {chunk[0]['path']}:\n"
+                                 f"{proc.stderr[-2000:]}")
             try:
                 result = _validate(json.loads(proc.stdout))
             except (json.JSONDecodeError, InfraError) as ex:
@@ -368,6 +374,9 @@ def main(argv=None) -> int:
     src.add_argument("--predictions-from-labels", action="store_true",
                      help="self-test: use the labels themselves as predictions (must give perfect figures)")
     ap.add_argument("--batch", type=int, default=40, help="files per CLI call")
+    ap.add_argument("--cli-directives", action="store_true",
+                    help="also pass the compiler directives the labels were made with (scikit-learn's build "
+                         "directives) to the CLI as `-X name=value` (needs CLI support for -X)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per CLI call")
     ap.add_argument("--check-targets", action="store_true", help="exit 3 when a target is missed")
     ap.add_argument("--report", default=str(OUT / "report.json"))
@@ -386,7 +395,7 @@ def main(argv=None) -> int:
             source = args.predictions
         else:
             entries = [e for c in corpora for e in manifests[c]]
-            preds = run_cli(Path(args.cli), entries, args.batch, args.timeout)
+            preds = run_cli(Path(args.cli), entries, args.batch, args.timeout, args.cli_directives)
             source = f"node {args.cli} check"
         secs = time.monotonic() - t0
         for ls in labels.values():
