@@ -63,7 +63,7 @@ export interface ClassInfo {
 
 export type CType =
   /** A Python object. `name` is `object`, a builtin type (`list`, `dict`...) or an extension type. */
-  | { kind: 'py'; name: string; cls?: ClassInfo }
+  | { kind: 'py'; name: string; cls?: ClassInfo; buffer?: { dtype: CType; ndim: number } }
   | { kind: 'scalar'; name: string; family: 'int' | 'float' | 'complex' | 'bint' | 'char' }
   | { kind: 'void' }
   | { kind: 'ptr'; base: CType }

@@ -49,6 +49,8 @@ export class DeclarationCollector {
   readonly scope: Scope;
   readonly unresolved: UnresolvedCimport[] = [];
   readonly includes: { path: string; node: Node }[] = [];
+  /** `DEF NAME = value` expressions, for compile-time conditions. */
+  readonly compileTimeValues = new Map<string, Node>();
 
   constructor(readonly ctx: DeclarationContext, parent: Scope) {
     this.scope = new Scope('module', parent);
@@ -135,6 +137,7 @@ export class DeclarationCollector {
           const t = value?.type === 'float' ? C_DOUBLE : value?.type === 'string' ? py('bytes') : C_INT;
           this.scope.define({ name, kind: 'c-variable', type: t, binding: 'module', location: locationOf(this.ctx.uri, s),
             origin: 'compile-time constant (DEF)' });
+          if (value) this.compileTimeValues.set(name, value);
         }
         break;
       }
@@ -171,7 +174,13 @@ export class DeclarationCollector {
       case 'cdef_class_definition': case 'cypclass_definition': this.collectClass(s, env); break;
       case 'function_definition': {
         const name = field(s, 'name')?.text;
-        if (name) this.definePython(name, 'py-function', s);
+        if (name && isPureModeCFunction(raw)) {
+          // Pure Python mode C function: its C signature lives in annotations we do not model yet.
+          this.scope.define({ name, kind: 'unresolved', type: unknown('pure-mode C function'), binding: 'module',
+            location: locationOf(this.ctx.uri, field(s, 'name') ?? s), origin: 'pure Python mode C function' });
+        } else if (name) {
+          this.definePython(name, 'py-function', s);
+        }
         break;
       }
       case 'class_definition': {
@@ -180,6 +189,7 @@ export class DeclarationCollector {
         break;
       }
       case 'expression_statement': case 'assignment': case 'augmented_assignment':
+        if (this.collectPureFusedType(s)) break;
         for (const target of assignmentTargets(s)) this.definePythonVariable(target);
         break;
       case 'for_statement': {
@@ -195,6 +205,20 @@ export class DeclarationCollector {
       default:
         break;
     }
+  }
+
+  /** `floating = cython.fused_type(cython.float, cython.double)` (pure Python mode). */
+  private collectPureFusedType(s: Node): boolean {
+    const a = s.type === 'assignment' ? s : namedChildren(s).find((c) => c.type === 'assignment');
+    const left = a ? field(a, 'left') : null;
+    const right = a ? field(a, 'right') : null;
+    if (!a || !left || left.type !== 'identifier' || right?.type !== 'call') return false;
+    if (!/^cython\.fused_type$/.test(field(right, 'function')?.text ?? '')) return false;
+    const args = field(right, 'arguments');
+    const members = args ? significantChildren(args).map((m) => this.resolveTypeSyntax(parseTypeText(m.text))) : [];
+    this.scope.define({ name: left.text, kind: 'c-type', type: { kind: 'fused', name: left.text, members },
+      binding: 'module', location: locationOf(this.ctx.uri, left), origin: 'cython.fused_type' });
+    return true;
   }
 
   /** Module-level blocks (if/try/with/for bodies) may hold definitions and assignments too. */
@@ -389,8 +413,9 @@ export class DeclarationCollector {
     const scalar = scalarType(name);
     if (scalar) return scalar;
     if (name === 'object') return PY_OBJECT;
-    if (PY_BUILTIN_TYPES.has(name)) return py(name);
     const sym = this.lookupDotted(name);
+    // `from libcpp cimport bool` shadows Python's bool
+    if (PY_BUILTIN_TYPES.has(name) && (!sym || sym.kind === 'builtin')) return py(name);
     if (sym) {
       if (sym.kind === 'c-type') {
         // A fused type with Python members: each specialisation differs, so the model does not guess.
@@ -402,7 +427,16 @@ export class DeclarationCollector {
         }
         return sym.type;
       }
-      if (sym.kind === 'ext-class') return sym.type;
+      if (sym.kind === 'ext-class') {
+        // `np.ndarray[double, ndim=2]`: a buffer; indexing it with C indices is C code.
+        if (templateArgs.length && sym.type.kind === 'py') {
+          const dtype = templateArgs.find((a) => !a.base.includes('='));
+          const ndimArg = templateArgs.find((a) => /^ndim\s*=/.test(a.base));
+          return { ...sym.type, buffer: { dtype: dtype ? this.resolveTypeSyntax(dtype) : unknown('dtype'),
+            ndim: ndimArg ? Number(ndimArg.base.split('=')[1]) || 1 : 1 } };
+        }
+        return sym.type;
+      }
       if (sym.kind === 'unresolved' || sym.kind === 'cython-builtin') return unknown(`type ${name}`);
     }
     if (name.startsWith('cython.')) return unknown(`type ${name}`);
@@ -541,7 +575,9 @@ export class DeclarationCollector {
       return { name: parsed.name, type, hasDefault };
     }
     if (typeNode) {
-      return { name: nameNode?.text ?? '', type: this.resolveTypeNode(typeNode), hasDefault };
+      // `x: cython.int` (typed_parameter: the name is its first identifier), `x: int = 3` (typed_default_parameter)
+      const name = nameNode?.text ?? namedChildren(p).find((c) => c.type === 'identifier')?.text ?? '';
+      return { name, type: this.resolveTypeNode(typeNode), hasDefault };
     }
     if (nameNode) {
       // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
@@ -662,8 +698,9 @@ export class DeclarationCollector {
     const cls = sym.type.cls;
     const body = field(s, 'body');
     if (!body) return;
+    const classNogil = childrenOfType(s, 'gil_spec').some((g) => g.text.trim() === 'nogil');
     for (const member of significantChildren(body)) this.collectClassMember(member, cls, { extern: true,
-      externNogil: env.externNogil || env.extern && env.externNogil });
+      externNogil: env.externNogil || classNogil });
   }
 
   private collectClass(s: Node, env: { extern: boolean; externNogil: boolean }): void {
@@ -819,4 +856,11 @@ function cythonModule(name: string): ModuleSymbols {
 
 function lastSegment(name: string | undefined): string | undefined {
   return name?.split('.').pop()?.trim();
+}
+
+/** `@cython.cfunc`, `@cython.ccall`, `@cython.nogil`... on a def: a C function in pure Python mode. */
+export function isPureModeCFunction(node: Node): boolean {
+  if (node.type !== 'decorated_definition') return false;
+  return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall|nogil|with_gil|exceptval|inline)\b/
+    .test(d.text));
 }

@@ -361,8 +361,16 @@ export class ExpressionTyper {
         const op = t.cls?.methods.get('operator[]');
         return { type: op ? op.returnType : unknown('operator[]'), temp: false };
       }
-      case 'py':
+      case 'py': {
+        const cIndices = indices.length > 0 && !isSlice && indices.every((i) => isCIndex(this.info(i, scope).type));
+        if (t.buffer && cIndices && indices.length >= t.buffer.ndim) return { type: t.buffer.dtype, temp: false };
+        // Indexing str/bytes/bytearray with a C integer yields a C character (Py_UCS4 / char).
+        if (cIndices && indices.length === 1 && ['str', 'unicode', 'bytes', 'bytearray'].includes(t.name)) {
+          return { type: { kind: 'scalar', name: t.name === 'str' || t.name === 'unicode' ? 'Py_UCS4' : 'char',
+            family: 'int' }, temp: false };
+        }
         return { type: PY_OBJECT, temp: true };
+      }
       default:
         // `vector[int]` written as an expression, fused specialisation `f[double]`
         return { type: unknown('subscript'), temp: false };
@@ -389,4 +397,8 @@ function spanningC(types: CType[]): CType {
   if (types.every((t) => t.kind === 'scalar' && t.family === 'bint')) return C_BINT;
   const s = spanning(types);
   return s.kind === 'py' ? C_LONG : s;
+}
+
+function isCIndex(t: CType): boolean {
+  return t.kind === 'scalar' || t.kind === 'enum' || t.kind === 'fused';
 }

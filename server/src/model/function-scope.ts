@@ -29,7 +29,8 @@ export const SCOPE_NODES = new Set(['function_definition', 'c_function_definitio
 
 interface PendingLocal {
   name: Node;
-  values: (Node | 'py' | 'c-loop')[];
+  /** `{ rangeArg }`: an argument of the `range()` a loop variable iterates over (a Python one makes it an object). */
+  values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node })[];
   inGilBlockOnly: boolean;
 }
 
@@ -92,6 +93,17 @@ export function buildFunctionScope(
           continue;
         case 'assignment': case 'augmented_assignment': {
           const right = field(c, 'right');
+          const annotation = field(c, 'type');
+          const annotated = field(c, 'left');
+          if (annotation && annotated?.type === 'identifier' && !scope.lookupLocal(annotated.text)) {
+            // `x: cython.int = 0` declares x (pure Python mode annotations)
+            const t = collector.resolveTypeNode(annotation);
+            if (t.kind !== 'unknown') {
+              scope.define({ name: annotated.text, kind: t.kind === 'py' ? 'py-variable' : 'c-variable', type: t,
+                binding: 'local', location: locationOf(collector.ctx.uri, annotated) });
+              break;
+            }
+          }
           const targets = assignmentTargets(c);
           for (const t of targets) {
             const simple = targets.length === 1 && field(c, 'left')?.type === 'identifier';
@@ -105,7 +117,13 @@ export function buildFunctionScope(
           if (left) {
             const names = namesIn(left);
             const cLoop = names.length === 1 && right !== null && isRangeCall(right);
-            for (const n of names) addPending(n, cLoop ? 'c-loop' : 'py', inGil);
+            for (const n of names) {
+              addPending(n, cLoop ? 'c-loop' : right && names.length === 1 ? { iterable: right } : 'py', inGil);
+            }
+            const args = cLoop && right ? field(right, 'arguments') : null;
+            for (const a of args ? significantChildren(args) : []) {
+              if (a.type !== 'keyword_argument') addPending(names[0], { rangeArg: a }, inGil);
+            }
           }
           break;
         }
@@ -207,6 +225,11 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
   CType {
   if (v === 'py') return PY_OBJECT;
   if (v === 'c-loop') return { kind: 'scalar', name: 'long', family: 'int' };
+  if ('iterable' in v) return elementType(typeOf(v.iterable, scope));
+  if ('rangeArg' in v) {
+    // Cython loops over range() in C only when every argument is a C value; otherwise the variable is an object.
+    return typeOf(v.rangeArg, scope).kind === 'py' ? PY_OBJECT : { kind: 'scalar', name: 'long', family: 'int' };
+  }
   const node = v;
   // Comparisons and boolean tests infer as Python bool (the compiler keeps them as objects).
   if (node.type === 'comparison_operator' || node.type === 'not_operator') return py('bool');
@@ -241,4 +264,15 @@ function descendantsOfType(node: Node, type: string): Node[] {
   };
   walk(node);
   return out;
+}
+
+/** What a `for x in <iterable>` loop binds to x. */
+function elementType(t: CType): CType {
+  switch (t.kind) {
+    case 'py': return PY_OBJECT;
+    case 'memview': return t.ndim === 1 ? t.base : t;
+    case 'ptr': case 'array': return t.base;
+    case 'unknown': return t;
+    default: return unknown('element of a C iterable');
+  }
 }

@@ -9,6 +9,11 @@ export type GilStateKind = 'held' | 'released' | 'nogil-function';
 
 export interface GilState {
   kind: GilStateKind;
+  /**
+   * Set below `with nogil(<fused test>)` / `with gil(<fused test>)`: the state differs between fused
+   * specialisations, so rules that need to know it stay silent (the compiler checks each specialisation).
+   */
+  uncertain?: boolean;
   /** The construct that released the GIL (a `with nogil` header or the `nogil` in a signature). */
   releasedBy?: Node;
 }
@@ -93,14 +98,15 @@ export function headerOf(node: Node): Node {
 }
 
 /** The state inside the body of `node`, given the state outside. `undefined` means "unchanged". */
-export function bodyState(node: Node, outer: GilState, constantCondition: (cond: Node) => boolean | undefined):
-  GilState | undefined {
+export function bodyState(node: Node, outer: GilState,
+  constantCondition: (cond: Node) => boolean | 'maybe' | undefined): GilState | undefined {
   const t = gilTransition(node);
   if (t) {
     if (t.condition) {
       const value = constantCondition(t.condition);
       if (value === false) return outer;
       if (value === undefined) return outer; // reported as an error; the compiler does not analyse further
+      if (value === 'maybe') return { kind: 'held', uncertain: true };
     }
     return t.to === 'nogil' ? { kind: 'released', releasedBy: t.header } : HELD;
   }

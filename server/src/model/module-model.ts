@@ -23,8 +23,11 @@ export interface ModuleModel {
   functionInfo(fn: Node, parent: Scope, cls: ClassInfo | undefined): FunctionInfo;
   /** The signature of a cdef function node as the module sees it (merged with its .pxd declaration). */
   signatureOf(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined;
-  /** Value of a compile-time condition, or undefined when it is not a compile-time constant. */
-  constantCondition(cond: Node): boolean | undefined;
+  /**
+   * Value of a compile-time condition; 'maybe' when it depends on the fused-type specialisation; undefined when it
+   * is not a compile-time constant.
+   */
+  constantCondition(cond: Node): boolean | 'maybe' | undefined;
   /** Include files that were found and merged. */
   includedFiles: string[];
 }
@@ -95,7 +98,7 @@ function readText(file: string): string | undefined {
  * Compile-time constants as the compiler folds them before GilCheck: literals, DEF constants, `not`, `and`/`or`,
  * and fused-type tests (`floating is double`), which depend on the specialisation: those count as "may be true".
  */
-function evaluateConstant(node: Node, collector: DeclarationCollector): boolean | undefined {
+function evaluateConstant(node: Node, collector: DeclarationCollector): boolean | 'maybe' | undefined {
   switch (node.type) {
     case 'true': return true;
     case 'false': return false;
@@ -107,7 +110,7 @@ function evaluateConstant(node: Node, collector: DeclarationCollector): boolean 
     case 'not_operator': {
       const arg = field(node, 'argument');
       const v = arg ? evaluateConstant(arg, collector) : undefined;
-      return v === undefined ? undefined : !v;
+      return v === undefined || v === 'maybe' ? v : !v;
     }
     case 'boolean_operator': {
       const l = field(node, 'left');
@@ -115,20 +118,36 @@ function evaluateConstant(node: Node, collector: DeclarationCollector): boolean 
       const a = l ? evaluateConstant(l, collector) : undefined;
       const b = r ? evaluateConstant(r, collector) : undefined;
       if (a === undefined || b === undefined) return undefined;
+      if (a === 'maybe' || b === 'maybe') return 'maybe';
       return node.children.some((c) => c?.text === 'and') ? a && b : a || b;
     }
     case 'identifier': {
-      const sym = collector.scope.lookup(node.text);
-      if (sym?.origin === 'compile-time constant (DEF)') return true;
-      return undefined;
+      const value = collector.compileTimeValues.get(node.text);
+      return value && value.id !== node.id ? evaluateConstant(value, collector) : undefined;
     }
+    case 'none': return false;
+    case 'float': return Number(node.text.replace(/_/g, '')) !== 0;
     case 'comparison_operator': {
       const operands = significantChildren(node);
+      const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+      const nums = operands.map((o) => numericConstant(o, collector));
+      if (operands.length === 2 && ops.length === 1 && nums.every((n) => n !== undefined)) {
+        const [a, b] = nums as number[];
+        switch (ops[0]) {
+          case '<': return a < b;
+          case '<=': return a <= b;
+          case '>': return a > b;
+          case '>=': return a >= b;
+          case '==': return a === b;
+          case '!=': return a !== b;
+          default: break;
+        }
+      }
       const isTypeTest = node.children.some((c) => c?.text === 'is' || c?.text === 'is not');
       if (isTypeTest && operands.some((o) => {
         const sym = collector.lookupDotted(o.text);
         return sym?.kind === 'c-type' && sym.type.kind === 'fused';
-      })) return true;
+      })) return 'maybe';
       return undefined;
     }
     default:
@@ -139,4 +158,16 @@ function evaluateConstant(node: Node, collector: DeclarationCollector): boolean 
 function hasStarImport(tree: Tree): boolean {
   return significantChildren(tree.rootNode).some((s) => (s.type === 'import_from_statement'
     || s.type === 'cimport_from_statement') && s.children.some((c) => c?.type === 'wildcard_import'));
+}
+
+function numericConstant(node: Node, collector: DeclarationCollector): number | undefined {
+  if (node.type === 'integer' || node.type === 'float') {
+    const n = Number(node.text.replace(/[lLuU_]/g, ''));
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (node.type === 'identifier') {
+    const value = collector.compileTimeValues.get(node.text);
+    return value && value.id !== node.id ? numericConstant(value, collector) : undefined;
+  }
+  return undefined;
 }

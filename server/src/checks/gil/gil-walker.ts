@@ -7,6 +7,7 @@ import { type FunctionInfo } from '../../model/function-scope';
 import { type GilState, HELD, bodyState, gilTransition, prangeOf } from '../../model/gil-state';
 import type { ModuleModel } from '../../model/module-model';
 import { Scope } from '../../model/symbols';
+import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, namedChildren } from '../../model/syntax';
 import type { Finding, GilRule, RuleContext } from './rule';
 
@@ -85,6 +86,8 @@ export class GilWalker {
     if (DECLARATION_ONLY.has(node.type)) return;
     switch (node.type) {
       case 'function_definition': case 'c_function_definition': {
+        // Pure Python mode C functions are not modelled yet: their bodies are not checked (no guesses).
+        if (node.parent && isPureModeCFunction(node.parent)) return;
         this.walkFunction(node, env);
         return;
       }
@@ -122,7 +125,7 @@ export class GilWalker {
       namedChildren(node).forEach((c, i) => this.walk(c, i === 0 ? env : { ...env, state: HELD }));
       return;
     }
-    if (node.type === 'raise_statement' && env.state.kind !== 'held') {
+    if ((node.type === 'raise_statement' || node.type === 'print_statement') && env.state.kind !== 'held') {
       // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
       for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
       return;

@@ -32,6 +32,7 @@ import { pythonTypeTest } from './python-type-test';
 import { temporaryPythonReference } from './temporary-python-reference';
 import { bufferAcquisition } from './buffer-acquisition';
 import { parallelPythonArguments } from './parallel-python-arguments';
+import { untypedIndex } from './untyped-index';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -41,5 +42,5 @@ export const gilRules: readonly GilRule[] = [
   pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
-  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall,
+  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex,
 ];

@@ -37,7 +37,7 @@ export const pythonAssignment: GilRule = {
     for (const target of targetsOf(left)) {
       if (target.type === 'subscript') {
         const value = field(target, 'value');
-        if (value && ctx.info(value).type.kind === 'py') ctx.report(target, MESSAGE);
+        if (value && ctx.info(value).type.kind === 'py' && ctx.info(target).type.kind === 'py') ctx.report(target, MESSAGE);
       } else if (target.type === 'attribute' && ctx.info(target).pyAttribute) {
         ctx.report(target, MESSAGE);
       }

@@ -56,7 +56,9 @@ export const pythonConversion: GilRule = {
       if (value && returnsPython && value.type !== 'expression_list' && needsBoxing(ctx.info(value))) boxed.push(value);
     } else if (node.type === 'cast_expression') {
       const value = field(node, 'value');
-      if (value && ctx.info(node).type.kind === 'py' && needsBoxing(ctx.info(value))) boxed.push(value);
+      // `<object>ptr` reinterprets a pointer as an object reference: nothing is converted.
+      const v = value ? ctx.info(value) : undefined;
+      if (value && v && ctx.info(node).type.kind === 'py' && needsBoxing(v) && v.type.kind !== 'ptr') boxed.push(value);
     }
     for (const b of boxed) ctx.report(b, notAllowedWithoutGil('Converting to Python object'));
   },

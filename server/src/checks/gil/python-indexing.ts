@@ -11,6 +11,8 @@ export const pythonIndexing: GilRule = {
   check(node, ctx) {
     const value = field(node, 'value');
     if (!value || ctx.info(value).type.kind !== 'py') return;
+    // Buffers and str/bytes indexed with C integers give C values: no Python indexing.
+    if (ctx.info(node).type.kind !== 'py') return;
     const slices = node.childrenForFieldName('subscript').filter((s): s is NonNullable<typeof s> => s?.type === 'slice');
     // `obj[i:j]` is a direct slice; `obj[i:j:k]` builds a slice object and indexes with it.
     const withStep = slices.find((s) => s.children.filter((c) => c?.type === ':').length > 1);

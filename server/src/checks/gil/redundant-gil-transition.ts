@@ -11,6 +11,7 @@ export const redundantGilTransition: GilRule = {
     const t = gilTransition(node);
     if (!t) return;
     if (t.condition && ctx.model.constantCondition(t.condition) !== true) return;
+    if (ctx.state.uncertain) return;
     if (t.to === 'gil' && ctx.state.kind === 'held') {
       ctx.report(t.header, 'Trying to acquire the GIL while it is already held.');
     } else if (t.to === 'nogil' && ctx.state.kind === 'released') {
