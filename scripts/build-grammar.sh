@@ -5,7 +5,8 @@
 # Pinned tools: tree-sitter CLI 0.26.8 (built from crates.io into $CYTHON_LENS_CACHE when missing),
 # tree-sitter-python 0.25.0 and web-tree-sitter 0.25.10 (grammar/package.json devDependencies),
 # Debian clang-19 + lld-19 + wasi-libc as the WASI toolchain (TREE_SITTER_WASI_SDK_PATH=/usr/lib/llvm-19).
-# Options: --no-wasm (generate only), --check (also load the WASM in web-tree-sitter and parse a sample).
+# Options: --no-wasm (generate only), --check (also load the WASM in web-tree-sitter and parse a sample),
+#          --test (--check, plus the tree-sitter corpus tests in grammar/test/corpus).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${CYTHON_LENS_CACHE:-$HOME/.cache/cython-lens}"
@@ -17,10 +18,12 @@ grammar="$root/grammar"
 wasm="$grammar/tree-sitter-cython.wasm"
 build_wasm=1
 check=0
+run_tests=0
 for arg in "$@"; do
   case "$arg" in
     --no-wasm) build_wasm=0 ;;
     --check) check=1 ;;
+    --test) check=1; run_tests=1 ;;
     *) echo "build-grammar: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -77,4 +80,7 @@ echo "build-grammar: wrote $grammar/PROVENANCE.json"
 # 6. optional load check in web-tree-sitter (the runtime the language server uses)
 if [ "$check" = 1 ]; then
   node "$grammar/check-wasm.cjs" "$wasm"
+fi
+if [ "$run_tests" = 1 ]; then
+  (cd "$grammar" && "$cli" test)
 fi
