@@ -31,7 +31,7 @@ npm_ci() {
   local want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  step "npm ci in ${dir#"$root"/}"
+  step "npm ci in ${dir#"$root"}/"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" > "$stamp"
 }
