@@ -286,7 +286,8 @@ const checks = [
   } },
   { name: 'cdef and nogil are highlighted as keywords', run: async () => {
     await openFile('gil_demo.pyx', 'def compute');
-    const colours = await page.evaluate(() => {
+    // TextMate tokenization is asynchronous: poll until the line is tokenized (or give up and report what is there).
+    const readColours = () => page.evaluate(() => {
       const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
         .find(l => l.textContent.replace(/\u00a0/g, ' ').startsWith('cdef double c_norm'));
       if (!line) return null;
@@ -294,12 +295,17 @@ const checks = [
         return s ? { cls: s.className, color: getComputedStyle(s).color } : null; };
       return { cdef: of('cdef'), nogil: of('nogil'), name: of('c_norm') ?? of('c_norm('), plain: getComputedStyle(line).color };
     });
-    if (!colours) throw new Error('line "cdef double c_norm..." not rendered');
-    for (const w of ['cdef', 'nogil']) {
-      if (!colours[w]) throw new Error(`"${w}" is not a token of its own: ${JSON.stringify(colours)}`);
-      if (colours[w].color === colours.plain || (colours.name && colours[w].color === colours.name.color))
-        throw new Error(`"${w}" has the plain text colour: ${JSON.stringify(colours)}`);
-    }
+    const problem = (c) => {
+      if (!c) return 'line "cdef double c_norm..." not rendered';
+      for (const w of ['cdef', 'nogil']) {
+        if (!c[w]) return `"${w}" is not a token of its own: ${JSON.stringify(c)}`;
+        if (c[w].color === c.plain || (c.name && c[w].color === c.name.color)) return `"${w}" has the plain text colour: ${JSON.stringify(c)}`;
+      }
+      return null;
+    };
+    let why = null;
+    await waitUntil('keyword colours', async () => !(why = problem(await readColours())), 10000, 250)
+      .catch(() => { throw new Error(why); });
     // The TextMate scopes, as "Developer: Inspect Editor Tokens and Scopes" reports them.
     for (const w of ['cdef', 'nogil']) {
       const p = await mustPos(w === 'cdef' ? 'cdef double c_norm' : 'noexcept nogil', w === 'cdef' ? 1 : 'noexcept '.length + 1);
