@@ -1,0 +1,191 @@
+/**
+ * Definitions: the code the compiler attaches to a `def`/`cdef`/`cpdef` line (argument parsing and conversion of
+ * the Python wrapper, creation of the function object, the error exit with its traceback or unraisable warning,
+ * GIL acquisition of `with gil` functions), classes, and the walk of function bodies with their GIL state and
+ * directives. Fused functions are generated once per specialisation: their lines are counted that many times.
+ */
+import { type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
+import type { FunctionInfo } from '../model/function-scope';
+import { type GilState, HELD } from '../model/gil-state';
+import { Scope } from '../model/symbols';
+import { type Node, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
+import { unboxing } from './conversion-cost';
+import { type CostEnv, type FunctionFacts, lineOf } from './cost-env';
+import { definitionDirectives } from './directives';
+import { expr } from './expression-cost';
+import { specialisationCount } from './fused-specialisations';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+import { block } from './statement-cost';
+
+/** Cost of the dispatcher the compiler writes for a fused `def`/`cpdef` (signature matching on the arguments). */
+const FUSED_DISPATCH = 40 * PYX_CALL + 10 * PY_CALL;
+
+export function definitionCost(raw: Node, env: CostEnv): void {
+  const node = undecorate(raw);
+  const directives = definitionDirectives(node, env.directives);
+  const inner = { ...env, directives };
+  if (raw.type === 'decorated_definition') decorators(raw, env);
+  switch (node.type) {
+    case 'function_definition': case 'c_function_definition':
+      functionCost(node, inner, lineOf(raw));
+      return;
+    case 'class_definition':
+      pythonClass(node, inner);
+      return;
+    case 'cdef_class_definition':
+      extensionClass(node, inner);
+      return;
+    default:
+      return;
+  }
+}
+
+function decorators(raw: Node, env: CostEnv): void {
+  for (const d of namedChildren(raw)) {
+    if (d.type !== 'decorator') continue;
+    const e = significantChildren(d)[0];
+    if (!e || /^(cython\.)?\w+(\(.*\))?$/s.test(e.text) && /^(cython\.|boundscheck|wraparound|cdivision|initializedcheck|nonecheck|cfunc|ccall|inline|locals|returns|exceptval|final|nogil|with_gil|profile|linetrace|infer_types|overflowcheck|embedsignature|binding|freelist|cclass)/.test(e.text)) continue;
+    if (e.text === 'staticmethod' || e.text === 'classmethod' || e.text === 'property') continue;
+    expr(e, env);
+    env.sink.add(lineOf(d), PY_CALL + 2 * PYX_CALL, `decorator \`${e.text.slice(0, 30)}\` applied`);
+  }
+}
+
+function bodyStateOf(sig: FunctionSignature | undefined, node: Node): GilState {
+  if (sig && sig.nogil && !sig.withGil) return { kind: 'nogil-function', releasedBy: field(node, 'name') ?? node };
+  return HELD;
+}
+
+function wrapperParams(node: Node, info: FunctionInfo, env: CostEnv): FunctionParam[] {
+  const params = info.signature?.params
+    ?? env.model.collector.parametersOf(field(node, 'parameters'), env.cls).params;
+  // `self` of an extension type method is passed as a C argument, not parsed
+  return env.inExtensionClass && params[0]?.name === 'self' ? params.slice(1) : params;
+}
+
+/**
+ * The Python wrapper of a def/cpdef: argument tuple/keyword parsing at the def line; per argument (at its own line)
+ * the conversion to its C type, the type test of typed object arguments and the default value.
+ */
+function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varargs: boolean, line: number,
+  env: CostEnv): void {
+  const sink = env.sink;
+  if (params.length === 0 && !varargs) {
+    sink.add(line, PYX_CALL, 'Python wrapper (no arguments)');
+    return;
+  }
+  sink.add(line, PY_CALL + 2 * MACRO + 6 * PYX_CALL + 4 * MACRO * params.length,
+    `Python argument parsing (${params.length} argument${params.length === 1 ? '' : 's'})`);
+  params.forEach((p, k) => {
+    const node = nodes[k];
+    const at = node ? lineOf(node) : line;
+    if (isPy(p.type)) {
+      if (p.hasDefault && node) sink.add(at, PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
+      if (p.type.kind === 'py' && p.type.name !== 'object') sink.add(line, PYX_CALL, `type test of argument \`${p.name}\``);
+      sink.add(line, MACRO, `reference to argument \`${p.name}\` released`);
+      return;
+    }
+    const c = unboxing(p.type);
+    if (c) sink.add(line, c.points, `argument \`${p.name}\`: ${c.reason}`);
+  });
+  if (varargs) sink.add(line, PY_CALL + PYX_CALL, '*args/**kwargs collected');
+}
+
+/** `line`: where the compiler puts the function's own code (the first decorator of a decorated function). */
+function functionCost(node: Node, env: CostEnv, line: number): void {
+  const info = env.model.functionInfo(node, env.scope, env.cls);
+  const sig = info.signature;
+  const kind = node.type === 'function_definition' ? 'def' : field(node, 'kind')?.text === 'cpdef' ? 'cpdef' : 'cdef';
+  const wrapped = wrapperParams(node, info, env);
+  const specs = specialisationCount(wrapped, sig?.returnType);
+  const facts: FunctionFacts = { raises: false, returns: 0 };
+  // default values are evaluated where the function is defined
+  const params = field(node, 'parameters');
+  for (const p of params ? significantChildren(params) : []) {
+    const def = field(p, 'default') ?? field(p, 'value');
+    if (def && def.type !== 'default_placeholder') expr(def, env);
+  }
+  const body = field(node, 'body');
+  if (!body) return;
+  const state = bodyStateOf(sig, node);
+  const bodyEnv: CostEnv = { ...env, state, scope: info.scope, fn: info, level: 'function', facts,
+    inExtensionClass: false };
+  env.sink.scaled(specs, () => block(body, bodyEnv));
+  const sink = env.sink;
+  const pyLocals = info.pythonLocals.length;
+  sink.scaled(specs, () => {
+    if (kind === 'def' || kind === 'cpdef') {
+      const paramNodes = params ? significantChildren(params).filter((p) => p.type !== 'ellipsis'
+        && p.type !== 'list_splat_pattern' && p.type !== 'dictionary_splat_pattern' && p.text !== '*') : [];
+      const offset = paramNodes.length - wrapped.length;
+      const nodes = wrapped.map((_, k) => (offset >= 0 ? paramNodes[k + offset] : undefined));
+      wrapperCost(wrapped.filter((p) => p.name !== '' ), nodes, params ? significantChildren(params).some((p) =>
+        p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') : false, line, env);
+      sink.add(line, PYX_CALL + pyLocals * MACRO, 'error exit of the Python wrapper (traceback, references released)');
+    }
+    if (kind === 'cpdef' && env.level === 'class') {
+      sink.add(line, 6 * PYX_CALL + 2 * PY_CALL + 10 * MACRO, 'cpdef method: check for a Python override');
+    }
+    if (kind !== 'def' && sig) {
+      const nogil = state.kind !== 'held';
+      if (facts.raises) {
+        const noexcept = sig.exception.kind === 'noexcept' && !isPy(sig.returnType);
+        sink.add(line, PYX_CALL + pyLocals * MACRO, noexcept ? 'errors inside a noexcept function are printed (unraisable)'
+          : 'error exit: traceback recorded');
+        if (nogil) sink.add(line, 2 * PYX_CALL, 'the error exit acquires the GIL');
+      }
+      if (sig.withGil) sink.add(line, 2 * PYX_CALL, '`with gil` function acquires the GIL on entry');
+    }
+  });
+  if (specs > 1 && (kind === 'def' || kind === 'cpdef')) {
+    sink.add(line, FUSED_DISPATCH, `fused function: Python dispatcher over ${specs} specialisations`);
+  }
+  if (kind !== 'cdef') {
+    if (env.level === 'module') sink.add(line, 2 * PYX_CALL + 2 * PY_CALL + MACRO, 'function object created and stored in the module dict');
+    else if (env.level === 'class' && !env.inExtensionClass) {
+      sink.add(line, 2 * PYX_CALL + PY_CALL + MACRO, 'function object created in the class body');
+    } else if (env.level === 'function') {
+      sink.add(line, 2 * PYX_CALL + PY_CALL + MACRO, 'closure function object created');
+    }
+  }
+}
+
+function pythonClass(node: Node, env: CostEnv): void {
+  const line = lineOf(node);
+  const supers = field(node, 'superclasses');
+  if (supers) for (const s of significantChildren(supers)) expr(s, env);
+  env.sink.add(line, PY_CALL * 2 + MACRO * 2, 'Python class object created and stored');
+  const name = field(node, 'name')?.text;
+  const sym = name ? env.scope.lookup(name) : undefined;
+  const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
+    inExtensionClass: false };
+  block(field(node, 'body'), classEnv);
+}
+
+function extensionClass(node: Node, env: CostEnv): void {
+  const name = field(node, 'name')?.text;
+  const sym = name ? env.scope.lookup(name) : undefined;
+  const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
+    inExtensionClass: true };
+  const body = field(node, 'body');
+  for (const s of body ? significantChildren(body) : []) {
+    if (s.type === 'property_definition') {
+      block(field(s, 'body'), classEnv);
+      continue;
+    }
+    if (s.type === 'cdef_statement' || s.type === 'cdef_block' || s.type === 'c_variable_declaration') continue;
+    if (s.type === 'expression_statement') continue; // docstring
+    definitionOrStatement(s, classEnv);
+  }
+}
+
+function definitionOrStatement(s: Node, env: CostEnv): void {
+  if (s.type === 'function_definition' || s.type === 'c_function_definition' || s.type === 'decorated_definition'
+    || s.type === 'class_definition' || s.type === 'cdef_class_definition') {
+    definitionCost(s, env);
+  } else {
+    block(s.parent && s.type === 'block' ? s : null, env);
+  }
+}

@@ -1,0 +1,417 @@
+/**
+ * The C-API calls the compiler generates to evaluate an expression, estimated from the model's types: global and
+ * attribute lookups, Python calls, boxing/unboxing, Python operators, container construction, indexing checks and
+ * exception checks after C calls. With the GIL released only the costs the compiler still generates are counted
+ * (exception checks that re-acquire the GIL, bounds and division checks).
+ */
+import { type CType, PY_OBJECT, isPy } from '../model/c-types';
+import type { ExprInfo } from '../model/expression-types';
+import { type Node, field, namedChildren, significantChildren } from '../model/syntax';
+import { boxing, unboxing } from './conversion-cost';
+import { type CostEnv, gilHeld, lineOf } from './cost-env';
+import { callCost } from './call-cost';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+
+const SIMPLE = new Set(['identifier', 'attribute', 'integer', 'float', 'true', 'false', 'none', 'string',
+  'subscript', 'keyword_argument', 'parenthesized_expression']);
+
+const MEMVIEW_PY_ATTRS = new Set(['size', 'nbytes', 'itemsize', 'base', 'T', 'copy', 'copy_fortran']);
+
+export function label(node: Node, max = 40): string {
+  const text = node.text.replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function typeInfo(node: Node, env: CostEnv): ExprInfo {
+  return env.model.typer.info(node, env.scope);
+}
+
+/** Costs of converting the value of `node` (of type `from`) to `to`. */
+export function convert(node: Node, from: ExprInfo, to: CType, env: CostEnv): void {
+  if (!gilHeld(env)) return;
+  // A name or constant has no code of its own: its conversion is at its line; otherwise after its evaluation.
+  const simple = SIMPLE.has(node.type);
+  const add = (points: number, reason: string): void => {
+    if (simple) env.sink.add(lineOf(node), points, reason);
+    else env.sink.here(points, reason);
+  };
+  if (isPy(to) && from.type.kind !== 'py' && from.type.kind !== 'unknown') {
+    if (from.literal) return; // C literals become cached Python constants
+    const c = boxing(from.type);
+    if (c) add(c.points, c.reason);
+  } else if (from.type.kind === 'py' && to.kind !== 'py' && to.kind !== 'unknown') {
+    if (from.literal) return; // None, and string literals used as C strings
+    const c = unboxing(to);
+    if (c) {
+      add(c.points, c.reason);
+      env.facts.raises = true;
+    }
+    if (from.temp) add(MACRO, 'temporary Python reference released');
+  }
+}
+
+/** Evaluates `node` and converts the result to `to`. */
+export function exprTo(node: Node, to: CType, env: CostEnv): ExprInfo {
+  const info = expr(node, env);
+  convert(node, info, to, env);
+  return info;
+}
+
+/** Evaluates `node` as a condition (`if`, `while`, `and`/`or` operands). */
+export function condition(node: Node, env: CostEnv): void {
+  const inner = unparen(node);
+  if (inner.type === 'comparison_operator' && gilHeld(env)) {
+    comparison(inner, env, true);
+    return;
+  }
+  const info = expr(inner, env);
+  if (info.type.kind === 'py' && gilHeld(env)) {
+    env.sink.add(lineOf(inner), PYX_CALL, `Python truth test of \`${label(inner)}\``);
+    env.facts.raises = true;
+  }
+}
+
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && significantChildren(n).length === 1) n = significantChildren(n)[0]!;
+  return n;
+}
+
+/** Evaluates an expression, adding its costs; returns the typer's view of it. */
+export function expr(node: Node, env: CostEnv): ExprInfo {
+  const info = typeInfo(node, env);
+  const gil = gilHeld(env);
+  const line = lineOf(node);
+  switch (node.type) {
+    case 'identifier':
+      if (gil && info.pyGlobal && info.symbol?.kind !== 'builtin') {
+        env.sink.add(line, PYX_CALL + MACRO, `Python global lookup \`${node.text}\``);
+        env.facts.raises = true;
+      }
+      return info;
+    case 'attribute':
+      attribute(node, info, env);
+      return info;
+    case 'call':
+      callCost(node, info, env);
+      return info;
+    case 'subscript':
+      subscript(node, info, env);
+      return info;
+    case 'binary_operator':
+      binary(node, info, env);
+      return info;
+    case 'comparison_operator':
+      comparison(node, env, false);
+      return info;
+    case 'unary_operator': {
+      const arg = field(node, 'argument');
+      const a = arg ? expr(arg, env) : undefined;
+      if (gil && a?.type.kind === 'py' && !a.literal) {
+        env.sink.add(line, PY_CALL, `Python operator \`${node.text.trim()[0] ?? '-'}\``);
+        env.facts.raises = true;
+      }
+      return info;
+    }
+    case 'not_operator': {
+      const arg = field(node, 'argument');
+      if (arg) condition(arg, env);
+      return info;
+    }
+    case 'boolean_operator': {
+      const l = field(node, 'left');
+      const r = field(node, 'right');
+      if (info.type.kind === 'py') {
+        for (const side of [l, r]) if (side) exprTo(side, PY_OBJECT, env);
+        if (gil) env.sink.add(line, PYX_CALL, 'Python truth test in `and`/`or`');
+      } else {
+        for (const side of [l, r]) if (side) condition(side, env);
+      }
+      return info;
+    }
+    case 'conditional_expression': {
+      const parts = significantChildren(node);
+      const [a, cond, b] = parts;
+      if (cond) condition(cond, env);
+      for (const branch of [a, b]) if (branch) exprTo(branch, info.type, env);
+      return info;
+    }
+    case 'parenthesized_expression': {
+      const inner = significantChildren(node)[0];
+      return inner ? expr(inner, env) : info;
+    }
+    case 'list': case 'set': case 'tuple':
+      container(node, info, env);
+      return info;
+    case 'dictionary':
+      dictionary(node, env);
+      return info;
+    case 'list_comprehension': case 'set_comprehension': case 'dictionary_comprehension':
+    case 'generator_expression':
+      comprehension(node, env);
+      return info;
+    case 'string':
+      fString(node, env);
+      return info;
+    case 'concatenated_string':
+      for (const part of significantChildren(node)) fString(part, env);
+      return info;
+    case 'cast_expression': {
+      const v = field(node, 'value');
+      if (v) {
+        const vi = expr(v, env);
+        if (info.type.kind === 'py' && vi.type.kind !== 'py') convert(v, vi, info.type, env);
+        else if (info.type.kind !== 'py' && vi.type.kind === 'py') convert(v, vi, info.type, env);
+      }
+      return info;
+    }
+    case 'lambda':
+      if (gil) env.sink.add(line, PYX_CALL + MACRO, 'Python function object created for the lambda');
+      return info;
+    case 'await': case 'yield':
+      if (gil) env.sink.add(line, 4 * PYX_CALL + 2 * MACRO, 'generator/coroutine suspension');
+      for (const c of significantChildren(node)) exprTo(c, PY_OBJECT, env);
+      return info;
+    case 'keyword_argument': {
+      const v = field(node, 'value');
+      return v ? expr(v, env) : info;
+    }
+    case 'integer': case 'float': case 'true': case 'false': case 'none': case 'ellipsis':
+      return info;
+    default:
+      for (const c of significantChildren(node)) expr(c, env);
+      return info;
+  }
+}
+
+function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
+  const obj = field(node, 'object');
+  const attr = field(node, 'attribute')?.text ?? '';
+  if (!obj) return;
+  const gil = gilHeld(env);
+  const oi = typeInfo(obj, env);
+  const line = lineOf(node);
+  if (oi.symbol && (oi.symbol.kind === 'cimported-module' || oi.symbol.kind === 'cython-builtin')) {
+    // `np.float64` where np is both imported and cimported: a module global lookup then an attribute lookup
+    if (gil && info.pyAttribute) {
+      env.sink.add(line, PYX_CALL + MACRO, `Python global lookup \`${obj.text}\``);
+      env.sink.add(line, PYX_CALL + MACRO, `Python attribute lookup \`${label(node)}\``);
+      env.facts.raises = true;
+    }
+    return;
+  }
+  const o = expr(obj, env);
+  if (!gil) return;
+  if (o.type.kind === 'memview' && MEMVIEW_PY_ATTRS.has(attr)) {
+    env.sink.add(line, PYX_CALL + 2 * MACRO, `\`${label(node)}\` goes through a Python memoryview object`);
+    env.facts.raises = true;
+    return;
+  }
+  if (info.pyAttribute) {
+    env.sink.add(line, PYX_CALL + MACRO, `Python attribute lookup \`${label(node)}\``);
+    env.facts.raises = true;
+  }
+}
+
+function indicesOf(node: Node): Node[] {
+  return node.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+}
+
+function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
+  const valueNode = field(node, 'value');
+  if (!valueNode) return;
+  const v = expr(valueNode, env);
+  const indices = indicesOf(node);
+  const gil = gilHeld(env);
+  const line = lineOf(node);
+  const isSlice = indices.some((i) => i.type === 'slice');
+  if (v.type.kind === 'memview') {
+    for (const i of indices) {
+      if (i.type === 'slice') for (const part of significantChildren(i)) expr(part, env);
+      else expr(i, env);
+    }
+    if (isSlice || info.type.kind === 'memview') {
+      return; // slicing a view: plain C (its reference counting uses uncounted __PYX_ macros)
+    } else if (env.directives.boundscheck) {
+      env.sink.add(line, PYX_CALL, `bounds check on \`${label(node)}\` (boundscheck is on)`);
+      env.facts.raises = true;
+    }
+    return;
+  }
+  if (v.type.kind === 'py' && gil) {
+    env.facts.raises = true;
+    if (isSlice) {
+      for (const i of indices) for (const part of significantChildren(i)) exprTo(part, PY_OBJECT, env);
+      env.sink.add(line, PYX_CALL + MACRO, `Python slicing \`${label(node)}\``);
+      return;
+    }
+    if (indices.length === 1) {
+      const ii = expr(indices[0]!, env);
+      if (ii.type.kind === 'scalar' && ii.type.family !== 'float' && ii.type.family !== 'complex') {
+        env.sink.add(line, PYX_CALL + MACRO, `Python indexing \`${label(node)}\``);
+        return;
+      }
+      convert(indices[0]!, ii, PY_OBJECT, env);
+    } else {
+      for (const i of indices) exprTo(i, PY_OBJECT, env);
+      env.sink.add(line, PY_CALL + indices.length * MACRO, 'index tuple built for a Python subscript');
+    }
+    env.sink.add(line, PYX_CALL + MACRO, `Python indexing \`${label(node)}\``);
+    return;
+  }
+  for (const i of indices) {
+    if (i.type === 'slice') for (const part of significantChildren(i)) expr(part, env);
+    else expr(i, env);
+  }
+}
+
+const OPERATOR = /^(\*\*|\/\/|<<|>>|[-+*/%@&|^])$/;
+
+function operatorOf(node: Node): string {
+  return node.children.find((c) => c !== null && !c.isNamed && OPERATOR.test(c.text))?.text ?? '?';
+}
+
+function binary(node: Node, info: ExprInfo, env: CostEnv): void {
+  const l = field(node, 'left');
+  const r = field(node, 'right');
+  if (!l || !r) return;
+  const op = operatorOf(node);
+  const gil = gilHeld(env);
+  const opToken = node.children.find((c) => c !== null && !c.isNamed && OPERATOR.test(c.text));
+  const line = opToken ? opToken.startPosition.row : lineOf(node);
+  if (info.type.kind === 'py') {
+    const a = expr(l, env);
+    const b = expr(r, env);
+    if (!gil) return;
+    env.facts.raises = true;
+    if (a.literal && b.literal) return; // folded at compile time
+    const literalInt = (x: ExprInfo): boolean => x.literal === true && x.type.kind === 'scalar';
+    if (literalInt(a) || literalInt(b)) {
+      convert(literalInt(a) ? r : l, literalInt(a) ? b : a, PY_OBJECT, env);
+      env.sink.add(line, PYX_CALL + MACRO, `Python operator \`${op}\` with a constant`);
+      return;
+    }
+    convert(l, a, PY_OBJECT, env);
+    convert(r, b, PY_OBJECT, env);
+    env.sink.add(line, PY_CALL + MACRO, `Python operator \`${op}\` on objects`);
+    return;
+  }
+  expr(l, env);
+  const b = expr(r, env);
+  if ((op === '/' || op === '//' || op === '%') && !env.directives.cdivision && info.type.kind === 'scalar') {
+    const literalNonZero = b.literal && Number(r.text.replace(/[lLuU_]/g, '')) !== 0;
+    if (literalNonZero) return;
+    const acquire = gil ? 0 : 2 * PYX_CALL;
+    env.sink.add(line, PY_CALL + acquire, gil ? 'division by zero check (cdivision is off)'
+      : 'division by zero check acquires the GIL to raise (cdivision is off)');
+    env.facts.raises = true;
+    if (op !== '%' && info.type.family === 'int' && !/unsigned|size_t/.test(info.type.name)) {
+      env.sink.add(line, PY_CALL + acquire + MACRO, 'integer division overflow check (cdivision is off)');
+    }
+  }
+}
+
+function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
+  const operands = significantChildren(node);
+  const infos = operands.map((o) => expr(o, env));
+  const operators = node.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
+  if (!gilHeld(env)) return;
+  if (operators.every((op) => op === 'is' || op === 'not' || op === 'is not')) return;
+  const anyPy = infos.some((i) => i.type.kind === 'py' && !(i.literal && i.type.name === 'NoneType'));
+  const info = typeInfo(node, env);
+  if (!anyPy || info.type.kind !== 'py' && !operators.some((op) => op === 'in')) {
+    if (!anyPy) return;
+  }
+  if (operators.includes('in') || operators.includes('not in')) {
+    const container = infos[infos.length - 1];
+    if (container?.type.kind !== 'py') return;
+    convert(operands[0]!, infos[0]!, PY_OBJECT, env);
+    const typed = container.type.name === 'set' || container.type.name === 'dict';
+    env.sink.add(lineOf(node), typed ? PYX_CALL : PY_CALL, `Python containment test \`${label(node)}\``);
+    env.facts.raises = true;
+    return;
+  }
+  env.facts.raises = true;
+  const literalOperand = infos.some((i) => i.literal);
+  operands.forEach((o, k) => {
+    const i = infos[k]!;
+    if (!(i.literal && i.type.kind === 'scalar')) convert(o, i, PY_OBJECT, env);
+  });
+  const points = asCondition || literalOperand ? PYX_CALL : PY_CALL + MACRO;
+  env.sink.add(lineOf(node), points * Math.max(1, operators.length), `Python comparison \`${label(node)}\``);
+}
+
+function container(node: Node, info: ExprInfo, env: CostEnv): void {
+  const items = significantChildren(node);
+  const infos = items.map((i) => expr(i, env));
+  if (!gilHeld(env) || info.type.kind !== 'py') return;
+  const constant = infos.every((i) => i.literal);
+  if (node.type === 'tuple' && constant) return; // a cached constant tuple
+  items.forEach((it, k) => convert(it, infos[k]!, PY_OBJECT, env));
+  const kind = node.type;
+  const perItem = kind === 'set' ? PY_CALL : MACRO;
+  env.sink.add(lineOf(items[0] ?? node), PY_CALL + perItem * items.length, `Python ${kind} built`);
+}
+
+function dictionary(node: Node, env: CostEnv): void {
+  const pairs = significantChildren(node);
+  if (gilHeld(env)) env.sink.add(lineOf(pairs[0] ?? node), PYX_CALL + MACRO, 'Python dict created');
+  for (const p of pairs) {
+    for (const part of significantChildren(p)) exprTo(part, PY_OBJECT, env);
+    if (gilHeld(env)) env.sink.add(lineOf(p), PY_CALL, 'item stored in a Python dict');
+  }
+}
+
+function comprehension(node: Node, env: CostEnv): void {
+  const body = field(node, 'body') ?? significantChildren(node)[0];
+  const clauses = namedChildren(node).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+  for (const c of clauses) {
+    if (c.type === 'for_in_clause') {
+      const right = field(c, 'right');
+      if (right && !isCRange(right, env)) {
+        exprTo(right, PY_OBJECT, env);
+        if (gilHeld(env)) env.sink.add(lineOf(c), 2 * PY_CALL + PYX_CALL, 'Python iteration in a comprehension');
+      }
+    } else {
+      const cond = significantChildren(c)[0];
+      if (cond) condition(cond, env);
+    }
+  }
+  if (body && body !== node) {
+    if (body.type === 'pair') for (const part of significantChildren(body)) exprTo(part, PY_OBJECT, env);
+    else exprTo(body, PY_OBJECT, env);
+  }
+  if (!gilHeld(env)) return;
+  const what = node.type === 'generator_expression' ? 'generator object created' : 'Python container built';
+  env.sink.add(lineOf(node), PY_CALL + PYX_CALL, `${what} by the comprehension`);
+  env.facts.raises = true;
+}
+
+/** `range(...)` with C arguments (a C loop when iterated). */
+export function isCRange(node: Node, env: CostEnv): boolean {
+  if (node.type !== 'call') return false;
+  const fn = field(node, 'function');
+  if (!fn || !/^(x?range|prange|cython\.parallel\.prange|parallel\.prange)$/.test(fn.text)) return false;
+  const args = field(node, 'arguments');
+  return (args ? significantChildren(args) : []).filter((a) => a.type !== 'keyword_argument')
+    .every((a) => typeInfo(a, env).type.kind !== 'py');
+}
+
+function fString(node: Node, env: CostEnv): void {
+  const parts = namedChildren(node).filter((c) => c.type === 'interpolation');
+  if (parts.length === 0) return;
+  const gil = gilHeld(env);
+  for (const p of parts) {
+    const e = significantChildren(p).find((c) => c.type !== 'format_specifier' && c.type !== 'type_conversion');
+    if (!e) continue;
+    const info = expr(e, env);
+    if (gil) {
+      const what = info.type.kind === 'py' ? 'Python object formatted' : 'C value formatted into a string';
+      env.sink.add(lineOf(e), PYX_CALL + 2 * MACRO, `f-string: ${what} (\`${label(e, 30)}\`)`);
+    }
+  }
+  if (gil) {
+    env.sink.add(lineOf(node), PYX_CALL + MACRO, 'f-string joined into a Python str');
+    env.facts.raises = true;
+  }
+}

@@ -1,0 +1,490 @@
+/**
+ * Statements: assignments (to C variables, Python locals, module globals, attributes, items), loops (C loops,
+ * Python iteration, prange), GIL transitions, directive blocks, exceptions, returns. Nested definitions are handed
+ * to `definition-cost.ts`.
+ */
+import { type CType, PY_OBJECT } from '../model/c-types';
+import { HELD, type GilState, bodyState, gilTransition, isParallelBlock, prangeOf } from '../model/gil-state';
+import { type Node, field, fields, namedChildren, significantChildren } from '../model/syntax';
+import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
+import { definitionCost } from './definition-cost';
+import { withDirectives } from './directives';
+import { condition, convert, expr, exprTo, isCRange, label, typeInfo } from './expression-cost';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+
+const NO_CODE = new Set(['cimport_statement', 'cimport_from_statement', 'include_statement', 'c_function_declaration',
+  'struct_definition', 'enum_definition', 'ctypedef_statement', 'fused_type_definition', 'cppclass_definition',
+  'extern_block', 'comment', 'pass_statement', 'break_statement', 'continue_statement', 'global_statement',
+  'nonlocal_statement', 'compile_time_definition', 'future_import_statement', 'decorator']);
+
+export function block(node: Node | null, env: CostEnv): void {
+  if (!node) return;
+  for (const s of significantChildren(node)) statement(s, env);
+}
+
+export function statement(node: Node, env: CostEnv): void {
+  if (NO_CODE.has(node.type)) return;
+  env.sink.mark(lineOf(node));
+  switch (node.type) {
+    case 'expression_statement':
+      for (const c of significantChildren(node)) expressionStatement(c, env);
+      return;
+    case 'assignment':
+      assignment(node, env);
+      return;
+    case 'augmented_assignment':
+      augmented(node, env);
+      return;
+    case 'return_statement':
+      returnStatement(node, env);
+      return;
+    case 'if_statement': case 'elif_clause': {
+      const cond = field(node, 'condition');
+      if (cond) condition(cond, env);
+      block(field(node, 'consequence'), env);
+      for (const alt of fields(node, 'alternative')) statement(alt, env);
+      return;
+    }
+    case 'else_clause': case 'compile_time_else_clause':
+      block(field(node, 'body') ?? significantChildren(node).find((c) => c.type === 'block') ?? null, env);
+      return;
+    case 'compile_time_if_statement': case 'compile_time_elif_clause':
+      block(field(node, 'consequence'), env);
+      for (const alt of fields(node, 'alternative')) statement(alt, env);
+      return;
+    case 'while_statement': {
+      const cond = field(node, 'condition');
+      if (cond) condition(cond, env);
+      block(field(node, 'body'), env);
+      const alt = field(node, 'alternative');
+      if (alt) statement(alt, env);
+      return;
+    }
+    case 'for_statement':
+      forStatement(node, env);
+      return;
+    case 'for_from_statement':
+      for (const f of ['lower', 'upper', 'step']) {
+        const v = field(node, f);
+        if (v) expr(v, env);
+      }
+      block(field(node, 'body'), env);
+      return;
+    case 'with_statement': case 'with_nogil_statement': case 'with_gil_statement':
+      withStatement(node, env);
+      return;
+    case 'raise_statement':
+      raiseStatement(node, env);
+      return;
+    case 'try_statement':
+      tryStatement(node, env);
+      return;
+    case 'assert_statement': {
+      const [cond, msg] = significantChildren(node);
+      if (cond) condition(cond, env);
+      if (msg) exprTo(msg, PY_OBJECT, env);
+      if (gilHeld(env)) env.sink.add(lineOf(node), PYX_CALL, 'assert raises AssertionError');
+      env.facts.raises = true;
+      return;
+    }
+    case 'delete_statement':
+      for (const t of significantChildren(node)) deletion(t, env);
+      return;
+    case 'import_statement': case 'import_from_statement':
+      importStatement(node, env);
+      return;
+    case 'cdef_statement': case 'cdef_block':
+      for (const c of significantChildren(node)) statement(c, env);
+      return;
+    case 'c_variable_declaration':
+      declaration(node, env);
+      return;
+    case 'function_definition': case 'c_function_definition': case 'decorated_definition':
+    case 'class_definition': case 'cdef_class_definition':
+      definitionCost(node, env);
+      return;
+    case 'block':
+      block(node, env);
+      return;
+    default:
+      for (const c of significantChildren(node)) {
+        if (c.type === 'block') block(c, env);
+      }
+  }
+}
+
+function expressionStatement(node: Node, env: CostEnv): void {
+  if (node.type === 'assignment') return assignment(node, env);
+  if (node.type === 'augmented_assignment') return augmented(node, env);
+  if (node.type === 'string' || node.type === 'concatenated_string') return; // docstrings, bare strings
+  const info = expr(node, env);
+  if (gilHeld(env) && info.type.kind === 'py' && info.temp) {
+    env.sink.here(MACRO, 'discarded Python result released');
+  }
+}
+
+function chainOf(node: Node): { targets: Node[]; value: Node | null; annotated: boolean } {
+  const targets: Node[] = [];
+  let cur: Node | null = node;
+  let annotated = false;
+  while (cur && cur.type === 'assignment') {
+    const left = field(cur, 'left');
+    if (left) targets.push(left);
+    if (field(cur, 'type')) annotated = true;
+    cur = field(cur, 'right');
+  }
+  return { targets, value: cur, annotated };
+}
+
+function assignment(node: Node, env: CostEnv): void {
+  const { targets, value } = chainOf(node);
+  if (!value) return;
+  if (targets.length === 1 && targets[0]!.type === 'pattern_list' || targets[0]?.type === 'tuple_pattern') {
+    unpacking(targets[0]!, value, env);
+    return;
+  }
+  const first = targets[0];
+  const targetType = first ? typeInfo(first, env).type : PY_OBJECT;
+  const vi = targets.length === 1 ? exprTo(value, targetType, env) : expr(value, env);
+  for (const t of targets) {
+    if (targets.length > 1) convert(value, vi, typeInfo(t, env).type, env);
+    store(t, vi, value, env);
+  }
+}
+
+/** The cost of binding a value to a target (beyond evaluating and converting it). */
+function store(target: Node, value: { type: CType; temp: boolean; literal?: boolean }, valueNode: Node,
+  env: CostEnv): void {
+  const gil = gilHeld(env);
+  const line = lineOf(target);
+  switch (target.type) {
+    case 'identifier': {
+      const t = typeInfo(target, env);
+      if (!gil || t.type.kind !== 'py') return;
+      const sym = env.scope.lookup(target.text);
+      if (env.level === 'module' || sym?.binding === 'module') {
+        env.sink.here(PY_CALL + (value.temp ? MACRO : 0), `module global \`${target.text}\` stored in the module dict`);
+        env.facts.raises = true;
+      } else if (env.level === 'class') {
+        env.sink.add(line, PYX_CALL + MACRO, `class attribute \`${target.text}\` set`);
+      } else if (!value.temp) {
+        env.sink.here(MACRO, `new reference to \`${label(valueNode, 30)}\` stored in \`${target.text}\``);
+      }
+      return;
+    }
+    case 'attribute': {
+      const obj = field(target, 'object');
+      if (obj) expr(obj, env);
+      const ti = typeInfo(target, env);
+      if (!gil) return;
+      if (ti.pyAttribute) {
+        env.sink.add(line, PYX_CALL + MACRO, `Python attribute \`${label(target)}\` set`);
+        env.facts.raises = true;
+      } else if (ti.type.kind === 'py') {
+        env.sink.add(line, 2 * MACRO, `object attribute \`${label(target)}\` replaced (reference counting)`);
+      }
+      return;
+    }
+    case 'subscript': {
+      const v = field(target, 'value');
+      if (!v) return;
+      const vi = expr(v, env);
+      const indices = target.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+      if (vi.type.kind === 'memview') {
+        for (const i of indices) expr(i, env);
+        if (env.directives.boundscheck && !indices.some((i) => i.type === 'slice')) {
+          env.sink.add(line, PYX_CALL, `bounds check on \`${label(target)}\` (boundscheck is on)`);
+          env.facts.raises = true;
+        } else if (indices.some((i) => i.type === 'slice')) {
+          env.sink.add(line, PYX_CALL + 2 * MACRO, `copy into memoryview slice \`${label(target)}\``);
+          env.facts.raises = true;
+        }
+        return;
+      }
+      if (vi.type.kind === 'py' && gil) {
+        const idx = indices.map((i) => expr(i, env));
+        const cIndex = idx.length === 1 && idx[0]!.type.kind === 'scalar';
+        if (!cIndex || vi.type.name === 'dict') indices.forEach((i, k) => convert(i, idx[k]!, PY_OBJECT, env));
+        const dictNone = vi.type.name === 'dict' || vi.type.name === 'list' ? PY_CALL : 0;
+        env.sink.add(line, (cIndex && vi.type.name !== 'dict' ? PYX_CALL : PY_CALL) + dictNone + MACRO,
+          `Python item assignment \`${label(target)}\``);
+        env.facts.raises = true;
+        return;
+      }
+      for (const i of indices) expr(i, env);
+      return;
+    }
+    case 'pattern_list': case 'tuple_pattern': case 'list_pattern':
+      for (const t of significantChildren(target)) store(t, { type: PY_OBJECT, temp: true }, valueNode, env);
+      return;
+    default:
+      return;
+  }
+}
+
+function unpacking(target: Node, value: Node, env: CostEnv): void {
+  const targets = significantChildren(target);
+  const items = value.type === 'expression_list' || value.type === 'tuple' ? significantChildren(value) : undefined;
+  if (items && items.length === targets.length) {
+    // `a, b = b, a`: element-wise
+    targets.forEach((t, k) => {
+      const vi = exprTo(items[k]!, typeInfo(t, env).type, env);
+      store(t, vi, items[k]!, env);
+    });
+    return;
+  }
+  const vi = expr(value, env);
+  if (!gilHeld(env) || vi.type.kind !== 'py') return;
+  env.sink.add(lineOf(value), 4 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, `Python sequence unpacking of \`${label(value)}\``);
+  env.facts.raises = true;
+  for (const t of targets) {
+    const tt = typeInfo(t, env).type;
+    if (tt.kind !== 'py') convert(t, { type: PY_OBJECT, temp: true }, tt, env);
+    else store(t, { type: PY_OBJECT, temp: true }, value, env);
+  }
+}
+
+function augmented(node: Node, env: CostEnv): void {
+  const left = field(node, 'left');
+  const right = field(node, 'right');
+  if (!left || !right) return;
+  const li = typeInfo(left, env);
+  const op = node.children.find((c) => c !== null && !c.isNamed && /=$/.test(c.text))?.text ?? '+=';
+  if (li.type.kind === 'py' && gilHeld(env)) {
+    if (left.type !== 'identifier') expr(left, env);
+    const ri = expr(right, env);
+    if (!(ri.literal && ri.type.kind === 'scalar')) convert(right, ri, PY_OBJECT, env);
+    env.sink.add(lineOf(node), PYX_CALL + MACRO, `Python in-place operator \`${op}\``);
+    if (left.type !== 'identifier') store(left, { type: PY_OBJECT, temp: true }, right, env);
+    env.facts.raises = true;
+    return;
+  }
+  // C target: evaluate as `left = left op right` (the index expression is evaluated once)
+  if (left.type === 'subscript' || left.type === 'attribute') expr(left, env);
+  const ri = exprTo(right, li.type, env);
+  void ri;
+  if ((op === '/=' || op === '//=' || op === '%=') && !env.directives.cdivision && li.type.kind === 'scalar') {
+    const literalNonZero = typeInfo(right, env).literal && Number(right.text.replace(/[lLuU_]/g, '')) !== 0;
+    if (!literalNonZero) {
+      env.sink.add(lineOf(node), PY_CALL + (gilHeld(env) ? 0 : 2 * PYX_CALL), 'division by zero check (cdivision is off)');
+      env.facts.raises = true;
+    }
+  }
+}
+
+function returnStatement(node: Node, env: CostEnv): void {
+  const value = significantChildren(node)[0];
+  const fn = env.fn;
+  const returnsPy = !fn || fn.isPythonFunction || fn.signature?.returnType.kind === 'py';
+  if (!gilHeld(env)) env.facts.returns++;
+  if (!value) {
+    if (returnsPy && gilHeld(env) && fn) env.sink.add(lineOf(node), 2 * MACRO, 'None returned to Python');
+    return;
+  }
+  const target: CType = fn?.signature && !fn.isPythonFunction ? fn.signature.returnType : PY_OBJECT;
+  const vi = exprTo(value, target, env);
+  if (!gilHeld(env) || !returnsPy) return;
+  const extra = vi.temp ? 0 : MACRO;
+  env.sink.here(MACRO + extra, 'return value handed over as a Python object');
+}
+
+function forStatement(node: Node, env: CostEnv): void {
+  const left = field(node, 'left');
+  const right = field(node, 'right');
+  const body = field(node, 'body');
+  const alt = field(node, 'alternative');
+  if (!right) return;
+  const prange = prangeOf(node);
+  if (prange) {
+    if (right.type === 'call') {
+      const args = field(right, 'arguments');
+      for (const a of args ? significantChildren(args) : []) {
+        const v = a.type === 'keyword_argument' ? field(a, 'value') : a;
+        if (v && a.type !== 'keyword_argument') expr(v, env);
+      }
+    }
+    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c)) ?? env.state;
+    nogilRegion(node, env, inner, () => block(body, { ...env, state: inner }));
+    return;
+  }
+  if (isCRange(right, env)) {
+    const args = right.type === 'call' ? field(right, 'arguments') : null;
+    for (const a of args ? significantChildren(args) : []) expr(a, env);
+    block(body, env);
+    if (alt) statement(alt, env);
+    return;
+  }
+  const ri = exprTo(right, PY_OBJECT, env);
+  if (gilHeld(env) && (ri.type.kind === 'py' || ri.type.kind === 'unknown')) {
+    const line = lineOf(node);
+    const name = ri.type.kind === 'py' ? ri.type.name : 'object';
+    if (name === 'list' || name === 'tuple') {
+      env.sink.add(line, PY_CALL + 2 * PYX_CALL + 2 * MACRO, `iteration over a Python ${name} (None check, item references)`);
+    } else {
+      env.sink.add(line, 2 * PY_CALL + 2 * PYX_CALL + 2 * MACRO, `Python iteration over \`${label(right)}\``);
+    }
+    env.facts.raises = true;
+    if (left) {
+      if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+        env.sink.add(line, 2 * PY_CALL + 4 * PYX_CALL + 2 * MACRO, 'loop item unpacked into several targets');
+      } else {
+        const tt = typeInfo(left, env).type;
+        if (tt.kind !== 'py') convert(left, { type: PY_OBJECT, temp: true }, tt, env);
+      }
+    }
+  }
+  block(body, env);
+  if (alt) statement(alt, env);
+}
+
+/** A region that releases the GIL: cost of releasing it and re-acquiring it at every exit. */
+function nogilRegion(node: Node, env: CostEnv, inner: GilState, walk: () => void): void {
+  const before: FunctionFacts = env.facts;
+  const saved = { raises: before.raises, returns: before.returns };
+  before.raises = false;
+  before.returns = 0;
+  walk();
+  const exits = 1 + (before.raises ? 1 : 0) + (before.returns > 0 ? 1 : 0);
+  before.raises ||= saved.raises;
+  before.returns = saved.returns;
+  if (gilHeld(env) && inner.kind !== 'held') {
+    env.sink.add(lineOf(node), PY_CALL + PYX_CALL + exits * (PYX_CALL + PY_CALL),
+      `GIL released here and re-acquired at ${exits === 1 ? 'the exit' : `${exits} exits`}`);
+  }
+}
+
+function withStatement(node: Node, env: CostEnv): void {
+  const body = field(node, 'body');
+  const directives = withDirectives(node, env.directives);
+  if (directives) {
+    block(body, { ...env, directives });
+    return;
+  }
+  const transition = gilTransition(node);
+  if (transition || isParallelBlock(node)) {
+    if (transition?.condition && env.model.constantCondition(transition.condition) === undefined) {
+      block(body, env);
+      return;
+    }
+    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c)) ?? env.state;
+    if (transition?.to === 'gil') {
+      const saved = env.facts.raises;
+      env.facts.raises = false;
+      block(body, { ...env, state: HELD });
+      const exits = 1 + (env.facts.raises ? 1 : 0);
+      env.facts.raises ||= saved;
+      if (env.state.kind !== 'held') {
+        env.sink.add(lineOf(node), PYX_CALL + exits * PYX_CALL, 'GIL acquired here (PyGILState_Ensure) and released at the exit');
+      }
+      return;
+    }
+    nogilRegion(node, env, inner, () => block(body, { ...env, state: inner }));
+    return;
+  }
+  // A Python context manager: __enter__/__exit__ lookups and calls, exception handling around the body
+  const clause = significantChildren(node).find((c) => c.type === 'with_clause');
+  for (const item of clause ? significantChildren(clause) : []) {
+    const value = field(item, 'value') ?? significantChildren(item)[0];
+    if (value) exprTo(value, PY_OBJECT, env);
+  }
+  if (gilHeld(env)) {
+    env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
+    env.facts.raises = true;
+  }
+  block(body, env);
+}
+
+function raiseStatement(node: Node, env: CostEnv): void {
+  const acquire = !gilHeld(env);
+  const inner: CostEnv = acquire ? { ...env, state: HELD } : env;
+  for (const c of significantChildren(node)) exprTo(c, PY_OBJECT, inner);
+  const line = lineOf(node);
+  env.sink.here(PYX_CALL, 'exception raised (__Pyx_Raise)');
+  if (acquire) env.sink.add(line, 2 * PYX_CALL, 'raise in nogil code acquires the GIL');
+  env.facts.raises = true;
+}
+
+function tryStatement(node: Node, env: CostEnv): void {
+  const line = lineOf(node);
+  if (gilHeld(env)) env.sink.add(line, PYX_CALL + 6 * MACRO, 'exception state saved for `try`');
+  block(field(node, 'body'), env);
+  for (const c of significantChildren(node)) {
+    if (c.type === 'except_clause' || c.type === 'except_group_clause') {
+      const value = significantChildren(c).find((x) => x.type !== 'block' && x.type !== 'comment');
+      if (value) expr(value, env);
+      if (gilHeld(env)) {
+        env.sink.add(lineOf(c), 7 * PYX_CALL + 4 * MACRO, 'exception matched, fetched and its traceback recorded');
+      }
+      block(significantChildren(c).find((x) => x.type === 'block') ?? null, env);
+    } else if (c.type === 'finally_clause') {
+      const b = significantChildren(c).find((x) => x.type === 'block') ?? null;
+      const first = b ? significantChildren(b)[0] : undefined;
+      if (gilHeld(env) && first) {
+        env.sink.add(lineOf(first), 4 * PYX_CALL + 5 * MACRO, 'exception state saved and restored around `finally`');
+      }
+      block(b, env);
+    } else if (c.type === 'else_clause') {
+      statement(c, env);
+    }
+  }
+  env.facts.raises = true;
+}
+
+function deletion(target: Node, env: CostEnv): void {
+  if (target.type === 'expression_list') {
+    for (const t of significantChildren(target)) deletion(t, env);
+    return;
+  }
+  if (!gilHeld(env)) return;
+  if (target.type === 'subscript') {
+    const v = field(target, 'value');
+    const vi = v ? expr(v, env) : undefined;
+    for (const i of target.childrenForFieldName('subscript')) if (i) exprTo(i, PY_OBJECT, env);
+    if (vi?.type.kind === 'py') env.sink.add(lineOf(target), 2 * PY_CALL, `Python item deletion \`${label(target)}\``);
+  } else if (target.type === 'attribute') {
+    const o = field(target, 'object');
+    if (o) expr(o, env);
+    env.sink.add(lineOf(target), PYX_CALL, `Python attribute deletion \`${label(target)}\``);
+  } else if (target.type === 'identifier' && env.level === 'module') {
+    env.sink.add(lineOf(target), PY_CALL, `module global \`${target.text}\` deleted`);
+  }
+  env.facts.raises = true;
+}
+
+function importStatement(node: Node, env: CostEnv): void {
+  if (!gilHeld(env)) return;
+  const line = lineOf(node);
+  const store = env.level === 'module' ? PY_CALL : MACRO;
+  if (node.type === 'import_statement') {
+    const names = significantChildren(node);
+    for (const n of names) {
+      void n;
+      env.sink.add(line, PYX_CALL + store + MACRO, `Python import \`${label(node)}\``);
+    }
+  } else {
+    const module = field(node, 'module_name');
+    if (module?.text === '__future__') return;
+    const names = significantChildren(node).filter((n) => n !== module);
+    env.sink.add(line, PYX_CALL + MACRO, `Python import \`${module?.text ?? ''}\``);
+    const count = names.some((n) => n.type === 'wildcard_import') ? 4 : names.length;
+    env.sink.add(line, count * (PYX_CALL + store + MACRO), `names fetched from \`${module?.text ?? ''}\``);
+  }
+  env.facts.raises = true;
+}
+
+function declaration(node: Node, env: CostEnv): void {
+  for (const d of fields(node, 'declarator')) {
+    const value = field(d, 'value');
+    if (!value) continue;
+    const name = field(d, 'name') ?? namedChildren(d).find((c) => c.type === 'identifier');
+    const sym = name ? env.scope.lookup(name.text) : undefined;
+    const target = sym?.type ?? PY_OBJECT;
+    const vi = exprTo(value, target, env);
+    if (target.kind === 'py' && gilHeld(env) && !vi.temp) {
+      env.sink.add(lineOf(d), MACRO, 'new reference stored in a Python variable');
+    }
+    if (env.level === 'module' && target.kind === 'py' && gilHeld(env)) {
+      env.sink.add(lineOf(d), 2 * MACRO, 'module-level object variable initialised');
+    }
+  }
+}
