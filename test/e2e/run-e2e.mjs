@@ -116,7 +116,7 @@ const finish = async (code) => {
   process.exit(code);
 };
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { log(`${sig}: stopping`); failed++; finish(1); });
-setTimeout(() => { log(`TIMEOUT after ${timeoutS} s`); failed++; finish(1); }, timeoutS * 1000).unref();
+setTimeout(() => { log(`TIMEOUT after ${timeoutS} s`); failed++; finish(1); }, timeoutS * 1000);
 
 // ---------- page helpers ----------
 const slug = (s) => s.replace(/\W+/g, '_').replace(/^_|_$/g, '');
