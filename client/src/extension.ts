@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/protocol';
-import { registerAnnotations } from './annotations';
+import { registerAnnotationView } from './annotations/index';
 import { showGilState } from './gil-state';
 import { registerStatus } from './status';
 
@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const c = client;
   context.subscriptions.push(
     output,
-    registerAnnotations(c),
+    registerAnnotationView(c),
     registerStatus(c),
     vscode.commands.registerCommand('cythonLens.restartServer', async () => {
       output.appendLine('Restarting the Cython Lens server…');

@@ -1,0 +1,58 @@
+/**
+ * Client side of the line annotations: receives `cythonLens/annotations`, keeps them per document version,
+ * renders them with a fixed set of bucket decorations, shows their reasons on hover, offers
+ * `cythonLens.showGeneratedC`, and tells the server whether the workspace is trusted (exact mode runs the compiler).
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ANNOTATIONS_NOTIFICATION, SETTINGS_SECTION, type AnnotationsParams } from '../../../shared/src/protocol';
+import { WORKSPACE_TRUST_NOTIFICATION } from '../../../server/src/features/exact-annotations';
+import { AnnotationDecorations } from './annotation-decorations';
+import { annotationHoverProvider } from './annotation-hover';
+import { AnnotationStore } from './annotation-store';
+import { showGeneratedC } from './generated-c';
+
+export function registerAnnotationView(client: LanguageClient): vscode.Disposable {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const enabled = (): boolean => config().get<boolean>('annotations.enabled', true);
+  const store = new AnnotationStore();
+  const decorations = new AnnotationDecorations(() => config().get<number>('annotations.intensity', 1));
+
+  const render = (editor: vscode.TextEditor): void => {
+    if (editor.document.languageId !== 'cython') return;
+    decorations.render(editor, store.linesFor(editor.document), enabled());
+  };
+  const renderAll = (): void => vscode.window.visibleTextEditors.forEach(render);
+  const documentOf = (uri: string): vscode.TextDocument | undefined =>
+    vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  const sendTrust = (): void => {
+    void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: vscode.workspace.isTrusted });
+  };
+
+  const subscriptions: vscode.Disposable[] = [
+    decorations,
+    client.onNotification(ANNOTATIONS_NOTIFICATION, (params: AnnotationsParams) => {
+      if (!store.accept(params, documentOf(params.uri))) return; // for another version: ignored
+      vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === params.uri).forEach(render);
+    }),
+    vscode.languages.registerHoverProvider({ language: 'cython' }, annotationHoverProvider(store, enabled)),
+    vscode.commands.registerCommand('cythonLens.showGeneratedC', () => showGeneratedC(client)),
+    vscode.window.onDidChangeVisibleTextEditors(renderAll),
+    vscode.window.onDidChangeActiveColorTheme(() => {
+      if (decorations.refresh()) renderAll();
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => store.forget(d.uri.toString())),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`${SETTINGS_SECTION}.annotations`)) return;
+      decorations.refresh();
+      renderAll();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(sendTrust),
+  ];
+  // on every (re)start of the server
+  subscriptions.push(client.onDidChangeState(() => {
+    if (client.isRunning()) sendTrust();
+  }));
+  if (client.isRunning()) sendTrust();
+  return new vscode.Disposable(() => subscriptions.forEach((s) => s.dispose()));
+}
