@@ -5,8 +5,9 @@
  */
 import type { DocumentCheck, LineAnnotator } from '../engine/check-types';
 import { syntaxErrorCheck } from '../tree/syntax-error-check';
+import { callArgumentsCheck } from './call-arguments';
 import { gilCheck } from './gil-check';
 
-export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck];
+export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck];
 
 export const lineAnnotators: readonly LineAnnotator[] = [];

@@ -1,0 +1,90 @@
+/**
+ * Completion of cimportable names: after `from scipy.linalg.cython_lapack cimport ` (and cython_blas) the routines
+ * with their purpose; after `from <module> cimport ` the names the module's resolved .pxd declares, with their
+ * kind and type as detail. Works in parenthesised multi-line cimport lists.
+ */
+import {
+  CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams,
+} from 'vscode-languageserver';
+import { routineCompletionItems } from '../lapack';
+import { analysisEnvironment } from '../model/analysis-environment';
+import { signatureToString, typeToString } from '../model/c-types';
+import type { ModuleSymbols, Symbol } from '../model/symbols';
+import { cimportContextAt } from './cimport-context';
+import { guarded, includeDirsOf, offsetOf } from './document-analysis';
+import type { Feature, FeatureDeps } from './feature';
+import { lapackDatabase, lapackModuleOf } from './lapack-symbols';
+
+const EMPTY: CompletionList = { isIncomplete: false, items: [] };
+
+export async function completionAt(deps: FeatureDeps, params: CompletionParams): Promise<CompletionList> {
+  const uri = params?.textDocument?.uri;
+  if (typeof uri !== 'string' || !params.position) return EMPTY;
+  // No model is built: completion only needs the text and the cimport resolver.
+  const includeDirs = await includeDirsOf(deps, uri);
+  const doc = deps.document(uri);
+  const tree = doc?.tree;
+  if (!doc || !tree) return EMPTY;
+  const ctx = cimportContextAt(doc.text, offsetOf(doc, params.position));
+  if (!ctx) return EMPTY;
+  const listed = new Set(ctx.listed);
+  const lapack = lapackModuleOf(ctx.module);
+  const db = lapack ? lapackDatabase() : undefined;
+  if (lapack && db) {
+    try {
+      return { isIncomplete: false, items: routineCompletionItems(db, lapack).filter((i) => !listed.has(i.label)) };
+    } catch (err) {
+      deps.log(`[lapack] completion: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const name = ctx.module.slice(ctx.level);
+  analysisEnvironment.setIncludeDirs(includeDirs);
+  const module = analysisEnvironment.resolver(tree.language)
+    .resolve({ module: name, level: ctx.level, node: tree.rootNode }, uri);
+  if (!module) return EMPTY;
+  return { isIncomplete: false, items: moduleItems(module).filter((i) => !listed.has(i.label)) };
+}
+
+function moduleItems(module: ModuleSymbols): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  for (const [name, sym] of module.symbols) {
+    // Names the .pxd itself cimported are cimportable too, but the module's own declarations come first.
+    const own = !sym.location || sym.location.uri === module.uri;
+    items.push({ label: name, kind: itemKind(sym), detail: detailOf(sym), sortText: `${own ? 0 : 1}${name}`,
+      labelDetails: { description: module.name } });
+  }
+  return items;
+}
+
+function itemKind(sym: Symbol): CompletionItemKind {
+  switch (sym.kind) {
+    case 'c-function': return CompletionItemKind.Function;
+    case 'c-type':
+      return sym.type.kind === 'struct' ? CompletionItemKind.Struct : sym.type.kind === 'enum'
+        ? CompletionItemKind.Enum : CompletionItemKind.TypeParameter;
+    case 'ext-class': case 'py-class': return CompletionItemKind.Class;
+    case 'cimported-module': case 'py-module': return CompletionItemKind.Module;
+    case 'c-variable': return /^(enum|anonymous enum)/.test(sym.origin ?? '') ? CompletionItemKind.EnumMember
+      : CompletionItemKind.Variable;
+    default: return CompletionItemKind.Variable;
+  }
+}
+
+function detailOf(sym: Symbol): string {
+  switch (sym.kind) {
+    case 'c-function': return sym.signature ? signatureToString(sym.signature) : 'C function';
+    case 'c-type': return sym.origin ?? `C type ${typeToString(sym.type)}`;
+    case 'ext-class': return 'cdef class';
+    case 'cimported-module': return `cimported module ${sym.module?.name ?? ''}`.trim();
+    case 'c-variable': return `${typeToString(sym.type)}${sym.origin ? ` (${sym.origin})` : ''}`;
+    default: return sym.type.kind === 'py' ? 'Python object' : typeToString(sym.type);
+  }
+}
+
+export const completionFeature: Feature = {
+  id: 'completion',
+  capabilities: { completionProvider: { triggerCharacters: [' ', ','], resolveProvider: false } },
+  register(connection, deps) {
+    connection.onCompletion((params) => guarded(deps, 'completion', EMPTY, () => completionAt(deps, params)));
+  },
+};
