@@ -2,13 +2,16 @@
  * The `gil` check: builds the document's semantic model and runs every GIL rule (checks/gil/) over it, turning
  * findings into diagnostics with the compiler's messages and a pointer to what released the GIL.
  */
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
 import { nodeRange } from '../text/positions';
 import { gilRules } from './gil';
+import { type CachedFinding, DefinitionCache, moduleFingerprint } from './gil/definition-cache';
 import { GilWalker } from './gil/gil-walker';
+import { DEFAULT_DIRECTIVES } from '../annotations/directives';
 import type { Finding } from './gil/rule';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -18,13 +21,42 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
 
 export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport';
 
+const caches = new Map<string, DefinitionCache>();
+
+/** Cache statistics of a document (for benchmarks and tests: a keystroke should re-walk one definition). */
+export function gilCacheStats(uri: string): { hits: number; misses: number } | undefined {
+  const c = caches.get(uri);
+  return c ? { hits: c.hits, misses: c.misses } : undefined;
+}
+
+export function forgetGilCache(uri: string): void {
+  caches.delete(uri);
+}
+
 export const gilCheck: DocumentCheck = {
   id: 'gil',
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs);
-    const walker = new GilWalker(model, gilRules, () => ctx.isCancelled());
-    const findings = walker.walkModule(doc.tree.rootNode);
-    const out: Diagnostic[] = findings.map((f) => toDiagnostic(doc, f));
+    const resolver = analysisEnvironment.resolver(doc.tree.language);
+    let cache = caches.get(doc.uri);
+    if (!cache) {
+      cache = new DefinitionCache();
+      caches.set(doc.uri, cache);
+    }
+    cache.begin(moduleFingerprint(doc.tree.rootNode, `${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`));
+    const out: Diagnostic[] = [];
+    const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
+    for (const stmt of statements) {
+      if (ctx.isCancelled()) break;
+      let cached = cache.get(stmt);
+      if (!cached) {
+        const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), DEFAULT_DIRECTIVES, doc.text);
+        cached = walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
+        if (!ctx.isCancelled()) cache.set(stmt, cached);
+      }
+      for (const f of cached) out.push(toDiagnostic(doc.uri, stmt.startPosition.row, f));
+    }
+    cache.retain(statements);
     const seen = new Set<string>();
     for (const u of model.declarations.unresolved) {
       if (seen.has(u.module)) continue;
@@ -42,22 +74,52 @@ export const gilCheck: DocumentCheck = {
   },
 };
 
-function toDiagnostic(doc: TreeDocument, f: Finding): Diagnostic {
-  const related: DiagnosticRelatedInformation[] = [];
+type Point = { row: number; column: number };
+
+function rel(p: Point, base: number): Point {
+  return { row: p.row - base, column: p.column };
+}
+
+function toCached(uri: string, stmt: Node, f: Finding): CachedFinding {
+  const base = stmt.startPosition.row;
+  const c: CachedFinding = {
+    code: f.code, message: f.message, severity: f.severity,
+    start: rel(f.node.startPosition, base), end: rel(f.node.endPosition, base),
+  };
   if (f.releasedBy && f.severity !== 'warning') {
-    const header = f.releasedBy;
-    const what = header.type === 'gil_spec' ? 'the function is declared nogil here' : 'the GIL is released here';
-    related.push({ location: { uri: doc.uri, range: nodeRange(doc, header) }, message: what });
+    c.releasedBy = {
+      start: rel(f.releasedBy.startPosition, base), end: rel(f.releasedBy.endPosition, base),
+      what: f.releasedBy.type === 'gil_spec' ? 'the function is declared nogil here' : 'the GIL is released here',
+    };
   }
-  for (const r of f.related ?? []) {
-    related.push({
-      location: { uri: r.location.uri, range: { start: { line: r.location.line, character: r.location.character },
-        end: { line: r.location.endLine, character: r.location.endCharacter } } },
-      message: r.message,
+  if (f.related?.length) {
+    c.related = f.related.map((r) => {
+      const inside = r.location.uri === uri && r.location.line >= base && r.location.endLine <= stmt.endPosition.row;
+      const shift = inside ? base : 0;
+      return {
+        uri: r.location.uri, message: r.message, relative: inside,
+        start: { row: r.location.line - shift, column: r.location.character },
+        end: { row: r.location.endLine - shift, column: r.location.endCharacter },
+      };
     });
   }
+  if (f.data) c.data = f.data;
+  return c;
+}
+
+function toDiagnostic(uri: string, base: number, f: CachedFinding): Diagnostic {
+  const range = (s: Point, e: Point, shift: number): Range => ({
+    start: { line: s.row + shift, character: s.column }, end: { line: e.row + shift, character: e.column },
+  });
+  const related: DiagnosticRelatedInformation[] = [];
+  if (f.releasedBy) {
+    related.push({ location: { uri, range: range(f.releasedBy.start, f.releasedBy.end, base) }, message: f.releasedBy.what });
+  }
+  for (const r of f.related ?? []) {
+    related.push({ location: { uri: r.uri, range: range(r.start, r.end, r.relative ? base : 0) }, message: r.message });
+  }
   const d: Diagnostic = {
-    range: nodeRange(doc, f.node), severity: SEVERITY[f.severity], code: f.code, source: DIAGNOSTIC_SOURCE,
+    range: range(f.start, f.end, base), severity: SEVERITY[f.severity], code: f.code, source: DIAGNOSTIC_SOURCE,
     message: f.message,
   };
   if (related.length) d.relatedInformation = related;

@@ -35,6 +35,8 @@ export class PxdResolver implements CimportResolver {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly loading = new Set<string>();
   private readonly lookupCache = new Map<string, { at: number; file: string | undefined }>();
+  /** Bumped whenever a .pxd is (re)loaded or the search paths change: cached analyses keyed on it go stale. */
+  generation = 0;
   /** Files that failed to read, with the reason (reported once by the caller). */
   readonly failures = new Map<string, string>();
 
@@ -44,6 +46,7 @@ export class PxdResolver implements CimportResolver {
   setSearchPaths(paths: SearchPaths): void {
     this.paths = paths;
     this.lookupCache.clear();
+    this.generation++;
   }
 
   resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined {
@@ -160,6 +163,7 @@ export class PxdResolver implements CimportResolver {
       }
       cached?.tree.delete();
       this.cache.set(file, { mtimeMs: stat.mtimeMs, checkedAt: now, module, tree });
+      this.generation++;
       this.failures.delete(file);
       return module;
     } finally {

@@ -13,8 +13,9 @@ export const coercionFromPython: GilRule = {
   severity: 'error',
   check(node, ctx) {
     const unboxed: Node[] = [];
+    // Memoryview targets are acquired from objects without an error from the compiler; char* borrows bytes.
     const cTarget = (t: import('../../model/c-types').CType): boolean => isKnownC(t) && t.kind !== 'func'
-      && !(t.kind === 'ptr' && t.base.kind === 'scalar' && t.base.family === 'char');
+      && t.kind !== 'memview' && !(t.kind === 'ptr' && t.base.kind === 'scalar' && t.base.family === 'char');
     if (node.type === 'assignment') {
       const left = field(node, 'left');
       const right = field(node, 'right');

@@ -10,8 +10,11 @@ import { Scope } from '../../model/symbols';
 import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, namedChildren } from '../../model/syntax';
 import type { Finding, GilRule, RuleContext } from './rule';
+import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, fileDirectives, withDirectives }
+  from '../../annotations/directives';
 
 interface Env {
+  directives: Readonly<Directives>;
   state: GilState;
   scope: Scope;
   fn: FunctionInfo | undefined;
@@ -34,8 +37,12 @@ export class GilWalker {
   private readonly byType = new Map<string, GilRule[]>();
   readonly findings: Finding[] = [];
 
+  private readonly moduleDirectives: Readonly<Directives>;
+
   constructor(private readonly model: ModuleModel, rules: readonly GilRule[],
-    private readonly isCancelled: () => boolean = () => false) {
+    private readonly isCancelled: () => boolean = () => false, baseDirectives: Readonly<Directives> = DEFAULT_DIRECTIVES,
+    moduleText?: string) {
+    this.moduleDirectives = moduleText === undefined ? baseDirectives : fileDirectives(moduleText, baseDirectives);
     for (const rule of rules) {
       for (const t of rule.nodeTypes) {
         const list = this.byType.get(t) ?? [];
@@ -46,7 +53,8 @@ export class GilWalker {
   }
 
   walkModule(root: Node): Finding[] {
-    const env: Env = { state: HELD, scope: this.model.declarations.scope, fn: undefined, cls: undefined, loopDepth: 0 };
+    const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
+      fn: undefined, cls: undefined, loopDepth: 0 };
     for (const c of namedChildren(root)) {
       if (this.isCancelled()) break;
       this.walk(c, env);
@@ -56,7 +64,8 @@ export class GilWalker {
 
   /** Walks one top-level statement (used for per-definition caching). */
   walkTopLevel(node: Node): Finding[] {
-    const env: Env = { state: HELD, scope: this.model.declarations.scope, fn: undefined, cls: undefined, loopDepth: 0 };
+    const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
+      fn: undefined, cls: undefined, loopDepth: 0 };
     this.walk(node, env);
     return this.findings;
   }
@@ -68,6 +77,7 @@ export class GilWalker {
       if (rule.when === 'nogil' && env.state.kind === 'held') continue;
       const ctx: RuleContext = {
         state: env.state, scope: env.scope, fn: env.fn, cls: env.cls, model: this.model, typer: this.model.typer,
+        directives: env.directives,
         loopDepth: env.loopDepth,
         info: (n) => this.model.typer.info(n, env.scope),
         report: (target, message, extra) => {
@@ -100,7 +110,8 @@ export class GilWalker {
         if (supers) this.walk(supers, env);
         if (body) {
           const classScope = new Scope('class', env.scope);
-          for (const c of namedChildren(body)) this.walk(c, { ...env, scope: classScope, cls, fn: undefined });
+          const directives = definitionDirectives(node, env.directives);
+          for (const c of namedChildren(body)) this.walk(c, { ...env, directives, scope: classScope, cls, fn: undefined });
         }
         return;
       }
@@ -128,6 +139,11 @@ export class GilWalker {
     if ((node.type === 'raise_statement' || node.type === 'print_statement') && env.state.kind !== 'held') {
       // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
       for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
+      return;
+    }
+    const scoped = withDirectives(node, env.directives);
+    if (scoped) {
+      for (const c of namedChildren(node)) this.walk(c, { ...env, directives: scoped });
       return;
     }
     const transition = gilTransition(node);
@@ -177,7 +193,8 @@ export class GilWalker {
     }
     const body = field(node, 'body');
     if (!body) return;
-    const inner: Env = { state, scope: info.scope, fn: info, cls: env.cls, loopDepth: 0 };
+    const inner: Env = { directives: definitionDirectives(node, env.directives), state, scope: info.scope, fn: info,
+      cls: env.cls, loopDepth: 0 };
     for (const c of namedChildren(body)) {
       if (this.isCancelled()) return;
       this.walk(c, inner);

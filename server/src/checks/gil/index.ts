@@ -33,6 +33,7 @@ import { temporaryPythonReference } from './temporary-python-reference';
 import { bufferAcquisition } from './buffer-acquisition';
 import { parallelPythonArguments } from './parallel-python-arguments';
 import { untypedIndex } from './untyped-index';
+import { boundscheckHint } from './boundscheck-hint';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -42,5 +43,5 @@ export const gilRules: readonly GilRule[] = [
   pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
-  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex,
+  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint,
 ];

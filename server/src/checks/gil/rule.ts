@@ -9,6 +9,7 @@ import type { GilState } from '../../model/gil-state';
 import type { Scope } from '../../model/symbols';
 import type { ModuleModel } from '../../model/module-model';
 import type { ClassInfo, DeclLocation } from '../../model/c-types';
+import type { Directives } from '../../annotations/directives';
 
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -34,6 +35,8 @@ export interface RuleContext {
   readonly cls: ClassInfo | undefined;
   readonly model: ModuleModel;
   readonly typer: ExpressionTyper;
+  /** Compiler directives in force (boundscheck, wraparound...). */
+  readonly directives: Readonly<Directives>;
   /** Number of enclosing loops within the current function. */
   readonly loopDepth: number;
   info(node: Node): ExprInfo;

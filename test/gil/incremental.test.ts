@@ -1,0 +1,58 @@
+/** A keystroke re-checks only the definition it touched, and gives the diagnostics of a fresh analysis. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Engine } from '../../server/src/engine';
+import { gilCacheStats } from '../../server/src/checks/gil-check';
+import { defaultSettings } from '../../server/src/settings/validate-settings';
+
+function kernel(i: number): string {
+  return [
+    `cdef double kernel_${i}(double[:, ::1] X, Py_ssize_t n) noexcept nogil:`,
+    '    cdef Py_ssize_t i',
+    '    cdef double acc = 0',
+    '    for i in range(n):',
+    '        acc += X[i, 0] * X[i, 1]',
+    '    return acc',
+    '',
+    `def wrapper_${i}(X):`,
+    `    cdef double r`,
+    '    with nogil:',
+    `        r = kernel_${i}(X, 3)`,
+    '    return r',
+    '',
+  ].join('\n');
+}
+
+describe('incremental GIL analysis', () => {
+  let engine: Engine;
+  before(async () => {
+    engine = await Engine.create({ log: () => undefined });
+  });
+  after(() => engine.dispose());
+
+  it('re-walks one definition after an edit inside it, with the same result as a fresh analysis', () => {
+    const uri = 'file:///big.pyx';
+    const text = Array.from({ length: 160 }, (_, i) => kernel(i)).join('\n');
+    assert.ok(text.split('\n').length >= 2000);
+    engine.open(uri, text, 1);
+    const first = engine.analyze(uri, defaultSettings());
+    assert.ok(first);
+    assert.deepEqual(first.diagnostics.filter((d) => d.severity === 1), []);
+    const before = gilCacheStats(uri);
+    assert.ok(before);
+    // Insert a Python call into kernel_80's body (line of its `return acc`).
+    const line = text.split('\n').findIndex((l) => l.startsWith('cdef double kernel_80(')) + 5;
+    assert.ok(engine.change(uri, 2, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      text: '    print(acc)\n' }]));
+    const second = engine.analyze(uri, defaultSettings());
+    assert.ok(second);
+    const after = gilCacheStats(uri)!;
+    assert.equal(after.misses - before.misses, 1, 'only the edited definition is re-analysed');
+    const errors = second.diagnostics.filter((d) => d.severity === 1);
+    assert.ok(errors.length > 0 && errors.every((d) => d.range.start.line === line), 'errors on the new line');
+    const fresh = 'file:///fresh.pyx';
+    engine.open(fresh, engine.document(uri)!.text, 1);
+    const freshDiagnostics = JSON.stringify(engine.analyze(fresh, defaultSettings())?.diagnostics).replaceAll(fresh, uri);
+    assert.deepEqual(JSON.parse(freshDiagnostics), second.diagnostics);
+  });
+});
