@@ -51,6 +51,12 @@ module.exports = grammar(python, {
 
   supertypes: ($, previous) => previous,
 
+  // `as` is not a Cython keyword: C struct fields are named `as` (numpy's npy_datetimestruct) and read as `d.as`.
+  // Where `as` is expected (import/with/except) it still lexes as the keyword.
+  reserved: {
+    global: (_, previous) => previous.filter((rule) => rule.value !== 'as'),
+  },
+
   inline: ($, previous) => previous.concat([
     $._c_declaration_statement,
     $._c_return_type,
@@ -598,7 +604,7 @@ module.exports = grammar(python, {
     function_pointer_declarator: $ => prec.right(seq(
       '(',
       repeat1($._pointer_or_reference),
-      optional(field('name', $.identifier)),
+      optional(seq(field('name', $.identifier), optional(field('cname', $.string)))),
       repeat($.array_declarator),
       ')',
       field('parameters', alias($._c_type_first_parameters, $.c_parameters)),
