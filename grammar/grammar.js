@@ -159,6 +159,19 @@ module.exports = grammar(python, {
       field('body', $._suite),
     ),
 
+    // IF/ELIF/ELSE inside extern blocks and other C bodies: the branches hold C declarations.
+    _c_compile_time_if_statement: $ => prec.right(seq(
+      'IF',
+      field('condition', $.expression),
+      ':',
+      field('consequence', $._c_suite),
+      repeat(field('alternative', alias($._c_compile_time_elif_clause, $.compile_time_elif_clause))),
+      optional(field('alternative', alias($._c_compile_time_else_clause, $.compile_time_else_clause))),
+    )),
+
+    _c_compile_time_elif_clause: $ => seq('ELIF', field('condition', $.expression), ':', field('consequence', $._c_suite)),
+    _c_compile_time_else_clause: $ => seq('ELSE', ':', field('body', $._c_suite)),
+
     // with nogil: / with cython.nogil: / with nogil(flag):
     with_nogil_statement: $ => prec.dynamic(10, seq(
       'with',
@@ -820,7 +833,7 @@ module.exports = grammar(python, {
       $.cdef_class_definition,
       alias($._bare_cdef_class_definition, $.cdef_class_definition),
       $.cdef_block,
-      $.compile_time_if_statement,
+      alias($._c_compile_time_if_statement, $.compile_time_if_statement),
       seq($.compile_time_definition, $._newline),
       seq($.pass_statement, $._newline),
       seq(alias($._c_docstring, $.expression_statement), $._newline),
