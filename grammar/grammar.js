@@ -22,7 +22,6 @@ const PREC = Object.assign({}, python.PREC || {}, {
 });
 
 const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
-const sep1 = (rule, separator) => seq(rule, repeat(seq(separator, rule)));
 
 module.exports = grammar(python, {
   name: 'cython',
