@@ -3,6 +3,7 @@
  * `PyFloat_FromDouble`; unboxing `__Pyx_PyLong_As_int` + the `PyErr_Occurred()` check that follows it...).
  */
 import { type CType, typeToString } from '../model/c-types';
+import { specialised } from './fused-specialisations';
 import { PY_CALL, PYX_CALL } from './line-costs';
 
 export interface Conversion {
@@ -18,6 +19,8 @@ function baseName(t: CType): string {
 
 /** C value → Python object. */
 export function boxing(t: CType): Conversion | undefined {
+  // a fused type converts like its specialisations (counted once per specialisation by the caller)
+  if (t.kind === 'fused' || t.kind === 'unknown') return t === specialised(t) ? undefined : boxing(specialised(t));
   const name = typeToString(t);
   switch (t.kind) {
     case 'scalar':
@@ -46,6 +49,7 @@ export function boxing(t: CType): Conversion | undefined {
 
 /** Python object → C value (with the error check after it). */
 export function unboxing(t: CType): Conversion | undefined {
+  if (t.kind === 'fused' || t.kind === 'unknown') return t === specialised(t) ? undefined : unboxing(specialised(t));
   const name = typeToString(t);
   switch (t.kind) {
     case 'scalar':

@@ -10,6 +10,7 @@ import { type Node, field, namedChildren, significantChildren } from '../model/s
 import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
 import { callCost } from './call-cost';
+import { specialised } from './fused-specialisations';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 const SIMPLE = new Set(['identifier', 'attribute', 'integer', 'float', 'true', 'false', 'none', 'string',
@@ -26,9 +27,27 @@ export function typeInfo(node: Node, env: CostEnv): ExprInfo {
   return env.model.typer.info(node, env.scope);
 }
 
+/**
+ * The type of arithmetic on fused values, which the model leaves unknown: like the compiler's specialisations, the
+ * C type of the first (fused or plain) numeric operand.
+ */
+function arithmeticType(node: Node, env: CostEnv): CType | undefined {
+  const inner = unparen(node);
+  if (inner.type !== 'binary_operator' && inner.type !== 'unary_operator') return undefined;
+  for (const part of significantChildren(inner)) {
+    const t = specialised(typeInfo(part, env).type);
+    if (t.kind === 'scalar') return t;
+    const nested = arithmeticType(part, env);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
 /** Costs of converting the value of `node` (of type `from`) to `to`. */
-export function convert(node: Node, from: ExprInfo, to: CType, env: CostEnv): void {
+export function convert(node: Node, fromInfo: ExprInfo, to: CType, env: CostEnv): void {
   if (!gilHeld(env)) return;
+  const from = fromInfo.type.kind === 'unknown'
+    ? { ...fromInfo, type: arithmeticType(node, env) ?? fromInfo.type } : fromInfo;
   // A name or constant has no code of its own: its conversion is at its line; otherwise after its evaluation.
   const simple = SIMPLE.has(node.type);
   const add = (points: number, reason: string): void => {
