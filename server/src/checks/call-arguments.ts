@@ -12,6 +12,7 @@
  * A warning (`lapack-workspace`) flags a constant LWORK/LIWORK/LRWORK below the documented minimum, computed from
  * the other constant arguments (lapack/workspace-rules.ts); the compiler accepts such calls, LAPACK rejects them.
  */
+import * as fs from 'node:fs';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
@@ -50,9 +51,13 @@ type Verdict = 'same' | 'different' | 'unknown';
 class CallChecker {
   readonly diagnostics: Diagnostic[] = [];
   private visited = 0;
+  /** The module is compiled as C++ (overloaded extern functions are possible). */
+  private readonly cpp: boolean;
 
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
-    private readonly cancelled: () => boolean) {}
+    private readonly cancelled: () => boolean) {
+    this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
+  }
 
   walk(node: Node, scope: Scope, cls: ClassInfo | undefined): void {
     for (const child of namedChildren(node)) {
@@ -81,7 +86,7 @@ class CallChecker {
 
   private checkCall(call: Node, scope: Scope): void {
     const args = field(call, 'arguments');
-    if (!args || args.type !== 'argument_list') return;
+    if (!args || args.type !== 'argument_list' || args.hasError) return;
     const callee = this.callee(call, scope);
     if (!callee) return;
     const argNodes = significantChildren(args);
@@ -136,8 +141,31 @@ class CallChecker {
     }
     if (sym?.kind !== 'c-function' || !sym.signature) return undefined;
     const sig = sym.signature;
-    if (sig.exception.kind === 'cpp' || /\/libcpp\//.test(sig.location?.uri ?? '')) return undefined;
+    if (sig.exception.kind === 'cpp' || !this.trustworthy(sig)) return undefined;
     return { sig, typedef: (n) => this.typedefIn(sig, n) };
+  }
+
+  /**
+   * Whether the model's reading of a declaration can be relied on: not in C++ code (extern functions may be
+   * overloaded there, and the model keeps one signature per name), not read from a declaration with syntax errors.
+   */
+  private trustworthy(sig: FunctionSignature): boolean {
+    const uri = sig.location?.uri;
+    if (!uri) return false;
+    if (uri === this.doc.uri) {
+      if (sig.origin === 'extern' && this.cpp) return false;
+      let n: Node | null = this.nodeAt(sig.location);
+      while (n && n.type !== 'c_function_definition' && n.type !== 'c_function_declaration') {
+        if (n.type === 'ERROR') return false;
+        n = n.parent;
+      }
+      return n !== null && !n.hasError;
+    }
+    return !(sig.origin === 'extern' && (this.cpp || cppDeclarations(uri)));
+  }
+
+  private nodeAt(loc: FunctionSignature['location']): Node | null {
+    return loc ? this.doc.tree.rootNode.descendantForPosition({ row: loc.line, column: loc.character }) : null;
   }
 
   /**
@@ -183,7 +211,7 @@ class CallChecker {
         this.cannotAssign(arg, actual, target);
         return;
       }
-      if (actual.kind === 'scalar' && reliablyNamed(arg, info.symbol)) {
+      if (actual.kind === 'scalar' && reliablyNamed(arg, info.symbol) && this.plainDeclaration(arg, info.symbol)) {
         const data = addressable(arg) && sameType(actual, target.base, callee) === 'same'
           ? { fix: 'add-address-of' } : undefined;
         this.cannotAssign(arg, actual, target, data);
@@ -196,7 +224,8 @@ class CallChecker {
       }
       return;
     }
-    if (target.kind === 'scalar' && actual.kind === 'ptr' && !(arg.type === 'identifier' && arg.text === 'NULL')) {
+    if (target.kind === 'scalar' && actual.kind === 'ptr' && !(arg.type === 'identifier' && arg.text === 'NULL')
+      && this.plainDeclaration(arg, info.symbol)) {
       this.cannotAssign(arg, actual, target);
     }
   }
@@ -207,11 +236,33 @@ class CallChecker {
     if (from && to) this.error(nodeRange(this.doc, arg), `Cannot assign type '${from}' to '${to}'`, data);
   }
 
+  /**
+   * For a variable argument: its declaration is in this document and is not an array written `T[N] name` or
+   * `T name[N]` (which the model may read as a plain `T`). Other arguments pass.
+   */
+  private plainDeclaration(arg: Node, sym: Symbol | undefined): boolean {
+    if (arg.type !== 'identifier') return true;
+    const loc = sym?.location;
+    if (!loc || loc.uri !== this.doc.uri) return false;
+    let node: Node | null = this.nodeAt(loc);
+    let declarator: Node | null = null;
+    while (node && node.type !== 'c_parameter' && node.type !== 'c_variable_declaration') {
+      if (node.type === 'c_declarator') declarator = node;
+      node = node.parent;
+    }
+    if (!node) return false;
+    declarator ??= field(node, 'declarator');
+    const value = declarator ? field(declarator, 'value') : null;
+    const written = (field(node, 'type')?.text ?? '') + (declarator ? declarator.text.slice(0,
+      value ? value.startIndex - declarator.startIndex : undefined) : '');
+    return !written.includes('[');
+  }
+
   /** A memoryview variable's type as the compiler prints it (`double[:, ::1]`), read from its declaration. */
   private memviewText(sym: Symbol | undefined): string | undefined {
     const loc = sym?.location;
     if (!loc || loc.uri !== this.doc.uri) return undefined;
-    let node: Node | null = this.doc.tree.rootNode.descendantForPosition({ row: loc.line, column: loc.character });
+    let node: Node | null = this.nodeAt(loc);
     while (node && node.type !== 'c_parameter' && node.type !== 'c_variable_declaration') node = node.parent;
     const type = node ? field(node, 'type') : null;
     if (!type || type.type !== 'memoryview_type') return undefined;
@@ -250,6 +301,27 @@ class CallChecker {
     if (data) d.data = data;
     this.diagnostics.push(d);
   }
+}
+
+const CPP_MODULE = /^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m;
+
+const cppFiles = new Map<string, { checked: number; cpp: boolean }>();
+
+/** A .pxd that declares C++ things (namespaces, classes, `except +`); its text is read once per few seconds. */
+function cppDeclarations(uri: string): boolean {
+  const hit = cppFiles.get(uri);
+  if (hit && Date.now() - hit.checked < 5000) return hit.cpp;
+  let cpp = /\/libcpp\//.test(uri);
+  if (!cpp) {
+    const file = uriToPath(uri);
+    try {
+      cpp = file !== undefined && /namespace\s*"|\bcppclass\b|except\s*\+/.test(fs.readFileSync(file, 'utf8'));
+    } catch {
+      cpp = true; // unreadable: do not trust it
+    }
+  }
+  cppFiles.set(uri, { checked: Date.now(), cpp });
+  return cpp;
 }
 
 // ---- types as the compiler sees and prints them ----

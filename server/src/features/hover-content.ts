@@ -26,7 +26,7 @@ const BINDING: Record<Symbol['binding'], string> = {
 /** "Python object (`list`)", "`double*`", "unknown type" — the type part of a hover title. */
 export function describeType(t: CType): string {
   if (t.kind === 'py') return t.name === 'object' ? 'Python object' : `Python object (${code(t.name)})`;
-  if (t.kind === 'unknown') return 'type unknown to Cython Lens';
+  if (t.kind === 'unknown') return `type unknown to Cython Lens (${t.reason})`;
   return code(typeToString(t));
 }
 
