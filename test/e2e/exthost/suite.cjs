@@ -7,7 +7,7 @@ const vscode = require('vscode');
 
 const ALL = ['hover', 'gil', 'lapack', 'quickfix'];
 const raw = process.env.CYTHON_LENS_E2E_FEATURES;
-const DEFAULT_FEATURES = ['gil']; // same as test/e2e/run-e2e.mjs
+const DEFAULT_FEATURES = ['gil', 'hover', 'lapack']; // as in test/e2e/run-e2e.mjs (annotations, status: UI only)
 const FEATURES = raw === undefined ? DEFAULT_FEATURES : raw === 'all' ? ALL : raw.split(',').map(s => s.trim()).filter(Boolean);
 const GIL_CALL = /Calling gil-requiring function not allowed without gil/;
 
@@ -76,7 +76,8 @@ const checks = [
     const doc = await open('quickfix_demo.pyx');
     const d = await waitFor('the GIL diagnostic on line 12', () => diagsOn(doc, 11, GIL_CALL)[0]);
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = (actions ?? []).find(a => /noexcept nogil/i.test(a.title));
+    // The title may say "noexcept nogil" or e.g. "Make `scale` nogil": pick it by "nogil", judge it by its edit.
+    const fix = (actions ?? []).find(a => /nogil/i.test(a.title));
     assert.ok(fix, `offered: ${JSON.stringify((actions ?? []).map(a => a.title))}`);
     if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'applyEdit failed');
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
