@@ -71,7 +71,9 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
   env: CostEnv): void {
   const sink = env.sink;
   if (params.length === 0 && !varargs) {
-    sink.add(line, PYX_CALL, 'Python wrapper (no arguments)');
+    // module functions take METH_NOARGS; methods still check that no argument was passed
+    if (env.level === 'class') sink.add(line, PY_CALL + 5 * PYX_CALL + 4 * MACRO, 'Python wrapper: checks that no argument was passed');
+    else sink.add(line, PYX_CALL, 'Python wrapper (no arguments)');
     return;
   }
   sink.add(line, PY_CALL + 2 * MACRO + 6 * PYX_CALL + 4 * MACRO * params.length,

@@ -159,8 +159,9 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
       const inner = significantChildren(node)[0];
       return inner ? expr(inner, env) : info;
     }
-    case 'list': case 'set': case 'tuple':
-      container(node, info, env);
+    case 'list': case 'set': case 'tuple': case 'expression_list':
+      container(node, info.type.kind === 'unknown' && node.type === 'expression_list'
+        ? { ...info, type: PY_OBJECT } : info, env);
       return info;
     case 'dictionary':
       dictionary(node, env);
@@ -365,9 +366,9 @@ function container(node: Node, info: ExprInfo, env: CostEnv): void {
   const infos = items.map((i) => expr(i, env));
   if (!gilHeld(env) || info.type.kind !== 'py') return;
   const constant = infos.every((i) => i.literal);
-  if (node.type === 'tuple' && constant) return; // a cached constant tuple
+  if ((node.type === 'tuple' || node.type === 'expression_list') && constant) return; // a cached constant tuple
   items.forEach((it, k) => convert(it, infos[k]!, PY_OBJECT, env));
-  const kind = node.type;
+  const kind = node.type === 'expression_list' ? 'tuple' : node.type;
   const perItem = kind === 'set' ? PY_CALL : MACRO;
   env.sink.add(lineOf(items[0] ?? node), PY_CALL + perItem * items.length, `Python ${kind} built`);
 }
