@@ -266,7 +266,7 @@ module.exports = grammar(python, {
 
     // C-typed parameter of a Python `def`: the declarator (name) is required there.
     _def_c_parameter: $ => seq(
-      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
       field('declarator', alias($._c_named_param_declarator, $.c_declarator)),
       optional(choice($.not_none, $.or_none)),
       optional(seq(':', field('annotation', $.type))),
@@ -310,7 +310,7 @@ module.exports = grammar(python, {
       seq(
         optional(field('visibility', $._modifiers)),
         repeat($._cypclass_qualifier),
-        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
         commaSep1(field('declarator', $.c_declarator)),
       ),
       // Untyped (object) declarations: `cdef x`, `cdef __cythonbufferdefaults__ = {...}`.
@@ -421,7 +421,7 @@ module.exports = grammar(python, {
     c_parameter: $ => choice(
       // typed: `int x`, `double[:, ::1] a`, `int *p`, `Foo f not None`, `const T&`, `int (*cmp)(int)`
       seq(
-        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
         optional(field('declarator', alias($._c_param_declarator, $.c_declarator))),
         optional(choice($.not_none, $.or_none)),
         optional(seq(':', field('annotation', $.type))),
@@ -453,7 +453,7 @@ module.exports = grammar(python, {
 
     _c_type_first_parameter: $ => choice(
       seq(
-        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+        field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
         optional(field('declarator', alias($._c_param_declarator, $.c_declarator))),
         optional(choice($.not_none, $.or_none)),
         optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
@@ -568,6 +568,16 @@ module.exports = grammar(python, {
       optional(seq(':', optional($.expression))),
     ),
 
+    // `(int*) p`, `const (T*) p`: a parenthesized pointer type used as a declaration's base type.
+    _parenthesized_c_type: $ => seq(
+      repeat($._cv_qualifier),
+      '(',
+      $._c_type_core,
+      optional($._c_type_tail),
+      repeat1(choice($.pointer, alias('**', $.pointer), $.reference)),
+      ')',
+    ),
+
     // (int, double)
     ctuple_type: $ => seq('(', choice(
       seq($._c_return_type, repeat1(seq(',', $._c_return_type)), optional(',')),
@@ -606,8 +616,11 @@ module.exports = grammar(python, {
       prec(1, alias('*', $.pointer_declarator)),
       prec(1, alias('**', $.pointer_declarator)),
       alias(choice('&', '&&'), $.reference_declarator),
-      // `char * const p`
-      prec(1, seq(choice(alias('*', $.pointer_declarator), alias('**', $.pointer_declarator)), alias('const', $.type_qualifier))),
+      // `char * const p`, `int * restrict p`
+      prec(1, seq(
+        choice(alias('*', $.pointer_declarator), alias('**', $.pointer_declarator)),
+        alias(choice('const', 'restrict'), $.type_qualifier),
+      )),
     ),
 
     array_declarator: $ => seq('[', optional(field('size', $.expression)), ']'),
@@ -638,7 +651,7 @@ module.exports = grammar(python, {
     ctypedef_statement: $ => seq(
       'ctypedef',
       optional(field('visibility', $._modifiers)),
-      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type)),
+      field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
       field('declarator', alias($._ctypedef_declarator, $.c_declarator)),
     ),
 
