@@ -1,0 +1,67 @@
+/**
+ * The code-action feature: quick fixes for the diagnostics the client sends back (textDocument/codeAction) and
+ * the source action "Fix all GIL issues in file" when the client asks for `source` / `source.fixAll` kinds.
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver';
+import { documentChecks } from '../checks';
+import type { TreeDocument } from '../engine/check-types';
+import { documentModel } from '../model/document-model';
+import type { CythonLensSettings } from '../../../shared/src/protocol';
+import type { Feature, FeatureDeps } from '../features/feature';
+import type { FixContext } from './fix-context';
+import { FIX_ALL_KIND, fixAllAction } from './fix-all-gil-issues';
+import { quickFixesFor } from './quick-fixes';
+import { SourceFiles } from './source-files';
+
+/** Does a requested kind (`only`) select `kind`? (`source` selects `source.fixAll.cythonLens`.) */
+function selects(only: readonly string[] | undefined, kind: string): boolean {
+  if (!only) return kind === CodeActionKind.QuickFix;
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** Computes the code actions for a request (exported for tests and the CLI). */
+export function codeActions(doc: TreeDocument, settings: CythonLensSettings, params: CodeActionParams,
+  openDocument: FeatureDeps['document']): CodeAction[] {
+  const only = params.context.only;
+  const wantQuickFix = selects(only, CodeActionKind.QuickFix);
+  const wantFixAll = only !== undefined && selects(only, FIX_ALL_KIND);
+  if (!wantQuickFix && !wantFixAll) return [];
+  const model = documentModel(doc, settings.includeDirs);
+  const files = new SourceFiles(doc.tree.language, openDocument);
+  try {
+    const file = files.get(doc.uri) ?? { uri: doc.uri, text: doc.text, tree: doc.tree, lines: doc.textDocument };
+    const ctx: FixContext = { doc, model, file, files, memo: new Map() };
+    const out: CodeAction[] = [];
+    if (wantQuickFix) for (const d of params.context.diagnostics) out.push(...quickFixesFor(d, ctx));
+    if (wantFixAll) {
+      const checkCtx = { settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined };
+      const diagnostics = documentChecks.flatMap((c) => c.run(doc, checkCtx));
+      const all = fixAllAction(diagnostics, ctx);
+      if (all) out.push(all);
+    }
+    return out;
+  } finally {
+    files.dispose();
+  }
+}
+
+export const codeActionFeature: Feature = {
+  id: 'code-actions',
+  capabilities: {
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+  },
+  register(connection: Connection, deps: FeatureDeps): void {
+    connection.onCodeAction(async (params) => {
+      const uri = params.textDocument.uri;
+      const settings = await deps.settings(uri);
+      const doc = deps.document(uri);
+      if (!doc?.tree) return [];
+      try {
+        return codeActions(doc as TreeDocument, settings, params, (u) => deps.document(u));
+      } catch (err) {
+        deps.log(`[error] code actions for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return [];
+      }
+    });
+  },
+};

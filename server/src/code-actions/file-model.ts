@@ -1,0 +1,29 @@
+/** The semantic model of a file a code action reads (the current document's shared one, or a fresh one). */
+import type { ClassInfo } from '../model/c-types';
+import { analysisEnvironment } from '../model/analysis-environment';
+import type { FunctionInfo } from '../model/function-scope';
+import { buildModuleModel, type ModuleModel } from '../model/module-model';
+import type { Node } from '../model/syntax';
+import type { SourceFile } from './source-files';
+import { classOf } from './function-signatures';
+
+const models = new WeakMap<SourceFile, ModuleModel>();
+
+export function modelOf(file: SourceFile, current?: { uri: string; model: ModuleModel }): ModuleModel {
+  if (current && current.uri === file.uri) return current.model;
+  let m = models.get(file);
+  if (!m) {
+    const language = file.tree.language;
+    m = buildModuleModel(file.tree, file.uri, analysisEnvironment.resolver(language), (t) => analysisEnvironment.parse(t));
+    models.set(file, m);
+  }
+  return m;
+}
+
+/** The local scope and signature of a cdef function node. */
+export function functionInfoOf(model: ModuleModel, fn: Node): FunctionInfo {
+  const clsName = classOf(fn);
+  const sym = clsName ? model.declarations.scope.lookup(clsName) : undefined;
+  const cls: ClassInfo | undefined = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  return model.functionInfo(fn, model.declarations.scope, cls);
+}

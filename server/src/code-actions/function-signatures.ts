@@ -1,0 +1,141 @@
+/**
+ * Where the parts of a cdef function's signature are, and the text edits that add `noexcept` / `nogil` or an
+ * exception value in the canonical order: `RET name(params) [except ...|noexcept] [nogil]`.
+ */
+import type { TextEdit } from 'vscode-languageserver';
+import { type Node, children, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
+import type { SourceFile } from './source-files';
+
+export const FUNCTION_NODES = new Set(['c_function_definition', 'c_function_declaration']);
+const CLASS_NODES = new Set(['cdef_class_definition', 'cypclass_definition']);
+
+/** The innermost function definition or declaration around `node` (or `node` itself). */
+export function enclosingFunction(node: Node | null): Node | undefined {
+  for (let n = node; n; n = n.parent) if (FUNCTION_NODES.has(n.type)) return n;
+  return undefined;
+}
+
+/** The cdef class a function belongs to, by name. */
+export function classOf(fn: Node): string | undefined {
+  for (let n = fn.parent; n; n = n.parent) {
+    if (CLASS_NODES.has(n.type)) return field(n, 'name')?.text;
+    if (n.type === 'extern_block' || FUNCTION_NODES.has(n.type) || n.type === 'function_definition') return undefined;
+  }
+  return undefined;
+}
+
+/** Declared inside `cdef extern from ...`: not the user's function to edit. */
+export function isExtern(fn: Node): boolean {
+  for (let n = fn.parent; n; n = n.parent) if (n.type === 'extern_block') return true;
+  return false;
+}
+
+/** The module-level (or, with `cls`, method-level) cdef function named `name` in a tree. */
+export function findFunction(root: Node, name: string, cls: string | undefined): Node | undefined {
+  let found: Node | undefined;
+  const visit = (stmts: Node[], inClass: string | undefined): void => {
+    for (const raw of stmts) {
+      if (found) return;
+      const s = undecorate(raw);
+      if (FUNCTION_NODES.has(s.type)) {
+        if (inClass === cls && field(s, 'name')?.text === name) found = s;
+      } else if (CLASS_NODES.has(s.type)) {
+        const body = field(s, 'body');
+        if (body && cls !== undefined && field(s, 'name')?.text === cls) visit(significantChildren(body), cls);
+      } else if (s.type === 'cdef_statement' || s.type === 'cdef_block' || s.type === 'block') {
+        visit(significantChildren(s), inClass);
+      }
+    }
+  };
+  visit(significantChildren(root), undefined);
+  return found;
+}
+
+export function gilSpecs(fn: Node): Node[] {
+  return children(fn).filter((c) => c.type === 'gil_spec');
+}
+
+export function hasNogil(fn: Node): boolean {
+  return gilSpecs(fn).some((g) => g.text.trim() === 'nogil');
+}
+
+export function hasWithGil(fn: Node): boolean {
+  return gilSpecs(fn).some((g) => /^with\s+gil$/.test(g.text.trim()));
+}
+
+export function exceptionSpecNode(fn: Node): Node | undefined {
+  return children(fn).find((c) => c.type === 'exception_spec');
+}
+
+export function noexceptNode(fn: Node): Node | undefined {
+  return children(fn).find((c) => c.type === 'noexcept');
+}
+
+/** Signature parts before the body: everything up to the `:` (definitions) or the end (declarations). */
+function headerParts(fn: Node): Node[] {
+  const parts: Node[] = [];
+  for (const c of children(fn)) {
+    if (c.type === ':' || c.type === 'block' || c.type === 'comment') break;
+    parts.push(c);
+  }
+  return parts;
+}
+
+/** Offset where an exception clause / `noexcept` goes: after the parameters (and `const`), before `nogil`. */
+export function exceptionClauseOffset(fn: Node): number {
+  const parts = headerParts(fn);
+  const params = field(fn, 'parameters');
+  let end = params ? params.endIndex : (parts[parts.length - 1]?.endIndex ?? fn.endIndex);
+  for (const p of parts) {
+    if (p.startIndex < end || p.type === 'gil_spec') continue;
+    if (p.type === 'exception_spec' || p.type === 'noexcept') break;
+    end = p.endIndex; // e.g. `const` of C++ methods
+  }
+  return end;
+}
+
+/** Offset at the very end of the signature, where `nogil` goes. */
+export function signatureEndOffset(fn: Node): number {
+  const parts = headerParts(fn);
+  return parts.length ? parts[parts.length - 1].endIndex : fn.endIndex;
+}
+
+export interface SpecChange {
+  /** Add `noexcept` (replacing an `except *`). */
+  noexcept?: boolean;
+  /** Add `nogil` at the end. */
+  nogil?: boolean;
+  /** Set this exception clause (`except? -1`), replacing `except *`. */
+  exceptionClause?: string;
+}
+
+/** The edits that apply `change` to the signature of `fn` in `file`; empty when nothing needs to change. */
+export function specEdits(file: SourceFile, fn: Node, change: SpecChange): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const at = (start: number, end: number, newText: string): TextEdit => ({
+    range: { start: file.lines.positionAt(start), end: file.lines.positionAt(end) }, newText,
+  });
+  const clause = change.exceptionClause ?? (change.noexcept ? 'noexcept' : undefined);
+  const existing = exceptionSpecNode(fn);
+  let insertClause: string | undefined;
+  if (clause && !(change.noexcept && noexceptNode(fn))) {
+    if (existing) edits.push(at(existing.startIndex, existing.endIndex, clause));
+    else insertClause = clause;
+  }
+  const addNogil = change.nogil === true && !hasNogil(fn) && !hasWithGil(fn);
+  const clauseAt = exceptionClauseOffset(fn);
+  const endAt = signatureEndOffset(fn);
+  if (insertClause && addNogil && clauseAt === endAt) {
+    edits.push(at(clauseAt, clauseAt, ` ${insertClause} nogil`));
+  } else {
+    if (insertClause) edits.push(at(clauseAt, clauseAt, ` ${insertClause}`));
+    if (addNogil) edits.push(at(endAt, endAt, ' nogil'));
+  }
+  return edits;
+}
+
+/** The statements of a function body (empty for declarations). */
+export function bodyStatements(fn: Node): Node[] {
+  const body = field(fn, 'body');
+  return body ? namedChildren(body).filter((c) => c.type !== 'comment') : [];
+}

@@ -1,0 +1,29 @@
+/** Every quick-fix provider, in the order their actions are listed for one diagnostic. */
+import type { CodeAction, Diagnostic } from 'vscode-languageserver';
+import { DIAGNOSTIC_SOURCE } from '../engine/check-types';
+import { addAddressOf } from './add-address-of';
+import { declareNoexcept } from './declare-noexcept';
+import { explicitExceptionValue } from './explicit-exception-value';
+import type { FixContext, QuickFixProvider } from './fix-context';
+import { hoistGilTransition } from './hoist-gil-transition';
+import { makeFunctionNogil } from './make-function-nogil';
+import { moveNogilToEnd } from './move-nogil-to-end';
+import { typeIndexVariable } from './type-index-variable';
+import { wrapInWithGil } from './wrap-in-with-gil';
+
+export const quickFixProviders: readonly QuickFixProvider[] = [
+  makeFunctionNogil, declareNoexcept, explicitExceptionValue, moveNogilToEnd, hoistGilTransition, typeIndexVariable,
+  addAddressOf, wrapInWithGil,
+];
+
+/** The quick fixes for one diagnostic of ours. */
+export function quickFixesFor(d: Diagnostic, ctx: FixContext): CodeAction[] {
+  if (d.source !== undefined && d.source !== DIAGNOSTIC_SOURCE) return [];
+  const code = typeof d.code === 'string' ? d.code : undefined;
+  const out: CodeAction[] = [];
+  for (const p of quickFixProviders) {
+    if (!p.codes.includes('*') && (code === undefined || !p.codes.includes(code))) continue;
+    out.push(...p.provide(d, ctx));
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * The texts and trees a code action reads besides the current document: the .pxd that declares a function, the
+ * .pyx that defines it. Open documents win over the disk; trees parsed here are owned by the `SourceFiles` object
+ * and freed by `dispose()` at the end of the request.
+ */
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Language, Tree } from 'web-tree-sitter';
+import { analysisEnvironment } from '../model/analysis-environment';
+import { uriToPath } from '../model/pxd-resolver';
+import type { ParsedDocument } from '../text/parsed-document';
+
+export interface SourceFile {
+  uri: string;
+  text: string;
+  tree: Tree;
+  /** Offset <-> LSP position. */
+  lines: TextDocument;
+}
+
+export class SourceFiles {
+  private readonly owned: Tree[] = [];
+  private readonly byUri = new Map<string, SourceFile | null>();
+
+  constructor(private readonly language: Language,
+    private readonly openDocument: (uri: string) => ParsedDocument | undefined) {
+    analysisEnvironment.resolver(language); // makes sure the shared parser exists
+  }
+
+  /** The file at `uri` (open document, else read from disk), or undefined when it cannot be read or parsed. */
+  get(uri: string): SourceFile | undefined {
+    const known = this.byUri.get(uri);
+    if (known !== undefined) return known ?? undefined;
+    const file = this.load(uri);
+    this.byUri.set(uri, file ?? null);
+    return file;
+  }
+
+  /** Same as `get`, by file path. */
+  getPath(file: string): SourceFile | undefined {
+    const open = [...this.byUri.values()].find((f) => f && uriToPath(f.uri) === file);
+    return open ?? this.get(pathToFileURL(file).toString());
+  }
+
+  /** Parses a text with the shared parser; the tree is freed with this object. */
+  parse(text: string): Tree {
+    const tree = analysisEnvironment.parse(text);
+    this.owned.push(tree);
+    return tree;
+  }
+
+  dispose(): void {
+    for (const t of this.owned) t.delete();
+    this.owned.length = 0;
+    this.byUri.clear();
+  }
+
+  private load(uri: string): SourceFile | undefined {
+    const open = this.openDocument(uri);
+    if (open?.tree) return { uri, text: open.text, tree: open.tree, lines: open.textDocument };
+    const file = uriToPath(uri);
+    if (!file) return undefined;
+    let text: string;
+    try {
+      if (!fs.statSync(file).isFile()) return undefined;
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return { uri, text, tree: this.parse(text), lines: TextDocument.create(uri, 'cython', 0, text) };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Wraps the statement that needs the GIL in `with gil:`, re-indenting it one step. Only for statements that own
+ * their lines, are not declarations, and sit where the GIL is not held.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
+import { contextAt } from '../model/document-model';
+import type { Node } from '../model/syntax';
+import { type FixContext, type QuickFixProvider, nodeOfDiagnostic, workspaceEdit } from './fix-context';
+import { makeNogilActions } from './make-function-nogil';
+import { hasMultilineString, indentAt, indentUnit, lineEnd, lineStart, ownsItsLines } from './text-layout';
+
+/** Errors about the function as a whole, not about a statement. */
+const NOT_STATEMENT_CODES = new Set(['nogil-function-python-locals', 'nogil-function-python-return',
+  'nogil-placement', 'python-function-nogil']);
+
+const NOT_WRAPPABLE = new Set(['cdef_statement', 'cdef_block', 'c_variable_declaration', 'c_function_definition',
+  'function_definition', 'class_definition', 'cdef_class_definition', 'decorated_definition', 'global_statement',
+  'nonlocal_statement', 'ctypedef_statement', 'struct_definition', 'enum_definition', 'fused_type_definition',
+  'with_gil_statement', 'with_nogil_statement']);
+
+/** The statement (child of a block) that contains `node`. */
+function statementOf(node: Node | null): Node | undefined {
+  for (let n = node; n && n.parent; n = n.parent) if (n.parent.type === 'block') return n;
+  return undefined;
+}
+
+export function wrapActions(d: Diagnostic, ctx: FixContext, preferred: boolean): CodeAction[] {
+  const stmt = statementOf(nodeOfDiagnostic(ctx, d));
+  if (!stmt || NOT_WRAPPABLE.has(stmt.type)) return [];
+  const text = ctx.file.text;
+  if (!ownsItsLines(text, stmt) || hasMultilineString(stmt)) return [];
+  if (contextAt(ctx.model, ctx.doc.tree.rootNode, stmt.startIndex).state.kind === 'held') return [];
+  const indent = indentAt(text, stmt.startIndex);
+  const unit = indentUnit(text, stmt);
+  const from = lineStart(text, stmt.startIndex);
+  const to = lineEnd(text, stmt.endIndex);
+  const body = text.slice(from, to).split('\n').map((l) => (l.trim() ? unit + l : l)).join('\n');
+  const newText = `${indent}with gil:\n${body}`;
+  const pos = (o: number) => ctx.file.lines.positionAt(o);
+  return [{
+    title: 'Wrap in `with gil:`', kind: CodeActionKind.QuickFix, isPreferred: preferred, diagnostics: [d],
+    edit: workspaceEdit(new Map([[ctx.doc.uri, [{ range: { start: pos(from), end: pos(to) }, newText }]]])),
+  }];
+}
+
+export const wrapInWithGil: QuickFixProvider = {
+  codes: ['*'],
+  provide(d, ctx): CodeAction[] {
+    const code = typeof d.code === 'string' ? d.code : '';
+    if (!code.startsWith('nogil-') || NOT_STATEMENT_CODES.has(code) || d.severity !== 1) return [];
+    // For calls of the user's own functions, making the callee nogil is the better fix when it is possible.
+    const calleeFixable = code === 'nogil-gil-requiring-call' && makeNogilActions(d, ctx).length > 0;
+    return wrapActions(d, ctx, !calleeFixable);
+  },
+};
