@@ -128,6 +128,9 @@ def parse_compiler_output(text: str) -> list[dict]:
 _NOT_ALLOWED = re.compile(r"^(?P<subject>.+?) not allowed without (?:gil|the GIL)$")
 
 _CATEGORY_RULES: list[tuple[str, re.Pattern]] = [
+    ("exception-check-hint", re.compile(r"^Exception check (?:after calling |on )?.*will always require the GIL")),
+    ("exception-pxd-hint", re.compile(r"^No exception value declared for .* in pxd file")),
+    ("nogil-declaration", re.compile(r"(functions cannot be declared '(?:nogil|with_gil)'|Cannot use cdef modifier 'nogil'|Compiler directive nogil accepts|The gil compiler directive is not allowed|Directive does not change previous value \(nogil=|Constructor cannot be called without GIL|The keyword 'nogil' should appear)")),
     ("call-gil-function", re.compile(r"^Calling gil-requiring function not allowed without gil")),
     ("nogil-python-locals", re.compile(r"^Function declared nogil has Python locals or temporaries")),
     ("nogil-python-return", re.compile(r"^Function with Python return type cannot be declared nogil")),
@@ -138,11 +141,8 @@ _CATEGORY_RULES: list[tuple[str, re.Pattern]] = [
     ("parallel-python-object", re.compile(r"may not be a Python object as we don't have the GIL")),
     ("parallel-with-gil", re.compile(r"(prange|Parallel section) without releasing the GIL")),
     ("nogil-condition", re.compile(r"^Non-constant condition in a `with (?:no)?gil\(<condition>\)` statement")),
-    ("nogil-declaration", re.compile(r"(cannot be declared '(?:nogil|with_gil)'|cdef modifier 'nogil'|directive nogil|gil compiler directive|'with_gil'|nogil=|Constructor cannot be called without GIL)")),
     ("nogil-cast", re.compile(r"Casting a GIL-requiring function into a nogil function")),
     ("gil-subinterpreters", re.compile(r"^Acquiring the GIL is currently very unlikely")),
-    ("exception-check-hint", re.compile(r"^Exception check (?:after calling |on )?.*will always require the GIL")),
-    ("exception-pxd-hint", re.compile(r"^No exception value declared for .* in pxd file")),
     ("exception-signature", re.compile(r"(Exception values are incompatible|Exception value (must be constant|incompatible)|Exception clause not allowed|noexcept clause is ignored|needs 'noexcept'|needs explicit 'except|Implicit noexcept declaration|'except \+nogil'|Only extern functions can throw C\+\+ exceptions|Ambiguous exception value)")),
     ("unraisable-exception", re.compile(r"^Unraisable exception in function")),
     ("nogil-function-type", re.compile(r"^Cannot assign type '.*' to '.*\bnogil\b.*'")),

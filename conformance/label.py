@@ -109,9 +109,13 @@ def _label_one(entry: dict, version: str, args: list[str] | None) -> dict:
             same = (p if p.is_absolute() else (src.parent / p)).resolve() == src.resolve()
             (own if same else other).append(d)
         errors = [d for d in parsed if d["kind"] == "error"]
+        phases = re.findall(r"^@@phase (\S+)$", proc.stderr, re.M)
+        last_phase = phases[-1] if phases else None
         stopped = None
         if errors:
-            stopped = "parse" if any(d.get("phase") in _PARSE_PHASES for d in errors) else "analysis"
+            # a syntax error aborts right in the parse phase; other errors (also -Werror warnings printed while
+            # parsing) let every transform up to GilCheck run, then abort_on_errors stops before code generation
+            stopped = "parse" if last_phase in _PARSE_PHASES else "analysis"
         ann = None
         if entry.get("annotate") and proc.returncode == 0:
             html_file = c_out.with_suffix(".html")
@@ -124,7 +128,8 @@ def _label_one(entry: dict, version: str, args: list[str] | None) -> dict:
     return {
         "id": entry["id"], "path": str(src), "sha256": sha256_file(src), "cython": version,
         "argv": [a for a in argv[3:]], "returncode": proc.returncode, "seconds": round(secs, 2),
-        "diagnostics": own, "other_diagnostics": other, "stopped_after": stopped, "annotations": ann,
+        "diagnostics": own, "other_diagnostics": other, "stopped_after": stopped, "last_phase": last_phase,
+        "annotations": ann,
     }
 
 
@@ -143,8 +148,11 @@ def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool =
     for i, e in enumerate(manifest):
         key = cache_key(e, version)
         f = cache_dir / f"{key}.json"
-        if f.exists() and not force:
-            results[i] = read_json(f)
+        cached = read_json(f) if f.exists() and not force else None
+        if cached is not None and cached["stopped_after"] == "parse" and "last_phase" not in cached:
+            cached = None  # made before last_phase was recorded: "parse" was a guess, recompute (few files)
+        if cached is not None:
+            results[i] = cached
         else:
             todo.append((i, e, f))
     eprint(f"label: {corpus}: {len(manifest)} files, {len(manifest) - len(todo)} cached, {len(todo)} to compile "

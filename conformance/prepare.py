@@ -253,7 +253,7 @@ def main(argv=None) -> int:
                          "wraparound=False, cdivision=True, ...): without cdivision=True six of its files do not "
                          "compile (`n / 2` on C integers is a double under language_level 3); "
                          "default: plain `cython -3 [-a]`")
-    ap.add_argument("--mutants", type=int, default=300, help="number of mutants (default 300)")
+    ap.add_argument("--mutants", type=int, default=200, help="number of mutants (default 200)")
     ap.add_argument("--seed", type=int, default=20261121)
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -167,8 +167,9 @@ def spearman(a: list[float], b: list[float]) -> float | None:
 def gil_error_lines(lab: dict) -> dict[int, set[str]]:
     out: dict[int, set[str]] = defaultdict(set)
     for d in lab["diagnostics"]:
-        if d["kind"] == "error" and d.get("category"):
-            out[d["line"]].add(d["category"])
+        cat = categorize(d["message"])  # recomputed: labels are cached, the category map may evolve
+        if d["kind"] == "error" and cat:
+            out[d["line"]].add(cat)
     return out
 
 
@@ -240,7 +241,11 @@ def count_false_errors(labels: list[dict], preds: dict[str, dict]) -> dict:
             if d["severity"] == "error":
                 total += 1
                 items.append({"id": lab["id"], "line": d["line"], "message": d["message"][:160]})
-    return {"false_errors": total, "examples": items[:100]}
+    by_msg: dict[str, int] = defaultdict(int)
+    for it in items:
+        by_msg[it["message"]] += 1
+    return {"false_errors": total, "files": len({it["id"] for it in items}),
+            "by_message": dict(sorted(by_msg.items(), key=lambda kv: -kv[1])), "examples": items[:200]}
 
 
 def compare_annotations(labels: list[dict], preds: dict[str, dict]) -> dict:

@@ -76,6 +76,11 @@ class ParseOutput(unittest.TestCase):
         self.assertEqual(categorize(LOCALS), "nogil-python-locals")
         self.assertEqual(categorize("Trying to acquire the GIL while it is already held."), "acquire-gil-held")
         self.assertEqual(categorize(HINT), "exception-check-hint")
+        self.assertEqual(categorize("Exception check on 'with_gil' will always require the GIL to be acquired."),
+                         "exception-check-hint")
+        self.assertEqual(categorize("Python functions cannot be declared 'nogil'"), "nogil-declaration")
+        self.assertEqual(categorize("Cannot assign type 'void (void) noexcept' to 'void (*)(void) noexcept nogil'"),
+                         "nogil-function-type")
         self.assertIsNone(categorize("undeclared name not builtin: foo"))
         self.assertIsNone(categorize("Syntax error in simple statement list"))
 
