@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser } from 'web-tree-sitter';
-import { DocumentStore, type TextDocumentContentChangeEvent } from '../../server/src/text/document-store';
+import { DocumentStore, FRESH_REPARSE_LIMIT, type TextDocumentContentChangeEvent } from '../../server/src/text/document-store';
 import { createParser } from '../../server/src/tree/language';
 import { fixture } from '../support/paths';
 import { Random } from '../support/random';
@@ -210,6 +210,22 @@ describe('incremental document sync', () => {
       { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }, text: 'C' },
     ]);
     assert.equal(again?.text, 'a = 1\r\nb = 2\nC = 3\n');
+    store.dispose();
+  });
+
+  it('re-parses broken results from scratch only below FRESH_REPARSE_LIMIT', () => {
+    const store = new DocumentStore(parser);
+    const breakIt = [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 4 } }, text: '(' }];
+    const small = 'x = 1\n'.repeat(10);
+    const big = 'x = 1\n'.repeat(Math.ceil(FRESH_REPARSE_LIMIT / 6) + 10);
+    store.open('file:///small.pyx', 'cython', 1, small);
+    store.open('file:///big.pyx', 'cython', 1, big);
+    assert.ok(store.get('file:///small.pyx')?.tree && store.get('file:///big.pyx')?.tree);
+    const s0 = { ...store.stats };
+    assert.equal(store.change('file:///small.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
+    assert.deepEqual(store.stats, { incremental: s0.incremental, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1 });
+    assert.equal(store.change('file:///big.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
+    assert.deepEqual(store.stats, { incremental: s0.incremental + 1, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1 });
     store.dispose();
   });
 
