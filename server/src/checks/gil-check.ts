@@ -9,9 +9,9 @@ import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
 import { nodeRange } from '../text/positions';
 import { gilRules } from './gil';
-import { type CachedFinding, DefinitionCache, moduleFingerprint } from './gil/definition-cache';
+import { type CachedFinding, DefinitionCache } from './gil/definition-cache';
 import { GilWalker } from './gil/gil-walker';
-import { DEFAULT_DIRECTIVES } from '../annotations/directives';
+import { DEFAULT_DIRECTIVES, directivesKey, fileDirectives } from '../annotations/directives';
 import type { Finding } from './gil/rule';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -43,17 +43,18 @@ export const gilCheck: DocumentCheck = {
       cache = new DefinitionCache();
       caches.set(doc.uri, cache);
     }
-    cache.begin(moduleFingerprint(doc.tree.rootNode, `${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`));
+    const directives = fileDirectives(doc.text, DEFAULT_DIRECTIVES);
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`);
     const out: Diagnostic[] = [];
+    const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     for (const stmt of statements) {
       if (ctx.isCancelled()) break;
-      let cached = cache.get(stmt);
-      if (!cached) {
-        const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), DEFAULT_DIRECTIVES, doc.text);
-        cached = walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
-        if (!ctx.isCancelled()) cache.set(stmt, cached);
-      }
+      const cached = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
+        const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
+        return walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
+      }, true);
+      if (ctx.isCancelled()) break;
       for (const f of cached) out.push(toDiagnostic(doc.uri, stmt.startPosition.row, f));
     }
     cache.retain(statements);

@@ -58,10 +58,14 @@ export class Scope {
     readonly parent: Scope | undefined,
   ) {}
 
+  /** Set on a module scope to learn which module-level names an analysis depended on (for caching). */
+  recordLookup: ((name: string) => void) | undefined;
+
   lookup(name: string): Symbol | undefined {
     let scope: Scope | undefined = this;
     while (scope) {
       const sym = scope.symbols.get(name);
+      if (scope.kind === 'module') scope.recordLookup?.(name);
       // Class bodies are not visible from their methods (Python scoping).
       if (sym && !(scope.kind === 'class' && scope !== this)) return sym;
       scope = scope.parent;
@@ -70,6 +74,7 @@ export class Scope {
   }
 
   lookupLocal(name: string): Symbol | undefined {
+    if (this.kind === 'module') this.recordLookup?.(name);
     return this.symbols.get(name);
   }
 

@@ -3,12 +3,12 @@
  *
  * A top-level statement's findings depend on its own text and on what the rest of the module declares (function
  * signatures, cdef variables, classes, cimports), never on other function bodies. The key is therefore the
- * statement's text plus a fingerprint of the module with every function body blanked out, plus the generation of
- * the .pxd cache. Findings are stored relative to the statement's first line and shifted when it moved.
+ * statement's text plus a fingerprint of the module's declarations and of the .pxd cache generation. Findings are
+ * stored relative to the statement's first line and shifted when it moved.
  */
-import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
-import { field } from '../../model/syntax';
+import { signatureToString, typeToString } from '../../model/c-types';
+import type { Scope } from '../../model/symbols';
 
 export interface CachedFinding {
   code: string;
@@ -23,47 +23,42 @@ export interface CachedFinding {
   data?: Record<string, unknown>;
 }
 
-const BODY_HOLDERS = new Set(['function_definition', 'c_function_definition']);
-
-/** The module's text with function bodies blanked: what other definitions can depend on. */
-export function moduleFingerprint(root: Node, extra: string): string {
-  const text = root.text;
-  const cuts: [number, number][] = [];
-  const visit = (n: Node): void => {
-    for (const c of n.namedChildren) {
-      if (!c) continue;
-      if (BODY_HOLDERS.has(c.type)) {
-        const body = field(c, 'body');
-        if (body) cuts.push([body.startIndex, body.endIndex]);
-        continue;
-      }
-      if (c.type === 'class_definition' || c.type === 'cdef_class_definition' || c.type === 'decorated_definition'
-        || c.type === 'block' || c.type === 'cypclass_definition') visit(c);
-    }
-  };
-  visit(root);
-  const hash = createHash('sha1');
-  let at = 0;
-  for (const [s, e] of cuts) {
-    hash.update(text.slice(at, s));
-    at = e;
+/** A module-level symbol as far as the analysis of another definition can tell: kind, type, signature, members. */
+export function symbolDescriptor(scope: Scope, name: string): string {
+  const sym = scope.symbols.get(name);
+  if (!sym) return '-';
+  let d = `${sym.kind}\u0001${sym.binding}\u0001${typeToString(sym.type)}\u0001${sym.alsoPython ? 1 : 0}`;
+  if (sym.signature) d += `\u0001${signatureToString(sym.signature)}${sym.signature.exception.kind}`;
+  const cls = sym.type.kind === 'py' || sym.type.kind === 'cpp' ? sym.type.cls : undefined;
+  if (cls) {
+    for (const [a, t] of cls.attributes) d += `\u0002${a}:${typeToString(t)}`;
+    for (const [m, sig] of cls.methods) d += `\u0003${m}:${signatureToString(sig)}${sig.exception.kind}`;
   }
-  hash.update(text.slice(at));
-  hash.update('\0' + extra);
-  return hash.digest('hex');
+  return d;
 }
 
+interface Entry {
+  findings: CachedFinding[];
+  /** Module-level names the analysis looked up, with what they were. */
+  deps: Map<string, string>;
+}
+
+/**
+ * Findings per top-level statement, valid while the statement's text is the same and every module-level name its
+ * analysis looked up still denotes the same thing. Editing one function's body re-walks that function only; editing
+ * a signature re-walks the definitions that use it.
+ */
 export class DefinitionCache {
-  private entries = new Map<string, CachedFinding[]>();
-  private fingerprint = '';
+  private entries = new Map<string, Entry>();
+  private context = '';
   hits = 0;
   misses = 0;
 
-  /** Starts an analysis; entries from another module fingerprint are dropped. */
-  begin(fingerprint: string): void {
-    if (fingerprint !== this.fingerprint) {
+  /** Starts an analysis; `context` covers what every definition depends on (directives, include dirs, .pxd cache). */
+  begin(context: string): void {
+    if (context !== this.context) {
       this.entries = new Map();
-      this.fingerprint = fingerprint;
+      this.context = context;
     }
   }
 
@@ -71,15 +66,33 @@ export class DefinitionCache {
     return `${node.startPosition.column}:${node.text}`;
   }
 
-  get(node: Node): CachedFinding[] | undefined {
+  get(node: Node, scope: Scope): CachedFinding[] | undefined {
     const hit = this.entries.get(this.key(node));
-    if (hit) this.hits++;
-    else this.misses++;
-    return hit;
+    if (hit && [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d)) {
+      this.hits++;
+      return hit.findings;
+    }
+    this.misses++;
+    return undefined;
   }
 
-  set(node: Node, findings: CachedFinding[]): void {
-    this.entries.set(this.key(node), findings);
+  /** Runs `analyse` while recording the module-level names it looks up, and stores its findings. */
+  record(node: Node, scope: Scope, analyse: () => CachedFinding[], store: boolean): CachedFinding[] {
+    const names = new Set<string>();
+    const previous = scope.recordLookup;
+    scope.recordLookup = (name) => names.add(name);
+    let findings: CachedFinding[];
+    try {
+      findings = analyse();
+    } finally {
+      scope.recordLookup = previous;
+    }
+    if (store) {
+      const deps = new Map<string, string>();
+      for (const n of names) deps.set(n, symbolDescriptor(scope, n));
+      this.entries.set(this.key(node), { findings, deps });
+    }
+    return findings;
   }
 
   /** Keeps only the entries of the given statements (called at the end of an analysis, bounds memory). */

@@ -19,7 +19,9 @@ export const untypedIndex: GilRule = {
     for (const index of indices) {
       if (index.type === 'slice' || index.type === 'none') continue;
       if (ctx.info(index).type.kind !== 'py') continue;
-      ctx.report(index, UNTYPED_INDEX_MESSAGE, index.type === 'identifier' ? { data: { variable: index.text } } : undefined);
+      // The compiler points at the operator of a binary expression (its node position).
+      const at = index.type === 'binary_operator' ? (index.childForFieldName('operator') ?? index) : index;
+      ctx.report(at, UNTYPED_INDEX_MESSAGE, index.type === 'identifier' ? { data: { variable: index.text } } : undefined);
     }
   },
 };
