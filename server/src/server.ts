@@ -18,7 +18,9 @@ import {
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
 import { Engine, type EngineOptions } from './engine';
+import { AnnotationsPublisher } from './features/annotations-publisher';
 import { DiagnosticsPublisher } from './features/diagnostics';
+import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
 import type { Feature, FeatureDeps } from './features/feature';
 import { featureCapabilities, features as registeredFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
@@ -30,6 +32,8 @@ export interface ServerOptions {
   engine?: Omit<EngineOptions, 'log' | 'maxFileSize'>;
   /** LSP features beyond diagnostics (default: the registry in features/index.ts). */
   features?: readonly Feature[];
+  /** How exact mode runs the compiler (tests inject a fake); default: child_process.execFile. */
+  exactRun?: ExactAnnotationsOptions['run'];
 }
 
 import { VERSION } from './version';
@@ -50,6 +54,8 @@ export class CythonLensServer {
   /** Settings pushed with didChangeConfiguration, for clients without workspace/configuration. */
   private pushedSettings: unknown = undefined;
   private readonly settings: SettingsCache;
+  private readonly exact: ExactAnnotations;
+  private readonly annotations: AnnotationsPublisher;
 
   constructor(
     private readonly connection: Connection,
@@ -60,11 +66,21 @@ export class CythonLensServer {
       baseDir: (uri) => this.baseDirOf(uri),
       report: (problems) => this.reportSettingsProblems(problems),
     });
+    this.exact = new ExactAnnotations({
+      log: (m) => this.log(m),
+      warn: (message) => void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
+      // a compiler run finished: re-analyse so the exact scores replace the estimate (if still that version)
+      onResult: (uri, version) => {
+        if (this.engine?.document(uri)?.version === version) this.publisher?.schedule(uri);
+      },
+      ...(options.exactRun ? { run: options.exactRun } : {}),
+    });
+    this.annotations = new AnnotationsPublisher(connection, (uri, version) => this.exact.scoresFor(uri, version));
     this.register();
   }
 
   private features(): readonly Feature[] {
-    return this.options.features ?? registeredFeatures;
+    return [...(this.options.features ?? registeredFeatures), exactAnnotationsFeature(this.exact)];
   }
 
   private log(message: string): void {
@@ -98,8 +114,20 @@ export class CythonLensServer {
     c.onDidCloseTextDocument(({ textDocument: td }) =>
       this.guard('didClose', () => {
         this.requireEngine().close(td.uri);
+        this.exact.forget(td.uri);
         this.settings.delete(td.uri);
         this.publisher?.clear(td.uri);
+      }),
+    );
+    c.onDidSaveTextDocument(({ textDocument: td }) =>
+      this.guard('didSave', () => {
+        const doc = this.engine?.document(td.uri);
+        if (!doc) return;
+        const version = doc.version;
+        void this.settings
+          .get(td.uri)
+          .then((settings) => this.exact.onSaved(td.uri, version, settings))
+          .catch((err: unknown) => this.log(`[error] exact mode on ${td.uri}: ${String(err)}`));
       }),
     );
     c.onDidChangeConfiguration((params) =>
@@ -136,6 +164,7 @@ export class CythonLensServer {
     this.publisher = new DiagnosticsPublisher({
       connection: this.connection,
       engine: this.engine,
+      annotations: this.annotations,
       settings: (uri) => this.settings.get(uri),
       delayMs: this.options.debounceMs ?? 40,
       log: (m) => this.log(m),
@@ -143,7 +172,7 @@ export class CythonLensServer {
     return {
       capabilities: {
         ...featureCapabilities(this.features()),
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       },
       serverInfo: { name: 'cython-lens', version: VERSION },
     };
@@ -156,6 +185,7 @@ export class CythonLensServer {
   }
 
   private shutdown(): void {
+    this.exact.dispose();
     this.publisher?.dispose();
     this.engine?.dispose();
   }

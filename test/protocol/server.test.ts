@@ -1,5 +1,9 @@
 /** Drives the real CythonLensServer over an in-memory LSP connection. */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, it } from 'node:test';
 import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
@@ -15,7 +19,7 @@ describe('CythonLensServer over LSP', () => {
   it('initialize: incremental sync; nothing else unless a feature adds it', async () => {
     pair = new LspPair({ debounceMs: 5, features: [] });
     const result = await pair.initialize();
-    assert.deepEqual(result.capabilities, { textDocumentSync: { openClose: true, change: 2 } });
+    assert.deepEqual(result.capabilities, { textDocumentSync: { openClose: true, change: 2, save: { includeText: false } } });
     assert.equal(result.serverInfo.name, 'cython-lens');
   });
 
@@ -39,7 +43,7 @@ describe('CythonLensServer over LSP', () => {
     pair.config = { annotations: { intensity: 2 } };
     const result = await pair.initialize();
     assert.equal(result.capabilities.hoverProvider, true);
-    assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     await pair.open(URI, 'x = 1\n', 7);
     const hover = await pair.client.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
     assert.deepEqual(hover, { contents: 'module v7 intensity=2' });
@@ -166,6 +170,52 @@ describe('CythonLensServer over LSP', () => {
     assert.deepEqual(cleared.diagnostics, []);
     const shutdown = await pair.client.sendRequest('shutdown');
     assert.equal(shutdown, null);
+  });
+
+  it('exact mode: a save runs the compiler in the background and its scores replace the estimate for that version', async () => {
+    const runs: string[][] = [];
+    pair = new LspPair({
+      debounceMs: 5,
+      features: [],
+      engine: { annotators: [{ id: 'estimate', annotate: () => [{ line: 0, score: 1, reasons: ['estimate'] }] }] },
+      exactRun: async (_file, args) => {
+        runs.push(args);
+        const out = args[args.indexOf('-o') + 1] as string;
+        fs.writeFileSync(
+          out.replace(/\.c$/, '.html'),
+          '<pre class="cython line score-9" onclick="x">+<span class="">1</span>: import math</pre>\n' +
+            "<pre class='cython code score-9 '>__Pyx_Import(x);</pre>",
+        );
+        return { stdout: '', stderr: '' };
+      },
+    });
+    pair.config = { annotations: { exactMode: true }, pythonPath: '/opt/py/bin/python' };
+    await pair.initialize();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-exact-lsp-'));
+    const uri = pathToFileURL(path.join(dir, 'm.pyx')).href;
+    try {
+      await pair.open(uri, 'import math\n', 4);
+      const estimate = await pair.waitFor((n) => n.method === 'cythonLens/annotations' && (n.params as { uri: string }).uri === uri);
+      assert.deepEqual((estimate.params as { lines: unknown[] }).lines, [{ line: 0, score: 1, reasons: ['estimate'] }]);
+      const from = pair.notifications.length;
+      await pair.client.sendNotification('textDocument/didSave', { textDocument: { uri } });
+      const exact = await pair.waitFor(
+        (n) => n.method === 'cythonLens/annotations' && JSON.stringify(n.params).includes('exact score'),
+        5000,
+        from,
+      );
+      assert.deepEqual(exact.params, {
+        uri,
+        version: 4,
+        lines: [{ line: 0, score: 9, reasons: ['exact score from `cython -a` (exact mode)'] }],
+      });
+      assert.equal(runs.length, 1);
+      assert.deepEqual(runs[0]?.slice(0, 4), ['-m', 'cython', '-a', '-3']);
+      const c = await pair.client.sendRequest('cythonLens/generatedC', { uri, line: 0 });
+      assert.deepEqual(c, { available: true, line: 0, score: 9, code: '__Pyx_Import(x);', version: 4 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('publishes per-line annotations from registered annotators', async () => {

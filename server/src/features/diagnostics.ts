@@ -1,21 +1,18 @@
 /**
  * Debounced per-document analysis and publishing: diagnostics (textDocument/publishDiagnostics),
- * line scores (cythonLens/annotations) and health (cythonLens/status, sent when it changes).
- * A document's report always replaces the previous one; on an internal error an empty report is sent.
+ * line scores (cythonLens/annotations, through the AnnotationsPublisher) and health (cythonLens/status, sent
+ * when it changes). A document's report always replaces the previous one; on an internal error an empty report
+ * is sent.
  */
 import type { Connection } from 'vscode-languageserver';
-import {
-  ANNOTATIONS_NOTIFICATION,
-  STATUS_NOTIFICATION,
-  type AnnotationsParams,
-  type CythonLensSettings,
-  type StatusParams,
-} from '../../../shared/src/protocol';
+import { STATUS_NOTIFICATION, type CythonLensSettings, type StatusParams } from '../../../shared/src/protocol';
 import type { Engine } from '../engine';
+import type { AnnotationsPublisher } from './annotations-publisher';
 
 export interface DiagnosticsPublisherOptions {
   connection: Connection;
   engine: Engine;
+  annotations: AnnotationsPublisher;
   settings: (uri: string) => Promise<CythonLensSettings>;
   /** Debounce delay in ms (default 40). */
   delayMs?: number;
@@ -25,7 +22,6 @@ export interface DiagnosticsPublisherOptions {
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly lastStatus = new Map<string, string>();
-  private readonly annotated = new Set<string>();
   /** Settings object last used to apply the size limit, per document. */
   private readonly limitSettings = new Map<string, CythonLensSettings>();
   private readonly delayMs: number;
@@ -57,10 +53,7 @@ export class DiagnosticsPublisher {
     this.lastStatus.delete(uri);
     this.limitSettings.delete(uri);
     void this.options.connection.sendDiagnostics({ uri, diagnostics: [] });
-    if (this.annotated.delete(uri)) {
-      const params: AnnotationsParams = { uri, version: 0, lines: [] };
-      void this.options.connection.sendNotification(ANNOTATIONS_NOTIFICATION, params);
-    }
+    void this.options.annotations.clear(uri);
   }
 
   dispose(): void {
@@ -84,13 +77,7 @@ export class DiagnosticsPublisher {
     if (!report) return;
     await connection.sendDiagnostics({ uri, version: report.version, diagnostics: report.diagnostics });
 
-    const lines = settings.annotations.enabled ? report.annotations : [];
-    if (lines.length > 0 || this.annotated.has(uri)) {
-      const params: AnnotationsParams = { uri, version: report.version, lines };
-      await connection.sendNotification(ANNOTATIONS_NOTIFICATION, params);
-      if (lines.length > 0) this.annotated.add(uri);
-      else this.annotated.delete(uri);
-    }
+    await this.options.annotations.publish(report, settings);
 
     const status: StatusParams = report.status;
     const key = `${status.state}:${status.message ?? ''}`;
