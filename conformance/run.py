@@ -230,6 +230,21 @@ def compare_hints(labels: list[dict], preds: dict[str, dict]) -> dict:
     return prf(tp, fp, fn)
 
 
+def compare_gil_warnings(labels: list[dict], preds: dict[str, dict]) -> dict:
+    """Informational: lines with a GIL-category compiler warning vs CLI lines with a GIL-category warning."""
+    tp = fp = fn = 0
+    for lab in labels:
+        if lab["stopped_after"] == "parse":
+            continue
+        pred = preds[str(Path(lab["path"]).resolve())]
+        L = {d["line"] for d in lab["diagnostics"] if d["kind"] == "warning" and categorize(d["message"])}
+        P = {int(d["line"]) for d in pred["diagnostics"] if d["severity"] == "warning" and pred_category(d)}
+        tp += len(L & P)
+        fp += len(P - L)
+        fn += len(L - P)
+    return prf(tp, fp, fn)
+
+
 def count_false_errors(labels: list[dict], preds: dict[str, dict]) -> dict:
     """Errors we report on files the compiler accepts (any message, GIL or not)."""
     total, items = 0, []
@@ -288,6 +303,7 @@ def evaluate(corpus_labels: dict[str, list[dict]], preds: dict[str, dict]) -> di
             c["annotations"] = compare_annotations(labels, preds)
             c["errors"] = compare_errors(labels, preds)
         c["hints"] = compare_hints(labels, preds)
+        c["gil_warnings"] = compare_gil_warnings(labels, preds)
         for k, key in enumerate(("tp", "fp", "fn")):
             all_hint[k] += c["hints"][key]
         rep["corpora"][corpus] = c
@@ -343,6 +359,8 @@ def print_table(rep: dict, out=sys.stdout) -> None:
             row(corpus, f"GIL error lines precision", e["precision"], e, ">= 0.98")
             row(corpus, f"GIL error lines recall", e["recall"], None, ">= 0.95")
         row(corpus, "hint lines recall", c["hints"]["recall"], c["hints"])
+        if c["gil_warnings"]["tp"] + c["gil_warnings"]["fn"] + c["gil_warnings"]["fp"]:
+            row(corpus, "GIL warning lines recall (info)", c["gil_warnings"]["recall"], c["gil_warnings"])
     h = rep["hints_overall"]
     row("all", "hint lines recall", h["recall"], h, ">= 0.90")
     w("\nper category (GIL error lines, cython-tests + mutants):\n")
