@@ -24,6 +24,7 @@ import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions
 import type { Feature, FeatureDeps } from './features/feature';
 import { featureCapabilities, features as registeredFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
+import { analysisEnvironment } from './model/analysis-environment';
 
 export interface ServerOptions {
   /** Debounce of diagnostics in ms (default 40). */
@@ -56,6 +57,8 @@ export class CythonLensServer {
   private readonly settings: SettingsCache;
   private readonly exact: ExactAnnotations;
   private readonly annotations: AnnotationsPublisher;
+  /** False in an untrusted workspace (initializationOptions.trusted === false). */
+  private trusted = true;
 
   constructor(
     private readonly connection: Connection,
@@ -103,6 +106,7 @@ export class CythonLensServer {
       this.guard('didOpen', () => {
         this.requireEngine().open(td.uri, td.text, td.version, td.languageId);
         this.publisher?.schedule(td.uri);
+        this.ensurePythonEnvironment(td.uri);
       }),
     );
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) =>
@@ -138,8 +142,27 @@ export class CythonLensServer {
         }
         this.settings.clear();
         this.publisher?.scheduleAll();
+        for (const uri of this.engine?.openUris() ?? []) this.ensurePythonEnvironment(uri);
       }),
     );
+  }
+
+  /**
+   * Finds Cython's bundled .pxd files and installed packages through the configured Python (once per interpreter,
+   * asynchronously); open documents are re-checked when it completes. Never in an untrusted workspace.
+   */
+  private ensurePythonEnvironment(uri: string): void {
+    if (!this.trusted) return;
+    void this.settings.get(uri).then((settings) => {
+      const python = settings.pythonPath || 'python3';
+      if (analysisEnvironment.pythonEnvironment?.python === python) return;
+      return analysisEnvironment.discover(python).then((env) => {
+        if (env.python !== python) return;
+        this.log(env.error ? `[warn] ${env.error}; cimports of Cython's includes and installed packages stay unresolved`
+          : `Python environment: ${python}, Cython ${env.cythonVersion ?? '?'} (${env.sitePackages.length} package dirs)`);
+        this.publisher?.scheduleAll();
+      });
+    }).catch((err: unknown) => this.log(`[error] Python discovery: ${String(err)}`));
   }
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
@@ -150,6 +173,8 @@ export class CythonLensServer {
     if (params.initializationOptions && typeof params.initializationOptions === 'object') {
       const init = params.initializationOptions as Record<string, unknown>;
       if (SETTINGS_SECTION in init) this.pushedSettings = init[SETTINGS_SECTION];
+      // The VS Code client says `trusted: false` in untrusted workspaces: then no Python is ever run.
+      if (init['trusted'] === false) this.trusted = false;
     }
     try {
       this.engine = await Engine.create({
