@@ -92,7 +92,7 @@ describe('call-arguments check agrees with the compiler', () => {
       assert.equal(d.code, CALL_ARGUMENTS_CODE);
     }
     const fixes = errors.filter((d) => (d.data as { fix?: string } | undefined)?.fix === 'add-address-of');
-    assert.deepEqual(fixes.map((d) => d.range.start.line + 1).sort((a, b) => a - b), [40, 41, 47, 48, 50, 50, 54, 67]);
+    assert.deepEqual(fixes.map((d) => d.range.start.line + 1).sort((a, b) => a - b), [40, 41, 47, 48, 50, 50, 54, 67, 82]);
   });
 
   it('good calls: no error from the compiler, none from the check', async () => {

@@ -22,6 +22,7 @@ import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '
 import { documentModel } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
+import { splitTopLevel } from '../model/type-syntax';
 import type { Scope, Symbol } from '../model/symbols';
 import { type Node, field, namedChildren, significantChildren, stringValue } from '../model/syntax';
 import { nodeRange, offsetRange } from '../text/positions';
@@ -41,6 +42,8 @@ export const callArgumentsCheck: DocumentCheck = {
 
 interface Callee {
   sig: FunctionSignature;
+  /** Each parameter as declared (`const double *q`), when the declaration could be read: `const` lives only here. */
+  paramTexts?: string[];
   routine?: LapackRoutine;
   /** Names of C typedefs visible where the function is declared (for deciding whether two types are the same). */
   typedef: (name: string) => string | undefined;
@@ -92,6 +95,8 @@ class CallChecker {
     const argNodes = significantChildren(args);
     if (argNodes.some((a) => /keyword_argument|splat/.test(a.type))) return;
     const { sig } = callee;
+    // The declaration's text must list as many parameters as the model read (see declaredParams).
+    if (callee.paramTexts === undefined) return;
     const total = sig.params.length;
     const required = sig.params.filter((p) => !p.hasDefault).length;
     const got = argNodes.length;
@@ -110,7 +115,7 @@ class CallChecker {
     if (sig.params.some((p) => containsFused(p.type))) return;
     argNodes.forEach((arg, i) => {
       const param = sig.params[i];
-      if (param) this.checkArgument(arg, param.type, scope, callee);
+      if (param) this.checkArgument(arg, i, param.type, scope, callee);
     });
     if (callee.routine?.workspace?.rules.length) this.checkWorkspace(call, argNodes, callee.routine);
   }
@@ -137,12 +142,15 @@ class CallChecker {
     const typedefs = lapackTypedefs();
     if (routine) {
       const sig = sym?.kind === 'c-function' && sym.signature ? sym.signature : routineSignature(routine, typedefs);
-      return { sig, routine, typedef: (n) => typedefs[n] ?? this.typedefIn(sig, n) };
+      return { sig, routine, paramTexts: routine.params.map((p) => p.type),
+        typedef: (n) => typedefs[n] ?? this.typedefIn(sig, n) };
     }
     if (sym?.kind !== 'c-function' || !sym.signature) return undefined;
     const sig = sym.signature;
     if (sig.exception.kind === 'cpp' || !this.trustworthy(sig)) return undefined;
-    return { sig, typedef: (n) => this.typedefIn(sig, n) };
+    const source = sig.location?.uri === this.doc.uri ? this.doc.text : sourceText(sig.location?.uri);
+    return { sig, paramTexts: source === undefined ? undefined : declaredParams(source, sig),
+      typedef: (n) => this.typedefIn(sig, n) };
   }
 
   /**
@@ -194,68 +202,95 @@ class CallChecker {
     return file ? analysisEnvironment.resolver(this.doc.tree.language).load(file)?.scope : undefined;
   }
 
-  private checkArgument(arg: Node, target: CType, scope: Scope, callee: Callee): void {
+  private checkArgument(arg: Node, index: number, target: CType, scope: Scope, callee: Callee): void {
+    if (arg.type === 'identifier' && arg.text === 'NULL') return;
     const info = this.model.typer.info(arg, scope);
     const actual = info.type;
+    const to = (): string | undefined => targetName(target, callee.paramTexts?.[index]);
     if (target.kind === 'ptr') {
-      if (arg.type === 'identifier' && arg.text === 'NULL') return;
       if (actual.kind === 'py') {
         if (info.literal || arg.type === 'none' || charLike(target.base, callee) !== false
           || target.base.kind === 'func') return;
-        const name = typeName(target);
+        const name = to();
         if (name) this.error(nodeRange(this.doc, arg), `Cannot convert Python object to '${name}'`);
         return;
       }
       if (actual.kind === 'ptr') {
         if (compatiblePointer(actual, target, callee) !== 'different') return;
-        this.cannotAssign(arg, actual, target);
+        this.cannotAssign(arg, this.argTypeName(arg, actual, info.symbol, scope), to());
         return;
       }
-      if (actual.kind === 'scalar' && reliablyNamed(arg, info.symbol) && this.plainDeclaration(arg, info.symbol)) {
+      if (actual.kind === 'scalar') {
         const data = addressable(arg) && sameType(actual, target.base, callee) === 'same'
           ? { fix: 'add-address-of' } : undefined;
-        this.cannotAssign(arg, actual, target, data);
+        this.cannotAssign(arg, this.argTypeName(arg, actual, info.symbol, scope), to(), data);
         return;
       }
-      if (actual.kind === 'memview') {
-        const written = this.memviewText(info.symbol);
-        const name = typeName(target);
-        if (written && name) this.error(nodeRange(this.doc, arg), `Cannot assign type '${written}' to '${name}'`);
-      }
+      if (actual.kind === 'memview') this.cannotAssign(arg, this.memviewText(info.symbol), to());
       return;
     }
-    if (target.kind === 'scalar' && actual.kind === 'ptr' && !(arg.type === 'identifier' && arg.text === 'NULL')
-      && this.plainDeclaration(arg, info.symbol)) {
-      this.cannotAssign(arg, actual, target);
+    if (target.kind === 'scalar' && actual.kind === 'ptr') {
+      this.cannotAssign(arg, this.argTypeName(arg, actual, info.symbol, scope), to());
     }
   }
 
-  private cannotAssign(arg: Node, actual: CType, target: CType, data?: { fix: string }): void {
-    const from = typeName(actual);
-    const to = typeName(target);
+  private cannotAssign(arg: Node, from: string | undefined, to: string | undefined, data?: { fix: string }): void {
     if (from && to) this.error(nodeRange(this.doc, arg), `Cannot assign type '${from}' to '${to}'`, data);
   }
 
   /**
-   * For a variable argument: its declaration is in this document and is not an array written `T[N] name` or
-   * `T name[N]` (which the model may read as a plain `T`). Other arguments pass.
+   * The compiler's spelling of an argument's type, when we can be sure of it: literals, and variables, their
+   * addresses, elements and casts whose declaration in this document is not `const` (the model does not keep
+   * `const`) and not an array written `T[N] x` / `T x[N]` (which the model may read as a plain `T`).
    */
-  private plainDeclaration(arg: Node, sym: Symbol | undefined): boolean {
-    if (arg.type !== 'identifier') return true;
+  private argTypeName(arg: Node, actual: CType, sym: Symbol | undefined, scope: Scope): string | undefined {
+    const name = typeName(actual);
+    if (!name) return undefined;
+    switch (arg.type) {
+      case 'integer': case 'float':
+        return /[jJlLuU]$/.test(arg.text) ? undefined : name;
+      case 'identifier': {
+        if (sym?.kind !== 'c-variable') return undefined;
+        const written = this.writtenType(sym);
+        if (plain(written, true)) return name;
+        // `const T *p`: the one const placement the compiler spells `const T *`
+        const leadingConst = written !== undefined && !written.includes('[') && /^\s*const\s/.test(written)
+          && (written.match(/\bconst\b/g) ?? []).length === 1;
+        return leadingConst && actual.kind === 'ptr' && actual.base.kind !== 'ptr' ? `const ${name}` : undefined;
+      }
+      case 'address_of': {
+        const inner = field(arg, 'value') ?? significantChildren(arg)[0];
+        if (inner?.type === 'identifier') return plain(this.writtenType(scope.lookup(inner.text)), true) ? name : undefined;
+        const root = inner ? rootIdentifier(inner) : undefined;
+        return root && plain(this.writtenType(scope.lookup(root.text)), false) ? name : undefined;
+      }
+      case 'subscript': {
+        const root = rootIdentifier(arg);
+        return root && plain(this.writtenType(scope.lookup(root.text)), false) ? name : undefined;
+      }
+      case 'cast_expression':
+        return /\bconst\b/.test(field(arg, 'type')?.text ?? 'const') ? undefined : name;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A variable's type as written in its declaration in this document (without its initial value). */
+  private writtenType(sym: Symbol | undefined): string | undefined {
     const loc = sym?.location;
-    if (!loc || loc.uri !== this.doc.uri) return false;
+    if (!loc || loc.uri !== this.doc.uri) return undefined;
     let node: Node | null = this.nodeAt(loc);
     let declarator: Node | null = null;
     while (node && node.type !== 'c_parameter' && node.type !== 'c_variable_declaration') {
       if (node.type === 'c_declarator') declarator = node;
       node = node.parent;
     }
-    if (!node) return false;
+    if (!node) return undefined;
     declarator ??= field(node, 'declarator');
-    const value = declarator ? field(declarator, 'value') : null;
-    const written = (field(node, 'type')?.text ?? '') + (declarator ? declarator.text.slice(0,
-      value ? value.startIndex - declarator.startIndex : undefined) : '');
-    return !written.includes('[');
+    const value = declarator ? (field(declarator, 'value') ?? field(node, 'default')) : field(node, 'default');
+    const text = (field(node, 'type')?.text ?? '') + ' ' + (declarator ? declarator.text.slice(0,
+      value && value.startIndex >= declarator.startIndex ? value.startIndex - declarator.startIndex : undefined) : '');
+    return text;
   }
 
   /** A memoryview variable's type as the compiler prints it (`double[:, ::1]`), read from its declaration. */
@@ -305,23 +340,75 @@ class CallChecker {
 
 const CPP_MODULE = /^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m;
 
-const cppFiles = new Map<string, { checked: number; cpp: boolean }>();
+const sources = new Map<string, { checked: number; text: string | undefined }>();
 
-/** A .pxd that declares C++ things (namespaces, classes, `except +`); its text is read once per few seconds. */
+/** The text of a declaring .pxd, read once every few seconds at most. */
+function sourceText(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  const hit = sources.get(uri);
+  if (hit && Date.now() - hit.checked < 5000) return hit.text;
+  const file = uriToPath(uri);
+  let text: string | undefined;
+  try {
+    text = file === undefined ? undefined : fs.readFileSync(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  sources.set(uri, { checked: Date.now(), text });
+  return text;
+}
+
+/** A .pxd that declares C++ things (namespaces, classes, `except +`): its extern functions may be overloaded. */
 function cppDeclarations(uri: string): boolean {
-  const hit = cppFiles.get(uri);
-  if (hit && Date.now() - hit.checked < 5000) return hit.cpp;
-  let cpp = /\/libcpp\//.test(uri);
-  if (!cpp) {
-    const file = uriToPath(uri);
-    try {
-      cpp = file !== undefined && /namespace\s*"|\bcppclass\b|except\s*\+/.test(fs.readFileSync(file, 'utf8'));
-    } catch {
-      cpp = true; // unreadable: do not trust it
+  if (/\/libcpp\//.test(uri)) return true;
+  const text = sourceText(uri);
+  return text === undefined || /namespace\s*"|\bcppclass\b|except\s*\+/.test(text);
+}
+
+/** The parameter texts of the declaration whose name is at `sig.location` in `source`. */
+function declaredParams(source: string, sig: FunctionSignature): string[] | undefined {
+  const loc = sig.location;
+  if (!loc) return undefined;
+  let offset = 0;
+  for (let line = 0; line < loc.line; line++) {
+    const nl = source.indexOf('\n', offset);
+    if (nl < 0) return undefined;
+    offset = nl + 1;
+  }
+  const open = source.indexOf('(', offset + loc.character);
+  if (open < 0 || source.slice(offset + loc.character, open).trim() !== sig.name) return undefined;
+  let depth = 0;
+  let close = -1;
+  for (let i = open; i < source.length && i < open + 20000; i++) {
+    if (source[i] === '(') depth++;
+    else if (source[i] === ')' && --depth === 0) {
+      close = i;
+      break;
     }
   }
-  cppFiles.set(uri, { checked: Date.now(), cpp });
-  return cpp;
+  if (close < 0) return undefined;
+  const params = splitTopLevel(source.slice(open + 1, close).replace(/#[^\n]*/g, ''))
+    .map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p !== '' && p !== '...' && p !== 'void');
+  return params.length === sig.params.length ? params : undefined;
+}
+
+function pointerDepth(t: CType): number {
+  return t.kind === 'ptr' ? 1 + pointerDepth(t.base) : 0;
+}
+
+/**
+ * The parameter's type as the compiler prints it: `const` comes from the declaration's text (`const double *q` →
+ * `const double *`); undefined when the text is unknown or `const` sits where we cannot place it.
+ */
+function targetName(target: CType, written: string | undefined): string | undefined {
+  if (written === undefined) return undefined;
+  // The model's reading must agree with the text (`int **restrict b` is not read as written, for one).
+  if ((written.match(/\*/g) ?? []).length !== pointerDepth(target)) return undefined;
+  const name = typeName(target);
+  if (!name || !/\bconst\b/.test(written)) return name;
+  if (target.kind === 'ptr' && target.base.kind !== 'ptr') return `const ${name}`;
+  if (target.kind === 'scalar') return `const ${name}`;
+  return undefined;
 }
 
 // ---- types as the compiler sees and prints them ----
@@ -401,12 +488,16 @@ function containsFused(t: CType): boolean {
   return false;
 }
 
-/** Arguments whose C type name the model knows exactly as the compiler would print it. */
-function reliablyNamed(arg: Node, sym: Symbol | undefined): boolean {
-  if (arg.type === 'integer' || arg.type === 'float') return !/[jJlLuU]$/.test(arg.text);
-  if (arg.type === 'identifier') return sym?.kind === 'c-variable' && !/^(enum|anonymous enum)/.test(sym.origin ?? '');
-  // An element of a pointer, array or memoryview: its declared element type.
-  return arg.type === 'subscript';
+/** A declaration without `const` (and, for `noArray`, without array brackets). */
+function plain(written: string | undefined, noArray: boolean): boolean {
+  return written !== undefined && !/\bconst\b/.test(written) && !(noArray && written.includes('['));
+}
+
+/** `A` of `A[i, j]`, `A.x[i]`, `p[0].f`. */
+function rootIdentifier(node: Node): Node | undefined {
+  let n: Node | null = node;
+  while (n && (n.type === 'subscript' || n.type === 'attribute')) n = field(n, n.type === 'subscript' ? 'value' : 'object');
+  return n?.type === 'identifier' ? n : undefined;
 }
 
 function addressable(arg: Node): boolean {
