@@ -35,6 +35,11 @@ export interface CythonLensSettings {
   };
   /** Diagnostic code -> severity (or 'off' to hide). */
   severityOverrides: Record<string, SeverityOverride>;
+  /**
+   * Compiler directives the build passes for every file (like `cython -X boundscheck=False`), e.g.
+   * `{ "boundscheck": "False" }`. File headers and decorators still override them.
+   */
+  directives: Record<string, string>;
   /** Files larger than this many bytes (UTF-8) are not analysed. */
   maxFileSize: number;
   trace: { server: TraceLevel };
@@ -45,6 +50,7 @@ export const DEFAULT_SETTINGS: Readonly<CythonLensSettings> = Object.freeze<Cyth
   includeDirs: [],
   annotations: { enabled: true, intensity: 1, exactMode: false },
   severityOverrides: {},
+  directives: {},
   maxFileSize: 2 * 1024 * 1024,
   trace: { server: 'off' },
 });

@@ -11,7 +11,7 @@ import { nodeRange } from '../text/positions';
 import { gilRules } from './gil';
 import { type CachedFinding, DefinitionCache } from './gil/definition-cache';
 import { GilWalker } from './gil/gil-walker';
-import { DEFAULT_DIRECTIVES, directivesKey, fileDirectives } from '../annotations/directives';
+import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../annotations/directives';
 import type { Finding } from './gil/rule';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -43,7 +43,7 @@ export const gilCheck: DocumentCheck = {
       cache = new DefinitionCache();
       caches.set(doc.uri, cache);
     }
-    const directives = fileDirectives(doc.text, DEFAULT_DIRECTIVES);
+    const directives = fileDirectives(doc.text, directivesFromEntries(ctx.settings.directives ?? {}, DEFAULT_DIRECTIVES));
     cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`);
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;

@@ -15,6 +15,8 @@ export interface CheckArgs {
   format: OutputFormat;
   annotate: boolean;
   includeDirs: string[];
+  /** `-X name=value` compiler directives applied to every file. */
+  directives: string[];
   paths: string[];
 }
 
@@ -32,7 +34,7 @@ export const USAGE = `Usage:
   cython-lens lsp --stdio                      run the language server on stdin/stdout
   cython-lens parse [--format text|json] PATH...
         report syntax-error regions of .pyx/.pxd/.pxi files (folders are walked)
-  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... PATH...
+  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... [-X NAME=VALUE]... PATH...
         run all checks; --annotate adds the estimated per-line Python-interaction scores
 Exit status: 0 no errors, 1 errors found, 2 usage or internal failure.`;
 
@@ -64,6 +66,7 @@ export function parseArgs(argv: string[]): CliArgs {
   let format = 'text';
   let annotate = false;
   const includeDirs: string[] = [];
+  const directives: string[] = [];
   const paths: string[] = [];
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
@@ -79,6 +82,11 @@ export function parseArgs(argv: string[]): CliArgs {
       format = a.slice('--format='.length);
     } else if (command === 'check' && a === '--annotate') {
       annotate = true;
+    } else if (command === 'check' && (a === '-X' || a === '--directive')) {
+      const v = takeValue(rest, i, a);
+      if (!/^\w+=/.test(v)) throw new UsageError(`${a} needs name=value (got ${v})`);
+      directives.push(v);
+      i++;
     } else if (command === 'check' && (a === '-I' || a === '--include-dir')) {
       includeDirs.push(takeValue(rest, i, a));
       i++;
@@ -99,6 +107,7 @@ export function parseArgs(argv: string[]): CliArgs {
     format: formatOf(format, ['text', 'json', 'sarif']) as OutputFormat,
     annotate,
     includeDirs,
+    directives,
     paths,
   };
 }

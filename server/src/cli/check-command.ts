@@ -35,6 +35,10 @@ export async function runCheck(
   const settings = defaultSettings();
   settings.includeDirs = args.includeDirs.map((d) => path.resolve(d));
   settings.annotations.enabled = args.annotate;
+  for (const d of args.directives) {
+    const eq = d.indexOf('=');
+    settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
+  }
   // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
   const python = await analysisEnvironment.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);

@@ -38,6 +38,7 @@ export function defaultSettings(): CythonLensSettings {
     includeDirs: [],
     annotations: { ...DEFAULT_SETTINGS.annotations },
     severityOverrides: {},
+    directives: {},
     trace: { ...DEFAULT_SETTINGS.trace },
   };
 }
@@ -107,6 +108,21 @@ export function validateSettings(raw: unknown, baseDir?: string): ValidatedSetti
           problems.push(
             `cythonLens.severityOverrides.${code} must be one of ${SEVERITIES.join(', ')} (got ${show(value)}); ignored.`,
           );
+        }
+      }
+    }
+  }
+
+  const directives = raw['directives'];
+  if (directives !== undefined) {
+    if (!isRecord(directives)) {
+      bad('directives', 'an object mapping directive names to values', directives, {});
+    } else {
+      for (const [name, value] of Object.entries(directives)) {
+        if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') {
+          settings.directives[name] = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+        } else {
+          problems.push(`cythonLens.directives.${name} must be a string, number or boolean (got ${show(value)}); ignored.`);
         }
       }
     }
