@@ -10,7 +10,7 @@ import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
 import { DefinitionCache, moduleFingerprint } from './definition-cache';
-import { DEFAULT_DIRECTIVES, type Directives, directivesKey, fileDirectives } from './directives';
+import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
 import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
 import { statement } from './statement-cost';
 
@@ -78,7 +78,9 @@ export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): Lin
     cache,
     annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[] {
       const model = documentModel(doc, ctx.settings.includeDirs);
-      const costs = moduleCosts(model, doc.tree.rootNode, doc.text, directives, { uri: doc.uri, cache },
+      // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
+      const inForce = directivesFromEntries(ctx.settings.directives ?? {}, directives);
+      const costs = moduleCosts(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },
         () => ctx.isCancelled());
       return toAnnotations(costs);
     },
