@@ -24,6 +24,8 @@ const opt = (name, dflt) => {
 const corpus = opt('--corpus', 'sklearn');
 const fileFilter = opt('--file', '');
 const show = Number(opt('--show', '0'));
+const reasonStats = args.includes('--reasons');
+const grepReason = opt('--grep', '');
 const useDirectives = !args.includes('--no-directives');
 const cacheDir = process.env.CYTHON_LENS_CACHE || join(homedir(), '.cache', 'cython-lens');
 const confDir = join(cacheDir, 'conformance');
@@ -123,6 +125,25 @@ const p = tp / (tp + fp || 1), r = tp / (tp + fn || 1), f1 = 2 * p * r / (p + r 
 console.log(`files ${files} (skipped ${skipped} without a current label), ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`score>0: precision ${p.toFixed(4)} recall ${r.toFixed(4)} F1 ${f1.toFixed(4)} (tp ${tp} fp ${fp} fn ${fn})`);
 console.log(`Spearman over ${xs.length} lines: ${spearman(xs, ys).toFixed(4)}`);
+if (grepReason) {
+  const re = new RegExp(grepReason);
+  for (const x of rows.filter((x) => x.reasons.some((r) => re.test(r))).slice(0, 60)) {
+    console.log(`${x.id}:${x.line} real ${x.lv} est ${x.pv} | ${x.src}`);
+  }
+}
+if (reasonStats) {
+  // per kind of reason (names in backquotes elided): on how many lines the compiler agrees there is a cost
+  const stats = new Map();
+  for (const x of rows) {
+    for (const r of new Set(x.reasons.map((r) => r.replace(/`[^`]*`/g, 'X').replace(/\d+/g, 'N')))) {
+      const s = stats.get(r) ?? { agree: 0, zero: 0 };
+      if (x.lv > 0) s.agree++; else s.zero++;
+      stats.set(r, s);
+    }
+  }
+  console.log('\nreason kind: lines where the compiler also scores > 0 / scores 0');
+  for (const [r, s] of [...stats].sort((a, b) => b[1].zero - a[1].zero).slice(0, 40)) console.log(`${String(s.agree).padStart(6)} ${String(s.zero).padStart(6)}  ${r}`);
+}
 if (show > 0) {
   const fps = rows.filter((x) => x.lv === 0), fns = rows.filter((x) => x.pv === 0);
   console.log(`\n--- false positives (estimate > 0, compiler 0): ${fps.length}`);

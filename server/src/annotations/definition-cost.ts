@@ -4,12 +4,12 @@
  * GIL acquisition of `with gil` functions), classes, and the walk of function bodies with their GIL state and
  * directives. Fused functions are generated once per specialisation: their lines are counted that many times.
  */
-import { type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
+import { type CType, type ClassInfo, type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { type GilState, HELD } from '../model/gil-state';
 import { Scope } from '../model/symbols';
-import { type Node, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
-import { unboxing } from './conversion-cost';
+import { type Node, field, fields, namedChildren, significantChildren, undecorate } from '../model/syntax';
+import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, type FunctionFacts, lineOf } from './cost-env';
 import { definitionDirectives } from './directives';
 import { expr } from './expression-cost';
@@ -172,14 +172,49 @@ function extensionClass(node: Node, env: CostEnv): void {
   const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
     inExtensionClass: true };
   const body = field(node, 'body');
-  for (const s of body ? significantChildren(body) : []) {
+  const statements = body ? significantChildren(body) : [];
+  attributeCosts(statements, cls, env);
+  for (const s of statements) {
     if (s.type === 'property_definition') {
       block(field(s, 'body'), classEnv);
       continue;
     }
     if (s.type === 'cdef_statement' || s.type === 'cdef_block' || s.type === 'c_variable_declaration') continue;
-    if (s.type === 'expression_statement') continue; // docstring
+    if (s.type === 'expression_statement' && significantChildren(s).every((c) => c.type === 'string')) continue;
     definitionOrStatement(s, classEnv);
+  }
+}
+
+function declarationsIn(s: Node): Node[] {
+  if (s.type === 'c_variable_declaration') return [s];
+  if (s.type === 'cdef_statement' || s.type === 'cdef_block' || s.type === 'block') {
+    return significantChildren(s).flatMap(declarationsIn);
+  }
+  return [];
+}
+
+/**
+ * The Python properties the compiler writes for `public`/`readonly` attributes of a `cdef class` (getter converting
+ * the C value to Python, setter converting back), attributed to the attribute's line.
+ */
+function attributeCosts(statements: Node[], cls: ClassInfo | undefined, env: CostEnv): void {
+  for (const s of statements) {
+    const blockVisibility = /^cdef\s+(public|readonly)\b/.exec(s.text)?.[1];
+    for (const d of declarationsIn(s)) {
+      const visibility = field(d, 'visibility')?.text ?? blockVisibility;
+      if (visibility !== 'public' && visibility !== 'readonly') continue;
+      for (const decl of fields(d, 'declarator')) {
+        const name = field(decl, 'name')?.text ?? namedChildren(decl).find((c) => c.type === 'identifier')?.text ?? '';
+        const t = cls?.attributes.get(name);
+        if (!t) continue;
+        const setter = visibility === 'public';
+        const points = t.kind === 'py' ? (setter ? 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO : PY_CALL + 2 * PYX_CALL)
+          : t.kind === 'memview' ? (setter ? 3 * PY_CALL + 5 * PYX_CALL + 4 * MACRO : PY_CALL + 3 * PYX_CALL)
+            : (boxing(t)?.points ?? 0) + (setter ? (unboxing(t)?.points ?? 0) + 3 * PY_CALL + 5 * PYX_CALL : 2 * PYX_CALL);
+        env.sink.add(lineOf(decl), points, `${visibility} attribute \`${name}\`: Python property ${setter
+          ? 'getter and setter convert' : 'getter converts'} the value`);
+      }
+    }
   }
 }
 

@@ -235,7 +235,7 @@ function unpacking(target: Node, value: Node, env: CostEnv): void {
   }
   const vi = expr(value, env);
   if (!gilHeld(env) || vi.type.kind !== 'py') return;
-  env.sink.add(lineOf(value), 4 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, `Python sequence unpacking of \`${label(value)}\``);
+  env.sink.add(lineOf(value), 6 * PY_CALL + 8 * PYX_CALL + 6 * MACRO, `Python sequence unpacking of \`${label(value)}\``);
   env.facts.raises = true;
   for (const t of targets) {
     const tt = typeInfo(t, env).type;
