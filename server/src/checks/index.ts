@@ -7,7 +7,8 @@ import type { DocumentCheck, LineAnnotator } from '../engine/check-types';
 import { syntaxErrorCheck } from '../tree/syntax-error-check';
 import { callArgumentsCheck } from './call-arguments';
 import { gilCheck } from './gil-check';
+import { staticAnnotator } from '../annotations/static-annotator';
 
 export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck];
 
-export const lineAnnotators: readonly LineAnnotator[] = [];
+export const lineAnnotators: readonly LineAnnotator[] = [staticAnnotator];
