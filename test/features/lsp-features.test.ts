@@ -14,7 +14,9 @@ import { completionFeature } from '../../server/src/features/completion';
 import { gilStateRequestFeature } from '../../server/src/features/gil-state-request';
 import { hoverFeature } from '../../server/src/features/hover';
 import { signatureHelpFeature } from '../../server/src/features/signature-help';
+import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { LspPair } from '../support/lsp-pair';
+import { REPO_ROOT } from '../support/paths';
 
 const FEATURES = [hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature];
 
@@ -38,6 +40,21 @@ const LSTSQ = [
   '    return info',                                                                     // 16
   '',
 ].join('\n');
+
+/** `pkg/kernels.pxd` under `root`: a typedef, a struct and a nogil function (line 5). */
+function writePackage(root: string): void {
+  fs.mkdirSync(path.join(root, 'pkg'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'pkg', '__init__.pxd'), '');
+  fs.writeFileSync(path.join(root, 'pkg', 'kernels.pxd'), [
+    'ctypedef double float64_t',
+    'cdef struct Pair:',
+    '    int a',
+    '    int b',
+    'cdef float64_t dot(float64_t *x, float64_t *y, int n) noexcept nogil',
+    'cdef int checked(int n) except -1',
+    '',
+  ].join('\n'));
+}
 
 function markdown(h: Hover | null): string {
   assert.ok(h, 'expected a hover');
@@ -169,16 +186,7 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
   });
 
   it('completes the names a resolved .pxd declares, with kind and type', async () => {
-    fs.mkdirSync(path.join(tmp, 'pkg'), { recursive: true });
-    fs.writeFileSync(path.join(tmp, 'pkg', '__init__.pxd'), '');
-    fs.writeFileSync(path.join(tmp, 'pkg', 'kernels.pxd'), [
-      'ctypedef double float64_t',
-      'cdef struct Pair:',
-      '    int a',
-      '    int b',
-      'cdef float64_t dot(float64_t *x, float64_t *y, int n) noexcept nogil',
-      '',
-    ].join('\n'));
+    writePackage(tmp);
     const uri = pathToFileURL(path.join(tmp, 'use.pyx')).toString();
     await start(uri, 'from pkg.kernels cimport \n', { includeDirs: [tmp] });
     const list: CompletionList = await pair.client.sendRequest('textDocument/completion',
@@ -187,6 +195,71 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
     assert.equal(byLabel.get('dot')?.detail, 'float64_t dot(float64_t* x, float64_t* y, int n) noexcept nogil');
     assert.equal(byLabel.get('float64_t')?.detail, 'ctypedef double');
     assert.ok(byLabel.has('Pair'));
+  });
+
+  it('hovers functions cimported from a resolved .pxd: declaration, exception spec, GIL requirement, origin', async () => {
+    writePackage(tmp);
+    const uri = pathToFileURL(path.join(tmp, 'use_kernels.pyx')).toString();
+    const text = [
+      'from pkg.kernels cimport dot, checked',
+      '',
+      'def f(double[::1] x):',
+      '    cdef double r',
+      '    with nogil:',
+      '        r = dot(&x[0], &x[0], 3)',
+      '    checked(2)',
+      '    return r',
+      '',
+    ].join('\n');
+    await start(uri, text, { includeDirs: [tmp] });
+    const dot = markdown(await hover(uri, at(text, 5, 'dot')));
+    assert.match(dot, /float64_t dot\(float64_t\* x, float64_t\* y, int n\) noexcept nogil/);
+    assert.match(dot, /Callable without the GIL \(declared `nogil`\)/);
+    assert.match(dot, /No exception check after a call \(`noexcept`\)/);
+    assert.match(dot, /declared in `kernels.pxd` line 5 · cimported from pkg.kernels/);
+    assert.match(dot, /GIL released by `with nogil:` at line 5/);
+    const checked = markdown(await hover(uri, at(text, 6, 'checked')));
+    assert.match(checked, /Needs the GIL/);
+    assert.match(checked, /Signals an exception by returning `-1`/);
+    const inCimport = markdown(await hover(uri, at(text, 0, 'checked')));
+    assert.match(inCimport, /int checked\(int n\) except -1/);
+    assert.doesNotMatch(inCimport, /GIL held/);
+  });
+
+  it('signature help for methods of extension types (self bound)', async () => {
+    const uri = 'file:///ws/methods.pyx';
+    const text = [
+      'cdef class Acc:',
+      '    cdef double total',
+      '    cdef void add(self, double x, int times) noexcept nogil:',
+      '        self.total += x * times',
+      '',
+      'def use(Acc a):',
+      '    a.add(1.0, )  # editors close the parenthesis as it is typed',
+      '',
+    ].join('\n');
+    await start(uri, text);
+    const help: SignatureHelp | null = await pair.client.sendRequest('textDocument/signatureHelp',
+      { textDocument: { uri }, position: { line: 6, character: 15 } });
+    assert.ok(help);
+    assert.equal(help.signatures[0].label, 'void add(double x, int times) noexcept nogil');
+    assert.equal(help.activeParameter, 1);
+  });
+
+  it('completes names of Cython\'s bundled .pxd files once the Python environment is known', async () => {
+    const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+    const uri = 'file:///ws/libc.pyx';
+    await start(uri, 'from libc.math cimport \n', { pythonPath: python });
+    for (let i = 0; i < 200 && analysisEnvironment.pythonEnvironment?.python !== python; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(analysisEnvironment.pythonEnvironment?.python, python, 'Python discovery did not finish in 10 s');
+    const list: CompletionList = await pair.client.sendRequest('textDocument/completion',
+      { textDocument: { uri }, position: { line: 0, character: 23 } });
+    const sqrt = list.items.find((i) => i.label === 'sqrt');
+    assert.ok(sqrt, 'sqrt offered');
+    assert.equal(sqrt.detail, 'double sqrt(double x) nogil');
+    assert.ok(list.items.some((i) => i.label === 'M_PI'));
   });
 
   it('answers cythonLens/gilState with the state and the releasing construct', async () => {

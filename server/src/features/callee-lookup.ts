@@ -1,6 +1,6 @@
 /** What a dotted callee name (`dgelss`, `cython_lapack.dgelss`, `libc.math.sqrt`) denotes in a scope. */
 import type { LapackRoutine } from '../lapack';
-import type { FunctionSignature } from '../model/c-types';
+import type { CType, FunctionSignature } from '../model/c-types';
 import { calleeSignature } from '../model/expression-types';
 import type { Scope, Symbol } from '../model/symbols';
 import { routineOfModuleAttribute, routineOfSymbol } from './lapack-symbols';
@@ -16,6 +16,10 @@ export function resolveCalleeName(dotted: string, scope: Scope): ResolvedCallee 
     const routine = routineOfSymbol(sym);
     if (routine) return { kind: 'routine', routine };
   }
+  if (parts.length === 2 && sym && (sym.kind === 'c-variable' || sym.kind === 'py-variable')) {
+    const method = methodOf(sym.type, parts[1]);
+    if (method) return { kind: 'function', sig: method, sym };
+  }
   for (let i = 1; i < parts.length && sym; i++) {
     if (i === parts.length - 1) {
       const routine = routineOfModuleAttribute(sym, parts[i]);
@@ -26,4 +30,14 @@ export function resolveCalleeName(dotted: string, scope: Scope): ResolvedCallee 
   if (!sym) return undefined;
   const sig = sym.signature ?? calleeSignature(sym.type);
   return sig ? { kind: 'function', sig, sym } : undefined;
+}
+
+/** A cdef/cpdef method of an extension type (its `self` already bound) or a method of a C++ class. */
+function methodOf(type: CType, name: string): FunctionSignature | undefined {
+  const t = type.kind === 'ptr' || type.kind === 'ref' ? type.base : type;
+  if (t.kind === 'py') {
+    const m = t.cls?.methods.get(name);
+    return m ? { ...m, params: m.params.slice(1) } : undefined;
+  }
+  return t.kind === 'cpp' ? t.cls?.methods.get(name) : undefined;
 }
