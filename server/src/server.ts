@@ -174,7 +174,10 @@ export class CythonLensServer {
       const init = params.initializationOptions as Record<string, unknown>;
       if (SETTINGS_SECTION in init) this.pushedSettings = init[SETTINGS_SECTION];
       // The VS Code client says `trusted: false` in untrusted workspaces: then no Python is ever run.
-      if (init['trusted'] === false) this.trusted = false;
+      if (init['trusted'] === false) {
+        this.trusted = false;
+        this.exact.setTrusted(false); // no `cython -a` either, even before a cythonLens/workspaceTrust notification
+      }
     }
     try {
       this.engine = await Engine.create({
