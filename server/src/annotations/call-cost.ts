@@ -8,7 +8,7 @@ import type { ExprInfo } from '../model/expression-types';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
 import { convert, expr, exprTo, label, typeInfo, unparen } from './expression-cost';
-import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+import { MACRO, PY_CALL, PYX_CALL, apiNameCost } from './line-costs';
 
 /** Builtins the compiler evaluates with a dedicated C-API call rather than a generic Python call. */
 const BUILTIN_API: Record<string, number> = {
@@ -102,6 +102,8 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
     if (p) exprTo(a, p.type, env);
     else expr(a, env);
   }
+  const api = apiNameCost(sig.name);
+  if (api > 0) env.sink.here(api, `C-API call \`${sig.name}()\``);
   exceptionCheck(sig, call, env);
 }
 
@@ -134,6 +136,14 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
   const splat = args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
   const obj = fnNode.type === 'attribute' ? field(fnNode, 'object') : null;
   const objInfo = obj ? typeInfo(obj, env) : undefined;
+  const method = fnNode.type === 'attribute' ? field(fnNode, 'attribute')?.text : undefined;
+  if (objInfo?.type.kind === 'py' && objInfo.type.name === 'list' && (method === 'append' || method === 'extend')
+    && obj) {
+    expr(obj, env);
+    for (const a of args) exprTo(a, PY_OBJECT, env);
+    env.sink.add(lineOf(call), PYX_CALL + MACRO, `list.${method}() on a Python list`);
+    return;
+  }
   // `local.method(...)` is called through __Pyx_PyObject_FastCallMethod: no separate attribute lookup
   const localMethod = obj !== null && objInfo !== undefined && objInfo.type.kind === 'py' && !objInfo.pyGlobal
     && !objInfo.pyAttribute && obj.type === 'identifier' && keywords.length === 0 && !splat;

@@ -87,8 +87,9 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
       sink.add(line, MACRO, `reference to argument \`${p.name}\` released`);
       return;
     }
+    // an argument with a default is converted where the default is handled (its own line)
     const c = unboxing(p.type);
-    if (c) sink.add(line, c.points, `argument \`${p.name}\`: ${c.reason}`);
+    if (c) sink.add(p.hasDefault ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
   });
   if (varargs) sink.add(line, PY_CALL + PYX_CALL, '*args/**kwargs collected');
 }

@@ -72,3 +72,15 @@ export function toAnnotations(costs: readonly LineCost[]): LineAnnotation[] {
   }
   return [...byLine.values()].filter((a) => a.score > 0).sort((a, b) => a.line - b.line);
 }
+
+/**
+ * What Annotate.py counts for a call of a C function by its name alone (cimported C-API functions such as
+ * numpy's `PyArray_SimpleNewFromData` or the `PyArray_SHAPE` macro): 5, 2, 1, or 0 for other names.
+ */
+export function apiNameCost(name: string): number {
+  if (/^__Pyx_[A-Z][A-Z_]+$/.test(name)) return MACRO;
+  if (/^__Pyx_[A-Z][a-z_]/.test(name)) return PYX_CALL;
+  if (/^Py[A-Z][a-z]+_[A-Z][A-Z_]+$/.test(name)) return MACRO;
+  if (/^Py[A-Z][a-z]+_[A-Z][a-z][A-Za-z_]*$/.test(name)) return PY_CALL;
+  return 0;
+}
