@@ -76,10 +76,15 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   afterEach(() => pair?.dispose());
 
-  async function start(uri: string, text: string, config: object = {}): Promise<void> {
+  /** Starts a server; untrusted unless asked (then no Python runs in the background while the test ends). */
+  async function start(uri: string, text: string, config: object = {}, trusted = false): Promise<void> {
     pair = new LspPair({ debounceMs: 5, features: FEATURES });
     pair.config = config;
-    const init = await pair.initialize();
+    const init = await pair.client.sendRequest('initialize', {
+      processId: null, rootUri: 'file:///ws', workspaceFolders: [{ uri: 'file:///ws', name: 'ws' }],
+      capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted },
+    }) as { capabilities: Record<string, any> };
+    await pair.client.sendNotification('initialized', {});
     assert.equal(init.capabilities.hoverProvider, true);
     assert.deepEqual(init.capabilities.signatureHelpProvider.triggerCharacters, ['(', ',']);
     await pair.open(uri, text, 1);
@@ -197,6 +202,24 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
     assert.ok(byLabel.has('Pair'));
   });
 
+  it('completes module names after `cimport ` and `from ` from the search path', async () => {
+    writePackage(tmp);
+    fs.mkdirSync(path.join(tmp, 'plain'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'plain', 'no_pxd_here.py'), '');
+    const uri = 'file:///ws/modules.pyx';
+    const text = 'cimport pkg.\nfrom p\n';
+    await start(uri, text, { includeDirs: [tmp] });
+    const sub: CompletionList = await pair.client.sendRequest('textDocument/completion',
+      { textDocument: { uri }, position: { line: 0, character: 12 } });
+    assert.deepEqual(sub.items.map((i) => i.label), ['kernels']);
+    assert.equal(sub.items[0].detail, 'module pkg.kernels');
+    const top: CompletionList = await pair.client.sendRequest('textDocument/completion',
+      { textDocument: { uri }, position: { line: 1, character: 6 } });
+    const labels = top.items.map((i) => i.label);
+    assert.ok(labels.includes('pkg'));
+    assert.ok(!labels.includes('plain'), 'folders without .pxd files are not offered');
+  });
+
   it('hovers functions cimported from a resolved .pxd: declaration, exception spec, GIL requirement, origin', async () => {
     writePackage(tmp);
     const uri = pathToFileURL(path.join(tmp, 'use_kernels.pyx')).toString();
@@ -249,11 +272,13 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
   it('completes names of Cython\'s bundled .pxd files once the Python environment is known', async () => {
     const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
     const uri = 'file:///ws/libc.pyx';
-    await start(uri, 'from libc.math cimport \n', { pythonPath: python });
-    for (let i = 0; i < 200 && analysisEnvironment.pythonEnvironment?.python !== python; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(analysisEnvironment.pythonEnvironment?.python, python, 'Python discovery did not finish in 10 s');
+    await start(uri, 'from libc.math cimport \n', { pythonPath: python }, true);
+    // Discovery ends with a log line, then the open documents are analysed again.
+    const log = await pair.waitFor((n) => n.method === 'window/logMessage'
+      && /Python environment: /.test((n.params as { message: string }).message), 15000);
+    assert.match((log.params as { message: string }).message, /Cython 3\./);
+    await pair.waitFor((n) => n.method === 'textDocument/publishDiagnostics', 5000, pair.notifications.indexOf(log));
+    assert.equal(analysisEnvironment.pythonEnvironment?.python, python);
     const list: CompletionList = await pair.client.sendRequest('textDocument/completion',
       { textDocument: { uri }, position: { line: 0, character: 23 } });
     const sqrt = list.items.find((i) => i.label === 'sqrt');

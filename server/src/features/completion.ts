@@ -1,7 +1,8 @@
 /**
  * Completion of cimportable names: after `from scipy.linalg.cython_lapack cimport ` (and cython_blas) the routines
  * with their purpose; after `from <module> cimport ` the names the module's resolved .pxd declares, with their
- * kind and type as detail. Works in parenthesised multi-line cimport lists.
+ * kind and type as detail. Works in parenthesised multi-line cimport lists. After `cimport ` / `from `, the names
+ * of modules and packages that have .pxd files.
  */
 import {
   CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams,
@@ -10,7 +11,10 @@ import { routineCompletionItems } from '../lapack';
 import { analysisEnvironment } from '../model/analysis-environment';
 import { signatureToString, typeToString } from '../model/c-types';
 import type { ModuleSymbols, Symbol } from '../model/symbols';
+import * as path from 'node:path';
+import { packageRoot, uriToPath } from '../model/pxd-resolver';
 import { cimportContextAt } from './cimport-context';
+import { cimportableModules, moduleNameContextAt } from './module-names';
 import { guarded, includeDirsOf, offsetOf } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 import { lapackDatabase, lapackModuleOf } from './lapack-symbols';
@@ -25,8 +29,12 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   const doc = deps.document(uri);
   const tree = doc?.tree;
   if (!doc || !tree) return EMPTY;
-  const ctx = cimportContextAt(doc.text, offsetOf(doc, params.position));
-  if (!ctx) return EMPTY;
+  const offset = offsetOf(doc, params.position);
+  const ctx = cimportContextAt(doc.text, offset);
+  if (!ctx) {
+    const modules = moduleNameContextAt(doc.text, offset);
+    return modules ? { isIncomplete: false, items: moduleNameItems(modules.parent, uri, includeDirs) } : EMPTY;
+  }
   const listed = new Set(ctx.listed);
   const lapack = lapackModuleOf(ctx.module);
   const db = lapack ? lapackDatabase() : undefined;
@@ -43,6 +51,20 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
     .resolve({ module: name, level: ctx.level, node: tree.rootNode }, uri);
   if (!module) return EMPTY;
   return { isIncomplete: false, items: moduleItems(module).filter((i) => !listed.has(i.label)) };
+}
+
+/** Modules and packages that can be cimported under `parent` (`from scipy.linalg.` → `cython_lapack`, ...). */
+function moduleNameItems(parent: string, uri: string, includeDirs: string[]): CompletionItem[] {
+  const file = uriToPath(uri);
+  const env = analysisEnvironment.pythonEnvironment;
+  const dirs = [file ? path.dirname(file) : undefined, packageRoot(file), ...includeDirs, env?.cythonIncludes,
+    ...(env?.sitePackages ?? [])].filter((d): d is string => d !== undefined);
+  return cimportableModules(parent, [...new Set(dirs)]).map((m) => ({
+    label: m.name,
+    kind: m.isPackage ? CompletionItemKind.Folder : CompletionItemKind.Module,
+    detail: `${m.isPackage ? 'package' : 'module'} ${parent ? `${parent}.` : ''}${m.name}`,
+    labelDetails: { description: m.dir },
+  }));
 }
 
 function moduleItems(module: ModuleSymbols): CompletionItem[] {
@@ -83,7 +105,7 @@ function detailOf(sym: Symbol): string {
 
 export const completionFeature: Feature = {
   id: 'completion',
-  capabilities: { completionProvider: { triggerCharacters: [' ', ','], resolveProvider: false } },
+  capabilities: { completionProvider: { triggerCharacters: [' ', ',', '.'], resolveProvider: false } },
   register(connection, deps) {
     connection.onCompletion((params) => guarded(deps, 'completion', EMPTY, () => completionAt(deps, params)));
   },
