@@ -68,7 +68,7 @@ function wrapperParams(node: Node, info: FunctionInfo, env: CostEnv): FunctionPa
  * the conversion to its C type, the type test of typed object arguments and the default value.
  */
 function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varargs: boolean, line: number,
-  env: CostEnv): void {
+  env: CostEnv, fused: boolean): void {
   const sink = env.sink;
   if (params.length === 0 && !varargs) {
     // module functions take METH_NOARGS; methods still check that no argument was passed
@@ -89,7 +89,8 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
     }
     // an argument with a default is converted where the default is handled (its own line)
     const c = unboxing(p.type);
-    if (c) sink.add(p.hasDefault ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
+    // (fused functions convert in their specialisations, reached from the def line)
+    if (c) sink.add(p.hasDefault && !fused ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
   });
   if (varargs) sink.add(line, PY_CALL + PYX_CALL, '*args/**kwargs collected');
 }
@@ -123,7 +124,7 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
       const offset = paramNodes.length - wrapped.length;
       const nodes = wrapped.map((_, k) => (offset >= 0 ? paramNodes[k + offset] : undefined));
       wrapperCost(wrapped.filter((p) => p.name !== '' ), nodes, params ? significantChildren(params).some((p) =>
-        p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') : false, line, env);
+        p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') : false, line, env, specs > 1);
       sink.add(line, PYX_CALL + pyLocals * MACRO, 'error exit of the Python wrapper (traceback, references released)');
     }
     if (kind === 'cpdef' && env.level === 'class') {
