@@ -101,6 +101,8 @@ export interface CompilerMessage {
   kind: 'error' | 'warning' | 'performance hint';
   file: string;
   line: number;
+  /** 0-based, as the compiler prints it. */
+  column: number;
   message: string;
 }
 
@@ -118,7 +120,7 @@ export function compileAll(dir: string): CompilerMessage[] {
       if (!m || seen.has(line)) continue;
       seen.add(line);
       const kind = m[1] === 'warning: ' ? 'warning' : m[1] ? 'performance hint' : 'error';
-      out.push({ kind, file: m[2], line: Number(m[3]), message: m[5] });
+      out.push({ kind, file: m[2], line: Number(m[3]), column: Number(m[4]), message: m[5] });
     }
   }
   return out;

@@ -154,6 +154,17 @@ describe('code actions over LSP', () => {
     assert.deepEqual(none, []);
   });
 
+  it('"Fix all" leaves what changes behaviour to the user: no `with gil:` wrap, no callee made nogil', async () => {
+    const dir = workspace({ 'mixed.pyx': ['cdef int half(int a) nogil except -1:', '    return a >> 1', '',
+      'cdef double show(double x):', '    return x', '', 'def run(double v):', '    cdef double r', '    with nogil:',
+      '        r = show(v)', '    return r + half(2)', ''].join('\n') });
+    const { uri, diagnostics } = session.open(dir, 'mixed.pyx');
+    assert.deepEqual(diagnostics.map((d) => d.code), ['nogil-placement', 'nogil-gil-requiring-call']);
+    const [all] = await session.actions(uri, [], ['source.fixAll.cythonLens']);
+    assert.deepEqual(all?.diagnostics?.map((d) => d.code), ['nogil-placement']);
+    assert.deepEqual(all?.edit?.changes?.[uri]?.map((e) => e.newText), ['', ' nogil']);
+  });
+
   it('ignores diagnostics of other tools and stale ranges without failing', async () => {
     const dir = workspace('make-nogil');
     const { uri, diagnostics } = session.open(dir, 'twice.pyx');
@@ -169,7 +180,12 @@ describe('code actions through the real server (LspPair)', () => {
     const { LspPair } = await import('../support/lsp-pair');
     const pair = new LspPair();
     try {
-      const init = await pair.initialize();
+      // Untrusted: no Python discovery runs in the background while the test ends.
+      const init = await pair.client.sendRequest('initialize', {
+        processId: null, rootUri: 'file:///ws', workspaceFolders: [{ uri: 'file:///ws', name: 'ws' }],
+        capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false },
+      }) as { capabilities: Record<string, unknown> };
+      await pair.client.sendNotification('initialized', {});
       assert.deepEqual(init.capabilities.codeActionProvider,
         { codeActionKinds: ['quickfix', 'source.fixAll.cythonLens'], resolveProvider: false });
       const dir = workspace('make-nogil');

@@ -8,6 +8,7 @@ const ADDRESSABLE = new Set(['identifier', 'attribute', 'subscript']);
 
 export const addAddressOf: QuickFixProvider = {
   codes: ['*'],
+  mayBeSafe: true,
   provide(d, ctx): CodeAction[] {
     if (dataOf(d).fix !== 'add-address-of') return [];
     const start = ctx.doc.textDocument.offsetAt(d.range.start);

@@ -82,7 +82,12 @@ export function raisingConstruct(model: ModuleModel, info: FunctionInfo, fileTex
       }
       case 'binary_operator': case 'augmented_assignment': {
         const op = node.childForFieldName('operator')?.text ?? '';
-        if (DIVISION.test(op) && !cdivision) return hit('a division (ZeroDivisionError without cdivision)');
+        const divisor = field(node, 'right');
+        const literalDivisor = divisor !== null && (divisor.type === 'integer' || divisor.type === 'float')
+          && Number(divisor.text.replace(/[_lLuU]/g, '')) !== 0;
+        if (DIVISION.test(op) && !cdivision && !literalDivisor) {
+          return hit('a division (ZeroDivisionError without cdivision)');
+        }
         break;
       }
       case 'subscript': {

@@ -11,6 +11,7 @@ import { targetFunction } from './target-function';
 
 export const declareNoexcept: QuickFixProvider = {
   codes: ['exception-check-definition', 'exception-check-requires-gil'],
+  mayBeSafe: true,
   provide(d, ctx): CodeAction[] {
     const target = targetFunction(d, ctx);
     if (!target || target.raises || target.exception.kind !== 'star') return [];

@@ -22,6 +22,7 @@ export function exceptionClauseFor(t: CType): string | undefined {
 
 export const explicitExceptionValue: QuickFixProvider = {
   codes: ['exception-check-definition', 'exception-check-requires-gil'],
+  mayBeSafe: false,
   provide(d, ctx): CodeAction[] {
     const target = targetFunction(d, ctx);
     if (!target || target.exception.kind !== 'star') return [];

@@ -53,7 +53,7 @@ export function fixAllAction(diagnostics: readonly Diagnostic[], ctx: FixContext
   const chosen: CodeAction[] = [];
   const fixed: Diagnostic[] = [];
   for (const d of diagnostics) {
-    const action = quickFixesFor(d, ctx).find((a) => a.isPreferred && isSafe(a));
+    const action = quickFixesFor(d, ctx, true).find((a) => a.isPreferred && isSafe(a));
     if (action) {
       chosen.push(action);
       fixed.push(d);

@@ -25,6 +25,8 @@ export function memoized<T>(ctx: FixContext, key: string, compute: () => T): T {
 export interface QuickFixProvider {
   /** Diagnostic codes this provider answers. */
   readonly codes: readonly string[];
+  /** May return actions marked safe (`markSafe`): the only providers "Fix all GIL issues in file" asks. */
+  readonly mayBeSafe: boolean;
   provide(diagnostic: Diagnostic, ctx: FixContext): CodeAction[];
 }
 

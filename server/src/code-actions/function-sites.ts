@@ -48,6 +48,8 @@ export function sitesOfNode(files: SourceFiles, file: SourceFile, node: Node | n
   const here: FunctionSite = { file, node: fn };
   const path = uriToPath(file.uri);
   const inPxd = file.uri.endsWith('.pxd');
+  // `cdef inline f(...):` with its body in a .pxd: the only site.
+  if (inPxd && fn.type === 'c_function_definition') return { name, cls, definition: here };
   const otherPath = path ? companionPath(path, inPxd ? '.pyx' : '.pxd') : undefined;
   const other = otherPath ? files.getPath(otherPath) : undefined;
   const otherNode = other ? findFunction(other.tree.rootNode, name, cls) : undefined;

@@ -20,6 +20,7 @@ function transitionAt(node: Node | null): Node | undefined {
 
 export const hoistGilTransition: QuickFixProvider = {
   codes: [CODE],
+  mayBeSafe: true,
   provide(d, ctx): CodeAction[] {
     const withNode = transitionAt(nodeOfDiagnostic(ctx, d));
     const block = withNode?.parent;

@@ -53,5 +53,6 @@ function computeMakeNogilActions(d: Diagnostic, ctx: FixContext): CodeAction[] {
 
 export const makeFunctionNogil: QuickFixProvider = {
   codes: ['nogil-gil-requiring-call'],
+  mayBeSafe: false,
   provide: makeNogilActions,
 };

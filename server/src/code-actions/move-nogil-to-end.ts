@@ -5,6 +5,7 @@ import { enclosingFunction, gilSpecs, signatureEndOffset } from './function-sign
 
 export const moveNogilToEnd: QuickFixProvider = {
   codes: ['nogil-placement'],
+  mayBeSafe: true,
   provide(d, ctx): CodeAction[] {
     const fn = enclosingFunction(nodeOfDiagnostic(ctx, d));
     const spec = fn ? gilSpecs(fn).find((g) => g.text.trim() === 'nogil') : undefined;

@@ -16,13 +16,14 @@ export const quickFixProviders: readonly QuickFixProvider[] = [
   addAddressOf, wrapInWithGil,
 ];
 
-/** The quick fixes for one diagnostic of ours. */
-export function quickFixesFor(d: Diagnostic, ctx: FixContext): CodeAction[] {
+/** The quick fixes for one diagnostic of ours (with `onlySafe`, only from providers that may give safe ones). */
+export function quickFixesFor(d: Diagnostic, ctx: FixContext, onlySafe = false): CodeAction[] {
   if (d.source !== undefined && d.source !== DIAGNOSTIC_SOURCE) return [];
   const code = typeof d.code === 'string' ? d.code : undefined;
   const out: CodeAction[] = [];
   for (const p of quickFixProviders) {
     if (!p.codes.includes('*') && (code === undefined || !p.codes.includes(code))) continue;
+    if (onlySafe && !p.mayBeSafe) continue;
     out.push(...p.provide(d, ctx));
   }
   return out;

@@ -51,6 +51,7 @@ function isWithin(n: Node, outer: Node | null): boolean {
 
 export const typeIndexVariable: QuickFixProvider = {
   codes: ['untyped-index'],
+  mayBeSafe: true,
   provide(d, ctx): CodeAction[] {
     const name = dataOf(d).variable;
     const node = nodeOfDiagnostic(ctx, d);

@@ -45,6 +45,7 @@ export function wrapActions(d: Diagnostic, ctx: FixContext, preferred: boolean):
 
 export const wrapInWithGil: QuickFixProvider = {
   codes: ['*'],
+  mayBeSafe: false,
   provide(d, ctx): CodeAction[] {
     const code = typeof d.code === 'string' ? d.code : '';
     if (!code.startsWith('nogil-') || NOT_STATEMENT_CODES.has(code) || d.severity !== 1) return [];
