@@ -26,7 +26,7 @@ function kernel(i: number): string {
 describe('incremental GIL analysis', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
   });
   after(() => engine.dispose());
 

@@ -54,6 +54,8 @@ type Verdict = 'same' | 'different' | 'unknown';
 class CallChecker {
   readonly diagnostics: Diagnostic[] = [];
   private visited = 0;
+  /** Callees already described in this run, by signature or routine (null: not checkable). */
+  private readonly callees = new Map<object, Callee | null>();
   /** The module is compiled as C++ (overloaded extern functions are possible). */
   private readonly cpp: boolean;
 
@@ -139,18 +141,30 @@ class CallChecker {
     } else {
       return undefined;
     }
-    const typedefs = lapackTypedefs();
+    const key: object | undefined = routine ?? (sym?.kind === 'c-function' ? sym.signature : undefined);
+    if (!key) return undefined;
+    let callee = this.callees.get(key);
+    if (callee === undefined) {
+      callee = this.describeCallee(sym, routine) ?? null;
+      this.callees.set(key, callee);
+    }
+    return callee ?? undefined;
+  }
+
+  /** Everything the argument checks need about a callee (computed once per callee and run). */
+  private describeCallee(sym: Symbol | undefined, routine: LapackRoutine | undefined): Callee | undefined {
     if (routine) {
+      const typedefs = lapackTypedefs();
       const sig = sym?.kind === 'c-function' && sym.signature ? sym.signature : routineSignature(routine, typedefs);
       return { sig, routine, paramTexts: routine.params.map((p) => p.type),
-        typedef: (n) => typedefs[n] ?? this.typedefIn(sig, n) };
+        typedef: memo((n) => typedefs[n] ?? this.typedefIn(sig, n)) };
     }
     if (sym?.kind !== 'c-function' || !sym.signature) return undefined;
     const sig = sym.signature;
     if (sig.exception.kind === 'cpp' || !this.trustworthy(sig)) return undefined;
     const source = sig.location?.uri === this.doc.uri ? this.doc.text : sourceText(sig.location?.uri);
     return { sig, paramTexts: source === undefined ? undefined : declaredParams(source, sig),
-      typedef: (n) => this.typedefIn(sig, n) };
+      typedef: memo((n) => this.typedefIn(sig, n)) };
   }
 
   /**
@@ -344,9 +358,12 @@ const sources = new Map<string, { checked: number; text: string | undefined }>()
 
 /** The text of a declaring .pxd, read once every few seconds at most. */
 function sourceText(uri: string | undefined): string | undefined {
-  if (!uri) return undefined;
+  return uri ? sourceEntry(uri).text : undefined;
+}
+
+function sourceEntry(uri: string): { checked: number; text: string | undefined } {
   const hit = sources.get(uri);
-  if (hit && Date.now() - hit.checked < 5000) return hit.text;
+  if (hit && Date.now() - hit.checked < 5000) return hit;
   const file = uriToPath(uri);
   let text: string | undefined;
   try {
@@ -354,15 +371,29 @@ function sourceText(uri: string | undefined): string | undefined {
   } catch {
     text = undefined;
   }
-  sources.set(uri, { checked: Date.now(), text });
-  return text;
+  // Unchanged text keeps its entry (and the verdicts cached on it).
+  const entry = hit && hit.text === text ? { ...hit, checked: Date.now() } : { checked: Date.now(), text };
+  if (hit && hit.text === text) {
+    hit.checked = Date.now();
+    return hit;
+  }
+  sources.set(uri, entry);
+  return entry;
 }
 
 /** A .pxd that declares C++ things (namespaces, classes, `except +`): its extern functions may be overloaded. */
+const cppVerdicts = new WeakMap<object, boolean>();
+
 function cppDeclarations(uri: string): boolean {
   if (/\/libcpp\//.test(uri)) return true;
-  const text = sourceText(uri);
-  return text === undefined || /namespace\s*"|\bcppclass\b|except\s*\+/.test(text);
+  const entry = sourceEntry(uri);
+  if (entry.text === undefined) return true;
+  let cpp = cppVerdicts.get(entry);
+  if (cpp === undefined) {
+    cpp = /namespace\s*"|\bcppclass\b|except\s*\+/.test(entry.text);
+    cppVerdicts.set(entry, cpp);
+  }
+  return cpp;
 }
 
 /** The parameter texts of the declaration whose name is at `sig.location` in `source`. */
@@ -390,6 +421,14 @@ function declaredParams(source: string, sig: FunctionSignature): string[] | unde
   const params = splitTopLevel(source.slice(open + 1, close).replace(/#[^\n]*/g, ''))
     .map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p !== '' && p !== '...' && p !== 'void');
   return params.length === sig.params.length ? params : undefined;
+}
+
+function memo(f: (name: string) => string | undefined): (name: string) => string | undefined {
+  const seen = new Map<string, string | undefined>();
+  return (name) => {
+    if (!seen.has(name)) seen.set(name, f(name));
+    return seen.get(name);
+  };
 }
 
 function pointerDepth(t: CType): number {

@@ -508,7 +508,8 @@ export class DeclarationCollector {
     const returnType = field(node, 'return_type') ? this.resolveTypeNode(field(node, 'return_type')) : (
       // `cdef f():` without a return type returns a Python object; extern declarations default to int
       env.extern ? C_INT : PY_OBJECT);
-    const params = this.parametersOf(field(node, 'parameters'), cls);
+    // In a declaration without a body (pxd, extern), a lone name in the parameter list is a type: `f(int, floating)`.
+    const params = this.parametersOf(field(node, 'parameters'), cls, node.type === 'c_function_declaration' || env.extern);
     const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
     const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
     const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
@@ -528,7 +529,8 @@ export class DeclarationCollector {
     return parseExceptionSpec(spec.text);
   }
 
-  parametersOf(params: Node | null, cls: ClassInfo | undefined): { params: FunctionParam[]; varargs: boolean } {
+  parametersOf(params: Node | null, cls: ClassInfo | undefined, declarationOnly = false):
+    { params: FunctionParam[]; varargs: boolean } {
     const out: FunctionParam[] = [];
     let varargs = false;
     if (!params) return { params: out, varargs };
@@ -539,7 +541,7 @@ export class DeclarationCollector {
         out.push({ name: p.text.replace(/^\*+/, ''), type: PY_OBJECT, hasDefault: true });
         return;
       }
-      const param = this.parameterOf(p);
+      const param = this.parameterOf(p, declarationOnly);
       if (!param) return;
       if (index === 0 && cls && (param.name === 'self') && param.type.kind === 'py' && param.type.name === 'object') {
         param.type = { kind: 'py', name: cls.name, cls };
@@ -549,7 +551,7 @@ export class DeclarationCollector {
     return { params: out, varargs };
   }
 
-  parameterOf(p: Node): FunctionParam | undefined {
+  parameterOf(p: Node, declarationOnly = false): FunctionParam | undefined {
     const typeNode = field(p, 'type');
     const declarator = field(p, 'declarator');
     const nameNode = field(p, 'name');
@@ -578,6 +580,9 @@ export class DeclarationCollector {
       // `x: cython.int` (typed_parameter: the name is its first identifier), `x: int = 3` (typed_default_parameter)
       const name = nameNode?.text ?? namedChildren(p).find((c) => c.type === 'identifier')?.text ?? '';
       return { name, type: this.resolveTypeNode(typeNode), hasDefault };
+    }
+    if (nameNode && declarationOnly && !typeNode && !declarator && nameNode.text !== 'self') {
+      return { name: '', type: this.resolveTypeSyntax(parseTypeText(nameNode.text)), hasDefault };
     }
     if (nameNode) {
       // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
@@ -839,6 +844,11 @@ class CythonModuleSymbols extends Map<string, Symbol> {
   }
 
   override get(key: string): Symbol {
+    const fused = CYTHON_FUSED[key];
+    if (fused && (this.moduleName === 'cython')) {
+      return { name: key, kind: 'c-type', type: { kind: 'fused', name: key, members: fused }, binding: 'builtin',
+        origin: `cython.${key}` };
+    }
     return {
       name: key, kind: 'cython-builtin', type: unknown(`${this.moduleName}.${key}`), binding: 'builtin',
       module: cythonModule(`${this.moduleName}.${key}`), origin: `${this.moduleName}.${key}`,
@@ -849,6 +859,14 @@ class CythonModuleSymbols extends Map<string, Symbol> {
     return true;
   }
 }
+
+const sc = (name: string): CType => scalarType(name)!;
+/** The fused types the `cython` module defines (Shadow.py): floating, integral, numeric. */
+const CYTHON_FUSED: Record<string, CType[]> = {
+  floating: [sc('float'), sc('double')],
+  integral: [sc('short'), sc('int'), sc('long')],
+  numeric: [sc('short'), sc('int'), sc('long'), sc('float'), sc('double'), sc('float complex'), sc('double complex')],
+};
 
 function cythonModule(name: string): ModuleSymbols {
   return { name, uri: 'cython:', symbols: new CythonModuleSymbols(name) };

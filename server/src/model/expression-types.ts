@@ -291,6 +291,11 @@ export class ExpressionTyper {
       if (obj.symbol.alsoPython) return { type: PY_OBJECT, temp: true, pyAttribute: true };
       return { type: unknown(`${objNode.text}.${attr}`), temp: false };
     }
+    // `ClassName.method(self, ...)`: an unbound cdef method reached through the extension type itself.
+    if (obj.symbol?.kind === 'ext-class' && obj.symbol.type.kind === 'py' && obj.symbol.type.cls) {
+      const m = obj.symbol.type.cls.methods.get(attr);
+      if (m) return { type: { kind: 'func', sig: m }, temp: false };
+    }
     let t = obj.type;
     if (t.kind === 'ptr' || t.kind === 'ref') t = t.base;
     switch (t.kind) {
@@ -362,7 +367,9 @@ export class ExpressionTyper {
         return { type: op ? op.returnType : unknown('operator[]'), temp: false };
       }
       case 'py': {
-        const cIndices = indices.length > 0 && !isSlice && indices.every((i) => isCIndex(this.info(i, scope).type));
+        const indexTypes = indices.map((i) => this.info(i, scope).type);
+        if (t.buffer && indexTypes.some((i) => i.kind === 'unknown')) return { type: unknown('buffer index'), temp: false };
+        const cIndices = indices.length > 0 && !isSlice && indexTypes.every(isCIndex);
         if (t.buffer && cIndices && indices.length >= t.buffer.ndim) return { type: t.buffer.dtype, temp: false };
         // Indexing str/bytes/bytearray with a C integer yields a C character (Py_UCS4 / char).
         if (cIndices && indices.length === 1 && ['str', 'unicode', 'bytes', 'bytearray'].includes(t.name)) {

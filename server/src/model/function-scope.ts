@@ -238,8 +238,16 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
 }
 
 /** The type that can hold every assigned value, or a Python object when Cython would not infer a C type. */
-export function spanning(types: CType[]): CType {
-  if (types.length === 0) return PY_OBJECT;
+export function spanning(rawTypes: CType[]): CType {
+  if (rawTypes.length === 0) return PY_OBJECT;
+  // A fused type with C members behaves like a C number in arithmetic (each specialisation is one).
+  const fused = rawTypes.find((t) => t.kind === 'fused');
+  if (fused && rawTypes.every((t) => t === fused || t.kind === 'scalar')) {
+    return rawTypes.every((t) => t === fused) ? fused
+      : fused.kind === 'fused' && fused.members.some((m) => m.kind === 'scalar' && m.family === 'float')
+        ? { kind: 'scalar', name: 'double', family: 'float' } : fused;
+  }
+  const types = rawTypes;
   if (types.some((t) => t.kind === 'py')) return types.find((t) => t.kind === 'py' && t.name !== 'object') ?? PY_OBJECT;
   if (types.some((t) => t.kind === 'unknown')) return types.find((t) => t.kind === 'unknown')!;
   const first = types[0];

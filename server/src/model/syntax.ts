@@ -5,11 +5,19 @@ import type { DeclLocation } from './c-types';
 export type { Node };
 
 export function field(node: Node, name: string): Node | null {
-  return node.childForFieldName(name);
+  const r = node.childForFieldName(name);
+  // web-tree-sitter may answer a field query with a comment (an extra) that sits just before the field's node,
+  // e.g. `cdef extern from "h":  # note` followed by the block: skip to the node the field names.
+  if (r?.type === 'comment') {
+    let next = r.nextSibling;
+    while (next && (next.type === 'comment' || !next.isNamed)) next = next.nextSibling;
+    return next;
+  }
+  return r;
 }
 
 export function fields(node: Node, name: string): Node[] {
-  return node.childrenForFieldName(name).filter((n): n is Node => n !== null);
+  return node.childrenForFieldName(name).filter((n): n is Node => n !== null && n.type !== 'comment');
 }
 
 export function namedChildren(node: Node): Node[] {
