@@ -2,13 +2,17 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/protocol';
+import { annotateNow } from './annotate-now';
 import { registerAnnotationView } from './annotations/index';
 import { showGilState } from './gil-state';
+import { registerGilStatus } from './gil-status';
 import { registerStatus } from './status';
+import { trustConfigurationMiddleware, trustInitializationOptions } from './workspace-trust';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const started = Date.now();
   const output = vscode.window.createOutputChannel('Cython Lens');
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -19,6 +23,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ language: 'cython' }],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: output,
+    // read when the client (re)starts: a restart after trust is granted starts the server trusted
+    initializationOptions: trustInitializationOptions,
+    middleware: { workspace: trustConfigurationMiddleware },
   };
   client = new LanguageClient('cythonLens', 'Cython Lens', serverOptions, clientOptions);
   const c = client;
@@ -26,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     registerAnnotationView(c),
     registerStatus(c),
+    registerGilStatus(c),
     vscode.commands.registerCommand('cythonLens.restartServer', async () => {
       output.appendLine('Restarting the Cython Lens server…');
       await c.restart();
@@ -36,8 +44,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await config.update('annotations.enabled', !enabled, vscode.ConfigurationTarget.Global);
     }),
     vscode.commands.registerCommand('cythonLens.showGilState', () => showGilState(c)),
+    vscode.commands.registerCommand('cythonLens.annotateNow', () => annotateNow(c)),
+    vscode.commands.registerCommand('cythonLens.showOutput', () => output.show(true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      output.appendLine('Workspace trusted: restarting the server so it may run the configured Python.');
+      await c.restart();
+    }),
   );
+  const trust = vscode.workspace.isTrusted ? 'trusted' : 'untrusted (no Python or compiler runs)';
   await client.start();
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
+  output.appendLine(`[client] Cython Lens ${version} activated in ${Date.now() - started} ms `
+    + `(language server started and initialized; workspace ${trust})`);
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,7 +2,7 @@
 // Cython Lens as users meet it: the packaged .vsix installed into a real VS Code web workbench (code-server from npm),
 // driven by Debian's chromium through playwright-core. Builds nothing: run `npm run package` first.
 //
-// usage: node test/e2e/run-e2e.mjs [path/to/cython-lens.vsix] [--features hover,gil,annotations,lapack,quickfix,status|all]
+// usage: node test/e2e/run-e2e.mjs [path/to/cython-lens.vsix] [--features hover,gil,annotations,lapack,quickfix,status,semantic|all]
 //                                  [--keep] [--timeout SECONDS]
 //   Base checks always run (install, language mode, keyword highlighting, syntax diagnostic in Problems).
 //   --features picks the feature checks (default: DEFAULT_FEATURES below). Checks of features not picked are not run and not listed.
@@ -20,8 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/e2e-workspace');
 const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'e2e');
-const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status'];
-const DEFAULT_FEATURES = ['gil', 'hover', 'annotations', 'lapack']; // what the product has today; add each as it lands
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic'];
+const DEFAULT_FEATURES = ['gil', 'hover', 'annotations', 'lapack', 'status', 'semantic']; // what the product has today; add each as it lands
 
 // ---------- arguments ----------
 const argv = process.argv.slice(2);
@@ -313,7 +313,11 @@ const checks = [
       await runCommand('Developer: Inspect Editor Tokens and Scopes');
       const widget = page.locator('.token-inspect-widget');
       await widget.waitFor({ timeout: 10000 });
-      const text = (await widget.innerText()).replace(/\s+/g, ' ');
+      // with semantic tokens the inspector first says "Loading..." while it asks the server for them
+      const text = await waitUntil('the token inspector to finish loading', async () => {
+        const t = (await widget.innerText()).replace(/\s+/g, ' ');
+        return /Loading/.test(t) ? null : t;
+      }, 10000).catch(async () => (await widget.innerText()).replace(/\s+/g, ' '));
       await page.keyboard.press('Escape');
       if (!/language cython\b/.test(text)) throw new Error(`${w}: inspector says ${text.slice(0, 300)}`);
       if (!/textmate scopes (keyword|storage)\.[\w.-]+/.test(text) || !text.includes('source.cython'))
@@ -393,6 +397,21 @@ const checks = [
       if (others.some(s => txt.includes(s))) throw new Error(`status bar shows two states: ${JSON.stringify(txt.replace(/\s+/g, ' '))}`);
     }
   } },
+  { feature: 'semantic', name: 'semantic tokens colour C-typed names unlike Python objects', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    // `total` is a `cdef double` (cType); `values` in py_norm is an untyped argument (pythonObject)
+    const colourOf = (lineStart, word) => page.evaluate(([lineStart, word]) => {
+      const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+        .find(l => l.textContent.replace(/\u00a0/g, ' ').trimStart().startsWith(lineStart));
+      const span = line && [...line.querySelectorAll('span[class*="mtk"]')].find(s => s.textContent.trim() === word);
+      return span ? getComputedStyle(span).color : null;
+    }, [lineStart, word]);
+    let seen = {};
+    await waitUntil('`total` (C double) and `values` (Python object) in different colours', async () => {
+      seen = { cType: await colourOf('total += values[i]', 'total'), pythonObject: await colourOf('return sum(', 'values') };
+      return seen.cType && seen.pythonObject && seen.cType !== seen.pythonObject;
+    }, 15000).catch((e) => { throw new Error(`${e.message}; colours: ${JSON.stringify(seen)}`); });
+  } },
 ].filter(c => !c.feature || FEATURES.includes(c.feature));
 
 // ---------- run ----------
@@ -458,6 +477,12 @@ if (setupError) {
     await page.screenshot({ path: path.join(OUT, `${String(++n).padStart(2, '0')}-${slug(c.name)}.png`) }).catch(() => {});
   }
 }
+// the extension's output channel (server log, activation time) is kept on every run
+try {
+  const logs = path.join(ROOT, 'ud/logs');
+  const mine = fs.readdirSync(logs, { recursive: true }).find(f => /Cython Lens\.log$/.test(f));
+  if (mine) fs.copyFileSync(path.join(logs, mine), path.join(OUT, 'cython-lens-output.log'));
+} catch {}
 if (failed) {
   try { fs.copyFileSync(path.join(ROOT, 'code-server.log'), path.join(OUT, 'code-server.log')); } catch {}
   try {
