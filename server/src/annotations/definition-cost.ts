@@ -81,8 +81,10 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
   params.forEach((p, k) => {
     const node = nodes[k];
     const at = node ? lineOf(node) : line;
+    // (the model's `hasDefault` also matches `ndarray[double, ndim=2] x`: ask the syntax)
+    const hasDefault = node ? (field(node, 'default') ?? field(node, 'value')) !== null : p.hasDefault;
     if (isPy(p.type)) {
-      if (p.hasDefault && node) sink.add(at, PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
+      if (hasDefault && node) sink.add(at, PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
       if (p.type.kind === 'py' && p.type.name !== 'object') sink.add(line, PYX_CALL, `type test of argument \`${p.name}\``);
       sink.add(line, MACRO, `reference to argument \`${p.name}\` released`);
       return;
@@ -90,7 +92,7 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
     // an argument with a default is converted where the default is handled (its own line)
     const c = unboxing(p.type);
     // (fused functions convert in their specialisations, reached from the def line)
-    if (c) sink.add(p.hasDefault && !fused ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
+    if (c) sink.add(hasDefault && !fused ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
   });
   if (varargs) sink.add(line, PY_CALL + PYX_CALL, '*args/**kwargs collected');
 }

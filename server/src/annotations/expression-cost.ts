@@ -237,6 +237,15 @@ function indicesOf(node: Node): Node[] {
   return node.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
 }
 
+/** Indexing a numpy array declared with a buffer type (`ndarray[...]`) with C integers only. */
+export function isBufferIndex(v: ExprInfo, indices: Node[], env: CostEnv): boolean {
+  if (v.type.kind !== 'py' || !/(^|\.)ndarray$/.test(v.type.name)) return false;
+  return indices.length > 0 && indices.every((i) => {
+    const t = typeInfo(i, env).type;
+    return t.kind === 'scalar' && (t.family === 'int' || t.family === 'char');
+  });
+}
+
 function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
   const valueNode = field(node, 'value');
   if (!valueNode) return;
@@ -256,6 +265,11 @@ function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
       env.sink.add(line, PYX_CALL, `bounds check on \`${label(node)}\` (boundscheck is on)`);
       env.facts.raises = true;
     }
+    return;
+  }
+  if (v.type.kind === 'py' && gil && isBufferIndex(v, indices, env)) {
+    // `cnp.ndarray[double, ndim=2] a; a[i, j]`: buffer access in C
+    if (env.directives.boundscheck) env.sink.add(line, PYX_CALL, `bounds check on buffer \`${label(node)}\``);
     return;
   }
   if (v.type.kind === 'py' && gil) {

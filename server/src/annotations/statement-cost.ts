@@ -9,7 +9,7 @@ import { type Node, field, fields, namedChildren, significantChildren } from '..
 import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
 import { definitionCost } from './definition-cost';
 import { withDirectives } from './directives';
-import { condition, convert, expr, exprTo, isCRange, label, typeInfo } from './expression-cost';
+import { condition, convert, expr, exprTo, isBufferIndex, isCRange, label, typeInfo } from './expression-cost';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 const NO_CODE = new Set(['cimport_statement', 'cimport_from_statement', 'include_statement', 'c_function_declaration',
@@ -199,6 +199,11 @@ function store(target: Node, value: { type: CType; temp: boolean; literal?: bool
           env.sink.add(line, PYX_CALL + 2 * MACRO, `copy into memoryview slice \`${label(target)}\``);
           env.facts.raises = true;
         }
+        return;
+      }
+      if (vi.type.kind === 'py' && gil && isBufferIndex(vi, indices, env)) {
+        for (const i of indices) expr(i, env);
+        if (env.directives.boundscheck) env.sink.add(line, PYX_CALL, `bounds check on buffer \`${label(target)}\``);
         return;
       }
       if (vi.type.kind === 'py' && gil) {
