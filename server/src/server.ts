@@ -71,7 +71,7 @@ export class CythonLensServer {
     });
     this.exact = new ExactAnnotations({
       log: (m) => this.log(m),
-      warn: (message) => void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
+      warn: (message) => this.notify(ShowMessageNotification.method, { type: MessageType.Warning, message }),
       // a compiler run finished: re-analyse so the exact scores replace the estimate (if still that version)
       onResult: (uri, version) => {
         if (this.engine?.document(uri)?.version === version) this.publisher?.schedule(uri);
@@ -86,8 +86,22 @@ export class CythonLensServer {
     return [...(this.options.features ?? registeredFeatures), exactAnnotationsFeature(this.exact)];
   }
 
+  /** Logs to the client's output; a closed connection (client gone, tests) is not an error. */
   private log(message: string): void {
-    this.connection.console.log(message);
+    try {
+      this.connection.console.log(message);
+    } catch {
+      // connection disposed
+    }
+  }
+
+  /** Sends a notification without waiting; a failed send (connection closed) is logged, never unhandled. */
+  private notify(method: string, params: object): void {
+    try {
+      this.connection.sendNotification(method, params).catch((err: unknown) => this.log(`[warn] ${method}: ${String(err)}`));
+    } catch (err) {
+      this.log(`[warn] ${method}: ${String(err)}`);
+    }
   }
 
   private register(): void {
@@ -208,7 +222,9 @@ export class CythonLensServer {
 
   private initialized(): void {
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((err: unknown) => this.log(`[warn] registering for configuration changes: ${String(err)}`));
     }
   }
 
@@ -250,7 +266,7 @@ export class CythonLensServer {
 
   private reportSettingsProblems(problems: string[]): void {
     for (const p of problems) this.log(`[settings] ${p}`);
-    void this.connection.sendNotification(ShowMessageNotification.type, {
+    this.notify(ShowMessageNotification.method, {
       type: MessageType.Warning,
       message: `Cython Lens settings: ${problems.join(' ')}`,
     });

@@ -97,7 +97,13 @@ export class LspPair {
     return this.client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
   }
 
-  dispose(): void {
+  /** Shuts the server down (stops its timers) before closing both ends. */
+  async dispose(): Promise<void> {
+    try {
+      await Promise.race([this.client.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+    } catch {
+      // already shut down or never initialised
+    }
     this.client.dispose();
     this.serverConnection.dispose();
     this.toServer.destroy();

@@ -36,7 +36,13 @@ export class DiagnosticsPublisher {
     if (existing) clearTimeout(existing);
     const timer = setTimeout(() => {
       this.timers.delete(uri);
-      this.publish(uri).catch((err: unknown) => this.options.log(`[error] publishing ${uri}: ${String(err)}`));
+      this.publish(uri).catch((err: unknown) => {
+        try {
+          this.options.log(`[error] publishing ${uri}: ${String(err)}`);
+        } catch {
+          // the connection is gone
+        }
+      });
     }, this.delayMs);
     this.timers.set(uri, timer);
   }
@@ -52,8 +58,9 @@ export class DiagnosticsPublisher {
     this.timers.delete(uri);
     this.lastStatus.delete(uri);
     this.limitSettings.delete(uri);
-    void this.options.connection.sendDiagnostics({ uri, diagnostics: [] });
-    void this.options.annotations.clear(uri);
+    const failed = (err: unknown): void => this.options.log(`[warn] clearing ${uri}: ${String(err)}`);
+    this.options.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(failed);
+    this.options.annotations.clear(uri).catch(failed);
   }
 
   dispose(): void {
