@@ -35,7 +35,7 @@ export const callArgumentsCheck: DocumentCheck = {
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs);
     const checker = new CallChecker(doc, model, () => ctx.isCancelled());
-    checker.walk(doc.tree.rootNode, model.declarations.scope, undefined);
+    checker.run(doc.tree.rootNode);
     return checker.diagnostics;
   },
 };
@@ -51,9 +51,25 @@ interface Callee {
 
 type Verdict = 'same' | 'different' | 'unknown';
 
+interface Context {
+  scope: Scope;
+  cls: ClassInfo | undefined;
+}
+
+/** A function or class definition that contains the offsets being swept. */
+interface OpenDefinition {
+  end: number;
+  /** Calls before the body (parameter defaults, decorators... ) are evaluated outside. */
+  bodyStart: number;
+  inside: Context;
+  outside: Context;
+}
+
+const SCOPE_TYPES = ['function_definition', 'c_function_definition', 'class_definition', 'cdef_class_definition',
+  'cypclass_definition'];
+
 class CallChecker {
   readonly diagnostics: Diagnostic[] = [];
-  private visited = 0;
   /** Callees already described in this run, by signature or routine (null: not checkable). */
   private readonly callees = new Map<object, Callee | null>();
   /** The module is compiled as C++ (overloaded extern functions are possible). */
@@ -64,29 +80,44 @@ class CallChecker {
     this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
   }
 
-  walk(node: Node, scope: Scope, cls: ClassInfo | undefined): void {
-    for (const child of namedChildren(node)) {
-      if ((++this.visited & 1023) === 0 && this.cancelled()) return;
-      switch (child.type) {
-        case 'class_definition': case 'cdef_class_definition': case 'cypclass_definition': {
-          const name = field(child, 'name')?.text;
-          const sym = name ? scope.lookup(name) : undefined;
-          this.walk(child, scope, sym?.type.kind === 'py' ? sym.type.cls : undefined);
-          break;
-        }
-        case 'function_definition': case 'c_function_definition': {
-          const info = this.model.functionInfo(child, scope, cls);
-          this.walk(child, info.scope, cls);
-          break;
-        }
-        case 'call':
-          this.checkCall(child, scope);
-          this.walk(child, scope, cls);
-          break;
-        default:
-          this.walk(child, scope, cls);
+  /**
+   * Checks every call of the tree. Calls and definitions are found natively (`descendantsOfType`) and matched to
+   * their enclosing function by a sweep over offsets, without walking the tree in JavaScript.
+   */
+  run(root: Node): void {
+    const defs = root.descendantsOfType(SCOPE_TYPES).filter((n): n is Node => n !== null);
+    const calls = root.descendantsOfType('call').filter((n): n is Node => n !== null);
+    const module: Context = { scope: this.model.declarations.scope, cls: undefined };
+    const open: OpenDefinition[] = [];
+    let d = 0;
+    for (let i = 0; i < calls.length; i++) {
+      if ((i & 255) === 255 && this.cancelled()) return;
+      const call = calls[i];
+      const at = call.startIndex;
+      while (d < defs.length && defs[d].startIndex <= at) {
+        const def = defs[d++];
+        while (open.length && open[open.length - 1].end <= def.startIndex) open.pop();
+        open.push(this.openDefinition(def, open.length ? open[open.length - 1] : undefined, module));
       }
+      while (open.length && open[open.length - 1].end <= at) open.pop();
+      const top = open[open.length - 1];
+      const ctx = !top ? module : at >= top.bodyStart ? top.inside : top.outside;
+      this.checkCall(call, ctx.scope);
     }
+  }
+
+  private openDefinition(def: Node, enclosing: OpenDefinition | undefined, module: Context): OpenDefinition {
+    const outside = !enclosing ? module : def.startIndex >= enclosing.bodyStart ? enclosing.inside : enclosing.outside;
+    const body = field(def, 'body');
+    let inside: Context;
+    if (def.type === 'function_definition' || def.type === 'c_function_definition') {
+      inside = { scope: this.model.functionInfo(def, outside.scope, outside.cls).scope, cls: outside.cls };
+    } else {
+      const name = field(def, 'name')?.text;
+      const sym = name ? outside.scope.lookup(name) : undefined;
+      inside = { scope: outside.scope, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
+    }
+    return { end: def.endIndex, bodyStart: body ? body.startIndex : def.endIndex, inside, outside };
   }
 
   private checkCall(call: Node, scope: Scope): void {
@@ -162,8 +193,16 @@ class CallChecker {
     if (sym?.kind !== 'c-function' || !sym.signature) return undefined;
     const sig = sym.signature;
     if (sig.exception.kind === 'cpp' || !this.trustworthy(sig)) return undefined;
-    const source = sig.location?.uri === this.doc.uri ? this.doc.text : sourceText(sig.location?.uri);
-    return { sig, paramTexts: source === undefined ? undefined : declaredParams(source, sig),
+    const loc = sig.location;
+    let params: string[] | undefined;
+    if (loc?.uri === this.doc.uri) {
+      params = declaredParams(this.doc.text, this.doc.textDocument.offsetAt({ line: loc.line, character: loc.character }),
+        sig);
+    } else if (loc) {
+      const entry = sourceEntry(loc.uri);
+      if (entry.text !== undefined) params = declaredParams(entry.text, offsetIn(entry, loc.line, loc.character), sig);
+    }
+    return { sig, paramTexts: params,
       typedef: memo((n) => this.typedefIn(sig, n)) };
   }
 
@@ -223,7 +262,7 @@ class CallChecker {
     const to = (): string | undefined => targetName(target, callee.paramTexts?.[index]);
     if (target.kind === 'ptr') {
       if (actual.kind === 'py') {
-        if (info.literal || arg.type === 'none' || charLike(target.base, callee) !== false
+        if (info.literal || !certainlyPython(arg, info.symbol) || charLike(target.base, callee) !== false
           || target.base.kind === 'func') return;
         const name = to();
         if (name) this.error(nodeRange(this.doc, arg), `Cannot convert Python object to '${name}'`);
@@ -354,14 +393,20 @@ class CallChecker {
 
 const CPP_MODULE = /^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m;
 
-const sources = new Map<string, { checked: number; text: string | undefined }>();
+interface SourceEntry {
+  checked: number;
+  text: string | undefined;
+  lineStarts?: number[];
+}
+
+const sources = new Map<string, SourceEntry>();
 
 /** The text of a declaring .pxd, read once every few seconds at most. */
 function sourceText(uri: string | undefined): string | undefined {
   return uri ? sourceEntry(uri).text : undefined;
 }
 
-function sourceEntry(uri: string): { checked: number; text: string | undefined } {
+function sourceEntry(uri: string): SourceEntry {
   const hit = sources.get(uri);
   if (hit && Date.now() - hit.checked < 5000) return hit;
   const file = uriToPath(uri);
@@ -371,17 +416,28 @@ function sourceEntry(uri: string): { checked: number; text: string | undefined }
   } catch {
     text = undefined;
   }
-  // Unchanged text keeps its entry (and the verdicts cached on it).
-  const entry = hit && hit.text === text ? { ...hit, checked: Date.now() } : { checked: Date.now(), text };
+  // Unchanged text keeps its entry (and what is cached on it).
   if (hit && hit.text === text) {
     hit.checked = Date.now();
     return hit;
   }
+  const entry: SourceEntry = { checked: Date.now(), text };
   sources.set(uri, entry);
   return entry;
 }
 
-/** A .pxd that declares C++ things (namespaces, classes, `except +`): its extern functions may be overloaded. */
+/** Offset of a (line, character) position in a source entry's text; line starts are computed once. */
+function offsetIn(entry: SourceEntry, line: number, character: number): number | undefined {
+  if (entry.text === undefined) return undefined;
+  if (!entry.lineStarts) {
+    const starts = [0];
+    for (let i = entry.text.indexOf('\n'); i >= 0; i = entry.text.indexOf('\n', i + 1)) starts.push(i + 1);
+    entry.lineStarts = starts;
+  }
+  const start = entry.lineStarts[line];
+  return start === undefined ? undefined : start + character;
+}
+
 const cppVerdicts = new WeakMap<object, boolean>();
 
 function cppDeclarations(uri: string): boolean {
@@ -396,18 +452,11 @@ function cppDeclarations(uri: string): boolean {
   return cpp;
 }
 
-/** The parameter texts of the declaration whose name is at `sig.location` in `source`. */
-function declaredParams(source: string, sig: FunctionSignature): string[] | undefined {
-  const loc = sig.location;
-  if (!loc) return undefined;
-  let offset = 0;
-  for (let line = 0; line < loc.line; line++) {
-    const nl = source.indexOf('\n', offset);
-    if (nl < 0) return undefined;
-    offset = nl + 1;
-  }
-  const open = source.indexOf('(', offset + loc.character);
-  if (open < 0 || source.slice(offset + loc.character, open).trim() !== sig.name) return undefined;
+/** The parameter texts of the declaration of `sig` whose name starts at `nameOffset` in `source`. */
+function declaredParams(source: string, nameOffset: number | undefined, sig: FunctionSignature): string[] | undefined {
+  if (nameOffset === undefined) return undefined;
+  const open = source.indexOf('(', nameOffset);
+  if (open < 0 || source.slice(nameOffset, open).trim() !== sig.name) return undefined;
   let depth = 0;
   let close = -1;
   for (let i = open; i < source.length && i < open + 20000; i++) {
@@ -525,6 +574,16 @@ function containsFused(t: CType): boolean {
   if (t.kind === 'fused' || t.kind === 'unknown') return true;
   if (t.kind === 'ptr' || t.kind === 'array' || t.kind === 'ref' || t.kind === 'memview') return containsFused(t.base);
   return false;
+}
+
+/**
+ * Python objects the model cannot have mistaken for something else: Python variables and parameters, and
+ * list/tuple/dict/set displays. (An attribute of `self` may be a C attribute declared in a way the model missed.)
+ */
+function certainlyPython(arg: Node, sym: Symbol | undefined): boolean {
+  if (arg.type === 'identifier') return sym?.kind === 'py-variable';
+  return ['list', 'tuple', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
+    'set_comprehension'].includes(arg.type);
 }
 
 /** A declaration without `const` (and, for `noArray`, without array brackets). */

@@ -513,19 +513,21 @@ export class DeclarationCollector {
     const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
     const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
     const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
-    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined);
+    // An inline function defined (with a body) in a .pxd gets the implicit exception value of a definition.
+    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined,
+      this.ctx.inPxd && node.type !== 'c_function_definition');
     return {
       name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
       withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
     };
   }
 
-  private exceptionOf(node: Node, returnType: CType, origin: FunctionSignature['origin'], inClass: boolean):
-    ExceptionSpec {
+  private exceptionOf(node: Node, returnType: CType, origin: FunctionSignature['origin'], inClass: boolean,
+    declaredOnly: boolean): ExceptionSpec {
     const noexcept = field(node, 'noexcept') ?? childOfType(node, 'noexcept');
     if (noexcept) return { kind: 'noexcept', explicit: true };
     const spec = field(node, 'exception_spec') ?? childOfType(node, 'exception_spec');
-    if (!spec) return implicitException(returnType, origin, this.ctx.inPxd, inClass);
+    if (!spec) return implicitException(returnType, origin, declaredOnly, inClass);
     return parseExceptionSpec(spec.text);
   }
 
