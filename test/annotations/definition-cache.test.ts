@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../server/src/engine/engine';
 import { DefinitionCache } from '../../server/src/annotations/definition-cache';
-import { createStaticAnnotator } from '../../server/src/annotations/static-annotator';
+import { createStaticAnnotator, moduleCosts } from '../../server/src/annotations/static-annotator';
+import { DEFAULT_DIRECTIVES } from '../../server/src/annotations/directives';
+import { documentModel } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 
 function program(extraLine: string, body: string): string {
@@ -81,6 +83,29 @@ describe('per-definition annotation cache', () => {
       const reasons = (a: typeof before): string[] => a.annotations.find((l) => l.line === 2)?.reasons ?? [];
       assert.ok(reasons(before).some((r) => r.includes('converted to a Python int')), reasons(before).join('|'));
       assert.ok(reasons(after).some((r) => r.includes('Python global lookup `k`')), reasons(after).join('|'));
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a run stopped at the deadline keeps what it computed: the next run continues from there', async () => {
+    const engine = await Engine.create({ checks: [], annotators: [], log: () => {} });
+    const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-partial.pyx')).href;
+    try {
+      const doc = engine.open(uri, program('', 'return n'), 1);
+      if (!doc.tree) throw new Error('no tree');
+      const model = documentModel({ uri, version: 1, tree: doc.tree });
+      const cache = new DefinitionCache();
+      let polls = 0;
+      const partial = moduleCosts(model, doc.tree.rootNode, doc.text, DEFAULT_DIRECTIVES, { uri, cache },
+        () => ++polls > 2);
+      const walkedFirst = cache.misses;
+      assert.equal(walkedFirst, 2, 'two statements before the deadline');
+      cache.misses = 0;
+      const full = moduleCosts(model, doc.tree.rootNode, doc.text, DEFAULT_DIRECTIVES, { uri, cache });
+      assert.equal(cache.hits, 2, 'the statements of the stopped run are reused');
+      assert.ok(cache.misses >= 2);
+      assert.ok(full.length > partial.length);
     } finally {
       engine.dispose();
     }

@@ -34,9 +34,13 @@ export class DefinitionCache {
     return entry.costs.map((c) => ({ ...c, line: c.line + row }));
   }
 
-  /** Replaces the document's entries by those used in the last run (drops edited-away definitions). */
-  commit(uri: string, fresh: Map<string, Entry>): void {
-    this.documents.set(uri, fresh);
+  /**
+   * After a complete run: the document's entries become those used by it (edited-away definitions are dropped).
+   * After a run stopped at the deadline: its entries are added, so that the next run continues where it stopped.
+   */
+  commit(uri: string, fresh: Map<string, Entry>, complete = true): void {
+    const old = this.documents.get(uri);
+    this.documents.set(uri, complete || !old ? fresh : new Map([...old, ...fresh]));
   }
 
   forget(uri: string): void {

@@ -33,7 +33,7 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
     if (cache && fresh) out.push(...cache.cache.costsOf(cache.uri, key, s, fresh, compute));
     else out.push(...compute());
   }
-  if (cache && fresh && !isCancelled()) cache.cache.commit(cache.uri, fresh);
+  if (cache && fresh) cache.cache.commit(cache.uri, fresh, !isCancelled());
   return out;
 }
 
