@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConfigurationMiddleware } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION } from '../../shared/src/protocol';
+import { restrictConfigurationAnswer } from './untrusted-settings';
 
 export interface TrustInitializationOptions {
   trusted: boolean;
@@ -17,29 +17,11 @@ export function trustInitializationOptions(): TrustInitializationOptions {
   return { trusted: vscode.workspace.isTrusted };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A `cythonLens` settings object as an untrusted workspace may pass it: no interpreter, no compiler runs. */
-export function restrictUntrusted(section: unknown): unknown {
-  if (!isRecord(section)) return section;
-  const annotations = isRecord(section['annotations']) ? section['annotations'] : {};
-  return { ...section, pythonPath: '', annotations: { ...annotations, exactMode: false } };
-}
-
 /** Rewrites `workspace/configuration` answers for the `cythonLens` section while the workspace is untrusted. */
 export const trustConfigurationMiddleware: ConfigurationMiddleware = {
   configuration: async (params, token, next) => {
     const result = await next(params, token);
     if (vscode.workspace.isTrusted || !Array.isArray(result)) return result;
-    return result.map((value: unknown, i) => {
-      const section = params.items[i]?.section;
-      if (section === SETTINGS_SECTION) return restrictUntrusted(value);
-      if (section === undefined && isRecord(value) && isRecord(value[SETTINGS_SECTION])) {
-        return { ...value, [SETTINGS_SECTION]: restrictUntrusted(value[SETTINGS_SECTION]) };
-      }
-      return value;
-    });
+    return restrictConfigurationAnswer(params.items, result as unknown[]);
   },
 };

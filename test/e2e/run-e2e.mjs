@@ -396,6 +396,16 @@ const checks = [
       const txt = await bar.innerText();
       if (others.some(s => txt.includes(s))) throw new Error(`status bar shows two states: ${JSON.stringify(txt.replace(/\s+/g, ' '))}`);
     }
+    // back inside `with nogil:`: the tooltip names what released the GIL
+    const p = await mustPos('fast = c_norm', 2);
+    await page.mouse.click(p.x, p.y);
+    const item = bar.locator('.statusbar-item', { hasText: 'GIL released' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await item.hover();
+    await waitUntil('the status tooltip to name `with nogil:` at line 21', async () =>
+      /released here by `with nogil:` at line 21/.test(await page.locator('.workbench-hover, .monaco-hover').allInnerTexts().then(t => t.join(' '))), 10000)
+      .catch(async (e) => { throw new Error(`${e.message}; hovers: ${JSON.stringify(await page.locator('.workbench-hover, .monaco-hover').allInnerTexts())}`); });
+    await sleep(400); // let the tooltip finish fading in before the screenshot
   } },
   { feature: 'semantic', name: 'semantic tokens colour C-typed names unlike Python objects', run: async () => {
     await openFile('gil_demo.pyx', 'def compute');
