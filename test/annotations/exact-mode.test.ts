@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { parseAnnotationHtml } from '../../server/src/annotations/cython-html';
+import { countedCalls, parseAnnotationHtml } from '../../server/src/annotations/cython-html';
 import { ExactAnnotations } from '../../server/src/features/exact-annotations';
 import { AnnotationsPublisher } from '../../server/src/features/annotations-publisher';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
@@ -34,6 +34,18 @@ describe('exact mode', () => {
       assert.match(byLine.get(4)?.code ?? '', /__Pyx_GetModuleGlobalName|__Pyx_PyObject_GetAttrStr/);
       assert.match(byLine.get(2)?.code ?? '', /__pyx_pw_|PyObject \*/, 'def line has the wrapper code');
       assert.doesNotMatch(byLine.get(4)?.code ?? '', /<span|&lt;/, 'HTML removed');
+      // the calls Annotate.py counts reproduce its score: 5 per Py*_* call, 2 per __Pyx_* call, 1 per macro
+      for (const l of lines) {
+        const calls = countedCalls(l.code, 1000);
+        const score = calls.reduce((sum, c) => {
+          const m = /^`([^`]+)`(?: ×(\d+))?$/.exec(c)!;
+          const n = Number(m[2] ?? 1);
+          const name = m[1]!;
+          const each = /^__Pyx_[A-Z][A-Z_]+$|^Py[A-Z][a-z]+_[A-Z][A-Z_]+$/.test(name) ? 1 : name.startsWith('Py') ? 5 : 2;
+          return sum + n * each;
+        }, 0);
+        assert.equal(score, l.score, `line ${l.line + 1}: ${calls.join(', ')}`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

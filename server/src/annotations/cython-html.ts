@@ -37,3 +37,18 @@ export function parseAnnotationHtml(html: string): CompiledLine[] {
   }
   return out;
 }
+
+const COUNTED = /(__Pyx_X?(?:GOT|GIVE)REF|__Pyx_RefNanny[A-Za-z]+|__Pyx_Trace[A-Za-z]+)|(__Pyx_[A-Z][A-Z_]+|__Pyx_[A-Z][a-z_][A-Za-z_]*|__pyx_convert_[A-Za-z_]*|Py[A-Z][a-z]+_[A-Z][A-Z_]+|Py[A-Z][a-z]+_[A-Z][a-z][A-Za-z_]*)(?=\()/g;
+
+/** The calls Annotate.py counts in a line's C code, most frequent first: "`PyObject_GetAttr` ×2". */
+export function countedCalls(code: string, max = 8): string[] {
+  const counts = new Map<string, number>();
+  COUNTED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = COUNTED.exec(code)) !== null) {
+    const name = m[2];
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, max)
+    .map(([name, n]) => `\`${name}\`${n > 1 ? ` ×${n}` : ''}`);
+}

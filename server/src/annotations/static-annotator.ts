@@ -76,6 +76,9 @@ export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): Lin
   return {
     id: 'annotations',
     cache,
+    forget(uri: string): void {
+      cache.forget(uri);
+    },
     annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[] {
       const model = documentModel(doc, ctx.settings.includeDirs);
       // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
