@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver';
 import type { CythonLensSettings, LineAnnotation } from '../../../shared/src/protocol';
-import { type CompiledLine, countedCalls, parseAnnotationHtml } from '../annotations/cython-html';
+import { type CompiledLine, parseAnnotationHtml } from '../annotations/cython-html';
 import type { Feature } from './feature';
 
 export const GENERATED_C_REQUEST = 'cythonLens/generatedC';
@@ -81,12 +81,8 @@ export class ExactAnnotations {
   scoresFor(uri: string, version: number): LineAnnotation[] | undefined {
     const r = this.results.get(uri);
     if (!r || r.version !== version) return undefined;
-    return r.lines.filter((l) => l.score > 0).map((l) => {
-      const calls = countedCalls(l.code);
-      const reasons = ['exact score from `cython -a` (exact mode)'];
-      if (calls.length > 0) reasons.push(`C-API calls in the generated C: ${calls.join(', ')}`);
-      return { line: l.line, score: l.score, reasons };
-    });
+    return r.lines.filter((l) => l.score > 0)
+      .map((l) => ({ line: l.line, score: l.score, reasons: ['exact score from `cython -a` (exact mode)'] }));
   }
 
   generatedC(params: GeneratedCParams): GeneratedCResult {
