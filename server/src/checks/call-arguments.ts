@@ -262,7 +262,7 @@ class CallChecker {
     const to = (): string | undefined => targetName(target, callee.paramTexts?.[index]);
     if (target.kind === 'ptr') {
       if (actual.kind === 'py') {
-        if (info.literal || !certainlyPython(arg, info.symbol) || charLike(target.base, callee) !== false
+        if (info.literal || !this.certainlyPython(arg, info.symbol) || charLike(target.base, callee) !== false
           || target.base.kind === 'func') return;
         const name = to();
         if (name) this.error(nodeRange(this.doc, arg), `Cannot convert Python object to '${name}'`);
@@ -326,6 +326,19 @@ class CallChecker {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Python objects the model cannot have mistaken for something else: parameters and variables declared in this
+   * document as objects, and list/tuple/dict/set displays. Inferred locals and attributes are left out (an attribute
+   * of `self` may be a C attribute declared in a way the model missed).
+   */
+  private certainlyPython(arg: Node, sym: Symbol | undefined): boolean {
+    if (arg.type === 'identifier') {
+      return sym?.kind === 'py-variable' && (sym.binding === 'argument' || this.writtenType(sym) !== undefined);
+    }
+    return ['list', 'tuple', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
+      'set_comprehension'].includes(arg.type);
   }
 
   /** A variable's type as written in its declaration in this document (without its initial value). */
@@ -574,16 +587,6 @@ function containsFused(t: CType): boolean {
   if (t.kind === 'fused' || t.kind === 'unknown') return true;
   if (t.kind === 'ptr' || t.kind === 'array' || t.kind === 'ref' || t.kind === 'memview') return containsFused(t.base);
   return false;
-}
-
-/**
- * Python objects the model cannot have mistaken for something else: Python variables and parameters, and
- * list/tuple/dict/set displays. (An attribute of `self` may be a C attribute declared in a way the model missed.)
- */
-function certainlyPython(arg: Node, sym: Symbol | undefined): boolean {
-  if (arg.type === 'identifier') return sym?.kind === 'py-variable';
-  return ['list', 'tuple', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
-    'set_comprehension'].includes(arg.type);
 }
 
 /** A declaration without `const` (and, for `noArray`, without array brackets). */
