@@ -30,7 +30,7 @@ describe('per-definition annotation cache', () => {
   it('after an edit only the edited definition is recomputed, and the result equals a fresh run', async () => {
     const cache = new DefinitionCache();
     const annotator = createStaticAnnotator({ cache });
-    const engine = await Engine.create({ checks: [], annotators: [annotator], log: () => {} });
+    const engine = await Engine.create({ checks: [], annotators: [annotator], log: () => {}, timeBudgetMs: 60_000 });
     const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-cache.pyx')).href;
     const settings = defaultSettings();
     try {
@@ -59,7 +59,7 @@ describe('per-definition annotation cache', () => {
       assert.deepEqual(moved.annotations, shifted);
 
       // the same text through an uncached annotator gives the same scores
-      const fresh = await Engine.create({ checks: [], annotators: [createStaticAnnotator()], log: () => {} });
+      const fresh = await Engine.create({ checks: [], annotators: [createStaticAnnotator()], log: () => {}, timeBudgetMs: 60_000 });
       fresh.open(uri, program('# a comment that moves everything down', 'return np.arange(n)'), 3);
       assert.deepEqual(fresh.analyze(uri, settings)!.annotations, moved.annotations);
       fresh.dispose();
@@ -70,7 +70,7 @@ describe('per-definition annotation cache', () => {
 
   it('a changed module-level declaration invalidates the definitions that may depend on it', async () => {
     const cache = new DefinitionCache();
-    const engine = await Engine.create({ checks: [], annotators: [createStaticAnnotator({ cache })], log: () => {} });
+    const engine = await Engine.create({ checks: [], annotators: [createStaticAnnotator({ cache })], log: () => {}, timeBudgetMs: 60_000 });
     const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-cache2.pyx')).href;
     try {
       engine.open(uri, 'cdef int k = 3\ndef f():\n    return k\n', 1);
@@ -89,7 +89,7 @@ describe('per-definition annotation cache', () => {
   });
 
   it('a run stopped at the deadline keeps what it computed: the next run continues from there', async () => {
-    const engine = await Engine.create({ checks: [], annotators: [], log: () => {} });
+    const engine = await Engine.create({ checks: [], annotators: [], log: () => {}, timeBudgetMs: 60_000 });
     const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-partial.pyx')).href;
     try {
       const doc = engine.open(uri, program('', 'return n'), 1);

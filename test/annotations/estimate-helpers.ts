@@ -11,7 +11,7 @@ import { defaultSettings } from '../../server/src/settings/validate-settings';
 let counter = 0;
 
 export async function estimate(source: string, directives: Partial<Directives> = {}): Promise<LineAnnotation[]> {
-  const engine = await Engine.create({ checks: [], annotators: [createStaticAnnotator({ directives })], log: () => {} });
+  const engine = await Engine.create({ checks: [], annotators: [createStaticAnnotator({ directives })], log: () => {}, timeBudgetMs: 60_000 });
   try {
     const uri = pathToFileURL(path.join(os.tmpdir(), `cl-annot-${process.pid}-${counter++}.pyx`)).href;
     engine.open(uri, source, 1);
