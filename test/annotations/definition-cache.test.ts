@@ -40,16 +40,14 @@ describe('per-definition annotation cache', () => {
       assert.ok(statements >= 4, `first run walks every statement (${statements})`);
 
       // edit inside b only
-      engine.close(uri);
-      engine.open(uri, program('', 'return np.arange(n)'), 2);
+      engine.change(uri, 2, [{ text: program('', 'return np.arange(n)') }]);
       cache.hits = 0;
       cache.misses = 0;
       const edited = engine.analyze(uri, settings)!;
       assert.equal(cache.misses, 1, 'only `b` is walked again');
 
       // a line inserted above: everything moves, nothing is recomputed, scores move with their lines
-      engine.close(uri);
-      engine.open(uri, program('# a comment that moves everything down', 'return np.arange(n)'), 3);
+      engine.change(uri, 3, [{ text: program('# a comment that moves everything down', 'return np.arange(n)') }]);
       cache.hits = 0;
       cache.misses = 0;
       const moved = engine.analyze(uri, settings)!;
@@ -75,8 +73,7 @@ describe('per-definition annotation cache', () => {
     try {
       engine.open(uri, 'cdef int k = 3\ndef f():\n    return k\n', 1);
       const before = engine.analyze(uri, defaultSettings())!;
-      engine.close(uri);
-      engine.open(uri, 'k = 3\ndef f():\n    return k\n', 2);
+      engine.change(uri, 2, [{ text: 'k = 3\ndef f():\n    return k\n' }]);
       cache.misses = 0;
       const after = engine.analyze(uri, defaultSettings())!;
       assert.equal(cache.misses, 2, 'the declaration changed: both statements are walked again');
