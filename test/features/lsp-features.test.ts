@@ -120,6 +120,29 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
     assert.match(md, /netlib/);
   });
 
+  it('routines reached through a cimported module: hover and signature help', async () => {
+    const uri = 'file:///ws/modules_attr.pyx';
+    const text = [
+      'cimport scipy.linalg.cython_lapack as lapack',
+      'from scipy.linalg cimport cython_blas',
+      '',
+      'def f(double[::1] x):',
+      '    cdef int n = 3, inc = 1',
+      '    with nogil:',
+      '        lapack.dgesv(&n, )',
+      '        cython_blas.dnrm2(&n, &x[0], &inc)',
+      '',
+    ].join('\n');
+    await start(uri, text);
+    assert.match(markdown(await hover(uri, at(text, 7, 'dnrm2'))), /\*\*DNRM2\*\*/);
+    assert.match(markdown(await hover(uri, at(text, 6, 'dgesv'))), /\*\*DGESV\*\*/);
+    const help: SignatureHelp | null = await pair.client.sendRequest('textDocument/signatureHelp',
+      { textDocument: { uri }, position: at(text, 6, ')') });
+    assert.ok(help);
+    assert.equal(help.activeParameter, 1);
+    assert.match(help.signatures[0].label, /^void dgesv\(int \*n, int \*nrhs/);
+  });
+
   it('hovers names: C variables, Python objects, C functions, with the GIL state', async () => {
     const uri = 'file:///ws/lstsq.pyx';
     await start(uri, LSTSQ);

@@ -77,8 +77,8 @@ export function routineOfModuleAttribute(moduleSym: Symbol | undefined, attr: st
   const mod = originModule(moduleSym);
   if (!mod) return undefined;
   // `cimport scipy.linalg.cython_lapack as L` / `from scipy.linalg cimport cython_lapack` (resolved or not)
-  const full = /^cimport /.test(moduleSym.origin ?? '') ? mod
-    : /^cimported from unresolved /.test(moduleSym.origin ?? '') ? `${mod}.${moduleSym.name}` : undefined;
-  const lapack = full ? lapackModuleOf(full) : undefined;
+  const candidates = [moduleSym.module?.name,
+    /^cimport /.test(moduleSym.origin ?? '') ? mod : `${mod}.${moduleSym.name}`];
+  const lapack = candidates.map((c) => (c ? lapackModuleOf(c) : undefined)).find((m) => m !== undefined);
   return lapack ? lookupRoutine(attr, lapack) : undefined;
 }
