@@ -1,10 +1,6 @@
 /** The registry of LSP features the server offers besides diagnostics (see feature.ts). */
 import type { ServerCapabilities } from 'vscode-languageserver';
 import type { Feature } from './feature';
-import { completionFeature } from './completion';
-import { gilStateRequestFeature } from './gil-state-request';
-import { hoverFeature } from './hover';
-import { signatureHelpFeature } from './signature-help';
 import { codeActionFeature } from '../code-actions/code-action-feature';
 import { completionFeature } from './completion';
 import { gilStateRequestFeature } from './gil-state-request';
@@ -13,7 +9,8 @@ import { semanticTokensFeature } from './semantic-tokens';
 import { signatureHelpFeature } from './signature-help';
 
 export const features: readonly Feature[] = [
-  hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature, semanticTokensFeature,
+  hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
+  semanticTokensFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {
