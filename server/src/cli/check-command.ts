@@ -42,7 +42,8 @@ export async function runCheck(
   // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
   const python = await analysisEnvironment.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);
-  const engine = await Engine.create({ log });
+  // A batch run: no keystroke is waiting, so every check gets all the time it needs.
+  const engine = await Engine.create({ log, timeBudgetMs: 120_000 });
   const reports: CliFileReport[] = [];
   let internalFailure = false;
   try {

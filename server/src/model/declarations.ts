@@ -9,6 +9,10 @@ import {
 import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren,
   stringValue, undecorate } from './syntax';
 import { type Symbol, Scope, type ModuleSymbols } from './symbols';
+import { assignmentTargets, namesIn } from './assignment-targets';
+import { cythonModule } from './cython-module';
+
+export { assignmentTargets, namesIn };
 import { type TypeSyntax, parseDeclaratorText, parseTypeText, splitTopLevel } from './type-syntax';
 
 export interface CimportRequest {
@@ -557,7 +561,8 @@ export class DeclarationCollector {
     const typeNode = field(p, 'type');
     const declarator = field(p, 'declarator');
     const nameNode = field(p, 'name');
-    const hasDefault = field(p, 'default') !== null || /=/.test(p.text);
+    // `=` as a token of the parameter itself (not inside `ndarray[double, ndim=2]`)
+    const hasDefault = field(p, 'default') !== null || p.children.some((c) => c?.type === '=');
     if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
     if (declarator) {
       const parsed = parseDeclaratorText(declarator.text);
@@ -789,30 +794,6 @@ export function parseExceptionSpec(text: string): ExceptionSpec {
   return { kind: 'star', explicit: true };
 }
 
-/** The names a statement assigns to (for module globals and function locals). */
-export function assignmentTargets(s: Node): Node[] {
-  const out: Node[] = [];
-  const visitAssignment = (a: Node): void => {
-    const left = field(a, 'left');
-    if (left) out.push(...namesIn(left));
-    const right = field(a, 'right');
-    if (right && right.type === 'assignment') visitAssignment(right);
-  };
-  if (s.type === 'assignment' || s.type === 'augmented_assignment') visitAssignment(s);
-  else for (const c of namedChildren(s)) if (c.type === 'assignment' || c.type === 'augmented_assignment') visitAssignment(c);
-  return out;
-}
-
-/** Identifiers bound by a target expression: `a`, `a, b`, `(a, [b, c])`, `*rest`; not `a.b` or `a[i]`. */
-export function namesIn(target: Node): Node[] {
-  if (target.type === 'identifier') return [target];
-  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list', 'parenthesized_expression',
-    'list_splat_pattern', 'as_pattern_target'].includes(target.type)) {
-    return namedChildren(target).flatMap(namesIn);
-  }
-  return [];
-}
-
 function importedNames(s: Node): { name: string; module: string; node: Node }[] {
   const out: { name: string; module: string; node: Node }[] = [];
   if (s.type === 'import_statement') {
@@ -839,40 +820,6 @@ function importedNames(s: Node): { name: string; module: string; node: Node }[] 
   return out;
 }
 
-/** The `cython` pseudo-module: every name in it is a compile-time construct, usable without the GIL. */
-class CythonModuleSymbols extends Map<string, Symbol> {
-  constructor(readonly moduleName: string) {
-    super();
-  }
-
-  override get(key: string): Symbol {
-    const fused = CYTHON_FUSED[key];
-    if (fused && (this.moduleName === 'cython')) {
-      return { name: key, kind: 'c-type', type: { kind: 'fused', name: key, members: fused }, binding: 'builtin',
-        origin: `cython.${key}` };
-    }
-    return {
-      name: key, kind: 'cython-builtin', type: unknown(`${this.moduleName}.${key}`), binding: 'builtin',
-      module: cythonModule(`${this.moduleName}.${key}`), origin: `${this.moduleName}.${key}`,
-    };
-  }
-
-  override has(): boolean {
-    return true;
-  }
-}
-
-const sc = (name: string): CType => scalarType(name)!;
-/** The fused types the `cython` module defines (Shadow.py): floating, integral, numeric. */
-const CYTHON_FUSED: Record<string, CType[]> = {
-  floating: [sc('float'), sc('double')],
-  integral: [sc('short'), sc('int'), sc('long')],
-  numeric: [sc('short'), sc('int'), sc('long'), sc('float'), sc('double'), sc('float complex'), sc('double complex')],
-};
-
-function cythonModule(name: string): ModuleSymbols {
-  return { name, uri: 'cython:', symbols: new CythonModuleSymbols(name) };
-}
 
 function lastSegment(name: string | undefined): string | undefined {
   return name?.split('.').pop()?.trim();
