@@ -405,6 +405,10 @@ export class DeclarationCollector {
       base = { kind: 'memview', base: element, ndim: ts.memviewAxes };
     } else {
       base = this.resolveBaseName(ts.base, ts.templateArgs);
+      // `float[3]` (array type syntax, Cython 3): brackets after a C type that is not a template are dimensions.
+      if (ts.templateArgs.length && base.kind !== 'cpp' && base.kind !== 'unknown' && base.kind !== 'py') {
+        for (let i = 0; i < ts.templateArgs.length; i++) base = { kind: 'array', base };
+      }
     }
     for (let i = 0; i < ts.arrays; i++) base = { kind: 'array', base };
     for (let i = 0; i < ts.pointers; i++) base = { kind: 'ptr', base };
