@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { SemanticTokens } from 'vscode-languageserver';
-import { SEMANTIC_TOKENS_LEGEND, semanticTokensFeature } from '../../server/src/features/semantic-tokens';
+import { SEMANTIC_TOKENS_LEGEND, SLICE, semanticTokensFeature } from '../../server/src/features/semantic-tokens';
 import { LspPair } from '../support/lsp-pair';
 
 const SOURCE = [
@@ -121,6 +121,20 @@ describe('semantic tokens', () => {
     assert.ok(append.modifiers.includes('pythonObject'), JSON.stringify(append));
     assert.ok(find(tokens, 18, 'self').modifiers.includes('pythonObject'));
     assert.equal(find(tokens, 12, 'range').type, 'class');
+  });
+
+  it('sweeps a large document in slices (yielding between them) with every token in place', async () => {
+    const lines = 3000; // 6000 identifiers in the body: more than one slice
+    const big = ['cdef double f(double total):', ...Array.from({ length: lines }, () => '    total = total + 1'), ''].join('\n');
+    assert.ok(2 * lines > SLICE);
+    const tokens = await tokensOf(big);
+    const body = tokens.filter((t) => t.line >= 1);
+    assert.equal(body.length, 2 * lines);
+    for (const t of body) {
+      assert.equal(t.text, 'total');
+      assert.equal(t.type, 'parameter');
+      assert.deepEqual(t.modifiers, ['cType']);
+    }
   });
 
   it('emits tokens in document order without overlaps, and nothing for an unopened document', async () => {

@@ -1,17 +1,19 @@
 /**
  * Semantic tokens (full document): every identifier the model can resolve, typed by the model, so editors colour
- * C-typed names (modifier `cType`) differently from Python objects (modifier `pythonObject`). One cursor walk over
- * the document's current tree with the scope of each function (the shared model; no re-parse); attributes are
- * typed by the model's expression typer.
+ * C-typed names (modifier `cType`) differently from Python objects (modifier `pythonObject`). One pass over the
+ * identifiers of the document's current tree with the scope of each function (the shared model; no re-parse);
+ * attributes are typed by the model's expression typer. Cached per document version.
  */
-import type { SemanticTokens, SemanticTokensLegend, SemanticTokensParams } from 'vscode-languageserver';
-import type { TreeCursor } from 'web-tree-sitter';
+import {
+  type CancellationToken, LSPErrorCodes, ResponseError, type SemanticTokens, type SemanticTokensLegend,
+  type SemanticTokensParams,
+} from 'vscode-languageserver';
 import { type CType, type ClassInfo, PY_BUILTIN_TYPES, isKnownC, scalarType } from '../model/c-types';
 import type { ModuleModel } from '../model/module-model';
 import type { Scope, Symbol } from '../model/symbols';
 import type { Node } from '../model/syntax';
 import { field } from '../model/syntax';
-import { analyseDocument, guarded } from './document-analysis';
+import { analyseDocument } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 
 export const TOKEN_TYPES = [
@@ -106,17 +108,15 @@ class TokenEncoder {
   }
 }
 
-/** The token of one identifier at the cursor, or undefined. */
-function classifyIdentifier(model: ModuleModel, cursor: TreeCursor, parentType: string | undefined, ctx: WalkContext):
-  Classified | undefined {
-  const fieldName = cursor.currentFieldName;
-  if (parentType === 'keyword_argument' && fieldName === 'name') return undefined;
-  const node = cursor.currentNode;
+/** The token of one identifier, or undefined. */
+function classifyIdentifier(model: ModuleModel, node: Node, ctx: WalkContext): Classified | undefined {
+  const parent = node.parent;
+  const parentType = parent?.type;
+  const isField = (name: string): boolean => parent !== null && field(parent, name)?.id === node.id;
+  if (parentType === 'keyword_argument' && isField('name')) return undefined;
   const name = node.text;
-  if (parentType === 'attribute' && fieldName === 'attribute') {
-    const attr = node.parent;
-    if (!attr) return undefined;
-    const info = model.typer.info(attr, ctx.scope);
+  if (parent && parentType === 'attribute' && isField('attribute')) {
+    const info = model.typer.info(parent, ctx.scope);
     if (info.symbol) return classifySymbol(info.symbol);
     const modifiers = natureOf(info.type);
     if (modifiers.length === 0) return undefined;
@@ -126,7 +126,7 @@ function classifyIdentifier(model: ModuleModel, cursor: TreeCursor, parentType: 
   if (parentType === 'dotted_name' && node.previousNamedSibling) return undefined;
   const sym = ctx.scope.lookup(name);
   if (!sym) {
-    if (parentType === 'c_type' && fieldName === 'name' && scalarType(name)) {
+    if (parentType === 'c_type' && scalarType(name) && isField('name')) {
       return { type: 'type', modifiers: ['defaultLibrary', 'cType'] };
     }
     return undefined;
@@ -142,53 +142,128 @@ function classifyIdentifier(model: ModuleModel, cursor: TreeCursor, parentType: 
   return classified;
 }
 
-/** Semantic tokens of a whole tree: one walk, scopes entered as functions are met. */
-export function semanticTokensOf(model: ModuleModel, cursor: TreeCursor,
-  positionAt: (offset: number) => { line: number; character: number }): number[] {
-  const encoder = new TokenEncoder(positionAt);
-  const visit = (parentType: string | undefined, ctx: WalkContext): void => {
-    const type = cursor.nodeType;
-    let inner = ctx;
-    if (type === 'identifier') {
-      const c = classifyIdentifier(model, cursor, parentType, ctx);
-      if (c) encoder.push(cursor.startIndex, cursor.endIndex, c);
-      return;
+const SCOPE_OPENERS = [...FUNCTION_NODES, ...CLASS_NODES];
+
+/**
+ * The tokens of a whole tree. The identifiers and the functions/classes are fetched with one `descendantsOfType`
+ * call each (a JS cursor walk costs a WASM round trip per node), then swept together in document order: each
+ * identifier is resolved in the scope of the innermost function around it. `advance` does a slice at a time, so a
+ * large document does not hold the server's event loop for the whole sweep.
+ */
+export class TokenSweep {
+  private readonly encoder: TokenEncoder;
+  private readonly moduleCtx: WalkContext;
+  private readonly openers: Node[];
+  private readonly ids: Node[];
+  private readonly stack: { end: number; ctx: WalkContext }[] = [];
+  private nextOpener = 0;
+  private nextId = 0;
+
+  constructor(private readonly model: ModuleModel, root: Node,
+    positionAt: (offset: number) => { line: number; character: number }) {
+    this.encoder = new TokenEncoder(positionAt);
+    this.moduleCtx = { scope: model.declarations.scope, cls: undefined };
+    this.openers = root.descendantsOfType(SCOPE_OPENERS).filter((n): n is Node => n !== null);
+    this.ids = root.descendantsOfType('identifier').filter((n): n is Node => n !== null);
+  }
+
+  get done(): boolean {
+    return this.nextId >= this.ids.length;
+  }
+
+  get data(): number[] {
+    return this.encoder.data;
+  }
+
+  /** Classifies up to `count` more identifiers. */
+  advance(count = Number.MAX_SAFE_INTEGER): void {
+    const stop = Math.min(this.ids.length, this.nextId + count);
+    for (; this.nextId < stop; this.nextId++) {
+      const id = this.ids[this.nextId];
+      const start = id.startIndex;
+      while (this.nextOpener < this.openers.length && this.openers[this.nextOpener].startIndex <= start) {
+        this.open(this.openers[this.nextOpener++]);
+      }
+      this.closeBefore(start);
+      const c = classifyIdentifier(this.model, id, this.current());
+      if (c) this.encoder.push(start, id.endIndex, c);
     }
-    if (FUNCTION_NODES.has(type)) {
-      const info = model.functionInfo(cursor.currentNode, ctx.scope, ctx.cls);
-      inner = { scope: info.scope, cls: ctx.cls };
-    } else if (CLASS_NODES.has(type)) {
-      const nameNode: Node | null = field(cursor.currentNode, 'name');
-      const sym = nameNode ? ctx.scope.lookup(nameNode.text) : undefined;
-      inner = { scope: ctx.scope, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
+  }
+
+  private current(): WalkContext {
+    return this.stack[this.stack.length - 1]?.ctx ?? this.moduleCtx;
+  }
+
+  private closeBefore(offset: number): void {
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1].end <= offset) this.stack.pop();
+  }
+
+  private open(opener: Node): void {
+    this.closeBefore(opener.startIndex);
+    const outer = this.current();
+    let inner: WalkContext;
+    if (FUNCTION_NODES.has(opener.type)) {
+      inner = { scope: this.model.functionInfo(opener, outer.scope, outer.cls).scope, cls: outer.cls };
+    } else {
+      const nameNode = field(opener, 'name');
+      const sym = nameNode ? outer.scope.lookup(nameNode.text) : undefined;
+      inner = { scope: outer.scope, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
     }
-    if (!cursor.gotoFirstChild()) return;
-    do visit(type, inner); while (cursor.gotoNextSibling());
-    cursor.gotoParent();
-  };
-  visit(undefined, { scope: model.declarations.scope, cls: undefined });
-  return encoder.data;
+    this.stack.push({ end: opener.endIndex, ctx: inner });
+  }
 }
 
-export async function semanticTokensFor(deps: FeatureDeps, params: SemanticTokensParams): Promise<SemanticTokens> {
+/** All tokens of a tree at once (tests, the CLI). */
+export function semanticTokensOf(model: ModuleModel, root: Node,
+  positionAt: (offset: number) => { line: number; character: number }): number[] {
+  const sweep = new TokenSweep(model, root, positionAt);
+  sweep.advance();
+  return sweep.data;
+}
+
+/** Identifiers classified between two yields to the event loop (~10-20 ms on this machine). */
+export const SLICE = 2000;
+
+/** Tokens per model (one model per document version): repeated requests for a version cost nothing. */
+const tokenCache = new WeakMap<ModuleModel, number[]>();
+
+/** Thrown when the document changed (or the request was cancelled) mid-sweep: the client asks again. */
+export class DocumentChangedError extends Error {}
+
+export async function semanticTokensFor(deps: FeatureDeps, params: SemanticTokensParams,
+  token?: CancellationToken): Promise<SemanticTokens> {
   const uri = params?.textDocument?.uri;
   if (typeof uri !== 'string') return { data: [] };
   const analysis = await analyseDocument(deps, uri);
   if (!analysis) return { data: [] };
   const { doc, tree, model } = analysis;
-  const cursor = tree.walk();
-  try {
-    return { data: semanticTokensOf(model, cursor, (o) => doc.textDocument.positionAt(o)) };
-  } finally {
-    cursor.delete();
+  const cached = tokenCache.get(model);
+  if (cached) return { data: cached };
+  const sweep = new TokenSweep(model, tree.rootNode, (o) => doc.textDocument.positionAt(o));
+  for (;;) {
+    sweep.advance(SLICE);
+    if (sweep.done) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    // after a yield the tree may have been replaced (and deleted): never touch it again then
+    if (token?.isCancellationRequested || deps.document(uri)?.tree !== tree) throw new DocumentChangedError(uri);
   }
+  tokenCache.set(model, sweep.data);
+  return { data: sweep.data };
 }
 
 export const semanticTokensFeature: Feature = {
   id: 'semantic-tokens',
   capabilities: { semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true } },
   register(connection, deps) {
-    connection.languages.semanticTokens.on((params) =>
-      guarded(deps, 'semanticTokens', { data: [] }, () => semanticTokensFor(deps, params)));
+    connection.languages.semanticTokens.on(async (params, token) => {
+      try {
+        return await semanticTokensFor(deps, params, token);
+      } catch (err) {
+        // the client keeps its tokens and asks again for the new version
+        if (err instanceof DocumentChangedError) throw new ResponseError(LSPErrorCodes.ContentModified, 'document changed');
+        deps.log(`[error] semanticTokens: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return { data: [] };
+      }
+    });
   },
 };
