@@ -223,9 +223,32 @@ describe('incremental document sync', () => {
     assert.ok(store.get('file:///small.pyx')?.tree && store.get('file:///big.pyx')?.tree);
     const s0 = { ...store.stats };
     assert.equal(store.change('file:///small.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
-    assert.deepEqual(store.stats, { incremental: s0.incremental, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1 });
+    assert.deepEqual(store.stats, { incremental: s0.incremental, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1, restarts: 0 });
     assert.equal(store.change('file:///big.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
-    assert.deepEqual(store.stats, { incremental: s0.incremental + 1, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1 });
+    assert.deepEqual(store.stats, { incremental: s0.incremental + 1, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1, restarts: 0 });
+    store.dispose();
+  });
+
+  it('replaces a parser that throws (WASM trap) and parses the document from scratch', () => {
+    const logs: string[] = [];
+    let calls = 0;
+    const flaky = {
+      language: parser.language,
+      parse(): never {
+        calls++;
+        throw new Error('RuntimeError: memory access out of bounds');
+      },
+      delete(): void {},
+    } as unknown as Parser;
+    const store = new DocumentStore(flaky, { log: (m) => logs.push(m) });
+    const doc = store.open('file:///flaky.pyx', 'cython', 1, 'x = 1\n');
+    assert.equal(doc.tree?.rootNode.toString(), fresh.parse('x = 1\n')?.rootNode.toString());
+    assert.equal(calls, 1);
+    assert.equal(store.stats.restarts, 1);
+    assert.match(logs[0] ?? '', /tree-sitter failed on file:\/\/\/flaky\.pyx .*restarting the parser/);
+    const next = store.change('file:///flaky.pyx', 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'y = 2\n' }]);
+    assert.match(next?.tree?.rootNode.toString() ?? '', /\(module \(expression_statement.*\(expression_statement/);
+    assert.equal(store.stats.restarts, 1, 'the new parser keeps working');
     store.dispose();
   });
 

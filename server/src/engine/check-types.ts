@@ -29,12 +29,16 @@ export interface CheckContext {
 export interface DocumentCheck {
   readonly id: string;
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[];
+  /** Drops what the check cached for a document (called when it is closed). */
+  forget?(uri: string): void;
 }
 
 /** Produces `cython -a` style line scores. Only run on documents that have a tree. */
 export interface LineAnnotator {
   readonly id: string;
   annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[];
+  /** Drops what the annotator cached for a document (called when it is closed). */
+  forget?(uri: string): void;
 }
 
 export const DIAGNOSTIC_SOURCE = 'cython-lens';

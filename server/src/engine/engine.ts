@@ -7,6 +7,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Parser } from 'web-tree-sitter';
 import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
 import { documentChecks, lineAnnotators } from '../checks';
+import { forgetDocumentModel } from '../model/document-model';
 import { defaultSettings } from '../settings/validate-settings';
 import { DocumentStore, type TextDocumentContentChangeEvent } from '../text/document-store';
 import type { ParsedDocument } from '../text/parsed-document';
@@ -74,10 +75,10 @@ export class Engine {
   private readonly timeBudgetMs: number;
 
   private constructor(parser: Parser, options: EngineOptions) {
-    this.store = new DocumentStore(parser, options.maxFileSize ? { maxFileSize: options.maxFileSize } : {});
+    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.store = new DocumentStore(parser, { ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}), log: this.log });
     this.checks = options.checks ?? documentChecks;
     this.annotators = options.annotators ?? lineAnnotators;
-    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
     this.timeBudgetMs = options.timeBudgetMs ?? 2000;
   }
 
@@ -95,8 +96,12 @@ export class Engine {
     return this.store.change(uri, version, changes) !== undefined;
   }
 
+  /** Closes a document and drops everything cached for it (model, per-definition caches of checks). */
   close(uri: string): void {
     this.store.close(uri);
+    forgetDocumentModel(uri);
+    for (const check of this.checks) check.forget?.(uri);
+    for (const annotator of this.annotators) annotator.forget?.(uri);
   }
 
   document(uri: string): ParsedDocument | undefined {

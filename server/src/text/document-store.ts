@@ -11,7 +11,7 @@
  * common case while typing valid code) come from the incremental parse alone.
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import type { Edit, Parser, Tree } from 'web-tree-sitter';
+import { Parser, type Edit, type Tree } from 'web-tree-sitter';
 import { DEFAULT_SETTINGS } from '../../../shared/src/protocol';
 import { NewlineIndex, advancePoint } from './newline-index';
 import type { ParsedDocument, SkipReason } from './parsed-document';
@@ -27,6 +27,8 @@ export const FRESH_REPARSE_LIMIT = 100_000;
 export interface DocumentStoreOptions {
   /** Size limit in UTF-8 bytes for a document (per resource); default 2 MB. */
   maxFileSize?: (uri: string) => number;
+  /** Where a parser failure (WASM trap, out of memory) and the parser restart are reported. */
+  log?: (message: string) => void;
 }
 
 /** How the trees were produced (for tests and tracing). */
@@ -37,6 +39,8 @@ export interface ParseStats {
   fresh: number;
   /** Incremental results with errors that were replaced by a fresh parse. */
   canonicalized: number;
+  /** Times the parser threw (WASM trap, out of memory) and was replaced by a new one. */
+  restarts: number;
 }
 
 const CR = 13;
@@ -117,13 +121,15 @@ class DocumentState implements ParsedDocument {
 export class DocumentStore {
   private readonly docs = new Map<string, DocumentState>();
   private readonly maxFileSize: (uri: string) => number;
-  readonly stats: ParseStats = { incremental: 0, fresh: 0, canonicalized: 0 };
+  private readonly log: (message: string) => void;
+  readonly stats: ParseStats = { incremental: 0, fresh: 0, canonicalized: 0, restarts: 0 };
 
   constructor(
-    private readonly parser: Parser,
+    private parser: Parser,
     options: DocumentStoreOptions = {},
   ) {
     this.maxFileSize = options.maxFileSize ?? (() => DEFAULT_SETTINGS.maxFileSize);
+    this.log = options.log ?? (() => undefined);
   }
 
   get(uri: string): ParsedDocument | undefined {
@@ -238,12 +244,22 @@ export class DocumentStore {
     }
     const text = state.text;
     let tree: Tree | null;
+    let restarted = false;
     try {
       tree = this.parser.parse(text, previous ?? null);
+    } catch (err) {
+      // A WASM trap or out of memory inside tree-sitter: the parser (and the old tree) cannot be trusted any more.
+      // Parse again from scratch with a new parser; the document's text is untouched either way.
+      restarted = true;
+      tree = this.restartAndParse(state, err);
     } finally {
-      previous?.delete();
+      try {
+        previous?.delete();
+      } catch {
+        // the old tree's memory went with the failed parser
+      }
     }
-    if (tree && previous) {
+    if (tree && previous && !restarted) {
       if (tree.rootNode.hasError && text.length <= FRESH_REPARSE_LIMIT) {
         tree.delete();
         tree = this.parser.parse(text);
@@ -252,10 +268,33 @@ export class DocumentStore {
       } else {
         this.stats.incremental++;
       }
-    } else if (tree) {
+    } else if (tree && !restarted) {
       this.stats.fresh++;
     }
     if (!tree) return { tree: undefined, skipped: { kind: 'parse-failed', message: 'Cython Lens: the parser gave up on this file.' } };
     return { tree, skipped: undefined };
+  }
+
+  /** Replaces the parser after it threw, and parses `state` from scratch (null if that fails too). */
+  private restartAndParse(state: DocumentState, err: unknown): Tree | null {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.stats.restarts++;
+    this.log(`[error] tree-sitter failed on ${state.uri} (version ${state.version}): ${reason}; restarting the parser`);
+    const language = this.parser.language;
+    try {
+      this.parser.delete();
+    } catch {
+      // already unusable
+    }
+    this.parser = new Parser();
+    if (language) this.parser.setLanguage(language);
+    try {
+      const tree = this.parser.parse(state.text);
+      this.stats.fresh++;
+      return tree;
+    } catch (again) {
+      this.log(`[error] tree-sitter failed again on ${state.uri} after the restart: ${again instanceof Error ? again.message : String(again)}`);
+      return null;
+    }
   }
 }
