@@ -554,8 +554,10 @@ function canonical(name: string, callee: Callee): string | undefined {
 
 function sameType(a: CType, b: CType, callee: Callee): Verdict {
   if (a.kind === 'scalar' && b.kind === 'scalar') {
-    const x = canonical(a.name, callee);
-    const y = canonical(b.name, callee);
+    // The model resolved typedef chains where it declared them (`cnp.intp_t` → `signed long`); names looked up in
+    // the callee's tables are the fallback.
+    const x = a.underlying ? builtinName(a.underlying) : canonical(a.name, callee);
+    const y = b.underlying ? builtinName(b.underlying) : canonical(b.name, callee);
     if (x === undefined || y === undefined) return 'unknown';
     return x === y ? 'same' : 'different';
   }

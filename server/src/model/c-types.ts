@@ -64,7 +64,8 @@ export interface ClassInfo {
 export type CType =
   /** A Python object. `name` is `object`, a builtin type (`list`, `dict`...) or an extension type. */
   | { kind: 'py'; name: string; cls?: ClassInfo; buffer?: { dtype: CType; ndim: number } }
-  | { kind: 'scalar'; name: string; family: 'int' | 'float' | 'complex' | 'bint' | 'char' }
+  /** `underlying`: for a ctypedef of a scalar, the builtin C type at the end of the typedef chain. */
+  | { kind: 'scalar'; name: string; family: 'int' | 'float' | 'complex' | 'bint' | 'char'; underlying?: string }
   | { kind: 'void' }
   | { kind: 'ptr'; base: CType }
   | { kind: 'array'; base: CType }

@@ -687,7 +687,7 @@ export class DeclarationCollector {
       const base = typeNode ? parseTypeText(typeNode.text) : parseTypeText('int');
       type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
         arrays: base.arrays + parsed.arrays });
-      if (type.kind === 'scalar') type = { ...type, name: parsed.name };
+      if (type.kind === 'scalar') type = { ...type, name: parsed.name, underlying: type.underlying ?? type.name };
     }
     this.scope.define({ name: parsed.name, kind: 'c-type', type, binding: 'module',
       location: locationOf(this.ctx.uri, declarator), origin: `ctypedef ${typeNode?.text ?? ''}`.trim() });

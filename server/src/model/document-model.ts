@@ -28,13 +28,17 @@ export interface ModelSource {
 
 /** The model of `doc`; rebuilt when the version, the tree or the include dirs changed. */
 export function documentModel(doc: ModelSource, includeDirs: string[] = []): ModuleModel {
-  const key = includeDirs.join('\0');
-  const hit = cache.get(doc.uri);
-  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.includeDirs === key) return hit.model;
   analysisEnvironment.setIncludeDirs(includeDirs);
   const resolver = analysisEnvironment.resolver(doc.tree.language);
+  // The .pxd cache generation changes when search paths change (e.g. the Python environment was discovered) or a
+  // .pxd was reloaded: cimports must then be resolved again.
+  const key = `${includeDirs.join('\0')}\0${resolver.generation}`;
+  const hit = cache.get(doc.uri);
+  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.includeDirs === key) return hit.model;
   const model = buildModuleModel(doc.tree, doc.uri, resolver, (text) => analysisEnvironment.parse(text));
-  cache.set(doc.uri, { version: doc.version, tree: doc.tree, includeDirs: key, model });
+  // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
+  const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
+  cache.set(doc.uri, { version: doc.version, tree: doc.tree, includeDirs: builtKey, model });
   return model;
 }
 
