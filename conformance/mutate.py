@@ -19,8 +19,8 @@ statement's indentation.  Kinds of inserted statements:
   pass         pass                             (must stay clean)
 
 Deterministic: seeded random.Random, files and points in sorted order.  Each mutant is a standalone file
-$CYTHON_LENS_CACHE/conformance/mutants/mNNNN/sklearn/<same relative path>.pyx (same module name, so its own .pxd
-in the scikit-learn corpus is found through -I).
+$CYTHON_LENS_CACHE/conformance/mutants/mNNNN/sklearn/<same relative path>.pyx (same module name), next to copies
+of its package directory's .pxd/.pxi files (its own .pxd included); the scikit-learn tree is an include dir.
 """
 from __future__ import annotations
 
@@ -392,6 +392,11 @@ def prepare_mutants(n: int, seed: int) -> list[dict]:
         while d != mroot:
             (d / "__init__.py").write_text("", encoding="utf-8")
             d = d.parent
+        # the package directory's .pxd/.pxi files, byte-identical copies, beside the mutant (the compiler finds the
+        # same declarations through -I either way; tools that only look beside the file find them too)
+        for sib in sorted(Path(e["path"]).parent.iterdir()):
+            if sib.suffix in (".pxd", ".pxi") and sib.is_file():
+                shutil.copyfile(sib, dst.parent / sib.name)
         ind = " " * pt["indent"]
         new_lines = info["lines"][:pt["line"]] + [ind + s for s in stmt] + info["lines"][pt["line"]:]
         dst.write_text("\n".join(new_lines) + "\n", encoding="utf-8")
