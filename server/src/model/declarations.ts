@@ -473,7 +473,7 @@ export class DeclarationCollector {
       if (!parsed.name) continue;
       let type: CType;
       if (parsed.functionPointer) {
-        const sig = this.functionPointerSignature(parsed.name, baseSyntax, parsed.functionPointer);
+        const sig = this.functionPointerSignature(parsed.name, baseSyntax, parsed.functionPointer, binding === 'extern');
         type = { kind: 'ptr', base: { kind: 'func', sig } };
       } else if (baseSyntax) {
         type = this.resolveTypeSyntax({
@@ -495,14 +495,14 @@ export class DeclarationCollector {
   }
 
   private functionPointerSignature(name: string, ret: TypeSyntax | undefined,
-    fp: { params: string; nogil: boolean }): FunctionSignature {
+    fp: { params: string; nogil: boolean; trailer?: string }, extern = true): FunctionSignature {
     const params: FunctionParam[] = splitTopLevel(fp.params).filter((p) => p && p !== 'void').map((p, i) => {
       const t = parseTypeText(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
       return { name: `arg${i}`, type: this.resolveTypeSyntax(t), hasDefault: false };
     });
     return {
       name, returnType: ret ? this.resolveTypeSyntax(ret) : C_INT, params, varargs: fp.params.includes('...'),
-      nogil: fp.nogil, withGil: false, exception: { kind: 'noexcept', explicit: false }, origin: 'extern',
+      nogil: fp.nogil, withGil: false, exception: pointerException(fp.trailer ?? '', extern), origin: 'extern',
       inPxd: this.ctx.inPxd,
     };
   }
@@ -536,7 +536,14 @@ export class DeclarationCollector {
     if (noexcept) return { kind: 'noexcept', explicit: true };
     const spec = field(node, 'exception_spec') ?? childOfType(node, 'exception_spec');
     if (!spec) return implicitException(returnType, origin, declaredOnly, inClass);
-    return parseExceptionSpec(spec.text);
+    const parsed = parseExceptionSpec(spec.text);
+    // An explicit `except *` on a definition whose return type has an error value uses that value (`except? -1`),
+    // as the compiler does (Nodes.CFuncDeclaratorNode.analyse).
+    if (parsed.kind === 'star') {
+      const implicit = implicitException(returnType, origin, declaredOnly, inClass);
+      if (implicit.kind === 'query') return { kind: 'query', value: implicit.value, explicit: true };
+    }
+    return parsed;
   }
 
   parametersOf(params: Node | null, cls: ClassInfo | undefined, declarationOnly = false):
@@ -617,8 +624,11 @@ export class DeclarationCollector {
     // A definition in the .pyx completes the declaration from the .pxd: the pxd's specs are what callers see,
     // but the definition decides nogil-ness of the body.
     if (existing?.kind === 'c-function' && existing.signature && existing.signature.inPxd && !sig.inPxd) {
+      // Symtab.declare_cfunction: the module's own callers see the definition's type (with its exception value);
+      // it stays "defined in the pxd" for the exception-check hint.
       const merged: FunctionSignature = {
-        ...existing.signature,
+        ...sig,
+        inPxd: true,
         nogil: existing.signature.nogil || sig.nogil,
         withGil: existing.signature.withGil || sig.withGil,
       };
@@ -834,4 +844,16 @@ export function isPureModeCFunction(node: Node): boolean {
   if (node.type !== 'decorated_definition') return false;
   return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall|nogil|with_gil|exceptval|inline)\b/
     .test(d.text));
+}
+
+/**
+ * The exception spec of a function pointer declarator's trailer (`except -1 nogil`). Without one, pointers declared
+ * in Cython code check exceptions without a value (Nodes.CFuncDeclaratorNode: no implicit value for pointers);
+ * extern ones do not check at all.
+ */
+function pointerException(trailer: string, extern: boolean): ExceptionSpec {
+  if (/\bnoexcept\b/.test(trailer)) return { kind: 'noexcept', explicit: true };
+  const m = /\bexcept\b\s*(\?\s*[^\s]+|\+\s*\w*|\*|[^\s]+)/.exec(trailer);
+  if (m) return parseExceptionSpec(`except ${m[1]}`.replace(/except \? */, 'except? '));
+  return extern ? { kind: 'noexcept', explicit: false } : { kind: 'star', explicit: false };
 }

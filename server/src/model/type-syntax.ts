@@ -16,7 +16,7 @@ export interface TypeSyntax {
   /** Number of memoryview axes when written `T[:, ::1]`. */
   memviewAxes: number;
   /** A function pointer declarator `(*f)(...)`: the text of its parameter list, and GIL spec. */
-  functionPointer?: { params: string; nogil: boolean };
+  functionPointer?: { params: string; nogil: boolean; trailer?: string };
 }
 
 const QUALIFIERS = new Set(['const', 'volatile', 'lock', 'iso', 'active', 'locked', 'readonly', 'public']);
@@ -91,7 +91,7 @@ function normaliseBase(words: string[]): string {
  * Returns the declared name and what the declarator adds to the base type.
  */
 export function parseDeclaratorText(raw: string): { name: string; pointers: number; arrays: number;
-  reference: boolean; functionPointer?: { params: string; nogil: boolean } } {
+  reference: boolean; functionPointer?: { params: string; nogil: boolean; trailer?: string } } {
   let text = raw;
   const eq = topLevelIndexOf(text, '=');
   if (eq >= 0) text = text.slice(0, eq);
@@ -100,7 +100,7 @@ export function parseDeclaratorText(raw: string): { name: string; pointers: numb
   if (fp) {
     return {
       name: fp[2], pointers: Math.max(0, fp[1].length - 1), arrays: 0, reference: false,
-      functionPointer: { params: fp[3], nogil: /\bnogil\b/.test(fp[4]) },
+      functionPointer: { params: fp[3], nogil: /\bnogil\b/.test(fp[4]), trailer: fp[4].trim() },
     };
   }
   let pointers = 0;

@@ -34,6 +34,7 @@ import { bufferAcquisition } from './buffer-acquisition';
 import { parallelPythonArguments } from './parallel-python-arguments';
 import { untypedIndex } from './untyped-index';
 import { boundscheckHint } from './boundscheck-hint';
+import { functionPointerAssignment } from './function-pointer-assignment';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -43,5 +44,5 @@ export const gilRules: readonly GilRule[] = [
   pythonContainerConstruction, pythonFunctionConstruction, pythonIndexing, pythonIteration, forLoopObjectBounds,
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
-  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint,
+  parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
 ];
