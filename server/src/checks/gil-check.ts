@@ -35,6 +35,7 @@ export function forgetGilCache(uri: string): void {
 
 export const gilCheck: DocumentCheck = {
   id: 'gil',
+  forget: forgetGilCache,
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs);
     const resolver = analysisEnvironment.resolver(doc.tree.language);
