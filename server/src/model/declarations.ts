@@ -420,7 +420,10 @@ export class DeclarationCollector {
     if (name === 'void') return VOID;
     const scalar = scalarType(name);
     if (scalar) return scalar;
-    if (name === 'object') return PY_OBJECT;
+    if (name === 'object') {
+      // `object[int]`: an old-style buffer of a generic object
+      return templateArgs.length ? { kind: 'py', name: 'object', buffer: this.bufferOf(templateArgs) } : PY_OBJECT;
+    }
     const sym = this.lookupDotted(name);
     // `from libcpp cimport bool` shadows Python's bool
     if (PY_BUILTIN_TYPES.has(name) && (!sym || sym.kind === 'builtin')) return py(name);
@@ -437,18 +440,21 @@ export class DeclarationCollector {
       }
       if (sym.kind === 'ext-class') {
         // `np.ndarray[double, ndim=2]`: a buffer; indexing it with C indices is C code.
-        if (templateArgs.length && sym.type.kind === 'py') {
-          const dtype = templateArgs.find((a) => !a.base.includes('='));
-          const ndimArg = templateArgs.find((a) => /^ndim\s*=/.test(a.base));
-          return { ...sym.type, buffer: { dtype: dtype ? this.resolveTypeSyntax(dtype) : unknown('dtype'),
-            ndim: ndimArg ? Number(ndimArg.base.split('=')[1]) || 1 : 1 } };
-        }
+        if (templateArgs.length && sym.type.kind === 'py') return { ...sym.type, buffer: this.bufferOf(templateArgs) };
         return sym.type;
       }
       if (sym.kind === 'unresolved' || sym.kind === 'cython-builtin') return unknown(`type ${name}`);
     }
     if (name.startsWith('cython.')) return unknown(`type ${name}`);
     return unknown(`unknown type ${name}`);
+  }
+
+  /** `[double, ndim=2, mode="c"]` of a buffer type. */
+  private bufferOf(templateArgs: TypeSyntax[]): { dtype: CType; ndim: number } {
+    const dtype = templateArgs.find((a) => !a.base.includes('='));
+    const ndimArg = templateArgs.find((a) => /^ndim\s*=/.test(a.base));
+    return { dtype: dtype ? this.resolveTypeSyntax(dtype) : unknown('dtype'),
+      ndim: ndimArg ? Number(ndimArg.base.split('=')[1]) || 1 : 1 };
   }
 
   lookupDotted(name: string): Symbol | undefined {

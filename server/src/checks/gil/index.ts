@@ -35,6 +35,8 @@ import { parallelPythonArguments } from './parallel-python-arguments';
 import { untypedIndex } from './untyped-index';
 import { boundscheckHint } from './boundscheck-hint';
 import { functionPointerAssignment } from './function-pointer-assignment';
+import { criticalSectionGil } from './critical-section-gil';
+import { exceptionClauseValidity } from './exception-clause-validity';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -45,4 +47,5 @@ export const gilRules: readonly GilRule[] = [
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
+  criticalSectionGil, exceptionClauseValidity,
 ];

@@ -11,6 +11,11 @@ export const pythonIndexing: GilRule = {
   check(node, ctx) {
     const value = field(node, 'value');
     if (!value || ctx.info(value).type.kind !== 'py') return;
+    const base = ctx.info(value).type;
+    if (base.kind === 'py' && base.buffer && base.buffer.dtype.kind === 'py') {
+      ctx.report(node, 'Cannot access buffer with object dtype without gil');
+      return;
+    }
     // Buffers and str/bytes indexed with C integers give C values: no Python indexing.
     if (ctx.info(node).type.kind !== 'py') return;
     const slices = node.childrenForFieldName('subscript').filter((s): s is NonNullable<typeof s> => s?.type === 'slice');
