@@ -1,81 +1,108 @@
 /**
- * Keystroke latency of the engine on a 2,000-line file: time from an incremental edit to the diagnostics of the
- * new version (re-parse + model + GIL checks + annotations), next to tree-sitter's own incremental re-parse of the
- * same edit (the floor). Prints p50/p95 for both and how many definitions were re-walked per keystroke.
+ * Keystroke latency: time from an incremental edit to the new version's full report (diagnostics + line scores,
+ * what the server publishes), next to tree-sitter's own incremental re-parse of the same edit (the floor) and to
+ * the document store alone (edit + re-parse, no checks). The three run interleaved, edit by edit, on the same text.
  */
 import { performance } from 'node:perf_hooks';
-import { Engine, type EngineOptions } from '../server/src/engine';
-import { gilCheck } from '../server/src/checks/gil-check';
-import { syntaxErrorCheck } from '../server/src/tree/syntax-error-check';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { Engine } from '../server/src/engine';
 import { gilCacheStats } from '../server/src/checks/gil-check';
 import { createParser } from '../server/src/tree/language';
 import { defaultSettings } from '../server/src/settings/validate-settings';
-import { syntheticModule } from './synthetic-module';
+import type { CythonLensSettings } from '../shared/src/protocol';
+import { percentile } from './stats';
+import { typingSession } from './typing';
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+export interface KeystrokeResult {
+  lines: number;
+  edits: number;
+  /** edit → diagnostics + scores (Engine.change + Engine.analyze with every check and annotator) */
+  full: { p50: number; p95: number; mean: number };
+  /** edit → tree (document store only) */
+  store: { p50: number; p95: number; mean: number };
+  /** tree.edit + parser.parse(text, oldTree) + oldTree.delete() on a bare tree-sitter tree */
+  reparse: { p50: number; p95: number; mean: number };
+  /** full analysis of the unedited text, freshly opened (ms, median of 3) */
+  openAnalyze: number;
+  rewalkedPerEdit: number;
+  /** keystrokes whose text had a syntax error (fresh parse) */
+  brokenShare: number;
 }
 
-export async function keystrokeLatency(lines: number, edits = 200, options: EngineOptions = {}): Promise<{
-  p50: number; p95: number; parseP50: number; parseP95: number; rewalked: number }> {
-  const text = syntheticModule(lines);
-  const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000, ...options });
-  const uri = `file:///bench-${lines}.pyx`;
-  engine.open(uri, text, 1);
-  const settings = defaultSettings();
-  engine.analyze(uri, settings);
-  const parser = await createParser();
-  let tree = parser.parse(text)!;
+function summary(values: number[]): { p50: number; p95: number; mean: number } {
+  return { p50: percentile(values, 50), p95: percentile(values, 95), mean: values.reduce((a, b) => a + b, 0) / values.length };
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  const before = text.lastIndexOf('\n', offset - 1);
+  let row = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return { row, column: offset - before - 1 };
+}
+
+export async function keystrokeLatency(text: string, uri: string, edits: number, settings: CythonLensSettings = defaultSettings()): Promise<KeystrokeResult> {
+  const lines = text.split('\n').length;
+  const full = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  const bare = await Engine.create({ log: () => undefined, checks: [], annotators: [] });
+  const storeUri = uri.replace(/\.pyx$/, '.store.pyx');
+  // cold open + analyze (median of 3), then the editing session on the last one
+  const opens: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    full.close(uri);
+    const t0 = performance.now();
+    full.open(uri, text, 1);
+    full.analyze(uri, settings);
+    opens.push(performance.now() - t0);
+  }
+  bare.open(storeUri, text, 1);
+  void bare.document(storeUri)?.tree;
+  const parser: Parser = await createParser();
+  let tree: Tree = parser.parse(text) as Tree;
   let current = text;
-  const total: number[] = [];
-  const parseOnly: number[] = [];
-  const lineStarts = text.split('\n');
+  const tFull: number[] = [];
+  const tStore: number[] = [];
+  const tParse: number[] = [];
   let misses = gilCacheStats(uri)?.misses ?? 0;
   let rewalked = 0;
-  for (let i = 0; i < edits; i++) {
-    // type one character inside a function body, at a pseudo-random line
-    const line = 1 + ((i * 7919) % (lineStarts.length - 2));
-    const lineText = current.split('\n')[line] ?? '';
-    const character = Math.min(lineText.length, 8);
+  let broken = 0;
+  let version = 2;
+  for (const k of typingSession(text, edits)) {
     const t0 = performance.now();
-    engine.change(uri, i + 2, [{ range: { start: { line, character }, end: { line, character } }, text: ' ' }]);
-    engine.analyze(uri, settings);
-    total.push(performance.now() - t0);
+    full.change(uri, version, [k.change]);
+    full.analyze(uri, settings);
+    const t1 = performance.now();
+    bare.change(storeUri, version, [k.change]);
+    if (bare.document(storeUri)?.tree?.rootNode.hasError) broken++;
+    const t2 = performance.now();
+    const next = current.slice(0, k.offset) + k.inserted + current.slice(k.offset + k.deleted);
+    const start = pointAt(current, k.offset);
+    const p0 = performance.now();
+    tree.edit({
+      startIndex: k.offset, oldEndIndex: k.offset + k.deleted, newEndIndex: k.offset + k.inserted.length,
+      startPosition: start, oldEndPosition: pointAt(current, k.offset + k.deleted), newEndPosition: pointAt(next, k.offset + k.inserted.length),
+    });
+    const newTree = parser.parse(next, tree) as Tree;
+    tree.delete(); // a consumer that keeps one tree frees the old one (the store does, inside its timing)
+    const p1 = performance.now();
+    tree = newTree;
+    current = next;
+    version++;
+    tFull.push(t1 - t0);
+    tStore.push(t2 - t1);
+    tParse.push(p1 - p0);
     const stats = gilCacheStats(uri);
     if (stats) {
       rewalked += stats.misses - misses;
       misses = stats.misses;
     }
-    // the floor: the same edit applied to a bare tree-sitter tree
-    const offset = current.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
-    const next = current.slice(0, offset) + ' ' + current.slice(offset);
-    const p0 = performance.now();
-    tree.edit({ startIndex: offset, oldEndIndex: offset, newEndIndex: offset + 1,
-      startPosition: { row: line, column: character }, oldEndPosition: { row: line, column: character },
-      newEndPosition: { row: line, column: character + 1 } });
-    const newTree = parser.parse(next, tree)!;
-    parseOnly.push(performance.now() - p0);
-    tree.delete();
-    tree = newTree;
-    current = next;
   }
-  engine.dispose();
+  if (full.document(uri)?.text !== current) throw new Error('keystroke bench: the engine text diverged from the reference text');
+  full.dispose();
+  bare.dispose();
   tree.delete();
-  return { p50: percentile(total, 50), p95: percentile(total, 95), parseP50: percentile(parseOnly, 50),
-    parseP95: percentile(parseOnly, 95), rewalked: rewalked / edits };
-}
-
-if (require.main === module) {
-  (async () => {
-    for (const lines of (process.env.BENCH_LINES ? [Number(process.env.BENCH_LINES)] : [2000, 5000])) {
-      const only = process.env.BENCH_ONLY;
-      const options: EngineOptions = only === 'gil' ? { checks: [gilCheck], annotators: [] }
-        : only === 'syntax' ? { checks: [syntaxErrorCheck], annotators: [] } : {};
-      const r = await keystrokeLatency(lines, 100, options);
-      console.log(`${only ?? 'all'} ${lines} lines: keystroke p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms; `
-        + `tree-sitter re-parse p50 ${r.parseP50.toFixed(1)} ms, p95 ${r.parseP95.toFixed(1)} ms; `
-        + `definitions re-walked per keystroke ${r.rewalked.toFixed(2)}`);
-    }
-  })();
+  parser.delete();
+  return {
+    lines, edits: tFull.length, full: summary(tFull), store: summary(tStore), reparse: summary(tParse),
+    openAnalyze: percentile(opens, 50), rewalkedPerEdit: rewalked / tFull.length, brokenShare: broken / tFull.length,
+  };
 }

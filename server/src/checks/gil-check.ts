@@ -45,7 +45,10 @@ export const gilCheck: DocumentCheck = {
       caches.set(doc.uri, cache);
     }
     const directives = fileDirectives(doc.text, directivesFromEntries(ctx.settings.directives ?? {}, DEFAULT_DIRECTIVES));
-    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`);
+    // Whether every cimport/include resolved decides how unknown names are typed (Python global or unknown) in every
+    // definition, so it is part of the context like the directives.
+    const complete = model.typer.complete() ? 'complete' : 'partial';
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}\0${complete}`);
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);

@@ -22,6 +22,8 @@ import {
 } from './check-types';
 
 export const SKIPPED_CODE = 'not-analysed';
+/** Information diagnostic: a check was skipped because the code is nested too deeply for it. */
+export const TOO_DEEP_CODE = 'nested-too-deeply';
 
 export interface AnalysisReport {
   uri: string;
@@ -148,15 +150,37 @@ export class Engine {
     const diagnostics: Diagnostic[] = [];
     const annotationLists: LineAnnotation[][] = [];
     let current = '';
+    // Code nested thousands of levels deep (generated, or a fuzzer's) overflows the stack of the recursive walkers;
+    // that check is skipped with a note, the others still run (the compiler itself gives up on such code).
+    const tooDeep = (id: string, err: unknown): boolean => {
+      if (!(err instanceof RangeError) || !/call stack/i.test(err.message)) return false;
+      this.log(`[warn] check "${id}" skipped on ${uri} (version ${doc.version}): the code is nested too deeply (${err.message})`);
+      diagnostics.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        code: TOO_DEEP_CODE,
+        source: DIAGNOSTIC_SOURCE,
+        message: `Cython Lens: "${id}" skipped, the code is nested too deeply to analyse.`,
+      });
+      return true;
+    };
     try {
       for (const check of this.checks) {
         current = check.id;
-        diagnostics.push(...check.run(treeDoc, ctx));
+        try {
+          diagnostics.push(...check.run(treeDoc, ctx));
+        } catch (err) {
+          if (!tooDeep(check.id, err)) throw err;
+        }
       }
       if (settings.annotations.enabled) {
         for (const annotator of this.annotators) {
           current = annotator.id;
-          annotationLists.push(annotator.annotate(treeDoc, ctx));
+          try {
+            annotationLists.push(annotator.annotate(treeDoc, ctx));
+          } catch (err) {
+            if (!tooDeep(annotator.id, err)) throw err;
+          }
         }
       }
     } catch (err) {

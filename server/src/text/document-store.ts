@@ -24,11 +24,21 @@ export type { TextDocumentContentChangeEvent };
  */
 export const FRESH_REPARSE_LIMIT = 100_000;
 
+/**
+ * A parse that takes longer than this is abandoned (the document gets a "not analysed" note until its next change).
+ * Tree-sitter's error recovery is quadratic when an unclosed bracket precedes tens of thousands of statements
+ * (measured: one '(' typed in the middle of a 100k-line file, ~40 s in ts_parser__recover), which would freeze the
+ * server; typical parses of a 1 MB file take well under a second.
+ */
+export const PARSE_TIME_LIMIT_MS = 4000;
+
 export interface DocumentStoreOptions {
   /** Size limit in UTF-8 bytes for a document (per resource); default 2 MB. */
   maxFileSize?: (uri: string) => number;
   /** Where a parser failure (WASM trap, out of memory) and the parser restart are reported. */
   log?: (message: string) => void;
+  /** Parse time limit in ms (default PARSE_TIME_LIMIT_MS). */
+  parseTimeLimitMs?: number;
 }
 
 /** How the trees were produced (for tests and tracing). */
@@ -122,6 +132,7 @@ export class DocumentStore {
   private readonly docs = new Map<string, DocumentState>();
   private readonly maxFileSize: (uri: string) => number;
   private readonly log: (message: string) => void;
+  private readonly parseTimeLimitMs: number;
   readonly stats: ParseStats = { incremental: 0, fresh: 0, canonicalized: 0, restarts: 0 };
 
   constructor(
@@ -130,6 +141,15 @@ export class DocumentStore {
   ) {
     this.maxFileSize = options.maxFileSize ?? (() => DEFAULT_SETTINGS.maxFileSize);
     this.log = options.log ?? (() => undefined);
+    this.parseTimeLimitMs = options.parseTimeLimitMs ?? PARSE_TIME_LIMIT_MS;
+  }
+
+  /** Parses within the time limit; null when the parse was abandoned (the parser is reset for the next one). */
+  private timedParse(text: string, previous: Tree | undefined): Tree | null {
+    const deadline = Date.now() + this.parseTimeLimitMs;
+    const tree = this.parser.parse(text, previous ?? null, { progressCallback: () => Date.now() > deadline });
+    if (!tree) this.parser.reset();
+    return tree;
   }
 
   get(uri: string): ParsedDocument | undefined {
@@ -246,7 +266,7 @@ export class DocumentStore {
     let tree: Tree | null;
     let restarted = false;
     try {
-      tree = this.parser.parse(text, previous ?? null);
+      tree = this.timedParse(text, previous);
     } catch (err) {
       // A WASM trap or out of memory inside tree-sitter: the parser (and the old tree) cannot be trusted any more.
       // Parse again from scratch with a new parser; the document's text is untouched either way.
@@ -262,7 +282,7 @@ export class DocumentStore {
     if (tree && previous && !restarted) {
       if (tree.rootNode.hasError && text.length <= FRESH_REPARSE_LIMIT) {
         tree.delete();
-        tree = this.parser.parse(text);
+        tree = this.timedParse(text, undefined);
         this.stats.canonicalized++;
         this.stats.fresh++;
       } else {
@@ -271,7 +291,12 @@ export class DocumentStore {
     } else if (tree && !restarted) {
       this.stats.fresh++;
     }
-    if (!tree) return { tree: undefined, skipped: { kind: 'parse-failed', message: 'Cython Lens: the parser gave up on this file.' } };
+    if (!tree) {
+      const message = `Cython Lens: file not analysed, parsing it took longer than ${this.parseTimeLimitMs / 1000} s `
+        + '(an unclosed bracket before very many lines?); it is parsed again at the next change.';
+      this.log(`[warn] ${state.uri} (version ${state.version}): parse abandoned after ${this.parseTimeLimitMs} ms`);
+      return { tree: undefined, skipped: { kind: 'parse-failed', message } };
+    }
     return { tree, skipped: undefined };
   }
 

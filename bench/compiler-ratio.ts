@@ -1,0 +1,96 @@
+/**
+ * Our full check of one file (parse + model + diagnostics + annotations, cold: no cached .pxd or analysis) next to
+ * the real `cython -a` on the same file with scikit-learn's build directives and include dirs (the conformance
+ * suite's manifest), run one after the other in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Engine } from '../server/src/engine';
+import { forgetGilCache } from '../server/src/checks/gil-check';
+import { analysisEnvironment } from '../server/src/model/analysis-environment';
+import { defaultSettings } from '../server/src/settings/validate-settings';
+import type { CorpusFile } from './corpus';
+
+export interface FileComparison {
+  id: string;
+  lines: number;
+  /** cold: no .pxd parsed yet (the first file a fresh server opens) */
+  oursMs: number;
+  /** warm: the cimported .pxd files already parsed (every later file, every re-check in an editor) */
+  oursWarmMs: number;
+  cythonMs: number;
+  /** cython -a exit status (0: C and HTML produced) */
+  cythonStatus: number;
+  diagnostics: number;
+  annotatedLines: number;
+}
+
+/** One cold analysis: fresh .pxd cache, fresh per-definition caches, the document opened from its text. */
+export function checkOnce(engine: Engine, file: CorpusFile, uriSuffix: string): { ms: number; diagnostics: number; annotated: number } {
+  const settings = defaultSettings();
+  settings.includeDirs = file.includeDirs;
+  const t0 = performance.now();
+  const text = fs.readFileSync(file.path, 'utf8');
+  const uri = pathToFileURL(file.path).href + uriSuffix;
+  engine.open(uri, text, 1);
+  const report = engine.analyze(uri, settings);
+  const ms = performance.now() - t0;
+  engine.close(uri);
+  forgetGilCache(uri);
+  if (!report || report.status.state === 'error') throw new Error(`bench: our check failed on ${file.id}: ${report?.status.message ?? 'no report'}`);
+  return { ms, diagnostics: report.diagnostics.length, annotated: report.annotations.filter((a) => a.score > 0).length };
+}
+
+export function runCython(repo: string, file: CorpusFile): { ms: number; status: number } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-bench-c-'));
+  try {
+    const out = path.join(tmp, `${file.module.replace(/\./g, '_')}.${file.cplus ? 'cpp' : 'c'}`);
+    const argv = [...file.cythonArgs, ...(file.cplus ? ['--cplus'] : []), '-a', ...file.includeDirs.flatMap((d) => ['-I', d]), file.path, '-o', out];
+    const t0 = performance.now();
+    const r = spawnSync(path.join(repo, '.venv', 'bin', 'cython'), argv, { cwd: path.dirname(file.path), encoding: 'utf8', timeout: 600_000 });
+    const ms = performance.now() - t0;
+    if (r.error) throw r.error;
+    if (r.status === 0 && !fs.existsSync(out.replace(/\.(c|cpp)$/, '.html'))) throw new Error(`bench: cython -a made no HTML for ${file.id}`);
+    return { ms, status: r.status ?? -1 };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function compareWithCompiler(repo: string, files: readonly CorpusFile[], onRow: (r: FileComparison) => void): Promise<FileComparison[]> {
+  const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  const resolver = (): void => {
+    const doc = engine.open('file:///bench-warmup.pyx', 'x = 1\n');
+    if (doc.tree) analysisEnvironment.resolver(doc.tree.language).dispose();
+    engine.close('file:///bench-warmup.pyx');
+  };
+  // JIT warm-up on the first file (not measured), as in a running server
+  if (files[0]) checkOnce(engine, files[0], '#warmup');
+  const rows: FileComparison[] = [];
+  for (const file of files) {
+    resolver(); // cold: drop every parsed .pxd
+    const ours = checkOnce(engine, file, '');
+    const warm = checkOnce(engine, file, '#warm');
+    const cy = runCython(repo, file);
+    const row = {
+      id: file.id, lines: fs.readFileSync(file.path, 'utf8').split('\n').length, oursMs: ours.ms, oursWarmMs: warm.ms, cythonMs: cy.ms,
+      cythonStatus: cy.status, diagnostics: ours.diagnostics, annotatedLines: ours.annotated,
+    };
+    rows.push(row);
+    onRow(row);
+  }
+  engine.dispose();
+  return rows;
+}
+
+/** `n` files spread over the list (all when n is undefined or larger). */
+export function spread<T>(items: readonly T[], n: number | undefined): T[] {
+  if (n === undefined || n >= items.length) return [...items];
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(items[Math.floor((i * items.length) / n)] as T);
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * The benchmark corpus: scikit-learn 1.9.1 as the conformance suite prepares it (templates rendered, include dirs
+ * and build directives recorded per file in $CYTHON_LENS_CACHE/conformance/sklearn/manifest.json). If the manifest
+ * is missing, conformance/prepare.py builds it (needs scripts/setup-python.sh and scripts/fetch-sdists.sh first).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface CorpusFile {
+  id: string;
+  path: string;
+  module: string;
+  cplus: boolean;
+  includeDirs: string[];
+  cythonArgs: string[];
+}
+
+interface ManifestEntry {
+  id: string;
+  path: string;
+  module: string;
+  cplus: boolean;
+  include_dirs: string[];
+  cython_args: string[];
+}
+
+export function cacheDir(): string {
+  return process.env['CYTHON_LENS_CACHE'] || path.join(os.homedir(), '.cache', 'cython-lens');
+}
+
+export function venvPython(repo: string): string {
+  return path.join(repo, '.venv', 'bin', 'python');
+}
+
+export function loadCorpus(repo: string): { files: CorpusFile[]; root: string } {
+  const manifest = path.join(cacheDir(), 'conformance', 'sklearn', 'manifest.json');
+  if (!fs.existsSync(manifest)) {
+    process.stderr.write('bench: preparing the scikit-learn corpus (conformance/prepare.py)\n');
+    execFileSync(venvPython(repo), [path.join(repo, 'conformance', 'prepare.py'), '--corpus', 'sklearn'],
+      { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as ManifestEntry[];
+  const files = entries
+    .filter((e) => fs.existsSync(e.path))
+    .map((e) => ({ id: e.id, path: e.path, module: e.module, cplus: e.cplus, includeDirs: e.include_dirs, cythonArgs: e.cython_args }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  if (files.length === 0) throw new Error(`bench: no corpus files listed in ${manifest}`);
+  return { files, root: path.join(cacheDir(), 'conformance', 'sklearn', 'src') };
+}
+
+/** Every .pyx/.pxd/.pxi below `dir` (sorted). */
+export function cythonFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(pyx|pxd|pxi)$/.test(entry.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: every figure measured in this one run, side by side (the machine is shared and noisy, so the
+ * targets are ratios). Sections: compiler (our full check vs `cython -a` per scikit-learn file), keystroke
+ * (edit → diagnostics + scores vs tree-sitter's incremental re-parse, on 1k/5k/20k lines of real code), index
+ * (cold indexing of the whole corpus with its .pxd files, in a fresh process: time, peak RSS), growth (cost vs
+ * document size, with a least-squares fit).
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Engine } from '../server/src/engine';
+import { analysisEnvironment } from '../server/src/model/analysis-environment';
+import { defaultSettings } from '../server/src/settings/validate-settings';
+import { parseArgs } from './args';
+import { coldIndex, coldIndexInChild } from './cold-index';
+import { compareWithCompiler, spread } from './compiler-ratio';
+import { loadCorpus, venvPython } from './corpus';
+import { keystrokeLatency, type KeystrokeResult } from './keystroke-latency';
+import { concatenatedCode } from './real-code';
+import { growthExponent, linearFit, median } from './stats';
+
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const corpus = loadCorpus(args.repo);
+  const includeDirs = corpus.files[0]?.includeDirs ?? [];
+  if (args.coldIndexChild) {
+    console.log(JSON.stringify(await coldIndex(corpus.root, venvPython(args.repo), includeDirs)));
+    return 0;
+  }
+  const env = await analysisEnvironment.discover(venvPython(args.repo));
+  if (env.error) process.stderr.write(`bench: ${env.error}\n`);
+  const settings = defaultSettings();
+  settings.includeDirs = includeDirs;
+  const pyx = corpus.files.map((f) => f.path);
+  const summary: string[] = [];
+  const print = (s: string): void => console.log(s);
+  print(`Cython Lens benchmark — ${new Date().toISOString()}, Node ${process.version}, ${corpus.files.length} scikit-learn .pyx files, Cython ${env.cythonVersion ?? '?'}`);
+
+  if (args.sections.has('compiler')) {
+    const files = spread(corpus.files, args.files);
+    print('');
+    print(`### Full check vs \`cython -a\` (${files.length} files; ours: parse + model + diagnostics + annotations)`);
+    print('');
+    print('Cold: no .pxd parsed yet (numpy/scipy/libc/sklearn .pxd parsed during the check); warm: cimported .pxd already cached.');
+    print('');
+    print('| file | lines | ours cold | ours warm | cython -a | ratio cold | ratio warm |');
+    print('|---|---:|---:|---:|---:|---:|---:|');
+    const rows = await compareWithCompiler(args.repo, files, (r) =>
+      print(`| ${r.id} | ${r.lines} | ${ms(r.oursMs)} ms | ${ms(r.oursWarmMs)} ms | ${ms(r.cythonMs)} ms | ${Math.round(r.cythonMs / r.oursMs)}x | `
+        + `${Math.round(r.cythonMs / r.oursWarmMs)}x${r.cythonStatus === 0 ? '' : ` (cython exit ${r.cythonStatus})`} |`));
+    const cold = rows.map((r) => r.cythonMs / r.oursMs);
+    const warm = rows.map((r) => r.cythonMs / r.oursWarmMs);
+    const total = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((a, r) => a + f(r), 0);
+    print(`| **all** | ${total((r) => r.lines)} | ${ms(total((r) => r.oursMs))} ms | ${ms(total((r) => r.oursWarmMs))} ms | ${ms(total((r) => r.cythonMs))} ms | `
+      + `${Math.round(total((r) => r.cythonMs) / total((r) => r.oursMs))}x | ${Math.round(total((r) => r.cythonMs) / total((r) => r.oursWarmMs))}x |`);
+    summary.push(`| check vs cython -a, cold | ratio >= 100x | median ${Math.round(median(cold))}x, min ${Math.round(Math.min(...cold))}x | ${verdict(Math.min(...cold) >= 100)} |`);
+    summary.push(`| check vs cython -a, warm | ratio >= 100x | median ${Math.round(median(warm))}x, min ${Math.round(Math.min(...warm))}x | ${verdict(Math.min(...warm) >= 100)} |`);
+  }
+
+  const keystrokes: KeystrokeResult[] = [];
+  if (args.sections.has('keystroke')) {
+    print('');
+    print(`### Keystroke latency (real scikit-learn code concatenated; ${args.edits} keystrokes per size, typing bursts erased again)`);
+    print('');
+    print('| lines | edit → diagnostics + scores p50 / p95 | document store only p50 / p95 | tree-sitter re-parse p50 / p95 | p95 ratio | broken states | defs re-walked |');
+    print('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const lines of args.lines) {
+      const text = concatenatedCode(pyx, lines);
+      const uri = pathToFileURL(path.join(corpus.root, 'sklearn', `bench_${lines}.pyx`)).href;
+      const r = await keystrokeLatency(text, uri, args.edits, settings);
+      keystrokes.push(r);
+      print(`| ${r.lines} | ${ms(r.full.p50)} / ${ms(r.full.p95)} ms | ${ms(r.store.p50)} / ${ms(r.store.p95)} ms | `
+        + `${ms(r.reparse.p50)} / ${ms(r.reparse.p95)} ms | ${(r.full.p95 / r.reparse.p95).toFixed(1)}x | `
+        + `${(100 * r.brokenShare).toFixed(0)}% | ${r.rewalkedPerEdit.toFixed(2)} |`);
+    }
+    const at5k = keystrokes.reduce((best, r) => (Math.abs(r.lines - 5000) < Math.abs(best.lines - 5000) ? r : best), keystrokes[0] as KeystrokeResult);
+    const worstRatio = Math.max(...keystrokes.map((r) => r.full.p95 / r.reparse.p95));
+    summary.push(`| keystroke p95 vs re-parse | <= 2x | worst ${worstRatio.toFixed(1)}x | ${verdict(worstRatio <= 2)} |`);
+    summary.push(`| keystroke p95 at ~5k lines | <= 20 ms | ${ms(at5k.full.p95)} ms (${at5k.lines} lines) | ${verdict(at5k.full.p95 <= 20)} |`);
+  }
+
+  if (args.sections.has('index')) {
+    const r = coldIndexInChild(args.repo);
+    print('');
+    print('### Cold indexing of the whole corpus (fresh process)');
+    print('');
+    print('| files (.pyx/.pxd/.pxi) | lines | .pxd parsed (incl. numpy/scipy/libc) | time | of which startup | peak RSS |');
+    print('|---:|---:|---:|---:|---:|---:|');
+    print(`| ${r.files} | ${r.lines} | ${r.pxdCached} | ${ms(r.ms)} ms | ${ms(r.startupMs)} ms | ${r.peakRssMb.toFixed(0)} MB |`);
+    summary.push(`| cold indexing | <= 5 s, <= 250 MB | ${(r.ms / 1000).toFixed(2)} s, ${r.peakRssMb.toFixed(0)} MB | ${verdict(r.ms <= 5000 && r.peakRssMb <= 250)} |`);
+  }
+
+  if (args.sections.has('growth')) {
+    const sizes = [1000, 2000, 5000, 10000, 20000];
+    const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    const xs: number[] = [];
+    const ys: number[] = [];
+    print('');
+    print('### Cost growth (open + full analysis of concatenated real code, median of 3)');
+    print('');
+    print('| lines | open + analyze | per 1k lines |');
+    print('|---:|---:|---:|');
+    for (const lines of sizes) {
+      const text = concatenatedCode(pyx, lines);
+      const uri = pathToFileURL(path.join(corpus.root, 'sklearn', `growth_${lines}.pyx`)).href;
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        engine.close(uri);
+        const t0 = performance.now();
+        engine.open(uri, text, 1);
+        engine.analyze(uri, settings);
+        times.push(performance.now() - t0);
+      }
+      engine.close(uri);
+      const n = text.split('\n').length;
+      xs.push(n);
+      ys.push(median(times));
+      print(`| ${n} | ${ms(median(times))} ms | ${ms((1000 * median(times)) / n)} ms |`);
+    }
+    engine.dispose();
+    const fit = linearFit(xs, ys);
+    const k = growthExponent(xs, ys);
+    print('');
+    print(`Fit: time ≈ ${ms(fit.slope * 1000)} ms per 1k lines + ${ms(fit.intercept)} ms (R² = ${fit.r2.toFixed(3)}); log-log exponent ${k.toFixed(2)} (1 = linear).`);
+    let keystrokeFit = '';
+    if (keystrokes.length >= 2) {
+      const kk = growthExponent(keystrokes.map((r) => r.lines), keystrokes.map((r) => r.full.mean));
+      keystrokeFit = `; keystroke mean exponent ${kk.toFixed(2)}`;
+      print(`Keystroke (mean) growth exponent over ${keystrokes.map((r) => r.lines).join(', ')} lines: ${kk.toFixed(2)}.`);
+    }
+    // "linear" = not worse than linear: a log-log exponent above ~1.15 would mean super-linear cost
+    summary.push(`| growth 1k..20k lines | linear | exponent ${k.toFixed(2)}, R² ${fit.r2.toFixed(3)}${keystrokeFit} | ${verdict(k <= 1.15)} |`);
+  }
+
+  print('');
+  print('### Targets');
+  print('');
+  print('| figure | target | measured | |');
+  print('|---|---|---|---|');
+  for (const s of summary) print(s);
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(2);
+});
