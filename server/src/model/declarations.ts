@@ -170,7 +170,7 @@ export class DeclarationCollector {
         if (sig) this.defineFunction(sig, s);
         break;
       }
-      case 'struct_definition': this.collectStruct(s); break;
+      case 'struct_definition': this.collectStruct(s, env.extern); break;
       case 'enum_definition': this.collectEnum(s); break;
       case 'ctypedef_statement': this.collectTypedef(s, env); break;
       case 'fused_type_definition': this.collectFused(s); break;
@@ -647,7 +647,7 @@ export class DeclarationCollector {
     });
   }
 
-  private collectStruct(s: Node): void {
+  private collectStruct(s: Node, extern: boolean): void {
     const name = field(s, 'name')?.text;
     if (!name) return;
     let sym = this.scope.lookupLocal(name);
@@ -663,7 +663,9 @@ export class DeclarationCollector {
     for (const member of significantChildren(body)) {
       const decls = member.type === 'c_variable_declaration' ? [member]
         : childrenOfType(member, 'c_variable_declaration');
-      for (const d of decls) for (const v of this.collectVariables(d, scratch, 'local')) fieldsMap.set(v.name, v.type);
+      for (const d of decls) {
+        for (const v of this.collectVariables(d, scratch, extern ? 'extern' : 'local')) fieldsMap.set(v.name, v.type);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 /** Performance hint at a nogil function's definition whose exception check will need the GIL. */
 import { noexceptHintText } from './noexcept-hint-text';
+import { definitionAnchor } from './expression-roles';
 import type { GilRule } from './rule';
 
 export const exceptionCheckOnDefinition: GilRule = {
@@ -12,7 +13,7 @@ export const exceptionCheckOnDefinition: GilRule = {
     const own = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
     const merged = ctx.model.signatureOf(node, ctx.cls);
     if (!own || !merged || !merged.nogil || own.exception.kind !== 'star') return;
-    ctx.report(node.childForFieldName('name') ?? node, noexceptHintText({
+    ctx.report(definitionAnchor(node), noexceptHintText({
       functionName: own.name, voidReturn: own.returnType.kind === 'void', isCall: false, isFromPxd: false,
     }), { data: { function: own.name } });
   },

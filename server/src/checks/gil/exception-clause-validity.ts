@@ -1,5 +1,6 @@
 /** Exception clauses the compiler rejects: C++ exceptions on non-extern functions, non-constant values. */
 import { field } from '../../model/syntax';
+import { typeToString } from '../../model/c-types';
 import type { GilRule } from './rule';
 
 export const exceptionClauseValidity: GilRule = {
@@ -20,6 +21,15 @@ export const exceptionClauseValidity: GilRule = {
     }
     const value = /^except\??\s*(.+)$/.exec(text)?.[1]?.trim();
     if (!value || value === '*') return;
+    // `cdef char *f() except -1`: an integer error value for a pointer return
+    const sig = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    if (sig?.returnType.kind === 'ptr' && /^-?\d+$/.test(value) && Number(value) !== 0) {
+      const valueNode = spec.namedChildren.filter((c) => c !== null).pop() ?? spec;
+      const ret = typeToString(sig.returnType).replace(/\*+$/, (stars) => ` ${stars}`);
+      ctx.report(valueNode, `Cannot assign type 'long' to '${ret}'`);
+      ctx.report(valueNode, 'Exception value incompatible with function return type');
+      return;
+    }
     // `except math.nan`, `except f()`: not a compile-time constant
     if (/^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+$/.test(value) || /\(/.test(value)) {
       // Only a Python object (an imported module, a def function, a Python global) is certainly not constant;

@@ -109,3 +109,13 @@ export function isCLiteral(node: Node, typeOf: (n: Node) => ExprInfo, returnType
   if (parent.type === 'return_statement' && returnType) return returnType.kind !== 'py';
   return false;
 }
+
+/**
+ * Where the compiler reports a function-level message: the first decorator of a decorated definition (the
+ * definition node starts there), else the function's name.
+ */
+export function definitionAnchor(fn: Node): Node {
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+  const first = holder?.namedChildren.find((c) => c?.type === 'decorator');
+  return first ?? field(fn, 'name') ?? fn;
+}

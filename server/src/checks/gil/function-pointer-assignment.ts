@@ -11,10 +11,21 @@ import type { GilRule, RuleContext } from './rule';
 
 export const functionPointerAssignment: GilRule = {
   code: 'function-pointer-assignment',
-  nodeTypes: ['assignment', 'c_variable_declaration'],
+  nodeTypes: ['assignment', 'c_variable_declaration', 'call'],
   when: 'always',
   severity: 'error',
   check(node, ctx) {
+    if (node.type === 'call') {
+      // `mystruct(&cb, ...)`: a struct literal assigns each argument to the field in the same position.
+      const fn = field(node, 'function');
+      const sym = fn?.type === 'identifier' ? ctx.scope.lookup(fn.text) : undefined;
+      const args = field(node, 'arguments');
+      if (sym?.kind !== 'c-type' || sym.type.kind !== 'struct' || !args) return;
+      const fieldTypes = [...sym.type.info.fields.values()];
+      args.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')
+        .forEach((a, i) => { if (fieldTypes[i]) checkPair(fieldTypes[i], a, ctx); });
+      return;
+    }
     if (node.type === 'assignment') {
       const left = field(node, 'left');
       const right = field(node, 'right');

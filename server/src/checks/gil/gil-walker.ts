@@ -20,6 +20,11 @@ interface Env {
   fn: FunctionInfo | undefined;
   cls: ClassInfo | undefined;
   loopDepth: number;
+  /**
+   * Whether the compiler wraps `raise`/`print` here in an implicit `with gil:` (InjectGilHandling): below
+   * `with nogil:` and in nogil functions, but not in prange bodies, which it does not recognise yet at that stage.
+   */
+  injectsGil: boolean;
 }
 
 /** Nodes without run-time code: nothing below them is evaluated. */
@@ -54,7 +59,7 @@ export class GilWalker {
 
   walkModule(root: Node): Finding[] {
     const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
-      fn: undefined, cls: undefined, loopDepth: 0 };
+      fn: undefined, cls: undefined, loopDepth: 0, injectsGil: false };
     for (const c of namedChildren(root)) {
       if (this.isCancelled()) break;
       this.walk(c, env);
@@ -65,7 +70,7 @@ export class GilWalker {
   /** Walks one top-level statement (used for per-definition caching). */
   walkTopLevel(node: Node): Finding[] {
     const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
-      fn: undefined, cls: undefined, loopDepth: 0 };
+      fn: undefined, cls: undefined, loopDepth: 0, injectsGil: false };
     this.walk(node, env);
     return this.findings;
   }
@@ -92,6 +97,16 @@ export class GilWalker {
   }
 
   private walk(node: Node, env: Env): void {
+    if (node.type === 'expression_statement' && isConstantStatement(node)) {
+      // Constant expression statements (`[1, 2]`, `f"{0}"`) are dropped by the compiler before GIL checks.
+      return;
+    }
+    if ((node.type === 'raise_statement' || node.type === 'print_statement') && env.state.kind !== 'held'
+      && env.injectsGil) {
+      // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
+      for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
+      return;
+    }
     this.dispatch(node, env);
     if (DECLARATION_ONLY.has(node.type)) return;
     switch (node.type) {
@@ -136,11 +151,6 @@ export class GilWalker {
       namedChildren(node).forEach((c, i) => this.walk(c, i === 0 ? env : { ...env, state: HELD }));
       return;
     }
-    if ((node.type === 'raise_statement' || node.type === 'print_statement') && env.state.kind !== 'held') {
-      // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
-      for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
-      return;
-    }
     const scoped = withDirectives(node, env.directives);
     if (scoped) {
       for (const c of namedChildren(node)) this.walk(c, { ...env, directives: scoped });
@@ -164,7 +174,8 @@ export class GilWalker {
           const loopDepth = LOOPS.has(node.type) && !prangeOf(node) ? env.loopDepth + 1 : env.loopDepth;
           const conditionOk = !transition?.condition || this.model.constantCondition(transition.condition) !== undefined;
           if (!conditionOk) continue; // the compiler stops at a non-constant condition
-          this.walk(c, { ...env, state: inner ?? env.state, loopDepth });
+          const injectsGil = transition ? transition.to === 'nogil' && inner?.kind === 'released' : env.injectsGil;
+          this.walk(c, { ...env, state: inner ?? env.state, loopDepth, injectsGil });
         } else {
           this.walk(c, env);
         }
@@ -194,10 +205,30 @@ export class GilWalker {
     const body = field(node, 'body');
     if (!body) return;
     const inner: Env = { directives: definitionDirectives(node, env.directives), state, scope: info.scope, fn: info,
-      cls: env.cls, loopDepth: 0 };
+      cls: env.cls, loopDepth: 0, injectsGil: state.kind === 'nogil-function' };
     for (const c of namedChildren(body)) {
       if (this.isCancelled()) return;
       this.walk(c, inner);
     }
   }
+}
+
+const NON_CONSTANT = new Set(['identifier', 'call', 'attribute', 'subscript', 'lambda', 'list_comprehension',
+  'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'await', 'yield', 'named_expression',
+  'cast_expression', 'address_of', 'new_expression']);
+
+/** An expression statement made only of literals: the compiler's constant folding removes it. */
+function isConstantStatement(node: Node): boolean {
+  const expr = namedChildren(node).filter((c) => c.type !== 'comment');
+  if (expr.length !== 1) return false;
+  const e = expr[0];
+  // A lone string is a docstring-like constant anyway; imaginary literals build a complex object at run time.
+  if (/^(integer|float)$/.test(e.type) && /[jJ]$/.test(e.text)) return false;
+  const stack: Node[] = [e];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (NON_CONSTANT.has(n.type)) return false;
+    stack.push(...namedChildren(n));
+  }
+  return true;
 }

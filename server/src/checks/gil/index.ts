@@ -37,6 +37,7 @@ import { boundscheckHint } from './boundscheck-hint';
 import { functionPointerAssignment } from './function-pointer-assignment';
 import { criticalSectionGil } from './critical-section-gil';
 import { exceptionClauseValidity } from './exception-clause-validity';
+import { pythonRaise } from './python-raise';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -47,5 +48,5 @@ export const gilRules: readonly GilRule[] = [
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
-  criticalSectionGil, exceptionClauseValidity,
+  criticalSectionGil, exceptionClauseValidity, pythonRaise,
 ];

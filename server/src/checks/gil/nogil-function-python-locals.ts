@@ -1,4 +1,5 @@
 /** A `nogil` function with local variables that are Python objects (declared, or inferred from assignments). */
+import { definitionAnchor } from './expression-roles';
 import type { GilRule } from './rule';
 
 export const nogilFunctionPythonLocals: GilRule = {
@@ -10,7 +11,7 @@ export const nogilFunctionPythonLocals: GilRule = {
     const sig = ctx.model.signatureOf(node, ctx.cls);
     if (!sig || !sig.nogil || sig.withGil) return;
     const info = ctx.model.functionInfo(node, ctx.scope, ctx.cls);
-    const target = node.childForFieldName('name') ?? node;
+    const target = definitionAnchor(node);
     for (const local of info.pythonLocals) {
       ctx.report(target, 'Function declared nogil has Python locals or temporaries', {
         data: { local: local.name },

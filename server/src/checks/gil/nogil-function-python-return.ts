@@ -1,4 +1,5 @@
 /** A `nogil` function whose return type is a Python object. */
+import { definitionAnchor } from './expression-roles';
 import type { GilRule } from './rule';
 
 export const nogilFunctionPythonReturn: GilRule = {
@@ -9,7 +10,7 @@ export const nogilFunctionPythonReturn: GilRule = {
   check(node, ctx) {
     const sig = ctx.model.signatureOf(node, ctx.cls);
     if (sig && sig.nogil && !sig.withGil && sig.returnType.kind === 'py') {
-      ctx.report(node.childForFieldName('name') ?? node, 'Function with Python return type cannot be declared nogil');
+      ctx.report(definitionAnchor(node), 'Function with Python return type cannot be declared nogil');
     }
   },
 };

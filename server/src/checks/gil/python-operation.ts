@@ -4,10 +4,21 @@ import { type GilRule, notAllowedWithoutGil } from './rule';
 
 export const pythonOperation: GilRule = {
   code: 'nogil-python-operation',
-  nodeTypes: ['binary_operator', 'unary_operator', 'comparison_operator', 'augmented_assignment'],
+  nodeTypes: ['binary_operator', 'unary_operator', 'comparison_operator', 'augmented_assignment', 'return_statement',
+    'assignment'],
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
+    if (node.type === 'return_statement' || node.type === 'assignment') {
+      // A C array turned into a memoryview slice needs a Python-level array object.
+      const value = node.type === 'assignment' ? field(node, 'right') : significantChildren(node)[0];
+      const target = node.type === 'assignment' ? (field(node, 'left') ? ctx.info(field(node, 'left')!).type : undefined)
+        : ctx.fn?.signature?.returnType;
+      if (value && target?.kind === 'memview' && ctx.info(value).type.kind === 'array') {
+        ctx.report(value, notAllowedWithoutGil('Operation'));
+      }
+      return;
+    }
     if (node.type === 'comparison_operator') {
       if (node.children.some((c) => c?.text === 'is' || c?.text === 'is not')) return;
       if (ctx.info(node).type.kind !== 'py') return;

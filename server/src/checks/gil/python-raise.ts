@@ -1,0 +1,13 @@
+/** `raise` where the compiler does not add an implicit `with gil:` (e.g. directly in a prange body). */
+import { type GilRule, notAllowedWithoutGil } from './rule';
+
+export const pythonRaise: GilRule = {
+  code: 'nogil-raise',
+  nodeTypes: ['raise_statement'],
+  when: 'nogil',
+  severity: 'error',
+  check(node, ctx) {
+    // The walker only lets a raise statement reach the rules in a no-GIL state when no implicit `with gil:` applies.
+    ctx.report(node, notAllowedWithoutGil('Raising exception'));
+  },
+};
