@@ -7,7 +7,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 EXTRA_SUITES=(
-  # "conformance|npm run conformance"
+  "grammar corpus (web-tree-sitter)|node --test grammar/test/"
+  "real editors: VS Code UI + extension host + Neovim|npm run --silent test:e2e"
+  "conformance against the real compiler (targets)|npm run --silent conformance -- --cli-directives --check-targets"
 )
 
 passed=0
