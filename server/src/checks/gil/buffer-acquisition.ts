@@ -2,7 +2,7 @@
 import { parseTypeText } from '../../model/type-syntax';
 import type { Node } from 'web-tree-sitter';
 import { field, namedChildren } from '../../model/syntax';
-import type { GilRule, RuleContext } from './rule';
+import { type GilRule, type RuleContext, nogilSignature } from './rule';
 
 export const BUFFER_MESSAGE = 'Buffer may not be acquired without the GIL. Consider using memoryview slices instead.';
 
@@ -12,8 +12,8 @@ export const bufferAcquisition: GilRule = {
   when: 'always',
   severity: 'error',
   check(node, ctx) {
-    const sig = ctx.model.signatureOf(node, ctx.cls);
-    if (!sig || !sig.nogil || sig.withGil) return;
+    const sig = nogilSignature(node, ctx);
+    if (!sig) return;
     const params = field(node, 'parameters');
     for (const p of params ? namedChildren(params) : []) {
       const t = field(p, 'type');

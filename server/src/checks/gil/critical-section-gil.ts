@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { withItems } from '../../model/gil-state';
 import { decoratorsOf, field, namedChildren, significantChildren } from '../../model/syntax';
-import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
+import { type GilRule, type RuleContext, nogilSignature, notAllowedWithoutGil } from './rule';
 
 const CRITICAL = /^(cython\.)?critical_section$/;
 
@@ -14,8 +14,8 @@ export const criticalSectionGil: GilRule = {
   check(node, ctx) {
     if (node.type === 'c_function_definition') {
       const decorated = decoratorsOf(node).some((d) => CRITICAL.test(significantChildren(d)[0]?.text ?? ''));
-      const sig = decorated ? ctx.model.signatureOf(node, ctx.cls) : undefined;
-      if (!sig || !sig.nogil || sig.withGil) return;
+      const sig = decorated ? nogilSignature(node, ctx) : undefined;
+      if (!sig) return;
       const at = node.parent?.type === 'decorated_definition' ? node.parent : node;
       ctx.report(at, 'Critical sections require the GIL');
       if (sig.params.some((p) => p.type.kind === 'py')) {

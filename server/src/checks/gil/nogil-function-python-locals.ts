@@ -1,6 +1,6 @@
 /** A `nogil` function with local variables that are Python objects (declared, or inferred from assignments). */
 import { definitionAnchor } from './expression-roles';
-import type { GilRule } from './rule';
+import { type GilRule, nogilSignature } from './rule';
 
 export const nogilFunctionPythonLocals: GilRule = {
   code: 'nogil-function-python-locals',
@@ -8,8 +8,8 @@ export const nogilFunctionPythonLocals: GilRule = {
   when: 'always',
   severity: 'error',
   check(node, ctx) {
-    const sig = ctx.model.signatureOf(node, ctx.cls);
-    if (!sig || !sig.nogil || sig.withGil) return;
+    const sig = nogilSignature(node, ctx);
+    if (!sig) return;
     const info = ctx.model.functionInfo(node, ctx.scope, ctx.cls);
     const target = definitionAnchor(node);
     for (const local of info.pythonLocals) {

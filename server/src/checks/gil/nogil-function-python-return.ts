@@ -1,6 +1,6 @@
 /** A `nogil` function whose return type is a Python object. */
 import { definitionAnchor } from './expression-roles';
-import type { GilRule } from './rule';
+import { type GilRule, nogilSignature } from './rule';
 
 export const nogilFunctionPythonReturn: GilRule = {
   code: 'nogil-function-python-return',
@@ -8,8 +8,8 @@ export const nogilFunctionPythonReturn: GilRule = {
   when: 'always',
   severity: 'error',
   check(node, ctx) {
-    const sig = ctx.model.signatureOf(node, ctx.cls);
-    if (sig && sig.nogil && !sig.withGil && sig.returnType.kind === 'py') {
+    const sig = nogilSignature(node, ctx);
+    if (sig && sig.returnType.kind === 'py') {
       ctx.report(definitionAnchor(node), 'Function with Python return type cannot be declared nogil');
     }
   },

@@ -58,3 +58,9 @@ export interface GilRule {
 export function notAllowedWithoutGil(what: string): string {
   return `${what} not allowed without gil`;
 }
+
+/** The signature of a cdef function whose body runs without the GIL (`nogil`, not `with gil`), else undefined. */
+export function nogilSignature(fn: Node, ctx: RuleContext): import('../../model/c-types').FunctionSignature | undefined {
+  const sig = ctx.model.signatureOf(fn, ctx.cls);
+  return sig && sig.nogil && !sig.withGil ? sig : undefined;
+}
