@@ -351,6 +351,11 @@ const checks = [
       if (d.length) throw new Error(`typed C line "${needle}" is yellow: ${JSON.stringify(d)}`);
     }
   } },
+  { feature: 'annotations', name: 'hovering a yellow line explains its score', run: async () => {
+    await openFile('annotate_demo.pyx', 'c_mean');
+    const t = await hoverText('for v in values', /Python interaction on this line: score \d+/);
+    if (!/^- |\n- |•/m.test(t) && t.split('\n').length < 3) throw new Error(`no reasons listed: ${JSON.stringify(t.slice(0, 300))}`);
+  } },
   { feature: 'lapack', name: 'dgelss hover lists parameter intents', run: async () => {
     await openFile('lapack_demo.pyx', 'dgelss(&m');
     const t = await hoverText('dgelss(&m', /dgelss/i);
