@@ -11,7 +11,14 @@ const CLASS_NODES = new Set(['cdef_class_definition', 'cypclass_definition']);
 
 /** The innermost function definition or declaration around `node` (or `node` itself). */
 export function enclosingFunction(node: Node | null): Node | undefined {
-  for (let n = node; n; n = n.parent) if (FUNCTION_NODES.has(n.type)) return n;
+  for (let n = node; n; n = n.parent) {
+    if (FUNCTION_NODES.has(n.type)) return n;
+    // Function-level diagnostics of decorated definitions sit on the first decorator (as the compiler reports them).
+    if (n.type === 'decorated_definition') {
+      const def = n.namedChildren.find((c) => c !== null && FUNCTION_NODES.has(c.type));
+      if (def) return def;
+    }
+  }
   return undefined;
 }
 
