@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (CONF_DIR, CORPORA, OUT, VENV_PY, categorize, cython_version, eprint,  # noqa: E402
+from common import (CONF_DIR, CORPORA, OUT, REPO, VENV_PY, categorize, cython_version, eprint,  # noqa: E402
                     parse_compiler_output, read_json, sha256_file, write_json)
 
 LABEL_FORMAT = 2  # bump when the label JSON layout / parsing changes (invalidates the cache)
@@ -59,12 +59,14 @@ def cache_key(entry: dict, version: str) -> str:
     h = hashlib.sha256()
     h.update(Path(entry["path"]).read_bytes())
     extra = {"fallback": entry["fallback_cython_args"]} if entry.get("fallback_cython_args") else {}
+    # The checkout's own path (its .venv in the include dirs) does not change what the compiler says: a fresh
+    # clone elsewhere (CI) reuses the labels.
     h.update(json.dumps({
         **extra,
         "fmt": LABEL_FORMAT, "cython": version, "args": entry["cython_args"], "cplus": bool(entry.get("cplus")),
         "annotate": bool(entry.get("annotate")), "include_dirs": entry["include_dirs"],
         "name": Path(entry["path"]).name, "module": entry.get("module"),
-    }, sort_keys=True).encode())
+    }, sort_keys=True).replace(str(REPO), "<repo>").encode())
     return h.hexdigest()
 
 
