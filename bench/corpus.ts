@@ -42,12 +42,18 @@ export function loadCorpus(repo: string): { files: CorpusFile[]; root: string } 
       { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as ManifestEntry[];
+  // A private snapshot of the prepared tree: the conformance suite may rebuild it while the benchmark runs.
+  const source = path.join(cacheDir(), 'conformance', 'sklearn', 'src');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-bench-corpus-'));
+  fs.cpSync(source, root, { recursive: true });
+  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  const moved = (p: string): string => (p === source || p.startsWith(`${source}${path.sep}`) ? root + p.slice(source.length) : p);
   const files = entries
+    .map((e) => ({ id: e.id, path: moved(e.path), module: e.module, cplus: e.cplus, includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }))
     .filter((e) => fs.existsSync(e.path))
-    .map((e) => ({ id: e.id, path: e.path, module: e.module, cplus: e.cplus, includeDirs: e.include_dirs, cythonArgs: e.cython_args }))
     .sort((a, b) => a.id.localeCompare(b.id));
   if (files.length === 0) throw new Error(`bench: no corpus files listed in ${manifest}`);
-  return { files, root: path.join(cacheDir(), 'conformance', 'sklearn', 'src') };
+  return { files, root };
 }
 
 /** Every .pyx/.pxd/.pxi below `dir` (sorted). */

@@ -57,7 +57,7 @@ export const gilCheck: DocumentCheck = {
       const cached = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
         const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
         return walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
-      }, true);
+      }, (findings) => findings.every((f) => !pointsIntoDocument(f, doc.uri)));
       if (ctx.isCancelled()) break;
       for (const f of cached) out.push(toDiagnostic(doc.uri, stmt.startPosition.row, f));
     }
@@ -78,6 +78,17 @@ export const gilCheck: DocumentCheck = {
     return out;
   },
 };
+
+/**
+ * True when a finding carries an absolute position in its own document besides its statement-relative range (related
+ * information or quick-fix data pointing at another definition, e.g. `declaredAt`): such positions go stale when
+ * that other code moves, which the cache key (statement text + looked-up declarations) does not see, so these
+ * findings are recomputed each time rather than cached (found by test/fuzz: a stale `declaredAt` line).
+ */
+function pointsIntoDocument(f: CachedFinding, uri: string): boolean {
+  if (f.related?.some((r) => !r.relative && r.uri === uri)) return true;
+  return f.data !== undefined && JSON.stringify(f.data).includes(JSON.stringify(uri));
+}
 
 type Point = { row: number; column: number };
 

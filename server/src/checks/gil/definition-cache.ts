@@ -76,8 +76,11 @@ export class DefinitionCache {
     return undefined;
   }
 
-  /** Runs `analyse` while recording the module-level names it looks up, and stores its findings. */
-  record(node: Node, scope: Scope, analyse: () => CachedFinding[], store: boolean): CachedFinding[] {
+  /**
+   * Runs `analyse` while recording the module-level names it looks up, and stores its findings (when `store` is
+   * true or says so for these findings).
+   */
+  record(node: Node, scope: Scope, analyse: () => CachedFinding[], store: boolean | ((findings: CachedFinding[]) => boolean)): CachedFinding[] {
     const names = new Set<string>();
     const previous = scope.recordLookup;
     scope.recordLookup = (name) => names.add(name);
@@ -87,7 +90,7 @@ export class DefinitionCache {
     } finally {
       scope.recordLookup = previous;
     }
-    if (store) {
+    if (typeof store === 'function' ? store(findings) : store) {
       const deps = new Map<string, string>();
       for (const n of names) deps.set(n, symbolDescriptor(scope, n));
       this.entries.set(this.key(node), { findings, deps });
