@@ -11,6 +11,7 @@ import { type Node, childOfType, childrenOfType, field, fields, locationOf, name
 import { type Symbol, Scope, type ModuleSymbols } from './symbols';
 import { assignmentTargets, namesIn } from './assignment-targets';
 import { cythonModule } from './cython-module';
+import { CimportBinder } from './cimport-binder';
 
 export { assignmentTargets, namesIn };
 import { type TypeSyntax, parseDeclaratorText, parseTypeText, splitTopLevel } from './type-syntax';
@@ -56,11 +57,14 @@ export class DeclarationCollector {
   /** `DEF NAME = value` expressions, for compile-time conditions. */
   readonly compileTimeValues = new Map<string, Node>();
 
+  private readonly cimports: CimportBinder;
+
   constructor(readonly ctx: DeclarationContext, parent: Scope) {
     this.scope = new Scope('module', parent);
     if (ctx.companion) {
       for (const sym of ctx.companion.symbols.values()) this.scope.define(sym);
     }
+    this.cimports = new CimportBinder(ctx, this.scope, this.unresolved);
   }
 
   collectModule(root: Node): ModuleDeclarations {
@@ -124,8 +128,8 @@ export class DeclarationCollector {
   private collectStatement(raw: Node, env: { extern: boolean; externNogil: boolean }): void {
     const s = undecorate(raw);
     switch (s.type) {
-      case 'cimport_statement': this.collectCimport(s); break;
-      case 'cimport_from_statement': this.collectCimportFrom(s); break;
+      case 'cimport_statement': this.cimports.collectCimport(s); break;
+      case 'cimport_from_statement': this.cimports.collectCimportFrom(s); break;
       case 'include_statement': {
         const p = field(s, 'path');
         if (p) this.includes.push({ path: stringValue(p), node: s });
@@ -275,119 +279,6 @@ export class DeclarationCollector {
       }
       this.scope.define({ name: target.name, kind: 'py-module', type: py('module'), binding: 'module',
         location: locationOf(this.ctx.uri, target.node), origin: `import ${target.module}` });
-    }
-  }
-
-  private collectCimport(s: Node): void {
-    for (const item of fields(s, 'name').length ? fields(s, 'name') : namedChildren(s)) {
-      let dotted: Node | null = item;
-      let alias: Node | null = null;
-      if (item.type === 'aliased_import') {
-        dotted = field(item, 'name');
-        alias = field(item, 'alias');
-      }
-      if (!dotted || (dotted.type !== 'dotted_name' && dotted.type !== 'identifier')) continue;
-      const module = dotted.text.replace(/\s+/g, '');
-      const bound = alias ? alias.text : module.split('.')[0];
-      const request: CimportRequest = { module, level: 0, node: item };
-      const resolved = this.resolveModule(request);
-      if (alias) {
-        this.bindModule(bound, module, resolved, item);
-      } else {
-        // `cimport a.b` binds `a`; attribute access `a.b.x` walks the package.
-        const top = module.split('.')[0];
-        const topModule = module === top ? resolved : this.packageModule(top, module, resolved);
-        this.bindModule(top, top, topModule, item);
-      }
-    }
-  }
-
-  private packageModule(top: string, full: string, resolved: ModuleSymbols | undefined): ModuleSymbols | undefined {
-    const existing = this.scope.lookupLocal(top)?.module;
-    const pkg: ModuleSymbols = existing ?? { name: top, uri: '', symbols: new Map() };
-    let cur = pkg;
-    const parts = full.split('.');
-    for (let i = 1; i < parts.length; i++) {
-      const part = parts[i];
-      let sub = cur.symbols.get(part);
-      if (!sub) {
-        const isLast = i === parts.length - 1;
-        const mod: ModuleSymbols | undefined = isLast ? resolved
-          : { name: parts.slice(0, i + 1).join('.'), uri: '', symbols: new Map() };
-        sub = { name: part, kind: mod ? 'cimported-module' : 'unresolved', type: mod ? py('module')
-          : unknown(`unresolved cimport ${full}`), binding: 'module', module: mod };
-        cur.symbols.set(part, sub);
-      }
-      if (!sub.module) break;
-      cur = sub.module;
-    }
-    return pkg;
-  }
-
-  private bindModule(bound: string, module: string, resolved: ModuleSymbols | undefined, node: Node): void {
-    const prev = this.scope.lookupLocal(bound);
-    this.scope.define({
-      name: bound, kind: resolved ? 'cimported-module' : 'unresolved',
-      type: resolved ? py('module') : unknown(`unresolved cimport ${module}`), binding: 'module',
-      module: resolved, location: locationOf(this.ctx.uri, node), origin: `cimport ${module}`,
-      alsoPython: prev?.kind === 'py-module' || prev?.alsoPython,
-    });
-  }
-
-  private resolveModule(request: CimportRequest): ModuleSymbols | undefined {
-    if (request.module === 'cython' || request.module.startsWith('cython.')) return cythonModule(request.module);
-    const resolved = this.ctx.resolver.resolve(request, this.ctx.uri);
-    if (!resolved) this.unresolved.push({ module: '.'.repeat(request.level) + request.module, node: request.node });
-    return resolved;
-  }
-
-  private collectCimportFrom(s: Node): void {
-    const moduleNode = field(s, 'module_name');
-    if (!moduleNode) return;
-    const text = moduleNode.text.replace(/\s+/g, '');
-    const level = /^\.*/.exec(text)![0].length;
-    const moduleName = text.slice(level);
-    const request: CimportRequest = { module: moduleName, level, node: moduleNode };
-    const resolved = this.resolveModule(request);
-    const wildcard = childOfType(s, 'wildcard_import');
-    if (wildcard) {
-      if (resolved) for (const sym of resolved.symbols.values()) this.scope.define(sym);
-      return;
-    }
-    for (const item of fields(s, 'name')) {
-      let nameNode: Node | null = item;
-      let alias: Node | null = null;
-      if (item.type === 'aliased_import') {
-        nameNode = field(item, 'name');
-        alias = field(item, 'alias');
-      }
-      if (!nameNode) continue;
-      const name = nameNode.text;
-      const bound = alias?.text ?? name;
-      const found = resolved?.symbols.get(name);
-      if (found) {
-        this.scope.define({ ...found, name: bound, origin: `cimported from ${text}` });
-        continue;
-      }
-      // `from pkg cimport submodule`
-      const subName = moduleName ? `${moduleName}.${name}` : name;
-      const sub = resolved === undefined && !moduleName.startsWith('cython')
-        ? this.ctx.resolver.resolve({ module: subName, level, node: item }, this.ctx.uri)
-        : (moduleName === 'cython' || moduleName.startsWith('cython.')) ? cythonModule(subName)
-          : this.ctx.resolver.resolve({ module: subName, level, node: item }, this.ctx.uri);
-      if (sub) {
-        this.scope.define({ name: bound, kind: 'cimported-module', type: py('module'), binding: 'module', module: sub,
-          location: locationOf(this.ctx.uri, item), origin: `cimport ${subName}` });
-      } else {
-        const known = resolved !== undefined;
-        this.scope.define({ name: bound, kind: 'unresolved', type: unknown(`${name} not found in ${text}`),
-          binding: 'module', location: locationOf(this.ctx.uri, item),
-          origin: known ? `not declared in ${text}` : `cimported from unresolved ${text}` });
-      }
-    }
-    // A resolved module whose .pxd lacks the name still counts as resolved; the compiler reports that itself.
-    if (resolved === undefined && this.unresolved.length === 0) {
-      this.unresolved.push({ module: text, node: moduleNode });
     }
   }
 
