@@ -20,6 +20,7 @@ import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../fe
 import { analysisEnvironment } from '../model/analysis-environment';
 import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '../model/c-types';
 import { documentModel } from '../model/document-model';
+import { DefinitionCache } from './gil/definition-cache';
 import type { ModuleModel } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
 import { splitTopLevel } from '../model/type-syntax';
@@ -34,11 +35,44 @@ export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs);
-    const checker = new CallChecker(doc, model, () => ctx.isCancelled());
-    checker.run(doc.tree.rootNode);
-    return checker.diagnostics;
+    const resolver = analysisEnvironment.resolver(doc.tree.language);
+    let cache = caches.get(doc.uri);
+    if (!cache) {
+      cache = new DefinitionCache<Diagnostic>();
+      caches.set(doc.uri, cache);
+    }
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`);
+    // Checked per top-level statement and cached like the GIL findings: a keystroke re-checks the calls of the
+    // definition it touched (and of definitions using a declaration that changed), with rows relative to it.
+    const scope = model.declarations.scope;
+    const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
+    const out: Diagnostic[] = [];
+    for (const stmt of statements) {
+      if (ctx.isCancelled()) break;
+      const base = stmt.startPosition.row;
+      const relative = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
+        const checker = new CallChecker(doc, model, () => ctx.isCancelled());
+        checker.run(stmt);
+        return checker.diagnostics.map((d) => shiftRows(d, -base));
+      }, (ds) => !ctx.isCancelled() && ds.every((d) => !d.relatedInformation?.length));
+      for (const d of relative) out.push(shiftRows(d, base));
+    }
+    cache.retain(statements);
+    return out;
   },
 };
+
+const caches = new Map<string, DefinitionCache<Diagnostic>>();
+
+/** Forgets a closed document's cached call checks. */
+export function forgetCallArgumentsCache(uri: string): void {
+  caches.delete(uri);
+}
+
+function shiftRows(d: Diagnostic, by: number): Diagnostic {
+  return { ...d, range: { start: { line: d.range.start.line + by, character: d.range.start.character },
+    end: { line: d.range.end.line + by, character: d.range.end.character } } };
+}
 
 interface Callee {
   sig: FunctionSignature;

@@ -37,8 +37,8 @@ export function symbolDescriptor(scope: Scope, name: string): string {
   return d;
 }
 
-interface Entry {
-  findings: CachedFinding[];
+interface Entry<T> {
+  findings: T[];
   /** Module-level names the analysis looked up, with what they were. */
   deps: Map<string, string>;
 }
@@ -48,8 +48,8 @@ interface Entry {
  * analysis looked up still denotes the same thing. Editing one function's body re-walks that function only; editing
  * a signature re-walks the definitions that use it.
  */
-export class DefinitionCache {
-  private entries = new Map<string, Entry>();
+export class DefinitionCache<T = CachedFinding> {
+  private entries = new Map<string, Entry<T>>();
   private context = '';
   hits = 0;
   misses = 0;
@@ -66,7 +66,7 @@ export class DefinitionCache {
     return `${node.startPosition.column}:${node.text}`;
   }
 
-  get(node: Node, scope: Scope): CachedFinding[] | undefined {
+  get(node: Node, scope: Scope): T[] | undefined {
     const hit = this.entries.get(this.key(node));
     if (hit && [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d)) {
       this.hits++;
@@ -80,11 +80,11 @@ export class DefinitionCache {
    * Runs `analyse` while recording the module-level names it looks up, and stores its findings (when `store` is
    * true or says so for these findings).
    */
-  record(node: Node, scope: Scope, analyse: () => CachedFinding[], store: boolean | ((findings: CachedFinding[]) => boolean)): CachedFinding[] {
+  record(node: Node, scope: Scope, analyse: () => T[], store: boolean | ((findings: T[]) => boolean)): T[] {
     const names = new Set<string>();
     const previous = scope.recordLookup;
     scope.recordLookup = (name) => names.add(name);
-    let findings: CachedFinding[];
+    let findings: T[];
     try {
       findings = analyse();
     } finally {
