@@ -33,6 +33,7 @@ export const LAPACK_WORKSPACE_CODE = 'lapack-workspace';
 
 export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
+  forget: (uri) => forgetCallArgumentsCache(uri),
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs);
     const resolver = analysisEnvironment.resolver(doc.tree.language);
