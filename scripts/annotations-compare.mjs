@@ -7,10 +7,9 @@
 //   node scripts/annotations-compare.mjs [--corpus sklearn] [--file SUBSTRING] [--show N] [--no-directives]
 //
 // Development tool: bundles the engine with esbuild into a temporary folder, runs in-process, writes nothing else.
-import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { bundleAndLoad } from './lib/node-bundle.mjs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,22 +32,10 @@ const confDir = join(cacheDir, 'conformance');
 // ---- bundle the engine + annotator
 const out = join(tmpdir(), 'cython-lens-annotations-compare');
 mkdirSync(out, { recursive: true });
-const require = createRequire(join(root, 'package.json'));
-await esbuild.build({
-  stdin: {
-    contents: `export { Engine } from './server/src/engine/engine';
+const lib = await bundleAndLoad(`export { Engine } from './server/src/engine/engine';
       export { createStaticAnnotator } from './server/src/annotations/static-annotator';
       export { directivesFromEntries } from './server/src/annotations/directives';
-      export { defaultSettings } from './server/src/settings/validate-settings';`,
-    resolveDir: root, loader: 'ts',
-  },
-  bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(out, 'bundle.cjs'), logLevel: 'warning',
-  plugins: [{ name: 'wts', setup(b) { b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') })); } }],
-  logOverride: { 'require-resolve-not-external': 'silent' },
-});
-copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
-copyFileSync(join(root, 'grammar', 'tree-sitter-cython.wasm'), join(out, 'tree-sitter-cython.wasm'));
-const lib = createRequire(import.meta.url)(join(out, 'bundle.cjs'));
+      export { defaultSettings } from './server/src/settings/validate-settings';`, out);
 
 // ---- labels: the newest label per file whose sha256 matches the file on disk
 const manifest = JSON.parse(readFileSync(join(confDir, corpus, 'manifest.json'), 'utf8'));

@@ -4,9 +4,8 @@
 // per-definition cache), compared with the same edit scored without the cache.
 //
 //   node scripts/bench-annotations.mjs [--lines 2000] [--rounds 20]
-import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { bundleAndLoad } from './lib/node-bundle.mjs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,23 +18,11 @@ const rounds = opt('--rounds', 20);
 
 const out = join(tmpdir(), 'cython-lens-bench-annotations');
 mkdirSync(out, { recursive: true });
-const require = createRequire(join(root, 'package.json'));
-await esbuild.build({
-  stdin: {
-    contents: `export { Engine } from './server/src/engine/engine';
+const lib = await bundleAndLoad(`export { Engine } from './server/src/engine/engine';
       export { createStaticAnnotator } from './server/src/annotations/static-annotator';
       export { DefinitionCache } from './server/src/annotations/definition-cache';
       export { defaultSettings } from './server/src/settings/validate-settings';
-      export { documentModel } from './server/src/model/document-model';`,
-    resolveDir: root, loader: 'ts',
-  },
-  bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(out, 'bundle.cjs'), logLevel: 'warning',
-  plugins: [{ name: 'wts', setup(b) { b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') })); } }],
-  logOverride: { 'require-resolve-not-external': 'silent' },
-});
-copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
-copyFileSync(join(root, 'grammar', 'tree-sitter-cython.wasm'), join(out, 'tree-sitter-cython.wasm'));
-const lib = createRequire(import.meta.url)(join(out, 'bundle.cjs'));
+      export { documentModel } from './server/src/model/document-model';`, out);
 
 // ---- a realistic module: numpy at module level, def wrappers, nogil kernels, a cdef class
 const head = ['import numpy as np', 'cimport cython', 'from libc.math cimport sqrt, exp', ''];

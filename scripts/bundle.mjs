@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webTreeSitterCjs } from './lib/node-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -22,15 +23,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
-  // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks: bundle its CJS build.
-  plugins: [
-    {
-      name: 'web-tree-sitter-cjs',
-      setup(build) {
-        build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
-      },
-    },
-  ],
+  plugins: [webTreeSitterCjs],
   // language.ts falls back to require.resolve only when running unbundled (the WASM is copied beside the bundle).
   logOverride: { 'require-resolve-not-external': 'silent' },
 };
