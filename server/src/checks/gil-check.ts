@@ -57,7 +57,7 @@ export const gilCheck: DocumentCheck = {
       const cached = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
         const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
         return walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
-      }, (findings) => findings.every((f) => !pointsIntoDocument(f, doc.uri)));
+      }, (findings) => findings.every((f) => !refersToOtherCodeIn(f, doc.uri)));
       if (ctx.isCancelled()) break;
       for (const f of cached) out.push(toDiagnostic(doc.uri, stmt.startPosition.row, f));
     }
@@ -85,7 +85,7 @@ export const gilCheck: DocumentCheck = {
  * that other code moves, which the cache key (statement text + looked-up declarations) does not see, so these
  * findings are recomputed each time rather than cached (found by test/fuzz: a stale `declaredAt` line).
  */
-function pointsIntoDocument(f: CachedFinding, uri: string): boolean {
+function refersToOtherCodeIn(f: CachedFinding, uri: string): boolean {
   if (f.related?.some((r) => !r.relative && r.uri === uri)) return true;
   return f.data !== undefined && JSON.stringify(f.data).includes(JSON.stringify(uri));
 }
