@@ -77,7 +77,9 @@ export class PxdResolver implements CimportResolver {
   }
 
   locate(module: string, level: number, fromUri: string): string | undefined {
-    const key = `${level}:${module}:${level > 0 || !this.paths ? fromUri : packageRoot(uriToPath(fromUri))}`;
+    // The search depends on the importing file's directory only (its own folder first, then its package root).
+    const from = uriToPath(fromUri);
+    const key = `${level}:${module}:${from ? path.dirname(from) : fromUri}`;
     const cached = this.lookupCache.get(key);
     if (cached && this.now() - cached.at < RECHECK_MS) return cached.file;
     const file = this.search(module, level, fromUri);

@@ -21,11 +21,12 @@ export function isNameRead(node: Node): boolean {
     case 'parameters': case 'lambda_parameters': case 'default_parameter': case 'typed_parameter':
     case 'typed_default_parameter': case 'c_parameter': case 'c_parameters':
       return is('value') || is('default');
+    case 'except_clause': return !isAlias(node);
+    case 'c_declarator': return is('value');
+    case 'for_from_statement': return !is('target');
     case 'global_statement': case 'nonlocal_statement': case 'as_pattern_target': case 'dotted_name':
-    case 'aliased_import': case 'import_statement': case 'import_from_statement': case 'except_clause':
-    case 'c_declarator': case 'for_from_statement':
-      return parent.type === 'except_clause' ? !isAlias(node) : parent.type === 'c_declarator' ? is('value')
-        : parent.type === 'for_from_statement' ? !is('target') : false;
+    case 'aliased_import': case 'import_statement': case 'import_from_statement':
+      return false;
     case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'list_splat_pattern':
       return false;
     case 'delete_statement': case 'expression_list':
