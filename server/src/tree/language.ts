@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
+import { installNodeMemo } from './node-memo';
 
 export const GRAMMAR_WASM = 'tree-sitter-cython.wasm';
 const RUNTIME_WASM = 'tree-sitter.wasm';
@@ -58,6 +59,7 @@ export function loadGrammar(): Promise<LoadedGrammar> {
     loading = (async () => {
       const runtimeWasm = locateRuntimeWasm();
       await Parser.init({ locateFile: () => runtimeWasm });
+      installNodeMemo();
       const wasmPath = locateGrammarWasm();
       const language = await Language.load(fs.readFileSync(wasmPath));
       return { language, wasmPath };

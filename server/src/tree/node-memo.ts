@@ -1,0 +1,137 @@
+/**
+ * Memoised node accessors for web-tree-sitter.
+ *
+ * Every property of a web-tree-sitter `Node` other than its start (type, end, fields, parent, flags) is a call into
+ * the WASM runtime that first copies the node into a transfer buffer; `childForFieldName` and `parent` also build a
+ * new `Node` object on every call. Our analyses (declarations, GIL walk, call checks, annotations) read the same
+ * nodes many times, so most of their time went into these crossings (profile of a full check: ~40%).
+ *
+ * A node is an immutable snapshot of its tree, so these values never change: this module caches them on the node
+ * object, makes field lookups return the same objects as `children` (so what is cached on a child is shared by
+ * every path that reaches it), and caches `Tree.rootNode`, so that every analysis of one tree version walks one
+ * shared set of node objects. It patches the prototypes once per process (`installNodeMemo`).
+ */
+import { Node, Tree } from 'web-tree-sitter';
+
+interface Memo {
+  typeId: number;
+  type: string | undefined;
+  endIndex: number;
+  endPosition: Node['endPosition'] | undefined;
+  text: string | undefined;
+  /** 0 unknown, 1 false, 2 true */
+  hasError: number;
+  isNamed: number;
+  isMissing: number;
+  isError: number;
+  parent: Node | null | undefined;
+  fields: (Node | null | undefined)[] | undefined;
+}
+
+type Memoised = Node & { _memo?: Memo };
+type MemoisedTree = Tree & { _root?: Node };
+
+let installed = false;
+
+function memoOf(node: Memoised): Memo {
+  let m = node._memo;
+  if (!m) {
+    m = {
+      typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
+      isMissing: 0, isError: 0, parent: undefined, fields: undefined,
+    };
+    node._memo = m;
+  }
+  return m;
+}
+
+function getter<T>(proto: object, name: string): (this: Node) => T {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  if (!d?.get) throw new Error(`node-memo: web-tree-sitter has no getter ${name}`);
+  return d.get as (this: Node) => T;
+}
+
+function define(proto: object, name: string, get: (this: Memoised) => unknown): void {
+  Object.defineProperty(proto, name, { get, configurable: true, enumerable: false });
+}
+
+function flag(proto: object, name: 'hasError' | 'isNamed' | 'isMissing' | 'isError'): void {
+  const original = getter<boolean>(proto, name);
+  define(proto, name, function (this: Memoised) {
+    const m = memoOf(this);
+    if (m[name] === 0) m[name] = original.call(this) ? 2 : 1;
+    return m[name] === 2;
+  });
+}
+
+/** Patches web-tree-sitter's Node and Tree prototypes (idempotent). */
+export function installNodeMemo(): void {
+  if (installed) return;
+  installed = true;
+  const proto = Node.prototype as object;
+  const typeId = getter<number>(proto, 'typeId');
+  const endIndex = getter<number>(proto, 'endIndex');
+  const endPosition = getter<Node['endPosition']>(proto, 'endPosition');
+  const text = getter<string>(proto, 'text');
+  const parent = getter<Node | null>(proto, 'parent');
+  const childForFieldId = (Node.prototype as unknown as { childForFieldId(id: number): Node | null }).childForFieldId;
+
+  define(proto, 'typeId', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.typeId < 0) m.typeId = typeId.call(this);
+    return m.typeId;
+  });
+  define(proto, 'type', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.type === undefined) m.type = this.tree.language.types[this.typeId] || 'ERROR';
+    return m.type;
+  });
+  define(proto, 'endIndex', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.endIndex < 0) m.endIndex = endIndex.call(this);
+    return m.endIndex;
+  });
+  define(proto, 'endPosition', function (this: Memoised) {
+    const m = memoOf(this);
+    if (!m.endPosition) m.endPosition = endPosition.call(this);
+    return m.endPosition;
+  });
+  define(proto, 'text', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.text === undefined) m.text = text.call(this);
+    return m.text;
+  });
+  define(proto, 'parent', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.parent === undefined) m.parent = parent.call(this);
+    return m.parent;
+  });
+  for (const name of ['hasError', 'isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
+
+  Object.defineProperty(proto, 'childForFieldId', {
+    configurable: true, writable: true, enumerable: false,
+    value(this: Memoised, fieldId: number): Node | null {
+      const m = memoOf(this);
+      const fields = (m.fields ??= []);
+      let found = fields[fieldId];
+      if (found === undefined) {
+        const fresh = childForFieldId.call(this, fieldId);
+        // the same object as in `children`, so what is memoised on it is shared
+        found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
+        fields[fieldId] = found;
+      }
+      return found;
+    },
+  });
+
+  const rootDescriptor = Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode');
+  const rootNode = rootDescriptor?.get as ((this: Tree) => Node) | undefined;
+  if (!rootNode) throw new Error('node-memo: web-tree-sitter has no getter Tree.rootNode');
+  Object.defineProperty(Tree.prototype, 'rootNode', {
+    configurable: true, enumerable: false,
+    get(this: MemoisedTree): Node {
+      if (!this._root) this._root = rootNode.call(this);
+      return this._root;
+    },
+  });
+}
