@@ -54,8 +54,12 @@ const HEADER = /^#\s*cython\s*:(.*)$/;
 /** The `# cython: ...` comments before the first statement of the module. */
 export function fileDirectives(source: string, base: Readonly<Directives>): Directives {
   let out: Directives = { ...base };
-  for (const raw of source.split('\n')) {
-    const line = raw.trim();
+  // only the header comments count: read line by line up to the first code line (not the whole text)
+  for (let start = 0; start < source.length;) {
+    const nl = source.indexOf('\n', start);
+    const end = nl === -1 ? source.length : nl;
+    const line = source.slice(start, end).trim();
+    start = end + 1;
     if (line === '') continue;
     if (!line.startsWith('#')) break;
     const m = HEADER.exec(line);

@@ -1,7 +1,8 @@
 /**
  * The static `cython -a` estimate as an engine LineAnnotator: walks every top-level statement of the module with
  * the semantic model (types, GIL state) and the directives in force, and turns the estimated C-API calls into
- * per-line scores with reasons. Unchanged top-level statements are served from a cache (definition-cache.ts).
+ * per-line scores with reasons. Unchanged top-level statements are served from a per-definition cache
+ * (definition-cache.ts).
  */
 import type { CheckContext, LineAnnotation, LineAnnotator, TreeDocument } from '../engine/check-types';
 import { documentModel } from '../model/document-model';
@@ -9,7 +10,7 @@ import { HELD } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
-import { DefinitionCache, moduleFingerprint } from './definition-cache';
+import { DefinitionCache } from './definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
 import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
 import { statement } from './statement-cost';
@@ -20,20 +21,37 @@ export interface StaticAnnotatorOptions {
   cache?: DefinitionCache;
 }
 
-/** Costs of a whole module (no cache); `directives` are the ones in force at the top of the file. */
+/** Costs of a whole module; `directives` are the ones in force at the top of the file. */
 export function moduleCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
   cache?: { uri: string; cache: DefinitionCache }, isCancelled: () => boolean = () => false): LineCost[] {
   const fileDirs = fileDirectives(source, directives);
-  const out: LineCost[] = [...moduleInitCosts(root)];
-  const key = cache ? `${moduleFingerprint(root, `${model.includedFiles.join(';')}|${model.declarations.unresolved.length}`)}|${directivesKey(fileDirs)}` : '';
-  const fresh = cache?.cache.newRun();
-  for (const s of significantChildren(root)) {
-    if (isCancelled()) break;
-    const compute = (): LineCost[] => statementCosts(model, s, fileDirs);
-    if (cache && fresh) out.push(...cache.cache.costsOf(cache.uri, key, s, fresh, compute));
-    else out.push(...compute());
+  const statements = significantChildren(root);
+  const memo = cache?.cache.forDocument(cache.uri);
+  const out: LineCost[] = [...moduleInitCosts(statements, cache?.cache.doctestsOf(cache.uri))];
+  // What every statement depends on besides the names it looks up: directives, includes, unresolved cimports.
+  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`);
+  const scope = model.declarations.scope;
+  let complete = true;
+  for (const s of statements) {
+    if (isCancelled()) {
+      complete = false;
+      break;
+    }
+    if (!memo || !cache) {
+      out.push(...statementCosts(model, s, fileDirs));
+      continue;
+    }
+    const row = s.startPosition.row;
+    let costs = memo.get(s, scope);
+    if (costs) cache.cache.hits++;
+    else {
+      cache.cache.misses++;
+      costs = memo.record(s, scope, () => statementCosts(model, s, fileDirs).map((c) => ({ ...c, line: c.line - row })), true);
+    }
+    for (const c of costs) out.push({ ...c, line: c.line + row });
   }
-  if (cache && fresh) cache.cache.commit(cache.uri, fresh, !isCancelled());
+  // A run stopped at the deadline keeps every entry, so that the next run continues where it stopped.
+  if (memo && complete) memo.retain(statements);
   return out;
 }
 
@@ -47,27 +65,44 @@ function statementCosts(model: ModuleModel, s: Node, directives: Readonly<Direct
   return sink.costs;
 }
 
-/** Module initialisation code the compiler attributes to the first line: the `__test__` dict of doctests. */
-function moduleInitCosts(root: Node): LineCost[] {
+/**
+ * Module initialisation code the compiler attributes to the first line: the `__test__` dict of doctests.
+ * `memo` (doctest count by top-level statement text) spares re-reading unchanged statements.
+ */
+function moduleInitCosts(statements: readonly Node[], memo?: Map<string, number>): LineCost[] {
   let doctests = 0;
-  const visit = (n: Node): void => {
-    for (const s of significantChildren(n)) {
-      const def = undecorate(s);
-      if (def.type === 'function_definition' || def.type === 'c_function_definition') {
-        const kind = field(def, 'kind')?.text;
-        if (def.type === 'c_function_definition' && kind !== 'cpdef') continue;
-        const body = field(def, 'body');
-        const first = body ? significantChildren(body)[0] : undefined;
-        if (first?.type === 'expression_statement' && /^[rRuU]*("""|''')[\s\S]*>>>/.test(first.text)) doctests++;
-      } else if (def.type === 'class_definition' || def.type === 'cdef_class_definition') {
-        const body = field(def, 'body');
-        if (body) visit(body);
-      }
-    }
-  };
-  visit(root);
+  const next = new Map<string, number>();
+  for (const s of statements) {
+    // statements with a syntax error can parse differently with the same text: not memoised
+    const n = (s.hasError ? undefined : memo?.get(s.text) ?? next.get(s.text)) ?? doctestsIn([s]);
+    if (!s.hasError) next.set(s.text, n);
+    doctests += n;
+  }
+  if (memo) {
+    memo.clear();
+    for (const [k, v] of next) memo.set(k, v);
+  }
   const points = PYX_CALL + PY_CALL + MACRO + doctests * PY_CALL;
   return [{ line: 0, points, reason: 'module initialisation: the `__test__` dict of doctests' }];
+}
+
+/** Python-visible functions (def, cpdef) among `statements` whose docstring has a doctest, methods included. */
+function doctestsIn(statements: readonly Node[]): number {
+  let doctests = 0;
+  for (const s of statements) {
+    const def = undecorate(s);
+    if (def.type === 'function_definition' || def.type === 'c_function_definition') {
+      const kind = field(def, 'kind')?.text;
+      if (def.type === 'c_function_definition' && kind !== 'cpdef') continue;
+      const body = field(def, 'body');
+      const first = body ? significantChildren(body)[0] : undefined;
+      if (first?.type === 'expression_statement' && /^[rRuU]*("""|''')[\s\S]*>>>/.test(first.text)) doctests++;
+    } else if (def.type === 'class_definition' || def.type === 'cdef_class_definition') {
+      const body = field(def, 'body');
+      if (body) doctests += doctestsIn(significantChildren(body));
+    }
+  }
+  return doctests;
 }
 
 export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): LineAnnotator & { cache: DefinitionCache } {

@@ -20,7 +20,7 @@ import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../fe
 import { analysisEnvironment } from '../model/analysis-environment';
 import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '../model/c-types';
 import { documentModel } from '../model/document-model';
-import { DefinitionCache } from './gil/definition-cache';
+import { DefinitionCache } from '../engine/definition-cache';
 import type { ModuleModel } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
 import { splitTopLevel } from '../model/type-syntax';

@@ -7,9 +7,9 @@ import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
-import { nodeRange } from '../text/positions';
 import { gilRules } from './gil';
-import { type CachedFinding, DefinitionCache } from './gil/definition-cache';
+import { DefinitionCache } from '../engine/definition-cache';
+import type { CachedFinding } from './gil/cached-finding';
 import { GilWalker } from './gil/gil-walker';
 import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../annotations/directives';
 import type { Finding } from './gil/rule';
@@ -21,7 +21,7 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
 
 export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport';
 
-const caches = new Map<string, DefinitionCache>();
+const caches = new Map<string, DefinitionCache<CachedFinding>>();
 
 /** Cache statistics of a document (for benchmarks and tests: a keystroke should re-walk one definition). */
 export function gilCacheStats(uri: string): { hits: number; misses: number } | undefined {
@@ -41,7 +41,7 @@ export const gilCheck: DocumentCheck = {
     const resolver = analysisEnvironment.resolver(doc.tree.language);
     let cache = caches.get(doc.uri);
     if (!cache) {
-      cache = new DefinitionCache();
+      cache = new DefinitionCache<CachedFinding>();
       caches.set(doc.uri, cache);
     }
     const directives = fileDirectives(doc.text, directivesFromEntries(ctx.settings.directives ?? {}, DEFAULT_DIRECTIVES));
@@ -69,7 +69,13 @@ export const gilCheck: DocumentCheck = {
       const env = analysisEnvironment.pythonEnvironment;
       const where = env?.error ? ` (${env.error})` : '';
       out.push({
-        range: nodeRange(doc, u.node), severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
+        // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,
+        // which may be an earlier version with the same interface (document-model.ts)
+        range: {
+          start: { line: u.node.startPosition.row, character: u.node.startPosition.column },
+          end: { line: u.node.endPosition.row, character: u.node.endPosition.column },
+        },
+        severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
         source: DIAGNOSTIC_SOURCE,
         message: `Cannot find the .pxd for \`${u.module}\`${where}: names cimported from it are unknown, so GIL checks `
           + 'that depend on them are skipped. Add its folder to cythonLens.includeDirs.',

@@ -2,19 +2,29 @@
  * The semantic model of an open document, built once per document version and shared by every feature
  * (diagnostics, hover, completion, signature help, annotations, code actions, the GIL-state request).
  */
+import * as fs from 'node:fs';
 import type { Node, Tree } from 'web-tree-sitter';
 import { analysisEnvironment } from './analysis-environment';
 import type { ClassInfo } from './c-types';
 import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
-import { buildModuleModel, type ModuleModel } from './module-model';
+import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
+import { moduleInterface } from './module-interface';
 import type { Scope } from './symbols';
 import { field, namedChildren } from './syntax';
 
 interface Cached {
   version: number;
   tree: Tree;
-  includeDirs: string;
+  /** include dirs + .pxd cache generation the base was built with */
+  key: string;
+  /** the module interface (module-interface.ts) and the modification times of the included files */
+  iface: string;
+  /** interface parts of the top-level statements, by text (module-interface.ts) */
+  parts: Map<string, string>;
+  base: ModuleBase;
+  /** The base's own copy of the tree it was built from: its declarations keep nodes of that tree. */
+  baseTree: Tree;
   model: ModuleModel;
 }
 
@@ -26,7 +36,13 @@ export interface ModelSource {
   tree: Tree;
 }
 
-/** The model of `doc`; rebuilt when the version, the tree or the include dirs changed. */
+/** Statistics for benchmarks and tests: how often a new version reused the module's declarations. */
+export const documentModelStats = { built: 0, reused: 0 };
+
+/**
+ * The model of `doc`. A new version (tree) gets a new view; the module's declarations are rebuilt only when the
+ * interface (declarations, headers, their positions), the include dirs or the .pxd cache changed.
+ */
 export function documentModel(doc: ModelSource, includeDirs: string[] = []): ModuleModel {
   analysisEnvironment.setIncludeDirs(includeDirs);
   const resolver = analysisEnvironment.resolver(doc.tree.language);
@@ -34,15 +50,51 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   // .pxd was reloaded: cimports must then be resolved again.
   const key = `${includeDirs.join('\0')}\0${resolver.generation}`;
   const hit = cache.get(doc.uri);
-  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.includeDirs === key) return hit.model;
-  const model = buildModuleModel(doc.tree, doc.uri, resolver, (text) => analysisEnvironment.parse(text));
+  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
+  const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
+  if (hit && hit.key === key && hit.iface === withIncludeTimes(iface, hit.base.includedFiles)) {
+    const model = moduleView(hit.base);
+    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts });
+    documentModelStats.reused++;
+    return model;
+  }
+  const baseTree = doc.tree.copy();
+  let base: ModuleBase;
+  try {
+    base = buildModuleBase(baseTree, doc.uri, resolver, (text) => analysisEnvironment.parse(text));
+  } catch (err) {
+    baseTree.delete();
+    throw err;
+  }
+  hit?.baseTree.delete();
+  const model = moduleView(base);
   // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
   const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
-  cache.set(doc.uri, { version: doc.version, tree: doc.tree, includeDirs: builtKey, model });
+  cache.set(doc.uri, {
+    version: doc.version, tree: doc.tree, key: builtKey, iface: withIncludeTimes(iface, base.includedFiles), parts,
+    base, baseTree, model,
+  });
+  documentModelStats.built++;
   return model;
 }
 
+/** An included file that changed on disk changes the module's declarations too. */
+function withIncludeTimes(iface: string, files: readonly string[]): string {
+  let out = iface;
+  for (const f of files) {
+    let mtime = -1;
+    try {
+      mtime = fs.statSync(f).mtimeMs;
+    } catch {
+      // gone: differs from its recorded time
+    }
+    out += `\u0001${f}\u0001${mtime}`;
+  }
+  return out;
+}
+
 export function forgetDocumentModel(uri: string): void {
+  cache.get(uri)?.baseTree.delete();
   cache.delete(uri);
 }
 

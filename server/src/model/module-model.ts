@@ -32,8 +32,23 @@ export interface ModuleModel {
   includedFiles: string[];
 }
 
-export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
-  ModuleModel {
+/**
+ * What a module declares: built from the module's interface (declarations, signatures, class layouts, cimports,
+ * includes), independent of function bodies, so it can serve several versions of a document (document-model.ts).
+ */
+export interface ModuleBase {
+  uri: string;
+  inPxd: boolean;
+  declarations: ModuleDeclarations;
+  collector: DeclarationCollector;
+  /** Include files that were found and merged. */
+  includedFiles: string[];
+  /** Every cimport and include resolved and no star import: unknown names are Python globals. */
+  complete: boolean;
+}
+
+export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
+  ModuleBase {
   const inPxd = uri.endsWith('.pxd');
   const companion = inPxd ? undefined : resolver.companionOf(uri);
   const collector = new DeclarationCollector({ uri, resolver, companion, inPxd }, builtinsScope());
@@ -54,36 +69,89 @@ export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver,
   }
   const complete = declarations.unresolved.length === 0 && includedFiles.length === declarations.includes.length
     && !hasStarImport(tree);
+  return { uri, inPxd, declarations, collector, includedFiles, complete };
+}
+
+/**
+ * A model of one tree over a module base: the expression typer, function scopes and signatures are memoised per
+ * node of that tree, so a new tree (a new document version) gets a new view.
+ */
+export function moduleView(base: ModuleBase): ModuleModel {
+  const { uri, inPxd, declarations, collector, includedFiles, complete } = base;
   const typer = new ExpressionTyper(collector, () => complete);
-  const functions = new Map<number, FunctionInfo>();
+  const functions = new Map<number, { info: FunctionInfo; names: Set<string> }>();
+  const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: Set<string> }>();
+  const scope = declarations.scope;
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
     functionInfo(fn, parent, cls) {
-      let info = functions.get(fn.id);
-      if (!info) {
-        const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
-        info = buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s));
-        functions.set(fn.id, info);
+      const hit = functions.get(fn.id);
+      if (hit) {
+        replayLookups(scope, hit.names);
+        return hit.info;
       }
+      const { value: info, names } = recordingLookups(scope, () => {
+        const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
+        return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s));
+      });
+      functions.set(fn.id, { info, names });
       return info;
     },
     signatureOf(fn, cls) {
-      const name = field(fn, 'name')?.text;
-      if (!name) return undefined;
-      const own = collector.signatureOf(fn, { extern: false, externNogil: false }, cls);
-      const declared = cls ? cls.methods.get(name) : declarations.scope.lookupLocal(name)?.signature;
-      if (!own) return declared;
-      if (declared && declared.inPxd && !own.inPxd) {
-        // Callers see the .pxd declaration; the body is nogil if either says so.
-        return { ...own, nogil: own.nogil || declared.nogil, exception: own.exception };
+      const hit = signatures.get(fn.id);
+      if (hit && hit.cls === cls) {
+        replayLookups(scope, hit.names);
+        return hit.sig;
       }
-      return own;
+      const { value: sig, names } = recordingLookups(scope, () => mergedSignature(fn, cls));
+      signatures.set(fn.id, { cls, sig, names });
+      return sig;
     },
     constantCondition(cond) {
       return evaluateConstant(cond, collector);
     },
   };
+  function mergedSignature(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined {
+    const name = field(fn, 'name')?.text;
+    if (!name) return undefined;
+    const own = collector.signatureOf(fn, { extern: false, externNogil: false }, cls);
+    const declared = cls ? cls.methods.get(name) : declarations.scope.lookupLocal(name)?.signature;
+    if (!own) return declared;
+    if (declared && declared.inPxd && !own.inPxd) {
+      // Callers see the .pxd declaration; the body is nogil if either says so.
+      return { ...own, nogil: own.nogil || declared.nogil, exception: own.exception };
+    }
+    return own;
+  }
   return model;
+}
+
+/**
+ * Runs `compute` noting the module-level names it looks up (passed on to a recorder already listening): memoised
+ * results replay them, so a per-definition cache that gets a memoised result still learns what it depends on.
+ */
+function recordingLookups<T>(scope: Scope, compute: () => T): { value: T; names: Set<string> } {
+  const names = new Set<string>();
+  const outer = scope.recordLookup;
+  scope.recordLookup = (name) => {
+    names.add(name);
+    outer?.(name);
+  };
+  try {
+    return { value: compute(), names };
+  } finally {
+    scope.recordLookup = outer;
+  }
+}
+
+function replayLookups(scope: Scope, names: Set<string>): void {
+  const recorder = scope.recordLookup;
+  if (recorder) for (const n of names) recorder(n);
+}
+
+export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
+  ModuleModel {
+  return moduleView(buildModuleBase(tree, uri, resolver, parse));
 }
 
 function readText(file: string): string | undefined {

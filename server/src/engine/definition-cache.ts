@@ -1,30 +1,35 @@
 /**
- * Per-definition memo of GIL findings, so that a keystroke re-checks only the top-level statement it touched.
+ * Per-definition memo of a check's (or an annotator's) results, so that a keystroke re-analyses only the top-level
+ * statement it touched.
  *
- * A top-level statement's findings depend on its own text and on what the rest of the module declares (function
+ * A top-level statement's results depend on its own text and on what the rest of the module declares (function
  * signatures, cdef variables, classes, cimports), never on other function bodies. The key is therefore the
- * statement's text plus a fingerprint of the module's declarations and of the .pxd cache generation. Findings are
- * stored relative to the statement's first line and shifted when it moved.
+ * statement's text, and each entry remembers the module-level names its analysis looked up and what they denoted.
+ * Results are stored relative to the statement's first line by the caller and shifted when it moved.
  */
 import type { Node } from 'web-tree-sitter';
-import { signatureToString, typeToString } from '../../model/c-types';
-import type { Scope } from '../../model/symbols';
-
-export interface CachedFinding {
-  code: string;
-  message: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
-  /** Rows relative to the statement's first row; columns absolute. */
-  start: { row: number; column: number };
-  end: { row: number; column: number };
-  releasedBy?: { start: { row: number; column: number }; end: { row: number; column: number }; what: string };
-  related?: { uri: string; start: { row: number; column: number }; end: { row: number; column: number };
-    message: string; relative: boolean }[];
-  data?: Record<string, unknown>;
-}
+import { signatureToString, typeToString } from '../model/c-types';
+import type { Scope } from '../model/symbols';
 
 /** A module-level symbol as far as the analysis of another definition can tell: kind, type, signature, members. */
 export function symbolDescriptor(scope: Scope, name: string): string {
+  let memo = descriptors.get(scope);
+  if (!memo) {
+    memo = new Map();
+    descriptors.set(scope, memo);
+  }
+  let d = memo.get(name);
+  if (d === undefined) {
+    d = describe(scope, name);
+    memo.set(name, d);
+  }
+  return d;
+}
+
+/** Descriptors per module scope (a module's declarations do not change once built: document-model.ts). */
+const descriptors = new WeakMap<Scope, Map<string, string>>();
+
+function describe(scope: Scope, name: string): string {
   const sym = scope.symbols.get(name);
   if (!sym) return '-';
   let d = `${sym.kind}\u0001${sym.binding}\u0001${typeToString(sym.type)}\u0001${sym.alsoPython ? 1 : 0}`;
@@ -41,6 +46,10 @@ interface Entry<T> {
   findings: T[];
   /** Module-level names the analysis looked up, with what they were. */
   deps: Map<string, string>;
+  /** The module scope the deps were last found valid in (a reused model: nothing to check). */
+  validIn: Scope;
+  /** Column of the statement's first line (part of the key: the text does not show indentation). */
+  column: number;
 }
 
 /**
@@ -48,7 +57,7 @@ interface Entry<T> {
  * analysis looked up still denotes the same thing. Editing one function's body re-walks that function only; editing
  * a signature re-walks the definitions that use it.
  */
-export class DefinitionCache<T = CachedFinding> {
+export class DefinitionCache<T> {
   private entries = new Map<string, Entry<T>>();
   private context = '';
   hits = 0;
@@ -62,13 +71,24 @@ export class DefinitionCache<T = CachedFinding> {
     }
   }
 
+  /**
+   * The statement's text: a node's text is memoised (tree/node-memo.ts), so its hash is computed once per version
+   * for every cache that looks it up.
+   */
   key(node: Node): string {
-    return `${node.startPosition.column}:${node.text}`;
+    return node.text;
   }
 
   get(node: Node, scope: Scope): T[] | undefined {
+    // The same text with a syntax error inside can parse differently depending on what precedes it (error
+    // recovery, the indentation scanner): such statements are analysed afresh each time, never cached.
+    if (node.hasError) {
+      this.misses++;
+      return undefined;
+    }
     const hit = this.entries.get(this.key(node));
-    if (hit && [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d)) {
+    if (hit && hit.column === node.startPosition.column && (hit.validIn === scope || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
+      hit.validIn = scope;
       this.hits++;
       return hit.findings;
     }
@@ -90,10 +110,10 @@ export class DefinitionCache<T = CachedFinding> {
     } finally {
       scope.recordLookup = previous;
     }
-    if (typeof store === 'function' ? store(findings) : store) {
+    if (!node.hasError && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
       for (const n of names) deps.set(n, symbolDescriptor(scope, n));
-      this.entries.set(this.key(node), { findings, deps });
+      this.entries.set(this.key(node), { findings, deps, validIn: scope, column: node.startPosition.column });
     }
     return findings;
   }

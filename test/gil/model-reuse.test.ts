@@ -1,0 +1,88 @@
+/**
+ * The module's declarations are rebuilt only when its interface changes: typing inside a function body reuses them,
+ * editing a header, adding a line above a definition or breaking the syntax of a statement rebuilds them, and in
+ * every case the diagnostics equal those of a freshly opened document.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Engine } from '../../server/src/engine';
+import { documentModel, documentModelStats } from '../../server/src/model/document-model';
+import { defaultSettings } from '../../server/src/settings/validate-settings';
+
+const TEXT = [
+  'from libc.math cimport sqrt',
+  'from nowhere.at.all cimport thing',
+  '',
+  'cdef double norm(double x, double y) noexcept nogil:',
+  '    return sqrt(x * x + y * y)',
+  '',
+  'def api(double x):',
+  '    cdef double r',
+  '    with nogil:',
+  '        r = norm(x, 1.0)',
+  '    return r',
+  '',
+].join('\n');
+
+describe('document model reuse across versions', () => {
+  let engine: Engine;
+  let fresh: Engine;
+  const uri = 'file:///model-reuse/m.pyx';
+  let version = 1;
+  let text = TEXT;
+
+  before(async () => {
+    engine = await Engine.create({ log: () => undefined });
+    fresh = await Engine.create({ log: () => undefined });
+    engine.open(uri, text, version);
+    engine.analyze(uri, defaultSettings());
+  });
+  after(() => {
+    engine.dispose();
+    fresh.dispose();
+  });
+
+  /** Replaces `from` (first occurrence) by `to`, analyses, and returns how the model was obtained. */
+  function edit(from: string, to: string): 'reused' | 'built' {
+    const at = text.indexOf(from);
+    assert.ok(at >= 0, from);
+    const before = { ...documentModelStats };
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    engine.change(uri, ++version, [{ text }]);
+    const live = engine.analyze(uri, defaultSettings());
+    const how = documentModelStats.built > before.built ? 'built' : 'reused';
+    if (how === 'reused') assert.equal(documentModelStats.reused, before.reused + 1);
+    fresh.open(`${uri}.fresh`, text, 1);
+    const reference = fresh.analyze(`${uri}.fresh`, defaultSettings());
+    fresh.close(`${uri}.fresh`);
+    assert.deepEqual(live?.diagnostics, JSON.parse(JSON.stringify(reference?.diagnostics).replaceAll(`${uri}.fresh`, uri)));
+    assert.deepEqual(live?.annotations, reference?.annotations);
+    return how;
+  }
+
+  it('an edit inside a function body reuses the declarations', () => {
+    assert.equal(edit('return r', 'return r + 1'), 'reused');
+  });
+
+  it('an edit on an earlier line that moves nothing to another line reuses them, positions stay right', () => {
+    // the unresolved cimport's diagnostic is on line 1: its offsets moved, its line and column did not
+    assert.equal(edit('return sqrt(x * x + y * y)', 'return sqrt(x * x + y * y + 0.0)'), 'reused');
+  });
+
+  it('a header edit, a new line above a definition, or a broken statement rebuilds them', () => {
+    assert.equal(edit('noexcept nogil:', 'noexcept:'), 'built');
+    assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'built');
+    assert.equal(edit('    return r + 1', '    return (r + 1'), 'built');
+    assert.equal(edit('    return (r + 1', '    return r + 1'), 'built');
+  });
+
+  it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {
+    const doc = engine.document(uri);
+    assert.ok(doc?.tree);
+    const model = documentModel(doc as { uri: string; version: number; tree: NonNullable<typeof doc.tree> });
+    const fn = doc.tree.rootNode.namedChildren.find((n) => n?.type === 'function_definition');
+    assert.ok(fn);
+    const info = model.functionInfo(fn, model.declarations.scope, undefined);
+    assert.equal(info.node, fn);
+  });
+});
