@@ -59,8 +59,9 @@ export class DeclarationCollector {
 
   private readonly cimports: CimportBinder;
 
-  constructor(readonly ctx: DeclarationContext, parent: Scope) {
-    this.scope = new Scope('module', parent);
+  /** `scope`: the module scope to collect into (a lazily collected .pxd supplies its own, lazy-declarations.ts). */
+  constructor(readonly ctx: DeclarationContext, parent: Scope, scope?: Scope) {
+    this.scope = scope ?? new Scope('module', parent);
     if (ctx.companion) {
       for (const sym of ctx.companion.symbols.values()) this.scope.define(sym);
     }
@@ -77,7 +78,8 @@ export class DeclarationCollector {
     };
   }
 
-  private predeclareTypes(root: Node): void {
+  /** Defines the names of the types declared in `root` (their members are collected later). */
+  predeclareTypes(root: Node): void {
     const visit = (stmts: Node[]): void => {
       for (const raw of stmts) {
         const s = undecorate(raw);

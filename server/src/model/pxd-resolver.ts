@@ -3,6 +3,8 @@
  * include dirs from the settings, Cython's bundled includes and installed packages (found through the user's
  * Python, see python-environment.ts). Files are parsed with the same grammar and cached by path and mtime; a file
  * is stat-ed at most once every few seconds, so per-keystroke work does not grow with the number of cimports.
+ * A .pxd is split into declaration units and a unit is parsed only when a name it declares is looked up
+ * (lazy-declarations.ts); files the splitter does not understand are parsed and collected whole.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { builtinsScope } from './builtins';
 import { type CimportRequest, type CimportResolver, DeclarationCollector, type ModuleDeclarations } from './declarations';
+import { LazyPxdModule } from './lazy-declarations';
+import { splitPxdUnits } from './pxd-units';
 import { significantChildren } from './syntax';
 import type { ModuleSymbols } from './symbols';
 
@@ -24,7 +28,13 @@ interface CacheEntry {
   mtimeMs: number;
   checkedAt: number;
   module: ModuleDeclarations;
-  tree: Tree;
+  /** Frees the trees the declarations were collected from. */
+  release(): void;
+}
+
+export interface PxdResolverOptions {
+  /** Collect a .pxd's declarations when they are looked up (default) rather than all when it is loaded. */
+  lazy?: boolean;
 }
 
 const RECHECK_MS = 3000;
@@ -35,13 +45,22 @@ export class PxdResolver implements CimportResolver {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly loading = new Set<string>();
   private readonly lookupCache = new Map<string, { at: number; file: string | undefined }>();
-  /** Bumped whenever a .pxd is (re)loaded or the search paths change: cached analyses keyed on it go stale. */
+  /**
+   * Bumped whenever what a cimport resolves to may have changed: a .pxd was reloaded (its mtime changed) or became
+   * readable, a lookup found a different file than before, the search paths changed. Cached analyses keyed on it
+   * go stale. Loading a .pxd for the first time does not bump it: no analysis can have seen it before.
+   */
   generation = 0;
   /** Files that failed to read, with the reason (reported once by the caller). */
   readonly failures = new Map<string, string>();
+  /** cimports that led back to a .pxd being collected whole (such a cimport resolves to nothing) */
+  cimportCycles = 0;
+  private readonly lazy: boolean;
 
   constructor(private readonly parse: (text: string) => Tree, private paths: SearchPaths,
-    private readonly now: () => number = Date.now) {}
+    private readonly now: () => number = Date.now, options: PxdResolverOptions = {}) {
+    this.lazy = options.lazy ?? true;
+  }
 
   setSearchPaths(paths: SearchPaths): void {
     this.paths = paths;
@@ -83,6 +102,7 @@ export class PxdResolver implements CimportResolver {
     const cached = this.lookupCache.get(key);
     if (cached && this.now() - cached.at < RECHECK_MS) return cached.file;
     const file = this.search(module, level, fromUri);
+    if (cached && cached.file !== file) this.generation++; // a .pxd appeared, disappeared or is shadowed now
     this.lookupCache.set(key, { at: this.now(), file });
     return file;
   }
@@ -136,7 +156,10 @@ export class PxdResolver implements CimportResolver {
       cached.checkedAt = now;
       return cached.module;
     }
-    if (this.loading.has(file)) return undefined; // a cimport cycle: the outer load completes it
+    if (this.loading.has(file)) { // a cimport cycle: the outer load completes it
+      this.cimportCycles++;
+      return undefined;
+    }
     if (stat.size > MAX_PXD_BYTES) {
       this.failures.set(file, `larger than ${MAX_PXD_BYTES} bytes`);
       return undefined;
@@ -148,29 +171,42 @@ export class PxdResolver implements CimportResolver {
       this.failures.set(file, (e as Error).message);
       return undefined;
     }
-    this.loading.add(file);
-    try {
-      const tree = this.parse(text);
-      const uri = pathToFileURL(file).toString();
-      const collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope());
-      const module = collector.collectModule(tree.rootNode);
-      for (const inc of module.includes) {
-        const incFile = this.locateInclude(inc.path, uri);
-        if (!incFile) continue;
-        const incText = safeRead(incFile);
-        if (incText === undefined) continue;
-        const incTree = this.parse(incText);
-        collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
-        incTree.delete();
+    const uri = pathToFileURL(file).toString();
+    const units = this.lazy ? splitPxdUnits(text) : undefined;
+    let entry: CacheEntry;
+    if (units) {
+      const lazy = new LazyPxdModule(text, units, uri, this, this.parse);
+      entry = { mtimeMs: stat.mtimeMs, checkedAt: now, module: lazy.declarations, release: () => lazy.dispose() };
+    } else {
+      this.loading.add(file);
+      try {
+        entry = this.collectWhole(text, uri, stat.mtimeMs, now);
+      } finally {
+        this.loading.delete(file);
       }
-      cached?.tree.delete();
-      this.cache.set(file, { mtimeMs: stat.mtimeMs, checkedAt: now, module, tree });
-      this.generation++;
-      this.failures.delete(file);
-      return module;
-    } finally {
-      this.loading.delete(file);
     }
+    cached?.release();
+    this.cache.set(file, entry);
+    if (cached || this.failures.has(file)) this.generation++;
+    this.failures.delete(file);
+    return entry.module;
+  }
+
+  /** Parses the whole file and collects every declaration (with its includes). */
+  private collectWhole(text: string, uri: string, mtimeMs: number, now: number): CacheEntry {
+    const tree = this.parse(text);
+    const collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope());
+    const module = collector.collectModule(tree.rootNode);
+    for (const inc of module.includes) {
+      const incFile = this.locateInclude(inc.path, uri);
+      if (!incFile) continue;
+      const incText = safeRead(incFile);
+      if (incText === undefined) continue;
+      const incTree = this.parse(incText);
+      collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
+      incTree.delete();
+    }
+    return { mtimeMs, checkedAt: now, module, release: () => tree.delete() };
   }
 
   /** Number of .pxd files held in the cache (for the status and benchmarks). */
@@ -178,9 +214,11 @@ export class PxdResolver implements CimportResolver {
     return this.cache.size;
   }
 
+  /** Drops every loaded .pxd and every cached lookup (the next analysis starts cold). */
   dispose(): void {
-    for (const e of this.cache.values()) e.tree.delete();
+    for (const e of this.cache.values()) e.release();
     this.cache.clear();
+    this.lookupCache.clear();
   }
 }
 
