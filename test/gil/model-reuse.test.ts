@@ -69,11 +69,17 @@ describe('document model reuse across versions', () => {
     assert.equal(edit('return sqrt(x * x + y * y)', 'return sqrt(x * x + y * y + 0.0)'), 'reused');
   });
 
-  it('a header edit, a new line above a definition, or a broken statement rebuilds them', () => {
+  it('a header edit or a new line above a definition rebuilds them', () => {
     assert.equal(edit('noexcept nogil:', 'noexcept:'), 'built');
     assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'built');
-    assert.equal(edit('    return r + 1', '    return (r + 1'), 'built');
-    assert.equal(edit('    return (r + 1', '    return r + 1'), 'built');
+  });
+
+  it('a body broken while typing, or a comment edited in a header, keeps them; a broken header does not', () => {
+    assert.equal(edit('    return r + 1', '    return (r + 1'), 'reused');
+    assert.equal(edit('    return (r + 1', '    return r + 1'), 'reused');
+    assert.equal(edit('def api(double x):', 'def api(double x):  # entry point'), 'reused');
+    assert.equal(edit('def api(double x):', 'def api(double x:'), 'built');
+    assert.equal(edit('def api(double x:', 'def api(double x):'), 'built');
   });
 
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {

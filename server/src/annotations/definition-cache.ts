@@ -8,7 +8,7 @@ import type { LineCost } from './line-costs';
 
 export class DefinitionCache {
   private readonly documents = new Map<string, StatementCache<LineCost>>();
-  private readonly doctests = new Map<string, Map<string, number>>();
+  private readonly doctests = new Map<string, Map<string, { kind: string; doctests: number }>>();
   /** Statements served from the cache / walked, over every document (for tests and benchmarks). */
   hits = 0;
   misses = 0;
@@ -23,7 +23,7 @@ export class DefinitionCache {
   }
 
   /** Doctest counts of a document's top-level statements, by text (module initialisation cost). */
-  doctestsOf(uri: string): Map<string, number> {
+  doctestsOf(uri: string): Map<string, { kind: string; doctests: number }> {
     let d = this.doctests.get(uri);
     if (!d) {
       d = new Map();

@@ -69,13 +69,17 @@ function statementCosts(model: ModuleModel, s: Node, directives: Readonly<Direct
  * Module initialisation code the compiler attributes to the first line: the `__test__` dict of doctests.
  * `memo` (doctest count by top-level statement text) spares re-reading unchanged statements.
  */
-function moduleInitCosts(statements: readonly Node[], memo?: Map<string, number>): LineCost[] {
+function moduleInitCosts(statements: readonly Node[], memo?: Map<string, { kind: string; doctests: number }>): LineCost[] {
   let doctests = 0;
-  const next = new Map<string, number>();
+  const next = new Map<string, { kind: string; doctests: number }>();
   for (const s of statements) {
-    // statements with a syntax error can parse differently with the same text: not memoised
-    const n = (s.hasError ? undefined : memo?.get(s.text) ?? next.get(s.text)) ?? doctestsIn([s]);
-    if (!s.hasError) next.set(s.text, n);
+    // statements with a syntax error, or fragments away from column 0, can parse differently with the same text;
+    // only function and class definitions can hold doctests
+    const memoised = !s.hasError && s.startPosition.column === 0;
+    const kind = undecorate(s).type;
+    const known = memoised ? memo?.get(s.text) ?? next.get(s.text) : undefined;
+    const n = known?.kind === kind ? known.doctests : doctestsIn([s]);
+    if (memoised) next.set(s.text, { kind, doctests: n });
     doctests += n;
   }
   if (memo) {

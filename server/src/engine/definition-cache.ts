@@ -48,8 +48,8 @@ interface Entry<T> {
   deps: Map<string, string>;
   /** The module scope the deps were last found valid in (a reused model: nothing to check). */
   validIn: Scope;
-  /** Column of the statement's first line (part of the key: the text does not show indentation). */
-  column: number;
+  /** The statement's node type (part of the key: error recovery can leave the same text as another kind of node). */
+  type: string;
 }
 
 /**
@@ -80,14 +80,12 @@ export class DefinitionCache<T> {
   }
 
   get(node: Node, scope: Scope): T[] | undefined {
-    // The same text with a syntax error inside can parse differently depending on what precedes it (error
-    // recovery, the indentation scanner): such statements are analysed afresh each time, never cached.
-    if (node.hasError) {
+    if (!cacheable(node)) {
       this.misses++;
       return undefined;
     }
     const hit = this.entries.get(this.key(node));
-    if (hit && hit.column === node.startPosition.column && (hit.validIn === scope || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
+    if (hit && hit.type === node.type && (hit.validIn === scope || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
       hit.validIn = scope;
       this.hits++;
       return hit.findings;
@@ -110,10 +108,10 @@ export class DefinitionCache<T> {
     } finally {
       scope.recordLookup = previous;
     }
-    if (!node.hasError && (typeof store === 'function' ? store(findings) : store)) {
+    if (cacheable(node) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
       for (const n of names) deps.set(n, symbolDescriptor(scope, n));
-      this.entries.set(this.key(node), { findings, deps, validIn: scope, column: node.startPosition.column });
+      this.entries.set(this.key(node), { findings, deps, validIn: scope, type: node.type });
     }
     return findings;
   }
@@ -123,4 +121,13 @@ export class DefinitionCache<T> {
     const keep = new Set(nodes.map((n) => this.key(n)));
     for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
   }
+}
+
+/**
+ * Only whole statements in well-formed context are cached: the same text with a syntax error inside, or a fragment
+ * that error recovery left at the top level away from column 0, can parse differently depending on what precedes it
+ * (error recovery, the indentation scanner). Those are analysed afresh each time.
+ */
+function cacheable(node: Node): boolean {
+  return !node.hasError && node.startPosition.column === 0;
 }

@@ -9,6 +9,7 @@ import { C_ON_C_ARGS } from './builtins';
 import { type Node, field, namedChildren, significantChildren } from './syntax';
 import type { Scope, Symbol } from './symbols';
 import { parseTypeText } from './type-syntax';
+import { recordingLookups, replayLookups } from './lookup-recording';
 import type { DeclarationCollector } from './declarations';
 import { spanning } from './function-scope';
 
@@ -37,17 +38,24 @@ const UNKNOWN: ExprInfo = { type: unknown('not typed'), temp: false };
 const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'itemsize', 'nbytes', 'size']);
 
 export class ExpressionTyper {
-  private readonly cache = new Map<number, ExprInfo>();
+  private readonly cache = new Map<number, { info: ExprInfo; names: ReadonlySet<string> }>();
 
   constructor(private readonly collector: DeclarationCollector, readonly complete: () => boolean = () => false) {}
 
-  /** Types a node in a scope; results are cached per node for the lifetime of this typer. */
+  /**
+   * Types a node in a scope; results are cached per node for the lifetime of this typer, with the module-level names
+   * they looked up (replayed on a hit, for the per-definition caches: lookup-recording.ts).
+   */
   info(node: Node, scope: Scope): ExprInfo {
+    const moduleScope = this.collector.scope;
     const cached = this.cache.get(node.id);
-    if (cached) return cached;
-    const result = this.compute(node, scope);
-    this.cache.set(node.id, result);
-    return result;
+    if (cached) {
+      replayLookups(moduleScope, cached.names);
+      return cached.info;
+    }
+    const { value: info, names } = recordingLookups(moduleScope, () => this.compute(node, scope));
+    this.cache.set(node.id, { info, names });
+    return info;
   }
 
   typeOf(node: Node, scope: Scope): CType {

@@ -23,9 +23,10 @@ export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = 
   for (const s of significantChildren(root)) {
     const text = s.text;
     let part: string;
-    if (s.hasError) {
-      // the same text with a syntax error can parse differently depending on what precedes it: its structure counts
-      part = `${statementInterface(s, s.startPosition.row)}\u0002${structureOf(s)}`;
+    if (s.hasError || s.startPosition.column !== 0) {
+      // the same text with a syntax error (or a fragment error recovery left away from column 0) can parse
+      // differently depending on what precedes it: not memoised
+      part = statementInterface(s, s.startPosition.row);
     } else {
       part = memo.get(text) ?? next.get(text) ?? statementInterface(s, s.startPosition.row);
       next.set(text, part);
@@ -35,16 +36,28 @@ export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = 
   return { iface: parts.join('\u0000'), memo: next };
 }
 
-/** One statement's part, rows of nested pieces relative to `baseRow`. */
+/**
+ * One statement's part, rows of nested pieces relative to `baseRow`. Definitions contribute their header (without
+ * comments) and its shape, so that a body that becomes broken while typing, or an edited comment, keeps the
+ * interface; other statements their text, and their shape where their syntax is broken.
+ */
 function statementInterface(s: Node, baseRow: number): string {
   const def = undecorate(s);
   const body = FUNCTIONS.has(def.type) || CLASSES.has(def.type) ? field(def, 'body') : null;
-  if (!body) return s.text;
-  const header = s.text.slice(0, body.startIndex - s.startIndex);
-  if (!CLASSES.has(def.type)) return header;
+  // the node type too: error recovery can leave the same text as another kind of node
+  if (!body) return s.hasError ? `${s.type}\u0001${s.text}\u0002${structureOf(s).shape}` : `${s.type}\u0001${s.text}`;
+  const { shape, comments } = structureOf(s, body);
+  let header = s.text.slice(0, body.startIndex - s.startIndex);
+  for (let i = comments.length - 1; i >= 0; i--) {
+    const [from, to] = comments[i] as [number, number];
+    header = header.slice(0, from) + header.slice(to);
+  }
+  // spaces at line ends (where a removed comment was) move no token; every other offset is in the shape
+  header = header.replace(/[ \t]+(?=\r?\n|$)/g, '');
+  if (!CLASSES.has(def.type)) return `${header}\u0002${shape}`;
   const members = significantChildren(body).map((m) =>
     `${m.startPosition.row - baseRow}:${m.startPosition.column}:${statementInterface(m, baseRow)}`);
-  return `${header}{${members.join('\u0000')}}`;
+  return `${header}\u0002${shape}{${members.join('\u0000')}}`;
 }
 
 /** Past this many nodes a broken statement's structure is not compared: the declarations are rebuilt. */
@@ -52,24 +65,50 @@ const STRUCTURE_LIMIT = 20_000;
 let uncomparable = 0;
 
 /**
- * The shape of a subtree (node kinds and offsets relative to its start), read with a cursor: iterative, so it works
- * at any depth (node.toString() recurses inside the WASM runtime and overflows its stack on deeply nested code).
+ * The shape of a subtree (node kinds and offsets relative to its start, comments left out, `skip` (a body) only
+ * marked as present), and where its comments are; read with a cursor: iterative, so it works at any depth (node.toString()
+ * recurses inside the WASM runtime and overflows its stack on deeply nested code).
  */
-function structureOf(node: Node): string {
+function structureOf(node: Node, skip?: Node): { shape: string; comments: [number, number][] } {
   const cursor = node.walk();
   const base = node.startIndex;
-  const out: number[] = [];
+  const raw: number[] = [];
+  const comments: [number, number][] = [];
   try {
     let visited = 0;
     for (;;) {
-      if (++visited > STRUCTURE_LIMIT) return `uncomparable ${++uncomparable}`;
-      out.push(cursor.nodeTypeId, cursor.startIndex - base, cursor.endIndex - base);
-      if (cursor.gotoFirstChild()) continue;
+      if (++visited > STRUCTURE_LIMIT) return { shape: `uncomparable ${++uncomparable}`, comments: [] };
+      const start = cursor.startIndex - base;
+      const end = cursor.endIndex - base;
+      const skipped = skip !== undefined && start + base === skip.startIndex && end + base === skip.endIndex
+        && cursor.nodeTypeId === skip.typeId;
+      if (cursor.nodeType === 'comment') comments.push([start, end]);
+      // a skipped body: only that it is there (class members are placed by their own rows); the statement's own end
+      // is not recorded either
+      else raw.push(cursor.nodeTypeId, skipped ? -1 : start, skipped || visited === 1 ? -1 : end);
+      if (!skipped && cursor.gotoFirstChild()) continue;
+      let done = false;
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return out.join(',');
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
       }
+      if (done) break;
     }
   } finally {
     cursor.delete();
   }
+  // offsets as if the comments were not there: editing a comment does not change the shape
+  const withoutComments = (o: number): number => {
+    if (o < 0) return o;
+    let n = o;
+    for (const [a, b] of comments) if (b <= o) n -= b - a;
+    return n;
+  };
+  for (let i = 0; i < raw.length; i += 3) {
+    raw[i + 1] = withoutComments(raw[i + 1] as number);
+    raw[i + 2] = withoutComments(raw[i + 2] as number);
+  }
+  return { shape: raw.join(','), comments };
 }

@@ -9,6 +9,7 @@ import { builtinsScope } from './builtins';
 import { DeclarationCollector, type ModuleDeclarations } from './declarations';
 import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
+import { recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
@@ -79,8 +80,8 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
 export function moduleView(base: ModuleBase): ModuleModel {
   const { uri, inPxd, declarations, collector, includedFiles, complete } = base;
   const typer = new ExpressionTyper(collector, () => complete);
-  const functions = new Map<number, { info: FunctionInfo; names: Set<string> }>();
-  const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: Set<string> }>();
+  const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
+  const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
   const scope = declarations.scope;
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
@@ -124,29 +125,6 @@ export function moduleView(base: ModuleBase): ModuleModel {
     return own;
   }
   return model;
-}
-
-/**
- * Runs `compute` noting the module-level names it looks up (passed on to a recorder already listening): memoised
- * results replay them, so a per-definition cache that gets a memoised result still learns what it depends on.
- */
-function recordingLookups<T>(scope: Scope, compute: () => T): { value: T; names: Set<string> } {
-  const names = new Set<string>();
-  const outer = scope.recordLookup;
-  scope.recordLookup = (name) => {
-    names.add(name);
-    outer?.(name);
-  };
-  try {
-    return { value: compute(), names };
-  } finally {
-    scope.recordLookup = outer;
-  }
-}
-
-function replayLookups(scope: Scope, names: Set<string>): void {
-  const recorder = scope.recordLookup;
-  if (recorder) for (const n of names) recorder(n);
 }
 
 export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):

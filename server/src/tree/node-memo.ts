@@ -8,7 +8,7 @@
  *
  * A node is an immutable snapshot of its tree, so these values never change: this module caches them on the node
  * object, makes field lookups return the same objects as `children` (so what is cached on a child is shared by
- * every path that reaches it), and caches `Tree.rootNode`, so that every analysis of one tree version walks one
+ * every path that reaches it), gives children their parent as they are listed, and caches `Tree.rootNode`, so that every analysis of one tree version walks one
  * shared set of node objects. It patches the prototypes once per process (`installNodeMemo`).
  */
 import { Node, Tree } from 'web-tree-sitter';
@@ -25,6 +25,8 @@ interface Memo {
   isMissing: number;
   isError: number;
   parent: Node | null | undefined;
+  childrenLinked: boolean;
+  namedChildrenLinked: boolean;
   fields: (Node | null | undefined)[] | undefined;
 }
 
@@ -38,7 +40,8 @@ function memoOf(node: Memoised): Memo {
   if (!m) {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
-      isMissing: 0, isError: 0, parent: undefined, fields: undefined,
+      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, namedChildrenLinked: false,
+      fields: undefined,
     };
     node._memo = m;
   }
@@ -107,6 +110,25 @@ export function installNodeMemo(): void {
     return m.parent;
   });
   for (const name of ['hasError', 'isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
+
+  // Children know their parent: walks go top-down, and `parent` in web-tree-sitter searches down from the root.
+  for (const name of ['children', 'namedChildren'] as const) {
+    const list = getter<(Node | null)[]>(proto, name);
+    define(proto, name, function (this: Memoised) {
+      const m = memoOf(this);
+      const key = name === 'children' ? 'childrenLinked' : 'namedChildrenLinked';
+      const out = list.call(this);
+      if (!m[key]) {
+        m[key] = true;
+        for (const c of out) {
+          if (!c) continue;
+          const cm = memoOf(c as Memoised);
+          if (cm.parent === undefined) cm.parent = this;
+        }
+      }
+      return out;
+    });
+  }
 
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
