@@ -6,7 +6,7 @@
  */
 import { type CType, PY_OBJECT, isPy } from '../model/c-types';
 import type { ExprInfo } from '../model/expression-types';
-import { type Node, field, namedChildren, significantChildren } from '../model/syntax';
+import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
 import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
 import { callCost } from './call-cost';
@@ -234,7 +234,7 @@ function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
 }
 
 function indicesOf(node: Node): Node[] {
-  return node.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+  return fieldNodes(node, 'subscript');
 }
 
 /** Indexing a numpy array declared with a buffer type (`ndarray[...]`) with C integers only. */

@@ -5,7 +5,7 @@
  */
 import { type CType, PY_OBJECT } from '../model/c-types';
 import { HELD, type GilState, bodyState, gilTransition, isParallelBlock, prangeOf } from '../model/gil-state';
-import { type Node, field, fields, namedChildren, significantChildren } from '../model/syntax';
+import { type Node, field, fieldNodes, fields, namedChildren, significantChildren } from '../model/syntax';
 import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
 import { definitionCost } from './definition-cost';
 import { withDirectives } from './directives';
@@ -189,7 +189,7 @@ function store(target: Node, value: { type: CType; temp: boolean; literal?: bool
       const v = field(target, 'value');
       if (!v) return;
       const vi = expr(v, env);
-      const indices = target.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+      const indices = fieldNodes(target, 'subscript');
       if (vi.type.kind === 'memview') {
         for (const i of indices) expr(i, env);
         if (env.directives.boundscheck && !indices.some((i) => i.type === 'slice')) {
@@ -444,7 +444,7 @@ function deletion(target: Node, env: CostEnv): void {
   if (target.type === 'subscript') {
     const v = field(target, 'value');
     const vi = v ? expr(v, env) : undefined;
-    for (const i of target.childrenForFieldName('subscript')) if (i) exprTo(i, PY_OBJECT, env);
+    for (const i of fieldNodes(target, 'subscript')) exprTo(i, PY_OBJECT, env);
     if (vi?.type.kind === 'py') env.sink.add(lineOf(target), 2 * PY_CALL, `Python item deletion \`${label(target)}\``);
   } else if (target.type === 'attribute') {
     const o = field(target, 'object');

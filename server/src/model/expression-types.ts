@@ -6,7 +6,7 @@ import {
   type CType, type FunctionSignature, C_BINT, C_DOUBLE, C_LONG, C_SIZE_T, PY_OBJECT, py, unknown,
 } from './c-types';
 import { C_ON_C_ARGS } from './builtins';
-import { type Node, field, namedChildren, significantChildren } from './syntax';
+import { type Node, field, fieldNodes, namedChildren, significantChildren } from './syntax';
 import type { Scope, Symbol } from './symbols';
 import { parseTypeText } from './type-syntax';
 import { recordingLookups, replayLookups } from './lookup-recording';
@@ -358,7 +358,7 @@ export class ExpressionTyper {
     const valueNode = field(node, 'value');
     if (!valueNode) return UNKNOWN;
     const v = this.info(valueNode, scope);
-    const indices = node.childrenForFieldName('subscript').filter((n): n is Node => n !== null);
+    const indices = fieldNodes(node, 'subscript');
     const isSlice = indices.some((i) => i.type === 'slice');
     const t = v.type;
     switch (t.kind) {

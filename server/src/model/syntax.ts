@@ -17,7 +17,30 @@ export function field(node: Node, name: string): Node | null {
 }
 
 export function fields(node: Node, name: string): Node[] {
-  return node.childrenForFieldName(name).filter((n): n is Node => n !== null && n.type !== 'comment');
+  return fieldNodes(node, name).filter((n) => n.type !== 'comment');
+}
+
+/**
+ * The children with field `name`, as the same node objects as `node.children` (web-tree-sitter builds new ones for
+ * each `childrenForFieldName`: what is memoised on the shared ones, their parent first of all, would be lost).
+ */
+export function fieldNodes(node: Node, name: string): Node[] {
+  const found = node.childrenForFieldName(name);
+  if (found.length === 0) return [];
+  const kids = node.children;
+  const out: Node[] = [];
+  for (const f of found) {
+    if (!f) continue;
+    let shared: Node | null = null;
+    for (const c of kids) {
+      if (c !== null && c.id === f.id) {
+        shared = c;
+        break;
+      }
+    }
+    out.push(shared ?? f);
+  }
+  return out;
 }
 
 export function namedChildren(node: Node): Node[] {

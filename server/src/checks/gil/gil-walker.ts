@@ -75,25 +75,42 @@ export class GilWalker {
     return this.findings;
   }
 
+  /** The rule being dispatched (what `report` of the shared contexts files findings under). */
+  private rule: GilRule | undefined;
+  /** One context per walk environment, shared by every rule and node dispatched in it. */
+  private readonly contexts = new WeakMap<Env, RuleContext>();
+
   private dispatch(node: Node, env: Env): void {
     const rules = this.byType.get(node.type);
     if (!rules) return;
+    const held = env.state.kind === 'held';
     for (const rule of rules) {
-      if (rule.when === 'nogil' && env.state.kind === 'held') continue;
-      const ctx: RuleContext = {
-        state: env.state, scope: env.scope, fn: env.fn, cls: env.cls, model: this.model, typer: this.model.typer,
-        directives: env.directives,
-        loopDepth: env.loopDepth,
-        info: (n) => this.model.typer.info(n, env.scope),
-        report: (target, message, extra) => {
-          this.findings.push({
-            code: rule.code, message, severity: extra?.severity ?? rule.severity, node: target,
-            releasedBy: env.state.releasedBy, data: extra?.data, related: extra?.related,
-          });
-        },
-      };
+      if (held && rule.when === 'nogil') continue;
+      const ctx = this.contexts.get(env) ?? this.contextOf(env);
+      this.rule = rule;
       rule.check(node, ctx);
     }
+    this.rule = undefined;
+  }
+
+  private contextOf(env: Env): RuleContext {
+    const typer = this.model.typer;
+    const ctx: RuleContext = {
+      state: env.state, scope: env.scope, fn: env.fn, cls: env.cls, model: this.model, typer,
+      directives: env.directives,
+      loopDepth: env.loopDepth,
+      info: (n) => typer.info(n, env.scope),
+      report: (target, message, extra) => {
+        const rule = this.rule;
+        if (!rule) throw new Error('GilWalker: a rule reported outside its check');
+        this.findings.push({
+          code: rule.code, message, severity: extra?.severity ?? rule.severity, node: target,
+          releasedBy: env.state.releasedBy, data: extra?.data, related: extra?.related,
+        });
+      },
+    };
+    this.contexts.set(env, ctx);
+    return ctx;
   }
 
   private walk(node: Node, env: Env): void {

@@ -1,5 +1,5 @@
 /** Assigning to a Python-object variable without the GIL (NameNode.gil_assignment_check). */
-import { field } from '../../model/syntax';
+import { field, fieldNodes } from '../../model/syntax';
 import { namesIn } from '../../model/declarations';
 import type { Node } from 'web-tree-sitter';
 import { namedChildren } from '../../model/syntax';
@@ -22,8 +22,8 @@ export const pythonAssignment: GilRule = {
   check(node, ctx) {
     if (node.type === 'import_statement') {
       // `import m` assigns the module object to the name m (the compiler reports it at the module name).
-      for (const item of node.childrenForFieldName('name')) {
-        const bound = item?.type === 'aliased_import' ? field(item, 'alias') : item;
+      for (const item of fieldNodes(node, 'name')) {
+        const bound = item.type === 'aliased_import' ? field(item, 'alias') : item;
         if (bound) ctx.report(bound, MESSAGE);
       }
       return;

@@ -1,5 +1,5 @@
 /** Indexing or slicing a Python object without the GIL. */
-import { field, namedChildren } from '../../model/syntax';
+import { field, fieldNodes, namedChildren } from '../../model/syntax';
 import { needsBoxing } from './expression-roles';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
@@ -18,7 +18,7 @@ export const pythonIndexing: GilRule = {
     }
     // Buffers and str/bytes indexed with C integers give C values: no Python indexing.
     if (ctx.info(node).type.kind !== 'py') return;
-    const slices = node.childrenForFieldName('subscript').filter((s): s is NonNullable<typeof s> => s?.type === 'slice');
+    const slices = fieldNodes(node, 'subscript').filter((s) => s.type === 'slice');
     // `obj[i:j]` is a direct slice; `obj[i:j:k]` builds a slice object and indexes with it.
     const withStep = slices.find((s) => s.children.filter((c) => c?.type === ':').length > 1);
     if (slices.length > 0 && !withStep) {

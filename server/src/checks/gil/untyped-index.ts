@@ -3,6 +3,7 @@
  * the index is converted to Py_ssize_t at run time on every access.
  */
 import { type Node, fields } from '../../model/syntax';
+import type { Scope } from '../../model/symbols';
 import type { GilRule, RuleContext } from './rule';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension',
@@ -14,6 +15,8 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dict
  * variable (or not known).
  */
 function comprehensionVariableIsObject(name: Node, ctx: RuleContext): boolean | undefined {
+  // The walk gives comprehensions (and lambdas) their own scope: outside them there is no ancestor to look for.
+  if (!inComprehensionScope(ctx.scope)) return undefined;
   for (let n = name.parent; n; n = n.parent) {
     if (!COMPREHENSIONS.has(n.type)) continue;
     for (const clause of n.namedChildren) {
@@ -29,6 +32,11 @@ function comprehensionVariableIsObject(name: Node, ctx: RuleContext): boolean | 
     }
   }
   return undefined;
+}
+
+function inComprehensionScope(scope: Scope | undefined): boolean {
+  for (let s = scope; s; s = s.parent) if (s.kind === 'comprehension') return true;
+  return false;
 }
 
 export const UNTYPED_INDEX_MESSAGE = 'Index should be typed for more efficient access';
