@@ -28,6 +28,8 @@ export interface CostEnv {
   /** Inside a `cdef class` body: methods are slots of the type, `self` is a C argument. */
   readonly inExtensionClass?: boolean;
   readonly facts: FunctionFacts;
+  /** Ids of the top-level class's members not walked in this unit (engine/definition-units.ts). */
+  readonly skip?: ReadonlySet<number>;
 }
 
 export function gilHeld(env: CostEnv): boolean {

@@ -15,7 +15,7 @@ import { definitionDirectives } from './directives';
 import { expr } from './expression-cost';
 import { specialisationCount } from './fused-specialisations';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
-import { block } from './statement-cost';
+import { block, statement } from './statement-cost';
 
 /** Cost of the dispatcher the compiler writes for a fused `def`/`cpdef` (signature matching on the arguments). */
 const FUSED_DISPATCH = 40 * PYX_CALL + 10 * PY_CALL;
@@ -166,7 +166,8 @@ function pythonClass(node: Node, env: CostEnv): void {
   const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
   const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
     inExtensionClass: false };
-  block(field(node, 'body'), classEnv);
+  const body = field(node, 'body');
+  for (const s of body ? significantChildren(body) : []) if (!env.skip?.has(s.id)) statement(s, classEnv);
 }
 
 function extensionClass(node: Node, env: CostEnv): void {
@@ -179,6 +180,7 @@ function extensionClass(node: Node, env: CostEnv): void {
   const statements = body ? significantChildren(body) : [];
   attributeCosts(statements, cls, env);
   for (const s of statements) {
+    if (env.skip?.has(s.id)) continue;
     if (s.type === 'property_definition') {
       block(field(s, 'body'), classEnv);
       continue;

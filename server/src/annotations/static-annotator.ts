@@ -11,6 +11,8 @@ import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
 import { DefinitionCache } from './definition-cache';
+import { type DefinitionUnit, definitionUnits } from '../engine/definition-units';
+import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
 import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
 import { statement } from './statement-cost';
@@ -29,40 +31,44 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   const memo = cache?.cache.forDocument(cache.uri);
   const out: LineCost[] = [...moduleInitCosts(statements, cache?.cache.doctestsOf(cache.uri))];
   // What every statement depends on besides the names it looks up: directives, includes, unresolved cimports.
-  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`);
+  // (whether every cimport and include resolved decides whether an unknown name is a Python global or unknown)
+  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${model.typer.complete() ? 'complete' : 'partial'}|${directivesKey(fileDirs)}`);
   const scope = model.declarations.scope;
   let complete = true;
-  for (const s of statements) {
+  const units = statements.flatMap(definitionUnits);
+  for (const unit of units) {
     if (isCancelled()) {
       complete = false;
       break;
     }
     if (!memo || !cache) {
-      out.push(...statementCosts(model, s, fileDirs));
+      out.push(...unitCosts(model, unit, fileDirs));
       continue;
     }
-    const row = s.startPosition.row;
-    let costs = memo.get(s, scope);
+    const row = unit.node.startPosition.row;
+    let costs = memo.get(unit, scope);
     if (costs) cache.cache.hits++;
     else {
       cache.cache.misses++;
-      costs = memo.record(s, scope, () => statementCosts(model, s, fileDirs).map((c) => ({ ...c, line: c.line - row })), true);
+      costs = memo.record(unit, scope, () => unitCosts(model, unit, fileDirs).map((c) => ({ ...c, line: c.line - row })), true);
     }
-    for (const c of costs) out.push({ ...c, line: c.line + row });
+    for (const c of placedAt(costs, row, (r, at) => ({ ...r, line: r.line + at }))) out.push(c);
   }
   // A run stopped at the deadline keeps every entry, so that the next run continues where it stopped.
-  if (memo && complete) memo.retain(statements);
+  if (memo && complete) memo.retain(units);
   return out;
 }
 
-function statementCosts(model: ModuleModel, s: Node, directives: Readonly<Directives>): LineCost[] {
+/** Costs of one unit: a top-level statement, a class without its methods, or one method (engine/definition-units.ts). */
+function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonly<Directives>): LineCost[] {
   const sink = new CostSink();
   const env: CostEnv = {
     model, sink, state: HELD, scope: model.declarations.scope, fn: undefined, cls: undefined, directives,
-    level: 'module', facts: { raises: false, returns: 0 },
+    level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip,
   };
-  statement(s, env);
-  return sink.costs;
+  statement(unit.statement, env);
+  const rows = unit.rows;
+  return rows ? sink.costs.filter((c) => c.line >= rows.first && c.line <= rows.last) : sink.costs;
 }
 
 /**

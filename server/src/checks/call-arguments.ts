@@ -20,7 +20,8 @@ import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../fe
 import { analysisEnvironment } from '../model/analysis-environment';
 import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '../model/c-types';
 import { documentModel } from '../model/document-model';
-import { DefinitionCache } from '../engine/definition-cache';
+import { DefinitionCache, placedAt } from '../engine/definition-cache';
+import { definitionUnits, skippedMembers } from '../engine/definition-units';
 import type { ModuleModel } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
 import { splitTopLevel } from '../model/type-syntax';
@@ -42,23 +43,28 @@ export const callArgumentsCheck: DocumentCheck = {
       cache = new DefinitionCache<Diagnostic>();
       caches.set(doc.uri, cache);
     }
-    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`);
+    // whether every cimport and include resolved decides how unknown names are typed, as for the GIL check
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${model.typer.complete() ? 'complete' : 'partial'}`);
     // Checked per top-level statement and cached like the GIL findings: a keystroke re-checks the calls of the
     // definition it touched (and of definitions using a declaration that changed), with rows relative to it.
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
-    for (const stmt of statements) {
+    const units = statements.flatMap(definitionUnits);
+    for (const unit of units) {
       if (ctx.isCancelled()) break;
-      const base = stmt.startPosition.row;
-      const relative = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
+      const base = unit.node.startPosition.row;
+      const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
         const checker = new CallChecker(doc, model, () => ctx.isCancelled());
-        checker.run(stmt);
-        return checker.diagnostics.map((d) => shiftRows(d, -base));
+        checker.run(unit.statement, skippedMembers(unit));
+        const rows = unit.rows;
+        return checker.diagnostics
+          .filter((d) => !rows || (d.range.start.line >= rows.first && d.range.start.line <= rows.last))
+          .map((d) => shiftRows(d, -base));
       }, (ds) => !ctx.isCancelled() && ds.every((d) => !d.relatedInformation?.length));
-      for (const d of relative) out.push(shiftRows(d, base));
+      for (const d of placedAt(relative, base, shiftRows)) out.push(d);
     }
-    cache.retain(statements);
+    cache.retain(units);
     return out;
   },
 };
@@ -119,9 +125,12 @@ class CallChecker {
    * Checks every call of the tree. Calls and definitions are found natively (`descendantsOfType`) and matched to
    * their enclosing function by a sweep over offsets, without walking the tree in JavaScript.
    */
-  run(root: Node): void {
-    const defs = root.descendantsOfType(SCOPE_TYPES).filter((n): n is Node => n !== null);
-    const calls = root.descendantsOfType('call').filter((n): n is Node => n !== null);
+  run(root: Node, skipped: readonly Node[] = []): void {
+    // calls and definitions inside skipped class members are another unit's (engine/definition-units.ts)
+    const kept = (n: Node | null): n is Node => n !== null
+      && !skipped.some((m) => n.startIndex >= m.startIndex && n.startIndex < m.endIndex);
+    const defs = root.descendantsOfType(SCOPE_TYPES).filter(kept);
+    const calls = root.descendantsOfType('call').filter(kept);
     const module: Context = { scope: this.model.declarations.scope, cls: undefined };
     const open: OpenDefinition[] = [];
     let d = 0;

@@ -8,7 +8,8 @@ import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocu
 import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
 import { gilRules } from './gil';
-import { DefinitionCache } from '../engine/definition-cache';
+import { DefinitionCache, placedAt } from '../engine/definition-cache';
+import { definitionUnits } from '../engine/definition-units';
 import type { CachedFinding } from './gil/cached-finding';
 import { GilWalker } from './gil/gil-walker';
 import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../annotations/directives';
@@ -52,16 +53,20 @@ export const gilCheck: DocumentCheck = {
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
-    for (const stmt of statements) {
+    const units = statements.flatMap(definitionUnits);
+    for (const unit of units) {
       if (ctx.isCancelled()) break;
-      const cached = cache.get(stmt, scope) ?? cache.record(stmt, scope, () => {
+      const cached = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
         const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
-        return walker.walkTopLevel(stmt).map((f) => toCached(doc.uri, stmt, f));
+        const rows = unit.rows;
+        return walker.walkTopLevel(unit.statement, unit.skip)
+          .filter((f) => !rows || (f.node.startPosition.row >= rows.first && f.node.startPosition.row <= rows.last))
+          .map((f) => toCached(doc.uri, unit.node, f));
       }, (findings) => findings.every((f) => !refersToOtherCodeIn(f, doc.uri)));
       if (ctx.isCancelled()) break;
-      for (const f of cached) out.push(toDiagnostic(doc.uri, stmt.startPosition.row, f));
+      for (const d of placedAt(cached, unit.node.startPosition.row, (f, row) => toDiagnostic(doc.uri, row, f))) out.push(d);
     }
-    cache.retain(statements);
+    cache.retain(units);
     const seen = new Set<string>();
     for (const u of model.declarations.unresolved) {
       if (seen.has(u.module)) continue;

@@ -10,6 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import { signatureToString, typeToString } from '../model/c-types';
 import type { Scope } from '../model/symbols';
+import type { DefinitionUnit } from './definition-units';
 
 /** A module-level symbol as far as the analysis of another definition can tell: kind, type, signature, members. */
 export function symbolDescriptor(scope: Scope, name: string): string {
@@ -48,8 +49,10 @@ interface Entry<T> {
   deps: Map<string, string>;
   /** The module scope the deps were last found valid in (a reused model: nothing to check). */
   validIn: Scope;
-  /** The statement's node type (part of the key: error recovery can leave the same text as another kind of node). */
+  /** The unit's node type (part of the key: error recovery can leave the same text as another kind of node). */
   type: string;
+  /** A whole statement, or a class without its methods (the same text, different results). */
+  whole: boolean;
 }
 
 /**
@@ -58,7 +61,8 @@ interface Entry<T> {
  * a signature re-walks the definitions that use it.
  */
 export class DefinitionCache<T> {
-  private entries = new Map<string, Entry<T>>();
+  /** context ('' or a class header) → unit text → entry */
+  private entries = new Map<string, Map<string, Entry<T>>>();
   private context = '';
   hits = 0;
   misses = 0;
@@ -71,21 +75,15 @@ export class DefinitionCache<T> {
     }
   }
 
-  /**
-   * The statement's text: a node's text is memoised (tree/node-memo.ts), so its hash is computed once per version
-   * for every cache that looks it up.
-   */
-  key(node: Node): string {
-    return node.text;
-  }
-
-  get(node: Node, scope: Scope): T[] | undefined {
-    if (!cacheable(node)) {
+  get(unit: DefinitionUnit, scope: Scope): T[] | undefined {
+    if (!cacheable(unit)) {
       this.misses++;
       return undefined;
     }
-    const hit = this.entries.get(this.key(node));
-    if (hit && hit.type === node.type && (hit.validIn === scope || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
+    // A node's text is memoised (tree/node-memo.ts): its hash is computed once per version for every cache.
+    const hit = this.entries.get(unit.context)?.get(unit.node.text);
+    if (hit && hit.type === unit.node.type && hit.whole === (unit.skip === undefined) && (hit.validIn === scope
+      || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
       hit.validIn = scope;
       this.hits++;
       return hit.findings;
@@ -98,7 +96,7 @@ export class DefinitionCache<T> {
    * Runs `analyse` while recording the module-level names it looks up, and stores its findings (when `store` is
    * true or says so for these findings).
    */
-  record(node: Node, scope: Scope, analyse: () => T[], store: boolean | ((findings: T[]) => boolean)): T[] {
+  record(unit: DefinitionUnit, scope: Scope, analyse: () => T[], store: boolean | ((findings: T[]) => boolean)): T[] {
     const names = new Set<string>();
     const previous = scope.recordLookup;
     scope.recordLookup = (name) => names.add(name);
@@ -108,26 +106,67 @@ export class DefinitionCache<T> {
     } finally {
       scope.recordLookup = previous;
     }
-    if (cacheable(node) && (typeof store === 'function' ? store(findings) : store)) {
+    if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
       for (const n of names) deps.set(n, symbolDescriptor(scope, n));
-      this.entries.set(this.key(node), { findings, deps, validIn: scope, type: node.type });
+      let byText = this.entries.get(unit.context);
+      if (!byText) {
+        byText = new Map();
+        this.entries.set(unit.context, byText);
+      }
+      byText.set(unit.node.text, { findings, deps, validIn: scope, type: unit.node.type, whole: unit.skip === undefined });
     }
     return findings;
   }
 
-  /** Keeps only the entries of the given statements (called at the end of an analysis, bounds memory). */
-  retain(nodes: Node[]): void {
-    const keep = new Set(nodes.map((n) => this.key(n)));
-    for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+  /**
+   * Keeps only the entries of the given units (called at the end of an analysis, bounds memory). Entries are only
+   * dropped once there are twice as many as units: a keystroke does not pay for a sweep of the whole cache.
+   */
+  retain(units: readonly DefinitionUnit[]): void {
+    let size = 0;
+    for (const byText of this.entries.values()) size += byText.size;
+    if (size <= 2 * units.length + 16) return;
+    const keep = new Map<string, Set<string>>();
+    for (const u of units) {
+      let texts = keep.get(u.context);
+      if (!texts) {
+        texts = new Set();
+        keep.set(u.context, texts);
+      }
+      texts.add(u.node.text);
+    }
+    for (const [context, byText] of [...this.entries]) {
+      const texts = keep.get(context);
+      if (!texts) {
+        this.entries.delete(context);
+        continue;
+      }
+      for (const k of [...byText.keys()]) if (!texts.has(k)) byText.delete(k);
+    }
   }
 }
 
 /**
- * Only whole statements in well-formed context are cached: the same text with a syntax error inside, or a fragment
- * that error recovery left at the top level away from column 0, can parse differently depending on what precedes it
- * (error recovery, the indentation scanner). Those are analysed afresh each time.
+ * Only well-formed units of statements starting at column 0 are cached: the same text with a syntax error inside, or
+ * a fragment that error recovery left at the top level away from column 0, can parse differently depending on what
+ * precedes it (error recovery, the indentation scanner). Those are analysed afresh each time.
  */
-function cacheable(node: Node): boolean {
-  return !node.hasError && node.startPosition.column === 0;
+function cacheable(unit: DefinitionUnit): boolean {
+  // a method without errors of a class being edited elsewhere (a member unit) is cached too
+  return !unit.node.hasError && unit.statement.startPosition.column === 0;
+}
+
+const placed = new WeakMap<object, { row: number; out: unknown[] }>();
+
+/**
+ * A unit's results placed at its row (`place` turns a relative result into an absolute one), reused while the unit
+ * stays on that row: a keystroke does not rebuild every result of the document.
+ */
+export function placedAt<T, U>(relative: readonly T[], row: number, place: (item: T, row: number) => U): U[] {
+  const known = placed.get(relative);
+  if (known && known.row === row) return known.out as U[];
+  const out = relative.map((item) => place(item, row));
+  placed.set(relative, { row, out });
+  return out;
 }

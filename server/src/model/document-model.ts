@@ -9,7 +9,7 @@ import type { ClassInfo } from './c-types';
 import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
 import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
-import { moduleInterface } from './module-interface';
+import { type ModuleInterface, moduleInterface, sameInterface } from './module-interface';
 import type { Scope } from './symbols';
 import { field, namedChildren } from './syntax';
 
@@ -18,8 +18,10 @@ interface Cached {
   tree: Tree;
   /** include dirs + .pxd cache generation the base was built with */
   key: string;
-  /** the module interface (module-interface.ts) and the modification times of the included files */
-  iface: string;
+  /** the module interface (module-interface.ts) */
+  iface: ModuleInterface;
+  /** modification times of the included files */
+  includeTimes: string;
   /** interface parts of the top-level statements, by text (module-interface.ts) */
   parts: Map<string, string>;
   base: ModuleBase;
@@ -52,9 +54,10 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   const hit = cache.get(doc.uri);
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
-  if (hit && hit.key === key && hit.iface === withIncludeTimes(iface, hit.base.includedFiles)) {
+  if (hit && hit.key === key && sameInterface(hit.iface, iface) && hit.includeTimes === includeTimes(hit.base.includedFiles)) {
     const model = moduleView(hit.base);
-    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts });
+    // the new parts (same strings where unchanged), so that the next comparison is by reference again
+    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface });
     documentModelStats.reused++;
     return model;
   }
@@ -71,7 +74,7 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
   const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
   cache.set(doc.uri, {
-    version: doc.version, tree: doc.tree, key: builtKey, iface: withIncludeTimes(iface, base.includedFiles), parts,
+    version: doc.version, tree: doc.tree, key: builtKey, iface, includeTimes: includeTimes(base.includedFiles), parts,
     base, baseTree, model,
   });
   documentModelStats.built++;
@@ -79,8 +82,8 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
 }
 
 /** An included file that changed on disk changes the module's declarations too. */
-function withIncludeTimes(iface: string, files: readonly string[]): string {
-  let out = iface;
+function includeTimes(files: readonly string[]): string {
+  let out = '';
   for (const f of files) {
     let mtime = -1;
     try {

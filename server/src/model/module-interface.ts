@@ -11,15 +11,23 @@ import { type Node, field, significantChildren, undecorate } from './syntax';
 const FUNCTIONS = new Set(['function_definition', 'c_function_definition']);
 const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
 
+/** A module's interface: the part of each top-level statement and where the statement starts. */
+export interface ModuleInterface {
+  parts: string[];
+  /** row and column of each statement, two numbers per part */
+  positions: number[];
+}
+
 /**
  * The interface of the module under `root`. `memo` maps a top-level statement's text to its part (positions
  * relative to the statement): pass the map returned by the previous call so that unchanged statements are not
- * read again.
+ * read again (and their parts are the same string objects, compared in constant time by sameInterface).
  */
 export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = new Map()):
-  { iface: string; memo: Map<string, string> } {
+  { iface: ModuleInterface; memo: Map<string, string> } {
   const next = new Map<string, string>();
   const parts: string[] = [];
+  const positions: number[] = [];
   for (const s of significantChildren(root)) {
     const text = s.text;
     let part: string;
@@ -31,9 +39,17 @@ export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = 
       part = memo.get(text) ?? next.get(text) ?? statementInterface(s, s.startPosition.row);
       next.set(text, part);
     }
-    parts.push(`${s.startPosition.row}:${s.startPosition.column}:${part}`);
+    parts.push(part);
+    positions.push(s.startPosition.row, s.startPosition.column);
   }
-  return { iface: parts.join('\u0000'), memo: next };
+  return { iface: { parts, positions }, memo: next };
+}
+
+export function sameInterface(a: ModuleInterface, b: ModuleInterface): boolean {
+  if (a.parts.length !== b.parts.length) return false;
+  for (let i = 0; i < a.positions.length; i++) if (a.positions[i] !== b.positions[i]) return false;
+  for (let i = 0; i < a.parts.length; i++) if (a.parts[i] !== b.parts[i]) return false;
+  return true;
 }
 
 /**

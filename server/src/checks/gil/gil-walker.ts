@@ -67,13 +67,23 @@ export class GilWalker {
     return this.findings;
   }
 
-  /** Walks one top-level statement (used for per-definition caching). */
-  walkTopLevel(node: Node): Finding[] {
+  /**
+   * Walks one top-level statement (used for per-definition caching); `skip`: ids of members of its class not to walk
+   * (engine/definition-units.ts).
+   */
+  walkTopLevel(node: Node, skip?: ReadonlySet<number>): Finding[] {
     const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
       fn: undefined, cls: undefined, loopDepth: 0, injectsGil: false };
-    this.walk(node, env);
+    this.skip = skip;
+    try {
+      this.walk(node, env);
+    } finally {
+      this.skip = undefined;
+    }
     return this.findings;
   }
+
+  private skip: ReadonlySet<number> | undefined;
 
   /** The rule being dispatched (what `report` of the shared contexts files findings under). */
   private rule: GilRule | undefined;
@@ -143,7 +153,10 @@ export class GilWalker {
         if (body) {
           const classScope = new Scope('class', env.scope);
           const directives = definitionDirectives(node, env.directives);
-          for (const c of namedChildren(body)) this.walk(c, { ...env, directives, scope: classScope, cls, fn: undefined });
+          for (const c of namedChildren(body)) {
+            if (this.skip?.has(c.id)) continue;
+            this.walk(c, { ...env, directives, scope: classScope, cls, fn: undefined });
+          }
         }
         return;
       }

@@ -1,0 +1,67 @@
+/**
+ * The units a document is analysed and cached in (engine/definition-cache.ts): each top-level statement, except that
+ * a class is split into its own code (header, decorators, attributes, class-level statements) and one unit per
+ * method, so that a keystroke in a method of a long class re-analyses that method only.
+ */
+import { type Node, field, significantChildren, undecorate } from '../model/syntax';
+
+export interface DefinitionUnit {
+  /** The top-level statement the unit belongs to. */
+  statement: Node;
+  /** The unit's node: its text keys the cache, its first row anchors the unit's relative rows. */
+  node: Node;
+  /** '' for a whole statement; for a class member, the class header (what the member's analysis sees of it). */
+  context: string;
+  /**
+   * Ids of the statement's direct class members that this unit does not analyse (walkers skip them); undefined: the
+   * whole statement.
+   */
+  skip?: ReadonlySet<number>;
+  /** For a member: the rows of the unit's own results (results outside them belong to the class's own unit). */
+  rows?: { first: number; last: number };
+}
+
+const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
+const DEFINITIONS = new Set(['function_definition', 'c_function_definition', 'decorated_definition']);
+
+/** Tests compare the split analysis with the analysis of whole statements. */
+export const definitionUnitOptions = { splitClasses: true };
+
+/** Units of a top-level statement, computed once per node (every check of a tree version shares them). */
+export function definitionUnits(statement: Node): DefinitionUnit[] {
+  const options = definitionUnitOptions.splitClasses;
+  const known = memo.get(statement);
+  if (known && known.split === options) return known.units;
+  const units = unitsOf(statement);
+  memo.set(statement, { split: options, units });
+  return units;
+}
+
+const memo = new WeakMap<Node, { split: boolean; units: DefinitionUnit[] }>();
+
+function unitsOf(statement: Node): DefinitionUnit[] {
+  const whole: DefinitionUnit[] = [{ statement, node: statement, context: '' }];
+  const def = undecorate(statement);
+  if (!definitionUnitOptions.splitClasses || !CLASSES.has(def.type) || statement.startPosition.column !== 0) return whole;
+  const body = field(def, 'body');
+  if (!body) return whole;
+  const members = significantChildren(body).filter((m) => DEFINITIONS.has(m.type));
+  if (members.length < 2) return whole;
+  const ids = new Set(members.map((m) => m.id));
+  const header = statement.text.slice(0, body.startIndex - statement.startIndex);
+  const units: DefinitionUnit[] = [{ statement, node: statement, context: '', skip: ids }];
+  for (const m of members) {
+    const skip = new Set(ids);
+    skip.delete(m.id);
+    units.push({ statement, node: m, context: header, skip, rows: { first: m.startPosition.row, last: m.endPosition.row } });
+  }
+  return units;
+}
+
+/** The class members a unit skips (for analyses that sweep offsets rather than walk the tree). */
+export function skippedMembers(unit: DefinitionUnit): Node[] {
+  const skip = unit.skip;
+  if (!skip) return [];
+  const body = field(undecorate(unit.statement), 'body');
+  return body ? significantChildren(body).filter((m) => skip.has(m.id)) : [];
+}

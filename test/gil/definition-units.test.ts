@@ -1,0 +1,92 @@
+/**
+ * Classes analysed member by member (engine/definition-units.ts) give exactly the diagnostics and line scores of
+ * the analysis of whole statements, on real code; and a keystroke in one method re-analyses that method only.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Engine } from '../../server/src/engine';
+import { definitionUnitOptions } from '../../server/src/engine/definition-units';
+import { gilCacheStats } from '../../server/src/checks/gil-check';
+import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { REPO_ROOT } from '../support/paths';
+import { corpusDir } from '../fuzz/real-files';
+
+function cythonFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) cythonFiles(p, out);
+    else if (/\.pyx$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const CLASS = [
+  'cdef class Acc:',
+  '    cdef double total',
+  '    cdef public int n',
+  '',
+  '    def __init__(self):',
+  '        self.total = 0',
+  '',
+  '    cdef void add(self, double x) noexcept nogil:',
+  '        self.total += x',
+  '        self.n += 1',
+  '',
+  '    def mean(self):',
+  '        with nogil:',
+  '            return self.total / self.n',
+  '',
+].join('\n');
+
+describe('class members as units', () => {
+  it('same diagnostics and scores as whole statements, on the examples and scikit-learn', async () => {
+    const files = [...cythonFiles(path.join(REPO_ROOT, 'examples')), ...cythonFiles(path.join(corpusDir(), 'scikit-learn-1.9.1', 'sklearn'))];
+    assert.ok(files.length >= 3);
+    let classes = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (/^(cdef )?class /m.test(text)) classes++;
+      const report = async (split: boolean): Promise<string> => {
+        definitionUnitOptions.splitClasses = split;
+        const engine = await Engine.create({ log: () => undefined });
+        try {
+          const uri = `file:///units/${split ? 'split' : 'whole'}/${path.basename(file)}`;
+          engine.open(uri, text, 1);
+          const r = engine.analyze(uri, defaultSettings());
+          return JSON.stringify({ d: r?.diagnostics, a: r?.annotations }).replaceAll(uri, '<uri>');
+        } finally {
+          engine.dispose();
+          definitionUnitOptions.splitClasses = true;
+        }
+      };
+      assert.equal(await report(true), await report(false), file);
+    }
+    assert.ok(classes >= 1, 'some files have classes');
+  });
+
+  it('a keystroke in one method re-walks that method only, with the result of a fresh analysis', async () => {
+    const engine = await Engine.create({ log: () => undefined });
+    const uri = 'file:///units/acc.pyx';
+    try {
+      engine.open(uri, CLASS, 1);
+      engine.analyze(uri, defaultSettings());
+      const before = gilCacheStats(uri)?.misses ?? 0;
+      const edited = CLASS.replace('self.n += 1', 'self.n += 2');
+      engine.change(uri, 2, [{ text: edited }]);
+      const live = engine.analyze(uri, defaultSettings());
+      // the class's own unit (its text changed) and the edited method
+      assert.equal((gilCacheStats(uri)?.misses ?? 0) - before, 2);
+      engine.open('file:///units/fresh.pyx', edited, 1);
+      const fresh = engine.analyze('file:///units/fresh.pyx', defaultSettings());
+      assert.equal(JSON.stringify(live?.diagnostics), JSON.stringify(fresh?.diagnostics).replaceAll('fresh.pyx', 'acc.pyx'));
+      assert.deepEqual(live?.annotations, fresh?.annotations);
+      assert.ok(live?.diagnostics.some((d) => /self\.total \/ self\.n|Python|GIL/i.test(d.message)) ?? false,
+        JSON.stringify(live?.diagnostics.map((d) => d.message)));
+    } finally {
+      engine.dispose();
+    }
+  });
+});
