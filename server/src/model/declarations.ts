@@ -49,6 +49,23 @@ export interface ModuleDeclarations extends ModuleSymbols {
   includes: { path: string; node: Node }[];
 }
 
+/**
+ * `parseTypeText`, memoised by text: the same few type spellings recur in every signature and declaration of a file
+ * (a pure function of the text; its results are only read, never changed).
+ */
+const typeSyntaxMemo = new Map<string, Readonly<TypeSyntax>>();
+const TYPE_SYNTAX_MEMO_LIMIT = 4096;
+
+function typeSyntaxOf(text: string): Readonly<TypeSyntax> {
+  let t = typeSyntaxMemo.get(text);
+  if (!t) {
+    if (typeSyntaxMemo.size >= TYPE_SYNTAX_MEMO_LIMIT) typeSyntaxMemo.clear();
+    t = parseTypeText(text);
+    typeSyntaxMemo.set(text, t);
+  }
+  return t;
+}
+
 /** Collects the module-level declarations of a tree into a scope whose parent is `parent` (the builtins). */
 export class DeclarationCollector {
   readonly scope: Scope;
@@ -225,7 +242,7 @@ export class DeclarationCollector {
     if (!a || !left || left.type !== 'identifier' || right?.type !== 'call') return false;
     if (!/^cython\.fused_type$/.test(field(right, 'function')?.text ?? '')) return false;
     const args = field(right, 'arguments');
-    const members = args ? significantChildren(args).map((m) => this.resolveTypeSyntax(parseTypeText(m.text))) : [];
+    const members = args ? significantChildren(args).map((m) => this.resolveTypeSyntax(typeSyntaxOf(m.text))) : [];
     this.scope.define({ name: left.text, kind: 'c-type', type: { kind: 'fused', name: left.text, members },
       binding: 'module', location: locationOf(this.ctx.uri, left), origin: 'cython.fused_type' });
     return true;
@@ -288,7 +305,7 @@ export class DeclarationCollector {
 
   resolveTypeNode(node: Node | null): CType {
     if (!node) return PY_OBJECT;
-    return this.resolveTypeSyntax(parseTypeText(node.text));
+    return this.resolveTypeSyntax(typeSyntaxOf(node.text));
   }
 
   resolveTypeSyntax(ts: TypeSyntax): CType {
@@ -364,7 +381,7 @@ export class DeclarationCollector {
   collectVariables(decl: Node, scope: Scope, binding: 'module' | 'local' | 'extern' | 'class',
     cls?: ClassInfo): Symbol[] {
     const typeNode = field(decl, 'type');
-    const baseSyntax = typeNode ? parseTypeText(typeNode.text) : undefined;
+    const baseSyntax = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
     const out: Symbol[] = [];
     const declarators = fields(decl, 'declarator');
     for (const d of declarators) {
@@ -396,7 +413,7 @@ export class DeclarationCollector {
   private functionPointerSignature(name: string, ret: TypeSyntax | undefined,
     fp: { params: string; nogil: boolean; trailer?: string }, extern = true): FunctionSignature {
     const params: FunctionParam[] = splitTopLevel(fp.params).filter((p) => p && p !== 'void').map((p, i) => {
-      const t = parseTypeText(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
+      const t = typeSyntaxOf(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
       return { name: `arg${i}`, type: this.resolveTypeSyntax(t), hasDefault: false };
     });
     return {
@@ -468,27 +485,27 @@ export class DeclarationCollector {
   }
 
   parameterOf(p: Node, declarationOnly = false): FunctionParam | undefined {
+    if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
     const typeNode = field(p, 'type');
     const declarator = field(p, 'declarator');
     const nameNode = field(p, 'name');
     // `=` as a token of the parameter itself (not inside `ndarray[double, ndim=2]`)
     const hasDefault = field(p, 'default') !== null || p.children.some((c) => c?.type === '=');
-    if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
     if (declarator) {
       const parsed = parseDeclaratorText(declarator.text);
       if (parsed.functionPointer) {
-        const sig = this.functionPointerSignature(parsed.name, typeNode ? parseTypeText(typeNode.text) : undefined,
+        const sig = this.functionPointerSignature(parsed.name, typeNode ? typeSyntaxOf(typeNode.text) : undefined,
           parsed.functionPointer);
         return { name: parsed.name, type: { kind: 'ptr', base: { kind: 'func', sig } }, hasDefault };
       }
       if (!typeNode) {
         // An unnamed parameter `int` (declarations only): the "declarator" is the type.
         if (scalarType(parsed.name) || parsed.name === 'object') {
-          return { name: '', type: this.resolveTypeSyntax(parseTypeText(declarator.text)), hasDefault };
+          return { name: '', type: this.resolveTypeSyntax(typeSyntaxOf(declarator.text)), hasDefault };
         }
         return { name: parsed.name, type: PY_OBJECT, hasDefault };
       }
-      const base = parseTypeText(typeNode.text);
+      const base = typeSyntaxOf(typeNode.text);
       const type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
         arrays: base.arrays + parsed.arrays, reference: base.reference || parsed.reference });
       return { name: parsed.name, type, hasDefault };
@@ -499,11 +516,11 @@ export class DeclarationCollector {
       return { name, type: this.resolveTypeNode(typeNode), hasDefault };
     }
     if (nameNode && declarationOnly && !typeNode && !declarator && nameNode.text !== 'self') {
-      return { name: '', type: this.resolveTypeSyntax(parseTypeText(nameNode.text)), hasDefault };
+      return { name: '', type: this.resolveTypeSyntax(typeSyntaxOf(nameNode.text)), hasDefault };
     }
     if (nameNode) {
       // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
-      const asType = this.resolveTypeSyntax(parseTypeText(nameNode.text));
+      const asType = this.resolveTypeSyntax(typeSyntaxOf(nameNode.text));
       if (asType.kind !== 'unknown' && !(asType.kind === 'py' && asType.name === 'object' && nameNode.text !== 'object')) {
         const sym = this.scope.lookup(nameNode.text);
         if (scalarType(nameNode.text) || nameNode.text === 'object' || PY_BUILTIN_TYPES.has(nameNode.text)
@@ -593,9 +610,9 @@ export class DeclarationCollector {
     let type: CType;
     if (parsed.functionPointer) {
       type = { kind: 'ptr', base: { kind: 'func', sig: this.functionPointerSignature(parsed.name,
-        typeNode ? parseTypeText(typeNode.text) : undefined, parsed.functionPointer) } };
+        typeNode ? typeSyntaxOf(typeNode.text) : undefined, parsed.functionPointer) } };
     } else {
-      const base = typeNode ? parseTypeText(typeNode.text) : parseTypeText('int');
+      const base = typeNode ? typeSyntaxOf(typeNode.text) : typeSyntaxOf('int');
       type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
         arrays: base.arrays + parsed.arrays });
       if (type.kind === 'scalar') type = { ...type, name: parsed.name, underlying: type.underlying ?? type.name };

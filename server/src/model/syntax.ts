@@ -1,11 +1,30 @@
 /** Small helpers over web-tree-sitter nodes, named after the grammar contract (docs/grammar-contract.md). */
-import type { Node } from 'web-tree-sitter';
+import type { Language, Node } from 'web-tree-sitter';
 import type { DeclLocation } from './c-types';
 
 export type { Node };
 
+/** Field ids by name, for the last language seen (`childForFieldName` searches the language's field list each time). */
+let fieldIdsLanguage: Language | undefined;
+let fieldIds = new Map<string, number>();
+
+function fieldIdOf(node: Node, name: string): number {
+  const language = node.tree.language;
+  if (language !== fieldIdsLanguage) {
+    fieldIdsLanguage = language;
+    fieldIds = new Map();
+  }
+  let id = fieldIds.get(name);
+  if (id === undefined) {
+    id = language.fieldIdForName(name) ?? -1;
+    fieldIds.set(name, id);
+  }
+  return id;
+}
+
 export function field(node: Node, name: string): Node | null {
-  const r = node.childForFieldName(name);
+  const id = fieldIdOf(node, name);
+  const r = id < 0 ? null : node.childForFieldId(id);
   // web-tree-sitter may answer a field query with a comment (an extra) that sits just before the field's node,
   // e.g. `cdef extern from "h":  # note` followed by the block: skip to the node the field names.
   if (r?.type === 'comment') {
