@@ -312,6 +312,8 @@ module.exports = grammar(python, {
         repeat($._cypclass_qualifier),
         field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
         commaSep1(field('declarator', $.c_declarator)),
+        // Cython accepts a trailing comma before the end of the line (Parsing.p_c_func_or_var_declaration).
+        optional(','),
       ),
       // Untyped (object) declarations: `cdef x`, `cdef __cythonbufferdefaults__ = {...}`.
       seq(
