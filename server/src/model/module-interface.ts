@@ -61,6 +61,7 @@ function statementInterface(s: Node, baseRow: number): string {
   const def = undecorate(s);
   const body = FUNCTIONS.has(def.type) || CLASSES.has(def.type) ? field(def, 'body') : null;
   // the node type too: error recovery can leave the same text as another kind of node
+  if (!body && isDocstring(s)) return 'docstring'; // its words declare nothing (its lines are in the positions)
   if (!body) return s.hasError ? `${s.type}\u0001${s.text}\u0002${structureOf(s).shape}` : `${s.type}\u0001${s.text}`;
   const { shape, comments } = structureOf(s, body);
   let header = s.text.slice(0, body.startIndex - s.startIndex);
@@ -127,4 +128,11 @@ function structureOf(node: Node, skip?: Node): { shape: string; comments: [numbe
     raw[i + 2] = withoutComments(raw[i + 2] as number);
   }
   return { shape: raw.join(','), comments };
+}
+
+/** A statement made of string literals only (a docstring), well formed. */
+function isDocstring(s: Node): boolean {
+  if (s.type !== 'expression_statement' || s.hasError) return false;
+  const parts = significantChildren(s);
+  return parts.length > 0 && parts.every((p) => p.type === 'string' || p.type === 'concatenated_string');
 }
