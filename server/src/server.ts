@@ -29,6 +29,8 @@ import { analysisEnvironment } from './model/analysis-environment';
 export interface ServerOptions {
   /** Debounce of diagnostics in ms (default 40). */
   debounceMs?: number;
+  /** Pause in typing before a broken incremental tree is re-parsed from scratch (ms, default 300; 0: always). */
+  settleDelayMs?: number;
   /** Engine options (checks, time budget) — tests inject failing checks here. */
   engine?: Omit<EngineOptions, 'log' | 'maxFileSize'>;
   /** LSP features beyond diagnostics (default: the registry in features/index.ts). */
@@ -209,6 +211,7 @@ export class CythonLensServer {
       annotations: this.annotations,
       settings: (uri) => this.settings.get(uri),
       delayMs: this.options.debounceMs ?? 40,
+      ...(this.options.settleDelayMs !== undefined ? { settleDelayMs: this.options.settleDelayMs } : {}),
       log: (m) => this.log(m),
     });
     return {

@@ -47,7 +47,8 @@ export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<Protoc
   const stats: ProtocolFuzzStats = { changes: 0, requests: 0, cancelled: 0, answered: 0, hangs: 0, crashes: 0, problems: [] };
   // the same Python environment for the server (in this process) and the fresh engine below
   await analysisEnvironment.discover('python3');
-  const pair = new LspPair({ debounceMs: 2 });
+  // broken trees are settled after a short pause, as in the editor (300 ms there)
+  const pair = new LspPair({ debounceMs: 2, settleDelayMs: 20 });
   const rnd = new Random(options.seed);
   const gen = new EditGenerator(new Random(options.seed + 1), 60_000);
   const uri = 'file:///ws/fuzz.pyx';
@@ -107,7 +108,12 @@ export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<Protoc
     }
     await Promise.all(pending);
     // typing stopped: the last version's diagnostics must equal a fresh analysis of the same text
-    const published = (await pair.diagnostics(uri, version)) as PublishDiagnosticsParams;
+    await pair.diagnostics(uri, version);
+    // the pause: the last version is settled (parsed from scratch if broken) and published again
+    await new Promise((r) => setTimeout(r, 400));
+    const published = pair.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics'
+      && (n.params as PublishDiagnosticsParams).uri === uri && (n.params as PublishDiagnosticsParams).version === version)
+      .map((n) => n.params as PublishDiagnosticsParams).pop() as PublishDiagnosticsParams;
     const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
     const freshUri = 'file:///ws/fresh/fuzz.pyx';
     engine.open(freshUri, text, version);

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   console.log(`fuzz: seed ${seed}, ${files.length} real files (+ as many mutants), ${steps} edit batches each`);
   const engine = await fuzzEngine({ seed, files, steps, compareEvery: 2, boundMs, mutants: true, log: (l) => console.log(`  ${l}`),
     dumpDir: process.env['FUZZ_DUMP_DIR'] });
-  console.log(`engine: ${engine.iterations} iterations, ${engine.edits} edits, ${engine.comparisons} comparisons with a fresh open; `
+  console.log(`engine: ${engine.iterations} iterations, ${engine.edits} edits, ${engine.comparisons} comparisons with a fresh open `
+    + `(${engine.settled} after settling a broken incremental tree, ${engine.settledChanged} of which changed the report); `
     + `crashes ${engine.crashes}, hangs ${engine.hangs}, disagreements ${engine.disagreements}; slowest analysis ${engine.slowestMs.toFixed(0)} ms`);
   const protocolProblems: string[] = [];
   let requests = 0;

@@ -30,7 +30,8 @@ export class LspPair {
 
   constructor(options: ServerOptions = { debounceMs: 5 }) {
     this.serverConnection = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
-    new CythonLensServer(this.serverConnection, options);
+    // settle broken trees before every publish unless a test asks otherwise (tests read the first publish)
+    new CythonLensServer(this.serverConnection, { settleDelayMs: 0, ...options });
     this.serverConnection.listen();
     this.client = createMessageConnection(new StreamMessageReader(this.toClient), new StreamMessageWriter(this.toServer));
     this.client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.config));

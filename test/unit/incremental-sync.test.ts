@@ -145,6 +145,13 @@ describe('incremental document sync', () => {
         const doc = store.change(uri, step + 2, batch);
         assert.ok(doc?.tree, `no tree at step ${step}`);
         assert.equal(doc.text, expected, `text diverged at step ${step}`);
+        // A broken incremental result is settled when typing pauses (here: every third step, so that several
+        // unsettled trees follow each other); error-free results must equal a fresh parse as they are.
+        if (doc.tree.rootNode.hasError) {
+          if (step % 3 !== 0) continue;
+          store.settle(uri);
+        }
+        assert.ok(doc.tree);
         const reference = fresh.parse(expected);
         assert.ok(reference);
         try {
@@ -213,7 +220,7 @@ describe('incremental document sync', () => {
     store.dispose();
   });
 
-  it('re-parses broken results from scratch only below FRESH_REPARSE_LIMIT', () => {
+  it('a broken incremental result is settled (parsed from scratch) on request, only below FRESH_REPARSE_LIMIT', () => {
     const store = new DocumentStore(parser);
     const breakIt = [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 4 } }, text: '(' }];
     const small = 'x = 1\n'.repeat(10);
@@ -222,10 +229,22 @@ describe('incremental document sync', () => {
     store.open('file:///big.pyx', 'cython', 1, big);
     assert.ok(store.get('file:///small.pyx')?.tree && store.get('file:///big.pyx')?.tree);
     const s0 = { ...store.stats };
+    // the keystroke itself: an incremental re-parse
     assert.equal(store.change('file:///small.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
-    assert.deepEqual(store.stats, { incremental: s0.incremental, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1, restarts: 0 });
-    assert.equal(store.change('file:///big.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
+    assert.deepEqual(store.stats, { incremental: s0.incremental + 1, fresh: s0.fresh, canonicalized: s0.canonicalized, restarts: 0 });
+    assert.equal(store.needsSettling('file:///small.pyx'), true);
+    const incremental = store.get('file:///small.pyx')?.tree;
+    assert.equal(store.settle('file:///small.pyx'), true);
+    assert.notEqual(store.get('file:///small.pyx')?.tree, incremental);
+    assert.equal(store.get('file:///small.pyx')?.tree?.rootNode.toString(), parser.parse(store.get('file:///small.pyx')?.text ?? '')?.rootNode.toString());
     assert.deepEqual(store.stats, { incremental: s0.incremental + 1, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1, restarts: 0 });
+    assert.equal(store.needsSettling('file:///small.pyx'), false);
+    assert.equal(store.settle('file:///small.pyx'), false, 'settled once');
+    // too large: kept as it is
+    assert.equal(store.change('file:///big.pyx', 2, breakIt)?.tree?.rootNode.hasError, true);
+    assert.equal(store.needsSettling('file:///big.pyx'), false);
+    assert.equal(store.settle('file:///big.pyx'), false);
+    assert.deepEqual(store.stats, { incremental: s0.incremental + 2, fresh: s0.fresh + 1, canonicalized: s0.canonicalized + 1, restarts: 0 });
     store.dispose();
   });
 

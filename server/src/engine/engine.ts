@@ -114,6 +114,19 @@ export class Engine {
     return this.store.uris();
   }
 
+  /**
+   * True when the document's tree is an incremental re-parse with syntax errors, which a fresh parse might place
+   * differently (text/document-store.ts): `settle` makes it canonical.
+   */
+  needsSettling(uri: string): boolean {
+    return this.store.needsSettling(uri);
+  }
+
+  /** Re-parses an unsettled document from scratch; true when its tree was replaced (analyse it again). */
+  settle(uri: string): boolean {
+    return this.store.settle(uri);
+  }
+
   /** Re-applies the size limit (e.g. after cythonLens.maxFileSize changed). */
   revalidate(uri: string): void {
     this.store.revalidate(uri);

@@ -16,6 +16,11 @@ export interface DiagnosticsPublisherOptions {
   settings: (uri: string) => Promise<CythonLensSettings>;
   /** Debounce delay in ms (default 40). */
   delayMs?: number;
+  /**
+   * Pause in typing (ms, default 300) after which a document whose tree is an unsettled incremental re-parse with
+   * syntax errors is parsed again from scratch and re-published (text/document-store.ts); 0: before every publish.
+   */
+  settleDelayMs?: number;
   log: (message: string) => void;
 }
 
@@ -25,15 +30,19 @@ export class DiagnosticsPublisher {
   /** Settings object last used to apply the size limit, per document. */
   private readonly limitSettings = new Map<string, CythonLensSettings>();
   private readonly delayMs: number;
+  private readonly settleDelayMs: number;
+  private readonly settleTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: DiagnosticsPublisherOptions) {
     this.delayMs = options.delayMs ?? 40;
+    this.settleDelayMs = options.settleDelayMs ?? 300;
   }
 
   /** (Re)starts the debounce timer of a document. */
   schedule(uri: string): void {
     const existing = this.timers.get(uri);
     if (existing) clearTimeout(existing);
+    this.cancelSettling(uri);
     const timer = setTimeout(() => {
       this.timers.delete(uri);
       this.publish(uri).catch((err: unknown) => {
@@ -56,6 +65,7 @@ export class DiagnosticsPublisher {
     const timer = this.timers.get(uri);
     if (timer) clearTimeout(timer);
     this.timers.delete(uri);
+    this.cancelSettling(uri);
     this.lastStatus.delete(uri);
     this.limitSettings.delete(uri);
     const failed = (err: unknown): void => this.options.log(`[warn] clearing ${uri}: ${String(err)}`);
@@ -66,6 +76,33 @@ export class DiagnosticsPublisher {
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    for (const timer of this.settleTimers.values()) clearTimeout(timer);
+    this.settleTimers.clear();
+  }
+
+  private cancelSettling(uri: string): void {
+    const timer = this.settleTimers.get(uri);
+    if (timer) clearTimeout(timer);
+    this.settleTimers.delete(uri);
+  }
+
+  /** Once typing pauses, a broken incremental tree is re-parsed from scratch and the document published again. */
+  private scheduleSettling(uri: string, version: number): void {
+    this.cancelSettling(uri);
+    const timer = setTimeout(() => {
+      this.settleTimers.delete(uri);
+      const { engine } = this.options;
+      if (engine.document(uri)?.version !== version || this.timers.has(uri)) return;
+      if (!engine.settle(uri)) return;
+      this.publish(uri).catch((err: unknown) => {
+        try {
+          this.options.log(`[error] publishing ${uri}: ${String(err)}`);
+        } catch {
+          // the connection is gone
+        }
+      });
+    }, this.settleDelayMs);
+    this.settleTimers.set(uri, timer);
   }
 
   private async publish(uri: string): Promise<void> {
@@ -80,8 +117,10 @@ export class DiagnosticsPublisher {
       this.limitSettings.set(uri, settings);
       engine.revalidate(uri);
     }
+    if (this.settleDelayMs === 0) engine.settle(uri);
     const report = engine.analyze(uri, settings, { isCancelled: () => this.timers.has(uri) });
     if (!report) return;
+    if (engine.needsSettling(uri)) this.scheduleSettling(uri, report.version);
     await connection.sendDiagnostics({ uri, version: report.version, diagnostics: report.diagnostics });
 
     await this.options.annotations.publish(report, settings);

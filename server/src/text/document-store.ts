@@ -6,9 +6,12 @@
  *
  * Canonical trees: tree-sitter's error recovery can place ERROR/MISSING nodes differently in an incremental
  * re-parse than in a fresh parse of the same text (reproducible with tree-sitter-python itself). So that
- * diagnostics never depend on edit history (editor == CLI == reopened file), a re-parse whose result has
- * errors is redone from scratch for documents up to FRESH_REPARSE_LIMIT code units. Error-free results (the
- * common case while typing valid code) come from the incremental parse alone.
+ * diagnostics never depend on edit history (editor == CLI == reopened file), a re-parse whose result has errors
+ * leaves the document "unsettled" (documents up to FRESH_REPARSE_LIMIT code units): `settle()` redoes it from
+ * scratch. The server settles a document once typing pauses (features/diagnostics.ts), so a keystroke is answered
+ * from the incremental tree (a fresh parse of broken code costs 10-100x more) and the report users are left with
+ * comes from the canonical tree. Error-free results (the common case while typing valid code) are canonical as
+ * they are.
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { Parser, type Edit, type Tree } from 'web-tree-sitter';
@@ -74,6 +77,8 @@ class DocumentState implements ParsedDocument {
   private currentSkip: SkipReason | undefined;
   /** True while edits were applied to `currentTree` (or the text changed) without a re-parse. */
   private stale = true;
+  /** The current tree came from an incremental re-parse and has errors: a fresh parse may place them elsewhere. */
+  unsettled = false;
   newlines: NewlineIndex;
 
   constructor(
@@ -119,12 +124,25 @@ class DocumentState implements ParsedDocument {
     this.currentTree = undefined;
   }
 
+  /** Replaces an unsettled tree by a fresh parse of the same text; true when it did. */
+  settle(): boolean {
+    this.refresh();
+    if (!this.unsettled || !this.currentTree) return false;
+    this.unsettled = false;
+    const fresh = this.store.freshParse(this);
+    if (!fresh) return false; // over the time limit: the incremental tree stays
+    this.currentTree.delete();
+    this.currentTree = fresh;
+    return true;
+  }
+
   private refresh(): void {
     if (!this.stale) return;
     this.stale = false;
     const result = this.store.parse(this, this.currentTree);
     this.currentTree = result.tree;
     this.currentSkip = result.skipped;
+    this.unsettled = result.unsettled;
   }
 }
 
@@ -255,12 +273,46 @@ export class DocumentStore {
     return undefined;
   }
 
+  /** A fresh parse of the document's text (settling a broken incremental result); null over the time limit. */
+  freshParse(state: DocumentState): Tree | null {
+    let tree: Tree | null;
+    try {
+      tree = this.timedParse(state.text, undefined);
+    } catch (err) {
+      // a WASM trap: keep the incremental tree; the next change parses with a restarted parser
+      this.log(`[warn] settling ${state.uri} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+    if (tree) {
+      this.stats.canonicalized++;
+      this.stats.fresh++;
+    }
+    return tree;
+  }
+
+  /** True when the document's tree is an unsettled incremental result (see settle). */
+  needsSettling(uri: string): boolean {
+    const state = this.docs.get(uri);
+    if (!state) return false;
+    void state.tree; // parse pending edits first
+    return state.unsettled;
+  }
+
+  /**
+   * Replaces an unsettled tree (an incremental re-parse with errors) by a fresh parse of the same text, so that the
+   * tree no longer depends on the edit history. True when the tree was replaced.
+   */
+  settle(uri: string): boolean {
+    return this.docs.get(uri)?.settle() ?? false;
+  }
+
   /** Produces the document's tree from its (edited) previous tree; the previous tree is consumed. */
-  parse(state: DocumentState, previous: Tree | undefined): { tree: Tree | undefined; skipped: SkipReason | undefined } {
+  parse(state: DocumentState, previous: Tree | undefined):
+    { tree: Tree | undefined; skipped: SkipReason | undefined; unsettled: boolean } {
     const skipped = this.skipReason(state);
     if (skipped) {
       previous?.delete();
-      return { tree: undefined, skipped };
+      return { tree: undefined, skipped, unsettled: false };
     }
     const text = state.text;
     let tree: Tree | null;
@@ -279,15 +331,10 @@ export class DocumentStore {
         // the old tree's memory went with the failed parser
       }
     }
+    let unsettled = false;
     if (tree && previous && !restarted) {
-      if (tree.rootNode.hasError && text.length <= FRESH_REPARSE_LIMIT) {
-        tree.delete();
-        tree = this.timedParse(text, undefined);
-        this.stats.canonicalized++;
-        this.stats.fresh++;
-      } else {
-        this.stats.incremental++;
-      }
+      this.stats.incremental++;
+      unsettled = tree.rootNode.hasError && text.length <= FRESH_REPARSE_LIMIT;
     } else if (tree && !restarted) {
       this.stats.fresh++;
     }
@@ -295,9 +342,9 @@ export class DocumentStore {
       const message = `Cython Lens: file not analysed, parsing it took longer than ${this.parseTimeLimitMs / 1000} s `
         + '(an unclosed bracket before very many lines?); it is parsed again at the next change.';
       this.log(`[warn] ${state.uri} (version ${state.version}): parse abandoned after ${this.parseTimeLimitMs} ms`);
-      return { tree: undefined, skipped: { kind: 'parse-failed', message } };
+      return { tree: undefined, skipped: { kind: 'parse-failed', message }, unsettled: false };
     }
-    return { tree, skipped: undefined };
+    return { tree, skipped: undefined, unsettled };
   }
 
   /** Replaces the parser after it threw, and parses `state` from scratch (null if that fails too). */
