@@ -25,8 +25,13 @@ export interface KeystrokeResult {
   /** full analysis of the unedited text, freshly opened (ms, median of 3) */
   openAnalyze: number;
   rewalkedPerEdit: number;
-  /** keystrokes whose text had a syntax error (fresh parse) */
+  /** keystrokes whose text had a syntax error */
   brokenShare: number;
+  /**
+   * Settling after a pause (every 10th keystroke here, when the tree is an incremental re-parse with errors): fresh
+   * parse + analysis again, what the server does 300 ms after typing stops. Not part of the keystroke figures.
+   */
+  settle: { p50: number; p95: number; count: number };
 }
 
 function summary(values: number[]): { p50: number; p95: number; mean: number } {
@@ -62,6 +67,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   const tFull: number[] = [];
   const tStore: number[] = [];
   const tParse: number[] = [];
+  const tSettle: number[] = [];
   let misses = gilCacheStats(uri)?.misses ?? 0;
   let rewalked = 0;
   let broken = 0;
@@ -90,6 +96,12 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
     tFull.push(t1 - t0);
     tStore.push(t2 - t1);
     tParse.push(p1 - p0);
+    if (tFull.length % 10 === 0 && full.needsSettling(uri)) {
+      const s0 = performance.now();
+      full.settle(uri);
+      full.analyze(uri, settings);
+      tSettle.push(performance.now() - s0);
+    }
     const stats = gilCacheStats(uri);
     if (stats) {
       rewalked += stats.misses - misses;
@@ -104,5 +116,6 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   return {
     lines, edits: tFull.length, full: summary(tFull), store: summary(tStore), reparse: summary(tParse),
     openAnalyze: percentile(opens, 50), rewalkedPerEdit: rewalked / tFull.length, brokenShare: broken / tFull.length,
+    settle: { p50: tSettle.length ? percentile(tSettle, 50) : 0, p95: tSettle.length ? percentile(tSettle, 95) : 0, count: tSettle.length },
   };
 }

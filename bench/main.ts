@@ -65,8 +65,8 @@ async function main(): Promise<number> {
     print('');
     print(`### Keystroke latency (real scikit-learn code concatenated; ${args.edits} keystrokes per size, typing bursts erased again)`);
     print('');
-    print('| lines | edit → diagnostics + scores p50 / p95 | document store only p50 / p95 | tree-sitter re-parse p50 / p95 | p95 ratio | broken states | defs re-walked |');
-    print('|---:|---:|---:|---:|---:|---:|---:|');
+    print('| lines | edit → diagnostics + scores p50 / p95 | document store only p50 / p95 | tree-sitter re-parse p50 / p95 | p95 ratio | broken states | units re-walked | settling after a pause p50 / p95 |');
+    print('|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const lines of args.lines) {
       const text = concatenatedCode(pyx, lines);
       const uri = pathToFileURL(path.join(corpus.root, 'sklearn', `bench_${lines}.pyx`)).href;
@@ -74,7 +74,8 @@ async function main(): Promise<number> {
       keystrokes.push(r);
       print(`| ${r.lines} | ${ms(r.full.p50)} / ${ms(r.full.p95)} ms | ${ms(r.store.p50)} / ${ms(r.store.p95)} ms | `
         + `${ms(r.reparse.p50)} / ${ms(r.reparse.p95)} ms | ${(r.full.p95 / r.reparse.p95).toFixed(1)}x | `
-        + `${(100 * r.brokenShare).toFixed(0)}% | ${r.rewalkedPerEdit.toFixed(2)} |`);
+        + `${(100 * r.brokenShare).toFixed(0)}% | ${r.rewalkedPerEdit.toFixed(2)} | `
+        + `${r.settle.count ? `${ms(r.settle.p50)} / ${ms(r.settle.p95)} ms (${r.settle.count}×)` : '–'} |`);
     }
     const at5k = keystrokes.reduce((best, r) => (Math.abs(r.lines - 5000) < Math.abs(best.lines - 5000) ? r : best), keystrokes[0] as KeystrokeResult);
     const worstRatio = Math.max(...keystrokes.map((r) => r.full.p95 / r.reparse.p95));
