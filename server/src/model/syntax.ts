@@ -62,12 +62,21 @@ export function fieldNodes(node: Node, name: string): Node[] {
   return out;
 }
 
-export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((n): n is Node => n !== null);
+/**
+ * The named children (comments included). The array is web-tree-sitter's own, cached on the node (read-only: no
+ * copy per call on the hot paths of every walk); it never holds nulls in practice, and is filtered if it does.
+ */
+export function namedChildren(node: Node): readonly Node[] {
+  return withoutNulls(node.namedChildren);
 }
 
-export function children(node: Node): Node[] {
-  return node.children.filter((n): n is Node => n !== null);
+/** Every child, anonymous tokens included (read-only, as `namedChildren`). */
+export function children(node: Node): readonly Node[] {
+  return withoutNulls(node.children);
+}
+
+function withoutNulls(list: (Node | null)[]): readonly Node[] {
+  return list.includes(null) ? list.filter((n): n is Node => n !== null) : (list as Node[]);
 }
 
 /** Children that are not comments (comments are extras and may appear anywhere). */

@@ -38,8 +38,28 @@ const LOOPS = new Set(['for_statement', 'while_statement', 'for_from_statement']
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension',
   'generator_expression', 'lambda']);
 
+/** Rules by node type, per rule list (a walker is made per top-level statement: the index is built once). */
+const rulesByType = new WeakMap<readonly GilRule[], ReadonlyMap<string, readonly GilRule[]>>();
+
+function indexRules(rules: readonly GilRule[]): ReadonlyMap<string, readonly GilRule[]> {
+  let byType = rulesByType.get(rules);
+  if (!byType) {
+    const index = new Map<string, GilRule[]>();
+    for (const rule of rules) {
+      for (const t of rule.nodeTypes) {
+        const list = index.get(t) ?? [];
+        list.push(rule);
+        index.set(t, list);
+      }
+    }
+    byType = index;
+    rulesByType.set(rules, byType);
+  }
+  return byType;
+}
+
 export class GilWalker {
-  private readonly byType = new Map<string, GilRule[]>();
+  private readonly byType: ReadonlyMap<string, readonly GilRule[]>;
   readonly findings: Finding[] = [];
 
   private readonly moduleDirectives: Readonly<Directives>;
@@ -48,13 +68,7 @@ export class GilWalker {
     private readonly isCancelled: () => boolean = () => false, baseDirectives: Readonly<Directives> = DEFAULT_DIRECTIVES,
     moduleText?: string) {
     this.moduleDirectives = moduleText === undefined ? baseDirectives : fileDirectives(moduleText, baseDirectives);
-    for (const rule of rules) {
-      for (const t of rule.nodeTypes) {
-        const list = this.byType.get(t) ?? [];
-        list.push(rule);
-        this.byType.set(t, list);
-      }
-    }
+    this.byType = indexRules(rules);
   }
 
   walkModule(root: Node): Finding[] {
