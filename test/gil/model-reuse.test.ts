@@ -69,9 +69,13 @@ describe('document model reuse across versions', () => {
     assert.equal(edit('return sqrt(x * x + y * y)', 'return sqrt(x * x + y * y + 0.0)'), 'reused');
   });
 
-  it('a header edit or a new line above a definition rebuilds them', () => {
+  it('a header edit rebuilds them; a new line above definitions moves their locations instead', () => {
     assert.equal(edit('noexcept nogil:', 'noexcept:'), 'built');
-    assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'built');
+    const moved = documentModelStats.moved;
+    assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'reused');
+    // above the unresolved cimport too: its diagnostic moves with it (compared with a fresh open in edit())
+    assert.equal(edit('from nowhere.at.all cimport thing', '\n\nfrom nowhere.at.all cimport thing'), 'reused');
+    assert.equal(documentModelStats.moved, moved + 2);
   });
 
   it('a body broken while typing, or a comment edited in a header, keeps them; a broken header does not', () => {

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
+import { unresolvedRange } from '../model/declaration-rebase';
 import { gilRules } from './gil';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits } from '../engine/definition-units';
@@ -75,10 +76,10 @@ export const gilCheck: DocumentCheck = {
       const where = env?.error ? ` (${env.error})` : '';
       out.push({
         // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,
-        // which may be an earlier version with the same interface (document-model.ts)
+        // which may be an earlier version with the same interface, maybe moved since (declaration-rebase.ts)
         range: {
-          start: { line: u.node.startPosition.row, character: u.node.startPosition.column },
-          end: { line: u.node.endPosition.row, character: u.node.endPosition.column },
+          start: { line: unresolvedRange(u).start.row, character: unresolvedRange(u).start.column },
+          end: { line: unresolvedRange(u).end.row, character: unresolvedRange(u).end.column },
         },
         severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
         source: DIAGNOSTIC_SOURCE,

@@ -10,6 +10,7 @@ import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
 import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
 import { type ModuleInterface, moduleInterface, sameInterface } from './module-interface';
+import { rebaseDeclarations } from './declaration-rebase';
 import type { Scope } from './symbols';
 import { field, namedChildren } from './syntax';
 
@@ -39,11 +40,12 @@ export interface ModelSource {
 }
 
 /** Statistics for benchmarks and tests: how often a new version reused the module's declarations. */
-export const documentModelStats = { built: 0, reused: 0 };
+export const documentModelStats = { built: 0, reused: 0, moved: 0 };
 
 /**
  * The model of `doc`. A new version (tree) gets a new view; the module's declarations are rebuilt only when the
- * interface (declarations, headers, their positions), the include dirs or the .pxd cache changed.
+ * interface (declarations, headers, their columns), the include dirs or the .pxd cache changed; when only the rows
+ * of statements changed, their locations are moved instead (declaration-rebase.ts).
  */
 export function documentModel(doc: ModelSource, includeDirs: string[] = []): ModuleModel {
   analysisEnvironment.setIncludeDirs(includeDirs);
@@ -54,7 +56,8 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   const hit = cache.get(doc.uri);
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
-  if (hit && hit.key === key && sameInterface(hit.iface, iface) && hit.includeTimes === includeTimes(hit.base.includedFiles)) {
+  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
+    && (sameInterface(hit.iface, iface) || (rebaseDeclarations(hit.base, hit.iface, iface) && ++documentModelStats.moved > 0))) {
     const model = moduleView(hit.base);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface });
