@@ -45,13 +45,7 @@ export class DiagnosticsPublisher {
     this.cancelSettling(uri);
     const timer = setTimeout(() => {
       this.timers.delete(uri);
-      this.publish(uri).catch((err: unknown) => {
-        try {
-          this.options.log(`[error] publishing ${uri}: ${String(err)}`);
-        } catch {
-          // the connection is gone
-        }
-      });
+      this.publishLogged(uri);
     }, this.delayMs);
     this.timers.set(uri, timer);
   }
@@ -94,15 +88,20 @@ export class DiagnosticsPublisher {
       const { engine } = this.options;
       if (engine.document(uri)?.version !== version || this.timers.has(uri)) return;
       if (!engine.settle(uri)) return;
-      this.publish(uri).catch((err: unknown) => {
-        try {
-          this.options.log(`[error] publishing ${uri}: ${String(err)}`);
-        } catch {
-          // the connection is gone
-        }
-      });
+      this.publishLogged(uri);
     }, this.settleDelayMs);
     this.settleTimers.set(uri, timer);
+  }
+
+  /** Publishes from a timer: a failure is logged, never thrown. */
+  private publishLogged(uri: string): void {
+    this.publish(uri).catch((err: unknown) => {
+      try {
+        this.options.log(`[error] publishing ${uri}: ${String(err)}`);
+      } catch {
+        // the connection is gone
+      }
+    });
   }
 
   private async publish(uri: string): Promise<void> {
