@@ -7,7 +7,7 @@ import { createParser } from '../../server/src/tree/language';
 describe('memoised node accessors', () => {
   it('same answers as a fresh reading, field children are the objects of `children`, one root per tree', async () => {
     const parser = await createParser();
-    const text = 'cdef double f(double x) noexcept nogil:\n    return x * 2  # é\n\ndef g(:\n    pass\n';
+    const text = 'cdef double f(double x) noexcept nogil:\n    return x * 2  # é\n\ndef g(:\n    pass\nx = [1, 2\ny = (f(x\n';
     const tree = parser.parse(text);
     assert.ok(tree);
     try {
@@ -28,6 +28,8 @@ describe('memoised node accessors', () => {
             assert.equal(n.parent?.id, ref.parent?.id);
           }
         }
+        // named children: derived from the symbol's metadata, the same as each child's own answer (WASM)
+        assert.deepEqual(n.namedChildren.map((c) => c?.id), n.children.filter((c) => c?.isNamed).map((c) => c?.id));
         for (const c of n.children) if (c) visit(c);
       };
       visit(tree.rootNode);

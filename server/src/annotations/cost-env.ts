@@ -30,6 +30,8 @@ export interface CostEnv {
   readonly facts: FunctionFacts;
   /** Ids of the top-level class's members not walked in this unit (engine/definition-units.ts). */
   readonly skip?: ReadonlySet<number>;
+  /** The unit is one method of the class: the class's own costs (attributes...) belong to another unit. */
+  readonly methodUnit?: boolean;
 }
 
 export function gilHeld(env: CostEnv): boolean {

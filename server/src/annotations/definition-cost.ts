@@ -178,7 +178,7 @@ function extensionClass(node: Node, env: CostEnv): void {
     inExtensionClass: true };
   const body = field(node, 'body');
   const statements = body ? significantChildren(body) : [];
-  attributeCosts(statements, cls, env);
+  if (!env.methodUnit) attributeCosts(statements, cls, env);
   for (const s of statements) {
     if (env.skip?.has(s.id)) continue;
     if (s.type === 'property_definition') {

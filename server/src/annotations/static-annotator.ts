@@ -64,7 +64,7 @@ function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonl
   const sink = new CostSink();
   const env: CostEnv = {
     model, sink, state: HELD, scope: model.declarations.scope, fn: undefined, cls: undefined, directives,
-    level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip,
+    level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip, methodUnit: unit.rows !== undefined,
   };
   statement(unit.statement, env);
   const rows = unit.rows;

@@ -76,6 +76,31 @@ export function forgetCallArgumentsCache(uri: string): void {
   caches.delete(uri);
 }
 
+/** Definitions and calls of a statement, found once per tree version for all its units (a class's methods). */
+const sweeps = new WeakMap<Node, { defs: Node[]; calls: Node[] }>();
+
+function sweepOf(root: Node): { defs: Node[]; calls: Node[] } {
+  let found = sweeps.get(root);
+  if (!found) {
+    // Over the shared node objects (tree/node-memo.ts: the GIL walk read most of them already), in document order;
+    // iterative, for code nested thousands deep.
+    found = { defs: [], calls: [] };
+    const scopes = (scopeSet ??= new Set(SCOPE_TYPES));
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop() as Node;
+      if (n.type === 'call') found.calls.push(n);
+      else if (scopes.has(n.type)) found.defs.push(n);
+      const cs = n.namedChildren;
+      for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i] as Node);
+    }
+    sweeps.set(root, found);
+  }
+  return found;
+}
+
+let scopeSet: Set<string> | undefined;
+
 function shiftRows(d: Diagnostic, by: number): Diagnostic {
   return { ...d, range: { start: { line: d.range.start.line + by, character: d.range.start.character },
     end: { line: d.range.end.line + by, character: d.range.end.character } } };
@@ -129,8 +154,9 @@ class CallChecker {
     // calls and definitions inside skipped class members are another unit's (engine/definition-units.ts)
     const kept = (n: Node | null): n is Node => n !== null
       && !skipped.some((m) => n.startIndex >= m.startIndex && n.startIndex < m.endIndex);
-    const defs = root.descendantsOfType(SCOPE_TYPES).filter(kept);
-    const calls = root.descendantsOfType('call').filter(kept);
+    const found = sweepOf(root);
+    const defs = found.defs.filter(kept);
+    const calls = found.calls.filter(kept);
     const module: Context = { scope: this.model.declarations.scope, cls: undefined };
     const open: OpenDefinition[] = [];
     let d = 0;

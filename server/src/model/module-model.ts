@@ -60,7 +60,7 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
     if (!file) continue;
     const text = readText(file);
     if (text === undefined) continue;
-    const incTree = parse(text);
+    const incTree = includeTree(file, text, parse);
     try {
       collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
     } finally {
@@ -130,6 +130,21 @@ export function moduleView(base: ModuleBase): ModuleModel {
 export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
   ModuleModel {
   return moduleView(buildModuleBase(tree, uri, resolver, parse));
+}
+
+/**
+ * Parsed include files (.pxi), by path: a module's declarations are rebuilt on many keystrokes, its includes rarely
+ * change. A copy is handed out (the caller deletes it); a changed text is parsed again.
+ */
+const includeTrees = new Map<string, { text: string; tree: Tree }>();
+
+function includeTree(file: string, text: string, parse: (text: string) => Tree): Tree {
+  const known = includeTrees.get(file);
+  if (known && known.text === text) return known.tree.copy();
+  const tree = parse(text);
+  known?.tree.delete(); // copies handed out keep what they use
+  includeTrees.set(file, { text, tree });
+  return tree.copy();
 }
 
 function readText(file: string): string | undefined {

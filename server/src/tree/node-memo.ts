@@ -26,8 +26,9 @@ interface Memo {
   isError: number;
   parent: Node | null | undefined;
   childrenLinked: boolean;
-  namedChildrenLinked: boolean;
-  fields: (Node | null | undefined)[] | undefined;
+  named: Node[] | undefined;
+  /** field id → child (null: none) */
+  fields: Map<number, Node | null> | undefined;
 }
 
 type Memoised = Node & { _memo?: Memo };
@@ -40,8 +41,7 @@ function memoOf(node: Memoised): Memo {
   if (!m) {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
-      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, namedChildrenLinked: false,
-      fields: undefined,
+      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fields: undefined,
     };
     node._memo = m;
   }
@@ -112,35 +112,42 @@ export function installNodeMemo(): void {
   for (const name of ['hasError', 'isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
 
   // Children know their parent: walks go top-down, and `parent` in web-tree-sitter searches down from the root.
-  for (const name of ['children', 'namedChildren'] as const) {
-    const list = getter<(Node | null)[]>(proto, name);
-    define(proto, name, function (this: Memoised) {
-      const m = memoOf(this);
-      const key = name === 'children' ? 'childrenLinked' : 'namedChildrenLinked';
-      const out = list.call(this);
-      if (!m[key]) {
-        m[key] = true;
-        for (const c of out) {
-          if (!c) continue;
-          const cm = memoOf(c as Memoised);
-          if (cm.parent === undefined) cm.parent = this;
-        }
+  const children = getter<(Node | null)[]>(proto, 'children');
+  define(proto, 'children', function (this: Memoised) {
+    const m = memoOf(this);
+    const out = children.call(this);
+    if (!m.childrenLinked) {
+      m.childrenLinked = true;
+      for (const c of out) {
+        if (!c) continue;
+        const cm = memoOf(c as Memoised);
+        if (cm.parent === undefined) cm.parent = this;
       }
-      return out;
-    });
-  }
+    }
+    return out;
+  });
+  // The named children are the same objects as in `children` (one Node object per node, not two): whether a node is
+  // named is a property of its (alias) symbol, as in ts_node_is_named.
+  define(proto, 'namedChildren', function (this: Memoised) {
+    const m = memoOf(this);
+    if (!m.named) {
+      const language = this.tree.language;
+      m.named = this.children.filter((c): c is Node => c !== null && isNamedType(language, c.typeId));
+    }
+    return m.named;
+  });
 
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node | null {
       const m = memoOf(this);
-      const fields = (m.fields ??= []);
-      let found = fields[fieldId];
+      const fields = (m.fields ??= new Map());
+      let found = fields.get(fieldId);
       if (found === undefined) {
         const fresh = childForFieldId.call(this, fieldId);
         // the same object as in `children`, so what is memoised on it is shared
         found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
-        fields[fieldId] = found;
+        fields.set(fieldId, found);
       }
       return found;
     },
@@ -156,4 +163,21 @@ export function installNodeMemo(): void {
       return this._root;
     },
   });
+}
+
+const namedTypes = new WeakMap<object, boolean[]>();
+
+/** Whether nodes of a type id are named (ERROR, id 65535, is), cached per language. */
+function isNamedType(language: Node['tree']['language'], typeId: number): boolean {
+  let table = namedTypes.get(language);
+  if (!table) {
+    table = [];
+    namedTypes.set(language, table);
+  }
+  let named = table[typeId];
+  if (named === undefined) {
+    named = typeId === 65535 || language.nodeTypeIsNamed(typeId);
+    table[typeId] = named;
+  }
+  return named;
 }
