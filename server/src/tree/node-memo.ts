@@ -27,8 +27,9 @@ interface Memo {
   parent: Node | null | undefined;
   childrenLinked: boolean;
   named: Node[] | undefined;
-  /** field id → child (null: none) */
-  fields: Map<number, Node | null> | undefined;
+  /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
+  fieldIds: number[] | undefined;
+  fieldNodes: (Node | null)[] | undefined;
 }
 
 type Memoised = Node & { _memo?: Memo };
@@ -41,7 +42,8 @@ function memoOf(node: Memoised): Memo {
   if (!m) {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
-      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fields: undefined,
+      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldIds: undefined,
+      fieldNodes: undefined,
     };
     node._memo = m;
   }
@@ -141,14 +143,15 @@ export function installNodeMemo(): void {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node | null {
       const m = memoOf(this);
-      const fields = (m.fields ??= new Map());
-      let found = fields.get(fieldId);
-      if (found === undefined) {
-        const fresh = childForFieldId.call(this, fieldId);
-        // the same object as in `children`, so what is memoised on it is shared
-        found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
-        fields.set(fieldId, found);
-      }
+      const ids = (m.fieldIds ??= []);
+      const nodes = (m.fieldNodes ??= []);
+      const at = ids.indexOf(fieldId);
+      if (at >= 0) return nodes[at] as Node | null;
+      const fresh = childForFieldId.call(this, fieldId);
+      // the same object as in `children`, so what is memoised on it is shared
+      const found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
+      ids.push(fieldId);
+      nodes.push(found);
       return found;
     },
   });
@@ -181,3 +184,4 @@ function isNamedType(language: Node['tree']['language'], typeId: number): boolea
   }
   return named;
 }
+
