@@ -56,8 +56,7 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   const hit = cache.get(doc.uri);
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
-  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
-    && (sameInterface(hit.iface, iface) || (rebaseDeclarations(hit.base, hit.iface, iface) && ++documentModelStats.moved > 0))) {
+  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface)) {
     const model = moduleView(hit.base);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface });
@@ -82,6 +81,14 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   });
   documentModelStats.built++;
   return model;
+}
+
+/** The same interface, or the same one at other rows (the declarations' locations are then moved to them). */
+function reusable(hit: Cached, iface: ModuleInterface): boolean {
+  if (sameInterface(hit.iface, iface)) return true;
+  if (!rebaseDeclarations(hit.base, hit.iface, iface)) return false;
+  documentModelStats.moved++;
+  return true;
 }
 
 /** An included file that changed on disk changes the module's declarations too. */
