@@ -8,7 +8,7 @@ import type { LineCost } from './line-costs';
 
 export class DefinitionCache {
   private readonly documents = new Map<string, StatementCache<LineCost>>();
-  private readonly doctests = new Map<string, Map<string, { kind: string; doctests: number }>>();
+  private readonly doctests = new Map<string, DoctestMemo>();
   /** Statements served from the cache / walked, over every document (for tests and benchmarks). */
   hits = 0;
   misses = 0;
@@ -23,10 +23,10 @@ export class DefinitionCache {
   }
 
   /** Doctest counts of a document's top-level statements, by text (module initialisation cost). */
-  doctestsOf(uri: string): Map<string, { kind: string; doctests: number }> {
+  doctestsOf(uri: string): DoctestMemo {
     let d = this.doctests.get(uri);
     if (!d) {
-      d = new Map();
+      d = new DoctestMemo();
       this.doctests.set(uri, d);
     }
     return d;
@@ -35,5 +35,14 @@ export class DefinitionCache {
   forget(uri: string): void {
     this.documents.delete(uri);
     this.doctests.delete(uri);
+  }
+}
+
+/** Doctest counts of the last run's top-level statements, by text; each run replaces them with its own. */
+export class DoctestMemo {
+  counts: ReadonlyMap<string, { kind: string; doctests: number }> = new Map();
+
+  replace(next: ReadonlyMap<string, { kind: string; doctests: number }>): void {
+    this.counts = next;
   }
 }

@@ -10,7 +10,7 @@ import { HELD } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
-import { DefinitionCache } from './definition-cache';
+import { DefinitionCache, type DoctestMemo } from './definition-cache';
 import { type DefinitionUnit, definitionUnits } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
@@ -75,7 +75,7 @@ function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonl
  * Module initialisation code the compiler attributes to the first line: the `__test__` dict of doctests.
  * `memo` (doctest count by top-level statement text) spares re-reading unchanged statements.
  */
-function moduleInitCosts(statements: readonly Node[], memo?: Map<string, { kind: string; doctests: number }>): LineCost[] {
+function moduleInitCosts(statements: readonly Node[], memo?: DoctestMemo): LineCost[] {
   let doctests = 0;
   const next = new Map<string, { kind: string; doctests: number }>();
   for (const s of statements) {
@@ -83,15 +83,12 @@ function moduleInitCosts(statements: readonly Node[], memo?: Map<string, { kind:
     // only function and class definitions can hold doctests
     const memoised = !s.hasError && s.startPosition.column === 0;
     const kind = undecorate(s).type;
-    const known = memoised ? memo?.get(s.text) ?? next.get(s.text) : undefined;
+    const known = memoised ? memo?.counts.get(s.text) ?? next.get(s.text) : undefined;
     const n = known?.kind === kind ? known.doctests : doctestsIn([s]);
     if (memoised) next.set(s.text, { kind, doctests: n });
     doctests += n;
   }
-  if (memo) {
-    memo.clear();
-    for (const [k, v] of next) memo.set(k, v);
-  }
+  if (memo) memo.replace(next);
   const points = PYX_CALL + PY_CALL + MACRO + doctests * PY_CALL;
   return [{ line: 0, points, reason: 'module initialisation: the `__test__` dict of doctests' }];
 }

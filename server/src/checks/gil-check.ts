@@ -69,6 +69,9 @@ export const gilCheck: DocumentCheck = {
     }
     cache.retain(units);
     const seen = new Set<string>();
+    const rowColumnRange = (r: { start: Point; end: Point }): Range => ({
+      start: { line: r.start.row, character: r.start.column }, end: { line: r.end.row, character: r.end.column },
+    });
     for (const u of model.declarations.unresolved) {
       if (seen.has(u.module)) continue;
       seen.add(u.module);
@@ -77,10 +80,7 @@ export const gilCheck: DocumentCheck = {
       out.push({
         // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,
         // which may be an earlier version with the same interface, maybe moved since (declaration-rebase.ts)
-        range: {
-          start: { line: unresolvedRange(u).start.row, character: unresolvedRange(u).start.column },
-          end: { line: unresolvedRange(u).end.row, character: unresolvedRange(u).end.column },
-        },
+        range: rowColumnRange(unresolvedRange(u)),
         severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
         source: DIAGNOSTIC_SOURCE,
         message: `Cannot find the .pxd for \`${u.module}\`${where}: names cimported from it are unknown, so GIL checks `

@@ -1,16 +1,17 @@
 /**
- * Per-definition memo of a check's (or an annotator's) results, so that a keystroke re-analyses only the top-level
- * statement it touched.
+ * Per-definition memo of a check's (or an annotator's) results, so that a keystroke re-analyses only the unit it
+ * touched (a top-level statement, or one method of a class: definition-units.ts).
  *
- * A top-level statement's results depend on its own text and on what the rest of the module declares (function
- * signatures, cdef variables, classes, cimports), never on other function bodies. The key is therefore the
- * statement's text, and each entry remembers the module-level names its analysis looked up and what they denoted.
- * Results are stored relative to the statement's first line by the caller and shifted when it moved.
+ * A unit's results depend on its own text and on what the rest of the module declares (function signatures, cdef
+ * variables, classes, cimports), never on other function bodies. The key is therefore the unit's text (in the context
+ * of its class header), and each entry remembers the module-level names its analysis looked up and what they denoted.
+ * Results are stored relative to the unit's first line by the caller and placed at its row (placedAt).
  */
 import type { Node } from 'web-tree-sitter';
 import { signatureToString, typeToString } from '../model/c-types';
 import type { Scope } from '../model/symbols';
 import type { DefinitionUnit } from './definition-units';
+import { recordingLookups } from '../model/lookup-recording';
 
 /** A module-level symbol as far as the analysis of another definition can tell: kind, type, signature, members. */
 export function symbolDescriptor(scope: Scope, name: string): string {
@@ -97,15 +98,7 @@ export class DefinitionCache<T> {
    * true or says so for these findings).
    */
   record(unit: DefinitionUnit, scope: Scope, analyse: () => T[], store: boolean | ((findings: T[]) => boolean)): T[] {
-    const names = new Set<string>();
-    const previous = scope.recordLookup;
-    scope.recordLookup = (name) => names.add(name);
-    let findings: T[];
-    try {
-      findings = analyse();
-    } finally {
-      scope.recordLookup = previous;
-    }
+    const { value: findings, names } = recordingLookups(scope, analyse);
     if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
       for (const n of names) deps.set(n, symbolDescriptor(scope, n));
