@@ -50,6 +50,13 @@ describe('GIL diagnostics agree with the real compiler', () => {
       const compiler = compileWithCython(file);
       const hadErrors = compiler.some((m) => m.kind === 'error');
       const expected = new Set(compiler.filter((m) => GIL_MESSAGE.test(m.message)).map((m) => key(m.line, m.message)));
+      const source = fs.readFileSync(file, 'utf8');
+      if (/_ERRORS\s*=/.test(source)) {
+        // The fixture's own _ERRORS block says what the pinned compiler reports.
+        const written = new Set(expectedErrors(source).map((e) => key(e.line, e.message)));
+        const compiled = new Set(compiler.filter((m) => m.kind === 'error').map((m) => key(m.line, m.message)));
+        assert.deepEqual([...compiled].sort(), [...written].sort(), `_ERRORS of ${name} differs from cython -3`);
+      }
       const got = ours(file);
       // Call-site exception-check hints come from code generation, which the compiler skips after an error.
       const comparable = new Set([...got].filter((k) => !(hadErrors && k.includes('Exception check after calling'))));

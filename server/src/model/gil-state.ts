@@ -29,34 +29,78 @@ export interface GilTransition {
   to: 'nogil' | 'gil';
   condition: Node | null;
   header: Node;
+  /** The `with_item` that is the transition (`with lock, nogil:`); absent when it is the statement's own keyword. */
+  item?: Node;
 }
 
 const NOGIL_NAMES = /^(cython\.)?nogil$/;
 const GIL_NAMES = /^(cython\.)?gil$/;
 
+/**
+ * The first GIL transition of a `with` statement. Several items in one statement are nested with statements
+ * (Parsing.p_with_items): `with lock, nogil:` acquires the lock with the GIL held and releases the GIL inside.
+ */
 export function gilTransition(node: Node): GilTransition | undefined {
   if (node.type === 'with_nogil_statement' || node.type === 'with_gil_statement') {
     return { to: node.type === 'with_nogil_statement' ? 'nogil' : 'gil', condition: field(node, 'condition'),
       header: headerOf(node) };
   }
   if (node.type === 'with_statement') {
-    // `with nogil, parallel():` and friends parse as an ordinary with statement.
     for (const item of withItems(node)) {
-      const value = field(item, 'value') ?? significantChildren(item)[0];
-      if (!value) continue;
-      if (NOGIL_NAMES.test(value.text)) return { to: 'nogil', condition: null, header: headerOf(node) };
-      if (GIL_NAMES.test(value.text)) return { to: 'gil', condition: null, header: headerOf(node) };
-      if (value.type === 'call') {
-        const fn = field(value, 'function');
-        if (fn && (NOGIL_NAMES.test(fn.text) || GIL_NAMES.test(fn.text))) {
-          const args = field(value, 'arguments');
-          return { to: NOGIL_NAMES.test(fn.text) ? 'nogil' : 'gil', condition: args ? significantChildren(args)[0] ?? null
-            : null, header: headerOf(node) };
-        }
-      }
+      const t = itemTransition(item, node);
+      if (t) return t;
     }
   }
   return undefined;
+}
+
+/** A `with` item that is `nogil`/`gil` (`cython.nogil`, `nogil(cond)`), which the parser makes a GILStatNode. */
+function itemTransition(item: Node, statement: Node): GilTransition | undefined {
+  const value = field(item, 'value') ?? significantChildren(item)[0];
+  if (!value) return undefined;
+  if (NOGIL_NAMES.test(value.text)) return { to: 'nogil', condition: null, header: headerOf(statement), item };
+  if (GIL_NAMES.test(value.text)) return { to: 'gil', condition: null, header: headerOf(statement), item };
+  if (value.type === 'call') {
+    const fn = field(value, 'function');
+    if (fn && (NOGIL_NAMES.test(fn.text) || GIL_NAMES.test(fn.text))) {
+      const args = field(value, 'arguments');
+      return { to: NOGIL_NAMES.test(fn.text) ? 'nogil' : 'gil',
+        condition: args ? significantChildren(args)[0] ?? null : null, header: headerOf(statement), item };
+    }
+  }
+  return undefined;
+}
+
+export type ConstantCondition = (cond: Node) => boolean | 'maybe' | undefined;
+
+/** The state after one transition, given the state before it. */
+function afterTransition(t: GilTransition, before: GilState, constantCondition: ConstantCondition): GilState {
+  if (t.condition) {
+    const value = constantCondition(t.condition);
+    if (value === false) return before;
+    if (value === undefined) return before; // reported as an error; the compiler does not analyse further
+    if (value === 'maybe') return { kind: 'held', uncertain: true };
+  }
+  return t.to === 'nogil' ? { kind: 'released', releasedBy: t.header } : HELD;
+}
+
+/**
+ * The GIL state each item of a `with` statement is evaluated in, and the state of its body: the items are nested
+ * with statements, so `with a, nogil, b:` evaluates `a` with the outer state and `b` without the GIL.
+ * `transition` marks the items that are themselves `nogil`/`gil` (compile-time constructs, nothing to evaluate).
+ */
+export function withItemStates(node: Node, outer: GilState, constantCondition: ConstantCondition):
+  { items: Map<number, { state: GilState; transition: boolean }>; body: GilState } {
+  const items = new Map<number, { state: GilState; transition: boolean }>();
+  let state = outer;
+  const own = node.type === 'with_nogil_statement' || node.type === 'with_gil_statement' ? gilTransition(node) : undefined;
+  if (own) state = afterTransition(own, state, constantCondition);
+  for (const item of withItems(node)) {
+    const t = itemTransition(item, node);
+    items.set(item.id, { state, transition: t !== undefined });
+    if (t) state = afterTransition(t, state, constantCondition);
+  }
+  return { items, body: state };
 }
 
 export function withItems(node: Node): Node[] {
@@ -98,18 +142,8 @@ export function headerOf(node: Node): Node {
 }
 
 /** The state inside the body of `node`, given the state outside. `undefined` means "unchanged". */
-export function bodyState(node: Node, outer: GilState,
-  constantCondition: (cond: Node) => boolean | 'maybe' | undefined): GilState | undefined {
-  const t = gilTransition(node);
-  if (t) {
-    if (t.condition) {
-      const value = constantCondition(t.condition);
-      if (value === false) return outer;
-      if (value === undefined) return outer; // reported as an error; the compiler does not analyse further
-      if (value === 'maybe') return { kind: 'held', uncertain: true };
-    }
-    return t.to === 'nogil' ? { kind: 'released', releasedBy: t.header } : HELD;
-  }
+export function bodyState(node: Node, outer: GilState, constantCondition: ConstantCondition): GilState | undefined {
+  if (gilTransition(node)) return withItemStates(node, outer, constantCondition).body;
   const prange = prangeOf(node);
   if (prange) {
     if (prange.nogil || outer.kind !== 'held') return { kind: 'released', releasedBy: field(node, 'right') ?? node };

@@ -13,6 +13,7 @@ import { recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
+import { type Specialisation, fusedTypeTest } from './fused-specialisation';
 
 export interface ModuleModel {
   uri: string;
@@ -28,7 +29,7 @@ export interface ModuleModel {
    * Value of a compile-time condition; 'maybe' when it depends on the fused-type specialisation; undefined when it
    * is not a compile-time constant.
    */
-  constantCondition(cond: Node): boolean | 'maybe' | undefined;
+  constantCondition(cond: Node, specialisation?: Specialisation): boolean | 'maybe' | undefined;
   /** Include files that were found and merged. */
   includedFiles: string[];
 }
@@ -108,8 +109,8 @@ export function moduleView(base: ModuleBase): ModuleModel {
       signatures.set(fn.id, { cls, sig, names });
       return sig;
     },
-    constantCondition(cond) {
-      return evaluateConstant(cond, collector);
+    constantCondition(cond, specialisation) {
+      return evaluateConstant(cond, collector, specialisation);
     },
   };
   function mergedSignature(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined {
@@ -157,36 +158,44 @@ function readText(file: string): string | undefined {
 
 /**
  * Compile-time constants as the compiler folds them before GilCheck: literals, DEF constants, `not`, `and`/`or`,
- * and fused-type tests (`floating is double`), which depend on the specialisation: those count as "may be true".
+ * and fused-type tests (`floating is double`), decided in a specialisation (fused-specialisation.ts), else "maybe".
  */
-function evaluateConstant(node: Node, collector: DeclarationCollector): boolean | 'maybe' | undefined {
+function evaluateConstant(node: Node, collector: DeclarationCollector, spec: Specialisation | undefined):
+  boolean | 'maybe' | undefined {
   switch (node.type) {
     case 'true': return true;
     case 'false': return false;
     case 'integer': return Number(node.text.replace(/[lLuU_]/g, '')) !== 0;
     case 'parenthesized_expression': {
       const inner = significantChildren(node)[0];
-      return inner ? evaluateConstant(inner, collector) : undefined;
+      return inner ? evaluateConstant(inner, collector, spec) : undefined;
     }
     case 'not_operator': {
       const arg = field(node, 'argument');
-      const v = arg ? evaluateConstant(arg, collector) : undefined;
+      const v = arg ? evaluateConstant(arg, collector, spec) : undefined;
       return v === undefined || v === 'maybe' ? v : !v;
     }
     case 'boolean_operator': {
       const l = field(node, 'left');
       const r = field(node, 'right');
-      const a = l ? evaluateConstant(l, collector) : undefined;
-      const b = r ? evaluateConstant(r, collector) : undefined;
+      const a = l ? evaluateConstant(l, collector, spec) : undefined;
+      const b = r ? evaluateConstant(r, collector, spec) : undefined;
       if (a === undefined || b === undefined) return undefined;
       if (a === 'maybe' || b === 'maybe') return 'maybe';
       return node.children.some((c) => c?.text === 'and') ? a && b : a || b;
     }
     case 'identifier': {
       const value = collector.compileTimeValues.get(node.text);
-      return value && value.id !== node.id ? evaluateConstant(value, collector) : undefined;
+      return value && value.id !== node.id ? evaluateConstant(value, collector, spec) : undefined;
     }
     case 'none': return false;
+    case 'conditional_expression': {
+      // `a if TEST else b` with a constant test folds to the chosen operand (ConstantFolding.visit_CondExprNode).
+      const [body, test, other] = significantChildren(node);
+      const v = test ? evaluateConstant(test, collector, spec) : undefined;
+      if (v === undefined || v === 'maybe' || !body || !other) return v === 'maybe' ? 'maybe' : undefined;
+      return evaluateConstant(v ? body : other, collector, spec);
+    }
     case 'float': return Number(node.text.replace(/_/g, '')) !== 0;
     case 'comparison_operator': {
       const operands = significantChildren(node);
@@ -204,12 +213,7 @@ function evaluateConstant(node: Node, collector: DeclarationCollector): boolean 
           default: break;
         }
       }
-      const isTypeTest = node.children.some((c) => c?.text === 'is' || c?.text === 'is not');
-      if (isTypeTest && operands.some((o) => {
-        const sym = collector.lookupDotted(o.text);
-        return sym?.kind === 'c-type' && sym.type.kind === 'fused';
-      })) return 'maybe';
-      return undefined;
+      return fusedTypeTest(node, collector, spec);
     }
     default:
       return undefined;

@@ -4,9 +4,10 @@
  */
 import type { ClassInfo } from '../../model/c-types';
 import { type FunctionInfo } from '../../model/function-scope';
-import { type GilState, HELD, bodyState, gilTransition, prangeOf } from '../../model/gil-state';
+import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates } from '../../model/gil-state';
 import type { ModuleModel } from '../../model/module-model';
 import { Scope } from '../../model/symbols';
+import { type Specialisation, specialisationsFor } from '../../model/fused-specialisation';
 import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, namedChildren } from '../../model/syntax';
 import type { Finding, GilRule, RuleContext } from './rule';
@@ -25,6 +26,8 @@ interface Env {
    * `with nogil:` and in nogil functions, but not in prange bodies, which it does not recognise yet at that stage.
    */
   injectsGil: boolean;
+  /** The fused-type specialisation being checked (a fused function is walked once per specialisation). */
+  specialisation?: Specialisation;
 }
 
 /** Nodes without run-time code: nothing below them is evaluated. */
@@ -123,6 +126,7 @@ export class GilWalker {
       state: env.state, scope: env.scope, fn: env.fn, cls: env.cls, model: this.model, typer,
       directives: env.directives,
       loopDepth: env.loopDepth,
+      specialisation: env.specialisation,
       info: (n) => typer.info(n, env.scope),
       report: (target, message, extra) => {
         const rule = this.rule;
@@ -184,6 +188,14 @@ export class GilWalker {
       default:
         break;
     }
+    if (node.type === 'if_statement') {
+      this.walkIf(node, env);
+      return;
+    }
+    if (node.type === 'comparison_operator' && this.model.constantCondition(node, env.specialisation) !== undefined) {
+      // A compile-time test (`fused_t is double`, `DEBUG > 1`): folded away, nothing of it runs.
+      return;
+    }
     if (COMPREHENSIONS.has(node.type)) {
       // Their variables live in their own scope; unknown types there never cause reports.
       const scope = new Scope('comprehension', env.scope);
@@ -203,20 +215,27 @@ export class GilWalker {
     const transition = gilTransition(node);
     const prangeOrTransition = transition !== undefined || node.type === 'for_statement';
     if (prangeOrTransition || LOOPS.has(node.type)) {
-      const inner = bodyState(node, env.state, (c) => this.model.constantCondition(c));
+      const constant = (c: Node): boolean | 'maybe' | undefined => this.model.constantCondition(c, env.specialisation);
+      const inner = bodyState(node, env.state, constant);
+      const items = transition ? withItemStates(node, env.state, constant).items
+        : undefined;
       const body = field(node, 'body');
       // prange's own arguments are evaluated inside the parallel section it opens.
       const prangeCall = prangeOf(node) && inner ? field(node, 'right') : null;
       for (const c of namedChildren(node)) {
         if (prangeCall && c.id === prangeCall.id && inner) {
           this.walk(c, { ...env, state: inner });
-        } else if (transition && (c.type === 'with_clause' || c.type === 'with_item') && inner) {
-          // `with nogil, parallel(...)`: the other items are evaluated after the GIL is released.
-          this.walk(c, { ...env, state: inner });
+        } else if (items && (c.type === 'with_clause' || c.type === 'with_item')) {
+          // `with lock, nogil, parallel(...)`: nested with statements; the items after `nogil` run without the GIL.
+          for (const item of c.type === 'with_clause' ? namedChildren(c) : [c]) {
+            const step = items.get(item.id);
+            if (step?.transition) continue; // `nogil`/`gil` itself is compile-time
+            this.walk(item, step ? { ...env, state: step.state } : env);
+          }
         } else if (body && c.id === body.id) {
           // prange bodies are excluded: acquiring the GIL there is the only way to touch Python objects.
           const loopDepth = LOOPS.has(node.type) && !prangeOf(node) ? env.loopDepth + 1 : env.loopDepth;
-          const conditionOk = !transition?.condition || this.model.constantCondition(transition.condition) !== undefined;
+          const conditionOk = !transition?.condition || constant(transition.condition) !== undefined;
           if (!conditionOk) continue; // the compiler stops at a non-constant condition
           const injectsGil = transition ? transition.to === 'nogil' && inner?.kind === 'released' : env.injectsGil;
           this.walk(c, { ...env, state: inner ?? env.state, loopDepth, injectsGil });
@@ -249,10 +268,55 @@ export class GilWalker {
     const body = field(node, 'body');
     if (!body) return;
     const inner: Env = { directives: definitionDirectives(node, env.directives), state, scope: info.scope, fn: info,
-      cls: env.cls, loopDepth: 0, injectsGil: state.kind === 'nogil-function' };
-    for (const c of namedChildren(body)) {
-      if (this.isCancelled()) return;
-      this.walk(c, inner);
+      cls: env.cls, loopDepth: 0, injectsGil: state.kind === 'nogil-function', specialisation: env.specialisation };
+    // A fused function is checked once per specialisation, with its type tests folded (ReplaceFusedTypeChecks);
+    // a finding of any specialisation is reported once.
+    const specialisations = specialisationsFor(body, this.model.collector, env.specialisation);
+    const first = this.findings.length;
+    for (const specialisation of specialisations.length ? specialisations : [env.specialisation]) {
+      for (const c of namedChildren(body)) {
+        if (this.isCancelled()) return;
+        this.walk(c, { ...inner, specialisation });
+      }
+    }
+    if (specialisations.length > 1) this.dropDuplicates(first);
+  }
+
+  /** Findings from `first` on that another specialisation already reported (same rule, node and message). */
+  private dropDuplicates(first: number): void {
+    const seen = new Set<string>();
+    const kept = this.findings.slice(first).filter((f) => {
+      const key = `${f.code}|${f.node.id}|${f.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    this.findings.splice(first, this.findings.length - first, ...kept);
+  }
+
+  /**
+   * `if`/`elif` chains with compile-time conditions (literals, DEF constants, fused-type tests in a specialisation):
+   * the compiler removes false clauses and everything after a true one (Optimize.ConstantFolding) before GilCheck.
+   */
+  private walkIf(node: Node, env: Env): void {
+    const constant = (c: Node | null): boolean | 'maybe' | undefined =>
+      c ? this.model.constantCondition(c, env.specialisation) : undefined;
+    const own = constant(field(node, 'condition'));
+    if (own !== false) {
+      for (const c of namedChildren(node)) {
+        if (c.type !== 'elif_clause' && c.type !== 'else_clause') this.walk(c, env);
+      }
+      if (own === true) return;
+    }
+    for (const c of namedChildren(node)) {
+      if (c.type === 'else_clause') {
+        this.walk(c, env);
+      } else if (c.type === 'elif_clause') {
+        const value = constant(field(c, 'condition'));
+        if (value === false) continue;
+        this.walk(c, env);
+        if (value === true) return;
+      }
     }
   }
 }

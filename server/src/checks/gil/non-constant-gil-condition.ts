@@ -10,7 +10,7 @@ export const nonConstantGilCondition: GilRule = {
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t?.condition) return;
-    if (ctx.model.constantCondition(t.condition) === undefined) {
+    if (ctx.model.constantCondition(t.condition, ctx.specialisation) === undefined) {
       ctx.report(t.condition, `Non-constant condition in a \`with ${t.to}(<condition>)\` statement`);
     }
   },

@@ -10,7 +10,7 @@ export const redundantGilTransition: GilRule = {
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t) return;
-    if (t.condition && ctx.model.constantCondition(t.condition) !== true) return;
+    if (t.condition && ctx.model.constantCondition(t.condition, ctx.specialisation) !== true) return;
     if (ctx.state.uncertain) return;
     if (t.to === 'gil' && ctx.state.kind === 'held') {
       ctx.report(t.header, 'Trying to acquire the GIL while it is already held.');

@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ExprInfo, ExpressionTyper } from '../../model/expression-types';
 import type { FunctionInfo } from '../../model/function-scope';
 import type { GilState } from '../../model/gil-state';
+import type { Specialisation } from '../../model/fused-specialisation';
 import type { Scope } from '../../model/symbols';
 import type { ModuleModel } from '../../model/module-model';
 import type { ClassInfo, DeclLocation } from '../../model/c-types';
@@ -39,6 +40,8 @@ export interface RuleContext {
   readonly directives: Readonly<Directives>;
   /** Number of enclosing loops within the current function. */
   readonly loopDepth: number;
+  /** The fused-type specialisation being checked, if the function is fused and tests its types. */
+  readonly specialisation: Specialisation | undefined;
   info(node: Node): ExprInfo;
   report(node: Node, message: string, extra?: { severity?: FindingSeverity; data?: Record<string, unknown>;
     related?: Finding['related'] }): void;
