@@ -38,6 +38,7 @@ import { functionPointerAssignment } from './function-pointer-assignment';
 import { criticalSectionGil } from './critical-section-gil';
 import { exceptionClauseValidity } from './exception-clause-validity';
 import { pythonRaise } from './python-raise';
+import { pythonContextManager } from './python-context-manager';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -48,5 +49,5 @@ export const gilRules: readonly GilRule[] = [
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
-  criticalSectionGil, exceptionClauseValidity, pythonRaise,
+  criticalSectionGil, exceptionClauseValidity, pythonRaise, pythonContextManager,
 ];
