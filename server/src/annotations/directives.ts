@@ -12,13 +12,16 @@ export interface Directives {
   wraparound: boolean;
   initializedcheck: boolean;
   cdivision: boolean;
+  /** Statements after `return`/`raise`/`break`/`continue` are dropped before the GIL check (model/reachability.ts). */
+  remove_unreachable: boolean;
 }
 
 export const DEFAULT_DIRECTIVES: Readonly<Directives> = Object.freeze({
-  boundscheck: true, wraparound: true, initializedcheck: true, cdivision: false,
+  boundscheck: true, wraparound: true, initializedcheck: true, cdivision: false, remove_unreachable: true,
 });
 
-const NAMES = new Set<keyof Directives>(['boundscheck', 'wraparound', 'initializedcheck', 'cdivision']);
+const NAMES = new Set<keyof Directives>(['boundscheck', 'wraparound', 'initializedcheck', 'cdivision',
+  'remove_unreachable']);
 
 function isDirectiveName(name: string): name is keyof Directives {
   return NAMES.has(name as keyof Directives);
@@ -111,5 +114,5 @@ export function withDirectives(node: Node, outer: Readonly<Directives>): Readonl
 }
 
 export function directivesKey(d: Readonly<Directives>): string {
-  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}`;
+  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}${+d.remove_unreachable}`;
 }

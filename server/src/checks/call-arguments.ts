@@ -26,7 +26,7 @@ import type { ModuleModel } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
 import { splitTopLevel } from '../model/type-syntax';
 import type { Scope, Symbol } from '../model/symbols';
-import { type Node, field, namedChildren, significantChildren, stringValue } from '../model/syntax';
+import { type Node, field, isBrokenSyntax, namedChildren, significantChildren, stringValue } from '../model/syntax';
 import { nodeRange, offsetRange } from '../text/positions';
 
 export const CALL_ARGUMENTS_CODE = 'call-arguments';
@@ -131,6 +131,21 @@ interface OpenDefinition {
   outside: Context;
 }
 
+const CLASS_TYPES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition', 'decorated_definition',
+  'block']);
+
+/**
+ * Inside a statement or definition holding a syntax error (not counting class bodies, whose well-formed methods are
+ * checked): what error recovery made of it, and of the declarations around it, is no ground for an error.
+ */
+function inBrokenStatement(call: Node): boolean {
+  if (!call.tree.rootNode.hasError) return false;
+  for (let n = call.parent; n && n.parent; n = n.parent) {
+    if (n.hasError ? !CLASS_TYPES.has(n.type) : isBrokenSyntax(n)) return true;
+  }
+  return false;
+}
+
 const SCOPE_TYPES = ['function_definition', 'c_function_definition', 'class_definition', 'cdef_class_definition',
   'cypclass_definition'];
 
@@ -192,7 +207,7 @@ class CallChecker {
 
   private checkCall(call: Node, scope: Scope): void {
     const args = field(call, 'arguments');
-    if (!args || args.type !== 'argument_list' || args.hasError) return;
+    if (!args || args.type !== 'argument_list' || args.hasError || inBrokenStatement(call)) return;
     const callee = this.callee(call, scope);
     if (!callee) return;
     const argNodes = significantChildren(args);

@@ -38,6 +38,7 @@ function describe(scope: Scope, name: string): string {
   if (sym.signature) d += `\u0001${signatureToString(sym.signature)}${sym.signature.exception.kind}`;
   const cls = sym.type.kind === 'py' || sym.type.kind === 'cpp' ? sym.type.cls : undefined;
   if (cls) {
+    if (cls.incomplete) d += `\u0004${cls.incomplete}`;
     for (const [a, t] of cls.attributes) d += `\u0002${a}:${typeToString(t)}`;
     for (const [m, sig] of cls.methods) d += `\u0003${m}:${signatureToString(sig)}${sig.exception.kind}`;
   }

@@ -59,6 +59,11 @@ export interface ClassInfo {
   methods: Map<string, FunctionSignature>;
   base?: string;
   location?: DeclLocation;
+  /**
+   * Why members not listed here may still exist (a base class we could not see, a syntax error in the body, a .pxd
+   * with the class's attributes that was not found): such members are unknown, not Python attributes.
+   */
+  incomplete?: string;
 }
 
 export type CType =

@@ -668,12 +668,23 @@ export class DeclarationCollector {
         if (baseCls) {
           for (const [k, v] of baseCls.attributes) if (!cls.attributes.has(k)) cls.attributes.set(k, v);
           for (const [k, v] of baseCls.methods) if (!cls.methods.has(k)) cls.methods.set(k, v);
+          if (baseCls.incomplete) cls.incomplete ??= `its base ${first.text}: ${baseCls.incomplete}`;
+        } else if (!baseSym || baseSym.kind === 'unresolved' || baseSym.kind === 'cython-builtin') {
+          cls.incomplete ??= `its base class ${first.text} was not found`;
         }
       }
     }
     const body = field(s, 'body');
+    if (s.hasError) cls.incomplete ??= 'its body has a syntax error';
     if (!body) return;
     for (const member of significantChildren(body)) this.collectClassMember(member, cls, env);
+    // A cdef class of a .pyx declares its C attributes in the .pyx, or in the module's .pxd if there is one (then
+    // only there). Without any in the .pyx and without the .pxd, they may be in a .pxd the compiler sees and we
+    // did not find.
+    if (!this.ctx.inPxd && !this.ctx.companion && s.type === 'cdef_class_definition' && !cls.location?.uri.endsWith('.pxd')
+      && !significantChildren(body).some(declaresAttributes)) {
+      cls.incomplete ??= `its attributes may be declared in ${pxdNameOf(this.ctx.uri)}, which was not found`;
+    }
   }
 
   private collectClassMember(raw: Node, cls: ClassInfo, env: { extern: boolean; externNogil: boolean }): void {
@@ -752,6 +763,21 @@ function importedNames(s: Node): { name: string; module: string; node: Node }[] 
   return out;
 }
 
+
+/** A class member declaring C attributes (`cdef int n`, `cdef public object o`, a `cdef:` block of them). */
+function declaresAttributes(raw: Node): boolean {
+  const member = undecorate(raw);
+  if (member.type === 'c_variable_declaration') return true;
+  if (member.type !== 'cdef_statement' && member.type !== 'cdef_block') return false;
+  return significantChildren(member).some((c) => c.type === 'c_variable_declaration'
+    || (c.type === 'block' && significantChildren(c).some(declaresAttributes)));
+}
+
+/** `file:///a/b/mod.pyx` → `mod.pxd` (for messages). */
+function pxdNameOf(uri: string): string {
+  const file = uri.split('/').pop() ?? uri;
+  return file.endsWith('.pyx') ? `${file.slice(0, -4)}.pxd` : 'its .pxd';
+}
 
 function lastSegment(name: string | undefined): string | undefined {
   return name?.split('.').pop()?.trim();

@@ -57,7 +57,7 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
   if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface)) {
-    const model = moduleView(hit.base);
+    const model = moduleView(hit.base, doc.tree.rootNode);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface });
     documentModelStats.reused++;
@@ -72,7 +72,7 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
     throw err;
   }
   hit?.baseTree.delete();
-  const model = moduleView(base);
+  const model = moduleView(base, doc.tree.rootNode);
   // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
   const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
   cache.set(doc.uri, {

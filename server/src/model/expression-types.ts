@@ -336,6 +336,7 @@ export class ExpressionTyper {
           if (a) return { type: a, temp: false };
           // Attributes inherited from a base we could not see are unknown, not Python.
           if (cls.base && !this.collector.lookupDotted(cls.base)) return { type: unknown('inherited'), temp: false };
+          if (cls.incomplete) return { type: unknown(`${cls.name}.${attr}: ${cls.incomplete}`), temp: false };
         }
         return { type: PY_OBJECT, temp: true, pyAttribute: true };
       }

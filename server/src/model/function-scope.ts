@@ -10,6 +10,7 @@ import type { DeclarationCollector } from './declarations';
 import { assignmentTargets, namesIn } from './declarations';
 import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
 import { Scope, type Symbol } from './symbols';
+import { reachableStatements } from './reachability';
 
 export interface FunctionInfo {
   node: Node;
@@ -36,7 +37,7 @@ interface PendingLocal {
 
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
-  cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType,
+  cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -73,7 +74,9 @@ export function buildFunctionScope(
   };
 
   const visit = (node: Node, inGil: boolean): void => {
-    for (const c of namedChildren(node)) {
+    // Unreachable statements are removed by the compiler before it declares anything (reachability.ts).
+    for (const c of node.type === 'block' && removeUnreachable ? reachableStatements(namedChildren(node))
+      : namedChildren(node)) {
       if (SCOPE_NODES.has(c.type) || c.type === 'decorated_definition') {
         const name = field(c.type === 'decorated_definition' ? (field(c, 'definition') ?? c) : c, 'name');
         if (name) addPending(name, 'py', inGil);

@@ -11,6 +11,7 @@ import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
 import { recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
+import { removesUnreachable } from './reachability';
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
 import { type Specialisation, fusedTypeTest } from './fused-specialisation';
@@ -78,9 +79,14 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
  * A model of one tree over a module base: the expression typer, function scopes and signatures are memoised per
  * node of that tree, so a new tree (a new document version) gets a new view.
  */
-export function moduleView(base: ModuleBase): ModuleModel {
-  const { uri, inPxd, declarations, collector, includedFiles, complete } = base;
+export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
+  const { uri, inPxd, declarations, collector, includedFiles } = base;
+  // A module-level syntax error may hide declarations (error recovery can swallow the statements after it): names we
+  // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
+  // keeps the base (document-model.ts) but may break or mend the tree.
+  const complete = base.complete && !(root && hasBrokenStatement(root));
   const typer = new ExpressionTyper(collector, () => complete);
+  const removeUnreachable = root ? removesUnreachable(root) : true;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
   const scope = declarations.scope;
@@ -94,7 +100,7 @@ export function moduleView(base: ModuleBase): ModuleModel {
       }
       const { value: info, names } = recordingLookups(scope, () => {
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
-        return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s));
+        return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable);
       });
       functions.set(fn.id, { info, names });
       return info;
@@ -130,7 +136,7 @@ export function moduleView(base: ModuleBase): ModuleModel {
 
 export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
   ModuleModel {
-  return moduleView(buildModuleBase(tree, uri, resolver, parse));
+  return moduleView(buildModuleBase(tree, uri, resolver, parse), tree.rootNode);
 }
 
 /**
@@ -218,6 +224,10 @@ function evaluateConstant(node: Node, collector: DeclarationCollector, spec: Spe
     default:
       return undefined;
   }
+}
+
+function hasBrokenStatement(root: Node): boolean {
+  return root.hasError && significantChildren(root).some((s) => s.hasError);
 }
 
 function hasStarImport(tree: Tree): boolean {

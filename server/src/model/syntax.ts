@@ -138,3 +138,16 @@ export function decoratorsOf(node: Node): Node[] {
   if (node.type === 'decorated_definition') return childrenOfType(node, 'decorator');
   return [];
 }
+
+/**
+ * Part of a syntax error: the node holds one, or error recovery left it right after one on the same row (after an
+ * unclosed `(`, `cdef class Sub(Base):` can come out as an ERROR holding `cdef` and a Python class `Sub`). What the
+ * parser made of such text is no ground for a diagnostic.
+ */
+export function isBrokenSyntax(node: Node): boolean {
+  if (node.hasError) return true;
+  if (!node.tree.rootNode.hasError) return false;
+  let prev = node.previousSibling;
+  while (prev && prev.type === 'comment') prev = prev.previousSibling;
+  return prev !== null && prev.hasError && prev.endPosition.row === node.startPosition.row;
+}

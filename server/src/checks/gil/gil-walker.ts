@@ -9,7 +9,8 @@ import type { ModuleModel } from '../../model/module-model';
 import { Scope } from '../../model/symbols';
 import { type Specialisation, specialisationsFor } from '../../model/fused-specialisation';
 import { isPureModeCFunction } from '../../model/declarations';
-import { type Node, field, fields, namedChildren } from '../../model/syntax';
+import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../model/syntax';
+import { reachableStatements } from '../../model/reachability';
 import type { Finding, GilRule, RuleContext } from './rule';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, fileDirectives, withDirectives }
   from '../../annotations/directives';
@@ -35,6 +36,10 @@ const DECLARATION_ONLY = new Set(['cimport_statement', 'cimport_from_statement',
   'c_function_declaration', 'struct_definition', 'enum_definition', 'ctypedef_statement', 'fused_type_definition',
   'cppclass_definition', 'extern_block', 'c_type', 'memoryview_type', 'type', 'comment', 'decorator',
   'compile_time_definition', 'import_statement', 'import_from_statement', 'future_import_statement']);
+
+/** Nodes whose well-formed parts are still checked when another part holds a syntax error. */
+const CONTAINERS = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition',
+  'decorated_definition']);
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'for_from_statement']);
 
@@ -142,6 +147,12 @@ export class GilWalker {
   }
 
   private walk(node: Node, env: Env): void {
+    if (node.hasError ? !CONTAINERS.has(node.type) : isBrokenSyntax(node)) {
+      // A syntax error: the compiler reports nothing else, and what error recovery made of the broken part (and of
+      // the declarations and statements around it) is no ground for a GIL error. Only class bodies are entered:
+      // their well-formed members are checked.
+      return;
+    }
     if (node.type === 'expression_statement' && isConstantStatement(node)) {
       // Constant expression statements (`[1, 2]`, `f"{0}"`) are dropped by the compiler before GIL checks.
       return;
@@ -245,7 +256,11 @@ export class GilWalker {
       }
       return;
     }
-    for (const c of namedChildren(node)) this.walk(c, env);
+    // Statements after a `return`/`raise`/`break`/`continue` are removed by the compiler before its GIL check.
+    for (const c of node.type === 'block' && env.directives.remove_unreachable ? reachableStatements(namedChildren(node))
+      : namedChildren(node)) {
+      this.walk(c, env);
+    }
   }
 
   private walkFunction(node: Node, env: Env): void {
@@ -273,8 +288,10 @@ export class GilWalker {
     // a finding of any specialisation is reported once.
     const specialisations = specialisationsFor(body, this.model.collector, env.specialisation);
     const first = this.findings.length;
+    const stmts = namedChildren(body);
+    const reachable = inner.directives.remove_unreachable ? reachableStatements(stmts) : stmts;
     for (const specialisation of specialisations.length ? specialisations : [env.specialisation]) {
-      for (const c of namedChildren(body)) {
+      for (const c of reachable) {
         if (this.isCancelled()) return;
         this.walk(c, { ...inner, specialisation });
       }
