@@ -346,6 +346,8 @@ class CallChecker {
     const actual = info.type;
     const to = (): string | undefined => targetName(target, callee.paramTexts?.[index]);
     if (target.kind === 'ptr') {
+      // A list literal passed for a pointer becomes a temporary C array (ListNode.coerce_to); a tuple does not.
+      if (arg.type === 'list' && target.base.kind !== 'void') return;
       if (actual.kind === 'py') {
         if (info.literal || !this.certainlyPython(arg, info.symbol) || charLike(target.base, callee) !== false
           || target.base.kind === 'func') return;

@@ -1,6 +1,6 @@
 /** Python builtins, and the ones Cython compiles to plain C when their arguments are C values. */
 import { Scope } from './symbols';
-import { py, unknown } from './c-types';
+import { type CType, py, unknown } from './c-types';
 
 const PY_BUILTINS = [
   'abs', 'aiter', 'all', 'anext', 'any', 'ascii', 'bin', 'bool', 'breakpoint', 'bytearray', 'bytes', 'callable',
@@ -26,8 +26,136 @@ const PY_BUILTINS = [
   'ConnectionResetError', 'ExceptionGroup', 'BaseExceptionGroup', 'EncodingWarning',
 ];
 
-/** Builtins that Cython replaces by C code when every argument is a C value (Optimize.py, Builtin.py). */
-export const C_ON_C_ARGS = new Set(['abs', 'min', 'max', 'len', 'sizeof', 'typeof']);
+/** One argument of a builtin call, as the optimisation table sees it. */
+export interface BuiltinArgument {
+  type: CType;
+  literal?: boolean;
+  /** The value of a one-line string or bytes literal (`'a'`, `b'xy'`), else undefined. */
+  stringValue?: string;
+  /** The element types of a list or tuple literal argument (`min((a, b))`), else undefined. */
+  elements?: CType[];
+}
+
+/** What the compiler makes of a builtin call. */
+export type BuiltinCallOutcome =
+  /** Plain C code (a cast, a C function declared nogil, a conditional expression): no GIL needed. */
+  | { kind: 'c'; type: CType; literal?: boolean }
+  /**
+   * A call of a C function not declared nogil (`len(obj)` → PyObject_Length, `ord(c)` → __Pyx_uchar_cast,
+   * `isinstance(x, T)` → PyObject_IsInstance): "Calling gil-requiring function", but no argument tuple.
+   * `boxesArguments`: its C arguments become Python objects. `type` may be a C type or a Python object.
+   */
+  | { kind: 'needs-gil'; type: CType; boxesArguments: boolean }
+  /** A Python call (the default for every builtin not in the table or whose arguments do not fit). */
+  | { kind: 'python' }
+  /** A compile error or a type we cannot see: say nothing. */
+  | { kind: 'unknown'; reason: string };
+
+interface OptimisedBuiltin {
+  /** Where the compiler does it. */
+  readonly compiler: string;
+  outcome(args: readonly BuiltinArgument[], keywords: number, span: (types: CType[]) => CType): BuiltinCallOutcome;
+}
+
+const PY_SSIZE_T: CType = { kind: 'scalar', name: 'Py_ssize_t', family: 'int' };
+const PYTHON: BuiltinCallOutcome = { kind: 'python' };
+const isChar = (t: CType): boolean => t.kind === 'scalar' && (t.family === 'char' || /\bchar$/.test(t.name));
+const isUnicodeChar = (t: CType): boolean => t.kind === 'scalar' && /^(Py_UCS4|Py_UNICODE)$/.test(t.name);
+const isCNumber = (t: CType): boolean => t.kind === 'scalar' || t.kind === 'enum' || t.kind === 'fused';
+const unknownIn = (args: readonly BuiltinArgument[]): CType | undefined =>
+  args.map((a) => a.type).find((t) => t.kind === 'unknown');
+
+/**
+ * Builtins the compiler turns into C code, and when (Cython/Compiler/Optimize.py, Builtin.py). Any call that does
+ * not match its entry stays a Python call. Loop builtins (range, reversed, enumerate) are in loop-iteration.ts.
+ */
+export const OPTIMISED_BUILTINS: ReadonlyMap<string, OptimisedBuiltin> = new Map<string, OptimisedBuiltin>([
+  ['abs', {
+    compiler: 'Builtin.py: abs() overloads fabs/fabsf/abs/labs/__Pyx_abs_longlong/__Pyx_c_abs, all nogil',
+    outcome(args, keywords) {
+      if (args.length !== 1 || keywords) return PYTHON;
+      const t = args[0].type;
+      if (t.kind === 'unknown') return { kind: 'unknown', reason: 'abs()' };
+      if (t.kind === 'scalar' && t.family === 'complex') return { kind: 'c', type: { kind: 'scalar', name: 'double', family: 'float' } };
+      if (isCNumber(t)) return { kind: 'c', type: t.kind === 'scalar' && t.family === 'bint' ? { kind: 'scalar', name: 'int', family: 'int' } : t };
+      return PYTHON;
+    },
+  }],
+  ...(['min', 'max'] as const).map((name): [string, OptimisedBuiltin] => [name, {
+    compiler: 'Optimize.py EarlyReplaceBuiltinCalls._optimise_min_max: a chain of CondExprNodes (no keywords)',
+    outcome(args, keywords, span) {
+      if (keywords) return PYTHON;
+      const operands = args.length === 1 && args[0].elements ? args[0].elements : args.map((a) => a.type);
+      if (operands.length < 2) return PYTHON;
+      if (operands.some((t) => t.kind === 'py')) return PYTHON;
+      const u = operands.find((t) => t.kind === 'unknown');
+      if (u) return { kind: 'unknown', reason: `${name}()` };
+      return { kind: 'c', type: span(operands) };
+    },
+  }]),
+  ['len', {
+    compiler: 'Optimize.py _handle_simple_function_len: memoryview → shape[0]; char* → __Pyx_ssize_strlen (not nogil); '
+      + 'otherwise PyObject_Length on the argument as an object',
+    outcome(args, keywords) {
+      if (args.length !== 1 || keywords) return PYTHON;
+      const t = args[0].type;
+      if (t.kind === 'unknown') return { kind: 'unknown', reason: 'len()' };
+      if (t.kind === 'memview') return { kind: 'c', type: PY_SSIZE_T };
+      if (t.kind === 'ptr' && isChar(t.base)) return { kind: 'needs-gil', type: PY_SSIZE_T, boxesArguments: false };
+      if (t.kind === 'ptr') return { kind: 'unknown', reason: 'len() of a pointer: a compile error' };
+      if (isUnicodeChar(t)) return { kind: 'c', type: PY_SSIZE_T, literal: true };
+      if (t.kind === 'py' && args[0].literal) return { kind: 'unknown', reason: 'len() of a constant' };
+      return { kind: 'needs-gil', type: PY_SSIZE_T, boxesArguments: t.kind !== 'py' };
+    },
+  }],
+  ['ord', {
+    compiler: "Optimize.py _handle_simple_function_ord: ord('x') is a constant; Builtin.py: ord(char) → "
+      + '__Pyx_uchar_cast and ord(Py_UCS4) → __Pyx_long_cast (neither declared nogil); else __Pyx_PyObject_Ord',
+    outcome(args, keywords) {
+      if (args.length !== 1 || keywords) return PYTHON;
+      const a = args[0];
+      if (a.stringValue !== undefined && [...a.stringValue].length === 1) {
+        return { kind: 'c', type: { kind: 'scalar', name: 'long', family: 'int' }, literal: true };
+      }
+      if (a.type.kind === 'unknown') return { kind: 'unknown', reason: 'ord()' };
+      if (isChar(a.type)) return { kind: 'needs-gil', type: { kind: 'scalar', name: 'unsigned char', family: 'char' }, boxesArguments: false };
+      if (isUnicodeChar(a.type)) return { kind: 'needs-gil', type: { kind: 'scalar', name: 'long', family: 'int' }, boxesArguments: false };
+      if (a.type.kind === 'py') return { kind: 'needs-gil', type: { kind: 'scalar', name: 'long', family: 'int' }, boxesArguments: false };
+      return { kind: 'unknown', reason: 'ord() of a C value' };
+    },
+  }],
+  ['float', {
+    compiler: 'Optimize.py _handle_simple_function_float: float(C number) is a C cast to double',
+    outcome(args, keywords) {
+      if (args.length !== 1 || keywords) return PYTHON;
+      const t = args[0].type;
+      if (t.kind === 'unknown') return { kind: 'unknown', reason: 'float()' };
+      if (isUnicodeChar(t)) return { kind: 'unknown', reason: 'float() of a character' };
+      if (isCNumber(t)) return { kind: 'c', type: { kind: 'scalar', name: 'double', family: 'float' } };
+      return PYTHON;
+    },
+  }],
+  ...(['int', 'bool'] as const).map((name): [string, OptimisedBuiltin] => [name, {
+    compiler: 'Optimize.py _optimise_numeric_cast_call / _handle_simple_function_bool: C only when the result is '
+      + 'coerced back to C (depends on where it is used)',
+    outcome(args, keywords) {
+      if (args.length !== 1 || keywords) return PYTHON;
+      const t = args[0].type;
+      return t.kind === 'py' ? PYTHON : { kind: 'unknown', reason: `${name}() of a C value` };
+    },
+  }]),
+  ['divmod', {
+    compiler: 'Builtin.py _generate_divmod_function: divmod() of two C ints or floats is __Pyx_divmod_<type> (a C tuple)',
+    outcome(args, keywords) {
+      if (args.length !== 2 || keywords) return PYTHON;
+      if (args.every((a) => a.type.kind === 'scalar' && (a.type.family === 'int' || a.type.family === 'float'))) {
+        return { kind: 'unknown', reason: 'C tuple' };
+      }
+      if (unknownIn(args) && args.every((a) => a.type.kind !== 'py')) return { kind: 'unknown', reason: 'divmod()' };
+      return PYTHON;
+    },
+  }],
+]);
 
 /** Builtins that are themselves Cython language constructs rather than Python objects. */
 const CYTHON_LANGUAGE_NAMES = ['sizeof', 'typeof', 'address', 'NULL', 'cython', 'prange', 'parallel', 'threadid'];
@@ -48,4 +176,43 @@ export function builtinsScope(): Scope {
   }
   builtinScope = scope;
   return scope;
+}
+
+/**
+ * Builtins that Builtin.py declares as C functions (builtin_function_table: argument and return codes, as in
+ * TypeSlots.Signature: O object, i int, b bint, z Py_ssize_t, h Py_hash_t, r int error code). Called with a matching
+ * number of positional arguments they are C calls needing the GIL, not Python calls (no argument tuple).
+ */
+const C_SIGNATURE_BUILTINS: Record<string, { args: string; ret: string; pyReturn?: string }[]> = {
+  ascii: [{ args: 'O', ret: 'O', pyReturn: 'str' }], bin: [{ args: 'O', ret: 'O', pyReturn: 'str' }],
+  callable: [{ args: 'O', ret: 'b' }], chr: [{ args: 'i', ret: 'O', pyReturn: 'str' }],
+  delattr: [{ args: 'OO', ret: 'r' }], dir: [{ args: 'O', ret: 'O' }],
+  format: [{ args: 'OO', ret: 'O', pyReturn: 'str' }, { args: 'O', ret: 'O', pyReturn: 'str' }],
+  getattr: [{ args: 'OOO', ret: 'O' }, { args: 'OO', ret: 'O' }], hasattr: [{ args: 'OO', ret: 'b' }],
+  hash: [{ args: 'O', ret: 'h' }], hex: [{ args: 'O', ret: 'O', pyReturn: 'str' }],
+  isinstance: [{ args: 'OO', ret: 'b' }], issubclass: [{ args: 'OO', ret: 'b' }],
+  iter: [{ args: 'OO', ret: 'O' }, { args: 'O', ret: 'O' }], next: [{ args: 'O', ret: 'O' }, { args: 'OO', ret: 'O' }],
+  oct: [{ args: 'O', ret: 'O', pyReturn: 'str' }], pow: [{ args: 'OOO', ret: 'O' }, { args: 'OO', ret: 'O' }],
+  repr: [{ args: 'O', ret: 'O', pyReturn: 'str' }], setattr: [{ args: 'OOO', ret: 'r' }],
+  unichr: [{ args: 'i', ret: 'O', pyReturn: 'str' }], divmod: [{ args: 'OO', ret: 'O' }],
+};
+
+const RETURN_CODES: Record<string, CType> = {
+  b: { kind: 'scalar', name: 'bint', family: 'bint' }, z: PY_SSIZE_T, r: { kind: 'scalar', name: 'int', family: 'int' },
+  h: { kind: 'scalar', name: 'Py_hash_t', family: 'int' }, i: { kind: 'scalar', name: 'int', family: 'int' },
+};
+
+/**
+ * What the compiler makes of `name(args)`: the optimisation table first, then Builtin.py's C signatures; a Python
+ * call otherwise.
+ */
+export function builtinCallOutcome(name: string, args: readonly BuiltinArgument[], keywords: number,
+  span: (types: CType[]) => CType): BuiltinCallOutcome {
+  const optimised = OPTIMISED_BUILTINS.get(name)?.outcome(args, keywords, span);
+  if (optimised && optimised.kind !== 'python') return optimised;
+  if (keywords) return PYTHON;
+  const sig = C_SIGNATURE_BUILTINS[name]?.find((s) => s.args.length === args.length);
+  if (!sig) return PYTHON;
+  const type = sig.ret === 'O' ? py(sig.pyReturn ?? 'object') : RETURN_CODES[sig.ret] ?? unknown(name);
+  return { kind: 'needs-gil', type, boxesArguments: sig.args.includes('O') };
 }

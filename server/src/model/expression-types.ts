@@ -5,7 +5,9 @@
 import {
   type CType, type FunctionSignature, C_BINT, C_DOUBLE, C_LONG, C_SIZE_T, PY_OBJECT, py, unknown,
 } from './c-types';
-import { C_ON_C_ARGS } from './builtins';
+import { type BuiltinArgument, builtinCallOutcome } from './builtins';
+import { LOOP_BUILTINS, type LoopPlan, loopOfIterableCall, loopPlan } from './loop-iteration';
+import { scalarType } from './c-types';
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from './syntax';
 import type { Scope, Symbol } from './symbols';
 import { parseTypeText } from './type-syntax';
@@ -31,6 +33,8 @@ export interface ExprInfo {
   imaginary?: boolean;
   /** A builtin with a C result that still calls into Python (`len(obj)` → PyObject_Length). */
   builtinCallNeedsGil?: boolean;
+  /** With builtinCallNeedsGil: its C arguments are converted to Python objects (`len(c_array)`). */
+  builtinBoxesArguments?: boolean;
 }
 
 const UNKNOWN: ExprInfo = { type: unknown('not typed'), temp: false };
@@ -154,6 +158,8 @@ export class ExpressionTyper {
     if (name === 'NULL') return { type: { kind: 'ptr', base: { kind: 'void' } }, temp: false, literal: true };
     const sym = scope.lookup(name);
     if (!sym) {
+      // A C type name used as an argument (`cython.cast(double, x)`, `cython.sizeof(int)`) is not a value.
+      if (scalarType(name)) return { type: unknown(`C type ${name}`), temp: false };
       // The compiler looks undeclared names up as Python globals/builtins at run time. We only say so when every
       // cimport and include of the module was resolved: otherwise the name may come from what we could not see.
       if (this.complete()) return { type: PY_OBJECT, temp: true, pyGlobal: true };
@@ -201,13 +207,9 @@ export class ExpressionTyper {
     const identity = operators.every((op) => op === 'is' || op === 'not' || op === 'is not');
     // `x is None` on objects compares pointers: no GIL needed.
     if (identity) return { type: C_BINT, temp: false };
-    if (operators.some((op) => op === 'in' || op === 'not in')) {
-      const container = operands[operands.length - 1];
-      if (container && (container.type === 'tuple' || container.type === 'list' || container.type === 'set')
-        && namedChildren(container).every((e) => this.info(e, scope).type.kind !== 'py')
-        && infos[0]?.type.kind !== 'py') {
-        return { type: C_BINT, temp: false };
-      }
+    // `x in (a, b)` is `x == a or x == b` (FlattenInListTransform): a C test when x is a C value.
+    if (flattenedInElements(node) && infos[0] && infos[0].type.kind !== 'py') {
+      return infos[0].type.kind === 'unknown' ? { type: unknown('in'), temp: false } : { type: C_BINT, temp: false };
     }
     if (infos.some((i) => i.type.kind === 'py' && !i.literal)) return { type: py('bool'), temp: true };
     if (infos.some((i) => i.type.kind === 'unknown')) return { type: unknown('comparison'), temp: false };
@@ -224,46 +226,19 @@ export class ExpressionTyper {
     while (fnNode.type === 'parenthesized_expression' && significantChildren(fnNode).length === 1) {
       fnNode = significantChildren(fnNode)[0];
     }
-    // Builtins that become C code on C arguments
+    // Builtins that become C code (builtins.ts OPTIMISED_BUILTINS, loop-iteration.ts)
     if (fnNode.type === 'identifier') {
       const sym = scope.lookup(fnNode.text);
-      // `for i in range(n)` over C bounds is a C loop: no range object is created.
-      if (sym?.kind === 'builtin' && /^x?range$/.test(fnNode.text) && node.parent?.type === 'for_statement'
-        && node.parent.childForFieldName('right')?.id === node.id
-        && argNodes.every((a) => this.info(a, scope).type.kind !== 'py')) {
-        return { type: unknown('C range loop'), temp: false };
-      }
-      if (sym?.kind === 'builtin' && C_ON_C_ARGS.has(fnNode.text)) {
-        const argTypes = argNodes.map((a) => this.info(a, scope).type);
-        const name = fnNode.text;
-        if (name === 'len') {
-          const t = argTypes[0];
-          if (t && (t.kind === 'memview' || t.kind === 'ptr' || t.kind === 'array')) return { type: C_SIZE_T, temp: false };
-          if (t && t.kind === 'unknown') return { type: t, temp: false };
-          // len() of an object is PyObject_Length: a C result, but a call into Python.
-          if (t && t.kind === 'py' && argNodes.length === 1) {
-            return { type: C_SIZE_T, temp: false, builtinCallNeedsGil: true };
-          }
-        } else if (argTypes.length > 0 && argTypes.every((t) => t.kind !== 'py')) {
-          if (argTypes.some((t) => t.kind === 'unknown')) return { type: unknown(`${name}()`), temp: false };
-          return { type: name === 'sizeof' ? C_SIZE_T : spanningC(argTypes), temp: false };
-        }
-      }
-      // float(x) on a C number is a C cast (Optimize.py)
-      if (sym?.kind === 'builtin' && fnNode.text === 'float' && argNodes.length === 1) {
-        const t = this.info(argNodes[0], scope).type;
-        if (t.kind === 'scalar') return { type: C_DOUBLE, temp: false };
-        if (t.kind === 'unknown') return { type: t, temp: false };
-      }
-      if (sym?.kind === 'builtin' && (fnNode.text === 'int' || fnNode.text === 'bool') && argNodes.length === 1) {
-        const t = this.info(argNodes[0], scope).type;
-        if (t.kind !== 'py') return { type: unknown(`${fnNode.text}() of a C value`), temp: false };
+      if (sym?.kind === 'builtin') {
+        const builtin = this.builtinCall(node, fnNode.text, argNodes, scope);
+        if (builtin) return builtin;
       }
       if (sym?.kind === 'cython-builtin') {
         if (/^(dereference|deref)$/.test(fnNode.text) && argNodes[0]) {
           const t = this.info(argNodes[0], scope).type;
           return { type: t.kind === 'ptr' ? t.base : unknown('dereference'), temp: false };
         }
+        if (fnNode.text === 'sizeof') return { type: C_SIZE_T, temp: false };
         return { type: unknown(`${fnNode.text}()`), temp: false };
       }
       if (sym?.kind === 'c-type') {
@@ -280,6 +255,58 @@ export class ExpressionTyper {
     }
     if (f.type.kind === 'py') return { type: PY_OBJECT, temp: true };
     return { type: unknown('call of unknown'), temp: false };
+  }
+
+  /** A builtin call the compiler turns into C code, or undefined when it stays a Python call. */
+  private builtinCall(node: Node, name: string, argNodes: Node[], scope: Scope): ExprInfo | undefined {
+    if (LOOP_BUILTINS.has(name)) {
+      // `for i in range(n)`, `reversed(...)`, `enumerate(...)`: no call happens when the loop runs in C.
+      const loop = loopOfIterableCall(node);
+      const plan = loop ? this.loopPlan(loop, scope) : undefined;
+      if (plan && plan.kind !== 'python') return { type: unknown(`C loop over ${name}()`), temp: false };
+      return undefined;
+    }
+    if (argNodes.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return undefined;
+    const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
+    const args = positional.map((a): BuiltinArgument => {
+      const info = this.info(a, scope);
+      const arg: BuiltinArgument = { type: info.type, literal: info.literal };
+      if (a.type === 'string' && info.literal && info.type.kind === 'py') {
+        const m = /^[a-zA-Z]*(['"])(.*)\1$/.exec(a.text);
+        if (m && !m[2].includes('\\')) arg.stringValue = m[2];
+      }
+      if (a.type === 'tuple' || a.type === 'list') {
+        const items = namedChildren(a).filter((c) => c.type !== 'comment');
+        if (!items.some((c) => c.type === 'list_splat')) arg.elements = items.map((c) => this.info(c, scope).type);
+      }
+      return arg;
+    });
+    const outcome = builtinCallOutcome(name, args, argNodes.length - positional.length, spanningC);
+    switch (outcome.kind) {
+      case 'python': return undefined;
+      case 'unknown': return { type: unknown(outcome.reason), temp: false };
+      case 'c': return { type: outcome.type, temp: false, literal: outcome.literal };
+      case 'needs-gil':
+        return { type: outcome.type, temp: outcome.type.kind === 'py', builtinCallNeedsGil: true,
+          builtinBoxesArguments: outcome.boxesArguments };
+    }
+  }
+
+  private readonly plans = new Map<number, LoopPlan>();
+
+  /** How the compiler runs this `for ... in` loop (loop-iteration.ts). */
+  loopPlan(loop: Node, scope: Scope): LoopPlan {
+    let p = this.plans.get(loop.id);
+    if (!p) {
+      this.plans.set(loop.id, { kind: 'unknown' }); // while it is being computed
+      p = loopPlan(loop, {
+        type: (n) => this.info(n, scope).type,
+        literal: (n) => this.info(n, scope).literal === true,
+        isBuiltin: (name) => scope.lookup(name)?.kind === 'builtin',
+      });
+      this.plans.set(loop.id, p);
+    }
+    return p;
   }
 
   private attribute(node: Node, scope: Scope): ExprInfo {
@@ -400,6 +427,67 @@ export class ExpressionTyper {
     if (v) this.info(v, scope);
     return { type: target, temp: false };
   }
+}
+
+/**
+ * `x in (a, b, c)` / `x not in [a, b]` / `x in {a, b}` with a literal sequence: the compiler never builds the
+ * sequence but compares `x == a or x == b ...` (Optimize.py FlattenInListTransform, before type analysis). Returns
+ * the elements, or undefined when the comparison is not flattened (a cascade, a starred item, another container).
+ */
+export function flattenedInElements(node: Node): Node[] | undefined {
+  if (node.type !== 'comparison_operator') return undefined;
+  const operands = significantChildren(node);
+  const operators = node.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+  if (operands.length !== 2) return undefined;
+  const op = operators.join(' ').replace(/\s+/g, ' ');
+  if (op !== 'in' && op !== 'not in') return undefined;
+  const container = operands[1];
+  if (container.type !== 'tuple' && container.type !== 'list' && container.type !== 'set') return undefined;
+  const items: Node[] = [];
+  for (const item of namedChildren(container).filter((c) => c.type !== 'comment')) {
+    if (item.type !== 'list_splat') {
+      items.push(item);
+      continue;
+    }
+    // `(1, *[2, 3])`: ConstantFolding merges a starred literal sequence into its container first.
+    const inner = significantChildren(item)[0];
+    if (!inner || (inner.type !== 'list' && inner.type !== 'tuple')) return undefined;
+    items.push(...namedChildren(inner).filter((c) => c.type !== 'comment'));
+  }
+  if (items.some((i) => i.type === 'list_splat' || i.type === 'parenthesized_list_splat')) return undefined;
+  if (container.type === 'set' && items.some((i) => i.type === 'list' || i.type === 'set')) return undefined;
+  return items;
+}
+
+/** `min((a, b))` / `max([a, b])`: the only argument's items become the operands (_optimise_min_max). */
+export function isUnpackedMinMaxSequence(node: Node, typeOf: (n: Node) => ExprInfo): boolean {
+  if (node.type !== 'tuple' && node.type !== 'list') return false;
+  const args = node.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || call?.type !== 'call' || significantChildren(args).length !== 1) return false;
+  const fn = field(call, 'function');
+  return fn !== null && (fn.text === 'min' || fn.text === 'max') && typeOf(fn).symbol?.kind === 'builtin'
+    && typeOf(call).type.kind !== 'py';
+}
+
+/** A literal sequence that a flattened `in` never builds: its container, or a starred literal inside it. */
+export function isFlattenedInSequence(node: Node): boolean {
+  let container = node;
+  if (node.parent?.type === 'list_splat' && node.parent.parent) container = node.parent.parent;
+  const cmp = container.parent;
+  return cmp !== null && flattenedInElements(cmp) !== undefined && significantChildren(cmp)[1]?.id === container.id;
+}
+
+/**
+ * Whether `==` between a C value of type `left` and this element stays in C (CmpNode.find_common_type): numbers,
+ * and one-character string literals against C integers (find_common_int_type).
+ */
+export function comparesInC(left: CType, element: ExprInfo, elementNode: Node): boolean {
+  if (element.type.kind !== 'py') return true;
+  if (!element.literal || elementNode.type !== 'string') return false;
+  const isInt = (left.kind === 'scalar' && left.family !== 'float' && left.family !== 'complex') || left.kind === 'enum';
+  const m = /^[a-zA-Z]*(['"])(.*)\1$/.exec(elementNode.text);
+  return isInt && m !== null && [...m[2]].length === 1;
 }
 
 export function calleeSignature(t: CType): FunctionSignature | undefined {

@@ -8,7 +8,7 @@ import type { GilRule } from './rule';
 export const coercionFromPython: GilRule = {
   code: 'nogil-coercion-from-python',
   nodeTypes: ['assignment', 'call', 'cast_expression', 'return_statement', 'c_variable_declaration',
-    'for_from_statement'],
+    'for_from_statement', 'for_statement'],
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
@@ -44,6 +44,13 @@ export const coercionFromPython: GilRule = {
       for (const bound of [field(node, 'lower'), field(node, 'upper'), field(node, 'step')]) {
         if (bound && isPythonValue(ctx.info(bound))) unboxed.push(bound);
       }
+    } else if (node.type === 'for_statement') {
+      // A Python iteration into a C target unboxes each item (at the iterable); a C range loop over object
+      // bounds unboxes the bounds (loop-iteration.ts).
+      const plan = ctx.typer.loopPlan(node, ctx.scope);
+      const right = field(node, 'right');
+      if (plan.kind === 'python' && plan.cTarget && right) unboxed.push(right);
+      if (plan.kind === 'c' && plan.pythonBounds) unboxed.push(...plan.pythonBounds);
     } else if (node.type === 'c_variable_declaration') {
       for (const d of fields(node, 'declarator')) {
         const value = field(d, 'value');

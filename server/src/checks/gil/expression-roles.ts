@@ -105,6 +105,8 @@ export function isCLiteral(node: Node, typeOf: (n: Node) => ExprInfo, returnType
     if (!sig) return false;
     const index = parent.namedChildren.filter((c) => c && c.type !== 'comment').findIndex((c) => c!.id === node.id);
     const param = sig.params[index];
+    // A tuple does not become a C array for a pointer parameter (only a list does: ListNode.coerce_to).
+    if (node.type === 'tuple' && param?.type.kind === 'ptr') return false;
     return param === undefined ? sig.varargs === false : param.type.kind !== 'py';
   }
   if (parent.type === 'return_statement' && returnType) return returnType.kind !== 'py';

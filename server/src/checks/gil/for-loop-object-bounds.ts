@@ -1,5 +1,5 @@
-/** A C-style loop (`for i from a <= i < b`, `for i in range(n)`) whose bounds or target are Python objects. */
-import { field, namedChildren } from '../../model/syntax';
+/** A C-style loop (`for i from a <= i < b`, `for o in range(3)`) whose bounds or target are Python objects. */
+import { field } from '../../model/syntax';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
 export const forLoopObjectBounds: GilRule = {
@@ -8,15 +8,15 @@ export const forLoopObjectBounds: GilRule = {
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
-    let operands = [field(node, 'target'), field(node, 'lower'), field(node, 'upper')];
     if (node.type === 'for_statement') {
-      const right = field(node, 'right');
-      if (!right || right.type !== 'call' || !/^(range|xrange)$/.test(field(right, 'function')?.text ?? '')) return;
-      const args = field(right, 'arguments');
-      operands = [field(node, 'left'), ...(args ? namedChildren(args) : [])];
+      // A range loop over small literal bounds into an object variable is a C loop with a Python target
+      // (IterationTransform._try_optimise_iterator_function); object bounds into a C target are unboxed instead.
+      const plan = ctx.typer.loopPlan(node, ctx.scope);
+      if (plan.kind === 'c' && plan.pythonTarget) ctx.report(node, notAllowedWithoutGil('For-loop using object bounds or target'));
+      return;
     }
-    if (operands.some((o) => o && o.type !== 'keyword_argument' && ctx.info(o).type.kind === 'py'
-      && !ctx.info(o).literal)) {
+    const operands = [field(node, 'target'), field(node, 'lower'), field(node, 'upper')];
+    if (operands.some((o) => o && ctx.info(o).type.kind === 'py' && !ctx.info(o).literal)) {
       ctx.report(node, notAllowedWithoutGil('For-loop using object bounds or target'));
     }
   },

@@ -1,6 +1,7 @@
 /** Building a Python tuple, list, dict or set (literals, comprehensions, argument tuples) without the GIL. */
 import type { Node } from 'web-tree-sitter';
 import { field, namedChildren } from '../../model/syntax';
+import { isFlattenedInSequence, isUnpackedMinMaxSequence } from '../../model/expression-types';
 import { isAssignmentTarget, isCLiteral } from './expression-roles';
 import { type GilRule, type RuleContext, notAllowedWithoutGil } from './rule';
 
@@ -22,6 +23,8 @@ export const pythonContainerConstruction: GilRule = {
       return;
     }
     if (isAssignmentTarget(node) || isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
+    // `x in (a, b)`: compared element by element, the sequence is never built (FlattenInListTransform).
+    if (isFlattenedInSequence(node) || isUnpackedMinMaxSequence(node, ctx.info)) return;
     ctx.report(node, notAllowedWithoutGil(WHAT[node.type]));
   },
 };
@@ -32,14 +35,15 @@ function checkArgumentTuple(node: Node, ctx: RuleContext): void {
   const args = field(node, 'arguments');
   if (!fn || !args || args.type !== 'argument_list') return;
   const result = ctx.info(node);
-  if (result.callee || result.type.kind !== 'py') return;
+  if (result.callee || result.type.kind !== 'py' || result.builtinCallNeedsGil) return;
   const f = ctx.info(fn);
   if (f.type.kind !== 'py' && f.symbol?.kind !== 'ext-class') return;
   const items = namedChildren(args).filter((a) => a.type !== 'comment');
   if (items.some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) {
     ctx.report(args, notAllowedWithoutGil('Constructing Python tuple'));
   }
-  if (items.some((a) => a.type === 'keyword_argument' || a.type === 'dictionary_splat')) {
+  // Keyword arguments alone build no dict the compiler reports (GeneralCallNode reports the call itself).
+  if (items.some((a) => a.type === 'dictionary_splat')) {
     ctx.report(args, notAllowedWithoutGil('Constructing Python dict'));
   }
 }

@@ -1,7 +1,8 @@
 /** A C value converted ("boxed") into a Python object without the GIL. */
 import type { Node } from 'web-tree-sitter';
 import { field, namedChildren, significantChildren } from '../../model/syntax';
-import { isAssignmentTarget, isCLiteral, needsBoxing } from './expression-roles';
+import { isAssignmentTarget, isCLiteral, isPythonValue as isPythonValueInfo, needsBoxing } from './expression-roles';
+import { comparesInC, flattenedInElements, isFlattenedInSequence, isUnpackedMinMaxSequence } from '../../model/expression-types';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
 const CONTAINERS = new Set(['list', 'tuple', 'set']);
@@ -19,8 +20,10 @@ export const pythonConversion: GilRule = {
       const result = ctx.info(node);
       const callee = result.callee;
       const fn = field(node, 'function');
-      const pyCall = !callee && fn !== null && (ctx.info(fn).type.kind === 'py' || ctx.info(fn).symbol?.kind === 'ext-class')
-        && !(result.type.kind !== 'py' && ctx.info(fn).symbol?.kind === 'builtin');
+      // Builtins declared as C functions (builtins.ts) box only their object parameters.
+      const pyCall = result.builtinCallNeedsGil ? result.builtinBoxesArguments === true
+        : !callee && fn !== null && (ctx.info(fn).type.kind === 'py' || ctx.info(fn).symbol?.kind === 'ext-class')
+          && !(result.type.kind !== 'py' && ctx.info(fn).symbol?.kind === 'builtin');
       const positional = args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];
       positional.forEach((a, i) => {
         const value = a.type === 'keyword_argument' ? field(a, 'value') : a;
@@ -31,6 +34,7 @@ export const pythonConversion: GilRule = {
       });
     } else if (CONTAINERS.has(node.type)) {
       if (isAssignmentTarget(node) || isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
+      if (isFlattenedInSequence(node) || isUnpackedMinMaxSequence(node, ctx.info)) return;
       for (const e of namedChildren(node)) if (needsBoxing(ctx.info(e))) boxed.push(e);
     } else if (node.type === 'dictionary') {
       if (isCLiteral(node, ctx.info, ctx.fn?.signature?.returnType)) return;
@@ -42,6 +46,13 @@ export const pythonConversion: GilRule = {
       const right = field(node, 'right');
       if (left && right && right.type !== 'assignment' && ctx.info(left).type.kind === 'py'
         && needsBoxing(ctx.info(right))) boxed.push(right);
+    } else if (node.type === 'comparison_operator' && flattenedInElements(node)) {
+      // `x in (a, b)` → `x == a or x == b`: x is boxed once if some element only compares as an object.
+      const elements = flattenedInElements(node)!;
+      const lhs = significantChildren(node)[0];
+      const l = ctx.info(lhs);
+      if (needsBoxing(l) && elements.some((e) => !comparesInC(l.type, ctx.info(e), e))) boxed.push(lhs);
+      if (isPythonValueInfo(l)) for (const e of elements) if (needsBoxing(ctx.info(e))) boxed.push(e);
     } else if (node.type === 'binary_operator' || node.type === 'comparison_operator') {
       const operands = node.type === 'binary_operator' ? [field(node, 'left'), field(node, 'right')]
         : significantChildren(node);

@@ -2,7 +2,7 @@
 import { field } from '../../model/syntax';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
-const C_LOOPS = /^((cython\.)?(parallel\.)?prange|range|xrange)$/;
+const PRANGE = /^((cython\.)?(parallel\.)?prange)$/;
 
 export const pythonIteration: GilRule = {
   code: 'nogil-python-iteration',
@@ -12,9 +12,9 @@ export const pythonIteration: GilRule = {
   check(node, ctx) {
     const right = field(node, 'right');
     if (!right) return;
-    if (right.type === 'call' && C_LOOPS.test(field(right, 'function')?.text ?? '')) return;
-    const t = ctx.info(right).type;
-    if (t.kind === 'py' && !(ctx.info(right).literal && t.name === 'bytes')) {
+    if (right.type === 'call' && PRANGE.test(field(right, 'function')?.text ?? '')) return;
+    // Loops the compiler runs in C (ranges, C arrays, memoryviews, literal sequences...): loop-iteration.ts
+    if (ctx.typer.loopPlan(node, ctx.scope).kind === 'python') {
       ctx.report(right, notAllowedWithoutGil('Iterating over Python object'));
     }
   },
