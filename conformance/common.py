@@ -24,6 +24,8 @@ VENV_PY = REPO / ".venv" / "bin" / "python"
 CYTHON_BIN = REPO / ".venv" / "bin" / "cython"
 
 CORPORA = ("sklearn", "cython-tests", "mutants")
+# The broad real-code corpus (broad.py): "broad" = every labelled module, "broad-ci" = its CI subset (same files).
+BROAD_CORPORA = ("broad", "broad-ci")
 
 
 def sha256_bytes(data: bytes) -> str:

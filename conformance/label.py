@@ -21,6 +21,7 @@ paths, include dir list).  Reruns only compile files whose key changed.  Then wr
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import html
 import json
@@ -33,8 +34,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (CONF_DIR, CORPORA, OUT, REPO, VENV_PY, categorize, cython_version, eprint,  # noqa: E402
-                    parse_compiler_output, read_json, sha256_file, write_json)
+from common import (BROAD_CORPORA, CACHE, CONF_DIR, CORPORA, OUT, REPO, VENV_PY, categorize,  # noqa: E402
+                    cython_version, eprint, parse_compiler_output, read_json, sha256_file, write_json)
+
+# Labels committed to the repository (so that a fresh machine's CI does not compile for hours): gzipped JSON
+# {"format", "cython", "generated", "note", "labels": {cache key: label}}; only entries with portable_key (the
+# broad corpus) are looked up here, since their key does not depend on where the cache or checkout lives.
+COMMITTED_LABELS = CONF_DIR / "labels" / "broad-ci.json.gz"
 
 LABEL_FORMAT = 2  # bump when the label JSON layout / parsing changes (invalidates the cache)
 _ANN_RE = re.compile(r'<pre class="cython line score-(\d+)"[^>]*>(?:\+|&#xA0;)<span class="[^"]*">(\d+)</span>:')
@@ -61,13 +67,63 @@ def cache_key(entry: dict, version: str) -> str:
     extra = {"fallback": entry["fallback_cython_args"]} if entry.get("fallback_cython_args") else {}
     # The checkout's own path (its .venv in the include dirs) does not change what the compiler says: a fresh
     # clone elsewhere (CI) reuses the labels.
-    h.update(json.dumps({
+    text = json.dumps({
         **extra,
         "fmt": LABEL_FORMAT, "cython": version, "args": entry["cython_args"], "cplus": bool(entry.get("cplus")),
         "annotate": bool(entry.get("annotate")), "include_dirs": entry["include_dirs"],
         "name": Path(entry["path"]).name, "module": entry.get("module"),
-    }, sort_keys=True).replace(str(REPO), "<repo>").encode())
+    }, sort_keys=True)
+    if entry.get("portable_key"):
+        # the broad corpus: neither the cache's place nor the checkout's (its .venv) changes what the compiler says
+        text = text.replace(str(CACHE), "<cache>").replace(str(REPO.resolve()), "<repo>")
+        text = text.replace(str(Path(sys.prefix)), "<venv>").replace(str(Path(sys.prefix).resolve()), "<venv>")
+    h.update(text.replace(str(REPO), "<repo>").encode())
     return h.hexdigest()
+
+
+_committed: dict | None = None
+
+
+def committed_labels() -> dict:
+    """The committed labels (COMMITTED_LABELS), {} when the file is absent or made by another Cython version."""
+    global _committed
+    if _committed is None:
+        _committed = {}
+        if COMMITTED_LABELS.exists():
+            with gzip.open(COMMITTED_LABELS, "rt", encoding="utf-8") as fh:
+                data = json.load(fh)
+            if data.get("cython") == cython_version() and data.get("format") == LABEL_FORMAT:
+                _committed = data["labels"]
+    return _committed
+
+
+def export_committed(corpus: str) -> Path:
+    """Writes COMMITTED_LABELS from the cached labels of `corpus` (portable entries only), paths made relative."""
+    manifest = read_json(OUT / corpus / "manifest.json")
+    version = cython_version()
+    labels = {}
+    for e in manifest:
+        if not e.get("portable_key"):
+            continue
+        key = cache_key(e, version)
+        f = OUT / "labels" / f"{key}.json"
+        if not f.exists():
+            raise SystemExit(f"label: {e['id']} is not labelled yet: run label.py --corpus {corpus} first")
+        lab = read_json(f)
+        lab["path"] = e["id"]
+        lab["argv"] = None  # machine-specific paths; the key records the arguments
+        for d in lab["diagnostics"] + lab["other_diagnostics"]:
+            d["path"] = Path(d["path"]).name
+        labels[key] = lab
+    COMMITTED_LABELS.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": LABEL_FORMAT, "cython": version, "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "note": f"labels of the {corpus} corpus made by conformance/label.py with the pinned Cython {version} "
+                    f"(`label.py --corpus {corpus} --export-committed`); keyed like the label cache",
+            "labels": dict(sorted(labels.items()))}
+    with gzip.open(COMMITTED_LABELS, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(data, fh, separators=(",", ":"))
+    eprint(f"label: wrote {len(labels)} labels to {COMMITTED_LABELS} ({COMMITTED_LABELS.stat().st_size} bytes)")
+    return COMMITTED_LABELS
 
 
 def parse_annotation_html(text: str) -> list[dict]:
@@ -153,6 +209,9 @@ def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool =
         cached = read_json(f) if f.exists() and not force else None
         if cached is not None and cached["stopped_after"] == "parse" and "last_phase" not in cached:
             cached = None  # made before last_phase was recorded: "parse" was a guess, recompute (few files)
+        if cached is None and e.get("portable_key") and key in committed_labels():
+            cached = dict(committed_labels()[key], path=e["path"], from_committed=True)
+            write_json(f, cached)
         if cached is not None:
             results[i] = cached
         else:
@@ -164,10 +223,22 @@ def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool =
 
     def work(item):
         i, e, f = item
-        lab = label_one(e, version)
+        try:
+            lab = label_one(e, version)
+        except (RuntimeError, subprocess.TimeoutExpired) as ex:
+            if not e.get("portable_key"):
+                raise
+            # real code from the broad corpus: a compiler crash is recorded (and the file left out of the figures)
+            # instead of stopping the whole run
+            eprint(f"label: {e['id']}: compiler failure recorded: {str(ex)[:300]}")
+            lab = {"id": e["id"], "path": e["path"], "sha256": sha256_file(Path(e["path"])), "cython": version,
+                   "argv": None, "returncode": None, "seconds": 0, "diagnostics": [], "other_diagnostics": [],
+                   "stopped_after": "crash", "last_phase": None, "annotations": None,
+                   "compiler_failure": str(ex)[-3000:]}
         write_json(f, lab)
         return i, lab
 
+    todo.sort(key=lambda item: not item[1].get("ci", False))  # the broad CI subset first
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
         for i, lab in pool.map(work, todo):
             results[i] = lab
@@ -186,13 +257,18 @@ def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool =
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=("all",) + CORPORA, default="all")
+    ap.add_argument("--corpus", choices=("all",) + CORPORA + BROAD_CORPORA, default="all",
+                    help="all = " + ", ".join(CORPORA) + " (the broad corpora only when named)")
+    ap.add_argument("--export-committed", action="store_true",
+                    help="after labelling, write the corpus' labels to " + str(COMMITTED_LABELS.relative_to(REPO)))
     ap.add_argument("--jobs", type=int, default=2, help="parallel compiler processes (max 2)")
     ap.add_argument("--limit", type=int, help="only the first N files of each corpus (debugging)")
     ap.add_argument("--force", action="store_true", help="ignore the label cache")
     args = ap.parse_args(argv)
     for corpus in (CORPORA if args.corpus == "all" else (args.corpus,)):
         label_corpus(corpus, args.jobs, args.limit, args.force)
+        if args.export_committed:
+            export_committed(corpus)
     return 0
 
 

@@ -248,7 +248,8 @@ def prepare_cython_tests() -> list[dict]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=["all", "sklearn", "cython-tests", "mutants"], default="all")
+    ap.add_argument("--corpus", choices=["all", "sklearn", "cython-tests", "mutants", "broad"], default="all",
+                    help="all = sklearn, cython-tests, mutants (broad is prepared only when asked: broad.py)")
     ap.add_argument("--sklearn-directives", choices=["default", "build"], default="build",
                     help="build (default): scikit-learn's own meson -X directives (boundscheck=False, "
                          "wraparound=False, cdivision=True, ...): without cdivision=True six of its files do not "
@@ -256,6 +257,10 @@ def main(argv=None) -> int:
                          "default: plain `cython -3 [-a]`")
     ap.add_argument("--mutants", type=int, default=200, help="number of mutants (default 200)")
     ap.add_argument("--seed", type=int, default=20261121)
+    ap.add_argument("--per-project", type=int, default=40, help="broad: modules labelled per project (default 40)")
+    ap.add_argument("--ci-per-project", type=int, default=3,
+                    help="broad: modules per project in the CI subset broad-ci (default 3)")
+    ap.add_argument("--project", action="append", help="broad: only this project (repeatable; debugging)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.corpus in ("all", "sklearn"):
@@ -265,6 +270,9 @@ def main(argv=None) -> int:
     if args.corpus in ("all", "mutants"):
         from mutate import prepare_mutants
         prepare_mutants(args.mutants, args.seed)
+    if args.corpus == "broad":
+        from broad import prepare_broad
+        prepare_broad(args.per_project, args.ci_per_project, args.project)
     return 0
 
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CORPORA, OUT, REPO, categorize, eprint, read_json, write_json  # noqa: E402
+from common import BROAD_CORPORA, CORPORA, OUT, REPO, categorize, eprint, read_json, write_json  # noqa: E402
 
 TARGETS = {
     "sklearn_false_errors": ("<=", 0),
@@ -33,6 +33,15 @@ TARGETS = {
     "hint_recall": (">=", 0.90),
     "annotation_f1": (">=", 0.90),
     "annotation_spearman": (">=", 0.70),
+}
+
+# The broad real-code corpus (broad.py), per project and pooled; figure names "<corpus>.<metric>" (pooled) and
+# "<corpus>/<project>.<metric>", corpus = broad (everything labelled, --full) or broad-ci (the CI subset).
+BROAD_TARGETS = {
+    "false_error_lines": ("<=", 0),     # lines with a CLI error on files the compiler accepts
+    "parse_clean": (">=", 0.995),       # .pyx/.pxd/.pxi files of the prepared tree without ERROR / MISSING node
+    "annotation_f1": (">=", 0.95),      # "score > 0" per line, files the compiler accepts
+    "annotation_spearman": (">=", 0.80),
 }
 
 HINT_SEVERITIES = {"information", "hint"}
@@ -291,10 +300,122 @@ def compare_annotations(labels: list[dict], preds: dict[str, dict]) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------- report
-def evaluate(corpus_labels: dict[str, list[dict]], preds: dict[str, dict]) -> dict:
+def false_error_lines(labels: list[dict], preds: dict[str, dict]) -> dict:
+    """Every CLI error on a file the compiler accepts (no compiler error, no compiler failure): the full list, with
+    file, line, column, message and code; counted per line."""
+    items, files = [], 0
+    lines: set[tuple[str, int]] = set()
+    for lab in labels:
+        if lab.get("compiler_failure") or any(d["kind"] == "error" for d in lab["diagnostics"]):
+            continue
+        files += 1
+        pred = preds[str(Path(lab["path"]).resolve())]
+        for d in pred["diagnostics"]:
+            if d["severity"] == "error":
+                lines.add((lab["id"], int(d["line"])))
+                items.append({"id": lab["id"], "path": lab["path"], "line": int(d["line"]), "column": d.get("column"),
+                              "message": d["message"], "code": d.get("code")})
+    by_msg: dict[str, int] = defaultdict(int)
+    for it in items:
+        by_msg[_message_shape(it["message"])] += 1
+    return {"clean_files": files, "false_error_lines": len(lines), "false_errors": len(items),
+            "files_with_false_errors": len({i for i, _ in lines}),
+            "by_message": dict(sorted(by_msg.items(), key=lambda kv: -kv[1])), "items": items}
+
+
+def _message_shape(msg: str) -> str:
+    """A message with its quoted names blanked ("'x' is not declared" -> "'…' is not declared")."""
+    import re
+    return re.sub(r"'[^']*'", "'…'", msg.split("\n", 1)[0])[:200]
+
+
+def run_parse(cli: Path, dirs: list[Path], timeout: float) -> dict[str, int]:
+    """`cli parse --format json DIR...`: {file: number of syntax-error regions (ERROR / MISSING nodes)}."""
+    if not dirs:
+        return {}
+    proc = subprocess.run(["node", str(cli), "parse", "--format", "json"] + [str(d) for d in dirs],
+                          capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
+    if proc.returncode not in (0, 1):
+        raise InfraError(f"CLI parse exit {proc.returncode}: {proc.stderr[-2000:]}")
+    try:
+        result = json.loads(proc.stdout)
+    except json.JSONDecodeError as ex:
+        raise InfraError(f"CLI parse gave no valid JSON: {ex}: {proc.stdout[:300]}")
+    return {str(Path(r["file"]).resolve()): len(r["errors"]) for r in result}
+
+
+def broad_parse_dirs(corpus: str) -> dict[str, Path]:
+    """project -> its prepared tree (every .pyx/.pxd/.pxi in it is parsed)."""
+    info = read_json(OUT / "broad" / "projects.json")
+    return {p["name"]: OUT / "broad" / "src" / p["name"] for p in info["projects"]}
+
+
+def evaluate_broad(corpus: str, labels: list[dict], preds: dict[str, dict], parsed: dict[str, int],
+                   roots: dict[str, Path] | None = None) -> dict:
+    """Per project and pooled: false error lines, parse cleanliness, annotation agreement (and, for information,
+    GIL error lines and hints) of the broad corpus."""
+    by_project: dict[str, list[dict]] = defaultdict(list)
+    for lab in labels:
+        by_project[lab["id"].split("/")[1]].append(lab)
+    roots = broad_parse_dirs(corpus) if roots is None else roots
+    out: dict = {"projects": {}}
+    pooled_parse = [0, 0]
+    for project in sorted(set(by_project) | set(roots), key=str.lower):
+        labs = by_project.get(project, [])
+        root = str(roots[project].resolve()) + "/" if project in roots else None
+        pfiles = {f: n for f, n in parsed.items() if root and f.startswith(root)}
+        clean = sum(1 for n in pfiles.values() if n == 0)
+        pooled_parse[0] += clean
+        pooled_parse[1] += len(pfiles)
+        entry = {
+            "labelled_files": len(labs),
+            "compiler_rejects": sorted(l["id"] for l in labs if any(d["kind"] == "error" for d in l["diagnostics"])),
+            "compiler_failures": sorted(l["id"] for l in labs if l.get("compiler_failure")),
+            "parse": {"files": len(pfiles), "clean": clean, "clean_ratio": round(clean / len(pfiles), 4) if pfiles else None,
+                      "files_with_errors": sorted(f[len(root):] for f, n in pfiles.items() if n) if root else []},
+        }
+        if labs:
+            entry["false_errors"] = false_error_lines(labs, preds)
+            entry["annotations"] = compare_annotations(labs, preds)
+            entry["errors"] = compare_errors(labs, preds)
+            entry["hints"] = compare_hints(labs, preds)
+        out["projects"][project] = entry
+    fe = false_error_lines(labels, preds)
+    out["pooled"] = {
+        "labelled_files": len(labels),
+        "false_errors": {k: v for k, v in fe.items() if k != "items"},
+        "annotations": compare_annotations(labels, preds),
+        "errors": compare_errors(labels, preds),
+        "hints": compare_hints(labels, preds),
+        "parse": {"files": pooled_parse[1], "clean": pooled_parse[0],
+                  "clean_ratio": round(pooled_parse[0] / pooled_parse[1], 4) if pooled_parse[1] else None},
+    }
+    out["false_error_items"] = fe["items"]  # every false error (file, line, column, message, code)
+    for p in out["projects"].values():
+        if "false_errors" in p:
+            p["false_errors"] = {k: v for k, v in p["false_errors"].items() if k != "items"}
+    figures = {}
+    for name, p in [(corpus, out["pooled"])] + [(f"{corpus}/{k}", v) for k, v in out["projects"].items()]:
+        if "false_errors" in p:
+            figures[f"{name}.false_error_lines"] = p["false_errors"]["false_error_lines"]
+        if p["parse"]["clean_ratio"] is not None:
+            figures[f"{name}.parse_clean"] = p["parse"]["clean_ratio"]
+        if "annotations" in p and p["annotations"]["files"]:
+            figures[f"{name}.annotation_f1"] = p["annotations"]["f1"]
+            if p["annotations"]["spearman"] is not None or name == corpus:
+                figures[f"{name}.annotation_spearman"] = p["annotations"]["spearman"]
+    out["figures"] = figures
+    return out
+
+
+def evaluate(corpus_labels: dict[str, list[dict]], preds: dict[str, dict],
+             parsed: dict[str, int] | None = None, broad_roots: dict[str, Path] | None = None) -> dict:
     rep: dict = {"corpora": {}}
     all_hint = [0, 0, 0]
     for corpus, labels in corpus_labels.items():
+        if corpus in BROAD_CORPORA:
+            rep["corpora"][corpus] = evaluate_broad(corpus, labels, preds, parsed or {}, broad_roots)
+            continue
         c: dict = {"files": len(labels)}
         if corpus in ("cython-tests", "mutants"):
             c["errors"] = compare_errors(labels, preds)
@@ -319,20 +440,38 @@ def evaluate(corpus_labels: dict[str, list[dict]], preds: dict[str, dict]) -> di
             figures[f"{corpus}.error_recall"] = rep["corpora"][corpus]["errors"]["recall"]
             figures[f"{corpus}.error_precision"] = rep["corpora"][corpus]["errors"]["precision"]
     figures["hint_recall"] = rep["hints_overall"]["recall"]
+    for corpus in BROAD_CORPORA:
+        if corpus in rep["corpora"]:
+            figures.update(rep["corpora"][corpus]["figures"])
     rep["figures"] = figures
     return rep
 
 
-def check_targets(figures: dict) -> list[str]:
-    missed = []
-    for name, (op, target) in TARGETS.items():
-        if name not in figures:
+def target_of(name: str) -> tuple[str, float] | None:
+    if name in TARGETS:
+        return TARGETS[name]
+    corpus = name.split("/", 1)[0].split(".", 1)[0]
+    metric = name.rsplit(".", 1)[-1] if "." in name else ""
+    if corpus in BROAD_CORPORA and metric in BROAD_TARGETS:
+        return BROAD_TARGETS[metric]
+    return None
+
+
+def target_status(figures: dict) -> list[dict]:
+    """Every figure that has a target, with its status (met / missed)."""
+    out = []
+    for name, v in figures.items():
+        t = target_of(name)
+        if t is None:
             continue
-        v = figures[name]
+        op, target = t
         ok = v is not None and (v <= target if op == "<=" else v >= target)
-        if not ok:
-            missed.append(f"{name} = {v} (target {op} {target})")
-    return missed
+        out.append({"name": name, "value": v, "target": f"{op} {target}", "met": ok})
+    return out
+
+
+def check_targets(figures: dict) -> list[str]:
+    return [f"{t['name']} = {t['value']} (target {t['target']})" for t in target_status(figures) if not t["met"]]
 
 
 def print_table(rep: dict, out=sys.stdout) -> None:
@@ -347,6 +486,8 @@ def print_table(rep: dict, out=sys.stdout) -> None:
         w(f"{corpus:<14}{name:<34}{vs:>10}{tp:>7}{fp:>7}{fn:>7}   {target}\n")
 
     for corpus, c in rep["corpora"].items():
+        if corpus in BROAD_CORPORA:
+            continue
         if corpus == "sklearn":
             row(corpus, "false errors (files compile)", c["false_errors"]["false_errors"], None, "= 0")
             a = c["annotations"]
@@ -363,6 +504,9 @@ def print_table(rep: dict, out=sys.stdout) -> None:
             row(corpus, "GIL warning lines recall (info)", c["gil_warnings"]["recall"], c["gil_warnings"])
     h = rep["hints_overall"]
     row("all", "hint lines recall", h["recall"], h, ">= 0.90")
+    for corpus in BROAD_CORPORA:
+        if corpus in rep["corpora"]:
+            print_broad_table(corpus, rep["corpora"][corpus], out)
     w("\nper category (GIL error lines, cython-tests + mutants):\n")
     merged: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for corpus in ("cython-tests", "mutants"):
@@ -373,6 +517,33 @@ def print_table(rep: dict, out=sys.stdout) -> None:
     for cat, v in sorted(merged.items(), key=lambda kv: -(kv[1][0] + kv[1][2])):
         d = prf(*v)
         w(f"  {cat:<28} P {d['precision']:.3f}  R {d['recall']:.3f}   tp {v[0]:>4} fp {v[1]:>4} fn {v[2]:>4}\n")
+
+
+def print_broad_table(corpus: str, b: dict, out=sys.stdout) -> None:
+    w = out.write
+    t = {k: f"{op} {v}" for k, (op, v) in BROAD_TARGETS.items()}
+    w(f"\n{corpus}: real code, per project (targets: false error lines {t['false_error_lines']}, parse clean "
+      f"{t['parse_clean']}, annotation F1 {t['annotation_f1']}, Spearman {t['annotation_spearman']}; * = missed)\n")
+    w(f"{'project':<16}{'files':>6}{'rej':>5}{'FE lines':>9}{'parse':>9}{'ann F1':>9}{'Spearman':>10}   top false error\n")
+    w("-" * 110 + "\n")
+
+    def fmt(v, metric):
+        if v is None:
+            return "n/a"
+        op, target = BROAD_TARGETS[metric]
+        ok = v <= target if op == "<=" else v >= target
+        return (f"{v:.4f}" if isinstance(v, float) else str(v)) + ("" if ok else "*")
+
+    rows = list(b["projects"].items()) + [("(pooled)", b["pooled"])]
+    for name, p in rows:
+        fe = p.get("false_errors")
+        ann = p.get("annotations") or {}
+        top = next(iter(fe["by_message"]), "") if fe else ""
+        rej = len(p["compiler_rejects"]) if "compiler_rejects" in p else ""
+        w(f"{name:<16}{p['labelled_files']:>6}{rej:>5}{fmt(fe['false_error_lines'], 'false_error_lines') if fe else '':>9}"
+          f"{fmt(p['parse']['clean_ratio'], 'parse_clean'):>9}"
+          f"{fmt(ann.get('f1'), 'annotation_f1') if ann.get('files') else 'n/a':>9}"
+          f"{fmt(ann.get('spearman'), 'annotation_spearman') if ann.get('files') else 'n/a':>10}   {top[:60]}\n")
 
 
 def load_labels(corpora: list[str]) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
@@ -390,7 +561,10 @@ def load_labels(corpora: list[str]) -> tuple[dict[str, list[dict]], dict[str, li
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=("all",) + CORPORA, default="all")
+    ap.add_argument("--corpus", choices=("all",) + CORPORA + BROAD_CORPORA, default="all",
+                    help="all (default) = " + ", ".join(CORPORA) + " and broad-ci (with --full: broad)")
+    ap.add_argument("--full", action="store_true",
+                    help="with --corpus all: the whole broad corpus (every labelled module) instead of its CI subset")
     ap.add_argument("--cli", default=str(REPO / "dist" / "cli.js"))
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--predictions", help="read predictions (the CLI's JSON list) from this file instead")
@@ -402,9 +576,11 @@ def main(argv=None) -> int:
                          "directives) to the CLI as `-X name=value` (needs CLI support for -X)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per CLI call")
     ap.add_argument("--check-targets", action="store_true", help="exit 3 when a target is missed")
-    ap.add_argument("--report", default=str(OUT / "report.json"))
+    ap.add_argument("--report", help="default: $CYTHON_LENS_CACHE/conformance/report.json; with --corpus broad or "
+                                      "broad-ci alone: .../conformance/<corpus>/report.json (the broad corpus' "
+                                      "section is always also written there)")
     args = ap.parse_args(argv)
-    corpora = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    corpora = list(CORPORA) + ["broad" if args.full else "broad-ci"] if args.corpus == "all" else [args.corpus]
     try:
         labels, manifests = load_labels(corpora)
         t0 = time.monotonic()
@@ -420,6 +596,14 @@ def main(argv=None) -> int:
             entries = [e for c in corpora for e in manifests[c]]
             preds = run_cli(Path(args.cli), entries, args.batch, args.timeout, args.cli_directives)
             source = f"node {args.cli} check"
+        parsed: dict[str, int] = {}
+        broad = [c for c in corpora if c in BROAD_CORPORA]
+        if broad:
+            dirs = sorted(set(broad_parse_dirs(broad[0]).values()))
+            if args.predictions_from_labels or args.predictions:
+                parsed = {}
+            else:
+                parsed = run_parse(Path(args.cli), dirs, args.timeout)
         secs = time.monotonic() - t0
         for ls in labels.values():
             for lab in ls:
@@ -428,16 +612,30 @@ def main(argv=None) -> int:
     except InfraError as ex:
         eprint(f"conformance: infrastructure failure: {ex}")
         return 2
-    rep = evaluate(labels, preds)
+    rep = evaluate(labels, preds, parsed)
+    if args.report is None:
+        args.report = str(OUT / args.corpus / "report.json" if args.corpus in BROAD_CORPORA else OUT / "report.json")
     rep["predictions"] = source
     rep["prediction_seconds"] = round(secs, 1)
     rep["generated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     print_table(rep)
     missed = check_targets(rep["figures"])
     rep["targets_missed"] = missed
+    rep["target_status"] = target_status(rep["figures"])
     write_json(Path(args.report), rep)
+    for corpus in BROAD_CORPORA:
+        if corpus in rep["corpora"] and Path(args.report) != OUT / corpus / "report.json":
+            write_json(OUT / corpus / "report.json", {"generated": rep["generated"], "predictions": source,
+                                                      corpus: rep["corpora"][corpus]})
     print(f"\npredictions: {source} ({secs:.1f}s)\nreport: {args.report}")
     if args.check_targets:
+        broad_status = [t for t in rep["target_status"] if target_of(t["name"]) and t["name"].split("/")[0].split(".")[0] in BROAD_CORPORA]
+        if broad_status:
+            print("broad targets: " + ", ".join(f"{t['name']} {'met' if t['met'] else 'MISSED'} ({t['value']})"
+                                                 for t in broad_status if "/" not in t["name"]))
+            per = [t for t in broad_status if "/" in t["name"]]
+            print(f"broad per-project targets: {sum(t['met'] for t in per)} met, {sum(not t['met'] for t in per)} "
+                  f"missed (report: target_status)")
         if missed:
             print("targets missed:\n  " + "\n  ".join(missed))
             return 3

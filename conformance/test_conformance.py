@@ -283,3 +283,167 @@ class RealCompiler(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BroadCorpus(unittest.TestCase):
+    """broad.py (templates, configure_file, include pieces, module choice, manifest) and the broad figures."""
+
+    def test_tempita_and_configure(self):
+        import broad
+        t = "{{for n in names}}cdef int {{n}}_{{suffix}}\n{{endfor}}{{if FLAG}}x = 1{{else}}x = 2{{endif}}\n"
+        self.assertEqual(broad.render_template(t, {"names": ["a", "b"], "suffix": "v", "FLAG": False}),
+                         "cdef int a_v\ncdef int b_v\nx = 2\n")
+        self.assertEqual(broad.configure_file("@A@\n# @B@\n", {"A": "ctypedef int blas_int", "B": "y"}),
+                         "ctypedef int blas_int\n# y\n")
+        with self.assertRaises(SystemExit):
+            broad.configure_file("@MISSING@", {})
+        self.assertIn(broad.configure_vars("scipy-blas-int")["BLAS_INT_DEF"],
+                      ("ctypedef int blas_int", "from scipy.linalg.cython_blas cimport blas_int"))
+
+    def _sdist(self, tmp: Path) -> Path:
+        sd = tmp / "corpus" / "demo-1.0"
+        pkg = sd / "src" / "demo"
+        (pkg / "tests").mkdir(parents=True)
+        (pkg / "sub").mkdir()
+        (pkg / "__init__.py").write_text("")
+        (pkg / "main.pyx").write_text('include "piece.pyx"\ncdef int f():\n    return 1\n')
+        (pkg / "piece.pyx").write_text("cdef int g():\n    return 2\n")
+        (pkg / "cpp.pyx").write_text("# distutils: language = c++\nfrom libcpp.vector cimport vector\n")
+        (pkg / "sub" / "gen.pyx.in").write_text("{{for t in ['int', 'long']}}cdef {{t}} f_{{t}}():\n"
+                                                "    return 0\n{{endfor}}")
+        (pkg / "conf.pxi.in").write_text("@V@\n")
+        (pkg / "tests" / "test_x.pyx").write_text("def test(): pass\n")
+        (pkg / "data.csv").write_text("1,2\n")
+        return sd
+
+    def test_prepare_project(self):
+        import broad
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            self._sdist(tmp)
+            p = {"name": "demo", "sdist": "demo-1.0", "root": "src", "language_level": "3",
+                 "directives": {"embedsignature": "True"}, "compile_env": {"CTE_V": 3},
+                 "templates": [("**/*.pyx.in", ".in", None)], "include": ["demo/sub"], "deps": ["other"]}
+            roots = {"demo": tmp / "out" / "demo", "other": tmp / "out" / "other"}
+            old = broad.CORPUS_SRC
+            broad.CORPUS_SRC = tmp / "corpus"
+            try:
+                p_conf = dict(p, configure=[("demo/conf.pxi.in", "demo/conf.pxi", "scipy-blas-int")])
+                with self.assertRaises(SystemExit):  # conf.pxi.in has @V@, which scipy-blas-int does not define
+                    broad.prepare_project(p_conf, roots)
+                modules, info = broad.prepare_project(p, roots)
+                again, _ = broad.prepare_project(p, roots)
+            finally:
+                broad.CORPUS_SRC = old
+            by_id = {m["id"]: m for m in modules}
+            # piece.pyx is include'd by main.pyx: not a module; tests/ are excluded; the template is rendered
+            self.assertEqual(sorted(by_id), ["broad/demo/demo/cpp.pyx", "broad/demo/demo/main.pyx",
+                                             "broad/demo/demo/sub/gen.pyx"])
+            self.assertEqual(info["skipped"]["included-piece"], ["demo/piece.pyx"])
+            self.assertEqual(info["skipped"]["excluded"], ["demo/tests/test_x.pyx"])
+            self.assertEqual(info["templates_rendered"], ["demo/sub/gen.pyx.in"])
+            gen = roots["demo"] / "demo" / "sub" / "gen.pyx"
+            self.assertIn("cdef long f_long():", gen.read_text())
+            self.assertFalse((roots["demo"] / "demo" / "data.csv").exists())
+            self.assertTrue(by_id["broad/demo/demo/cpp.pyx"]["cplus"])
+            self.assertFalse(by_id["broad/demo/demo/main.pyx"]["cplus"])
+            m = by_id["broad/demo/demo/main.pyx"]
+            self.assertEqual(m["module"], "demo.main")
+            self.assertEqual(m["cython_args"], ["-3", "-X", "embedsignature=True", "-E", "CTE_V=3"])
+            self.assertEqual(m["include_dirs"][:3], [str(roots["demo"]), str(roots["demo"] / "demo/sub"),
+                                                     str(roots["other"])])
+            self.assertTrue(m["portable_key"] and m["annotate"])
+            self.assertEqual([x["id"] for x in modules], [x["id"] for x in again])  # deterministic order
+            self.assertEqual([x["id"] for x in modules], sorted(by_id, key=broad.order_key))
+
+    def test_held_out_refused(self):
+        import broad
+        old = broad.PROJECTS
+        broad.PROJECTS = old + [{"name": "pandas", "sdist": "pandas-3.0.0"}]
+        try:
+            with self.assertRaises(SystemExit):
+                broad.project_table()
+        finally:
+            broad.PROJECTS = old
+        self.assertGreaterEqual(len(broad.project_table()), 25)
+
+    def test_portable_cache_key_and_committed_labels(self):
+        import gzip
+        import json
+        import label
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            f1, f2 = tmp / "c1" / "m.pyx", tmp / "c2" / "m.pyx"
+            for f in (f1, f2):
+                f.parent.mkdir()
+                f.write_text("cdef int x = 1\n")
+            e1 = {"id": "broad/p/m.pyx", "path": str(f1), "module": "m", "cython_args": ["-3"], "cplus": False,
+                  "annotate": True, "include_dirs": [str(tmp / "c1")], "portable_key": True, "ci": True}
+            e2 = dict(e1, path=str(f2), include_dirs=[str(tmp / "c2")])
+            old_cache = label.CACHE
+            try:
+                label.CACHE = tmp / "c1"
+                k1 = label.cache_key(e1, "3.3.1")
+                label.CACHE = tmp / "c2"
+                k2 = label.cache_key(e2, "3.3.1")
+            finally:
+                label.CACHE = old_cache
+            self.assertEqual(k1, k2)  # another cache location: the same key
+            self.assertNotEqual(label.cache_key(dict(e1, cython_args=["-2"]), "3.3.1"), label.cache_key(e1, "3.3.1"))
+            # a committed label is used instead of compiling, with the entry's own path
+            out = tmp / "out"
+            (out / "broad-ci").mkdir(parents=True)
+            (out / "broad-ci" / "manifest.json").write_text(json.dumps([e1]))
+            key = label.cache_key(e1, label.cython_version())
+            stored = {"id": e1["id"], "path": e1["id"], "sha256": "x", "cython": label.cython_version(), "argv": None,
+                      "returncode": 0, "seconds": 1.0, "diagnostics": [], "other_diagnostics": [],
+                      "stopped_after": None, "last_phase": "x", "annotations": [{"line": 1, "score": 2}]}
+            committed = tmp / "committed.json.gz"
+            with gzip.open(committed, "wt") as fh:
+                json.dump({"format": label.LABEL_FORMAT, "cython": label.cython_version(), "labels": {key: stored}}, fh)
+            saved = (label.OUT, label.COMMITTED_LABELS, label._committed)
+            try:
+                label.OUT, label.COMMITTED_LABELS, label._committed = out, committed, None
+                res = label.label_corpus("broad-ci", jobs=1)
+            finally:
+                label.OUT, label.COMMITTED_LABELS, label._committed = saved
+            self.assertEqual(res[0]["path"], str(f1))
+            self.assertTrue(res[0]["from_committed"])
+            self.assertEqual(json.loads((out / "broad-ci" / "label-stats.json").read_text())["compiled_now"], 0)
+
+    def test_broad_figures(self):
+        clean = lab("/r/p1/a.pyx", [d("warning", 2, "Unused entry 'x'")],
+                    ann=[{"line": 1, "score": 0}, {"line": 2, "score": 4}, {"line": 3, "score": 9}])
+        clean["id"] = "broad/p1/a.pyx"
+        rejected = lab("/r/p2/b.pyx", [d("error", 1, "undeclared name not builtin: q")])
+        rejected["id"] = "broad/p2/b.pyx"
+        preds = {k: copy.deepcopy(v) for k, v in run.predictions_from_labels([clean, rejected]).items()}
+        parsed = {"/r/p1/a.pyx": 0, "/r/p1/a.pxd": 1, "/r/p2/b.pyx": 0}
+        roots = {"p1": Path("/r/p1"), "p2": Path("/r/p2")}
+        rep = run.evaluate({"broad-ci": [clean, rejected]}, preds, parsed, roots)
+        f = rep["figures"]
+        self.assertEqual(f["broad-ci.false_error_lines"], 0)
+        self.assertEqual(f["broad-ci.annotation_f1"], 1.0)
+        self.assertEqual(f["broad-ci/p1.parse_clean"], 0.5)
+        self.assertEqual(f["broad-ci.parse_clean"], round(2 / 3, 4))
+        self.assertNotIn("broad-ci/p2.annotation_f1", f)  # the compiler rejects p2's only file: no annotations
+        missed = run.check_targets(f)
+        self.assertEqual(sorted(m.split(" ")[0] for m in missed), ["broad-ci.parse_clean", "broad-ci/p1.parse_clean"])
+        # a CLI error on the clean file (two on one line) and one on the rejected file
+        preds["/r/p1/a.pyx"]["diagnostics"] += [
+            {"line": 3, "column": 1, "severity": "error", "code": "c1", "message": "'x' is not declared"},
+            {"line": 3, "column": 5, "severity": "error", "code": "c1", "message": "'y' is not declared"},
+            {"line": 2, "column": 1, "severity": "warning", "code": "w", "message": "not an error"}]
+        preds["/r/p2/b.pyx"]["diagnostics"].append({"line": 9, "column": 1, "severity": "error", "code": "c",
+                                                    "message": "boom"})
+        rep = run.evaluate({"broad-ci": [clean, rejected]}, preds, parsed, roots)
+        b = rep["corpora"]["broad-ci"]
+        self.assertEqual(rep["figures"]["broad-ci.false_error_lines"], 1)
+        self.assertEqual(rep["figures"]["broad-ci/p1.false_error_lines"], 1)
+        self.assertEqual(rep["figures"]["broad-ci/p2.false_error_lines"], 0)
+        self.assertEqual(len(b["false_error_items"]), 2)
+        self.assertEqual(b["false_error_items"][0]["code"], "c1")
+        self.assertEqual(b["pooled"]["false_errors"]["by_message"], {"'…' is not declared": 2})
+        status = {t["name"]: t["met"] for t in run.target_status(rep["figures"])}
+        self.assertFalse(status["broad-ci/p1.false_error_lines"])
+        self.assertTrue(status["broad-ci/p2.false_error_lines"])

@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# Downloads the pinned PyPI sdists used as real-code corpora (scikit-learn 1.9.1, Cython 3.3.1) into
-# $CYTHON_LENS_CACHE/sdists, verifies them against scripts/sdists.sha256, and unpacks each into
-# $CYTHON_LENS_CACHE/corpus/<name>-<version>/. Idempotent: verified archives and unpacked trees are reused.
+# Downloads the pinned sdists listed in scripts/sdists.sha256 (scikit-learn 1.9.1, Cython 3.3.1 and the projects of
+# the broad conformance corpus) into $CYTHON_LENS_CACHE/sdists, verifies each against its pinned sha256, and unpacks
+# it into $CYTHON_LENS_CACHE/corpus/<project>-<version>/ (scikit-learn: scikit-learn-1.9.1/).  Idempotent: verified
+# archives and unpacked trees are reused.
 #
-# Why not plain `pip download --no-binary :all:`: for an sdist pip must prepare its metadata, which needs the
-# package's build backend (meson-python, numpy, ... themselves built from source under :all:). So we ask pip's own
-# index (the PyPI "simple" API, or PIP_INDEX_URL) for the file's URL and fetch it directly; the pinned sha256 is
-# what makes the result trustworthy either way.
+# The archives come through pip's own configured index (pip.conf, PIP_INDEX_URL, ...): scripts/pip_sdist.py asks
+# pip's PackageFinder for the file by its exact name and downloads it with pip's session.  (`pip download
+# --no-binary :all:` cannot be used directly: it must build each sdist's metadata, which needs the project's build
+# backend.)  No index host is named in this repository; the pinned sha256 is what makes the result trustworthy.
+#
+#   scripts/fetch-sdists.sh [ARCHIVE...]     # default: every archive in scripts/sdists.sha256
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${CYTHON_LENS_CACHE:-$HOME/.cache/cython-lens}"
 sums="$root/scripts/sdists.sha256"
-index="${PIP_INDEX_URL:-https://pypi.org/simple}"
-index="${index%/}"
+py="$(command -v python3)"
 mkdir -p "$cache/sdists" "$cache/corpus"
 
-# name==version  project-in-index  archive-file  unpack-dir
-specs=(
-  "scikit-learn 1.9.1 scikit_learn-1.9.1.tar.gz scikit-learn-1.9.1"
-  "cython 3.3.1 cython-3.3.1.tar.gz cython-3.3.1"
-)
+# unpack directories that differ from "<archive without extension>" (kept for the paths the older corpora use)
+unpack_dir() {
+  case "$1" in
+    scikit_learn-*.tar.gz) local s="${1%.tar.gz}"; echo "scikit-learn-${s#scikit_learn-}" ;;
+    *.tar.gz) echo "${1%.tar.gz}" ;;
+    *.tgz) echo "${1%.tgz}" ;;
+    *.tar.bz2) echo "${1%.tar.bz2}" ;;
+    *.zip) echo "${1%.zip}" ;;
+  esac
+}
 
 verify() { # file -> 0 when its sha256 matches the pinned one
   local file="$1" want got
@@ -29,34 +36,36 @@ verify() { # file -> 0 when its sha256 matches the pinned one
   [ "$got" = "$want" ]
 }
 
-for spec in "${specs[@]}"; do
-  read -r project version archive dir <<<"$spec"
+if [ "$#" -gt 0 ]; then archives=("$@"); else mapfile -t archives < <(awk '!/^#/ && NF >= 2 { print $2 }' "$sums"); fi
+
+for archive in "${archives[@]}"; do
   file="$cache/sdists/$archive"
+  stem="$(unpack_dir "$archive")"
+  project="${stem%-*}"     # the archive is <project>-<version>.<ext> (sdist naming)
+  version="${archive#"$project"-}"; version="${version%.tar.gz}"; version="${version%.tgz}"; version="${version%.zip}"
+  [ "$project" = "scikit-learn" ] && project=scikit_learn
   if [ ! -f "$file" ] || ! verify "$file"; then
     rm -f "$file"
-    # Try pip first (works when the sdist needs no build backend to report metadata); fall back to the index URL.
-    if ! python3 -m pip download -q --no-deps --no-binary :all: --no-build-isolation -d "$cache/sdists" \
-         "$project==$version" >/dev/null 2>&1 || [ ! -f "$file" ]; then
-      url="$(curl -fsSL --retry 3 -m 120 "$index/$project/" | grep -o "href=\"[^\"]*/$archive[^\"]*\"" | head -n1 \
-             | sed -e 's/^href="//' -e 's/"$//' -e 's/&amp;/\&/g')"
-      [ -n "$url" ] || { echo "fetch-sdists: $archive not found in $index/$project/" >&2; exit 1; }
-      case "$url" in http*) ;; *) url="$index/$project/$url" ;; esac
-      curl -fsSL --retry 3 -m 600 -o "$file.part" "${url%%#*}"
-      mv "$file.part" "$file"
-    fi
+    "$py" "$root/scripts/pip_sdist.py" fetch "$project" "$version" "$archive" "$cache/sdists" \
+      || { echo "fetch-sdists: could not download $archive through pip's index" >&2; exit 1; }
     verify "$file" || { echo "fetch-sdists: sha256 mismatch for $archive" >&2; rm -f "$file"; exit 1; }
     echo "fetch-sdists: downloaded and verified $archive"
   fi
-  dest="$cache/corpus/$dir"
+  dest="$cache/corpus/$stem"
   stamp="$dest/.unpacked-from.sha256"
   want="$(sha256sum "$file" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     rm -rf "$dest" "$dest.tmp"
     mkdir -p "$dest.tmp"
-    tar -xzf "$file" -C "$dest.tmp" --strip-components=1
+    case "$archive" in
+      *.zip) "$py" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$file" "$dest.tmp.zip"
+             mv "$dest.tmp.zip"/*/* "$dest.tmp"/ && rm -rf "$dest.tmp.zip" ;;
+      *.tar.bz2) tar -xjf "$file" -C "$dest.tmp" --strip-components=1 ;;
+      *) tar -xzf "$file" -C "$dest.tmp" --strip-components=1 ;;
+    esac
     echo "$want" > "$dest.tmp/.unpacked-from.sha256"
     mv "$dest.tmp" "$dest"
     echo "fetch-sdists: unpacked $archive -> $dest"
   fi
 done
-echo "fetch-sdists: corpora ready under $cache/corpus"
+echo "fetch-sdists: ${#archives[@]} sdists ready under $cache/corpus"
