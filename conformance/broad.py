@@ -44,13 +44,15 @@ SOURCE_SUFFIXES = (".pyx", ".pxd", ".pxi", ".h", ".hpp")
 #   packages     directories under root that are copied (default: [name])
 #   prefix       module-name prefix when the .pyx files sit at the import root (healpy's src/_x.pyx -> healpy._x)
 #   cplus        True: every module is C++ (setup.py language="c++"); a list: those modules; "meson": the modules
-#                meson.build compiles with cython_gen_cpp.  A `# distutils: language = c++` comment always counts.
+#                meson.build compiles with cython_gen_cpp; "cmake": those its CMakeLists.txt transpile with
+#                LANGUAGE CXX.  A `# distutils: language = c++` comment always counts.
 #   language_level "2" / "3" / "3str": the build's language_level (absent: cythonize's default, 3str)
 #   directives   compiler directives the build sets for every module (-X)
 #   compile_env  cythonize's compile_time_env (-E)
 #   templates    [(glob, suffix-to-remove, vars)] rendered with Cython.Tempita like the build does
 #   configure    [(input, output, vars-name)]: meson configure_file (@NAME@ substitution)
 #   generators   [{"copy": [files from the sdist root], "argv": [...], "env": {...}}] run in the prepared root
+#   extra_files  {sdist path: prepared path}: files the build copies next to the sources (dipy's safe_openmp.pxd)
 #   include      extra include dirs relative to the prepared root
 #   deps         other corpus projects whose prepared roots are include dirs (their .pxd are cimported)
 #   exclude      module globs (relative to root) left out, with the reason in a comment
@@ -66,11 +68,15 @@ PROJECTS: list[dict] = [
     {"name": "cytoolz", "sdist": "cytoolz-1.2.0", "language_level": "3",
      "directives": {"embedsignature": "True", "binding": "True"}},
     {"name": "cyvcf2", "sdist": "cyvcf2-0.35.0"},
-    {"name": "dipy", "sdist": "dipy-1.12.1", "language_level": "3", "cplus": "meson"},
+    # dipy/meson.build copies ../src/safe_openmp.pxd into the build dir of dipy/ and passes that dir as include dir
+    {"name": "dipy", "sdist": "dipy-1.12.1", "language_level": "3", "cplus": "meson",
+     "extra_files": {"src/safe_openmp.pxd": "dipy/safe_openmp.pxd"}, "include": ["dipy"]},
     {"name": "fiona", "sdist": "fiona-1.10.1", "language_level": "3",
-     "compile_env": {"CTE_GDAL_MAJOR_VERSION": 3, "CTE_GDAL_MINOR_VERSION": 10}},
+     "compile_env": {"CTE_GDAL_MAJOR_VERSION": 3, "CTE_GDAL_MINOR_VERSION": 10},
+     "exclude": ["fiona/_crs.pyx"]},  # not in setup.py's extensions (a leftover: cimports the gone fiona._shim)
     {"name": "frozenlist", "sdist": "frozenlist-1.8.0"},
-    {"name": "gevent", "sdist": "gevent-26.9.0", "root": "src", "language_level": "3str"},
+    {"name": "gevent", "sdist": "gevent-26.9.0", "root": "src", "language_level": "3str",
+     "include": ["gevent/libev", "gevent/resolver"]},  # _setuputils/_setuplibev/_setupares: the .pyx dirs
     {"name": "h5py", "sdist": "h5py-3.16.0", "language_level": "3",
      "directives": {"freethreading_compatible": "True"},
      "generators": [{"copy": ["api_gen.py", "setup_configure.py", "h5py/api_functions.txt"], "argv": ["{python}", "api_gen.py"],
@@ -80,7 +86,8 @@ PROJECTS: list[dict] = [
     {"name": "hdbscan", "sdist": "hdbscan-0.8.44"},
     {"name": "healpy", "sdist": "healpy-1.20.1", "root": "src", "packages": ["."], "prefix": "healpy",
      "cplus": True, "directives": {"embedsignature": "True"}},
-    {"name": "implicit", "sdist": "implicit-0.7.3"},
+    {"name": "implicit", "sdist": "implicit-0.7.3", "cplus": "cmake",
+     "exclude": ["implicit/gpu/*"]},  # built only with CUDA (implicit/CMakeLists.txt)
     {"name": "line_profiler", "sdist": "line_profiler-5.1.0", "cplus": True},
     {"name": "lxml", "sdist": "lxml-6.1.3", "root": "src", "include": ["lxml/includes", "lxml"]},
     {"name": "MDAnalysis", "sdist": "mdanalysis-2.11.0", "language_level": "3",
@@ -88,11 +95,16 @@ PROJECTS: list[dict] = [
      "cplus": ["MDAnalysis.lib._cutil", "MDAnalysis.lib._augment", "MDAnalysis.coordinates.timestep",
                "MDAnalysis.lib.nsgrid"],
      "include": ["MDAnalysis/lib/include", "MDAnalysis/lib/formats/include"]},
-    {"name": "memray", "sdist": "memray-1.20.0", "root": "src", "cplus": True},
+    # CMakeLists.txt: cython --cplus -3 -X ... -I src/memray/ (Release configuration)
+    {"name": "memray", "sdist": "memray-1.20.0", "root": "src", "cplus": True, "include": ["memray"],
+     "language_level": "3",
+     "directives": {"embedsignature": "True", "boundscheck": "False", "wraparound": "False",
+                    "overflowcheck": "False", "cdivision": "True", "c_string_type": "unicode",
+                    "c_string_encoding": "utf8", "freethreading_compatible": "True"}},
     {"name": "msgpack", "sdist": "msgpack-1.2.4"},
     {"name": "murmurhash", "sdist": "murmurhash-1.0.16", "cplus": True},
     {"name": "ot", "sdist": "pot-0.9.7.post1", "cplus": True},
-    {"name": "preshed", "sdist": "preshed-4.0.0", "cplus": True, "language_level": "2", "deps": ["cymem", "murmurhash"]},
+    {"name": "preshed", "sdist": "preshed-3.0.15", "cplus": True, "language_level": "2", "deps": ["cymem", "murmurhash"]},
     {"name": "pycocotools", "sdist": "pycocotools-2.0.11"},
     {"name": "pymssql", "sdist": "pymssql-2.4.6", "root": "src", "language_level": "3"},
     {"name": "pyproj", "sdist": "pyproj-3.8.0", "language_level": "3",
@@ -106,18 +118,21 @@ PROJECTS: list[dict] = [
      "directives": {"freethreading_compatible": "True"},
      "compile_env": {"CTE_GDAL_MAJOR_VERSION": 3, "CTE_GDAL_MINOR_VERSION": 10, "CTE_GDAL_PATCH_VERSION": 0}},
     {"name": "shapely", "sdist": "shapely-2.2.0", "root": "src", "directives": {"freethreading_compatible": "true"}},
+    # spacy 3.8 pins cymem 2.0.x, preshed 3.0.x, murmurhash < 1.1, thinc 8.3.x (which pins blis 1.3.x): the deps
+    # in this table are those versions
     {"name": "spacy", "sdist": "spacy-3.8.18", "cplus": True, "language_level": "3",
      "directives": {"embedsignature": "True"}, "deps": ["cymem", "preshed", "murmurhash", "thinc"]},
     {"name": "statsmodels", "sdist": "statsmodels-0.15.0", "language_level": "3", "cplus": "meson",
      "templates": [("**/*.pyx.in", ".in", None), ("**/*.pxd.in", ".in", None)],
      "configure": [("statsmodels/tsa/statespace/_blas_int.pxi.in", "statsmodels/tsa/statespace/_blas_int.pxi",
                     "scipy-blas-int")]},
-    {"name": "thinc", "sdist": "thinc-9.1.1", "cplus": True, "language_level": "3",
+    {"name": "thinc", "sdist": "thinc-8.3.14", "cplus": True, "language_level": "3",
      "directives": {"embedsignature": "True"}, "deps": ["cymem", "preshed", "murmurhash", "blis"]},
     {"name": "uvloop", "sdist": "uvloop-0.23.0", "compile_env": {"DEFAULT_FREELIST_SIZE": 250},
      "include": ["uvloop/includes"]},
     {"name": "yarl", "sdist": "yarl-1.25.1", "language_level": "3", "directives": {"embedsignature": "True"}},
-    {"name": "yt", "sdist": "yt-4.4.2", "language_level": "3", "include": ["yt/utilities/lib"]},
+    {"name": "yt", "sdist": "yt-4.4.2", "language_level": "3", "include": ["yt/utilities/lib"],
+     "exclude": ["yt/utilities/lib/embree_mesh/*"]},  # built only with pyembree / Embree (setupext.py)
 ]
 
 
@@ -199,6 +214,16 @@ def included_files(files: list[Path], search: list[Path]) -> set[Path]:
     return out
 
 
+def cmake_cpp_modules(root: Path) -> set[Path]:
+    """.pyx files the project's CMakeLists.txt transpile as C++ (cython-cmake: `cython_transpile(X.pyx LANGUAGE CXX)`)."""
+    out: set[Path] = set()
+    for cm in sorted(root.rglob("CMakeLists.txt")):
+        rel = cm.parent.relative_to(root)
+        for m in re.finditer(r"cython_transpile\(\s*(\S+\.pyx)\b[^)]*\bLANGUAGE\s+CXX", cm.read_text(errors="replace")):
+            out.add(rel / m.group(1))
+    return out
+
+
 def meson_cpp_modules(root: Path) -> set[Path]:
     """.pyx files the project's meson.build files compile with cython_gen_cpp / --cplus (relative to root)."""
     out: set[Path] = set()
@@ -227,7 +252,7 @@ def _copy_tree(src_root: Path, packages: list[str], dest_root: Path) -> int:
             rel = Path(dirpath).relative_to(src_root.resolve())
             for fn in sorted(filenames):
                 if fn == "__init__.py" or fn.endswith(SOURCE_SUFFIXES) or fn.endswith((".in", ".tp")) \
-                        or fn == "meson.build" or ".templ." in fn:
+                        or fn in ("meson.build", "CMakeLists.txt") or ".templ." in fn:
                     dst = dest_root / rel / fn
                     dst.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(Path(dirpath) / fn, dst)
@@ -240,7 +265,8 @@ def _excluded(rel: str, patterns: list[str]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ prepare
-def prepare_project(p: dict, all_roots: dict[str, Path]) -> tuple[list[dict], dict]:
+def prepare_project(p: dict, all_roots: dict[str, Path], sdists: dict[str, str] | None = None) -> tuple[list[dict], dict]:
+    sdists = sdists or {}
     sdist = CORPUS_SRC / p["sdist"]
     if not sdist.is_dir():
         raise SystemExit(f"broad: {sdist} missing; run scripts/fetch-sdists.sh")
@@ -251,6 +277,10 @@ def prepare_project(p: dict, all_roots: dict[str, Path]) -> tuple[list[dict], di
     dest_root.mkdir(parents=True)
     packages = p.get("packages") or [p["name"]]
     copied = _copy_tree(src_root, packages, dest_root)
+    for src_rel, dst_rel in p.get("extra_files", {}).items():
+        (dest_root / dst_rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sdist / src_rel, dest_root / dst_rel)
+        copied += 1
     info: dict = {"name": p["name"], "sdist": p["sdist"], "settings": {k: v for k, v in p.items() if k != "name"},
                   "files_copied": copied, "templates_rendered": [], "configured": [], "generated": []}
 
@@ -292,7 +322,8 @@ def prepare_project(p: dict, all_roots: dict[str, Path]) -> tuple[list[dict], di
     pyx = sorted(dest_root.rglob("*.pyx"))
     pieces = included_files(sorted(dest_root.rglob("*.pyx")) + sorted(dest_root.rglob("*.pxi")),
                             [Path(d) for d in include_dirs[:1 + len(p.get("include", []))]])
-    meson_cpp = meson_cpp_modules(dest_root) if p.get("cplus") == "meson" else set()
+    cp = p.get("cplus")
+    build_cpp = {"meson": meson_cpp_modules, "cmake": cmake_cpp_modules}[cp](dest_root) if isinstance(cp, str) else set()
     exclude = DEFAULT_EXCLUDE + p.get("exclude", [])
     args: list[str] = []
     if p.get("language_level"):
@@ -315,8 +346,7 @@ def prepare_project(p: dict, all_roots: dict[str, Path]) -> tuple[list[dict], di
         parts = [x for x in rel.with_suffix("").parts if x != "."]
         module = ".".join(([p["prefix"]] if p.get("prefix") else []) + parts)
         text = f.read_text(encoding="utf-8", errors="replace")
-        cp = p.get("cplus")
-        cplus = (cp is True or (isinstance(cp, list) and module in cp) or rel in meson_cpp
+        cplus = (cp is True or (isinstance(cp, list) and module in cp) or rel in build_cpp
                  or _CPP_COMMENT.search(text) is not None)
         modules.append({
             "id": f"broad/{p['name']}/{rel}",
@@ -328,6 +358,8 @@ def prepare_project(p: dict, all_roots: dict[str, Path]) -> tuple[list[dict], di
             "cython_args": args,
             "directives": directives,
             "compile_time_env": cenv,
+            # what the label depends on besides the file: the sdists of the project and of its deps (in the key)
+            "sdists": [p["sdist"]] + [sdists[d] for d in p.get("deps", [])],
             "annotate": True,
             "portable_key": True,
         })
@@ -345,7 +377,7 @@ def prepare_broad(per_project: int = 40, ci_per_project: int = 3, only: list[str
     for p in projects:
         if only and p["name"] not in only:
             continue
-        modules, info = prepare_project(p, roots)
+        modules, info = prepare_project(p, roots, {q["name"]: q["sdist"] for q in projects})
         chosen = modules[:per_project]
         for i, e in enumerate(chosen):
             e["ci"] = i < ci_per_project

@@ -74,6 +74,8 @@ def cache_key(entry: dict, version: str) -> str:
         "name": Path(entry["path"]).name, "module": entry.get("module"),
     }, sort_keys=True)
     if entry.get("portable_key"):
+        if entry.get("sdists"):  # the sdists the project and its deps were prepared from (their other .pxd files)
+            text = text[:-1] + ', "sdists": ' + json.dumps(entry["sdists"]) + "}"
         # the broad corpus: neither the cache's place nor the checkout's (its .venv) changes what the compiler says
         text = text.replace(str(CACHE), "<cache>").replace(str(REPO.resolve()), "<repo>")
         text = text.replace(str(Path(sys.prefix)), "<venv>").replace(str(Path(sys.prefix).resolve()), "<venv>")

@@ -331,8 +331,9 @@ class BroadCorpus(unittest.TestCase):
                 p_conf = dict(p, configure=[("demo/conf.pxi.in", "demo/conf.pxi", "scipy-blas-int")])
                 with self.assertRaises(SystemExit):  # conf.pxi.in has @V@, which scipy-blas-int does not define
                     broad.prepare_project(p_conf, roots)
-                modules, info = broad.prepare_project(p, roots)
-                again, _ = broad.prepare_project(p, roots)
+                sd = {"demo": "demo-1.0", "other": "other-2.0"}
+                modules, info = broad.prepare_project(p, roots, sd)
+                again, _ = broad.prepare_project(p, roots, sd)
             finally:
                 broad.CORPUS_SRC = old
             by_id = {m["id"]: m for m in modules}
@@ -353,6 +354,7 @@ class BroadCorpus(unittest.TestCase):
             self.assertEqual(m["include_dirs"][:3], [str(roots["demo"]), str(roots["demo"] / "demo/sub"),
                                                      str(roots["other"])])
             self.assertTrue(m["portable_key"] and m["annotate"])
+            self.assertEqual(m["sdists"], ["demo-1.0", "other-2.0"])
             self.assertEqual([x["id"] for x in modules], [x["id"] for x in again])  # deterministic order
             self.assertEqual([x["id"] for x in modules], sorted(by_id, key=broad.order_key))
 
@@ -390,6 +392,9 @@ class BroadCorpus(unittest.TestCase):
                 label.CACHE = old_cache
             self.assertEqual(k1, k2)  # another cache location: the same key
             self.assertNotEqual(label.cache_key(dict(e1, cython_args=["-2"]), "3.3.1"), label.cache_key(e1, "3.3.1"))
+            # another version of a dependency's sdist (its .pxd files): another key
+            self.assertNotEqual(label.cache_key(dict(e1, sdists=["p-1", "dep-2"]), "3.3.1"),
+                                label.cache_key(dict(e1, sdists=["p-1", "dep-3"]), "3.3.1"))
             # a committed label is used instead of compiling, with the entry's own path
             out = tmp / "out"
             (out / "broad-ci").mkdir(parents=True)
