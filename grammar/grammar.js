@@ -46,6 +46,8 @@ module.exports = grammar(python, {
     // `def f((int, double) t)` (ctuple parameter) vs `def f((a, b))` (tuple pattern).
     [$.pattern, $._c_type_name],
     [$.pattern, $.primary_expression, $._c_type_name],
+    // `x: T[...]` annotation: a Python generic / subscript, or a typed memoryview `double[:, ::1]`.
+    [$.primary_expression, $.generic_type, $._annotation_c_type],
   ]),
 
   supertypes: ($, previous) => previous,
@@ -234,6 +236,21 @@ module.exports = grammar(python, {
       field('body', $._suite),
     ),
 
+    // Annotations may be typed memoryviews, which Python's subscript syntax cannot express when an axis starts
+    // with `:`: `def f(x: double[:, :]) -> double[:, ::1]:`, `y: float[:] = ...`. Where the text is also a Python
+    // generic (`a[x:y]`), the Python reading wins.
+    type: ($, previous) => choice(previous, prec.dynamic(-1, alias($._annotation_memoryview_type, $.memoryview_type))),
+
+    // As Cython reads an annotation: an expression, so the element type is a (dotted) name (`cython.double[:]`).
+    _annotation_memoryview_type: $ => seq(
+      field('element', alias($._annotation_c_type, $.c_type)),
+      '[',
+      commaSep1($.memoryview_axis),
+      optional(','),
+      ']',
+    ),
+    _annotation_c_type: $ => prec(1, field('name', choice($.identifier, alias($._c_dotted_name, $.dotted_name)))),
+
     // Python `def` gains C-typed parameters and exception/GIL specs (`def __getbuffer__(self, Py_buffer *b, int f) noexcept:`).
     function_definition: $ => seq(
       optional('async'),
@@ -293,7 +310,11 @@ module.exports = grammar(python, {
     ),
 
     // `def f(o or None)`, `def f(o not None)`
-    _def_untyped_c_parameter: $ => seq(field('name', $.identifier), choice($.not_none, $.or_none)),
+    _def_untyped_c_parameter: $ => seq(
+      field('name', $.identifier),
+      choice($.not_none, $.or_none),
+      optional(seq('=', field('default', $.expression))),
+    ),
 
     _c_named_param_declarator: $ => seq(
       repeat($._pointer_or_reference),
@@ -345,6 +366,7 @@ module.exports = grammar(python, {
         field('return_type', $._c_return_type),
         seq('(', field('return_type', $.c_type), ')'),
       )),
+      optional(field('calling_convention', $.calling_convention)),
       field('name', choice($.identifier, $.operator_name)),
       optional(field('cname', $.string)),
       optional(field('template_parameters', $.template_parameters)),
@@ -382,6 +404,7 @@ module.exports = grammar(python, {
         field('return_type', $._c_return_type),
         seq('(', field('return_type', $.c_type), ')'),
       )),
+      optional(field('calling_convention', $.calling_convention)),
       field('name', choice($.identifier, $.operator_name)),
       optional(field('cname', $.string)),
       optional(field('template_parameters', $.template_parameters)),
@@ -402,6 +425,9 @@ module.exports = grammar(python, {
     ),
 
     noexcept: _ => 'noexcept',
+
+    // `cdef void __stdcall handler(...)`, `void (__cdecl *fp)(int)` (Parsing.calling_convention_words).
+    calling_convention: _ => choice('__stdcall', '__cdecl', '__fastcall'),
 
     gil_spec: _ => choice('nogil', seq('with', 'gil')),
 
@@ -509,8 +535,16 @@ module.exports = grammar(python, {
     c_type: $ => prec.right(seq(
       $._c_type_core,
       optional($._c_type_tail),
-      repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
+      repeat($._c_type_pointer_suffix),
     )),
+
+    // `*`, `**`, `&`, and a qualified pointer `* const` (`<const char * const *>p`).
+    _c_type_pointer_suffix: $ => choice(
+      $.pointer,
+      alias('**', $.pointer),
+      $.reference,
+      prec.right(seq(choice($.pointer, alias('**', $.pointer)), repeat1(alias(choice('const', 'volatile', 'restrict'), $.type_qualifier)))),
+    ),
 
     // A type that may also be a function or function-pointer type: template arguments, casts, sizeof.
     //   function[double(double, int) noexcept], <object (*)(double)>, sizeof(Spam (*)())
@@ -522,7 +556,7 @@ module.exports = grammar(python, {
     _c_function_type: $ => seq(
       $._c_type_core,
       optional($._c_type_tail),
-      repeat(choice($.pointer, alias('**', $.pointer), $.reference)),
+      repeat($._c_type_pointer_suffix),
       choice(
         $.function_pointer_declarator,
         seq(field('parameters', alias($._c_type_first_parameters, $.c_parameters)), repeat($._c_function_spec)),
@@ -576,7 +610,7 @@ module.exports = grammar(python, {
       '(',
       $._c_type_core,
       optional($._c_type_tail),
-      repeat1(choice($.pointer, alias('**', $.pointer), $.reference)),
+      repeat1($._c_type_pointer_suffix),
       ')',
     ),
 
@@ -609,6 +643,14 @@ module.exports = grammar(python, {
         choice(field('name', $.identifier), $.function_pointer_declarator),
         repeat($.array_declarator),
       ),
+      // A function declarator as a parameter (a function pointer, as in C):
+      //   `void kernel(double*, Py_ssize_t) noexcept nogil`, `double *f(double x) except? -1`.
+      seq(
+        repeat($._pointer_or_reference),
+        field('name', $.identifier),
+        field('parameters', alias($._c_type_first_parameters, $.c_parameters)),
+        repeat($._c_function_spec),
+      ),
       seq(repeat1($._pointer_or_reference), repeat($.array_declarator)),
       repeat1($.array_declarator),
       $.function_pointer_declarator,
@@ -630,6 +672,7 @@ module.exports = grammar(python, {
     // (*fp)(int, double) nogil
     function_pointer_declarator: $ => prec.right(seq(
       '(',
+      optional(field('calling_convention', $.calling_convention)),
       repeat1($._pointer_or_reference),
       optional(seq(field('name', $.identifier), optional(field('cname', $.string)))),
       repeat($.array_declarator),
@@ -832,10 +875,10 @@ module.exports = grammar(python, {
       seq($.c_variable_declaration, optional(';'), $._newline),
       seq(alias($._c_body_function_declaration, $.c_function_declaration), optional(';'), $._newline),
       alias($._c_body_function_definition, $.c_function_definition),
-      seq($.cdef_statement, $._newline),
-      seq($.c_function_declaration, $._newline),
+      seq($.cdef_statement, optional(';'), $._newline),
+      seq($.c_function_declaration, optional(';'), $._newline),
       $.c_function_definition,
-      seq($.ctypedef_statement, $._newline),
+      seq($.ctypedef_statement, optional(';'), $._newline),
       alias($._ctypedef_compound, $.ctypedef_statement),
       $.fused_type_definition,
       $.struct_definition,
@@ -848,10 +891,12 @@ module.exports = grammar(python, {
       alias($._bare_cdef_class_definition, $.cdef_class_definition),
       $.cdef_block,
       alias($._c_compile_time_if_statement, $.compile_time_if_statement),
-      seq($.compile_time_definition, $._newline),
-      seq($.pass_statement, $._newline),
+      seq($.compile_time_definition, optional(';'), $._newline),
+      seq($.pass_statement, optional(';'), $._newline),
       seq(alias($._c_docstring, $.expression_statement), $._newline),
       alias($._c_decorated_definition, $.decorated_definition),
+      // An extern block nested in another one (`cdef extern from "a.h":` ... `cdef extern from "b.h":`).
+      $.extern_block,
     ),
 
     _c_decorated_definition: $ => seq(

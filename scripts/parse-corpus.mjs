@@ -14,8 +14,13 @@
 // tree-sitter-python 0.25.0 (its own WASM, shipped in its npm package) and lists the files whose trees differ: plain
 // Python must parse exactly as tree-sitter-python parses it.
 //
-// Usage: node scripts/parse-corpus.mjs [--fetch] [--corpus NAME] [--min PERCENT] [--json] [--all-errors] [--python-parity]
+// With --root DIR it parses, instead of the pinned corpora, every immediate subdirectory of DIR as one corpus (e.g. a
+// folder of unpacked sdists of other Cython projects, kept outside the repository); exclusions do not apply there.
+//
+// Usage: node scripts/parse-corpus.mjs [--fetch] [--root DIR] [--corpus NAME] [--min PERCENT] [--json] [--all-errors]
+//                                      [--python-parity]
 //   --fetch        run scripts/fetch-sdists.sh first when a corpus is missing
+//   --root DIR     one corpus per subdirectory of DIR (the total over all of them is printed last)
 //   --min PERCENT  exit 1 when a corpus is below PERCENT clean files
 //   --json         print a JSON summary instead of text
 //   --all-errors   print every error line of a failing file, not only the first
@@ -38,12 +43,16 @@ const option = (name) => {
 };
 
 const cache = process.env.CYTHON_LENS_CACHE || path.join(os.homedir(), '.cache', 'cython-lens');
-const corpusRoot = path.join(cache, 'corpus');
-const CORPORA = [
+const extraRoot = option('--root') === undefined ? undefined : path.resolve(option('--root'));
+const corpusRoot = extraRoot ?? path.join(cache, 'corpus');
+const PINNED_CORPORA = [
   { name: 'scikit-learn-1.9.1', dir: 'scikit-learn-1.9.1' },
   { name: 'cython-3.3.1/Cython/Includes', dir: 'cython-3.3.1/Cython/Includes' },
   { name: 'cython-3.3.1/tests/run', dir: 'cython-3.3.1/tests/run' },
 ];
+const CORPORA = extraRoot === undefined ? PINNED_CORPORA : fs.readdirSync(extraRoot, { withFileTypes: true })
+  .filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b))
+  .map((name) => ({ name, dir: name }));
 const EXTENSIONS = new Set(['.pyx', '.pxd', '.pxi']);
 
 function readExclusions() {
@@ -90,7 +99,7 @@ function findErrors(node, out, limit) {
 }
 
 async function main() {
-  const missing = CORPORA.filter((c) => !fs.existsSync(path.join(corpusRoot, c.dir)));
+  const missing = extraRoot !== undefined ? [] : CORPORA.filter((c) => !fs.existsSync(path.join(corpusRoot, c.dir)));
   if (missing.length > 0) {
     if (!flag('--fetch')) {
       console.error(`parse-corpus: missing ${missing.map((c) => c.name).join(', ')} under ${corpusRoot}; ` +
@@ -103,7 +112,7 @@ async function main() {
   const language = await Language.load(path.join(root, 'grammar', 'tree-sitter-cython.wasm'));
   const parser = new Parser();
   parser.setLanguage(language);
-  const exclusions = readExclusions();
+  const exclusions = extraRoot === undefined ? readExclusions() : new Map();
   const only = option('--corpus');
   const min = option('--min') === undefined ? undefined : Number(option('--min'));
   const allErrors = flag('--all-errors');
@@ -157,7 +166,9 @@ async function main() {
     const pyParser = new Parser();
     pyParser.setLanguage(await Language.load(
       path.join(root, 'grammar', 'node_modules', 'tree-sitter-python', 'tree-sitter-python.wasm')));
-    const pyFiles = listFiles(path.join(corpusRoot, CORPORA[0].dir), new Set(['.py']));
+    // The pinned run compares scikit-learn's .py files; with --root, those of every corpus (minus --corpus filtering).
+    const pyCorpora = extraRoot === undefined ? [CORPORA[0]] : CORPORA.filter((c) => !only || c.name === only);
+    const pyFiles = pyCorpora.flatMap((c) => listFiles(path.join(corpusRoot, c.dir), new Set(['.py'])));
     const differing = [];
     for (const file of pyFiles) {
       const text = fs.readFileSync(file, 'utf8');
@@ -189,9 +200,15 @@ async function main() {
         for (const e of f.errors) console.log(`  ${f.file}:${e.line}:${e.column}: ${e.kind}: ${e.text}`);
       }
     }
+    if (extraRoot !== undefined) {
+      const parsed = summary.reduce((n, s) => n + s.parsed, 0);
+      const clean = summary.reduce((n, s) => n + s.clean, 0);
+      console.log(`== total over ${summary.length} corpora under ${extraRoot}: ${clean}/${parsed} clean ` +
+        `(${parsed === 0 ? '100.00' : ((100 * clean) / parsed).toFixed(2)}%)`);
+    }
     for (const rel of stale) console.log(`warning: exclusion not found in corpus: ${rel}`);
     if (parity) {
-      console.log(`== python parity (${CORPORA[0].name} .py files vs tree-sitter-python 0.25.0): ${parity.files} files, ` +
+      console.log(`== python parity (${extraRoot === undefined ? CORPORA[0].name : extraRoot} .py files vs tree-sitter-python 0.25.0): ${parity.files} files, ` +
         `${parity.differing.length} with a different tree`);
       for (const d of parity.differing) console.log(`  ${d.file}\n    cython: …${d.cython}…\n    python: …${d.python}…`);
     }

@@ -494,8 +494,10 @@ export class DeclarationCollector {
     if (declarator) {
       const parsed = parseDeclaratorText(declarator.text);
       if (parsed.functionPointer) {
-        const sig = this.functionPointerSignature(parsed.name, typeNode ? typeSyntaxOf(typeNode.text) : undefined,
-          parsed.functionPointer);
+        // `void kernel(double*) nogil` as a parameter is a function pointer, as in C; its stars belong to the result
+        const ret = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
+        const sig = this.functionPointerSignature(parsed.name,
+          ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer);
         return { name: parsed.name, type: { kind: 'ptr', base: { kind: 'func', sig } }, hasDefault };
       }
       if (!typeNode) {
@@ -609,8 +611,11 @@ export class DeclarationCollector {
     if (!parsed.name) return;
     let type: CType;
     if (parsed.functionPointer) {
-      type = { kind: 'ptr', base: { kind: 'func', sig: this.functionPointerSignature(parsed.name,
-        typeNode ? typeSyntaxOf(typeNode.text) : undefined, parsed.functionPointer) } };
+      const ret = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
+      const sig = this.functionPointerSignature(parsed.name,
+        ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer);
+      // `ctypedef void (*F)(int)` names a pointer type, `ctypedef void F(int)` a function type
+      type = parsed.function ? { kind: 'func', sig } : { kind: 'ptr', base: { kind: 'func', sig } };
     } else {
       const base = typeNode ? typeSyntaxOf(typeNode.text) : typeSyntaxOf('int');
       type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,

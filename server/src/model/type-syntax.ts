@@ -47,9 +47,11 @@ export function parseTypeText(raw: string): TypeSyntax {
   const result: TypeSyntax = {
     base: '', qualifiers: [], templateArgs: [], pointers: 0, arrays: 0, reference: false, memviewAxes: 0,
   };
-  // trailing pointer / reference markers
+  // trailing pointer / reference markers; a qualifier after a star qualifies the pointer (`const char * const *`)
   for (;;) {
     if (text.endsWith('*')) { result.pointers++; text = text.slice(0, -1).trimEnd(); continue; }
+    const qualified = /\*\s*(?:const|volatile|restrict)$/.exec(text);
+    if (qualified) { text = text.slice(0, qualified.index + 1); continue; }
     if (text.endsWith('&')) { result.reference = true; text = text.slice(0, -1).trimEnd(); continue; }
     break;
   }
@@ -87,35 +89,67 @@ function normaliseBase(words: string[]): string {
 }
 
 /**
- * Parse a declarator's text: `*p`, `**pp`, `a[10][3]`, `(*fp)(int, double) nogil`, `&r`, `x = 3`.
+ * Parse a declarator's text: `*p`, `**pp`, `a[10][3]`, `(*fp)(int, double) nogil`, `(__stdcall *fp)(int)`, `&r`,
+ * `x = 3`, and a function declarator `f(double*, int) noexcept nogil` (`function: true`; as a parameter it is a
+ * function pointer, as in C; after `ctypedef` it names a function type).
  * Returns the declared name and what the declarator adds to the base type.
  */
 export function parseDeclaratorText(raw: string): { name: string; pointers: number; arrays: number;
-  reference: boolean; functionPointer?: { params: string; nogil: boolean; trailer?: string } } {
+  reference: boolean; functionPointer?: { params: string; nogil: boolean; trailer?: string }; function?: boolean } {
   let text = raw;
   const eq = topLevelIndexOf(text, '=');
   if (eq >= 0) text = text.slice(0, eq);
   text = text.trim();
-  const fp = /^\(\s*(\**)\s*([A-Za-z_]\w*)\s*\)\s*\(([\s\S]*)\)([\s\S]*)$/.exec(text);
+  const fp = /^\(\s*(?:(?:__stdcall|__cdecl|__fastcall)\s*)?(\**)\s*([A-Za-z_]\w*)\s*\)\s*\(([\s\S]*)\)([\s\S]*)$/.exec(text);
   if (fp) {
     return {
       name: fp[2], pointers: Math.max(0, fp[1].length - 1), arrays: 0, reference: false,
       functionPointer: { params: fp[3], nogil: /\bnogil\b/.test(fp[4]), trailer: fp[4].trim() },
     };
   }
+  // a function declarator: the parameter list is the first top-level `(` after the name
+  const fn = /^(\**)\s*([A-Za-z_]\w*)\s*\(/.exec(text);
+  if (fn) {
+    const open = fn[0].length - 1;
+    const close = matchingParen(text, open);
+    if (close > open) {
+      const trailer = text.slice(close + 1);
+      return {
+        name: fn[2], pointers: fn[1].length, arrays: 0, reference: false, function: true,
+        functionPointer: { params: text.slice(open + 1, close), nogil: /\bnogil\b/.test(trailer), trailer: trailer.trim() },
+      };
+    }
+  }
   let pointers = 0;
   let reference = false;
   let i = 0;
-  while (i < text.length && (text[i] === '*' || text[i] === '&' || text[i] === ' ')) {
-    if (text[i] === '*') pointers++;
-    if (text[i] === '&') reference = true;
-    i++;
+  for (;;) {
+    if (i < text.length && (text[i] === '*' || text[i] === '&' || text[i] === ' ')) {
+      if (text[i] === '*') pointers++;
+      if (text[i] === '&') reference = true;
+      i++;
+      continue;
+    }
+    // a qualified pointer: `* const p`, `* restrict p`
+    const qualifier = pointers > 0 ? /^(?:const|volatile|restrict)\b/.exec(text.slice(i)) : null;
+    if (!qualifier) break;
+    i += qualifier[0].length;
   }
   const m = /^([A-Za-z_]\w*)/.exec(text.slice(i));
   const name = m ? m[1] : '';
   const after = m ? text.slice(i + m[1].length) : '';
   const arrays = (after.match(/\[/g) ?? []).length;
   return { name, pointers, arrays, reference };
+}
+
+/** Index of the `)` closing the `(` at `open`, or -1. */
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 function topLevelIndexOf(text: string, ch: string): number {

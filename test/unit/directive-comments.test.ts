@@ -1,0 +1,24 @@
+/**
+ * Header directive comments are read as the compiler reads them (Parsing.p_compiler_directive_comments:
+ * `^#\s*cython\s*:\s*((\w|[.])+\s*=.*)$`), so `#cython:` without a space counts as `# cython:` does.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_DIRECTIVES, fileDirectives } from '../../server/src/annotations/directives';
+
+describe('file header directives', () => {
+  for (const header of ['# cython: boundscheck=False', '#cython: boundscheck=False', '#cython:boundscheck=False',
+    '#  cython :  boundscheck = False']) {
+    it(`reads ${JSON.stringify(header)}`, () => {
+      const d = fileDirectives(`${header}\n\ndef f():\n    pass\n`, DEFAULT_DIRECTIVES);
+      assert.equal(d.boundscheck, false);
+      assert.equal(d.wraparound, true);
+    });
+  }
+
+  it('reads several header lines and stops at the first code line', () => {
+    const d = fileDirectives('#!python\n#cython: wraparound=False\n# cython: cdivision=True\nx = 1\n#cython: boundscheck=False\n',
+      DEFAULT_DIRECTIVES);
+    assert.deepEqual(d, { ...DEFAULT_DIRECTIVES, wraparound: false, cdivision: true });
+  });
+});
