@@ -4,6 +4,7 @@ import type { FunctionInfo } from '../model/function-scope';
 import type { GilState } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
 import type { Scope } from '../model/symbols';
+import type { Specialisation } from '../model/fused-specialisation';
 import type { Directives } from './directives';
 import type { CostSink } from './line-costs';
 
@@ -32,6 +33,8 @@ export interface CostEnv {
   readonly skip?: ReadonlySet<number>;
   /** The unit is one method of the class: the class's own costs (attributes...) belong to another unit. */
   readonly methodUnit?: boolean;
+  /** The fused-type specialisation being walked (fused functions with an `object` member: one walk each). */
+  readonly specialisation?: Specialisation;
 }
 
 export function gilHeld(env: CostEnv): boolean {

@@ -39,10 +39,21 @@ export function statement(node: Node, env: CostEnv): void {
       returnStatement(node, env);
       return;
     case 'if_statement': case 'elif_clause': {
-      const cond = field(node, 'condition');
-      if (cond) condition(cond, env);
-      block(field(node, 'consequence'), env);
-      for (const alt of fields(node, 'alternative')) statement(alt, env);
+      // Clauses with a compile-time condition (literals, DEF constants, fused-type tests of the specialisation being
+      // walked) are folded away: false ones generate no code, a true one ends the chain (Optimize.ConstantFolding).
+      for (const clause of [node, ...fields(node, 'alternative')]) {
+        if (clause.type === 'else_clause') {
+          statement(clause, env);
+          return;
+        }
+        const cond = field(clause, 'condition');
+        const value = cond ? env.model.constantCondition(cond, env.specialisation) : undefined;
+        if (value === false) continue;
+        if (clause !== node) env.sink.mark(lineOf(clause));
+        if (cond && value === undefined) condition(cond, env);
+        block(field(clause, 'consequence'), env);
+        if (value === true) return;
+      }
       return;
     }
     case 'else_clause': case 'compile_time_else_clause':
@@ -308,7 +319,7 @@ function forStatement(node: Node, env: CostEnv): void {
         if (v && a.type !== 'keyword_argument') expr(v, env);
       }
     }
-    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c)) ?? env.state;
+    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)) ?? env.state;
     nogilRegion(node, env, inner, () => block(body, { ...env, state: inner }));
     return;
   }
@@ -367,11 +378,11 @@ function withStatement(node: Node, env: CostEnv): void {
   }
   const transition = gilTransition(node);
   if (transition || isParallelBlock(node)) {
-    if (transition?.condition && env.model.constantCondition(transition.condition) === undefined) {
+    if (transition?.condition && env.model.constantCondition(transition.condition, env.specialisation) === undefined) {
       block(body, env);
       return;
     }
-    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c)) ?? env.state;
+    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)) ?? env.state;
     if (transition?.to === 'gil') {
       const saved = env.facts.raises;
       env.facts.raises = false;
