@@ -259,8 +259,8 @@ def label_corpus(corpus: str, jobs: int, limit: int | None = None, force: bool =
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=("all",) + CORPORA + BROAD_CORPORA, default="all",
-                    help="all = " + ", ".join(CORPORA) + " (the broad corpora only when named)")
+    ap.add_argument("--corpus", choices=("all",) + CORPORA + BROAD_CORPORA + ("mutants-full",), default="all",
+                    help="all = " + ", ".join(CORPORA) + " (the broad corpora and mutants-full only when named)")
     ap.add_argument("--export-committed", action="store_true",
                     help="after labelling, write the corpus' labels to " + str(COMMITTED_LABELS.relative_to(REPO)))
     ap.add_argument("--jobs", type=int, default=2, help="parallel compiler processes (max 2)")

@@ -8,7 +8,8 @@
   cython-tests/  Cython 3.3.1's tests/errors files whose expected messages concern the GIL / nogil / noexcept /
                  exception checks, plus tests/run and tests/compile files that use nogil; the _ERRORS / _WARNINGS /
                  _PERFORMANCE_HINTS blocks are cut off (as runtests.py does) and kept in the manifest.
-  mutants/       single-statement mutants of real nogil regions of the scikit-learn corpus (see mutate.py).
+  mutants/       single-statement mutants of real nogil regions of the labelled base corpora (see mutate.py);
+                 mutants-full/manifest.json lists all of them, mutants/manifest.json the CI subset.
 
 Each corpus gets a manifest.json: [{"id", "path", "cplus", "include_dirs", "cython_args", ...}].
 Deterministic; reruns rebuild the trees from scratch (cheap: a few seconds).
@@ -255,7 +256,10 @@ def main(argv=None) -> int:
                          "wraparound=False, cdivision=True, ...): without cdivision=True six of its files do not "
                          "compile (`n / 2` on C integers is a double under language_level 3); "
                          "default: plain `cython -3 [-a]`")
-    ap.add_argument("--mutants", type=int, default=200, help="number of mutants (default 200)")
+    ap.add_argument("--mutants", type=int, default=1040,
+                    help="number of mutants in mutants-full, spread over the projects (default 1040)")
+    ap.add_argument("--mutants-ci", type=int, default=70,
+                    help="number of mutants in the CI subset `mutants` (default 70: the first of each project)")
     ap.add_argument("--seed", type=int, default=20261121)
     ap.add_argument("--per-project", type=int, default=40, help="broad: modules labelled per project (default 40)")
     ap.add_argument("--ci-per-project", type=int, default=3,
@@ -269,7 +273,7 @@ def main(argv=None) -> int:
         prepare_cython_tests()
     if args.corpus in ("all", "mutants"):
         from mutate import prepare_mutants
-        prepare_mutants(args.mutants, args.seed)
+        prepare_mutants(args.mutants, args.seed, args.mutants_ci)
     if args.corpus == "broad":
         from broad import prepare_broad
         prepare_broad(args.per_project, args.ci_per_project, args.project)

@@ -2,6 +2,7 @@
 file).  Run:  .venv/bin/python -m unittest discover -s conformance -p 'test_*.py'
 """
 import copy
+from collections import Counter
 import subprocess
 import sys
 import tempfile
@@ -12,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import REPO, categorize, parse_compiler_output  # noqa: E402
 from label import parse_annotation_html  # noqa: E402
-from mutate import analyse_file, logical_statements, mutation_text  # noqa: E402
+from mutate import (EXPECT, KIND_NAMES, analyse_file, file_typedefs, logical_statements,  # noqa: E402
+                    mutation, mutation_text, parse_decl, project_sequence)
 from prepare import _meson_cpp_sources, parse_tags, split_source_and_expectations  # noqa: E402
 import run  # noqa: E402
 
@@ -149,14 +151,62 @@ class Mutants(unittest.TestCase):
         self.assertNotIn(16, lines)   # else:
         p = next(p for p in info["points"] if p["line"] + 1 == 23)
         self.assertEqual(p["py_objs"], ["obj"])
-        self.assertEqual(p["c_locals"], ["j"])
+        self.assertEqual((p["ints"], p["floats"], p["region_kind"]), (["j", "k"], [], "with-nogil"))
         q = next(p for p in info["points"] if p["line"] + 1 == 11)
-        self.assertEqual(q["c_locals"], ["i", "s"])
-        for f in info["funcs"]:
-            f["top"] = True
+        self.assertEqual((q["ints"], q["floats"], q["ptrs"], q["region_kind"]),
+                         (["i", "n"], ["s"], ["x"], "nogil-function"))
         import random
         self.assertEqual(mutation_text("call-gil", q, info, random.Random(0)), ["helper(1)"])
         self.assertEqual(mutation_text("attribute", p, info, random.Random(0)), ["obj.real"])
+        self.assertEqual(mutation_text("ptr-read", q, info, random.Random(0)), ["s = x[0]"])
+        # a cdef nogil function has no Python object: the mutant appends a module global
+        self.assertEqual(mutation("len", q, info, random.Random(0)), (["len(_cl_glob)"], ["_cl_glob = object()"]))
+        self.assertIsNone(mutation("del", q, info, random.Random(0)))
+        self.assertEqual(mutation("sqrt", q, info, random.Random(0))[1], ["from libc.math cimport sqrt"])
+
+    def test_declarations(self):
+        tds, fused = file_typedefs(["ctypedef double DTYPE_t\nctypedef fused real:\n    float\n    double\n"])
+        self.assertEqual((tds["DTYPE_t"], fused["real"]), ("f", "f"))
+        self.assertEqual(parse_decl("cdef DTYPE_t a, *b = NULL, c[3]", tds), [("a", "f", "v"), ("b", "f", "p")])
+        self.assertEqual(parse_decl("const intp_t[:, ::1] idx", tds), [("idx", "i", "m")])
+        self.assertEqual(parse_decl("cdef long long n = 0", tds), [("n", "i", "v")])
+        self.assertEqual(parse_decl("cdef char* s", tds), [])
+        self.assertEqual(parse_decl("cdef object o", tds), [])
+        self.assertEqual(parse_decl("cdef Foo f", tds), [])  # unknown type: not used
+
+    def test_prange_points_avoid_assignments_and_reductions(self):
+        src = (
+            "from cython.parallel import prange\n"
+            "cdef void f(double[:] a, int n) noexcept nogil:\n"
+            "    cdef int i\n"
+            "    cdef double t = 0, u = 0\n"
+            "    for i in prange(n):\n"
+            "        t += a[i]\n"
+            "        u = a[i]\n")
+        info = analyse_file(src)
+        p = next(p for p in info["points"] if p["line"] + 1 == 7)
+        self.assertTrue(p["in_prange"])
+        self.assertEqual(p["floats"], ["u"])  # t is a reduction: reading it in the loop is an error
+        import random
+        self.assertIsNone(mutation("c-arith", p, info, random.Random(0)))  # would make u lastprivate
+        self.assertEqual(mutation_text("mv-len", p, info, random.Random(0)), ["_cl_t = len(a)"])
+
+    def test_kinds_and_sequence(self):
+        self.assertGreaterEqual(len(KIND_NAMES), 40)
+        self.assertEqual(len(set(KIND_NAMES)), len(KIND_NAMES))
+        self.assertTrue({"error", "hint", "clean", "context"} >= set(EXPECT.values()))
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp) / "m.pyx"
+            f.write_text(SRC, encoding="utf-8")
+            bases = [({"id": "p/m.pyx", "path": str(f)}, {"bytes": len(SRC)})]
+            a = project_sequence("p", bases, 40, 1)
+            b = project_sequence("p", bases, 20, 1)
+            key = lambda ms: [(m["kind"], m["point"]["line"], m["stmt"]) for m in ms]  # noqa: E731
+            self.assertEqual(key(a)[:20], key(b))  # a shorter run is a prefix: cached labels stay valid
+            self.assertEqual(key(a), key(project_sequence("p", bases, 40, 1)))  # seeded
+            self.assertNotEqual(key(a), key(project_sequence("p", bases, 40, 2)))
+            counts = Counter(m["kind"] for m in a)
+            self.assertLessEqual(max(counts.values()) - min(counts.values()), 1)  # round-robin over kinds
 
 
 class Metrics(unittest.TestCase):
@@ -235,6 +285,38 @@ class Metrics(unittest.TestCase):
         missed = run.check_targets(f)
         self.assertTrue(any(m.startswith("sklearn_false_errors") for m in missed))
         self.assertTrue(any(m.startswith("annotation_f1") for m in missed))
+
+    def test_mutants_per_kind_project_and_own_hints(self):
+        labels = [lab("/m1.pyx", [d("error", 5, CALL), d("error", 1, LOCALS)], id_="mutants/p/m0001/m1.pyx"),
+                  lab("/m2.pyx", [d("hint", 7, HINT)], id_="mutants/q/m0001/m2.pyx"),
+                  lab("/m3.pyx", [], id_="mutants/q/m0002/m3.pyx")]
+        mut = lambda kind, first, project: {"kind": kind, "first_line": first, "last_line": first,  # noqa: E731
+                                            "project": project}
+        manifest = [{"id": "mutants/p/m0001/m1.pyx", "mutation": mut("print", 5, "p")},
+                    {"id": "mutants/q/m0001/m2.pyx", "mutation": mut("hint-void-call", 7, "q")},
+                    {"id": "mutants/q/m0002/m3.pyx", "mutation": mut("pass", 3, "q")}]
+        p = self.preds(labels)
+        p["/m1.pyx"]["diagnostics"] = [x for x in p["/m1.pyx"]["diagnostics"] if x["line"] != 1]  # miss line 1
+        # our own information-level kinds are neither predicted compiler hints nor false ones
+        p["/m3.pyx"]["diagnostics"].append({"line": 3, "column": 1, "severity": "information",
+                                            "code": "gil-transition-in-loop", "message": "GIL acquired in a loop"})
+        p["/m3.pyx"]["diagnostics"].append({"line": 2, "column": 1, "severity": "information",
+                                            "code": "exception-check-requires-gil", "message": HINT})
+        rep = run.evaluate({"mutants-full": labels}, p, {"mutants-full": manifest})
+        f = rep["figures"]
+        self.assertEqual((f["mutants.error_recall"], f["mutants.error_precision"]), (0.5, 1.0))
+        self.assertEqual((f["mutants.hint_recall"], f["mutants.hint_precision"]), (1.0, 0.5))
+        c = rep["corpora"]["mutants-full"]
+        self.assertEqual(c["hints"]["own_hint_lines"], 1)
+        m = c["mutants"]
+        self.assertEqual(m["per_kind"]["print"]["errors"]["fn"], 1)
+        self.assertEqual(m["per_project"]["q"]["hints"]["fp"], 1)
+        self.assertEqual(m["per_project"]["q"]["files"], 2)
+        self.assertEqual(m["outcomes"], {"hint-void-call": {"clean +hint": 1}, "pass": {"clean": 1},
+                                         "print": {"call-gil-function": 1}})
+        missed = run.check_targets(f)
+        self.assertTrue(any(x.startswith("mutants.error_recall") for x in missed))
+        self.assertTrue(any(x.startswith("mutants.hint_precision") for x in missed))
 
     def test_spearman(self):
         self.assertEqual(run.spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1.0)
