@@ -302,7 +302,7 @@ class Metrics(unittest.TestCase):
                                             "code": "gil-transition-in-loop", "message": "GIL acquired in a loop"})
         p["/m3.pyx"]["diagnostics"].append({"line": 2, "column": 1, "severity": "information",
                                             "code": "exception-check-requires-gil", "message": HINT})
-        rep = run.evaluate({"mutants-full": labels}, p, {"mutants-full": manifest})
+        rep = run.evaluate({"mutants-full": labels}, p, manifests={"mutants-full": manifest})
         f = rep["figures"]
         self.assertEqual((f["mutants.error_recall"], f["mutants.error_precision"]), (0.5, 1.0))
         self.assertEqual((f["mutants.hint_recall"], f["mutants.hint_precision"]), (1.0, 0.5))
