@@ -217,7 +217,8 @@ def type_class(t: str, typedefs: dict[str, str]) -> str | None:
 
 def parse_decl(text: str, typedefs: dict[str, str]) -> list[tuple[str, str, str]]:
     """(name, class, shape) for each C-numeric variable a declaration (`cdef TYPE a, *p` / `TYPE[:] m` / a
-    parameter) introduces; shape 'v' (value), 'p' (pointer), 'm' (memoryview)."""
+    parameter) introduces; shape 'v' (value), 'c' (const value: not assigned, so not used), 'p' (pointer),
+    'm' (memoryview)."""
     t = re.sub(r"^cdef\s+", "", text.strip())
     if re.match(r"(class|struct|union|enum|extern|inline|ctypedef|public|readonly|object)\b", t) or "(" in t:
         return []
@@ -232,6 +233,7 @@ def parse_decl(text: str, typedefs: dict[str, str]) -> list[tuple[str, str, str]
     cls = type_class(base, typedefs)
     if cls is None or not rest:
         return []
+    const = re.match(r"const\b", base) is not None
     if mv and not _MV.fullmatch(mv):
         return []
     out = []
@@ -239,7 +241,7 @@ def parse_decl(text: str, typedefs: dict[str, str]) -> list[tuple[str, str, str]
         pm = re.fullmatch(r"(\*?)\s*([A-Za-z_]\w*)\s*(?:=.*)?", part)
         if not pm or "[" in part.split("=")[0]:
             continue
-        shape = "m" if mv else ("p" if pm.group(1) else "v")
+        shape = "m" if mv else ("p" if pm.group(1) else ("c" if const else "v"))
         out.append((pm.group(2), cls, shape))
     return out
 

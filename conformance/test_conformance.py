@@ -171,6 +171,7 @@ class Mutants(unittest.TestCase):
         self.assertEqual(parse_decl("const intp_t[:, ::1] idx", tds), [("idx", "i", "m")])
         self.assertEqual(parse_decl("cdef long long n = 0", tds), [("n", "i", "v")])
         self.assertEqual(parse_decl("cdef char* s", tds), [])
+        self.assertEqual(parse_decl("const intp_t key", tds), [("key", "i", "c")])  # never an assignment target
         self.assertEqual(parse_decl("cdef object o", tds), [])
         self.assertEqual(parse_decl("cdef Foo f", tds), [])  # unknown type: not used
 
