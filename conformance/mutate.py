@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -807,6 +806,31 @@ def project_sequence(project: str, bases: list[tuple[dict, dict]], count: int, s
     return out
 
 
+WRITTEN: set[Path] = set()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Writes a file unless it already holds these bytes (a rerun leaves the tree untouched: no window in which a
+    labelling run finds a file missing)."""
+    WRITTEN.add(path)
+    if path.exists() and path.read_bytes() == data:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _remove_stale(dest: Path, keep: set[Path]) -> None:
+    """Removes the files of an earlier run that this one did not write (and the directories left empty)."""
+    if not dest.exists():
+        return
+    for p in sorted(dest.rglob("*"), reverse=True):
+        if p.is_file() and p not in keep and p.name != "manifest.json":
+            p.unlink()
+        elif p.is_dir() and not any(p.iterdir()):
+            p.rmdir()
+
+
 def write_mutant(dest: Path, m: dict, project: str, mid: str) -> dict:
     e, info, pt, stmt, support = m["entry"], m["info"], m["point"], m["stmt"], m["support"]
     rel = _module_rel(e)
@@ -815,17 +839,17 @@ def write_mutant(dest: Path, m: dict, project: str, mid: str) -> dict:
     dst.parent.mkdir(parents=True, exist_ok=True)
     d = dst.parent
     while d != mroot:  # package markers so that the module keeps its dotted name (and finds its own .pxd)
-        (d / "__init__.py").write_text("", encoding="utf-8")
+        _write(d / "__init__.py", b"")
         d = d.parent
     src = Path(e["path"])
     for sib in sorted(src.parent.iterdir()):  # the package directory's .pxd/.pxi files, byte-identical copies
         if sib.suffix in (".pxd", ".pxi") and sib.is_file():
-            shutil.copyfile(sib, dst.parent / sib.name)
+            _write(dst.parent / sib.name, sib.read_bytes())
     ind = " " * pt["indent"]
     lines = info["lines"][:pt["line"]] + [ind + s for s in stmt] + info["lines"][pt["line"]:]
     if support:
         lines += [""] + list(support)
-    dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write(dst, ("\n".join(lines) + "\n").encode("utf-8"))
     # the base's include dirs and directory (for `include "x.pxi"`): the mutant's own package (its .pxd) is found
     # beside it; no per-mutant dir, so that the CLI can check all the mutants of a base in one call
     include_dirs = _portable_dirs(e["include_dirs"]) + [str(src.parent)]
@@ -893,8 +917,6 @@ def prepare_mutants(n: int, seed: int, ci: int = 70) -> list[dict]:
     per = -(-n // len(projects))
     per_ci = -(-ci // len(projects))
     dest = OUT / "mutants"
-    if dest.exists():
-        shutil.rmtree(dest)
     seqs = {p: project_sequence(p, by_project[p], per, seed) for p in projects}
     full, ci_list = [], []
     # projects interleaved (position in each project's sequence first): label.py works in manifest order, so any
@@ -907,6 +929,7 @@ def prepare_mutants(n: int, seed: int, ci: int = 70) -> list[dict]:
                 full.append(entry)
                 if entry["ci"]:
                     ci_list.append(entry)
+    _remove_stale(dest, WRITTEN)
     write_json(OUT / "mutants-full" / "manifest.json", full)
     write_json(dest / "manifest.json", ci_list)
     eprint(f"prepare: mutants: {len(full)} ({len(ci_list)} in the CI subset) from {len(projects)} project(s), "
