@@ -39,7 +39,9 @@ from common import (BROAD_CORPORA, CACHE, CONF_DIR, CORPORA, OUT, REPO, VENV_PY,
 
 # Labels committed to the repository (so that a fresh machine's CI does not compile for hours): gzipped JSON
 # {"format", "cython", "generated", "note", "labels": {cache key: label}}; only entries with portable_key (the
-# broad corpus) are looked up here, since their key does not depend on where the cache or checkout lives.
+# broad corpus, the mutants) are looked up here, since their key does not depend on where the cache or checkout
+# lives.  One file per corpus (labels/<corpus>.json.gz, written by --export-committed); every file of the
+# directory is read.
 COMMITTED_LABELS = CONF_DIR / "labels" / "broad-ci.json.gz"
 
 LABEL_FORMAT = 2  # bump when the label JSON layout / parsing changes (invalidates the cache)
@@ -87,20 +89,26 @@ _committed: dict | None = None
 
 
 def committed_labels() -> dict:
-    """The committed labels (COMMITTED_LABELS), {} when the file is absent or made by another Cython version."""
+    """The committed labels (COMMITTED_LABELS and the other .json.gz files beside it), {} when absent or made by
+    another Cython version."""
     global _committed
     if _committed is None:
         _committed = {}
-        if COMMITTED_LABELS.exists():
-            with gzip.open(COMMITTED_LABELS, "rt", encoding="utf-8") as fh:
+        d = COMMITTED_LABELS.parent
+        files = sorted(set(d.glob("*.json.gz")) | ({COMMITTED_LABELS} if COMMITTED_LABELS.exists() else set())) \
+            if d.exists() else []
+        for f in files:
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
                 data = json.load(fh)
             if data.get("cython") == cython_version() and data.get("format") == LABEL_FORMAT:
-                _committed = data["labels"]
+                _committed.update(data["labels"])
     return _committed
 
 
 def export_committed(corpus: str) -> Path:
-    """Writes COMMITTED_LABELS from the cached labels of `corpus` (portable entries only), paths made relative."""
+    """Writes labels/<corpus>.json.gz (COMMITTED_LABELS for broad-ci) from the cached labels of `corpus` (portable
+    entries only), paths made relative."""
+    target = COMMITTED_LABELS.parent / f"{corpus}.json.gz"
     manifest = read_json(OUT / corpus / "manifest.json")
     version = cython_version()
     labels = {}
@@ -117,15 +125,15 @@ def export_committed(corpus: str) -> Path:
         for d in lab["diagnostics"] + lab["other_diagnostics"]:
             d["path"] = Path(d["path"]).name
         labels[key] = lab
-    COMMITTED_LABELS.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": LABEL_FORMAT, "cython": version, "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "note": f"labels of the {corpus} corpus made by conformance/label.py with the pinned Cython {version} "
                     f"(`label.py --corpus {corpus} --export-committed`); keyed like the label cache",
             "labels": dict(sorted(labels.items()))}
-    with gzip.open(COMMITTED_LABELS, "wt", encoding="utf-8", compresslevel=9) as fh:
+    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as fh:
         json.dump(data, fh, separators=(",", ":"))
-    eprint(f"label: wrote {len(labels)} labels to {COMMITTED_LABELS} ({COMMITTED_LABELS.stat().st_size} bytes)")
-    return COMMITTED_LABELS
+    eprint(f"label: wrote {len(labels)} labels to {target} ({target.stat().st_size} bytes)")
+    return target
 
 
 def parse_annotation_html(text: str) -> list[dict]:
@@ -262,7 +270,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", choices=("all",) + CORPORA + BROAD_CORPORA + ("mutants-full",), default="all",
                     help="all = " + ", ".join(CORPORA) + " (the broad corpora and mutants-full only when named)")
     ap.add_argument("--export-committed", action="store_true",
-                    help="after labelling, write the corpus' labels to " + str(COMMITTED_LABELS.relative_to(REPO)))
+                    help="after labelling, write the corpus' labels to "
+                         + str(COMMITTED_LABELS.parent.relative_to(REPO)) + "/<corpus>.json.gz")
     ap.add_argument("--jobs", type=int, default=2, help="parallel compiler processes (max 2)")
     ap.add_argument("--limit", type=int, help="only the first N files of each corpus (debugging)")
     ap.add_argument("--force", action="store_true", help="ignore the label cache")

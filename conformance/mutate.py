@@ -863,6 +863,10 @@ def write_mutant(dest: Path, m: dict, project: str, mid: str) -> dict:
         "cython_args": list(e["cython_args"]),
         "directives": dict(e.get("directives") or {}),
         "annotate": False,
+        # the label key ignores where the cache and checkout live: the CI subset's labels can be committed
+        # (label.py --corpus mutants --export-committed -> conformance/labels/mutants.json.gz)
+        "portable_key": True,
+        **({"sdists": e["sdists"]} if e.get("sdists") else {}),
         "mutation": {"kind": kind_of(m), "expect": EXPECT[kind_of(m)], "project": project, "base": e["id"],
                      "base_bytes": m["label"].get("bytes"),
                      "first_line": pt["line"] + 1, "last_line": pt["line"] + len(stmt),
