@@ -111,6 +111,10 @@ function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env
   const gil = gilHeld(env);
   const argInfos = args.map((a) => expr(a, env));
   if (!gil) return;
+  // `len(char*)`, `ord(char)`: inline C helpers (not declared nogil, but no Python call with the GIL held)
+  const inlineHelper = info.builtinCallNeedsGil && !info.builtinBoxesArguments && info.type.kind !== 'py'
+    && argInfos.every((a) => a.type.kind !== 'py' && a.type.kind !== 'unknown');
+  if (inlineHelper) return;
   if (info.type.kind !== 'py' && !info.builtinCallNeedsGil) {
     // abs/min/max/len of C values, float()/int() of C numbers: plain C
     if (name === 'len' && argInfos[0]?.type.kind === 'memview') {

@@ -5,7 +5,7 @@
  * (exception checks that re-acquire the GIL, bounds and division checks).
  */
 import { type CType, PY_OBJECT, isPy } from '../model/c-types';
-import type { ExprInfo } from '../model/expression-types';
+import { type ExprInfo, comparesInC, flattenedInElements, isUnpackedMinMaxSequence } from '../model/expression-types';
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
 import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
@@ -346,6 +346,10 @@ function binary(node: Node, info: ExprInfo, env: CostEnv): void {
 }
 
 function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
+  if (flattenedInElements(node)) {
+    flattenedIn(node, env);
+    return;
+  }
   const operands = significantChildren(node);
   const infos = operands.map((o) => expr(o, env));
   const operators = node.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
@@ -375,10 +379,32 @@ function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
   env.sink.add(lineOf(node), points * Math.max(1, operators.length), `Python comparison \`${label(node)}\``);
 }
 
+/** `x in (a, b)`: `x == a or x == b`, no sequence built (FlattenInListTransform); C tests when x is a C value. */
+function flattenedIn(node: Node, env: CostEnv): void {
+  const elements = flattenedInElements(node)!;
+  const lhs = significantChildren(node)[0]!;
+  const l = expr(lhs, env);
+  const infos = elements.map((e) => expr(e, env));
+  if (!gilHeld(env)) return;
+  if (l.type.kind === 'py') {
+    elements.forEach((e, k) => { if (!infos[k]!.literal) convert(e, infos[k]!, PY_OBJECT, env); });
+    env.sink.add(lineOf(node), PYX_CALL * elements.length, `Python comparisons \`${label(node)}\``);
+    env.facts.raises = true;
+    return;
+  }
+  const objectTests = elements.filter((e, k) => !comparesInC(l.type, infos[k]!, e)).length;
+  if (objectTests === 0 || l.type.kind === 'unknown') return;
+  convert(lhs, l, PY_OBJECT, env);
+  env.sink.add(lineOf(node), PYX_CALL * objectTests, `Python comparisons \`${label(node)}\``);
+  env.facts.raises = true;
+}
+
 function container(node: Node, info: ExprInfo, env: CostEnv): void {
   const items = significantChildren(node);
   const infos = items.map((i) => expr(i, env));
   if (!gilHeld(env) || info.type.kind !== 'py') return;
+  // `max((a, b))`: the items are the operands of C comparisons, no sequence is built.
+  if (isUnpackedMinMaxSequence(node, (n) => typeInfo(n, env))) return;
   const constant = infos.every((i) => i.literal);
   if ((node.type === 'tuple' || node.type === 'expression_list') && constant) return; // a cached constant tuple
   items.forEach((it, k) => convert(it, infos[k]!, PY_OBJECT, env));

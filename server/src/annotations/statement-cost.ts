@@ -323,9 +323,21 @@ function forStatement(node: Node, env: CostEnv): void {
     nogilRegion(node, env, inner, () => block(body, { ...env, state: inner }));
     return;
   }
-  if (isCRange(right, env)) {
-    const args = right.type === 'call' ? field(right, 'arguments') : null;
-    for (const a of args ? significantChildren(args) : []) expr(a, env);
+  // Loops the compiler runs in C (model/loop-iteration.ts): no iterator, no item references.
+  const plan = env.model.typer.loopPlan(node, env.scope);
+  if (plan.kind === 'c' || (plan.kind === 'unknown' && isCRange(right, env))) {
+    if (isCRange(right, env)) {
+      const args = field(right, 'arguments');
+      for (const a of args ? significantChildren(args) : []) expr(a, env);
+    } else {
+      expr(right, env);
+    }
+    // `for i in range(obj)` into a C variable: the object bounds are unboxed once.
+    const index: CType = { kind: 'scalar', name: 'Py_ssize_t', family: 'int' };
+    if (plan.kind === 'c') for (const b of plan.pythonBounds ?? []) convert(b, typeInfo(b, env), index, env);
+    if (plan.kind === 'c' && plan.overMemoryview && gilHeld(env)) {
+      env.sink.add(lineOf(node), 2 * PYX_CALL + 3 * MACRO, 'memoryview iteration: length and bounds-checked items');
+    }
     block(body, env);
     if (alt) statement(alt, env);
     return;

@@ -7,8 +7,11 @@ import type { CType } from './c-types';
 import { type Node, field, namedChildren, significantChildren } from './syntax';
 
 export type LoopPlan =
-  /** A C loop. `pythonTarget`: a range loop over small literal bounds into an object variable (ForFromStatNode). */
-  | { kind: 'c'; pythonTarget?: boolean; pythonBounds?: Node[] }
+  /**
+   * A C loop. `pythonTarget`: a range loop over small literal bounds into an object variable (ForFromStatNode);
+   * `pythonBounds`: object bounds unboxed into a C loop variable; `overMemoryview`: indexing a memoryview.
+   */
+  | { kind: 'c'; pythonTarget?: boolean; pythonBounds?: Node[]; overMemoryview?: boolean }
   /** Iterating over a Python object. `target`: the C type of the target variable, if the items are unboxed into it. */
   | { kind: 'python'; cTarget: boolean }
   /** Something we cannot see, or a compile error that is not about the GIL: say nothing. */
@@ -130,7 +133,8 @@ function plan(iterable: Node, target: Node, typing: LoopTyping, reversed: boolea
       if (iterable.type !== 'subscript') return UNKNOWN;
       return { kind: 'c' };
     }
-    case 'memview': return { kind: 'c' };
+    // indexed with a length and bounds checks (_transform_indexable_iteration)
+    case 'memview': return { kind: 'c', overMemoryview: true };
     case 'unknown': return UNKNOWN;
     case 'py':
       // A string literal iterates as characters through a Python object (and a type test) in the pinned compiler;
