@@ -19,7 +19,7 @@ const CACHE = process.env['CYTHON_LENS_CACHE'] ?? path.join(os.homedir(), '.cach
 const CYTHON_TESTS = path.join(CACHE, 'corpus', 'cython-3.3.1', 'tests', 'errors');
 
 /** The compiler messages our GIL engine models (anything else, e.g. "Unreachable code", is out of scope). */
-const GIL_MESSAGE = /not allowed without (gil|the GIL)|nogil|GIL|Exception check|Non-constant condition|may not be a Python object as we don't have the GIL|Buffer may not be acquired/;
+const GIL_MESSAGE = /not allowed without (gil|the GIL)|nogil|GIL|Exception check|Non-constant condition|may not be a Python object as we don't have the GIL|Buffer may not be acquired|noexcept clause is ignored|C property setter (needs 'noexcept'|with 'int' return)|Implicit noexcept declaration|prange\(\) can only be used/;
 
 const key = (line: number, message: string): string => `${line}|${message.split('\n')[0]}`;
 

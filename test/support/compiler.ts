@@ -1,5 +1,5 @@
 /** Running the pinned real Cython (the project's .venv) from tests: the compiler is the ground truth. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,15 +18,11 @@ export interface CompilerMessage {
 /** Compiles `file` with `cython -3` and returns every positioned message about that file. */
 export function compileWithCython(file: string, extraArgs: string[] = []): CompilerMessage[] {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cython-')), 'out.c');
-  let text = '';
-  try {
-    text = execFileSync(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', out, file], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    text = `${err.stdout ?? ''}\n${err.stderr ?? ''}`;
-  }
+  // warnings go to stderr also when the compilation succeeds
+  const run = spawnSync(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', out, file], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const text = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
   const messages: CompilerMessage[] = [];
   const re = /^(warning: |performance hint: )?(.+?):(\d+):(\d+): (.*)$/;
   for (const raw of text.split('\n')) {

@@ -14,14 +14,19 @@ export interface Directives {
   cdivision: boolean;
   /** Statements after `return`/`raise`/`break`/`continue` are dropped before the GIL check (model/reachability.ts). */
   remove_unreachable: boolean;
+  /** Module-level: prange / parallel sections that keep the GIL are not warned about. */
+  freethreading_compatible: boolean;
+  /** Module-level (Cython 0.29 behaviour): cdef functions without an exception clause are `noexcept`, with a warning. */
+  legacy_implicit_noexcept: boolean;
 }
 
 export const DEFAULT_DIRECTIVES: Readonly<Directives> = Object.freeze({
   boundscheck: true, wraparound: true, initializedcheck: true, cdivision: false, remove_unreachable: true,
+  freethreading_compatible: false, legacy_implicit_noexcept: false,
 });
 
 const NAMES = new Set<keyof Directives>(['boundscheck', 'wraparound', 'initializedcheck', 'cdivision',
-  'remove_unreachable']);
+  'remove_unreachable', 'freethreading_compatible', 'legacy_implicit_noexcept']);
 
 function isDirectiveName(name: string): name is keyof Directives {
   return NAMES.has(name as keyof Directives);
@@ -114,5 +119,5 @@ export function withDirectives(node: Node, outer: Readonly<Directives>): Readonl
 }
 
 export function directivesKey(d: Readonly<Directives>): string {
-  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}${+d.remove_unreachable}`;
+  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}${+d.remove_unreachable}${+d.freethreading_compatible}${+d.legacy_implicit_noexcept}`;
 }

@@ -428,6 +428,10 @@ export class DeclarationCollector {
     const nameNode = field(node, 'name');
     if (!nameNode) return undefined;
     const kindNode = field(node, 'kind');
+    // `cdef extern int f()` outside an extern block is an extern declaration too
+    if (!env.extern && node.type === 'c_function_declaration' && node.children.some((c) => c?.type === 'extern')) {
+      env = { ...env, extern: true };
+    }
     const origin: FunctionSignature['origin'] = env.extern ? 'extern' : kindNode?.text === 'cpdef' ? 'cpdef' : 'cdef';
     const returnType = field(node, 'return_type') ? this.resolveTypeNode(field(node, 'return_type')) : (
       // `cdef f():` without a return type returns a Python object; extern declarations default to int

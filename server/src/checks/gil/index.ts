@@ -39,6 +39,13 @@ import { criticalSectionGil } from './critical-section-gil';
 import { exceptionClauseValidity } from './exception-clause-validity';
 import { pythonRaise } from './python-raise';
 import { pythonContextManager } from './python-context-manager';
+import { cPropertySetterException } from './c-property-setter-exception';
+import { cppConstructorBaseGil } from './cpp-constructor-base-gil';
+import { parallelWithoutNogil } from './parallel-without-nogil';
+import { prangeOutsideFor } from './prange-outside-for';
+import { noexceptPythonReturn } from './noexcept-python-return';
+import { nogilFunctionCast } from './nogil-function-cast';
+import { implicitNoexcept } from './implicit-noexcept';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -49,5 +56,6 @@ export const gilRules: readonly GilRule[] = [
   pythonConversion, coercionFromPython, pythonDeletion, pythonReturn, tryExcept, pythonTruthTest, stringFormatting,
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
-  criticalSectionGil, exceptionClauseValidity, pythonRaise, pythonContextManager,
+  criticalSectionGil, exceptionClauseValidity, pythonRaise, cPropertySetterException, cppConstructorBaseGil,
+  parallelWithoutNogil, prangeOutsideFor, noexceptPythonReturn, nogilFunctionCast, implicitNoexcept, pythonContextManager,
 ];
