@@ -621,9 +621,31 @@ def print_broad_table(corpus: str, b: dict, out=sys.stdout) -> None:
           f"{fmt(ann.get('spearman'), 'annotation_spearman') if ann.get('files') else 'n/a':>10}   {top[:60]}\n")
 
 
-def load_labels(corpora: list[str]) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+def load_labelled_part(corpus: str) -> tuple[list[dict], list[dict], int]:
+    """(labels, their manifest entries, manifest size): the entries of `corpus` labelled so far, read from
+    label.py's cache (for a corpus whose labelling is still running, e.g. mutants-full)."""
+    from common import cython_version
+    from label import cache_key
+    mp = OUT / corpus / "manifest.json"
+    if not mp.exists():
+        raise InfraError(f"{mp} missing: run conformance/prepare.py")
+    manifest, version = read_json(mp), cython_version()
+    labels, entries = [], []
+    for e in manifest:
+        f = OUT / "labels" / f"{cache_key(e, version)}.json"
+        if Path(e["path"]).exists() and f.exists():
+            labels.append(read_json(f))
+            entries.append(e)
+    return labels, entries, len(manifest)
+
+
+def load_labels(corpora: list[str], partial: bool = False) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
     labels, manifests = {}, {}
     for corpus in corpora:
+        if partial:
+            labels[corpus], manifests[corpus], total = load_labelled_part(corpus)
+            eprint(f"conformance: {corpus}: scoring the {len(labels[corpus])} of {total} files labelled so far")
+            continue
         lp, mp = OUT / corpus / "labels.json", OUT / corpus / "manifest.json"
         if not lp.exists() or not mp.exists():
             raise InfraError(f"{lp} missing: run conformance/prepare.py and conformance/label.py")
@@ -653,6 +675,9 @@ def main(argv=None) -> int:
                          "directives) to the CLI as `-X name=value` (needs CLI support for -X)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per CLI call")
     ap.add_argument("--check-targets", action="store_true", help="exit 3 when a target is missed")
+    ap.add_argument("--labelled-so-far", action="store_true",
+                    help="score the files labelled so far (label.py's cache) instead of requiring every label: "
+                         "for a long labelling run still going on (mutants-full)")
     ap.add_argument("--report", help="default: $CYTHON_LENS_CACHE/conformance/report.json; with --corpus broad or "
                                       "broad-ci alone: .../conformance/<corpus>/report.json (the broad corpus' "
                                       "section is always also written there)")
@@ -661,7 +686,7 @@ def main(argv=None) -> int:
     if args.full:
         corpora = ["mutants-full" if c == "mutants" else c for c in corpora]
     try:
-        labels, manifests = load_labels(corpora)
+        labels, manifests = load_labels(corpora, args.labelled_so_far)
         t0 = time.monotonic()
         if args.predictions_from_labels:
             preds = {}
