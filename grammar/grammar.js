@@ -183,10 +183,12 @@ module.exports = grammar(python, {
       field('body', $._suite),
     )),
 
+    // with gil: / with cython.gil: / with gil(flag): / with gil, lock: (later items are entered with the GIL held)
     with_gil_statement: $ => prec.dynamic(10, seq(
       'with',
       choice('gil', seq($.identifier, '.', 'gil')),
       optional(seq('(', optional(field('condition', $.expression)), ')')),
+      repeat(seq(',', $.with_item)),
       ':',
       field('body', $._suite),
     )),
