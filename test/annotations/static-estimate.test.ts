@@ -86,6 +86,25 @@ describe('static annotation estimate', () => {
     assert.equal(scoreAt(fused, 3), 2 * scoreAt(plain, 2));
   });
 
+  it('with lock, nogil: the lock is a Python context manager entered before the GIL is released', async () => {
+    const lines = await estimate([
+      'def f(lock, double[:] xs):',   // 1
+      '    cdef double s = 0',        // 2
+      '    with nogil:',              // 3
+      '        s = 1',                // 4
+      '    with lock, nogil:',        // 5
+      '        s = 2',                // 6
+      '    with nogil:',              // 7
+      '        with gil, lock:',      // 8
+      '            s = 3',            // 9
+      '    return s',                 // 10
+    ].join('\n'));
+    assert.ok(reasonsAt(lines, 5).includes('context manager `__enter__`/`__exit__` calls'), reasonsAt(lines, 5).join('|'));
+    assert.ok(scoreAt(lines, 5) > scoreAt(lines, 3), 'the lock costs more than releasing the GIL alone');
+    assert.ok(reasonsAt(lines, 8).includes('context manager `__enter__`/`__exit__` calls'), reasonsAt(lines, 8).join('|'));
+    assert.equal(scoreAt(lines, 6), 0);
+  });
+
   it('division checks follow the cdivision directive', async () => {
     const src = 'cdef double ratio(double a, double b):\n    return a / b\n';
     assert.ok(reasonsAt(await estimate(src), 2).some((r) => r.startsWith('division by zero check')));

@@ -4,7 +4,8 @@
  * to `definition-cost.ts`.
  */
 import { type CType, PY_OBJECT } from '../model/c-types';
-import { HELD, type GilState, bodyState, gilTransition, isParallelBlock, prangeOf } from '../model/gil-state';
+import { HELD, type GilState, bodyState, contextManagerOf, gilTransition, isParallelBlock, prangeOf, withItemStates,
+  withItems } from '../model/gil-state';
 import { type Node, field, fieldNodes, fields, namedChildren, significantChildren } from '../model/syntax';
 import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
 import { definitionCost } from './definition-cost';
@@ -395,6 +396,13 @@ function withStatement(node: Node, env: CostEnv): void {
       return;
     }
     const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)) ?? env.state;
+    // `with lock, nogil:` / `with gil, lock:`: the other items are Python context managers entered in their own state.
+    const items = withItemStates(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)).items;
+    for (const item of withItems(node)) {
+      const step = items.get(item.id);
+      const cm = step && !step.transition && step.state.kind === 'held' ? contextManagerOf(item) : undefined;
+      if (cm) contextManager(node, cm.manager, { ...env, state: step!.state });
+    }
     if (transition?.to === 'gil') {
       const saved = env.facts.raises;
       env.facts.raises = false;
@@ -415,11 +423,19 @@ function withStatement(node: Node, env: CostEnv): void {
     const value = field(item, 'value') ?? significantChildren(item)[0];
     if (value) exprTo(value, PY_OBJECT, env);
   }
-  if (gilHeld(env)) {
-    env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
-    env.facts.raises = true;
-  }
+  if (gilHeld(env)) contextManagerCalls(node, env);
   block(body, env);
+}
+
+/** One Python context manager item of a statement that also changes the GIL state (entered with the GIL held). */
+function contextManager(node: Node, manager: Node, env: CostEnv): void {
+  exprTo(manager, PY_OBJECT, env);
+  contextManagerCalls(node, env);
+}
+
+function contextManagerCalls(node: Node, env: CostEnv): void {
+  env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
+  env.facts.raises = true;
 }
 
 function raiseStatement(node: Node, env: CostEnv): void {

@@ -109,6 +109,23 @@ export function withItems(node: Node): Node[] {
   return (clause ? namedChildren(clause) : namedChildren(node)).filter((c) => c.type === 'with_item');
 }
 
+/** Items that are compile-time constructs, not context managers: `parallel()`, `cython.*` (directives, sections). */
+const SPECIAL_ITEM = /^(cython\.)?(parallel\.)?(parallel|critical_section|nogil|gil)$|^cython\./;
+
+/**
+ * The context manager of a `with` item that is an ordinary (Python-level) one, with its `as` target; undefined for
+ * `nogil`/`gil`, `parallel()`, `cython.critical_section(...)` and directives.
+ */
+export function contextManagerOf(item: Node): { manager: Node; target: Node | null } | undefined {
+  const value = field(item, 'value') ?? namedChildren(item)[0];
+  const manager = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
+  if (!manager) return undefined;
+  const callee = manager.type === 'call' ? field(manager, 'function') : manager;
+  if (callee && SPECIAL_ITEM.test(callee.text)) return undefined;
+  const alias = value?.type === 'as_pattern' ? field(value, 'alias') : null;
+  return { manager, target: alias ? namedChildren(alias)[0] ?? null : null };
+}
+
 /** Is this `with` statement a `parallel()` block (from cython.parallel)? */
 export function isParallelBlock(node: Node): boolean {
   if (node.type !== 'with_statement' && node.type !== 'with_nogil_statement') return false;

@@ -3,15 +3,12 @@
  * compiler expands the with statement (`__enter__`/`__exit__` lookups and calls, the exit-arguments tuples, the
  * try/except around the body, re-raising) and each part reports at the manager (Nodes.WithStatNode).
  */
-import { withItemStates } from '../../model/gil-state';
-import { field, namedChildren } from '../../model/syntax';
+import { contextManagerOf, withItemStates } from '../../model/gil-state';
+import { namedChildren } from '../../model/syntax';
 import { type GilRule, notAllowedWithoutGil } from './rule';
 
 const EXPANSION = ['Calling gil-requiring function', 'Accessing Python attribute', 'Constructing Python tuple',
   'Try-except statement', 'Operation', 'Raising exception'];
-
-/** Items that are compile-time constructs, not context managers: `parallel()`, `cython.*` (directives, sections). */
-const SPECIAL = /^(cython\.)?(parallel\.)?(parallel|critical_section|nogil|gil)$|^cython\./;
 
 export const pythonContextManager: GilRule = {
   code: 'nogil-python-context-manager',
@@ -24,16 +21,12 @@ export const pythonContextManager: GilRule = {
     for (const item of namedChildren(node).flatMap((c) => (c.type === 'with_clause' ? namedChildren(c) : [c]))) {
       const step = items.get(item.id);
       if (!step || step.transition || step.state.kind === 'held') continue;
-      const value = field(item, 'value') ?? namedChildren(item)[0];
-      const manager = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      if (!manager) continue;
-      const callee = manager.type === 'call' ? field(manager, 'function') : manager;
-      if (callee && SPECIAL.test(callee.text)) continue;
+      const cm = contextManagerOf(item);
+      if (!cm) continue;
+      const { manager, target } = cm;
       if (ctx.info(manager).type.kind !== 'py') continue; // unknown is not Python
       for (const what of EXPANSION) ctx.report(manager, notAllowedWithoutGil(what));
       // `as target`: the result of __enter__ is assigned to it.
-      const alias = value?.type === 'as_pattern' ? field(value, 'alias') : null;
-      const target = alias ? namedChildren(alias)[0] : undefined;
       if (target?.type === 'identifier' && ctx.info(target).type.kind === 'py') {
         ctx.report(target, notAllowedWithoutGil('Assignment of Python object'));
       }
