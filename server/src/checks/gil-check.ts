@@ -83,8 +83,11 @@ export const gilCheck: DocumentCheck = {
         range: rowColumnRange(unresolvedRange(u)),
         severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
         source: DIAGNOSTIC_SOURCE,
-        message: `Cannot find the .pxd for \`${u.module}\`${where}: names cimported from it are unknown, so GIL checks `
-          + 'that depend on them are skipped. Add its folder to cythonLens.includeDirs.',
+        message: u.include
+          ? `Cannot find the included file \`${u.module}\`: names it declares are unknown, so GIL checks that depend `
+            + 'on them are skipped. Add its folder to cythonLens.includeDirs.'
+          : `Cannot find the .pxd for \`${u.module}\`${where}: names cimported from it are unknown, so GIL checks `
+            + 'that depend on them are skipped. Add its folder to cythonLens.includeDirs.',
       });
     }
     return out;

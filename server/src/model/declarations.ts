@@ -40,6 +40,8 @@ export interface DeclarationContext {
 export interface UnresolvedCimport {
   module: string;
   node: Node;
+  /** An `include "x.pxi"` that was not found (`module` is the path as written). */
+  include?: boolean;
 }
 
 export interface ModuleDeclarations extends ModuleSymbols {

@@ -38,6 +38,7 @@ interface PendingLocal {
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
+  complete = false,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -196,8 +197,10 @@ export function buildFunctionScope(
   for (const name of declaredGlobal) {
     scope.symbols.delete(name);
     // `global x` in a function makes x a module-level Python global even if the module never assigns it.
+    // (unless it may be declared where we cannot see: an unresolved cimport, a missing include)
     if (!parent.lookup(name)) {
-      scope.define({ name, kind: 'py-variable', type: PY_OBJECT, binding: 'module' });
+      scope.define({ name, kind: complete ? 'py-variable' : 'unresolved',
+        type: complete ? PY_OBJECT : unknown(`global ${name} not found`), binding: 'module' });
     }
   }
   // Declared Python-object locals (`cdef object o`, `cdef list L`) count as Python locals too.

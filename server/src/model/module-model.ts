@@ -57,11 +57,19 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
   const collector = new DeclarationCollector({ uri, resolver, companion, inPxd }, builtinsScope());
   const declarations = collector.collectModule(tree.rootNode);
   const includedFiles: string[] = [];
-  for (const inc of declarations.includes) {
+  // The module's own includes come first; those of included files are appended as they are collected (their nodes
+  // belong to trees freed after collection: they make the module incomplete, without a note of their own).
+  const ownIncludes = declarations.includes.length;
+  let nestedMissing = false;
+  for (let i = 0; i < declarations.includes.length; i++) {
+    const inc = declarations.includes[i]!;
     const file = resolver.locateInclude(inc.path, uri);
-    if (!file) continue;
-    const text = readText(file);
-    if (text === undefined) continue;
+    const text = file === undefined ? undefined : readText(file);
+    if (file === undefined || text === undefined) {
+      if (i < ownIncludes) declarations.unresolved.push({ module: inc.path, node: inc.node, include: true });
+      else nestedMissing = true;
+      continue;
+    }
     const incTree = includeTree(file, text, parse);
     try {
       collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
@@ -70,8 +78,7 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
     }
     includedFiles.push(file);
   }
-  const complete = declarations.unresolved.length === 0 && includedFiles.length === declarations.includes.length
-    && !hasStarImport(tree);
+  const complete = declarations.unresolved.length === 0 && !nestedMissing && !hasStarImport(tree);
   return { uri, inPxd, declarations, collector, includedFiles, complete };
 }
 
@@ -100,7 +107,8 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
       }
       const { value: info, names } = recordingLookups(scope, () => {
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
-        return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable);
+        return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
+          complete);
       });
       functions.set(fn.id, { info, names });
       return info;

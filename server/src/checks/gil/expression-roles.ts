@@ -101,8 +101,10 @@ export function isCLiteral(node: Node, typeOf: (n: Node) => ExprInfo, returnType
   }
   if (parent.type === 'argument_list' && parent.parent?.type === 'call') {
     const fn = field(parent.parent, 'function');
-    const sig = fn ? calleeSignature(typeOf(fn).type) : undefined;
-    if (!sig) return false;
+    const callee = fn ? typeOf(fn).type : undefined;
+    const sig = callee ? calleeSignature(callee) : undefined;
+    // a callee we cannot type may well take a C array or struct: unknown, not a Python container
+    if (!sig) return callee?.kind === 'unknown';
     const index = parent.namedChildren.filter((c) => c && c.type !== 'comment').findIndex((c) => c!.id === node.id);
     const param = sig.params[index];
     // A tuple does not become a C array for a pointer parameter (only a list does: ListNode.coerce_to).
