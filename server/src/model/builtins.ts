@@ -184,6 +184,7 @@ export function builtinsScope(): Scope {
  * number of positional arguments they are C calls needing the GIL, not Python calls (no argument tuple).
  */
 const C_SIGNATURE_BUILTINS: Record<string, { args: string; ret: string; pyReturn?: string }[]> = {
+  abs: [{ args: 'O', ret: 'O' }],
   ascii: [{ args: 'O', ret: 'O', pyReturn: 'str' }], bin: [{ args: 'O', ret: 'O', pyReturn: 'str' }],
   callable: [{ args: 'O', ret: 'b' }], chr: [{ args: 'i', ret: 'O', pyReturn: 'str' }],
   delattr: [{ args: 'OO', ret: 'r' }], dir: [{ args: 'O', ret: 'O' }],

@@ -61,6 +61,12 @@ export const pythonConversion: GilRule = {
       if (!identity && infos.some((i) => i?.type.kind === 'py' && !i.literal)) {
         operands.forEach((o, i) => { if (o && infos[i] && needsBoxing(infos[i]!)) boxed.push(o); });
       }
+      // `c in s` on a C string: s becomes a bytes object (find_special_bool_compare_function).
+      const containment = node.type === 'comparison_operator' && operands.length === 2
+        && node.children.some((c) => c?.text === 'in' || c?.text === 'not in');
+      const rhs = infos[1]?.type;
+      if (containment && rhs?.kind === 'ptr' && rhs.base.kind === 'scalar' && rhs.base.family === 'char'
+        && infos[0]?.type.kind === 'scalar' && operands[1]) boxed.push(operands[1]);
     } else if (node.type === 'return_statement') {
       const value = significantChildren(node)[0];
       const returnsPython = ctx.fn?.isPythonFunction || ctx.fn?.signature?.returnType.kind === 'py';
