@@ -354,10 +354,11 @@ module.exports = grammar(python, {
       optional(seq('=', field('value', $.expression))),
     ),
 
-    // cdef: + indented declarations
+    // cdef: + indented declarations; `cdef nogil:` / `cdef public nogil:` make the functions inside nogil
     cdef_block: $ => seq(
       'cdef',
       optional(field('modifier', $._modifiers)),
+      optional(field('gil_spec', alias('nogil', $.gil_spec))),
       ':',
       field('body', $._c_suite),
     ),
@@ -367,6 +368,9 @@ module.exports = grammar(python, {
       optional(choice(
         field('return_type', $._c_return_type),
         seq('(', field('return_type', $.c_type), ')'),
+        // `cdef (int*) f(x)`, `cdef (m.T* ) f(x)`: the parenthesized base type of declarations (its text keeps
+        // the parentheses)
+        field('return_type', alias($._parenthesized_c_type, $.c_type)),
       )),
       optional(field('calling_convention', $.calling_convention)),
       field('name', choice($.identifier, $.operator_name)),
@@ -405,6 +409,9 @@ module.exports = grammar(python, {
       optional(choice(
         field('return_type', $._c_return_type),
         seq('(', field('return_type', $.c_type), ')'),
+        // `cdef (int*) f(x)`, `cdef (m.T* ) f(x)`: the parenthesized base type of declarations (its text keeps
+        // the parentheses)
+        field('return_type', alias($._parenthesized_c_type, $.c_type)),
       )),
       optional(field('calling_convention', $.calling_convention)),
       field('name', choice($.identifier, $.operator_name)),
@@ -575,6 +582,9 @@ module.exports = grammar(python, {
         $.memoryview_type,
         prec.dynamic(-2, $.integer),
         prec.dynamic(-1, $.call),
+        // a C array size written as an expression: `fd_t[<int>UF_MAX] f`, `int[2 * N] a`
+        prec.dynamic(-3, $.cast_expression),
+        prec.dynamic(-3, $.binary_operator),
         $.keyword_argument,
         $.string,
         $.ellipsis,
@@ -634,9 +644,22 @@ module.exports = grammar(python, {
       choice(
         seq(field('name', $.identifier), optional(field('cname', $.string))),
         $.function_pointer_declarator,
+        $.parenthesized_declarator,
       ),
       repeat($.array_declarator),
     ),
+
+    // A parenthesized pointer declarator that is not a function pointer: `(*rows)[3]` (a pointer to arrays),
+    // `ctypedef void (*opaque_t)` (the same as `void *opaque_t`).
+    // Followed by a parameter list it is a function_pointer_declarator instead.
+    parenthesized_declarator: $ => prec(-1, seq(
+      '(',
+      repeat1($._pointer_or_reference),
+      field('name', $.identifier),
+      optional(field('cname', $.string)),
+      repeat($.array_declarator),
+      ')',
+    )),
 
     // Parameter declarators may be abstract: `f(int*, double[])`, `f(void (*)(int))`.
     _c_param_declarator: $ => choice(
@@ -830,8 +853,9 @@ module.exports = grammar(python, {
       ),
     ),
 
+    // `cpdef cppclass` is accepted too (Parsing.p_cdef_statement reads a cppclass after either keyword).
     cppclass_definition: $ => seq(
-      'cdef',
+      choice('cdef', 'cpdef'),
       optional(field('modifier', $._modifiers)),
       'cppclass',
       $._cppclass_rest,

@@ -22,10 +22,22 @@ describe('declarator text', () => {
     assert.equal(d.functionPointer?.nogil, true);
   });
 
+  it('reads parenthesized pointer declarators that are not function pointers', () => {
+    assert.deepEqual(parseDeclaratorText('(*ranges)[3]'), { name: 'ranges', pointers: 1, arrays: 1, reference: false });
+    assert.deepEqual(parseDeclaratorText('(*opaque_t)'), { name: 'opaque_t', pointers: 1, arrays: 0, reference: false });
+  });
+
   it('skips qualifiers after a star', () => {
     assert.deepEqual(parseDeclaratorText('* const * names = NULL'), { name: 'names', pointers: 2, arrays: 0, reference: false });
     assert.deepEqual(parseDeclaratorText('*restrict p'), { name: 'p', pointers: 1, arrays: 0, reference: false });
     assert.deepEqual(parseDeclaratorText('a[3][4]'), { name: 'a', pointers: 0, arrays: 2, reference: false });
+  });
+
+  it('reads a parenthesized base type', () => {
+    const t = parseTypeText('(m.Trie* )');
+    assert.equal(t.base, 'm.Trie');
+    assert.equal(t.pointers, 1);
+    assert.deepEqual(parseTypeText('const (int*)').qualifiers, ['const']);
   });
 
   it('reads a qualified pointer type', () => {

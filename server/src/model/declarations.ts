@@ -176,12 +176,15 @@ export class DeclarationCollector {
           else if (c.type.startsWith('compile_time_')) this.collectStatement(c, env);
         }
         break;
-      case 'cdef_statement': case 'cdef_block':
+      case 'cdef_statement': case 'cdef_block': {
+        // `cdef nogil:` declares the functions of its block nogil (Parsing.p_cdef_statement: ctx.nogil)
+        const inner = fields(s, 'gil_spec').some((g) => g.text.trim() === 'nogil') ? { ...env, externNogil: true } : env;
         for (const c of significantChildren(s)) {
-          if (c.type === 'block') this.collectStatements(significantChildren(c), env);
-          else this.collectStatement(c, env);
+          if (c.type === 'block') this.collectStatements(significantChildren(c), inner);
+          else this.collectStatement(c, inner);
         }
         break;
+      }
       case 'extern_block': {
         const nogil = childrenOfType(s, 'gil_spec').some((g) => g.text.trim() === 'nogil')
           || fields(s, 'gil_spec').some((g) => g.text.trim() === 'nogil');

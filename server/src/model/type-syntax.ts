@@ -44,6 +44,9 @@ export function splitTopLevel(text: string, sep = ','): string[] {
 /** Parse a type as written: `const unsigned long long*`, `vector[pair[int, double]]`, `double[:, ::1]`. */
 export function parseTypeText(raw: string): TypeSyntax {
   let text = raw.replace(/#.*$/gm, '').replace(/\s+/g, ' ').trim();
+  // a parenthesized base type `(int*)`, `const (T*)` (not a ctuple: no comma inside)
+  const paren = /^((?:(?:const|volatile) )*)\(([^(),]*)\)$/.exec(text);
+  if (paren) text = `${paren[1]}${paren[2]}`.trim();
   const result: TypeSyntax = {
     base: '', qualifiers: [], templateArgs: [], pointers: 0, arrays: 0, reference: false, memviewAxes: 0,
   };
@@ -106,6 +109,12 @@ export function parseDeclaratorText(raw: string): { name: string; pointers: numb
       name: fp[2], pointers: Math.max(0, fp[1].length - 1), arrays: 0, reference: false,
       functionPointer: { params: fp[3], nogil: /\bnogil\b/.test(fp[4]), trailer: fp[4].trim() },
     };
+  }
+  // a parenthesized pointer declarator: `(*rows)[3]` (a pointer to arrays: the arrays apply first), `(*opaque)`
+  const paren = /^\(\s*(\**)\s*([A-Za-z_]\w*)\s*(?:"[^"]*"\s*)?((?:\[[^\]]*\]\s*)*)\)\s*((?:\[[^\]]*\]\s*)*)$/.exec(text);
+  if (paren) {
+    return { name: paren[2], pointers: paren[1].length, arrays: (paren[3] + paren[4]).split('[').length - 1,
+      reference: false };
   }
   // a function declarator: the parameter list is the first top-level `(` after the name
   const fn = /^(\**)\s*([A-Za-z_]\w*)\s*\(/.exec(text);
