@@ -209,7 +209,7 @@ def compare_errors(labels: list[dict], preds: dict[str, dict]) -> dict:
     files = 0
     misses, false_alarms = [], []
     for lab in labels:
-        if lab["stopped_after"] == "parse":
+        if lab["stopped_after"] in ("parse", "crash"):  # a compiler failure (label.py) says nothing either
             excluded.append(lab["id"])
             continue
         files += 1
@@ -245,6 +245,8 @@ def pred_hint_lines(pred: dict) -> set[int]:
 def compare_hints(labels: list[dict], preds: dict[str, dict]) -> dict:
     tp = fp = fn = own = 0
     for lab in labels:
+        if lab.get("stopped_after") == "crash":
+            continue
         pred = preds[str(Path(lab["path"]).resolve())]
         L = {d["line"] for d in lab["diagnostics"] if d["kind"] == "hint"}
         P = pred_hint_lines(pred)
@@ -271,8 +273,8 @@ def compare_mutants(labels: list[dict], preds: dict[str, dict], manifest: list[d
             continue
         groups["per_kind"][m["kind"]].append(lab)
         groups["per_project"][m.get("project") or "sklearn"].append(lab)
-        if lab["stopped_after"] == "parse":
-            outcomes[m["kind"]]["syntax error"] += 1
+        if lab["stopped_after"] in ("parse", "crash"):
+            outcomes[m["kind"]]["syntax error" if lab["stopped_after"] == "parse" else "compiler failure"] += 1
             continue
         L = gil_error_lines(lab)
         cats = sorted({c for ln in range(m["first_line"], m["last_line"] + 1) for c in L.get(ln, ())})
