@@ -192,11 +192,14 @@ function evaluateConstant(node: Node, collector: DeclarationCollector, spec: Spe
     case 'boolean_operator': {
       const l = field(node, 'left');
       const r = field(node, 'right');
+      // A constant left operand decides (`False and x` is False, `True and x` is x: ConstantFolding.visit_BoolBinopNode).
+      const and = node.children.some((c) => c?.text === 'and');
       const a = l ? evaluateConstant(l, collector, spec) : undefined;
+      if (a === undefined) return undefined;
+      if (a !== 'maybe' && a !== and) return a;
       const b = r ? evaluateConstant(r, collector, spec) : undefined;
-      if (a === undefined || b === undefined) return undefined;
-      if (a === 'maybe' || b === 'maybe') return 'maybe';
-      return node.children.some((c) => c?.text === 'and') ? a && b : a || b;
+      if (b === undefined) return undefined;
+      return a === 'maybe' || b === 'maybe' ? 'maybe' : b;
     }
     case 'identifier': {
       const value = collector.compileTimeValues.get(node.text);

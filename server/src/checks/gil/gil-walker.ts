@@ -203,8 +203,9 @@ export class GilWalker {
       this.walkIf(node, env);
       return;
     }
-    if (node.type === 'comparison_operator' && this.model.constantCondition(node, env.specialisation) !== undefined) {
-      // A compile-time test (`fused_t is double`, `DEBUG > 1`): folded away, nothing of it runs.
+    if ((node.type === 'comparison_operator' || node.type === 'boolean_operator')
+      && this.model.constantCondition(node, env.specialisation) !== undefined) {
+      // A compile-time test (`fused_t is double`, `DEBUG > 1`, `False and x`): folded away, nothing of it runs.
       return;
     }
     if (COMPREHENSIONS.has(node.type)) {
