@@ -343,27 +343,71 @@ function forStatement(node: Node, env: CostEnv): void {
     if (alt) statement(alt, env);
     return;
   }
-  const ri = exprTo(right, PY_OBJECT, env);
+  // A string literal is iterated as a constant C array of characters (_try_optimise_array_iteration).
+  if (right.type === 'string' && typeInfo(right, env).literal) {
+    block(body, env);
+    if (alt) statement(alt, env);
+    return;
+  }
+  // `for i, x in enumerate(seq)` with a C counter: the counter is a C variable, seq is iterated
+  // (_transform_enumerate_iteration).
+  let iterable = right;
+  let target = left;
+  let counterCost = 0;
+  const enumerated = enumerateParts(right, left, env);
+  if (enumerated) {
+    iterable = enumerated.iterable;
+    target = enumerated.item;
+    counterCost = 3 * MACRO;
+    if (enumerated.start) expr(enumerated.start, env);
+  }
+  const ri = exprTo(iterable, PY_OBJECT, env);
   if (gilHeld(env) && (ri.type.kind === 'py' || ri.type.kind === 'unknown')) {
     const line = lineOf(node);
     const name = ri.type.kind === 'py' ? ri.type.name : 'object';
     if (name === 'list' || name === 'tuple') {
-      env.sink.add(line, PY_CALL + 2 * PYX_CALL + 2 * MACRO, `iteration over a Python ${name} (None check, item references)`);
+      env.sink.add(line, PY_CALL + 2 * PYX_CALL + 2 * MACRO + counterCost,
+        `iteration over a Python ${name} (None check, item references)`);
+    } else if (name === 'str' || name === 'unicode') {
+      env.sink.add(line, 3 * PYX_CALL + 2 * MACRO + counterCost, 'iteration over the characters of a str');
+    } else if (name === 'bytes' || name === 'bytearray') {
+      env.sink.add(line, 4 * PYX_CALL + 2 * MACRO + counterCost, `iteration over the bytes of a ${name}`);
     } else {
-      env.sink.add(line, 2 * PY_CALL + 2 * PYX_CALL + 2 * MACRO, `Python iteration over \`${label(right)}\``);
+      env.sink.add(line, 2 * PY_CALL + 2 * PYX_CALL + 2 * MACRO + counterCost, `Python iteration over \`${label(right)}\``);
     }
     env.facts.raises = true;
-    if (left) {
-      if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+    if (target) {
+      if (target.type === 'pattern_list' || target.type === 'tuple_pattern') {
         env.sink.add(line, 2 * PY_CALL + 4 * PYX_CALL + 2 * MACRO, 'loop item unpacked into several targets');
       } else {
-        const tt = typeInfo(left, env).type;
-        if (tt.kind !== 'py') convert(left, { type: PY_OBJECT, temp: true }, tt, env);
+        // characters of a str/bytes come out as C values (Py_UCS4 / char)
+        const tt = typeInfo(target, env).type;
+        const characters = /^(str|unicode|bytes|bytearray)$/.test(name);
+        // (under enumerate() cython -a shows no unboxing on the loop line: the item is assigned in the body)
+        if (tt.kind !== 'py' && !characters && !enumerated) convert(target, { type: PY_OBJECT, temp: true }, tt, env);
       }
     }
   }
   block(body, env);
   if (alt) statement(alt, env);
+}
+
+/** `enumerate(seq[, start])` over two targets with a C integer counter: the parts the compiler keeps. */
+function enumerateParts(right: Node, left: Node | null, env: CostEnv):
+  { iterable: Node; item: Node; start: Node | undefined } | undefined {
+  if (right.type !== 'call' || !left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return undefined;
+  const fn = field(right, 'function');
+  if (fn?.type !== 'identifier' || fn.text !== 'enumerate' || env.scope.lookup('enumerate')?.kind !== 'builtin') {
+    return undefined;
+  }
+  const argList = field(right, 'arguments');
+  const args = argList ? significantChildren(argList) : [];
+  const targets = significantChildren(left);
+  if (args.length < 1 || args.length > 2 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat')
+    || targets.length !== 2) return undefined;
+  const counter = typeInfo(targets[0]!, env).type;
+  if (counter.kind !== 'scalar' || counter.family !== 'int') return undefined;
+  return { iterable: args[0]!, item: targets[1]!, start: args[1] };
 }
 
 /** A region that releases the GIL: cost of releasing it and re-acquiring it at every exit. */
