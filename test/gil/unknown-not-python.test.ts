@@ -68,8 +68,13 @@ describe('unknown is not Python', () => {
       fs.copyFileSync(file, copy);
       const ds = analyse(copy);
       assert.equal(describeAll(serious(ds)), '');
+      // at most one note saying why: for the missing piece, and for each class whose layout it hides
       const notes = ds.filter((d) => d.severity === DiagnosticSeverity.Information && d.code !== 'boundscheck-hint');
-      assert.ok(notes.length <= 1, describeAll(notes));
+      assert.ok(notes.every((d) => d.code === 'unresolved-cimport' || d.code === 'incomplete-class-layout'),
+        describeAll(notes));
+      assert.ok(notes.filter((d) => d.code === 'unresolved-cimport').length <= 1, describeAll(notes));
+      const classNotes = notes.filter((d) => d.code === 'incomplete-class-layout').map((d) => d.range.start.line);
+      assert.equal(new Set(classNotes).size, classNotes.length, describeAll(notes));
     });
 
     it(`${name}: a syntax error in a definition gives no GIL or type error from it`, () => {

@@ -682,7 +682,7 @@ export class DeclarationCollector {
         if (baseCls) {
           for (const [k, v] of baseCls.attributes) if (!cls.attributes.has(k)) cls.attributes.set(k, v);
           for (const [k, v] of baseCls.methods) if (!cls.methods.has(k)) cls.methods.set(k, v);
-          if (baseCls.incomplete) cls.incomplete ??= `its base ${first.text}: ${baseCls.incomplete}`;
+          if (baseCls.incomplete) cls.incomplete ??= `its base class ${first.text} is incomplete (${baseCls.incomplete})`;
         } else if (!baseSym || baseSym.kind === 'unresolved' || baseSym.kind === 'cython-builtin') {
           cls.incomplete ??= `its base class ${first.text} was not found`;
         }

@@ -46,6 +46,7 @@ import { prangeOutsideFor } from './prange-outside-for';
 import { noexceptPythonReturn } from './noexcept-python-return';
 import { nogilFunctionCast } from './nogil-function-cast';
 import { implicitNoexcept } from './implicit-noexcept';
+import { incompleteClassLayout } from './incomplete-class-layout';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -57,5 +58,6 @@ export const gilRules: readonly GilRule[] = [
   pythonImport, pythonOperation, complexNumberConstruction, pythonTypeTest, temporaryPythonReference,
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
   criticalSectionGil, exceptionClauseValidity, pythonRaise, cPropertySetterException, cppConstructorBaseGil,
-  parallelWithoutNogil, prangeOutsideFor, noexceptPythonReturn, nogilFunctionCast, implicitNoexcept, pythonContextManager,
+  parallelWithoutNogil, prangeOutsideFor, noexceptPythonReturn, nogilFunctionCast, implicitNoexcept,
+  incompleteClassLayout, pythonContextManager,
 ];
