@@ -681,6 +681,9 @@ def main(argv=None) -> int:
     ap.add_argument("--labelled-so-far", action="store_true",
                     help="score the files labelled so far (label.py's cache) instead of requiring every label: "
                          "for a long labelling run still going on (mutants-full)")
+    ap.add_argument("--advisory-targets", action="append", default=[], metavar="PREFIX",
+                    help="targets whose name starts with PREFIX (e.g. broad-ci) are checked and reported but do not "
+                         "make --check-targets fail (repeatable; none by default)")
     ap.add_argument("--report", help="default: $CYTHON_LENS_CACHE/conformance/report.json; with --corpus broad or "
                                       "broad-ci alone: .../conformance/<corpus>/report.json (the broad corpus' "
                                       "section is always also written there)")
@@ -743,9 +746,14 @@ def main(argv=None) -> int:
             per = [t for t in broad_status if "/" in t["name"]]
             print(f"broad per-project targets: {sum(t['met'] for t in per)} met, {sum(not t['met'] for t in per)} "
                   f"missed (report: target_status)")
+        gating = [m for m in missed if not any(m.startswith(p) for p in args.advisory_targets)]
         if missed:
             print("targets missed:\n  " + "\n  ".join(missed))
+        if gating:
             return 3
+        if missed:
+            print(f"(only advisory targets missed: {', '.join(args.advisory_targets)})")
+            return 0
         print("all targets met")
     return 0
 

@@ -532,6 +532,10 @@ class BroadCorpus(unittest.TestCase):
         self.assertEqual(len(b["false_error_items"]), 2)
         self.assertEqual(b["false_error_items"][0]["code"], "c1")
         self.assertEqual(b["pooled"]["false_errors"]["by_message"], {"'…' is not declared": 2})
+        self.assertEqual(run.target_of("broad/p1.parse_clean"), (">=", 0.995))
+        self.assertEqual(run.target_of("broad-ci.annotation_spearman"), (">=", 0.80))
+        self.assertIsNone(run.target_of("broad-ci/p1.unknown_metric"))
+        self.assertIsNone(run.target_of("sklearn.parse_clean"))
         status = {t["name"]: t["met"] for t in run.target_status(rep["figures"])}
         self.assertFalse(status["broad-ci/p1.false_error_lines"])
         self.assertTrue(status["broad-ci/p2.false_error_lines"])
