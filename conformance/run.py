@@ -734,7 +734,8 @@ def main(argv=None) -> int:
     rep["target_status"] = target_status(rep["figures"])
     write_json(Path(args.report), rep)
     for corpus in BROAD_CORPORA:
-        if corpus in rep["corpora"] and Path(args.report) != OUT / corpus / "report.json":
+        # the shared per-corpus report reflects the CLI only (not a self-test or a --predictions file)
+        if corpus in rep["corpora"] and Path(args.report) != OUT / corpus / "report.json" and source.startswith("node "):
             write_json(OUT / corpus / "report.json", {"generated": rep["generated"], "predictions": source,
                                                       corpus: rep["corpora"][corpus]})
     print(f"\npredictions: {source} ({secs:.1f}s)\nreport: {args.report}")
