@@ -120,8 +120,9 @@ PROJECTS: list[dict] = [
     {"name": "shapely", "sdist": "shapely-2.2.0", "root": "src", "directives": {"freethreading_compatible": "true"}},
     # spacy 3.8 pins cymem 2.0.x, preshed 3.0.x, murmurhash < 1.1, thinc 8.3.x (which pins blis 1.3.x): the deps
     # in this table are those versions
-    {"name": "spacy", "sdist": "spacy-3.8.18", "cplus": True, "language_level": "3",
-     "directives": {"embedsignature": "True"}, "deps": ["cymem", "preshed", "murmurhash", "thinc"]},
+    # setup.py COMPILER_DIRECTIVES: language_level=-3, which Cython takes as int(-3) < 3: Python 2 semantics
+    {"name": "spacy", "sdist": "spacy-3.8.18", "cplus": True,
+     "directives": {"language_level": "-3", "embedsignature": "True"}, "deps": ["cymem", "preshed", "murmurhash", "thinc"]},
     {"name": "statsmodels", "sdist": "statsmodels-0.15.0", "language_level": "3", "cplus": "meson",
      "templates": [("**/*.pyx.in", ".in", None), ("**/*.pxd.in", ".in", None)],
      "configure": [("statsmodels/tsa/statespace/_blas_int.pxi.in", "statsmodels/tsa/statespace/_blas_int.pxi",
