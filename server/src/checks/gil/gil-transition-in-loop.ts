@@ -2,7 +2,7 @@
  * Our own hint (not the compiler's): acquiring or releasing the GIL as a statement of a loop body pays for the
  * transition on every iteration. Hoist the `with` block out of the loop when the loop allows it.
  */
-import { gilTransition } from '../../model/gil-state';
+import { contextManagerOf, gilTransition, withItems } from '../../model/gil-state';
 import type { GilRule } from './rule';
 
 export const gilTransitionInLoop: GilRule = {
@@ -13,6 +13,8 @@ export const gilTransitionInLoop: GilRule = {
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t || ctx.loopDepth === 0) return;
+    // `with lock, nogil:` also enters a context manager on every iteration, on purpose: hoisting would change that.
+    if (withItems(node).some((item) => contextManagerOf(item))) return;
     // Only a transition that runs on every iteration: a statement of the loop body itself, not one inside an `if`
     // (typically an error path that acquires the GIL to raise).
     const loop = node.parent?.type === 'block' ? node.parent.parent : null;
