@@ -221,6 +221,12 @@ function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
     return;
   }
   const o = expr(obj, env);
+  if (info.type.kind === 'memview' && o.type.kind === 'py' && !info.pyAttribute && env.directives.initializedcheck) {
+    // a memoryview attribute of an extension type is checked at every use (ExprNodes.py AttributeNode,
+    // initializedcheck): PyErr_SetString(AttributeError, "Memoryview is not initialized"), with or without the GIL
+    env.sink.add(line, PY_CALL, `memoryview attribute \`${label(node)}\` checked for initialisation (initializedcheck is on)`);
+    env.facts.raises = true;
+  }
   if (!gil) return;
   if (o.type.kind === 'memview' && MEMVIEW_PY_ATTRS.has(attr)) {
     env.sink.add(line, PYX_CALL + 2 * MACRO, `\`${label(node)}\` goes through a Python memoryview object`);

@@ -85,7 +85,13 @@ export class CimportBinder {
     const resolved = this.resolveModule(request);
     const wildcard = childOfType(s, 'wildcard_import');
     if (wildcard) {
-      if (resolved) for (const sym of resolved.symbols.values()) this.scope.define(sym);
+      // (a module the .pxd cimports replaces a Python-imported one of the same name, which stays a Python global)
+      if (resolved) {
+        for (const sym of resolved.symbols.values()) {
+          const prev = sym.kind === 'cimported-module' ? this.scope.lookupLocal(sym.name) : undefined;
+          this.scope.define(prev?.kind === 'py-module' || prev?.alsoPython ? { ...sym, alsoPython: true } : sym);
+        }
+      }
       return;
     }
     for (const item of fields(s, 'name')) {
