@@ -3,7 +3,7 @@
  * acquire the GIL), builtins the compiler turns into C, and Python calls (callee lookup, bound-method unpacking,
  * argument boxing, keyword dicts).
  */
-import { type FunctionSignature, PY_OBJECT } from '../model/c-types';
+import { type FunctionSignature, PY_OBJECT, isPy } from '../model/c-types';
 import type { ExprInfo } from '../model/expression-types';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
@@ -19,6 +19,11 @@ const BUILTIN_API: Record<string, number> = {
 
 export function exceptionCheck(sig: FunctionSignature, node: Node, env: CostEnv): void {
   const name = sig.name || label(node, 30);
+  // a function returning a Python object always propagates errors (a NULL result)
+  if (isPy(sig.returnType)) {
+    env.facts.raises = true;
+    return;
+  }
   switch (sig.exception.kind) {
     case 'star':
       // `except *` (void functions, methods): scikit-learn's compiled output shows no C-API call on the call line
@@ -43,6 +48,8 @@ export function exceptionCheck(sig: FunctionSignature, node: Node, env: CostEnv)
 
 function argumentsOf(call: Node): Node[] {
   const args = field(call, 'arguments');
+  // `f(x for x in xs)`: the generator expression is the argument
+  if (args?.type === 'generator_expression') return [args];
   return args ? significantChildren(args) : [];
 }
 
@@ -115,6 +122,8 @@ function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env
   const inlineHelper = info.builtinCallNeedsGil && !info.builtinBoxesArguments && info.type.kind !== 'py'
     && argInfos.every((a) => a.type.kind !== 'py' && a.type.kind !== 'unknown');
   if (inlineHelper) return;
+  // type(x) is Py_TYPE(x) (Builtin.py: the one-argument form is inlined)
+  if (name === 'type' && args.length === 1) return;
   if (info.type.kind !== 'py' && !info.builtinCallNeedsGil) {
     // abs/min/max/len of C values, float()/int() of C numbers: plain C
     if (name === 'len' && argInfos[0]?.type.kind === 'memview') {

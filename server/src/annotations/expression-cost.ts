@@ -361,6 +361,14 @@ function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
   const operators = node.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
   if (!gilHeld(env)) return;
   if (operators.every((op) => op === 'is' || op === 'not' || op === 'is not')) return;
+  // a one-character string literal compared with a C character or integer is a C character constant
+  const charLiteral = (o: Node, i: ExprInfo): boolean => i.literal === true && o.type === 'string'
+    && /^[uUbB]?(['"])(\\?[^\\])\1$/.test(o.text);
+  if (infos.some((i) => i.type.kind === 'scalar')
+    && infos.every((i, k) => i.type.kind !== 'py' || charLiteral(operands[k]!, i))) return;
+  // `c in 'abc'` on a C character: a switch over the characters (Optimize.py, _handle_simple_function... in-literal)
+  if (operands.length === 2 && operators.includes('in') && infos[0]?.type.kind === 'scalar'
+    && operands[1]!.type === 'string' && infos[1]?.literal && !/^[a-zA-Z]*[fF]/.test(operands[1]!.text)) return;
   const anyPy = infos.some((i) => i.type.kind === 'py' && !(i.literal && i.type.name === 'NoneType'));
   const info = typeInfo(node, env);
   if (!anyPy || info.type.kind !== 'py' && !operators.some((op) => op === 'in')) {
@@ -415,8 +423,10 @@ function container(node: Node, info: ExprInfo, env: CostEnv): void {
   if ((node.type === 'tuple' || node.type === 'expression_list') && constant) return; // a cached constant tuple
   items.forEach((it, k) => convert(it, infos[k]!, PY_OBJECT, env));
   const kind = node.type === 'expression_list' ? 'tuple' : node.type;
-  const perItem = kind === 'set' ? PY_CALL : MACRO;
-  env.sink.add(lineOf(items[0] ?? node), PY_CALL + perItem * items.length, `Python ${kind} built`);
+  // per item: a borrowed value (a name, a constant) is INCREF'd, GIVEREF'd and stored; a temporary is handed over
+  const perItem = (k: number): number => kind === 'set' ? PY_CALL
+    : infos[k]!.literal || infos[k]!.type.kind === 'py' && !infos[k]!.temp ? 3 * MACRO : kind === 'list' ? 2 * MACRO : MACRO;
+  env.sink.add(lineOf(items[0] ?? node), PY_CALL + items.reduce((sum, _, k) => sum + perItem(k), 0), `Python ${kind} built`);
 }
 
 function dictionary(node: Node, env: CostEnv): void {
@@ -435,8 +445,11 @@ function comprehension(node: Node, env: CostEnv): void {
     if (c.type === 'for_in_clause') {
       const right = field(c, 'right');
       if (right && !isCRange(right, env)) {
-        exprTo(right, PY_OBJECT, env);
-        if (gilHeld(env)) env.sink.add(lineOf(c), 2 * PY_CALL + PYX_CALL, 'Python iteration in a comprehension');
+        const ri = exprTo(right, PY_OBJECT, env);
+        const seq = ri.type.kind === 'py' && (ri.type.name === 'list' || ri.type.name === 'tuple');
+        // a list/tuple is indexed; anything else also gets the generic iterator path (as in a for loop)
+        if (gilHeld(env)) env.sink.add(lineOf(c), seq ? 2 * PY_CALL + PYX_CALL : 8 * PY_CALL + 2 * PYX_CALL + 4 * MACRO,
+          'Python iteration in a comprehension');
       }
     } else {
       const cond = significantChildren(c)[0];

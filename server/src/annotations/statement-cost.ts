@@ -20,7 +20,36 @@ const NO_CODE = new Set(['cimport_statement', 'cimport_from_statement', 'include
 
 export function block(node: Node | null, env: CostEnv): void {
   if (!node) return;
-  for (const s of significantChildren(node)) statement(s, env);
+  for (const s of significantChildren(node)) {
+    statement(s, env);
+    // ParseTreeTransforms.py RemoveUnreachableCode: statements after a terminator are dropped
+    if (env.directives.remove_unreachable && terminates(s)) return;
+  }
+}
+
+/** `is_terminator` as RemoveUnreachableCode sets it: return/raise/break/continue, an if whose every branch ends so. */
+function terminates(s: Node): boolean {
+  switch (s.type) {
+    case 'return_statement': case 'raise_statement': case 'break_statement': case 'continue_statement':
+      return true;
+    case 'if_statement': {
+      const alts = fields(s, 'alternative');
+      const last = alts[alts.length - 1];
+      if (!last || last.type !== 'else_clause') return false;
+      return [field(s, 'consequence'), ...alts.map((a) => field(a, 'consequence') ?? field(a, 'body')
+        ?? significantChildren(a).find((c) => c.type === 'block') ?? null)].every(blockTerminates);
+    }
+    case 'try_statement': {
+      const fin = significantChildren(s).find((c) => c.type === 'finally_clause');
+      return !!fin && blockTerminates(significantChildren(fin).find((c) => c.type === 'block') ?? null);
+    }
+    default:
+      return false;
+  }
+}
+
+function blockTerminates(b: Node | null): boolean {
+  return !!b && significantChildren(b).some(terminates);
 }
 
 export function statement(node: Node, env: CostEnv): void {
@@ -358,7 +387,7 @@ function forStatement(node: Node, env: CostEnv): void {
   if (enumerated) {
     iterable = enumerated.iterable;
     target = enumerated.item;
-    counterCost = 3 * MACRO;
+    counterCost = enumerated.pyCounter ? 2 * PYX_CALL + 3 * MACRO : 3 * MACRO;
     if (enumerated.start) expr(enumerated.start, env);
   }
   const ri = exprTo(iterable, PY_OBJECT, env);
@@ -373,12 +402,14 @@ function forStatement(node: Node, env: CostEnv): void {
     } else if (name === 'bytes' || name === 'bytearray') {
       env.sink.add(line, 4 * PYX_CALL + 2 * MACRO + counterCost, `iteration over the bytes of a ${name}`);
     } else {
-      env.sink.add(line, 2 * PY_CALL + 2 * PYX_CALL + 2 * MACRO + counterCost, `Python iteration over \`${label(right)}\``);
+      // the list/tuple fast paths and the generic iterator (PyObject_GetIter, tp_iternext, StopIteration check)
+      env.sink.add(line, 8 * PY_CALL + 2 * PYX_CALL + 4 * MACRO + counterCost, `Python iteration over \`${label(iterable)}\``);
     }
     env.facts.raises = true;
     if (target) {
       if (target.type === 'pattern_list' || target.type === 'tuple_pattern') {
-        env.sink.add(line, 2 * PY_CALL + 4 * PYX_CALL + 2 * MACRO, 'loop item unpacked into several targets');
+        // (as `a, b = item`: tuple/list fast paths and the generic unpacking through an iterator)
+        env.sink.add(line, 6 * PY_CALL + 8 * PYX_CALL + 5 * MACRO, 'loop item unpacked into several targets');
       } else {
         // characters of a str/bytes come out as C values (Py_UCS4 / char)
         const tt = typeInfo(target, env).type;
@@ -394,7 +425,7 @@ function forStatement(node: Node, env: CostEnv): void {
 
 /** `enumerate(seq[, start])` over two targets with a C integer counter: the parts the compiler keeps. */
 function enumerateParts(right: Node, left: Node | null, env: CostEnv):
-  { iterable: Node; item: Node; start: Node | undefined } | undefined {
+  { iterable: Node; item: Node; start: Node | undefined; pyCounter?: boolean } | undefined {
   if (right.type !== 'call' || !left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return undefined;
   const fn = field(right, 'function');
   if (fn?.type !== 'identifier' || fn.text !== 'enumerate' || env.scope.lookup('enumerate')?.kind !== 'builtin') {
@@ -406,6 +437,8 @@ function enumerateParts(right: Node, left: Node | null, env: CostEnv):
   if (args.length < 1 || args.length > 2 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat')
     || targets.length !== 2) return undefined;
   const counter = typeInfo(targets[0]!, env).type;
+  // (a Python counter is transformed too, incremented with a Python addition)
+  if (counter.kind === 'py') return { iterable: args[0]!, item: targets[1]!, start: args[1], pyCounter: true };
   if (counter.kind !== 'scalar' || counter.family !== 'int') return undefined;
   return { iterable: args[0]!, item: targets[1]!, start: args[1] };
 }
