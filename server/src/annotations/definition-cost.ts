@@ -19,6 +19,18 @@ import { ExpressionTyper } from '../model/expression-types';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 import { block, statement } from './statement-cost';
 
+/** Special methods of a `cdef class` that fill a type slot with a C signature (Cython/Compiler/TypeSlots.py). */
+const SLOT_METHODS = new Set(['__dealloc__', '__iter__', '__next__', '__len__', '__getitem__', '__setitem__',
+  '__delitem__', '__contains__', '__repr__', '__str__', '__hash__', '__richcmp__', '__eq__', '__ne__', '__lt__',
+  '__le__', '__gt__', '__ge__', '__bool__', '__getattr__', '__getattribute__', '__setattr__', '__delattr__',
+  '__get__', '__set__', '__delete__', '__getbuffer__', '__releasebuffer__', '__add__', '__radd__', '__sub__',
+  '__rsub__', '__mul__', '__rmul__', '__truediv__', '__rtruediv__', '__floordiv__', '__rfloordiv__', '__mod__',
+  '__rmod__', '__divmod__', '__rdivmod__', '__pow__', '__rpow__', '__neg__', '__pos__', '__abs__', '__invert__',
+  '__lshift__', '__rlshift__', '__rshift__', '__rrshift__', '__and__', '__rand__', '__or__', '__ror__', '__xor__',
+  '__rxor__', '__matmul__', '__rmatmul__', '__int__', '__float__', '__index__', '__iadd__', '__isub__', '__imul__',
+  '__itruediv__', '__ifloordiv__', '__imod__', '__ipow__', '__ilshift__', '__irshift__', '__iand__', '__ior__',
+  '__ixor__', '__imatmul__', '__await__', '__aiter__', '__anext__']);
+
 /**
  * The dispatcher the compiler writes for a fused `def`/`cpdef` (FusedNode.py: signature matching on the arguments),
  * on the def line: a base, more per fused type it tells apart, and per specialisation the function object stored in
@@ -89,7 +101,8 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
     `Python argument parsing (${params.length} argument${params.length === 1 ? '' : 's'})`);
   params.forEach((p, k) => {
     const node = nodes[k];
-    const at = node ? lineOf(node) : line;
+    // an argument on the line of the `(` shares the function's line (the first decorator's, when decorated)
+    const at = node && node.parent && lineOf(node) !== lineOf(node.parent) ? lineOf(node) : line;
     // (the model's `hasDefault` also matches `ndarray[double, ndim=2] x`: ask the syntax)
     const hasDefault = node ? (field(node, 'default') ?? field(node, 'value')) !== null : p.hasDefault;
     if (isPy(p.type)) {
@@ -137,7 +150,11 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
     wrapper(params);
   };
   const wrapper = (wrappedParams: FunctionParam[]): void => {
-    if (kind === 'def' || kind === 'cpdef') {
+    if (kind === 'def' && env.inExtensionClass && SLOT_METHODS.has(field(node, 'name')?.text ?? '')) {
+      // a type slot (TypeSlots.py) is called with C arguments: no argument parsing, only the error exit
+      sink.add(line, PYX_CALL + pyLocals * MACRO, 'type slot: error exit (traceback, references released)');
+      if (field(node, 'name')?.text === '__hash__') sink.add(line, PY_CALL, '__hash__: -1 result checked with PyErr_Occurred');
+    } else if (kind === 'def' || kind === 'cpdef') {
       const paramNodes = params ? significantChildren(params).filter((p) => p.type !== 'ellipsis'
         && p.type !== 'list_splat_pattern' && p.type !== 'dictionary_splat_pattern' && p.text !== '*') : [];
       const offset = paramNodes.length - wrappedParams.length;
