@@ -183,7 +183,7 @@ export function buildFunctionScope(
       if (round === 0) scope.define(sym);
     }
     for (const [name, p] of pending) {
-      const type = spanning(p.values.map((v) => valueType(v, scope, typeOf)));
+      const type = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
       inferred.set(name, type);
       const sym = scope.lookupLocal(name)!;
       sym.type = type;
@@ -260,12 +260,46 @@ export function spanning(rawTypes: CType[]): CType {
   if (types.every((t) => t.kind === 'scalar')) {
     const fams = types.map((t) => (t.kind === 'scalar' ? t.family : 'int'));
     if (fams.includes('complex')) return { kind: 'scalar', name: 'double complex', family: 'complex' };
-    if (fams.includes('float')) return { kind: 'scalar', name: 'double', family: 'float' };
+    if (fams.includes('float')) return widestFloat(types);
     if (fams.every((f) => f === 'bint')) return py('bool');
     return first.kind === 'scalar' && first.family !== 'bint' ? first : { kind: 'scalar', name: 'long', family: 'int' };
   }
   if (types.every((t) => t.kind === first.kind)) return first;
   return unknown('mixed types assigned');
+}
+
+const FLOAT_RANK: Record<string, number> = { float: 1, double: 2, 'long double': 3 };
+
+const isTypedef = (t: CType): boolean => t.kind === 'scalar' && t.underlying !== undefined && t.underlying !== t.name;
+
+/**
+ * The widest of C numbers at least one of which is a float (PyrexTypes.widest_numeric_type, pairwise from the left):
+ * the higher rank wins; at the same rank a typedef wins over the builtin type (`d + r`, `r + 1.0` with
+ * `ctypedef double real_t r` are real_t), and of two different typedefs the second.
+ */
+function widestFloat(types: CType[]): CType {
+  let best: CType | undefined;
+  let bestRank = 0;
+  for (const t of types) {
+    if (t.kind !== 'scalar' || t.family !== 'float') continue;
+    const rank = FLOAT_RANK[(t.underlying ?? t.name).replace(/^cython\./, '')] ?? 2;
+    if (!best || rank > bestRank || (rank === bestRank && isTypedef(t) && t.name !== (best.kind === 'scalar' ? best.name : ''))) {
+      best = t;
+      bestRank = rank;
+    }
+  }
+  return best ?? { kind: 'scalar', name: 'double', family: 'float' };
+}
+
+/**
+ * What Cython's safe type inference keeps as a C type (TypeInference.safe_spanning_type): a C float only when it is
+ * `double` or `float` itself; a typedef of one (`ctypedef double real_t`) makes the variable a Python float.
+ */
+function safelyInferred(t: CType): CType {
+  if (t.kind === 'scalar' && t.family === 'float' && isTypedef(t)) {
+    return py('float'); // the Python type it is inferred as (the compiler type-tests what is assigned to it)
+  }
+  return t;
 }
 
 function descendantsOfType(node: Node, type: string): Node[] {

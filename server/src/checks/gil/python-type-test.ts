@@ -4,10 +4,24 @@ import { type GilRule, notAllowedWithoutGil } from './rule';
 
 export const pythonTypeTest: GilRule = {
   code: 'nogil-python-type-test',
-  nodeTypes: ['call'],
+  nodeTypes: ['call', 'assignment'],
   when: 'nogil',
   severity: 'error',
   check(node, ctx) {
+    if (node.type === 'assignment') {
+      // a C float boxed into a local inferred as a Python float (TypeInference.safe_spanning_type): the boxed value
+      // is type-tested against `float`
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left?.type !== 'identifier' || !right || right.type === 'assignment') return;
+      const target = ctx.info(left);
+      const value = ctx.info(right);
+      if (target.symbol?.binding === 'local' && target.type.kind === 'py' && target.type.name === 'float'
+        && value.type.kind === 'scalar' && value.type.family === 'float' && !value.literal) {
+        ctx.report(right, notAllowedWithoutGil('Python type test'));
+      }
+      return;
+    }
     const callee = ctx.info(node).callee;
     const args = field(node, 'arguments');
     if (!callee || !args) return;
