@@ -17,10 +17,11 @@
 // With --root DIR it parses, instead of the pinned corpora, every immediate subdirectory of DIR as one corpus (e.g. a
 // folder of unpacked sdists of other Cython projects, kept outside the repository); exclusions do not apply there.
 //
-// Usage: node scripts/parse-corpus.mjs [--fetch] [--root DIR] [--corpus NAME] [--min PERCENT] [--json] [--all-errors]
-//                                      [--python-parity]
+// Usage: node scripts/parse-corpus.mjs [--fetch] [--root DIR] [--wasm FILE] [--corpus NAME] [--min PERCENT] [--json]
+//                                      [--all-errors] [--python-parity]
 //   --fetch        run scripts/fetch-sdists.sh first when a corpus is missing
 //   --root DIR     one corpus per subdirectory of DIR (the total over all of them is printed last)
+//   --wasm FILE    parse with another build of the grammar (e.g. an older commit's, for a before/after figure)
 //   --min PERCENT  exit 1 when a corpus is below PERCENT clean files
 //   --json         print a JSON summary instead of text
 //   --all-errors   print every error line of a failing file, not only the first
@@ -109,7 +110,7 @@ async function main() {
     execFileSync('bash', [path.join(root, 'scripts', 'fetch-sdists.sh')], { stdio: 'inherit' });
   }
   await Parser.init();
-  const language = await Language.load(path.join(root, 'grammar', 'tree-sitter-cython.wasm'));
+  const language = await Language.load(option('--wasm') ?? path.join(root, 'grammar', 'tree-sitter-cython.wasm'));
   const parser = new Parser();
   parser.setLanguage(language);
   const exclusions = extraRoot === undefined ? readExclusions() : new Map();
