@@ -338,10 +338,11 @@ module.exports = grammar(python, {
         // Cython accepts a trailing comma before the end of the line (Parsing.p_c_func_or_var_declaration).
         optional(','),
       ),
-      // Untyped (object) declarations: `cdef x`, `cdef __cythonbufferdefaults__ = {...}`.
+      // Untyped (object) declarations: `cdef x`, `cdef __cythonbufferdefaults__ = {...}`, `cdef foo,`.
       seq(
         optional(field('visibility', $._modifiers)),
         commaSep1(field('declarator', alias($._untyped_declarator, $.c_declarator))),
+        optional(','),
       ),
     ),
 
@@ -367,7 +368,8 @@ module.exports = grammar(python, {
       optional(field('modifier', $._modifiers)),
       optional(choice(
         field('return_type', $._c_return_type),
-        seq('(', field('return_type', $.c_type), ')'),
+        // `cdef (int (*)()) f():` a function pointer return type
+        seq('(', field('return_type', $._c_type_or_function), ')'),
         // `cdef (int*) f(x)`, `cdef (m.T* ) f(x)`: the parenthesized base type of declarations (its text keeps
         // the parentheses)
         field('return_type', alias($._parenthesized_c_type, $.c_type)),
@@ -408,7 +410,8 @@ module.exports = grammar(python, {
       optional(field('modifier', $._modifiers)),
       optional(choice(
         field('return_type', $._c_return_type),
-        seq('(', field('return_type', $.c_type), ')'),
+        // `cdef (int (*)()) f():` a function pointer return type
+        seq('(', field('return_type', $._c_type_or_function), ')'),
         // `cdef (int*) f(x)`, `cdef (m.T* ) f(x)`: the parenthesized base type of declarations (its text keeps
         // the parentheses)
         field('return_type', alias($._parenthesized_c_type, $.c_type)),
@@ -623,6 +626,8 @@ module.exports = grammar(python, {
       $._c_type_core,
       optional($._c_type_tail),
       repeat1($._c_type_pointer_suffix),
+      // `(int *[42]) a`: an abstract array declarator after the stars
+      repeat($.array_declarator),
       ')',
     ),
 
