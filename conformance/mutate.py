@@ -22,8 +22,9 @@ support lines appended at the END of the file (a cimport, a helper function, the
 numbers above stay those of the base; they are recorded in the manifest ("support").
 
 Deterministic: kinds are taken round-robin (from an offset given by the project's name), each mutant a uniformly
-drawn applicable file, then a point, with a random.Random seeded by (seed, project, kind, n-th of the kind).  The per-project sequence does not depend on the other projects, and
-a smaller count gives a prefix of a larger one: labels stay cached when projects are added.  Each mutant is a
+drawn applicable file, then a point, with a random.Random seeded by (seed, project, kind, n-th of the kind).  The
+per-project sequence does not depend on the other projects, and a smaller count gives a prefix of a larger one:
+labels stay cached when projects are added.  Each mutant is a
 standalone file $CYTHON_LENS_CACHE/conformance/mutants/<project>/mNNNN/<module path>.pyx (same module name), next to
 copies of its package directory's .pxd/.pxi files; the base's include dirs and directory are include dirs.
 """
