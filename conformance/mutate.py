@@ -385,7 +385,7 @@ def analyse_file(text: str, extra_texts: list[str] = ()) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ kinds
-def _numeric_call(fi: dict, typedefs_ok=True) -> str | None:
+def _numeric_call(fi: dict) -> str | None:
     args = []
     params = fi["params"]
     if params and params[0].split()[-1] == "self":
@@ -868,18 +868,14 @@ def write_mutant(dest: Path, m: dict, project: str, mid: str) -> dict:
         # (label.py --corpus mutants --export-committed -> conformance/labels/mutants.json.gz)
         "portable_key": True,
         **({"sdists": e["sdists"]} if e.get("sdists") else {}),
-        "mutation": {"kind": kind_of(m), "expect": EXPECT[kind_of(m)], "project": project, "base": e["id"],
+        "mutation": {"kind": m["kind"], "expect": EXPECT[m["kind"]], "project": project, "base": e["id"],
                      "base_bytes": m["label"].get("bytes"),
                      "first_line": pt["line"] + 1, "last_line": pt["line"] + len(stmt),
                      "region_line": pt["region"] + 1, "region_kind": pt["region_kind"], "in_prange": pt["in_prange"],
                      "text": stmt, "support": list(support),
                      "support_first_line": len(info["lines"]) + len(stmt) + 2 if support else None,
-                     "expect_clean": EXPECT[kind_of(m)] == "clean"},
+                     "expect_clean": EXPECT[m["kind"]] == "clean"},
     }
-
-
-def kind_of(m: dict) -> str:
-    return m["kind"]
 
 
 def _portable_dirs(dirs: list[str]) -> list[str]:

@@ -192,6 +192,18 @@ class Mutants(unittest.TestCase):
         self.assertIsNone(mutation("c-arith", p, info, random.Random(0)))  # would make u lastprivate
         self.assertEqual(mutation_text("mv-len", p, info, random.Random(0)), ["_cl_t = len(a)"])
 
+    def test_accepted_bases_and_portable_dirs(self):
+        from mutate import _portable_dirs, accepted
+        from common import site_packages
+        ok = {"stopped_after": None, "diagnostics": [{"kind": "warning"}, {"kind": "hint"}]}
+        self.assertTrue(accepted(ok))
+        self.assertFalse(accepted(dict(ok, diagnostics=[{"kind": "error"}], stopped_after="analysis")))
+        self.assertFalse(accepted(dict(ok, stopped_after="crash", compiler_failure="x")))
+        self.assertFalse(accepted(None))
+        # a base prepared by another checkout: its site-packages become this interpreter's
+        self.assertEqual(_portable_dirs(["/x/.venv/lib/python3.11/site-packages/Cython/Includes", "/src/p"]),
+                         [str(site_packages()) + "/Cython/Includes", "/src/p"])
+
     def test_kinds_and_sequence(self):
         self.assertGreaterEqual(len(KIND_NAMES), 40)
         self.assertEqual(len(set(KIND_NAMES)), len(KIND_NAMES))
