@@ -16,6 +16,7 @@ import { expr } from './expression-cost';
 import { type FusedLookup, fusedTypesOf, specialisationCount, specialisationsOf, specialisedScope, substitute }
   from './fused-specialisations';
 import { ExpressionTyper } from '../model/expression-types';
+import { specialisationsFor } from '../model/fused-specialisation';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 import { block, statement } from './statement-cost';
 
@@ -131,7 +132,9 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
   };
   // With a fused type that includes `object`, each specialisation is walked with its own types (the object one is
   // Python code); otherwise one walk with the first members stands for all, scaled by their number.
-  const walked = specialisationsOf(wrapped, sig?.returnType, lookup);
+  const bodyNode = field(node, 'body');
+  const tests = bodyNode ? specialisationsFor(bodyNode, env.model.collector, undefined).length > 0 : false;
+  const walked = specialisationsOf(wrapped, sig?.returnType, lookup, tests);
   const specs = walked.length || specialisationCount(wrapped, sig?.returnType, lookup);
   const facts: FunctionFacts = { raises: false, returns: 0 };
   // default values are evaluated where the function is defined
@@ -182,7 +185,9 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
   if (walked.length) {
     for (const specialisation of walked) {
       // A typer of its own: the same nodes have other types in this specialisation.
-      const model = { ...env.model, typer: new ExpressionTyper(env.model.collector, env.model.typer.complete) };
+      const typer = new ExpressionTyper(env.model.collector, env.model.typer.complete,
+        (c) => env.model.constantCondition(c, specialisation));
+      const model = { ...env.model, typer };
       walk({ ...bodyEnv, model, scope: specialisedScope(info.scope, specialisation), specialisation },
         wrapped.map((p) => ({ ...p, type: substitute(p.type, specialisation) })));
     }

@@ -66,16 +66,16 @@ function membersIn(t: CType, out: Map<string, CType[]>, lookup: FusedLookup): vo
 
 /**
  * Every specialisation of a function whose parameters (or return type) use fused types, when some fused type
- * includes a Python member (the case where specialisations differ most) and there are few enough to walk each;
+ * includes a Python member or the body tests fused types (where specialisations differ) and there are few enough;
  * otherwise none (the caller scales one walk by the count).
  */
 export function specialisationsOf(params: readonly FunctionParam[], returnType: CType | undefined,
-  lookup: FusedLookup): Specialisation[] {
+  lookup: FusedLookup, testsFusedTypes: boolean): Specialisation[] {
   const fused = new Map<string, CType[]>();
   for (const p of params) membersIn(p.type, fused, lookup);
   if (returnType) membersIn(returnType, fused, lookup);
   if (!fused.size || [...fused.values()].some((m) => m.length === 0)) return [];
-  if (![...fused.values()].some((members) => members.some((m) => m.kind === 'py'))) return [];
+  if (!testsFusedTypes && ![...fused.values()].some((members) => members.some((m) => m.kind === 'py'))) return [];
   let count = 1;
   for (const members of fused.values()) count *= members.length;
   if (count > MAX_WALKED_SPECIALISATIONS) return [];

@@ -44,7 +44,12 @@ const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'item
 export class ExpressionTyper {
   private readonly cache = new Map<number, { info: ExprInfo; names: ReadonlySet<string> }>();
 
-  constructor(private readonly collector: DeclarationCollector, readonly complete: () => boolean = () => false) {}
+  /**
+   * `constant`: the value of a compile-time condition (module-model.ts), for `a if TEST else b`, which the compiler
+   * folds to one operand; 'maybe' when it depends on a fused specialisation this typer does not fix.
+   */
+  constructor(private readonly collector: DeclarationCollector, readonly complete: () => boolean = () => false,
+    private readonly constant: (cond: Node) => boolean | 'maybe' | undefined = () => undefined) {}
 
   /**
    * Types a node in a scope; results are cached per node for the lifetime of this typer, with the module-level names
@@ -103,6 +108,10 @@ export class ExpressionTyper {
       case 'comparison_operator': return this.comparison(node, scope);
       case 'conditional_expression': {
         const parts = significantChildren(node);
+        const test = parts[1] ? this.constant(parts[1]) : undefined;
+        if (test === true && parts[0]) return this.info(parts[0], scope);
+        if (test === false && parts[2]) return this.info(parts[2], scope);
+        if (test === 'maybe') return UNKNOWN; // differs between specialisations: no guess
         const a = parts[0] ? this.info(parts[0], scope) : UNKNOWN;
         const b = parts[2] ? this.info(parts[2], scope) : UNKNOWN;
         if (a.type.kind === 'py' || b.type.kind === 'py') return { type: PY_OBJECT, temp: true };

@@ -92,7 +92,7 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
   // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
   // keeps the base (document-model.ts) but may break or mend the tree.
   const complete = base.complete && !(root && hasBrokenStatement(root));
-  const typer = new ExpressionTyper(collector, () => complete);
+  const typer = new ExpressionTyper(collector, () => complete, (c) => evaluateConstant(c, collector, undefined));
   const removeUnreachable = root ? removesUnreachable(root) : true;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();

@@ -208,6 +208,15 @@ export class GilWalker {
       // A compile-time test (`fused_t is double`, `DEBUG > 1`, `False and x`): folded away, nothing of it runs.
       return;
     }
+    if (node.type === 'conditional_expression') {
+      // `a if TEST else b` with a compile-time test is only the chosen operand (ConstantFolding.visit_CondExprNode).
+      const [body, test, other] = namedChildren(node).filter((c) => c.type !== 'comment');
+      const value = test ? this.model.constantCondition(test, env.specialisation) : undefined;
+      if ((value === true || value === false) && body && other) {
+        this.walk(value ? body : other, env);
+        return;
+      }
+    }
     if (COMPREHENSIONS.has(node.type)) {
       // Their variables live in their own scope; unknown types there never cause reports.
       const scope = new Scope('comprehension', env.scope);
