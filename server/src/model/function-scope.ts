@@ -10,6 +10,7 @@ import type { DeclarationCollector } from './declarations';
 import { assignmentTargets, namesIn } from './declarations';
 import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
 import { Scope, type Symbol } from './symbols';
+import { mightOverflowNames } from './overflow-marking';
 import { reachableStatements } from './reachability';
 
 export interface FunctionInfo {
@@ -38,7 +39,7 @@ interface PendingLocal {
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
-  complete = false,
+  complete = false, safeInference = true,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -176,6 +177,10 @@ export function buildFunctionScope(
   // Infer in two rounds so that locals assigned from other inferred locals settle.
   const pythonLocals: Symbol[] = [];
   const inferred = new Map<string, CType>();
+  // Safe inference keeps integer locals used in arithmetic as objects (overflow-marking.ts).
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+  const overflowing = body && safeInference && !/\binfer_types\b/.test(decorated?.text.slice(0, fn.startIndex
+    - decorated.startIndex) ?? '') ? mightOverflowNames(body) : new Set<string>();
   for (let round = 0; round < 2; round++) {
     for (const [name, p] of pending) {
       const sym: Symbol = { name, kind: 'py-variable', type: unknown('being inferred'), binding: 'local',
@@ -183,7 +188,8 @@ export function buildFunctionScope(
       if (round === 0) scope.define(sym);
     }
     for (const [name, p] of pending) {
-      const type = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
+      const spanned = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
+      const type = overflowing.has(name) && isIntegral(spanned) ? PY_OBJECT : spanned;
       inferred.set(name, type);
       const sym = scope.lookupLocal(name)!;
       sym.type = type;
@@ -208,6 +214,11 @@ export function buildFunctionScope(
     if (sym.binding === 'local' && sym.type.kind === 'py' && !pending.has(sym.name)) pythonLocals.push(sym);
   }
   return { node: fn, scope, signature, isPythonFunction, cls, pythonLocals };
+}
+
+/** A C integer (or enum) type: what safe inference refuses for a local that may overflow. */
+function isIntegral(t: CType): boolean {
+  return (t.kind === 'scalar' && (t.family === 'int' || t.family === 'char')) || t.kind === 'enum';
 }
 
 /** `a = b = expr`: the value is the last right-hand side. */

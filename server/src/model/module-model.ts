@@ -11,6 +11,7 @@ import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
 import { recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
+import { setsInferTypes } from './overflow-marking';
 import { removesUnreachable } from './reachability';
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
@@ -94,6 +95,7 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
   const complete = base.complete && !(root && hasBrokenStatement(root));
   const typer = new ExpressionTyper(collector, () => complete, (c) => evaluateConstant(c, collector, undefined));
   const removeUnreachable = root ? removesUnreachable(root) : true;
+  const safeInference = root ? !setsInferTypes(root) : true;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
   const scope = declarations.scope;
@@ -108,7 +110,7 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
       const { value: info, names } = recordingLookups(scope, () => {
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
-          complete);
+          complete, safeInference);
       });
       functions.set(fn.id, { info, names });
       return info;
