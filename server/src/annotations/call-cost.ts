@@ -106,7 +106,15 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
       continue;
     }
     const p = sig.params[k++];
-    if (p) exprTo(a, p.type, env);
+    if (p) {
+      const ai = exprTo(a, p.type, env);
+      // an untyped object passed for a typed object parameter is type-tested (`PyUnicode_CheckExact(x) ||
+      // __Pyx_RaiseUnexpectedTypeError`, `__Pyx_TypeTest` for extension types)
+      if (gilHeld(env) && p.type.kind === 'py' && p.type.name !== 'object' && ai.type.kind === 'py'
+        && ai.type.name === 'object' && !ai.literal) {
+        env.sink.here(p.type.cls ? PYX_CALL : PY_CALL + PYX_CALL, `argument type-tested as \`${p.type.name}\``);
+      }
+    }
     else expr(a, env);
   }
   const api = apiNameCost(sig.name);
@@ -163,6 +171,9 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
   // With keyword arguments the compiler evaluates the arguments first and the callee last.
   const calleeLast = keywords.length > 0 || splat;
   if (!calleeLast) expr(localMethod ? obj : fnNode, env);
+  // the method is looked up where its name is (`x\n    .name(...)`: AttributeNode's position)
+  const attrName = fnNode.type === 'attribute' ? field(fnNode, 'attribute') : null;
+  if (!calleeLast && attrName) env.sink.mark(Math.max(env.sink.cursor, lineOf(attrName)));
   let temps = 0;
   for (const a of args) {
     const v = a.type === 'keyword_argument' ? field(a, 'value') : a;
@@ -171,8 +182,11 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
     if (vi.temp || vi.type.kind !== 'py') temps++;
   }
   if (calleeLast) {
-    env.sink.mark(lineOf(fnNode));
+    // (a `**mapping` argument is merged last: the call follows it on its line)
+    const splatArg = args.filter((a) => a.type === 'dictionary_splat').pop();
+    env.sink.mark(splatArg ? lineOf(splatArg) : lineOf(fnNode));
     expr(fnNode, env);
+    if (splatArg) env.sink.mark(lineOf(splatArg));
   }
   const name = label(fnNode, 30);
   const sink = env.sink;

@@ -61,7 +61,8 @@ export function unboxing(t: CType): Conversion | undefined {
       return { points: PYX_CALL, reason: `buffer acquisition: Python object to memoryview ${name}` };
     case 'ptr':
       if (t.base.kind === 'scalar' && t.base.family === 'char') {
-        return { points: PYX_CALL, reason: 'Python bytes converted to char*' };
+        // __Pyx_PyObject_AsString, then `!result && PyErr_Occurred()`
+        return { points: PYX_CALL + PY_CALL, reason: 'Python bytes converted to char* (with an error check)' };
       }
       return undefined;
     case 'struct':

@@ -210,7 +210,8 @@ function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
   if (!obj) return;
   const gil = gilHeld(env);
   const oi = typeInfo(obj, env);
-  const line = lineOf(node);
+  // the lookup is where the attribute's name is (`x\n    .name`)
+  const line = lineOf(field(node, 'attribute') ?? node);
   if (oi.symbol && (oi.symbol.kind === 'cimported-module' || oi.symbol.kind === 'cython-builtin')) {
     // `np.float64` where np is both imported and cimported: a module global lookup then an attribute lookup
     if (gil && info.pyAttribute) {
@@ -423,6 +424,11 @@ function container(node: Node, info: ExprInfo, env: CostEnv): void {
   if ((node.type === 'tuple' || node.type === 'expression_list') && constant) return; // a cached constant tuple
   items.forEach((it, k) => convert(it, infos[k]!, PY_OBJECT, env));
   const kind = node.type === 'expression_list' ? 'tuple' : node.type;
+  if (env.level !== 'function' && kind !== 'set') {
+    // module initialisation code is generated for size: __Pyx_PyList_FromArray / __Pyx_PyTuple_FromArray
+    env.sink.add(lineOf(node), PYX_CALL, `Python ${kind} built from an array of references`);
+    return;
+  }
   // per item: a borrowed value (a name, a constant) is INCREF'd, GIVEREF'd and stored; a temporary is handed over
   const perItem = (k: number): number => kind === 'set' ? PY_CALL
     : infos[k]!.literal || infos[k]!.type.kind === 'py' && !infos[k]!.temp ? 3 * MACRO : kind === 'list' ? 2 * MACRO : MACRO;

@@ -281,7 +281,12 @@ function unpacking(target: Node, value: Node, env: CostEnv): void {
   }
   const vi = expr(value, env);
   if (!gilHeld(env) || vi.type.kind !== 'py') return;
-  env.sink.add(lineOf(value), 6 * PY_CALL + 8 * PYX_CALL + 6 * MACRO, `Python sequence unpacking of \`${label(value)}\``);
+  if (vi.type.name === 'tuple') {
+    // a typed tuple: None and size checks, then the items by index (no generic iterator path)
+    env.sink.add(lineOf(value), 7 * PYX_CALL + 2 * targets.length * MACRO, `tuple unpacking of \`${label(value)}\``);
+  } else {
+    env.sink.add(lineOf(value), 6 * PY_CALL + 8 * PYX_CALL + 6 * MACRO, `Python sequence unpacking of \`${label(value)}\``);
+  }
   env.facts.raises = true;
   for (const t of targets) {
     const tt = typeInfo(t, env).type;
@@ -676,20 +681,25 @@ function deletion(target: Node, env: CostEnv): void {
 function importStatement(node: Node, env: CostEnv): void {
   if (!gilHeld(env)) return;
   const line = lineOf(node);
-  const store = env.level === 'module' ? PY_CALL : MACRO;
   if (node.type === 'import_statement') {
-    const names = significantChildren(node);
-    for (const n of names) {
-      void n;
-      env.sink.add(line, PYX_CALL + store + MACRO, `Python import \`${label(node)}\``);
-    }
+    // `import cython` is a compile-time module: no code
+    const names = significantChildren(node).filter((n) => !/^cython(\.|$)/.test(
+      (n.type === 'aliased_import' ? field(n, 'name') ?? n : n).text.replace(/\s+/g, '')));
+    if (names.length === 0) return;
+    // per module: __Pyx_ImportDottedModule, then the store (the module dict, or a local)
+    env.sink.add(line, names.length * (env.level === 'module' ? PYX_CALL + PY_CALL + MACRO : PYX_CALL),
+      `Python import \`${label(node)}\``);
   } else {
     const module = field(node, 'module_name');
-    if (module?.text === '__future__') return;
+    if (module?.text === '__future__' || /^cython(\.|$)/.test(module?.text.replace(/\s+/g, '') ?? '')) return;
     const names = significantChildren(node).filter((n) => n !== module);
-    env.sink.add(line, PYX_CALL + MACRO, `Python import \`${module?.text ?? ''}\``);
-    const count = names.some((n) => n.type === 'wildcard_import') ? 4 : names.length;
-    env.sink.add(line, count * (PYX_CALL + store + MACRO), `names fetched from \`${module?.text ?? ''}\``);
+    if (names.some((n) => n.type === 'wildcard_import')) {
+      env.sink.add(line, PYX_CALL + MACRO, `every public name of \`${module?.text ?? ''}\` imported (__Pyx_import_all_from)`);
+    } else {
+      // __Pyx_Import with the list of names, then per name __Pyx_ImportFrom and the store
+      env.sink.add(line, PYX_CALL + (env.level === 'module' ? PYX_CALL + MACRO : 0), `Python import \`${module?.text ?? ''}\``);
+      env.sink.add(line, names.length * (PYX_CALL + MACRO), `names fetched from \`${module?.text ?? ''}\``);
+    }
   }
   env.facts.raises = true;
 }
