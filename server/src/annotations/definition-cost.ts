@@ -86,38 +86,54 @@ function wrapperParams(node: Node, info: FunctionInfo, env: CostEnv): FunctionPa
 }
 
 /**
- * The Python wrapper of a def/cpdef: argument tuple/keyword parsing at the def line; per argument (at its own line)
- * the conversion to its C type, the type test of typed object arguments and the default value.
+ * The Python wrapper of a def/cpdef: argument tuple/keyword parsing at the def line (the first decorator's line);
+ * the defaults of object arguments are filled in at their own lines (`values[k] = default`), and the rest of the
+ * wrapper (unpacking, conversions to C types, type tests of typed object arguments, the error exit) follows the last
+ * of them.
+ * Returns that line.
  */
 function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varargs: boolean, line: number,
-  env: CostEnv, fused: boolean): void {
+  env: CostEnv, fused: boolean): number {
   const sink = env.sink;
   if (params.length === 0 && !varargs) {
     // module functions take METH_NOARGS; methods still check that no argument was passed
     if (env.level === 'class') sink.add(line, PY_CALL + 5 * PYX_CALL + 4 * MACRO, 'Python wrapper: checks that no argument was passed');
     else sink.add(line, PYX_CALL, 'Python wrapper (no arguments)');
-    return;
+    return line;
   }
-  sink.add(line, PY_CALL + 2 * MACRO + 6 * PYX_CALL + 4 * MACRO * params.length,
+  // (the model's `hasDefault` also matches `ndarray[double, ndim=2] x`: ask the syntax)
+  const hasDefault = (p: FunctionParam, k: number): boolean => {
+    const node = nodes[k];
+    return node ? (field(node, 'default') ?? field(node, 'value')) !== null : p.hasDefault;
+  };
+  // The wrapper fills in the default of the first object argument that has one at that argument's position
+  // (`values[k] = default`): the rest of the wrapper (type tests, conversions, error exit) follows it there.
+  let lastPyDefault = -1;
+  params.forEach((p, k) => {
+    if (isPy(p.type) && hasDefault(p, k) && nodes[k] !== undefined) lastPyDefault = k;
+  });
+  const split = lastPyDefault >= 0 ? lineOf(nodes[lastPyDefault]!) : line;
+  sink.add(line, PY_CALL + 2 * MACRO + 5 * PYX_CALL + 2 * MACRO * params.length,
     `Python argument parsing (${params.length} argument${params.length === 1 ? '' : 's'})`);
+  sink.add(split, PYX_CALL + 2 * MACRO * params.length, 'arguments unpacked (argument count checked)');
   params.forEach((p, k) => {
     const node = nodes[k];
-    // an argument on the line of the `(` shares the function's line (the first decorator's, when decorated)
-    const at = node && node.parent && lineOf(node) !== lineOf(node.parent) ? lineOf(node) : line;
-    // (the model's `hasDefault` also matches `ndarray[double, ndim=2] x`: ask the syntax)
-    const hasDefault = node ? (field(node, 'default') ?? field(node, 'value')) !== null : p.hasDefault;
     if (isPy(p.type)) {
-      if (hasDefault && node) sink.add(at, PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
-      if (p.type.kind === 'py' && p.type.name !== 'object') sink.add(line, PYX_CALL, `type test of argument \`${p.name}\``);
-      sink.add(line, MACRO, `reference to argument \`${p.name}\` released`);
+      if (hasDefault(p, k) && node) sink.add(lineOf(node), PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
+      if (p.type.kind === 'py' && p.type.name !== 'object') sink.add(split, PYX_CALL, `type test of argument \`${p.name}\``);
+      sink.add(split, MACRO, `reference to argument \`${p.name}\` released`);
       return;
     }
-    // an argument with a default is converted where the default is handled (its own line)
+    // a C argument's default is also kept as a Python object (`__defaults__`), built on its own line
+    if (hasDefault(p, k) && node && !fused) {
+      const b = boxing(p.type);
+      if (b) sink.add(lineOf(node), b.points, `default of \`${p.name}\` kept as a Python object`);
+    }
     const c = unboxing(p.type);
-    // (fused functions convert in their specialisations, reached from the def line)
-    if (c) sink.add(hasDefault && !fused ? at : line, c.points, `argument \`${p.name}\`: ${c.reason}`);
+    if (c) sink.add(split, c.points, `argument \`${p.name}\`: ${c.reason}`);
   });
   if (varargs) sink.add(line, PY_CALL + PYX_CALL, '*args/**kwargs collected');
+  return split;
 }
 
 /** `line`: where the compiler puts the function's own code (the first decorator of a decorated function). */
@@ -162,9 +178,9 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
         && p.type !== 'list_splat_pattern' && p.type !== 'dictionary_splat_pattern' && p.text !== '*') : [];
       const offset = paramNodes.length - wrappedParams.length;
       const nodes = wrappedParams.map((_, k) => (offset >= 0 ? paramNodes[k + offset] : undefined));
-      wrapperCost(wrappedParams.filter((p) => p.name !== '' ), nodes, params ? significantChildren(params).some((p) =>
+      const split = wrapperCost(wrappedParams.filter((p) => p.name !== '' ), nodes, params ? significantChildren(params).some((p) =>
         p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') : false, line, env, specs > 1);
-      sink.add(line, PYX_CALL + pyLocals * MACRO, 'error exit of the Python wrapper (traceback, references released)');
+      sink.add(split, PYX_CALL + pyLocals * MACRO, 'error exit of the Python wrapper (traceback, references released)');
     }
     if (kind === 'cpdef' && env.level === 'class') {
       sink.add(line, 6 * PYX_CALL + 2 * PY_CALL + 10 * MACRO, 'cpdef method: check for a Python override');

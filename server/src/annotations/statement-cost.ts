@@ -326,17 +326,33 @@ function augmented(node: Node, env: CostEnv): void {
 function returnStatement(node: Node, env: CostEnv): void {
   const value = significantChildren(node)[0];
   const fn = env.fn;
-  const returnsPy = !fn || fn.isPythonFunction || fn.signature?.returnType.kind === 'py';
+  const slot = fn ? slotReturnType(fn.node) : undefined;
+  const returnsPy = !slot && (!fn || fn.isPythonFunction || fn.signature?.returnType.kind === 'py');
   if (!gilHeld(env)) env.facts.returns++;
   if (!value) {
     if (returnsPy && gilHeld(env) && fn) env.sink.add(lineOf(node), 2 * MACRO, 'None returned to Python');
     return;
   }
-  const target: CType = fn?.signature && !fn.isPythonFunction ? fn.signature.returnType : PY_OBJECT;
+  const target: CType = slot ?? (fn?.signature && !fn.isPythonFunction ? fn.signature.returnType : PY_OBJECT);
   const vi = exprTo(value, target, env);
   if (!gilHeld(env) || !returnsPy) return;
   const extra = vi.temp ? 0 : MACRO;
   env.sink.here(MACRO + extra, 'return value handed over as a Python object');
+}
+
+/** Type slots of a `cdef class` whose C signature returns a C value (TypeSlots.py): `__len__` → Py_ssize_t... */
+const SLOT_RETURNS: Record<string, string> = {
+  __len__: 'Py_ssize_t', __hash__: 'Py_hash_t', __bool__: 'int', __contains__: 'int', __setitem__: 'int',
+  __delitem__: 'int', __setattr__: 'int', __delattr__: 'int', __set__: 'int', __delete__: 'int', __getbuffer__: 'int',
+};
+
+function slotReturnType(def: Node): CType | undefined {
+  if (def.type !== 'function_definition') return undefined;
+  const name = SLOT_RETURNS[field(def, 'name')?.text ?? ''];
+  if (!name) return undefined;
+  let p = def.parent;
+  while (p && (p.type === 'block' || p.type === 'decorated_definition')) p = p.parent;
+  return p?.type === 'cdef_class_definition' ? { kind: 'scalar', name, family: 'int' } : undefined;
 }
 
 function forStatement(node: Node, env: CostEnv): void {
