@@ -331,6 +331,19 @@ class Metrics(unittest.TestCase):
         self.assertTrue(any(x.startswith("mutants.error_recall") for x in missed))
         self.assertTrue(any(x.startswith("mutants.hint_precision") for x in missed))
 
+    def test_codegen_hints_unjudged_when_compiler_stopped_before_code_generation(self):
+        # the compiler prints "Exception check after calling" hints while generating C: a file with errors
+        # (stopped_after "analysis") has none, so ours there are neither true nor false; a file that compiled is judged
+        labels = [lab("/e.pyx", [d("error", 3, CALL)], stopped="analysis"), lab("/ok.pyx", [])]
+        p = self.preds(labels)
+        hint = {"column": 1, "severity": "information", "code": "exception-check-requires-gil", "message": HINT}
+        p["/e.pyx"]["diagnostics"].append({"line": 6, **hint})
+        p["/e.pyx"]["diagnostics"].append({"line": 8, **hint, "code": "exception-check-definition"})
+        p["/ok.pyx"]["diagnostics"].append({"line": 6, **hint})
+        h = run.evaluate({"cython-tests": labels}, p)["corpora"]["cython-tests"]["hints"]
+        self.assertEqual((h["tp"], h["fp"], h["fn"]), (0, 2, 0))  # e.pyx:8 (declaration phase) and ok.pyx:6
+        self.assertEqual(h["unjudged_codegen_hint_lines"], 1)
+
     def test_spearman(self):
         self.assertEqual(run.spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1.0)
         self.assertEqual(run.spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1.0)
