@@ -122,7 +122,7 @@ export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): Lin
       cache.forget(uri);
     },
     annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[] {
-      const model = documentModel(doc, ctx.settings.includeDirs);
+      const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
       // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
       const inForce = directivesFromEntries(ctx.settings.directives ?? {}, directives);
       const costs = moduleCosts(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },

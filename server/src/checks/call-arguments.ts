@@ -36,7 +36,7 @@ export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
   forget: (uri) => forgetCallArgumentsCache(uri),
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
-    const model = documentModel(doc, ctx.settings.includeDirs);
+    const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
     const resolver = analysisEnvironment.resolver(doc.tree.language);
     let cache = caches.get(doc.uri);
     if (!cache) {

@@ -39,7 +39,7 @@ export const gilCheck: DocumentCheck = {
   id: 'gil',
   forget: forgetGilCache,
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
-    const model = documentModel(doc, ctx.settings.includeDirs);
+    const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
     const resolver = analysisEnvironment.resolver(doc.tree.language);
     let cache = caches.get(doc.uri);
     if (!cache) {

@@ -26,7 +26,7 @@ export function codeActions(doc: TreeDocument, settings: CythonLensSettings, par
   const wantQuickFix = selects(only, CodeActionKind.QuickFix);
   const wantFixAll = only !== undefined && selects(only, FIX_ALL_KIND);
   if (!wantQuickFix && !wantFixAll) return [];
-  const model = documentModel(doc, settings.includeDirs);
+  const model = documentModel(doc, settings.includeDirs, settings.directives);
   const files = new SourceFiles(doc.tree.language, openDocument);
   try {
     const file = files.get(doc.uri) ?? { uri: doc.uri, text: doc.text, tree: doc.tree, lines: doc.textDocument };

@@ -21,11 +21,23 @@ export interface DocumentAnalysis {
 
 /** Resolves the settings, then returns the current document and its model (undefined: not open or no tree). */
 export async function analyseDocument(deps: FeatureDeps, uri: string): Promise<DocumentAnalysis | undefined> {
-  const includeDirs = await includeDirsOf(deps, uri);
+  const { includeDirs, directives } = await buildSettingsOf(deps, uri);
   const doc = deps.document(uri);
   if (!doc || !doc.tree) return undefined;
-  const model = documentModel({ uri: doc.uri, version: doc.version, tree: doc.tree }, includeDirs);
+  const model = documentModel({ uri: doc.uri, version: doc.version, tree: doc.tree }, includeDirs, directives);
   return { doc, tree: doc.tree, model, includeDirs };
+}
+
+/** The include dirs and build directives of a resource (none when the settings cannot be read). */
+async function buildSettingsOf(deps: FeatureDeps, uri: string):
+  Promise<{ includeDirs: string[]; directives: Readonly<Record<string, string>> }> {
+  try {
+    const s = await deps.settings(uri);
+    return { includeDirs: s.includeDirs, directives: s.directives };
+  } catch (err) {
+    deps.log(`[warn] settings of ${uri}: ${err instanceof Error ? err.message : String(err)}`);
+    return { includeDirs: [], directives: {} };
+  }
 }
 
 /** The resolved `cythonLens.includeDirs` of a resource ([] when the settings cannot be read). */

@@ -19,6 +19,8 @@ interface Cached {
   tree: Tree;
   /** include dirs + .pxd cache generation the base was built with */
   key: string;
+  /** the build's directives the view was made with (`cythonLens.directives`, `-X`) */
+  directives: string;
   /** the module interface (module-interface.ts) */
   iface: ModuleInterface;
   /** modification times of the included files */
@@ -47,19 +49,22 @@ export const documentModelStats = { built: 0, reused: 0, moved: 0 };
  * interface (declarations, headers, their columns), the include dirs or the .pxd cache changed; when only the rows
  * of statements changed, their locations are moved instead (declaration-rebase.ts).
  */
-export function documentModel(doc: ModelSource, includeDirs: string[] = []): ModuleModel {
+export function documentModel(doc: ModelSource, includeDirs: string[] = [],
+  directives: Readonly<Record<string, string>> = {}): ModuleModel {
+  const directivesKey = JSON.stringify(directives);
   analysisEnvironment.setIncludeDirs(includeDirs);
   const resolver = analysisEnvironment.resolver(doc.tree.language);
   // The .pxd cache generation changes when search paths change (e.g. the Python environment was discovered) or a
   // .pxd was reloaded: cimports must then be resolved again.
   const key = `${includeDirs.join('\0')}\0${resolver.generation}`;
   const hit = cache.get(doc.uri);
-  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key) return hit.model;
+  if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key
+    && hit.directives === directivesKey) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
   if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface)) {
-    const model = moduleView(hit.base, doc.tree.rootNode);
+    const model = moduleView(hit.base, doc.tree.rootNode, directives);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
-    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface });
+    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface, directives: directivesKey });
     documentModelStats.reused++;
     return model;
   }
@@ -72,11 +77,12 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = []): Mod
     throw err;
   }
   hit?.baseTree.delete();
-  const model = moduleView(base, doc.tree.rootNode);
+  const model = moduleView(base, doc.tree.rootNode, directives);
   // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
   const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
   cache.set(doc.uri, {
-    version: doc.version, tree: doc.tree, key: builtKey, iface, includeTimes: includeTimes(base.includedFiles), parts,
+    version: doc.version, tree: doc.tree, key: builtKey, directives: directivesKey, iface,
+    includeTimes: includeTimes(base.includedFiles), parts,
     base, baseTree, model,
   });
   documentModelStats.built++;

@@ -3,7 +3,9 @@
  *
  * Untyped locals follow Cython's "safe" inference (TypeInference.safe_spanning_type): C doubles, pointers, structs,
  * memoryviews, C++ classes and C integers are inferred from what is assigned; comparisons, Python values and
- * anything unknown make the local a Python object (or unknown, when we cannot tell).
+ * anything unknown make the local a Python object (or unknown, when we cannot tell). The `infer_types` directive
+ * (model/directives.ts) changes this: True infers C types from every assignment, augmented ones included (no
+ * overflow guard: TypeInference.aggressive_spanning_type), False makes every untyped local a Python object.
  */
 import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
 import type { DeclarationCollector } from './declarations';
@@ -32,14 +34,14 @@ export const SCOPE_NODES = new Set(['function_definition', 'c_function_definitio
 interface PendingLocal {
   name: Node;
   /** `{ rangeArg }`: an argument of the `range()` a loop variable iterates over (a Python one makes it an object). */
-  values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node })[];
+  values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node } | { augmented: Node })[];
   inGilBlockOnly: boolean;
 }
 
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
-  complete = false, safeInference = true,
+  complete = false, inferTypes: boolean | null = null,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -112,7 +114,8 @@ export function buildFunctionScope(
           const targets = assignmentTargets(c);
           for (const t of targets) {
             const simple = targets.length === 1 && field(c, 'left')?.type === 'identifier';
-            addPending(t, simple && right && c.type === 'assignment' ? finalValue(right) : 'py', inGil);
+            addPending(t, !simple || !right ? 'py' : c.type === 'assignment' ? finalValue(right) : { augmented: right },
+              inGil);
           }
           break;
         }
@@ -178,9 +181,7 @@ export function buildFunctionScope(
   const pythonLocals: Symbol[] = [];
   const inferred = new Map<string, CType>();
   // Safe inference keeps integer locals used in arithmetic as objects (overflow-marking.ts).
-  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
-  const overflowing = body && safeInference && !/\binfer_types\b/.test(decorated?.text.slice(0, fn.startIndex
-    - decorated.startIndex) ?? '') ? mightOverflowNames(body) : new Set<string>();
+  const overflowing = body && inferTypes === null ? mightOverflowNames(body) : new Set<string>();
   for (let round = 0; round < 2; round++) {
     for (const [name, p] of pending) {
       const sym: Symbol = { name, kind: 'py-variable', type: unknown('being inferred'), binding: 'local',
@@ -188,10 +189,23 @@ export function buildFunctionScope(
       if (round === 0) scope.define(sym);
     }
     for (const [name, p] of pending) {
-      const spanned = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
-      const type = overflowing.has(name) && isIntegral(spanned) ? PY_OBJECT : spanned;
-      inferred.set(name, type);
       const sym = scope.lookupLocal(name)!;
+      let type: CType;
+      if (inferTypes === false) {
+        type = PY_OBJECT;
+      } else if (inferTypes === true) {
+        // `x += y` assigns the arithmetic of x's other assignments and y (FlowControl: the in-place binop).
+        const direct = p.values.filter((v) => typeof v === 'string' || !('augmented' in v));
+        const base = spanning(direct.map((v) => valueType(v, scope, typeOf)), true);
+        sym.type = base;
+        const augmented = p.values.flatMap((v) => typeof v !== 'string' && 'augmented' in v
+          ? [arithmeticType(base, typeOf(v.augmented, scope))] : []);
+        type = direct.length === 0 ? PY_OBJECT : spanning([base, ...augmented], true);
+      } else {
+        const spanned = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
+        type = overflowing.has(name) && isIntegral(spanned) ? PY_OBJECT : spanned;
+      }
+      inferred.set(name, type);
       sym.type = type;
       sym.kind = type.kind === 'py' ? 'py-variable' : 'c-variable';
     }
@@ -242,6 +256,8 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
   CType {
   if (v === 'py') return PY_OBJECT;
   if (v === 'c-loop') return { kind: 'scalar', name: 'long', family: 'int' };
+  // safe inference: an in-place operation may overflow a C integer, so the local stays an object (might_overflow)
+  if ('augmented' in v) return PY_OBJECT;
   if ('iterable' in v) return elementType(typeOf(v.iterable, scope));
   if ('rangeArg' in v) {
     // Cython loops over range() in C only when every argument is a C value; otherwise the variable is an object.
@@ -254,8 +270,21 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
   return typeOf(node, scope);
 }
 
-/** The type that can hold every assigned value, or a Python object when Cython would not infer a C type. */
-export function spanning(rawTypes: CType[]): CType {
+/** The type of `a <op> b` for an in-place operation (as ExpressionTyper.binary). */
+function arithmeticType(a: CType, b: CType): CType {
+  if (a.kind === 'py' || b.kind === 'py') return PY_OBJECT;
+  if (a.kind === 'unknown') return a;
+  if (b.kind === 'unknown') return b;
+  if (a.kind === 'ptr') return a;
+  if (a.kind === 'scalar' && b.kind === 'scalar') return spanning([a, b], true);
+  return unknown('in-place operation');
+}
+
+/**
+ * The type that can hold every assigned value, or a Python object when Cython would not infer a C type. `aggressive`
+ * (infer_types=True) keeps a C bint a C value.
+ */
+export function spanning(rawTypes: CType[], aggressive = false): CType {
   if (rawTypes.length === 0) return PY_OBJECT;
   // A fused type with C members behaves like a C number in arithmetic (each specialisation is one).
   const fused = rawTypes.find((t) => t.kind === 'fused');
@@ -272,7 +301,7 @@ export function spanning(rawTypes: CType[]): CType {
     const fams = types.map((t) => (t.kind === 'scalar' ? t.family : 'int'));
     if (fams.includes('complex')) return { kind: 'scalar', name: 'double complex', family: 'complex' };
     if (fams.includes('float')) return widestFloat(types);
-    if (fams.every((f) => f === 'bint')) return py('bool');
+    if (fams.every((f) => f === 'bint')) return aggressive && first.kind === 'scalar' ? first : py('bool');
     return first.kind === 'scalar' && first.family !== 'bint' ? first : { kind: 'scalar', name: 'long', family: 'int' };
   }
   if (types.every((t) => t.kind === first.kind)) return first;

@@ -11,8 +11,9 @@ import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
 import { recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
-import { setsInferTypes } from './overflow-marking';
 import { removesUnreachable } from './reachability';
+import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, directivesFromEntries, fileDirectives }
+  from './directives';
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
 import { type Specialisation, fusedTypeTest } from './fused-specialisation';
@@ -87,7 +88,8 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
  * A model of one tree over a module base: the expression typer, function scopes and signatures are memoised per
  * node of that tree, so a new tree (a new document version) gets a new view.
  */
-export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
+export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Readonly<Record<string, string>> = {}):
+  ModuleModel {
   const { uri, inPxd, declarations, collector, includedFiles } = base;
   // A module-level syntax error may hide declarations (error recovery can swallow the statements after it): names we
   // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
@@ -95,7 +97,9 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
   const complete = base.complete && !(root && hasBrokenStatement(root));
   const typer = new ExpressionTyper(collector, () => complete, (c) => evaluateConstant(c, collector, undefined));
   const removeUnreachable = root ? removesUnreachable(root) : true;
-  const safeInference = root ? !setsInferTypes(root) : true;
+  // the build's directives (`-X infer_types=True`), then the `# cython:` header comments
+  const cliDirectives = directivesFromEntries(buildDirectives, DEFAULT_DIRECTIVES);
+  const moduleDirectives = root ? fileDirectives(headerText(root), cliDirectives) : cliDirectives;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
   const scope = declarations.scope;
@@ -110,7 +114,7 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
       const { value: info, names } = recordingLookups(scope, () => {
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
-          complete, safeInference);
+          complete, scopeDirectives(fn, moduleDirectives).infer_types);
       });
       functions.set(fn.id, { info, names });
       return info;
@@ -142,6 +146,32 @@ export function moduleView(base: ModuleBase, root?: Node): ModuleModel {
     return own;
   }
   return model;
+}
+
+/** The leading comments of a module (where `# cython:` directives are read). */
+function headerText(root: Node): string {
+  const lines: string[] = [];
+  for (const c of root.namedChildren) {
+    if (!c || c.type !== 'comment') break;
+    lines.push(c.text);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The directives of a function's scope: the module's, then the decorators of the enclosing classes and functions and
+ * of the function itself (`@cython.infer_types(True)`). Type inference is per function scope, so `with` blocks do
+ * not change it.
+ */
+function scopeDirectives(fn: Node, module: Readonly<Directives>): Readonly<Directives> {
+  const defs: Node[] = [];
+  for (let n: Node | null = fn; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'c_function_definition' || n.type === 'class_definition'
+      || n.type === 'cdef_class_definition') defs.unshift(n);
+  }
+  let out = module;
+  for (const d of defs) out = definitionDirectives(d, out);
+  return out;
 }
 
 export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):

@@ -74,12 +74,3 @@ function isLongLiteral(text: string): boolean {
     return false;
   }
 }
-
-/** `# cython: infer_types=...` in the module header: the module chose its own inference (left as it is). */
-export function setsInferTypes(root: Node): boolean {
-  for (const c of root.namedChildren) {
-    if (!c || c.type !== 'comment') break;
-    if (/^#\s*cython\s*:.*\binfer_types\b/.test(c.text)) return true;
-  }
-  return false;
-}
