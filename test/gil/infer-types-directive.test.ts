@@ -2,13 +2,18 @@
  * The `infer_types` directive from the build (`-X infer_types=True`, `cythonLens.directives`): with it, an untyped
  * local that is only assigned C values (in-place operations included) is a C variable, as `cython -X
  * infer_types=True` infers; without it (the default safe inference) `x += 1` may overflow, so x is a Python object.
+ * Also: pointers to a ctypedef'd function type check exceptions as the compiler does (no false assignment error).
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
-import { VENV_PYTHON } from '../support/compiler';
+import { REPO_ROOT } from '../support/paths';
+import { VENV_PYTHON, compileWithCython } from '../support/compiler';
 
 const SOURCE = `cdef int bump(int a) noexcept nogil:
     x = a
@@ -24,8 +29,8 @@ describe('infer_types build directive', () => {
   });
   after(() => engine.dispose());
 
-  const errors = (directives: Record<string, string>, uri: string): string[] => {
-    engine.open(uri, SOURCE, 1);
+  const errors = (directives: Record<string, string>, uri: string, source = SOURCE): string[] => {
+    engine.open(uri, source, 1);
     const report = engine.analyze(uri, { ...defaultSettings(), directives });
     engine.close(uri);
     assert.ok(report);
@@ -44,5 +49,12 @@ describe('infer_types build directive', () => {
   it('makes every untyped local an object with -X infer_types=False', () => {
     const got = errors({ infer_types: 'False' }, 'file:///tmp/infer-types-false.pyx');
     assert.ok(got.includes('2: Assignment of Python object not allowed without gil'), got.join('\n'));
+  });
+
+  // Not a directive, but the same kind of false error on real code: fixtures/gil/function_typedef_pointer.pyx.
+  it('lets pointers to a ctypedef function type take the functions the compiler accepts', () => {
+    const file = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures', 'gil', 'function_typedef_pointer.pyx');
+    assert.deepEqual(compileWithCython(file).filter((m) => m.kind === 'error'), []);
+    assert.deepEqual(errors({}, pathToFileURL(file).toString(), fs.readFileSync(file, 'utf8')), []);
   });
 });

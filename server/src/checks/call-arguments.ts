@@ -375,7 +375,9 @@ class CallChecker {
   }
 
   private cannotAssign(arg: Node, from: string | undefined, to: string | undefined, data?: { fix: string }): void {
-    if (from && to) this.error(nodeRange(this.doc, arg), `Cannot assign type '${from}' to '${to}'`, data);
+    // Types the compiler prints the same are assignable (ExprNodes.coerce_to: `str(src.type) == str(dst_type)`), e.g.
+    // two typedefs of one name reached through different declarations.
+    if (from && to && from !== to) this.error(nodeRange(this.doc, arg), `Cannot assign type '${from}' to '${to}'`, data);
   }
 
   /**

@@ -621,8 +621,15 @@ export class DeclarationCollector {
     let type: CType;
     if (parsed.functionPointer) {
       const ret = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
+      // A typedef in Cython code (not extern) checks exceptions like the functions declared there
+      // (Parsing.p_exception_value_clause); a function type (not a pointer) also gets the return type's implicit
+      // error value, outside .pxd files (Nodes.CFuncDeclaratorNode.analyse).
       const sig = this.functionPointerSignature(parsed.name,
-        ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer);
+        ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer,
+        env.extern);
+      if (parsed.function && !env.extern && !/\b(noexcept|except)\b/.test(parsed.functionPointer.trailer ?? '')) {
+        sig.exception = implicitException(sig.returnType, 'cdef', this.ctx.inPxd, false);
+      }
       // `ctypedef void (*F)(int)` names a pointer type, `ctypedef void F(int)` a function type
       type = parsed.function ? { kind: 'func', sig } : { kind: 'ptr', base: { kind: 'func', sig } };
     } else {
