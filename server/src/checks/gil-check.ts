@@ -13,7 +13,7 @@ import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits } from '../engine/definition-units';
 import type { CachedFinding } from './gil/cached-finding';
 import { GilWalker } from './gil/gil-walker';
-import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../annotations/directives';
+import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../model/directives';
 import type { Finding } from './gil/rule';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {

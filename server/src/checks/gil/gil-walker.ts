@@ -13,7 +13,7 @@ import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../m
 import { reachableStatements } from '../../model/reachability';
 import type { Finding, GilRule, RuleContext } from './rule';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, fileDirectives, withDirectives }
-  from '../../annotations/directives';
+  from '../../model/directives';
 
 interface Env {
   directives: Readonly<Directives>;

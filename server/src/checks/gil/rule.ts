@@ -10,7 +10,7 @@ import type { Specialisation } from '../../model/fused-specialisation';
 import type { Scope } from '../../model/symbols';
 import type { ModuleModel } from '../../model/module-model';
 import type { ClassInfo, DeclLocation } from '../../model/c-types';
-import type { Directives } from '../../annotations/directives';
+import type { Directives } from '../../model/directives';
 
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
 
