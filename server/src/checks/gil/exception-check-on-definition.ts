@@ -1,4 +1,8 @@
-/** Performance hint at a nogil function's definition whose exception check will need the GIL. */
+/**
+ * Performance hint at a nogil function's definition whose exception check will need the GIL. The compiler gives it
+ * where a module scope declares the function (Symtab.Scope.declare_cfunction); methods of cdef classes are declared
+ * by CClassScope, which gives none.
+ */
 import { noexceptHintText } from './noexcept-hint-text';
 import { definitionAnchor } from './expression-roles';
 import type { GilRule } from './rule';
@@ -9,7 +13,7 @@ export const exceptionCheckOnDefinition: GilRule = {
   when: 'always',
   severity: 'information',
   check(node, ctx) {
-    if (ctx.model.inPxd) return;
+    if (ctx.model.inPxd || ctx.cls) return;
     const own = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
     const merged = ctx.model.signatureOf(node, ctx.cls);
     if (!own || !merged || !merged.nogil || own.exception.kind !== 'star') return;
