@@ -12,6 +12,7 @@ import { type Symbol, Scope, type ModuleSymbols } from './symbols';
 import { assignmentTargets, namesIn } from './assignment-targets';
 import { cythonModule } from './cython-module';
 import { CimportBinder } from './cimport-binder';
+import { interfaceHasError } from './module-interface';
 
 export { assignmentTargets, namesIn };
 import { type TypeSyntax, parseDeclaratorText, parseTypeText, splitTopLevel } from './type-syntax';
@@ -696,7 +697,8 @@ export class DeclarationCollector {
       }
     }
     const body = field(s, 'body');
-    if (s.hasError) cls.incomplete ??= 'its body has a syntax error';
+    // only errors the module interface sees: an error inside a method body keeps the declarations (module-interface.ts)
+    if (interfaceHasError(s)) cls.incomplete ??= 'its body has a syntax error';
     if (!body) return;
     for (const member of significantChildren(body)) this.collectClassMember(member, cls, env);
     // A cdef class of a .pyx declares its C attributes in the .pyx, or in the module's .pxd if there is one (then

@@ -6,7 +6,7 @@
  * document model built for one serves the other (document-model.ts): typing inside a function body does not
  * rebuild the module's declarations.
  */
-import { type Node, field, significantChildren, undecorate } from './syntax';
+import { type Node, children, field, significantChildren, undecorate } from './syntax';
 
 const FUNCTIONS = new Set(['function_definition', 'c_function_definition']);
 const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
@@ -75,6 +75,26 @@ function statementInterface(s: Node, baseRow: number): string {
   const members = significantChildren(body).map((m) =>
     `${m.startPosition.row - baseRow}:${m.startPosition.column}:${statementInterface(m, baseRow)}`);
   return `${header}\u0002${shape}{${members.join('\u0000')}}`;
+}
+
+/**
+ * Whether a syntax error lies in the part of a statement that its interface covers (decorators, a definition's
+ * header, a class's members and method headers), not inside a function body. Declarations may depend on this, not
+ * on errors inside bodies: those keep the interface, so the declarations built before the error are reused.
+ */
+export function interfaceHasError(s: Node): boolean {
+  if (!s.hasError) return false;
+  const def = undecorate(s);
+  const body = FUNCTIONS.has(def.type) || CLASSES.has(def.type) ? field(def, 'body') : null;
+  if (!body) return true;
+  const stack = [...children(s)];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.startIndex === body.startIndex && n.endIndex === body.endIndex && n.typeId === body.typeId) continue;
+    if (n.isError || n.isMissing) return true;
+    if (n.hasError) stack.push(...children(n));
+  }
+  return CLASSES.has(def.type) && significantChildren(body).some(interfaceHasError);
 }
 
 /** Past this many nodes a broken statement's structure is not compared: the declarations are rebuilt. */
