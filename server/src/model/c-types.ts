@@ -88,6 +88,7 @@ export const VOID: CType = { kind: 'void' };
 export const C_INT: CType = { kind: 'scalar', name: 'int', family: 'int' };
 export const C_LONG: CType = { kind: 'scalar', name: 'long', family: 'int' };
 export const C_DOUBLE: CType = { kind: 'scalar', name: 'double', family: 'float' };
+export const C_DOUBLE_COMPLEX: CType = { kind: 'scalar', name: 'double complex', family: 'complex' };
 export const C_BINT: CType = { kind: 'scalar', name: 'bint', family: 'bint' };
 export const C_SIZE_T: CType = { kind: 'scalar', name: 'size_t', family: 'int' };
 export const C_CHAR_PTR: CType = { kind: 'ptr', base: { kind: 'scalar', name: 'char', family: 'char' } };

@@ -3,7 +3,7 @@
  * evaluating it yields an owned Python temporary. This is what decides whether an expression needs the GIL.
  */
 import {
-  type CType, type FunctionSignature, C_BINT, C_DOUBLE, C_LONG, C_SIZE_T, PY_OBJECT, py, unknown,
+  type CType, type FunctionSignature, C_BINT, C_DOUBLE, C_DOUBLE_COMPLEX, C_LONG, C_SIZE_T, PY_OBJECT, py, unknown,
 } from './c-types';
 import { type BuiltinArgument, builtinCallOutcome } from './builtins';
 import { LOOP_BUILTINS, type LoopPlan, loopOfIterableCall, loopPlan } from './loop-iteration';
@@ -29,7 +29,10 @@ export interface ExprInfo {
   callee?: FunctionSignature;
   /** A Python attribute lookup (`obj.attr` on a Python object). */
   pyAttribute?: boolean;
-  /** An imaginary literal (`7j`): a Python complex built at run time. */
+  /**
+   * An imaginary literal (`7j`): a C `double complex` (ExprNodes.ImagNode); where it is coerced to an object the
+   * compiler builds a Python complex instead ("Constructing complex number").
+   */
   imaginary?: boolean;
   /** A builtin with a C result that still calls into Python (`len(obj)` → PyObject_Length). */
   builtinCallNeedsGil?: boolean;
@@ -75,7 +78,7 @@ export class ExpressionTyper {
     switch (node.type) {
       case 'identifier': return this.name(node, scope);
       case 'integer': case 'float':
-        if (/[jJ]$/.test(node.text)) return { type: py('complex'), temp: false, literal: true, imaginary: true };
+        if (/[jJ]$/.test(node.text)) return { type: C_DOUBLE_COMPLEX, temp: false, literal: true, imaginary: true };
         return { type: node.type === 'integer' ? C_LONG : C_DOUBLE, temp: false, literal: true };
       case 'true': case 'false': return { type: C_BINT, temp: false, literal: true };
       case 'none': return { type: py('NoneType'), temp: false, literal: true };

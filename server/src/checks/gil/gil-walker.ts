@@ -357,8 +357,6 @@ function isConstantStatement(node: Node): boolean {
   const expr = namedChildren(node).filter((c) => c.type !== 'comment');
   if (expr.length !== 1) return false;
   const e = expr[0];
-  // A lone string is a docstring-like constant anyway; imaginary literals build a complex object at run time.
-  if (/^(integer|float)$/.test(e.type) && /[jJ]$/.test(e.text)) return false;
   const stack: Node[] = [e];
   while (stack.length) {
     const n = stack.pop()!;
