@@ -17,11 +17,17 @@ export interface CompilerMessage {
 
 /** Compiles `file` with `cython -3` and returns every positioned message about that file. */
 export function compileWithCython(file: string, extraArgs: string[] = []): CompilerMessage[] {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cython-')), 'out.c');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cython-'));
+  const out = path.join(dir, 'out.c');
   // warnings go to stderr also when the compilation succeeds
-  const run = spawnSync(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', out, file], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  let run;
+  try {
+    run = spawnSync(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', out, file], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const text = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
   const messages: CompilerMessage[] = [];
   const re = /^(warning: |performance hint: )?(.+?):(\d+):(\d+): (.*)$/;
