@@ -110,3 +110,27 @@ export interface StatusParams {
   /** Present for 'skipped' and 'error': what happened, in one sentence. */
   message?: string;
 }
+
+// ---------------------------------------------------------------------------
+// cythonLens/generatedC request: the C the compiler generated for a line (exact mode, after a save).
+
+export const GENERATED_C_REQUEST = 'cythonLens/generatedC';
+
+export interface GeneratedCParams {
+  uri: string;
+  /** Zero-based line. */
+  line: number;
+}
+
+export type GeneratedCResult =
+  | { available: true; line: number; score: number; code: string; version: number }
+  | { available: false; message: string };
+
+// ---------------------------------------------------------------------------
+// cythonLens/workspaceTrust notification (client to server): exact mode never runs the compiler when untrusted.
+
+export const WORKSPACE_TRUST_NOTIFICATION = 'cythonLens/workspaceTrust';
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}

@@ -134,6 +134,7 @@ describe('CythonLensServer over LSP', () => {
         checks: [
           {
             id: 'crashy',
+            codes: [],
             run(doc) {
               if (doc.text.includes('boom')) throw new Error('exploded');
               return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'seen', code: 'crashy' }];

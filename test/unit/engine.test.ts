@@ -68,6 +68,7 @@ describe('Engine', () => {
   it('a throwing check yields an empty report with status "error", and is logged', async () => {
     const boom: DocumentCheck = {
       id: 'boom',
+      codes: [],
       run() {
         throw new Error('kaput');
       },
@@ -102,6 +103,7 @@ describe('Engine', () => {
     let seen: { budget: number; cancelled: boolean; includeDirs: string[] } | undefined;
     const probe: DocumentCheck = {
       id: 'probe',
+      codes: [],
       run(_doc, ctx) {
         seen = { budget: ctx.deadline - Date.now(), cancelled: ctx.isCancelled(), includeDirs: ctx.settings.includeDirs };
         return [];

@@ -19,7 +19,7 @@ describe('settings validation', () => {
         pythonPath: ' /usr/bin/python3 ',
         includeDirs: ['inc', '/abs', ''],
         annotations: { enabled: false, intensity: 1.5, exactMode: true },
-        severityOverrides: { syntax: 'hint', 'gil-call': 'off' },
+        severityOverrides: { syntax: 'hint', 'nogil-python-global': 'off' },
         maxFileSize: 5000,
         trace: { server: 'verbose' },
       },
@@ -29,7 +29,7 @@ describe('settings validation', () => {
     assert.equal(settings.pythonPath, '/usr/bin/python3');
     assert.deepEqual(settings.includeDirs, ['/ws/inc', '/abs']);
     assert.deepEqual(settings.annotations, { enabled: false, intensity: 1.5, exactMode: true });
-    assert.deepEqual(settings.severityOverrides, { syntax: 'hint', 'gil-call': 'off' });
+    assert.deepEqual(settings.severityOverrides, { syntax: 'hint', 'nogil-python-global': 'off' });
     assert.equal(settings.maxFileSize, 5000);
     assert.equal(settings.trace.server, 'verbose');
   });
@@ -39,11 +39,12 @@ describe('settings validation', () => {
       pythonPath: 3,
       includeDirs: 'inc',
       annotations: { enabled: 'yes', intensity: 9 },
-      severityOverrides: { syntax: 'fatal' },
+      severityOverrides: { syntax: 'fatal', 'gil-call': 'off' },
       maxFileSize: -1,
     });
     assert.deepEqual(settings, defaultSettings());
-    assert.equal(problems.length, 6);
+    assert.equal(problems.length, 7);
+    assert.ok(problems.some((p) => p.includes('"gil-call" is not a diagnostic code of Cython Lens')));
     assert.ok(problems.some((p) => p.includes('cythonLens.annotations.intensity must be a number between 0 and 2 (got 9); using 1.')));
     assert.ok(problems.some((p) => p.includes('cythonLens.severityOverrides.syntax must be one of')));
     assert.match(validateSettings('nonsense').problems[0] ?? '', /must be an object/);

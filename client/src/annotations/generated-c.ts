@@ -5,7 +5,7 @@ import {
   GENERATED_C_REQUEST,
   type GeneratedCParams,
   type GeneratedCResult,
-} from '../../../server/src/features/exact-annotations';
+} from '../../../shared/src/protocol';
 
 export async function showGeneratedC(client: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;

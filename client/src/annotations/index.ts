@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ANNOTATIONS_NOTIFICATION, SETTINGS_SECTION, type AnnotationsParams } from '../../../shared/src/protocol';
-import { WORKSPACE_TRUST_NOTIFICATION } from '../../../server/src/features/exact-annotations';
+import { WORKSPACE_TRUST_NOTIFICATION } from '../../../shared/src/protocol';
 import { AnnotationDecorations } from './annotation-decorations';
 import { annotationHoverProvider } from './annotation-hover';
 import { AnnotationStore } from './annotation-store';

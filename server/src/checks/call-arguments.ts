@@ -13,8 +13,9 @@
  * the other constant arguments (lapack/workspace-rules.ts); the compiler accepts such calls, LAPACK rejects them.
  */
 import * as fs from 'node:fs';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
+import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
 import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../features/lapack-symbols';
 import { analysisEnvironment } from '../model/analysis-environment';
@@ -29,11 +30,12 @@ import type { Scope, Symbol } from '../model/symbols';
 import { type Node, field, isBrokenSyntax, namedChildren, significantChildren, stringValue } from '../model/syntax';
 import { nodeRange, offsetRange } from '../text/positions';
 
-export const CALL_ARGUMENTS_CODE = 'call-arguments';
-export const LAPACK_WORKSPACE_CODE = 'lapack-workspace';
+export const CALL_ARGUMENTS_CODE = 'call-arguments' satisfies DiagnosticCode;
+export const LAPACK_WORKSPACE_CODE = 'lapack-workspace' satisfies DiagnosticCode;
 
 export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
+  codes: [CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE],
   forget: (uri) => forgetCallArgumentsCache(uri),
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
@@ -479,14 +481,14 @@ class CallChecker {
       const arg = argNodes[index];
       if (!arg) continue;
       this.diagnostics.push({
-        range: nodeRange(this.doc, arg), severity: DiagnosticSeverity.Warning, code: LAPACK_WORKSPACE_CODE,
+        range: nodeRange(this.doc, arg), severity: defaultSeverity(LAPACK_WORKSPACE_CODE), code: LAPACK_WORKSPACE_CODE,
         source: DIAGNOSTIC_SOURCE, message: describeBelow(routine, below),
       });
     }
   }
 
   private error(range: Diagnostic['range'], message: string, data?: { fix: string }): void {
-    const d: Diagnostic = { range, severity: DiagnosticSeverity.Error, code: CALL_ARGUMENTS_CODE,
+    const d: Diagnostic = { range, severity: defaultSeverity(CALL_ARGUMENTS_CODE), code: CALL_ARGUMENTS_CODE,
       source: DIAGNOSTIC_SOURCE, message };
     if (data) d.data = data;
     this.diagnostics.push(d);

@@ -3,8 +3,9 @@
  * findings into diagnostics with the compiler's messages and a pointer to what released the GIL.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Node } from 'web-tree-sitter';
-import { DIAGNOSTIC_SOURCE, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
+import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { analysisEnvironment } from '../model/analysis-environment';
 import { documentModel } from '../model/document-model';
 import { unresolvedRange } from '../model/declaration-rebase';
@@ -21,7 +22,7 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 };
 
-export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport';
+export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport' satisfies DiagnosticCode;
 
 const caches = new Map<string, DefinitionCache<CachedFinding>>();
 
@@ -38,6 +39,7 @@ export function forgetGilCache(uri: string): void {
 export const gilCheck: DocumentCheck = {
   id: 'gil',
   forget: forgetGilCache,
+  codes: [...gilRules.map((r) => r.code), UNRESOLVED_CIMPORT_CODE],
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
     const resolver = analysisEnvironment.resolver(doc.tree.language);
@@ -81,7 +83,7 @@ export const gilCheck: DocumentCheck = {
         // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,
         // which may be an earlier version with the same interface, maybe moved since (declaration-rebase.ts)
         range: rowColumnRange(unresolvedRange(u)),
-        severity: DiagnosticSeverity.Information, code: UNRESOLVED_CIMPORT_CODE,
+        severity: defaultSeverity(UNRESOLVED_CIMPORT_CODE), code: UNRESOLVED_CIMPORT_CODE,
         source: DIAGNOSTIC_SOURCE,
         message: u.include
           ? `Cannot find the included file \`${u.module}\`: names it declares are unknown, so GIL checks that depend `

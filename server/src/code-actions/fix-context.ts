@@ -1,5 +1,6 @@
 /** What every quick-fix provider receives, and the shape of a provider. */
 import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { TreeDocument } from '../engine/check-types';
 import type { ModuleModel } from '../model/module-model';
 import type { SourceFile, SourceFiles } from './source-files';
@@ -24,7 +25,7 @@ export function memoized<T>(ctx: FixContext, key: string, compute: () => T): T {
 
 export interface QuickFixProvider {
   /** Diagnostic codes this provider answers. */
-  readonly codes: readonly string[];
+  readonly codes: readonly (DiagnosticCode | '*')[];
   /** May return actions marked safe (`markSafe`): the only providers "Fix all GIL issues in file" asks. */
   readonly mayBeSafe: boolean;
   provide(diagnostic: Diagnostic, ctx: FixContext): CodeAction[];

@@ -4,6 +4,7 @@
  * shows the hint gone and no new error (e.g. a Python loop header cannot move under `with nogil:`).
  */
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { gilTransition } from '../model/gil-state';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { type QuickFixProvider, markSafe, nodeOfDiagnostic, workspaceEdit } from './fix-context';
@@ -11,7 +12,7 @@ import { analyseText, applyEdits, currentAnalysis, noNewErrors, removesCode } fr
 import { indentAt, lineEnd, lineStart } from './text-layout';
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'for_from_statement']);
-const CODE = 'gil-transition-in-loop';
+const CODE = 'gil-transition-in-loop' satisfies DiagnosticCode;
 
 function transitionAt(node: Node | null): Node | undefined {
   for (let n = node; n; n = n.parent) if (gilTransition(n)) return n;

@@ -1,5 +1,6 @@
 /** Every quick-fix provider, in the order their actions are listed for one diagnostic. */
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
+import { isDiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE } from '../engine/check-types';
 import { addAddressOf } from './add-address-of';
 import { declareNoexcept } from './declare-noexcept';
@@ -19,7 +20,7 @@ export const quickFixProviders: readonly QuickFixProvider[] = [
 /** The quick fixes for one diagnostic of ours (with `onlySafe`, only from providers that may give safe ones). */
 export function quickFixesFor(d: Diagnostic, ctx: FixContext, onlySafe = false): CodeAction[] {
   if (d.source !== undefined && d.source !== DIAGNOSTIC_SOURCE) return [];
-  const code = typeof d.code === 'string' ? d.code : undefined;
+  const code = isDiagnosticCode(d.code) ? d.code : undefined;
   const out: CodeAction[] = [];
   for (const p of quickFixProviders) {
     if (!p.codes.includes('*') && (code === undefined || !p.codes.includes(code))) continue;

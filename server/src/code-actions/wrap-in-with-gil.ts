@@ -3,6 +3,7 @@
  * their lines, are not declarations, and sit where the GIL is not held.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { contextAt } from '../model/document-model';
 import type { Node } from '../model/syntax';
 import { type FixContext, type QuickFixProvider, nodeOfDiagnostic, workspaceEdit } from './fix-context';
@@ -10,8 +11,8 @@ import { makeNogilActions } from './make-function-nogil';
 import { hasMultilineString, indentAt, indentUnit, lineEnd, lineStart, ownsItsLines } from './text-layout';
 
 /** Errors about the function as a whole, not about a statement. */
-const NOT_STATEMENT_CODES = new Set(['nogil-function-python-locals', 'nogil-function-python-return',
-  'nogil-placement', 'python-function-nogil']);
+const NOT_STATEMENT_CODES = new Set<string>(['nogil-function-python-locals', 'nogil-function-python-return',
+  'nogil-placement', 'python-function-nogil'] satisfies DiagnosticCode[]);
 
 const NOT_WRAPPABLE = new Set(['cdef_statement', 'cdef_block', 'c_variable_declaration', 'c_function_definition',
   'function_definition', 'class_definition', 'cdef_class_definition', 'decorated_definition', 'global_statement',

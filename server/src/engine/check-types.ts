@@ -1,10 +1,11 @@
 /**
  * The interface between the engine and the analyses ("checks") registered in server/src/checks/index.ts.
  * A check is synchronous and pure: it reads the document (and its tree) and returns diagnostics.
- * Diagnostics are plain LSP diagnostics; set `code` (the id users put in cythonLens.severityOverrides)
- * and `source: 'cython-lens'`.
+ * Diagnostics are plain LSP diagnostics; set `code` (a row of shared/src/diagnostic-codes.ts, the id users put in
+ * cythonLens.severityOverrides), its default severity (`defaultSeverity(code)`) and `source: 'cython-lens'`.
  */
-import type { Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { CythonLensSettings, LineAnnotation } from '../../../shared/src/protocol';
 import type { Tree } from 'web-tree-sitter';
 import type { ParsedDocument } from '../text/parsed-document';
@@ -28,6 +29,8 @@ export interface CheckContext {
 /** Produces diagnostics. Only run on documents that have a tree (`doc.tree` defined). */
 export interface DocumentCheck {
   readonly id: string;
+  /** Every diagnostic code it may report (rows of the shared table; test/unit/diagnostic-codes.test.ts checks them). */
+  readonly codes: readonly DiagnosticCode[];
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[];
   /** Drops what the check cached for a document (called when it is closed). */
   forget?(uri: string): void;
@@ -42,3 +45,13 @@ export interface LineAnnotator {
 }
 
 export const DIAGNOSTIC_SOURCE = 'cython-lens';
+
+const LSP_SEVERITY = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+} as const;
+
+/** The LSP severity of a code as the shared table gives it (before `cythonLens.severityOverrides`). */
+export function defaultSeverity(code: DiagnosticCode): DiagnosticSeverity {
+  return LSP_SEVERITY[DIAGNOSTIC_CODES[code].severity];
+}

@@ -3,7 +3,8 @@
  * and runs the registered checks on demand. Synchronous per analysis; never throws for bad input or a
  * failing check (a failing check yields an empty report with status 'error', never stale results).
  */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Parser } from 'web-tree-sitter';
 import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
 import { documentChecks, lineAnnotators } from '../checks';
@@ -15,15 +16,18 @@ import { createParser } from '../tree/language';
 import { applySeverityOverrides } from './severity-overrides';
 import {
   DIAGNOSTIC_SOURCE,
+  defaultSeverity,
   type CheckContext,
   type DocumentCheck,
   type LineAnnotator,
   type TreeDocument,
 } from './check-types';
 
-export const SKIPPED_CODE = 'not-analysed';
+export const SKIPPED_CODE = 'not-analysed' satisfies DiagnosticCode;
 /** Information diagnostic: a check was skipped because the code is nested too deeply for it. */
-export const TOO_DEEP_CODE = 'nested-too-deeply';
+export const TOO_DEEP_CODE = 'nested-too-deeply' satisfies DiagnosticCode;
+/** The codes the engine itself reports (about the analysis, not the code), besides its checks'. */
+export const ENGINE_CODES: readonly DiagnosticCode[] = [SKIPPED_CODE, TOO_DEEP_CODE];
 
 export interface AnalysisReport {
   uri: string;
@@ -145,7 +149,7 @@ export class Engine {
       const message = doc.skipped?.message ?? 'Cython Lens: file not analysed.';
       const info: Diagnostic = {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: DiagnosticSeverity.Information,
+        severity: defaultSeverity(SKIPPED_CODE),
         code: SKIPPED_CODE,
         source: DIAGNOSTIC_SOURCE,
         message,
@@ -170,7 +174,7 @@ export class Engine {
       this.log(`[warn] check "${id}" skipped on ${uri} (version ${doc.version}): the code is nested too deeply (${err.message})`);
       diagnostics.push({
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: DiagnosticSeverity.Information,
+        severity: defaultSeverity(TOO_DEEP_CODE),
         code: TOO_DEEP_CODE,
         source: DIAGNOSTIC_SOURCE,
         message: `Cython Lens: "${id}" skipped, the code is nested too deeply to analyse.`,

@@ -14,22 +14,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver';
-import type { CythonLensSettings, LineAnnotation } from '../../../shared/src/protocol';
+import {
+  GENERATED_C_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type CythonLensSettings, type GeneratedCParams, type GeneratedCResult,
+  type LineAnnotation, type WorkspaceTrustParams,
+} from '../../../shared/src/protocol';
 import { type CompiledLine, parseAnnotationHtml } from '../annotations/cython-html';
 import type { Feature } from './feature';
-
-export const GENERATED_C_REQUEST = 'cythonLens/generatedC';
-export const WORKSPACE_TRUST_NOTIFICATION = 'cythonLens/workspaceTrust';
-
-export interface GeneratedCParams {
-  uri: string;
-  /** Zero-based line. */
-  line: number;
-}
-
-export type GeneratedCResult =
-  | { available: true; line: number; score: number; code: string; version: number }
-  | { available: false; message: string };
 
 export interface ExactRun {
   uri: string;
@@ -171,7 +161,7 @@ export function exactAnnotationsFeature(exact: ExactAnnotations): Feature {
     capabilities: {},
     register(connection: Connection): void {
       connection.onRequest(GENERATED_C_REQUEST, (params: GeneratedCParams) => exact.generatedC(params));
-      connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: { trusted: boolean }) =>
+      connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: WorkspaceTrustParams) =>
         exact.setTrusted(params.trusted === true));
     },
   };

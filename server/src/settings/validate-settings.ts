@@ -9,6 +9,7 @@ import {
   type SeverityOverride,
   type TraceLevel,
 } from '../../../shared/src/protocol';
+import { isDiagnosticCode } from '../../../shared/src/diagnostic-codes';
 
 export interface ValidatedSettings {
   settings: CythonLensSettings;
@@ -102,7 +103,10 @@ export function validateSettings(raw: unknown, baseDir?: string): ValidatedSetti
       bad('severityOverrides', 'an object mapping diagnostic codes to severities', sev, {});
     } else {
       for (const [code, value] of Object.entries(sev)) {
-        if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) {
+        if (!isDiagnosticCode(code)) {
+          problems.push(`cythonLens.severityOverrides: ${show(code)} is not a diagnostic code of Cython Lens `
+            + '(the codes are listed in its README); ignored.');
+        } else if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) {
           settings.severityOverrides[code] = value as SeverityOverride;
         } else {
           problems.push(

@@ -1,13 +1,15 @@
 /** The `syntax` check: one error diagnostic per parse-error region. */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { DIAGNOSTIC_SOURCE, type DocumentCheck, type TreeDocument } from '../engine/check-types';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
+import { DIAGNOSTIC_SOURCE, defaultSeverity, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { offsetRange } from '../text/positions';
 import { findSyntaxErrors } from './syntax-errors';
 
-export const SYNTAX_ERROR_CODE = 'syntax';
+export const SYNTAX_ERROR_CODE = 'syntax' satisfies DiagnosticCode;
 
 export const syntaxErrorCheck: DocumentCheck = {
   id: SYNTAX_ERROR_CODE,
+  codes: [SYNTAX_ERROR_CODE],
   run(doc: TreeDocument): Diagnostic[] {
     return findSyntaxErrors(doc.tree).map((region) => {
       // Squiggle the first line of a multi-line region only; the message names the construct.
@@ -18,7 +20,7 @@ export const syntaxErrorCheck: DocumentCheck = {
       }
       return {
         range: offsetRange(doc, region.startIndex, end),
-        severity: DiagnosticSeverity.Error,
+        severity: defaultSeverity(SYNTAX_ERROR_CODE),
         code: SYNTAX_ERROR_CODE,
         source: DIAGNOSTIC_SOURCE,
         message: region.message,

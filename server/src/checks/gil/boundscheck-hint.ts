@@ -6,7 +6,6 @@ export const boundscheckHint: GilRule = {
   code: 'boundscheck-hint',
   nodeTypes: ['subscript'],
   when: 'nogil',
-  severity: 'information',
   check(node, ctx) {
     if (!ctx.directives.boundscheck) return;
     const value = field(node, 'value');

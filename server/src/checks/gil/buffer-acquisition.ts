@@ -10,7 +10,6 @@ export const bufferAcquisition: GilRule = {
   code: 'nogil-buffer-acquisition',
   nodeTypes: ['c_function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const sig = nogilSignature(node, ctx);
     if (!sig) return;

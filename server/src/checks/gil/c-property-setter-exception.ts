@@ -24,7 +24,6 @@ export const cPropertySetterException: GilRule = {
   code: 'c-property-setter-exception',
   nodeTypes: ['decorated_definition', 'extern_block'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     // C properties live in extern cdef classes, whose blocks are not walked: they are looked at from here
     if (node.type === 'extern_block') {

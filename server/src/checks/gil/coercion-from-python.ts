@@ -10,7 +10,6 @@ export const coercionFromPython: GilRule = {
   nodeTypes: ['assignment', 'call', 'cast_expression', 'return_statement', 'c_variable_declaration',
     'for_from_statement', 'for_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const unboxed: Node[] = [];
     // Memoryview targets are acquired from objects without an error from the compiler; char* borrows bytes.

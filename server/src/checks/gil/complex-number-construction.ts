@@ -9,7 +9,6 @@ export const complexNumberConstruction: GilRule = {
   code: 'nogil-complex-number',
   nodeTypes: COERCING_NODE_TYPES,
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     for (const b of valuesCoercedToPython(node, ctx)) {
       if (ctx.info(b).imaginary) ctx.report(b, notAllowedWithoutGil('Constructing complex number'));

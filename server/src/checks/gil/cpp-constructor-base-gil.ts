@@ -14,7 +14,6 @@ export const cppConstructorBaseGil: GilRule = {
   code: 'cpp-constructor-base-gil',
   nodeTypes: ['cppclass_definition', 'extern_block'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     // extern blocks are not walked: their C++ classes are looked at from here
     const classes = node.type === 'cppclass_definition' ? [node] : cppClassesIn(node);

@@ -10,7 +10,6 @@ export const criticalSectionGil: GilRule = {
   code: 'critical-section-gil',
   nodeTypes: ['with_statement', 'c_function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'c_function_definition') {
       const decorated = decoratorsOf(node).some((d) => CRITICAL.test(significantChildren(d)[0]?.text ?? ''));

@@ -6,7 +6,6 @@ export const discardedPythonObject: GilRule = {
   code: 'nogil-discarded-object',
   nodeTypes: ['expression_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const exprs = significantChildren(node);
     if (exprs.length !== 1) return;

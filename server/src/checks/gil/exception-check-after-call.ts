@@ -10,7 +10,6 @@ export const exceptionCheckAfterCall: GilRule = {
   code: 'exception-check-requires-gil',
   nodeTypes: ['call'],
   when: 'nogil',
-  severity: 'information',
   check(node, ctx) {
     const callee = ctx.info(node).callee;
     if (!callee || !callee.nogil || callee.exception.kind !== 'star') return;

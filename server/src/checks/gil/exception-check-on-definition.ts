@@ -11,7 +11,6 @@ export const exceptionCheckOnDefinition: GilRule = {
   code: 'exception-check-definition',
   nodeTypes: ['c_function_definition'],
   when: 'always',
-  severity: 'information',
   check(node, ctx) {
     if (ctx.model.inPxd || ctx.cls) return;
     const own = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);

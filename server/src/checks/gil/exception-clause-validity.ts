@@ -7,7 +7,6 @@ export const exceptionClauseValidity: GilRule = {
   code: 'exception-clause',
   nodeTypes: ['c_function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const spec = field(node, 'exception_spec') ?? node.namedChildren.find((c) => c?.type === 'exception_spec') ?? null;
     if (!spec) return;

@@ -6,7 +6,6 @@ export const forLoopObjectBounds: GilRule = {
   code: 'nogil-object-loop-bounds',
   nodeTypes: ['for_from_statement', 'for_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'for_statement') {
       // A range loop over small literal bounds into an object variable is a C loop with a Python target

@@ -13,7 +13,6 @@ export const functionPointerAssignment: GilRule = {
   code: 'function-pointer-assignment',
   nodeTypes: ['assignment', 'c_variable_declaration', 'call'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'call') {
       // `mystruct(&cb, ...)`: a struct literal assigns each argument to the field in the same position.

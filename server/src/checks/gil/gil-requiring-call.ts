@@ -6,7 +6,6 @@ export const gilRequiringCall: GilRule = {
   code: 'nogil-gil-requiring-call',
   nodeTypes: ['call'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const fn = field(node, 'function');
     const args = field(node, 'arguments');

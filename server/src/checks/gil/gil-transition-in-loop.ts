@@ -9,7 +9,6 @@ export const gilTransitionInLoop: GilRule = {
   code: 'gil-transition-in-loop',
   nodeTypes: ['with_gil_statement', 'with_nogil_statement', 'with_statement'],
   when: 'always',
-  severity: 'information',
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t || ctx.loopDepth === 0) return;

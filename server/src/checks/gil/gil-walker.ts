@@ -12,6 +12,7 @@ import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../model/syntax';
 import { reachableStatements } from '../../model/reachability';
 import type { Finding, GilRule, RuleContext } from './rule';
+import { DIAGNOSTIC_CODES } from '../../../../shared/src/diagnostic-codes';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, fileDirectives, withDirectives }
   from '../../model/directives';
 
@@ -137,7 +138,7 @@ export class GilWalker {
         const rule = this.rule;
         if (!rule) throw new Error('GilWalker: a rule reported outside its check');
         this.findings.push({
-          code: rule.code, message, severity: extra?.severity ?? rule.severity, node: target,
+          code: rule.code, message, severity: extra?.severity ?? DIAGNOSTIC_CODES[rule.code].severity, node: target,
           releasedBy: env.state.releasedBy, data: extra?.data, related: extra?.related,
         });
       },

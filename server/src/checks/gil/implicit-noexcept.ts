@@ -14,7 +14,6 @@ export const implicitNoexcept: GilRule = {
   code: 'implicit-noexcept',
   nodeTypes: ['c_function_definition', 'c_function_declaration', 'c_variable_declaration', 'decorated_definition'],
   when: 'always',
-  severity: 'warning',
   check(node, ctx) {
     if (!ctx.directives.legacy_implicit_noexcept) return;
     if (node.type === 'c_variable_declaration') {

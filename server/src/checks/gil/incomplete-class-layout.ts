@@ -11,7 +11,6 @@ export const incompleteClassLayout: GilRule = {
   code: 'incomplete-class-layout',
   nodeTypes: ['cdef_class_definition'],
   when: 'always',
-  severity: 'information',
   check(node, ctx) {
     const nameNode = field(node, 'name');
     const name = nameNode?.text.split('.').pop()?.trim();

@@ -13,7 +13,6 @@ export const noexceptPythonReturn: GilRule = {
   code: 'noexcept-python-return',
   nodeTypes: ['c_function_definition', 'c_function_declaration', 'decorated_definition'],
   when: 'always',
-  severity: 'warning',
   check(node, ctx) {
     if (node.type === 'decorated_definition') {
       checkPureMode(node, ctx);

@@ -17,7 +17,6 @@ export const nogilBeforeExceptionClause: GilRule = {
   code: 'nogil-placement',
   nodeTypes: ['c_function_definition', 'c_function_declaration', 'ctypedef_statement', 'c_variable_declaration'],
   when: 'always',
-  severity: 'warning',
   check(node, ctx) {
     if (node.type === 'ctypedef_statement' || node.type === 'c_variable_declaration') {
       // function pointer declarators (`ctypedef void (*f_t)() nogil noexcept`): their declarations are not walked;

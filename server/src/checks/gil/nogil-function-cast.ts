@@ -13,7 +13,6 @@ export const nogilFunctionCast: GilRule = {
   code: 'nogil-function-cast',
   nodeTypes: ['cast_expression'],
   when: 'always',
-  severity: 'warning',
   check(node, ctx) {
     const t = field(node, 'type');
     const v = field(node, 'value') ?? significantChildren(node).pop();

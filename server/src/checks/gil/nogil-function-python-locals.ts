@@ -6,7 +6,6 @@ export const nogilFunctionPythonLocals: GilRule = {
   code: 'nogil-function-python-locals',
   nodeTypes: ['c_function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const sig = nogilSignature(node, ctx);
     if (!sig) return;

@@ -6,7 +6,6 @@ export const nogilFunctionPythonReturn: GilRule = {
   code: 'nogil-function-python-return',
   nodeTypes: ['c_function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const sig = nogilSignature(node, ctx);
     if (sig && sig.returnType.kind === 'py') {

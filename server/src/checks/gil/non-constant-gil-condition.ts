@@ -6,7 +6,6 @@ export const nonConstantGilCondition: GilRule = {
   code: 'non-constant-gil-condition',
   nodeTypes: ['with_gil_statement', 'with_nogil_statement', 'with_statement'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t?.condition) return;

@@ -10,7 +10,6 @@ export const parallelPythonArguments: GilRule = {
   code: 'parallel-python-argument',
   nodeTypes: ['for_statement', 'with_statement', 'with_nogil_statement'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'for_statement') {
       if (!prangeOf(node)) return;

@@ -19,7 +19,6 @@ export const parallelWithoutNogil: GilRule = {
   code: 'parallel-without-nogil',
   nodeTypes: ['call'],
   when: 'always',
-  severity: 'warning',
   check(node, ctx) {
     if (ctx.directives.freethreading_compatible || ctx.state.kind !== 'held' || ctx.state.uncertain) return;
     const fn = field(node, 'function');

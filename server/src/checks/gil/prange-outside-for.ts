@@ -8,7 +8,6 @@ export const prangeOutsideFor: GilRule = {
   code: 'prange-outside-for',
   nodeTypes: ['call'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const fn = field(node, 'function');
     const args = field(node, 'arguments');

@@ -18,7 +18,6 @@ export const pythonAssignment: GilRule = {
   code: 'nogil-python-assignment',
   nodeTypes: ['assignment', 'import_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'import_statement') {
       // `import m` assigns the module object to the name m (the compiler reports it at the module name).

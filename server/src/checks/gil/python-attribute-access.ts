@@ -5,7 +5,6 @@ export const pythonAttributeAccess: GilRule = {
   code: 'nogil-python-attribute',
   nodeTypes: ['attribute'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (ctx.info(node).pyAttribute) ctx.report(node, notAllowedWithoutGil('Accessing Python attribute'));
   },

@@ -16,7 +16,6 @@ export const pythonContainerConstruction: GilRule = {
   code: 'nogil-python-container',
   nodeTypes: [...Object.keys(WHAT), 'call'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'call') {
       checkArgumentTuple(node, ctx);

@@ -14,7 +14,6 @@ export const pythonContextManager: GilRule = {
   code: 'nogil-python-context-manager',
   nodeTypes: ['with_statement', 'with_nogil_statement', 'with_gil_statement'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const { items } = withItemStates(node, ctx.state,
       (c) => ctx.model.constantCondition(c, ctx.specialisation));

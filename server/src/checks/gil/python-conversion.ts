@@ -20,7 +20,6 @@ export const pythonConversion: GilRule = {
   code: 'nogil-python-conversion',
   nodeTypes: COERCING_NODE_TYPES,
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     for (const b of valuesCoercedToPython(node, ctx)) {
       if (!ctx.info(b).imaginary) ctx.report(b, notAllowedWithoutGil('Converting to Python object'));

@@ -6,7 +6,6 @@ export const pythonDeletion: GilRule = {
   code: 'nogil-python-deletion',
   nodeTypes: ['delete_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const targets = namedChildren(node).flatMap((c) => (c.type === 'expression_list' ? namedChildren(c) : [c]));
     if (targets.some((t) => ctx.info(t).type.kind === 'py')) ctx.report(node, notAllowedWithoutGil('Deleting Python object'));

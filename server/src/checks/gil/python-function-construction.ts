@@ -5,7 +5,6 @@ export const pythonFunctionConstruction: GilRule = {
   code: 'nogil-python-function',
   nodeTypes: ['lambda', 'function_definition', 'class_definition'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     ctx.report(node, notAllowedWithoutGil(node.type === 'class_definition' ? 'Constructing Python class'
       : 'Constructing Python function'));

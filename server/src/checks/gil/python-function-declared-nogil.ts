@@ -6,7 +6,6 @@ export const pythonFunctionDeclaredNogil: GilRule = {
   code: 'python-function-nogil',
   nodeTypes: ['function_definition'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const spec = [...node.childrenForFieldName('gil_spec'), ...childrenOfType(node, 'gil_spec')]
       .find((g) => g?.text.trim() === 'nogil');

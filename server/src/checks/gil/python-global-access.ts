@@ -7,7 +7,6 @@ export const pythonGlobalAccess: GilRule = {
   code: 'nogil-python-global',
   nodeTypes: ['identifier'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (!isNameRead(node)) return;
     const info = ctx.info(node);

@@ -5,7 +5,6 @@ export const pythonImport: GilRule = {
   code: 'nogil-python-import',
   nodeTypes: ['import_statement', 'import_from_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     ctx.report(node, notAllowedWithoutGil('Python import'));
   },

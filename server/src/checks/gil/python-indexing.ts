@@ -7,7 +7,6 @@ export const pythonIndexing: GilRule = {
   code: 'nogil-python-indexing',
   nodeTypes: ['subscript'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const value = field(node, 'value');
     if (!value || ctx.info(value).type.kind !== 'py') return;

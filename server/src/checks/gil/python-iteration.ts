@@ -8,7 +8,6 @@ export const pythonIteration: GilRule = {
   code: 'nogil-python-iteration',
   nodeTypes: ['for_statement', 'for_in_clause'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const right = field(node, 'right');
     if (!right) return;

@@ -7,7 +7,6 @@ export const pythonOperation: GilRule = {
   nodeTypes: ['binary_operator', 'unary_operator', 'comparison_operator', 'augmented_assignment', 'return_statement',
     'assignment'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'return_statement' || node.type === 'assignment') {
       // A C array turned into a memoryview slice needs a Python-level array object.

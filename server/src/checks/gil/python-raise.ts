@@ -5,7 +5,6 @@ export const pythonRaise: GilRule = {
   code: 'nogil-raise',
   nodeTypes: ['raise_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     // The walker only lets a raise statement reach the rules in a no-GIL state when no implicit `with gil:` applies.
     ctx.report(node, notAllowedWithoutGil('Raising exception'));

@@ -5,7 +5,6 @@ export const pythonReturn: GilRule = {
   code: 'nogil-python-return',
   nodeTypes: ['return_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const fn = ctx.fn;
     if (!fn) return;

@@ -9,7 +9,6 @@ export const pythonTruthTest: GilRule = {
   nodeTypes: ['if_statement', 'elif_clause', 'while_statement', 'not_operator', 'conditional_expression',
     'boolean_operator', 'assert_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const tested: (Node | null)[] = [];
     switch (node.type) {

@@ -6,7 +6,6 @@ export const pythonTypeTest: GilRule = {
   code: 'nogil-python-type-test',
   nodeTypes: ['call', 'assignment'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'assignment') {
       // a C float boxed into a local inferred as a Python float (TypeInference.safe_spanning_type): the boxed value

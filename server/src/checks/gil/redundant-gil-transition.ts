@@ -6,7 +6,6 @@ export const redundantGilTransition: GilRule = {
   code: 'redundant-gil-transition',
   nodeTypes: ['with_gil_statement', 'with_nogil_statement', 'with_statement'],
   when: 'always',
-  severity: 'error',
   check(node, ctx) {
     const t = gilTransition(node);
     if (!t) return;

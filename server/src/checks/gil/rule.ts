@@ -11,11 +11,12 @@ import type { Scope } from '../../model/symbols';
 import type { ModuleModel } from '../../model/module-model';
 import type { ClassInfo, DeclLocation } from '../../model/c-types';
 import type { Directives } from '../../model/directives';
+import type { DiagnosticCode } from '../../../../shared/src/diagnostic-codes';
 
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface Finding {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   severity: FindingSeverity;
   /** 0-based start/end of the range to mark. */
@@ -48,12 +49,14 @@ export interface RuleContext {
 }
 
 export interface GilRule {
-  /** Stable diagnostic code, e.g. `nogil-python-global`. */
-  readonly code: string;
+  /**
+   * Its diagnostic code, e.g. `nogil-python-global`: a row of the shared table (shared/src/diagnostic-codes.ts),
+   * which gives its default severity and whether the compiler has the same message.
+   */
+  readonly code: DiagnosticCode;
   readonly nodeTypes: readonly string[];
   /** `nogil`: only where the GIL is not held (the compiler's nogil_check); `always`: everywhere. */
   readonly when: 'nogil' | 'always';
-  readonly severity: FindingSeverity;
   check(node: Node, ctx: RuleContext): void;
 }
 

@@ -6,7 +6,6 @@ export const stringFormatting: GilRule = {
   code: 'nogil-string-formatting',
   nodeTypes: ['string', 'binary_operator'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (node.type === 'string') {
       if (namedChildren(node).some((c) => c.type === 'interpolation')) {

@@ -8,7 +8,6 @@ export const temporaryPythonReference: GilRule = {
   code: 'nogil-temporary-reference',
   nodeTypes: ['assignment'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     const left = field(node, 'left');
     const right = field(node, 'right');

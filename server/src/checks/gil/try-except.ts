@@ -6,7 +6,6 @@ export const tryExcept: GilRule = {
   code: 'nogil-try-except',
   nodeTypes: ['try_statement'],
   when: 'nogil',
-  severity: 'error',
   check(node, ctx) {
     if (childrenOfType(node, 'except_clause', 'except_group_clause').length > 0) {
       ctx.report(node.child(0) ?? node, notAllowedWithoutGil('Try-except statement'));

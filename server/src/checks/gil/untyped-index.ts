@@ -45,7 +45,6 @@ export const untypedIndex: GilRule = {
   code: 'untyped-index',
   nodeTypes: ['subscript'],
   when: 'always',
-  severity: 'information',
   check(node, ctx) {
     const base = node.childForFieldName('value');
     if (!base || ctx.info(base).type.kind !== 'memview') return;
