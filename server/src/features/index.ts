@@ -3,6 +3,8 @@ import type { ServerCapabilities } from 'vscode-languageserver';
 import type { Feature } from './feature';
 import { codeActionFeature } from '../code-actions/code-action-feature';
 import { completionFeature } from './completion';
+import { definitionFeature } from './definition';
+import { documentSymbolFeature } from './document-symbols';
 import { gilStateRequestFeature } from './gil-state-request';
 import { hoverFeature } from './hover';
 import { semanticTokensFeature } from './semantic-tokens';
@@ -10,7 +12,7 @@ import { signatureHelpFeature } from './signature-help';
 
 export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
-  semanticTokensFeature,
+  semanticTokensFeature, definitionFeature, documentSymbolFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {

@@ -50,6 +50,8 @@ export interface DeclLocation {
 export interface StructInfo {
   name: string;
   fields: Map<string, CType>;
+  /** Where the struct (or union) is declared: its name (navigation finds the fields there). */
+  location?: DeclLocation;
 }
 
 export interface ClassInfo {

@@ -131,7 +131,7 @@ export class DeclarationCollector {
       this.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
     } else if (node.type === 'struct_definition') {
       this.scope.define({
-        name, kind: 'c-type', type: { kind: 'struct', info: { name, fields: new Map() } }, binding: 'module',
+        name, kind: 'c-type', type: { kind: 'struct', info: { name, fields: new Map(), location: loc } }, binding: 'module',
         location: loc,
       });
     } else if (node.type === 'enum_definition') {
@@ -145,6 +145,20 @@ export class DeclarationCollector {
 
   collectStatements(stmts: Node[], env: { extern: boolean; externNogil: boolean }): void {
     for (const raw of stmts) this.collectStatement(raw, env);
+  }
+
+  /**
+   * Collects the statements of an included .pxi into this module: their locations name the included file (`uri`),
+   * where navigation and related information must go.
+   */
+  collectIncluded(stmts: Node[], uri: string): void {
+    const own = this.ctx.uri;
+    this.ctx.uri = uri;
+    try {
+      this.collectStatements(stmts, { extern: false, externNogil: false });
+    } finally {
+      this.ctx.uri = own;
+    }
   }
 
   private collectStatement(raw: Node, env: { extern: boolean; externNogil: boolean }): void {

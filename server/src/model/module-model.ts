@@ -3,6 +3,7 @@
  * scopes of its functions (built on demand), and compile-time constant evaluation for `with nogil(<cond>)`.
  */
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { type ClassInfo, type FunctionSignature } from './c-types';
 import { builtinsScope } from './builtins';
@@ -74,7 +75,7 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
     }
     const incTree = includeTree(file, text, parse);
     try {
-      collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
+      collector.collectIncluded(significantChildren(incTree.rootNode), pathToFileURL(file).toString());
     } finally {
       incTree.delete();
     }

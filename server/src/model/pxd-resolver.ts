@@ -203,7 +203,7 @@ export class PxdResolver implements CimportResolver {
       const incText = safeRead(incFile);
       if (incText === undefined) continue;
       const incTree = this.parse(incText);
-      collector.collectStatements(significantChildren(incTree.rootNode), { extern: false, externNogil: false });
+      collector.collectIncluded(significantChildren(incTree.rootNode), pathToFileURL(incFile).toString());
       incTree.delete();
     }
     return { mtimeMs, checkedAt: now, module, release: () => tree.delete() };
