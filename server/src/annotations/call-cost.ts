@@ -6,8 +6,9 @@
 import { type FunctionSignature, PY_OBJECT, isPy } from '../model/c-types';
 import type { ExprInfo } from '../model/expression-types';
 import { type Node, field, significantChildren } from '../model/syntax';
+import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { convert, expr, exprTo, label, typeInfo, unparen } from './expression-cost';
+import { label, typeInfo, unparen } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL, apiNameCost } from './line-costs';
 
 /** Builtins the compiler evaluates with a dedicated C-API call rather than a generic Python call. */
@@ -67,7 +68,7 @@ export function callCost(node: Node, info: ExprInfo, env: CostEnv): void {
   const sym = f.symbol;
   if (fnNode.type === 'identifier' && sym) {
     if (sym.kind === 'cython-builtin' || sym.kind === 'c-type' || sym.kind === 'c-function') {
-      for (const a of args) expr(a, env);
+      for (const a of args) env.walk.expr(a, env);
       return;
     }
     if (sym.kind === 'builtin') {
@@ -77,11 +78,11 @@ export function callCost(node: Node, info: ExprInfo, env: CostEnv): void {
   }
   if (f.type.kind === 'unknown' && !(fnNode.type === 'attribute' && typeInfo(fnNode, env).pyAttribute)) {
     // A callee we cannot type: cimported module functions we could not see, fused specialisations...
-    for (const a of args) expr(a, env);
+    for (const a of args) env.walk.expr(a, env);
     return;
   }
   if (!gil) {
-    for (const a of args) expr(a, env);
+    for (const a of args) env.walk.expr(a, env);
     return;
   }
   env.facts.raises = true;
@@ -93,7 +94,7 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
     const obj = field(fnNode, 'object');
     if (obj) {
       const oi = typeInfo(obj, env);
-      if (!(oi.symbol && (oi.symbol.kind === 'cimported-module' || oi.symbol.kind === 'cython-builtin'))) expr(obj, env);
+      if (!(oi.symbol && (oi.symbol.kind === 'cimported-module' || oi.symbol.kind === 'cython-builtin'))) env.walk.expr(obj, env);
     }
   }
   let k = 0;
@@ -102,12 +103,12 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
       const name = field(a, 'name')?.text;
       const p = sig.params.find((x) => x.name === name);
       const v = field(a, 'value');
-      if (v) exprTo(v, p?.type ?? PY_OBJECT, env);
+      if (v) env.walk.exprTo(v, p?.type ?? PY_OBJECT, env);
       continue;
     }
     const p = sig.params[k++];
     if (p) {
-      const ai = exprTo(a, p.type, env);
+      const ai = env.walk.exprTo(a, p.type, env);
       // an untyped object passed for a typed object parameter is type-tested (`PyUnicode_CheckExact(x) ||
       // __Pyx_RaiseUnexpectedTypeError`, `__Pyx_TypeTest` for extension types)
       if (gilHeld(env) && p.type.kind === 'py' && p.type.name !== 'object' && ai.type.kind === 'py'
@@ -115,7 +116,7 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
         env.sink.here(p.type.cls ? PYX_CALL : PY_CALL + PYX_CALL, `argument type-tested as \`${p.type.name}\``);
       }
     }
-    else expr(a, env);
+    else env.walk.expr(a, env);
   }
   const api = apiNameCost(sig.name);
   if (api > 0) env.sink.here(api, `C-API call \`${sig.name}()\``);
@@ -124,7 +125,7 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
 
 function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env: CostEnv): void {
   const gil = gilHeld(env);
-  const argInfos = args.map((a) => expr(a, env));
+  const argInfos = args.map((a) => env.walk.expr(a, env));
   if (!gil) return;
   // `len(char*)`, `ord(char)`: inline C helpers (not declared nogil, but no Python call with the GIL held)
   const inlineHelper = info.builtinCallNeedsGil && !info.builtinBoxesArguments && info.type.kind !== 'py'
@@ -160,8 +161,8 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
   const method = fnNode.type === 'attribute' ? field(fnNode, 'attribute')?.text : undefined;
   if (objInfo?.type.kind === 'py' && objInfo.type.name === 'list' && (method === 'append' || method === 'extend')
     && obj) {
-    expr(obj, env);
-    for (const a of args) exprTo(a, PY_OBJECT, env);
+    env.walk.expr(obj, env);
+    for (const a of args) env.walk.exprTo(a, PY_OBJECT, env);
     env.sink.add(lineOf(call), PYX_CALL + MACRO, `list.${method}() on a Python list`);
     return;
   }
@@ -170,7 +171,7 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
     && !objInfo.pyAttribute && obj.type === 'identifier' && keywords.length === 0 && !splat;
   // With keyword arguments the compiler evaluates the arguments first and the callee last.
   const calleeLast = keywords.length > 0 || splat;
-  if (!calleeLast) expr(localMethod ? obj : fnNode, env);
+  if (!calleeLast) env.walk.expr(localMethod ? obj : fnNode, env);
   // the method is looked up where its name is (`x\n    .name(...)`: AttributeNode's position)
   const attrName = fnNode.type === 'attribute' ? field(fnNode, 'attribute') : null;
   if (!calleeLast && attrName) env.sink.mark(Math.max(env.sink.cursor, lineOf(attrName)));
@@ -178,14 +179,14 @@ function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constr
   for (const a of args) {
     const v = a.type === 'keyword_argument' ? field(a, 'value') : a;
     if (!v) continue;
-    const vi = exprTo(v, PY_OBJECT, env);
+    const vi = env.walk.exprTo(v, PY_OBJECT, env);
     if (vi.temp || vi.type.kind !== 'py') temps++;
   }
   if (calleeLast) {
     // (a `**mapping` argument is merged last: the call follows it on its line)
     const splatArg = args.filter((a) => a.type === 'dictionary_splat').pop();
     env.sink.mark(splatArg ? lineOf(splatArg) : lineOf(fnNode));
-    expr(fnNode, env);
+    env.walk.expr(fnNode, env);
     if (splatArg) env.sink.mark(lineOf(splatArg));
   }
   const name = label(fnNode, 30);

@@ -1,10 +1,15 @@
 /**
  * What converting between a C value and a Python object costs in the generated C (boxing `__Pyx_PyLong_From_int`,
- * `PyFloat_FromDouble`; unboxing `__Pyx_PyLong_As_int` + the `PyErr_Occurred()` check that follows it...).
+ * `PyFloat_FromDouble`; unboxing `__Pyx_PyLong_As_int` + the `PyErr_Occurred()` check that follows it...), and
+ * where a conversion's cost goes (`convert`).
  */
-import { type CType, typeToString } from '../model/c-types';
+import { type CType, isPy, typeToString } from '../model/c-types';
+import type { ExprInfo } from '../model/expression-types';
+import { type Node, significantChildren } from '../model/syntax';
+import { type CostEnv, gilHeld, lineOf } from './cost-env';
+import { typeInfo, unparen } from './expression-info';
 import { specialised } from './fused-specialisations';
-import { PY_CALL, PYX_CALL } from './line-costs';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 export interface Conversion {
   points: number;
@@ -71,5 +76,50 @@ export function unboxing(t: CType): Conversion | undefined {
       return { points: PYX_CALL + PY_CALL, reason: `Python object converted to ${name}` };
     default:
       return undefined;
+  }
+}
+
+const SIMPLE = new Set(['identifier', 'attribute', 'integer', 'float', 'true', 'false', 'none', 'string',
+  'subscript', 'keyword_argument', 'parenthesized_expression']);
+
+/**
+ * The type of arithmetic on fused values, which the model leaves unknown: like the compiler's specialisations, the
+ * C type of the first (fused or plain) numeric operand.
+ */
+function arithmeticType(node: Node, env: CostEnv): CType | undefined {
+  const inner = unparen(node);
+  if (inner.type !== 'binary_operator' && inner.type !== 'unary_operator') return undefined;
+  for (const part of significantChildren(inner)) {
+    const t = specialised(typeInfo(part, env).type);
+    if (t.kind === 'scalar') return t;
+    const nested = arithmeticType(part, env);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** Costs of converting the value of `node` (of type `from`) to `to`. */
+export function convert(node: Node, fromInfo: ExprInfo, to: CType, env: CostEnv): void {
+  if (!gilHeld(env)) return;
+  const from = fromInfo.type.kind === 'unknown'
+    ? { ...fromInfo, type: arithmeticType(node, env) ?? fromInfo.type } : fromInfo;
+  // A name or constant has no code of its own: its conversion is at its line; otherwise after its evaluation.
+  const simple = SIMPLE.has(node.type);
+  const add = (points: number, reason: string): void => {
+    if (simple) env.sink.add(lineOf(node), points, reason);
+    else env.sink.here(points, reason);
+  };
+  if (isPy(to) && from.type.kind !== 'py' && from.type.kind !== 'unknown') {
+    if (from.literal) return; // C literals become cached Python constants
+    const c = boxing(from.type);
+    if (c) add(c.points, c.reason);
+  } else if (from.type.kind === 'py' && to.kind !== 'py' && to.kind !== 'unknown') {
+    if (from.literal) return; // None, and string literals used as C strings
+    const c = unboxing(to);
+    if (c) {
+      add(c.points, c.reason);
+      env.facts.raises = true;
+    }
+    if (from.temp) add(MACRO, 'temporary Python reference released');
   }
 }

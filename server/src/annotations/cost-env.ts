@@ -1,5 +1,10 @@
-/** What the estimator carries while walking a definition: GIL state, scope, directives, and where costs go. */
-import type { ClassInfo } from '../model/c-types';
+/**
+ * What the estimator carries while walking a definition: GIL state, scope, directives, where costs go, and the walker
+ * that owns the recursion (cost-walker.ts). The per-node cost functions reach their children through `env.walk`
+ * instead of importing each other.
+ */
+import type { CType, ClassInfo } from '../model/c-types';
+import type { ExprInfo } from '../model/expression-types';
 import type { FunctionInfo } from '../model/function-scope';
 import type { GilState } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
@@ -7,6 +12,24 @@ import type { Scope } from '../model/symbols';
 import type { Specialisation } from '../model/fused-specialisation';
 import type { Directives } from './directives';
 import type { CostSink } from './line-costs';
+import type { Node } from '../model/syntax';
+
+/** The recursion of the estimate: every cost function evaluates its children through these (cost-walker.ts). */
+export interface CostWalk {
+  /** Evaluates an expression, adding its costs; returns the typer's view of it. */
+  expr(node: Node, env: CostEnv): ExprInfo;
+  /** Evaluates `node` and converts the result to `to`. */
+  exprTo(node: Node, to: CType, env: CostEnv): ExprInfo;
+  /** Evaluates `node` as a condition (`if`, `while`, `and`/`or` operands). */
+  condition(node: Node, env: CostEnv): void;
+  /** A call expression whose typer view is `info`. */
+  call(node: Node, info: ExprInfo, env: CostEnv): void;
+  statement(node: Node, env: CostEnv): void;
+  /** The statements of a block, in order (statements after a terminator dropped as the compiler drops them). */
+  block(node: Node | null, env: CostEnv): void;
+  /** A function or class definition (decorated or not). */
+  definition(node: Node, env: CostEnv): void;
+}
 
 /** Facts about the function being walked that decide the cost of its def line (its error exit). */
 export interface FunctionFacts {
@@ -17,6 +40,7 @@ export interface FunctionFacts {
 }
 
 export interface CostEnv {
+  readonly walk: CostWalk;
   readonly model: ModuleModel;
   readonly sink: CostSink;
   readonly state: GilState;

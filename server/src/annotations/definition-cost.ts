@@ -4,7 +4,7 @@
  * GIL acquisition of `with gil` functions), classes, and the walk of function bodies with their GIL state and
  * directives. Fused functions are generated once per specialisation: their lines are counted that many times.
  */
-import { type CType, type ClassInfo, type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
+import { type ClassInfo, type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { type GilState, HELD } from '../model/gil-state';
 import { Scope } from '../model/symbols';
@@ -12,13 +12,11 @@ import { type Node, field, fields, namedChildren, significantChildren, undecorat
 import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, type FunctionFacts, lineOf } from './cost-env';
 import { definitionDirectives } from './directives';
-import { expr } from './expression-cost';
 import { type FusedLookup, fusedTypesOf, specialisationCount, specialisationsOf, specialisedScope, substitute }
   from './fused-specialisations';
 import { ExpressionTyper } from '../model/expression-types';
 import { specialisationsFor } from '../model/fused-specialisation';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
-import { block, statement } from './statement-cost';
 
 /** Special methods of a `cdef class` that fill a type slot with a C signature (Cython/Compiler/TypeSlots.py). */
 const SLOT_METHODS = new Set(['__dealloc__', '__iter__', '__next__', '__len__', '__getitem__', '__setitem__',
@@ -68,7 +66,7 @@ function decorators(raw: Node, env: CostEnv): void {
     const e = significantChildren(d)[0];
     if (!e || /^(cython\.)?\w+(\(.*\))?$/s.test(e.text) && /^(cython\.|boundscheck|wraparound|cdivision|initializedcheck|nonecheck|cfunc|ccall|inline|locals|returns|exceptval|final|nogil|with_gil|profile|linetrace|infer_types|overflowcheck|embedsignature|binding|freelist|cclass)/.test(e.text)) continue;
     if (e.text === 'staticmethod' || e.text === 'classmethod' || e.text === 'property') continue;
-    expr(e, env);
+    env.walk.expr(e, env);
     env.sink.add(lineOf(d), PY_CALL + 2 * PYX_CALL, `decorator \`${e.text.slice(0, 30)}\` applied`);
   }
 }
@@ -157,7 +155,7 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
   const params = field(node, 'parameters');
   for (const p of params ? significantChildren(params) : []) {
     const def = field(p, 'default') ?? field(p, 'value');
-    if (def && def.type !== 'default_placeholder') expr(def, env);
+    if (def && def.type !== 'default_placeholder') env.walk.expr(def, env);
   }
   const body = field(node, 'body');
   if (!body) return;
@@ -165,7 +163,7 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
   const sink = env.sink;
   const pyLocals = info.pythonLocals.length;
   const walk = (bodyEnv: CostEnv, params: FunctionParam[]): void => {
-    block(body, bodyEnv);
+    env.walk.block(body, bodyEnv);
     wrapper(params);
   };
   const wrapper = (wrappedParams: FunctionParam[]): void => {
@@ -228,7 +226,7 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
 function pythonClass(node: Node, env: CostEnv): void {
   const line = lineOf(node);
   const supers = field(node, 'superclasses');
-  if (supers) for (const s of significantChildren(supers)) expr(s, env);
+  if (supers) for (const s of significantChildren(supers)) env.walk.expr(s, env);
   env.sink.add(line, PY_CALL * 2 + MACRO * 2, 'Python class object created and stored');
   const name = field(node, 'name')?.text;
   const sym = name ? env.scope.lookup(name) : undefined;
@@ -236,7 +234,7 @@ function pythonClass(node: Node, env: CostEnv): void {
   const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
     inExtensionClass: false };
   const body = field(node, 'body');
-  for (const s of body ? significantChildren(body) : []) if (!env.skip?.has(s.id)) statement(s, classEnv);
+  for (const s of body ? significantChildren(body) : []) if (!env.skip?.has(s.id)) env.walk.statement(s, classEnv);
 }
 
 function extensionClass(node: Node, env: CostEnv): void {
@@ -251,7 +249,7 @@ function extensionClass(node: Node, env: CostEnv): void {
   for (const s of statements) {
     if (env.skip?.has(s.id)) continue;
     if (s.type === 'property_definition') {
-      block(field(s, 'body'), classEnv);
+      env.walk.block(field(s, 'body'), classEnv);
       continue;
     }
     if (s.type === 'cdef_statement' || s.type === 'cdef_block' || s.type === 'c_variable_declaration') continue;
@@ -298,6 +296,6 @@ function definitionOrStatement(s: Node, env: CostEnv): void {
     || s.type === 'class_definition' || s.type === 'cdef_class_definition') {
     definitionCost(s, env);
   } else {
-    block(s.parent && s.type === 'block' ? s : null, env);
+    env.walk.block(s.parent && s.type === 'block' ? s : null, env);
   }
 }

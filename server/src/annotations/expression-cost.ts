@@ -4,100 +4,32 @@
  * exception checks after C calls. With the GIL released only the costs the compiler still generates are counted
  * (exception checks that re-acquire the GIL, bounds and division checks).
  */
-import { type CType, PY_OBJECT, isPy } from '../model/c-types';
+import { PY_OBJECT } from '../model/c-types';
 import { type ExprInfo, comparesInC, flattenedInElements, isUnpackedMinMaxSequence } from '../model/expression-types';
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
-import { boxing, unboxing } from './conversion-cost';
+import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { callCost } from './call-cost';
-import { specialised } from './fused-specialisations';
+import { isBufferIndex, isCRange, label, typeInfo, unparen } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
-
-const SIMPLE = new Set(['identifier', 'attribute', 'integer', 'float', 'true', 'false', 'none', 'string',
-  'subscript', 'keyword_argument', 'parenthesized_expression']);
 
 const MEMVIEW_PY_ATTRS = new Set(['size', 'nbytes', 'itemsize', 'base', 'T', 'copy', 'copy_fortran']);
 
-export function label(node: Node, max = 40): string {
-  const text = node.text.replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-export function typeInfo(node: Node, env: CostEnv): ExprInfo {
-  return env.model.typer.info(node, env.scope);
-}
-
-/**
- * The type of arithmetic on fused values, which the model leaves unknown: like the compiler's specialisations, the
- * C type of the first (fused or plain) numeric operand.
- */
-function arithmeticType(node: Node, env: CostEnv): CType | undefined {
-  const inner = unparen(node);
-  if (inner.type !== 'binary_operator' && inner.type !== 'unary_operator') return undefined;
-  for (const part of significantChildren(inner)) {
-    const t = specialised(typeInfo(part, env).type);
-    if (t.kind === 'scalar') return t;
-    const nested = arithmeticType(part, env);
-    if (nested) return nested;
-  }
-  return undefined;
-}
-
-/** Costs of converting the value of `node` (of type `from`) to `to`. */
-export function convert(node: Node, fromInfo: ExprInfo, to: CType, env: CostEnv): void {
-  if (!gilHeld(env)) return;
-  const from = fromInfo.type.kind === 'unknown'
-    ? { ...fromInfo, type: arithmeticType(node, env) ?? fromInfo.type } : fromInfo;
-  // A name or constant has no code of its own: its conversion is at its line; otherwise after its evaluation.
-  const simple = SIMPLE.has(node.type);
-  const add = (points: number, reason: string): void => {
-    if (simple) env.sink.add(lineOf(node), points, reason);
-    else env.sink.here(points, reason);
-  };
-  if (isPy(to) && from.type.kind !== 'py' && from.type.kind !== 'unknown') {
-    if (from.literal) return; // C literals become cached Python constants
-    const c = boxing(from.type);
-    if (c) add(c.points, c.reason);
-  } else if (from.type.kind === 'py' && to.kind !== 'py' && to.kind !== 'unknown') {
-    if (from.literal) return; // None, and string literals used as C strings
-    const c = unboxing(to);
-    if (c) {
-      add(c.points, c.reason);
-      env.facts.raises = true;
-    }
-    if (from.temp) add(MACRO, 'temporary Python reference released');
-  }
-}
-
-/** Evaluates `node` and converts the result to `to`. */
-export function exprTo(node: Node, to: CType, env: CostEnv): ExprInfo {
-  const info = expr(node, env);
-  convert(node, info, to, env);
-  return info;
-}
-
 /** Evaluates `node` as a condition (`if`, `while`, `and`/`or` operands). */
-export function condition(node: Node, env: CostEnv): void {
+export function conditionCost(node: Node, env: CostEnv): void {
   const inner = unparen(node);
   if (inner.type === 'comparison_operator' && gilHeld(env)) {
     comparison(inner, env, true);
     return;
   }
-  const info = expr(inner, env);
+  const info = env.walk.expr(inner, env);
   if (info.type.kind === 'py' && gilHeld(env)) {
     env.sink.add(lineOf(inner), PYX_CALL, `Python truth test of \`${label(inner)}\``);
     env.facts.raises = true;
   }
 }
 
-export function unparen(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && significantChildren(n).length === 1) n = significantChildren(n)[0]!;
-  return n;
-}
-
 /** Evaluates an expression, adding its costs; returns the typer's view of it. */
-export function expr(node: Node, env: CostEnv): ExprInfo {
+export function expressionCost(node: Node, env: CostEnv): ExprInfo {
   const info = typeInfo(node, env);
   const gil = gilHeld(env);
   const line = lineOf(node);
@@ -112,7 +44,7 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
       attribute(node, info, env);
       return info;
     case 'call':
-      callCost(node, info, env);
+      env.walk.call(node, info, env);
       return info;
     case 'subscript':
       subscript(node, info, env);
@@ -125,7 +57,7 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
       return info;
     case 'unary_operator': {
       const arg = field(node, 'argument');
-      const a = arg ? expr(arg, env) : undefined;
+      const a = arg ? env.walk.expr(arg, env) : undefined;
       if (gil && a?.type.kind === 'py' && !a.literal) {
         env.sink.add(line, PY_CALL, `Python operator \`${node.text.trim()[0] ?? '-'}\``);
         env.facts.raises = true;
@@ -134,30 +66,30 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
     }
     case 'not_operator': {
       const arg = field(node, 'argument');
-      if (arg) condition(arg, env);
+      if (arg) env.walk.condition(arg, env);
       return info;
     }
     case 'boolean_operator': {
       const l = field(node, 'left');
       const r = field(node, 'right');
       if (info.type.kind === 'py') {
-        for (const side of [l, r]) if (side) exprTo(side, PY_OBJECT, env);
+        for (const side of [l, r]) if (side) env.walk.exprTo(side, PY_OBJECT, env);
         if (gil) env.sink.add(line, PYX_CALL, 'Python truth test in `and`/`or`');
       } else {
-        for (const side of [l, r]) if (side) condition(side, env);
+        for (const side of [l, r]) if (side) env.walk.condition(side, env);
       }
       return info;
     }
     case 'conditional_expression': {
       const parts = significantChildren(node);
       const [a, cond, b] = parts;
-      if (cond) condition(cond, env);
-      for (const branch of [a, b]) if (branch) exprTo(branch, info.type, env);
+      if (cond) env.walk.condition(cond, env);
+      for (const branch of [a, b]) if (branch) env.walk.exprTo(branch, info.type, env);
       return info;
     }
     case 'parenthesized_expression': {
       const inner = significantChildren(node)[0];
-      return inner ? expr(inner, env) : info;
+      return inner ? env.walk.expr(inner, env) : info;
     }
     case 'list': case 'set': case 'tuple': case 'expression_list':
       container(node, info.type.kind === 'unknown' && node.type === 'expression_list'
@@ -179,7 +111,7 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
     case 'cast_expression': {
       const v = field(node, 'value');
       if (v) {
-        const vi = expr(v, env);
+        const vi = env.walk.expr(v, env);
         if (info.type.kind === 'py' && vi.type.kind !== 'py') convert(v, vi, info.type, env);
         else if (info.type.kind !== 'py' && vi.type.kind === 'py') convert(v, vi, info.type, env);
       }
@@ -190,16 +122,16 @@ export function expr(node: Node, env: CostEnv): ExprInfo {
       return info;
     case 'await': case 'yield':
       if (gil) env.sink.add(line, 4 * PYX_CALL + 2 * MACRO, 'generator/coroutine suspension');
-      for (const c of significantChildren(node)) exprTo(c, PY_OBJECT, env);
+      for (const c of significantChildren(node)) env.walk.exprTo(c, PY_OBJECT, env);
       return info;
     case 'keyword_argument': {
       const v = field(node, 'value');
-      return v ? expr(v, env) : info;
+      return v ? env.walk.expr(v, env) : info;
     }
     case 'integer': case 'float': case 'true': case 'false': case 'none': case 'ellipsis':
       return info;
     default:
-      for (const c of significantChildren(node)) expr(c, env);
+      for (const c of significantChildren(node)) env.walk.expr(c, env);
       return info;
   }
 }
@@ -221,7 +153,7 @@ function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
     }
     return;
   }
-  const o = expr(obj, env);
+  const o = env.walk.expr(obj, env);
   if (info.type.kind === 'memview' && o.type.kind === 'py' && !info.pyAttribute && env.directives.initializedcheck) {
     // a memoryview attribute of an extension type is checked at every use (ExprNodes.py AttributeNode,
     // initializedcheck): PyErr_SetString(AttributeError, "Memoryview is not initialized"), with or without the GIL
@@ -244,27 +176,18 @@ function indicesOf(node: Node): Node[] {
   return fieldNodes(node, 'subscript');
 }
 
-/** Indexing a numpy array declared with a buffer type (`ndarray[...]`) with C integers only. */
-export function isBufferIndex(v: ExprInfo, indices: Node[], env: CostEnv): boolean {
-  if (v.type.kind !== 'py' || !/(^|\.)ndarray$/.test(v.type.name)) return false;
-  return indices.length > 0 && indices.every((i) => {
-    const t = typeInfo(i, env).type;
-    return t.kind === 'scalar' && (t.family === 'int' || t.family === 'char');
-  });
-}
-
 function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
   const valueNode = field(node, 'value');
   if (!valueNode) return;
-  const v = expr(valueNode, env);
+  const v = env.walk.expr(valueNode, env);
   const indices = indicesOf(node);
   const gil = gilHeld(env);
   const line = lineOf(node);
   const isSlice = indices.some((i) => i.type === 'slice');
   if (v.type.kind === 'memview') {
     for (const i of indices) {
-      if (i.type === 'slice') for (const part of significantChildren(i)) expr(part, env);
-      else expr(i, env);
+      if (i.type === 'slice') for (const part of significantChildren(i)) env.walk.expr(part, env);
+      else env.walk.expr(i, env);
     }
     if (isSlice || info.type.kind === 'memview') {
       return; // slicing a view: plain C (its reference counting uses uncounted __PYX_ macros)
@@ -282,27 +205,27 @@ function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
   if (v.type.kind === 'py' && gil) {
     env.facts.raises = true;
     if (isSlice) {
-      for (const i of indices) for (const part of significantChildren(i)) exprTo(part, PY_OBJECT, env);
+      for (const i of indices) for (const part of significantChildren(i)) env.walk.exprTo(part, PY_OBJECT, env);
       env.sink.add(line, PYX_CALL + MACRO, `Python slicing \`${label(node)}\``);
       return;
     }
     if (indices.length === 1) {
-      const ii = expr(indices[0]!, env);
+      const ii = env.walk.expr(indices[0]!, env);
       if (ii.type.kind === 'scalar' && ii.type.family !== 'float' && ii.type.family !== 'complex') {
         env.sink.add(line, PYX_CALL + MACRO, `Python indexing \`${label(node)}\``);
         return;
       }
       convert(indices[0]!, ii, PY_OBJECT, env);
     } else {
-      for (const i of indices) exprTo(i, PY_OBJECT, env);
+      for (const i of indices) env.walk.exprTo(i, PY_OBJECT, env);
       env.sink.add(line, PY_CALL + indices.length * MACRO, 'index tuple built for a Python subscript');
     }
     env.sink.add(line, PYX_CALL + MACRO, `Python indexing \`${label(node)}\``);
     return;
   }
   for (const i of indices) {
-    if (i.type === 'slice') for (const part of significantChildren(i)) expr(part, env);
-    else expr(i, env);
+    if (i.type === 'slice') for (const part of significantChildren(i)) env.walk.expr(part, env);
+    else env.walk.expr(i, env);
   }
 }
 
@@ -321,8 +244,8 @@ function binary(node: Node, info: ExprInfo, env: CostEnv): void {
   const opToken = node.children.find((c) => c !== null && !c.isNamed && OPERATOR.test(c.text));
   const line = opToken ? opToken.startPosition.row : lineOf(node);
   if (info.type.kind === 'py') {
-    const a = expr(l, env);
-    const b = expr(r, env);
+    const a = env.walk.expr(l, env);
+    const b = env.walk.expr(r, env);
     if (!gil) return;
     env.facts.raises = true;
     if (a.literal && b.literal) return; // folded at compile time
@@ -337,8 +260,8 @@ function binary(node: Node, info: ExprInfo, env: CostEnv): void {
     env.sink.add(line, PY_CALL + MACRO, `Python operator \`${op}\` on objects`);
     return;
   }
-  expr(l, env);
-  const b = expr(r, env);
+  env.walk.expr(l, env);
+  const b = env.walk.expr(r, env);
   if ((op === '/' || op === '//' || op === '%') && !env.directives.cdivision && info.type.kind === 'scalar') {
     const literalNonZero = b.literal && Number(r.text.replace(/[lLuU_]/g, '')) !== 0;
     if (literalNonZero) return;
@@ -358,7 +281,7 @@ function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
     return;
   }
   const operands = significantChildren(node);
-  const infos = operands.map((o) => expr(o, env));
+  const infos = operands.map((o) => env.walk.expr(o, env));
   const operators = node.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
   if (!gilHeld(env)) return;
   if (operators.every((op) => op === 'is' || op === 'not' || op === 'is not')) return;
@@ -398,8 +321,8 @@ function comparison(node: Node, env: CostEnv, asCondition: boolean): void {
 function flattenedIn(node: Node, env: CostEnv): void {
   const elements = flattenedInElements(node)!;
   const lhs = significantChildren(node)[0]!;
-  const l = expr(lhs, env);
-  const infos = elements.map((e) => expr(e, env));
+  const l = env.walk.expr(lhs, env);
+  const infos = elements.map((e) => env.walk.expr(e, env));
   if (!gilHeld(env)) return;
   if (l.type.kind === 'py') {
     elements.forEach((e, k) => { if (!infos[k]!.literal) convert(e, infos[k]!, PY_OBJECT, env); });
@@ -416,7 +339,7 @@ function flattenedIn(node: Node, env: CostEnv): void {
 
 function container(node: Node, info: ExprInfo, env: CostEnv): void {
   const items = significantChildren(node);
-  const infos = items.map((i) => expr(i, env));
+  const infos = items.map((i) => env.walk.expr(i, env));
   if (!gilHeld(env) || info.type.kind !== 'py') return;
   // `max((a, b))`: the items are the operands of C comparisons, no sequence is built.
   if (isUnpackedMinMaxSequence(node, (n) => typeInfo(n, env))) return;
@@ -439,7 +362,7 @@ function dictionary(node: Node, env: CostEnv): void {
   const pairs = significantChildren(node);
   if (gilHeld(env)) env.sink.add(lineOf(pairs[0] ?? node), PYX_CALL + MACRO, 'Python dict created');
   for (const p of pairs) {
-    for (const part of significantChildren(p)) exprTo(part, PY_OBJECT, env);
+    for (const part of significantChildren(p)) env.walk.exprTo(part, PY_OBJECT, env);
     if (gilHeld(env)) env.sink.add(lineOf(p), PY_CALL, 'item stored in a Python dict');
   }
 }
@@ -451,7 +374,7 @@ function comprehension(node: Node, env: CostEnv): void {
     if (c.type === 'for_in_clause') {
       const right = field(c, 'right');
       if (right && !isCRange(right, env)) {
-        const ri = exprTo(right, PY_OBJECT, env);
+        const ri = env.walk.exprTo(right, PY_OBJECT, env);
         const seq = ri.type.kind === 'py' && (ri.type.name === 'list' || ri.type.name === 'tuple');
         // a list/tuple is indexed; anything else also gets the generic iterator path (as in a for loop)
         if (gilHeld(env)) env.sink.add(lineOf(c), seq ? 2 * PY_CALL + PYX_CALL : 8 * PY_CALL + 2 * PYX_CALL + 4 * MACRO,
@@ -459,27 +382,17 @@ function comprehension(node: Node, env: CostEnv): void {
       }
     } else {
       const cond = significantChildren(c)[0];
-      if (cond) condition(cond, env);
+      if (cond) env.walk.condition(cond, env);
     }
   }
   if (body && body !== node) {
-    if (body.type === 'pair') for (const part of significantChildren(body)) exprTo(part, PY_OBJECT, env);
-    else exprTo(body, PY_OBJECT, env);
+    if (body.type === 'pair') for (const part of significantChildren(body)) env.walk.exprTo(part, PY_OBJECT, env);
+    else env.walk.exprTo(body, PY_OBJECT, env);
   }
   if (!gilHeld(env)) return;
   const what = node.type === 'generator_expression' ? 'generator object created' : 'Python container built';
   env.sink.add(lineOf(node), PY_CALL + PYX_CALL, `${what} by the comprehension`);
   env.facts.raises = true;
-}
-
-/** `range(...)` with C arguments (a C loop when iterated). */
-export function isCRange(node: Node, env: CostEnv): boolean {
-  if (node.type !== 'call') return false;
-  const fn = field(node, 'function');
-  if (!fn || !/^(x?range|prange|cython\.parallel\.prange|parallel\.prange)$/.test(fn.text)) return false;
-  const args = field(node, 'arguments');
-  return (args ? significantChildren(args) : []).filter((a) => a.type !== 'keyword_argument')
-    .every((a) => typeInfo(a, env).type.kind !== 'py');
 }
 
 function fString(node: Node, env: CostEnv): void {
@@ -489,7 +402,7 @@ function fString(node: Node, env: CostEnv): void {
   for (const p of parts) {
     const e = significantChildren(p).find((c) => c.type !== 'format_specifier' && c.type !== 'type_conversion');
     if (!e) continue;
-    const info = expr(e, env);
+    const info = env.walk.expr(e, env);
     if (gil) {
       const what = info.type.kind === 'py' ? 'Python object formatted' : 'C value formatted into a string';
       env.sink.add(lineOf(e), PYX_CALL + 2 * MACRO, `f-string: ${what} (\`${label(e, 30)}\`)`);

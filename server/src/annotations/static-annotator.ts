@@ -10,12 +10,12 @@ import { HELD } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
+import { CostWalker } from './cost-walker';
 import { DefinitionCache, type DoctestMemo } from './definition-cache';
 import { type DefinitionUnit, definitionUnits } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
 import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
-import { statement } from './statement-cost';
 
 export interface StaticAnnotatorOptions {
   /** Directives given on the command line (`cython -X boundscheck=False`); default: the compiler's defaults. */
@@ -63,10 +63,10 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
 function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonly<Directives>): LineCost[] {
   const sink = new CostSink();
   const env: CostEnv = {
-    model, sink, state: HELD, scope: model.declarations.scope, fn: undefined, cls: undefined, directives,
+    walk: new CostWalker(), model, sink, state: HELD, scope: model.declarations.scope, fn: undefined, cls: undefined, directives,
     level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip, methodUnit: unit.rows !== undefined,
   };
-  statement(unit.statement, env);
+  env.walk.statement(unit.statement, env);
   const rows = unit.rows;
   return rows ? sink.costs.filter((c) => c.line >= rows.first && c.line <= rows.last) : sink.costs;
 }

@@ -1,0 +1,83 @@
+/**
+ * `with` statements: GIL transitions (`with nogil:`, `with gil:`, conditional and parallel blocks, with the cost of
+ * releasing and re-acquiring the GIL at every exit), directive blocks, and Python context managers.
+ */
+import { PY_OBJECT } from '../model/c-types';
+import { HELD, type GilState, bodyState, contextManagerOf, gilTransition, isParallelBlock, withItemStates,
+  withItems } from '../model/gil-state';
+import { type Node, field, significantChildren } from '../model/syntax';
+import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
+import { withDirectives } from './directives';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+
+/** A region that releases the GIL: cost of releasing it and re-acquiring it at every exit. */
+export function nogilRegion(node: Node, env: CostEnv, inner: GilState, walk: () => void): void {
+  const before: FunctionFacts = env.facts;
+  const saved = { raises: before.raises, returns: before.returns };
+  before.raises = false;
+  before.returns = 0;
+  walk();
+  const exits = 1 + (before.raises ? 1 : 0) + (before.returns > 0 ? 1 : 0);
+  before.raises ||= saved.raises;
+  before.returns = saved.returns;
+  if (gilHeld(env) && inner.kind !== 'held') {
+    env.sink.add(lineOf(node), PY_CALL + PYX_CALL + exits * (PYX_CALL + PY_CALL),
+      `GIL released here and re-acquired at ${exits === 1 ? 'the exit' : `${exits} exits`}`);
+  }
+}
+
+export function withStatement(node: Node, env: CostEnv): void {
+  const body = field(node, 'body');
+  const directives = withDirectives(node, env.directives);
+  if (directives) {
+    env.walk.block(body, { ...env, directives });
+    return;
+  }
+  const transition = gilTransition(node);
+  if (transition || isParallelBlock(node)) {
+    if (transition?.condition && env.model.constantCondition(transition.condition, env.specialisation) === undefined) {
+      env.walk.block(body, env);
+      return;
+    }
+    const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)) ?? env.state;
+    // `with lock, nogil:` / `with gil, lock:`: the other items are Python context managers entered in their own state.
+    const items = withItemStates(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)).items;
+    for (const item of withItems(node)) {
+      const step = items.get(item.id);
+      const cm = step && !step.transition && step.state.kind === 'held' ? contextManagerOf(item) : undefined;
+      if (cm) contextManager(node, cm.manager, { ...env, state: step!.state });
+    }
+    if (transition?.to === 'gil') {
+      const saved = env.facts.raises;
+      env.facts.raises = false;
+      env.walk.block(body, { ...env, state: HELD });
+      const exits = 1 + (env.facts.raises ? 1 : 0);
+      env.facts.raises ||= saved;
+      if (env.state.kind !== 'held') {
+        env.sink.add(lineOf(node), PYX_CALL + exits * PYX_CALL, 'GIL acquired here (PyGILState_Ensure) and released at the exit');
+      }
+      return;
+    }
+    nogilRegion(node, env, inner, () => env.walk.block(body, { ...env, state: inner }));
+    return;
+  }
+  // A Python context manager: __enter__/__exit__ lookups and calls, exception handling around the body
+  const clause = significantChildren(node).find((c) => c.type === 'with_clause');
+  for (const item of clause ? significantChildren(clause) : []) {
+    const value = field(item, 'value') ?? significantChildren(item)[0];
+    if (value) env.walk.exprTo(value, PY_OBJECT, env);
+  }
+  if (gilHeld(env)) contextManagerCalls(node, env);
+  env.walk.block(body, env);
+}
+
+/** One Python context manager item of a statement that also changes the GIL state (entered with the GIL held). */
+function contextManager(node: Node, manager: Node, env: CostEnv): void {
+  env.walk.exprTo(manager, PY_OBJECT, env);
+  contextManagerCalls(node, env);
+}
+
+function contextManagerCalls(node: Node, env: CostEnv): void {
+  env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
+  env.facts.raises = true;
+}
