@@ -6,6 +6,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
   MessageType,
   ResponseError,
   ShowMessageNotification,
@@ -18,6 +22,7 @@ import {
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
 import { Engine, type EngineOptions } from './engine';
+import { WorkspaceIndex } from './engine/workspace-index';
 import { AnnotationsPublisher } from './features/annotations-publisher';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
@@ -61,6 +66,8 @@ export class CythonLensServer {
   private readonly annotations: AnnotationsPublisher;
   /** False in an untrusted workspace (initializationOptions.trusted === false). */
   private trusted = true;
+  /** The workspace's Cython files, for references, rename and workspace symbols. */
+  private readonly workspace: WorkspaceIndex;
 
   constructor(
     private readonly connection: Connection,
@@ -79,6 +86,10 @@ export class CythonLensServer {
         if (this.engine?.document(uri)?.version === version) this.publisher?.schedule(uri);
       },
       ...(options.exactRun ? { run: options.exactRun } : {}),
+    });
+    this.workspace = new WorkspaceIndex({
+      openText: (file) => this.openTextAt(file),
+      log: (m) => this.log(m),
     });
     this.annotations = new AnnotationsPublisher(connection, (uri, version) => this.exact.scoresFor(uri, version));
     this.register();
@@ -112,6 +123,7 @@ export class CythonLensServer {
       document: (uri) => this.engine?.document(uri),
       settings: (uri) => this.settings.get(uri),
       log: (m) => this.log(m),
+      workspace: this.workspace,
     };
     for (const feature of this.features()) feature.register(c, deps);
     c.onInitialize((params) => this.initialize(params));
@@ -150,6 +162,16 @@ export class CythonLensServer {
           .catch((err: unknown) => this.log(`[error] exact mode on ${td.uri}: ${String(err)}`));
       }),
     );
+    c.onDidChangeWatchedFiles(({ changes }) =>
+      this.guard('didChangeWatchedFiles', () => {
+        for (const ch of changes ?? []) {
+          const file = uriToPath(ch.uri);
+          if (!file) continue;
+          this.workspace.changed(file, ch.type === FileChangeType.Deleted ? 'deleted'
+            : ch.type === FileChangeType.Created ? 'created' : 'changed');
+        }
+      }),
+    );
     c.onDidChangeConfiguration((params) =>
       this.guard('didChangeConfiguration', () => {
         const raw: unknown = params.settings;
@@ -186,6 +208,7 @@ export class CythonLensServer {
     this.folders =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
+    this.workspace.setRoots(this.folders.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined));
     if (params.initializationOptions && typeof params.initializationOptions === 'object') {
       const init = params.initializationOptions as Record<string, unknown>;
       if (SETTINGS_SECTION in init) this.pushedSettings = init[SETTINGS_SECTION];
@@ -224,11 +247,56 @@ export class CythonLensServer {
   }
 
   private initialized(): void {
+    if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{pyx,pxd,pxi}' }] })
+        .catch((err: unknown) => this.log(`[warn] registering the Cython file watcher: ${String(err)}`));
+    }
+    void this.indexWorkspace();
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       this.connection.client
         .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
         .catch((err: unknown) => this.log(`[warn] registering for configuration changes: ${String(err)}`));
     }
+  }
+
+  /** Lists the workspace's Cython files in the background, with work-done progress when the client shows it. */
+  private async indexWorkspace(): Promise<void> {
+    if (!this.workspace.rootDirs.length) return;
+    const token = `cython-lens-index-${Date.now()}`;
+    let progress = false;
+    try {
+      if (this.capabilities.window?.workDoneProgress) {
+        await this.connection.sendRequest(WorkDoneProgressCreateRequest.type, { token });
+        progress = true;
+        await this.connection.sendProgress(WorkDoneProgress.type, token,
+          { kind: 'begin', title: 'Cython Lens: indexing Cython files', cancellable: false });
+      }
+      const started = Date.now();
+      let reported = 0;
+      const files = await this.workspace.list((count) => {
+        if (progress && count - reported >= 100) {
+          reported = count;
+          void this.connection.sendProgress(WorkDoneProgress.type, token, { kind: 'report', message: `${count} files` })
+            .catch(() => undefined);
+        }
+      });
+      this.log(`Workspace index: ${files.length} Cython files (${Date.now() - started} ms)`);
+    } catch (err) {
+      this.log(`[warn] workspace index: ${String(err)}`);
+    } finally {
+      if (progress) {
+        void this.connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end' }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The text of the open document at a file path, if one is open. */
+  private openTextAt(file: string): string | undefined {
+    for (const uri of this.engine?.openUris() ?? []) {
+      if (uriToPath(uri) === file) return this.engine?.document(uri)?.text;
+    }
+    return undefined;
   }
 
   private shutdown(): void {

@@ -5,70 +5,26 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { DocumentSymbol, Location } from 'vscode-languageserver';
 import { definitionFeature } from '../../server/src/features/definition';
 import { documentSymbolFeature } from '../../server/src/features/document-symbols';
-import type { Feature } from '../../server/src/features/feature';
-import { LspPair } from '../support/lsp-pair';
-import { REPO_ROOT, fixturePath } from '../support/paths';
-
-const ROOT = fixturePath('navigation');
-const uriOf = (rel: string): string => pathToFileURL(path.join(ROOT, rel)).toString();
-const textOf = (rel: string): string => fs.readFileSync(path.join(ROOT, rel), 'utf8');
-
-/** Position of the `nth` occurrence of `needle` on the line that contains `lineNeedle` (+ delta). */
-export function pos(text: string, lineNeedle: string, needle = lineNeedle, delta = 0, nth = 0):
-  { line: number; character: number } {
-  const lines = text.split('\n');
-  const line = lines.findIndex((l) => l.includes(lineNeedle));
-  assert.ok(line >= 0, `no line with ${lineNeedle}`);
-  let col = -1;
-  for (let i = 0; i <= nth; i++) col = lines[line]!.indexOf(needle, col + 1);
-  assert.ok(col >= 0, `${needle} not on the line of ${lineNeedle}`);
-  return { line, character: col + delta };
-}
-
-/** `rel:line:character` of a location, for readable assertions. */
-export function where(l: Location): string {
-  const rel = l.uri.startsWith(pathToFileURL(ROOT).toString()) ? path.relative(ROOT, new URL(l.uri).pathname)
-    : path.basename(new URL(l.uri).pathname);
-  return `${rel}:${l.range.start.line}:${l.range.start.character}`;
-}
-
-export async function startNavigationServer(features: Feature[], open: string[]): Promise<LspPair> {
-  const pair = new LspPair({ debounceMs: 5, features });
-  const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
-  pair.config = { pythonPath: python };
-  const rootUri = pathToFileURL(ROOT).toString();
-  await pair.client.sendRequest('initialize', {
-    processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'navigation' }],
-    capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true },
-  });
-  await pair.client.sendNotification('initialized', {});
-  for (const rel of open) {
-    await pair.open(uriOf(rel), textOf(rel), 1);
-    await pair.diagnostics(uriOf(rel), 1);
-  }
-  await pair.waitFor((n) => n.method === 'window/logMessage'
-    && /Python environment: /.test((n.params as { message: string }).message), 15000);
-  return pair;
-}
+import { type NavWorkspace, pos, startNavigationServer } from './harness';
 
 describe('navigation: definition, declaration, implementation, document symbols', () => {
-  let pair: LspPair;
+  let ws: NavWorkspace;
   before(async () => {
-    pair = await startNavigationServer([definitionFeature, documentSymbolFeature], ['geom/shapes.pyx', 'use.pyx']);
+    ws = await startNavigationServer([definitionFeature, documentSymbolFeature], ['geom/shapes.pyx', 'use.pyx']);
   });
-  after(() => pair?.dispose());
+  after(() => ws?.dispose());
+  const textOf = (rel: string): string => ws.text(rel);
+  const uriOf = (rel: string): string => ws.uri(rel);
 
   async function go(method: 'definition' | 'declaration' | 'implementation', rel: string,
     p: { line: number; character: number }): Promise<string[]> {
-    const r = await pair.client.sendRequest(`textDocument/${method}`, { textDocument: { uri: uriOf(rel) }, position: p });
+    const r = await ws.request<Location | Location[] | null>(`textDocument/${method}`, rel, p);
     if (r === null) return [];
-    return (Array.isArray(r) ? r as Location[] : [r as Location]).map(where);
+    return (Array.isArray(r) ? r : [r]).map((l) => ws.where(l));
   }
 
   it('a cimported function: definition and declaration in the .pxd, implementation in its .pyx', async () => {
@@ -110,13 +66,13 @@ describe('navigation: definition, declaration, implementation, document symbols'
     const sqrt = await go('definition', 'geom/shapes.pyx', pos(pyx, 'return clamp(sqrt', 'sqrt'));
     assert.equal(sqrt.length, 1);
     assert.match(sqrt[0]!, /^math\.pxd:\d+:\d+$/);
-    const r = await pair.client.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('geom/shapes.pyx') },
+    const r = await ws.pair.client.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('geom/shapes.pyx') },
       position: pos(pyx, 'return clamp(sqrt', 'sqrt') }) as Location[];
     assert.match(r[0]!.uri, /Cython\/Includes\/libc\/math\.pxd$/);
     const line = fs.readFileSync(new URL(r[0]!.uri), 'utf8').split('\n')[r[0]!.range.start.line]!;
     assert.equal(line.slice(r[0]!.range.start.character, r[0]!.range.end.character), 'sqrt');
     const use = textOf('use.pyx');
-    const f64 = await pair.client.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('use.pyx') },
+    const f64 = await ws.pair.client.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('use.pyx') },
       position: pos(use, 'cdef cnp.float64_t s', 'float64_t', 2) }) as Location[];
     assert.equal(f64.length, 1);
     assert.match(f64[0]!.uri, /numpy\/__init__(\.cython-30)?\.pxd$/);
@@ -164,7 +120,7 @@ describe('navigation: definition, declaration, implementation, document symbols'
   });
 
   it('outlines a module: classes with members, functions with their kind, structs, fused types, extern blocks', async () => {
-    const pxd: DocumentSymbol[] = await pair.client.sendRequest('textDocument/documentSymbol',
+    const pxd: DocumentSymbol[] = await ws.pair.client.sendRequest('textDocument/documentSymbol',
       { textDocument: { uri: uriOf('geom/shapes.pyx') } });
     const names = (list: DocumentSymbol[]): string[] => list.map((s) => s.name);
     assert.deepEqual(names(pxd), ['norm', 'Shape', 'Square', 'twice', 'api']);

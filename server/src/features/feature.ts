@@ -5,6 +5,7 @@
  */
 import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { CythonLensSettings } from '../../../shared/src/protocol';
+import type { WorkspaceIndex } from '../engine/workspace-index';
 import type { ParsedDocument } from '../text/parsed-document';
 
 export interface FeatureDeps {
@@ -13,6 +14,8 @@ export interface FeatureDeps {
   /** Settings resolved for this resource. */
   settings(uri: string): Promise<CythonLensSettings>;
   log(message: string): void;
+  /** The workspace's Cython files (references, rename, workspace symbols); absent in tests that need none. */
+  workspace?: WorkspaceIndex;
 }
 
 export interface Feature {

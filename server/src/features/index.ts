@@ -4,15 +4,19 @@ import type { Feature } from './feature';
 import { codeActionFeature } from '../code-actions/code-action-feature';
 import { completionFeature } from './completion';
 import { definitionFeature } from './definition';
+import { documentHighlightFeature } from './document-highlight';
 import { documentSymbolFeature } from './document-symbols';
 import { gilStateRequestFeature } from './gil-state-request';
 import { hoverFeature } from './hover';
+import { referencesFeature } from './references';
+import { renameFeature } from './rename';
 import { semanticTokensFeature } from './semantic-tokens';
 import { signatureHelpFeature } from './signature-help';
 
 export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
-  semanticTokensFeature, definitionFeature, documentSymbolFeature,
+  semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
+  renameFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {

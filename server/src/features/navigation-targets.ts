@@ -125,12 +125,11 @@ function cimportTarget(ctx: NavContext, id: Node): NavTarget | null | undefined 
     return file ? fileTarget(file, prefix) : null;
   }
   // an imported name or its alias: the symbol bound in the module scope
-  const item = aliased ?? id;
   const bound = aliased ? field(aliased, 'alias')?.text : id.text;
   const sym = bound ? ctx.model.declarations.scope.lookupLocal(bound) : undefined;
   if (!sym || sym.kind === 'unresolved') return null;
-  void item;
-  return symbolTarget(ctx, bound!, sym, id);
+  // the imported name (`f` of `f as g`) is no alias; the alias is
+  return symbolTarget(ctx, id.text, sym, id);
 }
 
 /** The dotted module name up to and including `id` (`a.b` for the `b` of `a.b.c`). */
@@ -410,7 +409,7 @@ export function symbolTarget(ctx: NavContext, name: string, sym: Symbol, id: Nod
     const file = uriToPath(sym.module.uri);
     const t = file ? fileTarget(file, sym.module.name || name) : undefined;
     // the alias itself (`cimport numpy as cnp`): its references are those of the alias, in this module
-    if (t && sym.location) return { ...t, key: keyOf(sym.location), symbol: sym };
+    if (t && sym.location) return { ...t, name: sym.name, key: keyOf(sym.location), symbol: sym };
     return t;
   }
   let loc = sym.location;
@@ -425,11 +424,13 @@ export function symbolTarget(ctx: NavContext, name: string, sym: Symbol, id: Nod
   }
   if (!loc) return undefined;
   const declaration = nameRange(ctx, loc, sym.name);
-  const implementations = sym.binding === 'module' ? moduleImplementations(ctx, sym, declaration) : [];
+  // the name as declared (`from m cimport f as g` binds a symbol named g to f's declaration)
+  const declared = textOf(ctx, declaration) ?? sym.name;
+  const implementations = sym.binding === 'module' ? moduleImplementations(ctx, declared, sym, declaration) : [];
   const key = keyOf(loc);
-  const out: NavTarget = { name: sym.name, key, declaration, implementations, symbol: sym };
+  const out: NavTarget = { name: declared, key, declaration, implementations, symbol: sym };
   if (local) out.local = local;
-  if (name !== sym.name) out.alias = name;
+  if (name !== declared) out.alias = name;
   return out;
 }
 
@@ -468,6 +469,16 @@ function nameRange(ctx: NavContext, loc: DeclLocation, name: string): DeclLocati
   return found ? locOf(loc.uri, found) : loc;
 }
 
+/** The identifier at a one-line location, if that is what it covers. */
+function textOf(ctx: NavContext, loc: DeclLocation): string | undefined {
+  if (loc.line !== loc.endLine) return undefined;
+  const file = ctx.files.get(loc.uri);
+  if (!file) return undefined;
+  const start = file.lines.offsetAt({ line: loc.line, character: loc.character });
+  const text = file.text.slice(start, start + loc.endCharacter - loc.character);
+  return /^[A-Za-z_]\w*$/.test(text) ? text : undefined;
+}
+
 function firstIdentifier(node: Node | null, name: string, start: number, end: number): Node | undefined {
   if (!node) return undefined;
   const stack: Node[] = [node];
@@ -484,7 +495,7 @@ function firstIdentifier(node: Node | null, name: string, start: number, end: nu
  * Where a module-level name declared in a .pxd is defined with its body: the companion .pyx (the current document
  * when it is that .pyx, else read from disk).
  */
-function moduleImplementations(ctx: NavContext, sym: Symbol, declaration: DeclLocation): DeclLocation[] {
+function moduleImplementations(ctx: NavContext, name: string, sym: Symbol, declaration: DeclLocation): DeclLocation[] {
   if (sym.kind !== 'c-function' && sym.kind !== 'ext-class' && sym.kind !== 'py-function' && sym.kind !== 'py-class') {
     return [];
   }
@@ -500,7 +511,7 @@ function moduleImplementations(ctx: NavContext, sym: Symbol, declaration: DeclLo
   }
   const out: DeclLocation[] = [];
   for (const file of candidates) {
-    const def = findDefinition(file.tree.rootNode, sym.name);
+    const def = findDefinition(file.tree.rootNode, name);
     if (def) out.push(locOf(file.uri, def));
   }
   return out;

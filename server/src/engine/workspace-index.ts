@@ -1,0 +1,193 @@
+/**
+ * The workspace's Cython files (.pyx, .pxd, .pxi) for cross-file requests (references, rename, workspace symbols):
+ * listed once in the background after start-up (asynchronously, yielding between directories), kept current by
+ * file events (`workspace/didChangeWatchedFiles`) and open documents, which win over their copy on disk. Texts are
+ * read when a request needs them and cached by modification time within a byte budget; derived data (outlines) is
+ * memoised per file text. Nothing here runs per keystroke.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const CYTHON_EXTENSIONS = ['.pyx', '.pxd', '.pxi'];
+
+/** Directories never listed: virtual environments, build output, VCS metadata, caches. */
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', 'env', '.env', '.tox', '.nox',
+  '__pycache__', 'build', 'dist', 'site-packages', '.mypy_cache', '.pytest_cache', '.eggs', 'out']);
+const MAX_FILES = 50_000;
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Texts kept in memory at most (bytes, UTF-16 length as a proxy). */
+const TEXT_BUDGET = 96 * 1024 * 1024;
+
+interface CachedText {
+  mtimeMs: number;
+  text: string;
+  derived: Map<string, unknown>;
+}
+
+export interface WorkspaceIndexOptions {
+  /** The text of an open document at a path (open documents win over the disk). */
+  openText(file: string): string | undefined;
+  log(message: string): void;
+}
+
+export class WorkspaceIndex {
+  private roots: string[] = [];
+  private files: Set<string> | undefined;
+  private listing: Promise<Set<string>> | undefined;
+  private readonly texts = new Map<string, CachedText>();
+  private textBytes = 0;
+  private generation = 0;
+
+  constructor(private readonly options: WorkspaceIndexOptions) {}
+
+  setRoots(roots: string[]): void {
+    this.roots = [...new Set(roots.map((r) => path.resolve(r)))];
+    this.files = undefined;
+    this.listing = undefined;
+    this.generation++;
+  }
+
+  get rootDirs(): readonly string[] {
+    return this.roots;
+  }
+
+  /** Whether a file lies inside one of the workspace folders (and not in a skipped directory such as .venv). */
+  contains(file: string): boolean {
+    const abs = path.resolve(file);
+    return this.roots.some((r) => {
+      const rel = path.relative(r, abs);
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+      return !rel.split(path.sep).slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
+    });
+  }
+
+  /** The Cython files of the workspace (listed on first use, then kept current by `changed`). */
+  list(onProgress?: (count: number) => void): Promise<readonly string[]> {
+    if (this.files) return Promise.resolve([...this.files]);
+    if (!this.listing) {
+      const generation = this.generation;
+      this.listing = this.walk(onProgress).then((found) => {
+        if (generation === this.generation) this.files = found;
+        return found;
+      });
+    }
+    return this.listing.then((s) => [...s]);
+  }
+
+  /** A file was created, changed or deleted on disk. */
+  changed(file: string, kind: 'created' | 'changed' | 'deleted'): void {
+    const abs = path.resolve(file);
+    if (kind === 'deleted') {
+      this.files?.delete(abs);
+      this.forgetText(abs);
+      // a deleted directory: its files go too
+      if (this.files) for (const f of [...this.files]) if (f.startsWith(abs + path.sep)) this.files.delete(f);
+      return;
+    }
+    if (!CYTHON_EXTENSIONS.includes(path.extname(abs)) || !this.contains(abs)) return;
+    this.files?.add(abs);
+    if (kind === 'changed') this.forgetText(abs);
+  }
+
+  /** The file's text: the open document's, else the disk's (cached by modification time). */
+  async text(file: string): Promise<string | undefined> {
+    return this.entry(file).then((e) => e?.text);
+  }
+
+  /**
+   * Data derived from a file's text (e.g. its outline), computed once per text. Open documents are not memoised
+   * (their text changes per keystroke): `compute` runs each time.
+   */
+  async derived<T>(file: string, key: string, compute: (text: string) => T): Promise<T | undefined> {
+    const open = this.options.openText(file);
+    if (open !== undefined) return compute(open);
+    const e = await this.entry(file);
+    if (!e) return undefined;
+    if (e.derived.has(key)) return e.derived.get(key) as T;
+    const value = compute(e.text);
+    e.derived.set(key, value);
+    return value;
+  }
+
+  /** The workspace files whose text contains `word` as a whole word (open documents as they are now). */
+  async filesMentioning(word: string, isCancelled: () => boolean = () => false): Promise<string[]> {
+    const files = await this.list();
+    const re = new RegExp(`(?<![\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);
+    const out: string[] = [];
+    let n = 0;
+    for (const f of files) {
+      if (isCancelled()) break;
+      const text = await this.text(f);
+      if (text !== undefined && re.test(text)) out.push(f);
+      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  }
+
+  private async entry(file: string): Promise<CachedText | undefined> {
+    const open = this.options.openText(file);
+    if (open !== undefined) return { mtimeMs: -1, text: open, derived: new Map() };
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(file);
+    } catch {
+      this.forgetText(file);
+      return undefined;
+    }
+    const cached = this.texts.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs) return cached;
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    this.forgetText(file);
+    if (this.textBytes + text.length > TEXT_BUDGET) this.evict(text.length);
+    const e: CachedText = { mtimeMs: stat.mtimeMs, text, derived: new Map() };
+    this.texts.set(file, e);
+    this.textBytes += text.length;
+    return e;
+  }
+
+  private forgetText(file: string): void {
+    const e = this.texts.get(file);
+    if (!e) return;
+    this.textBytes -= e.text.length;
+    this.texts.delete(file);
+  }
+
+  /** Drops the oldest texts until `needed` more bytes fit (Map order is insertion order). */
+  private evict(needed: number): void {
+    for (const [f, e] of this.texts) {
+      if (this.textBytes + needed <= TEXT_BUDGET) break;
+      this.textBytes -= e.text.length;
+      this.texts.delete(f);
+    }
+  }
+
+  private async walk(onProgress?: (count: number) => void): Promise<Set<string>> {
+    const found = new Set<string>();
+    const queue = [...this.roots];
+    while (queue.length && found.size < MAX_FILES) {
+      const dir = queue.shift()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push(path.join(dir, e.name));
+        } else if (e.isFile() && CYTHON_EXTENSIONS.includes(path.extname(e.name))) {
+          found.add(path.join(dir, e.name));
+        }
+      }
+      onProgress?.(found.size);
+    }
+    if (found.size >= MAX_FILES) this.options.log(`[warn] workspace index: stopped at ${MAX_FILES} Cython files`);
+    return found;
+  }
+}
