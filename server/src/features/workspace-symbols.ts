@@ -1,0 +1,97 @@
+/**
+ * Workspace symbols (Ctrl+T): the outlines (model/outline.ts) of every Cython file of the workspace index, each
+ * computed once per file text (open documents as they are now), matched against the query as a case-insensitive
+ * subsequence. The first query parses the files it has not seen, yielding between files and honouring
+ * cancellation; later ones reuse the outlines until a file changes.
+ */
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SymbolInformation, WorkspaceSymbolParams } from 'vscode-languageserver';
+import { analysisEnvironment } from '../model/analysis-environment';
+import { moduleOutline, type OutlineItem, type OutlineKind } from '../model/outline';
+import { loadGrammar } from '../tree/language';
+import { guarded } from './document-analysis';
+import { OUTLINE_SYMBOL_KINDS } from './document-symbols';
+import type { Feature, FeatureDeps } from './feature';
+
+interface FlatSymbol {
+  name: string;
+  kind: OutlineKind;
+  container: string | undefined;
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+}
+
+const MAX_RESULTS = 1000;
+
+function flatten(text: string): FlatSymbol[] {
+  const tree = analysisEnvironment.parse(text);
+  try {
+    const lines = TextDocument.create('file:///outline', 'cython', 0, text);
+    const out: FlatSymbol[] = [];
+    const visit = (items: OutlineItem[], container: string | undefined): void => {
+      for (const it of items) {
+        if (it.kind !== 'extern') {
+          const s = lines.positionAt(it.nameStart);
+          const e = lines.positionAt(it.nameEnd);
+          out.push({ name: it.name, kind: it.kind, container, line: s.line, character: s.character, endLine: e.line,
+            endCharacter: e.character });
+        }
+        visit(it.children, it.kind === 'extern' ? container : it.name);
+      }
+    };
+    visit(moduleOutline(tree.rootNode), undefined);
+    return out;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** `query` matches `name` when its characters appear in order (case-insensitive); empty matches everything. */
+export function matchesQuery(name: string, query: string): boolean {
+  const n = name.toLowerCase();
+  let i = 0;
+  for (const ch of query.toLowerCase()) {
+    i = n.indexOf(ch, i);
+    if (i < 0) return false;
+    i++;
+  }
+  return true;
+}
+
+export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbolParams, isCancelled: () => boolean):
+  Promise<SymbolInformation[]> {
+  const index = deps.workspace;
+  if (!index) return [];
+  const query = typeof params?.query === 'string' ? params.query.trim() : '';
+  const { language } = await loadGrammar();
+  analysisEnvironment.resolver(language); // the shared parser
+  const out: SymbolInformation[] = [];
+  let n = 0;
+  for (const file of await index.list()) {
+    if (isCancelled() || out.length >= MAX_RESULTS) break;
+    const symbols = await index.derived(file, 'outline', flatten);
+    if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
+    const uri = pathToFileURL(file).toString();
+    for (const s of symbols ?? []) {
+      if (!matchesQuery(s.name, query)) continue;
+      const info: SymbolInformation = { name: s.name, kind: OUTLINE_SYMBOL_KINDS[s.kind], location: { uri, range: {
+        start: { line: s.line, character: s.character }, end: { line: s.endLine, character: s.endCharacter } } } };
+      if (s.container) info.containerName = s.container;
+      out.push(info);
+      if (out.length >= MAX_RESULTS) break;
+    }
+  }
+  return out;
+}
+
+export const workspaceSymbolFeature: Feature = {
+  id: 'workspace-symbols',
+  capabilities: { workspaceSymbolProvider: true },
+  register(connection, deps) {
+    connection.onWorkspaceSymbol((p, token) => guarded(deps, 'workspaceSymbol', [],
+      () => workspaceSymbols(deps, p, () => token.isCancellationRequested)));
+  },
+};
