@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
-import { analysisEnvironment } from '../server/src/model/analysis-environment';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { cythonFilesUnder } from './corpus';
 
@@ -24,27 +23,24 @@ export interface ColdIndexResult {
 
 export async function coldIndex(root: string, python: string, includeDirs: string[]): Promise<ColdIndexResult> {
   const t0 = performance.now();
-  const envReady = analysisEnvironment.discover(python);
   const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
-  await envReady;
+  await engine.session.discover(python);
   const startupMs = performance.now() - t0;
   const settings = defaultSettings();
   settings.includeDirs = includeDirs;
   const files = cythonFilesUnder(root);
   let lines = 0;
-  let language;
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     lines += text.split('\n').length;
     const uri = pathToFileURL(file).href;
-    const doc = engine.open(uri, text, 1, 'cython');
-    language ??= doc.tree?.language;
+    engine.open(uri, text, 1, 'cython');
     const report = engine.analyze(uri, settings);
     if (!report || report.status.state === 'error') throw new Error(`cold index: analysis failed on ${file}: ${report?.status.message ?? ''}`);
     engine.close(uri);
   }
   const ms = performance.now() - t0;
-  const pxdCached = language ? analysisEnvironment.resolver(language).size : 0;
+  const pxdCached = engine.session.pxdCacheSize;
   engine.dispose();
   return { files: files.length, lines, pxdCached, ms, startupMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }

@@ -10,10 +10,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
-import { forgetGilCache } from '../server/src/checks/gil-check';
-import { analysisEnvironment } from '../server/src/model/analysis-environment';
 import { defaultSettings } from '../server/src/settings/validate-settings';
-import type { CorpusFile } from './corpus';
+import { type CorpusFile, venvPython } from './corpus';
 
 export interface FileComparison {
   id: string;
@@ -39,8 +37,7 @@ export function checkOnce(engine: Engine, file: CorpusFile, uriSuffix: string): 
   engine.open(uri, text, 1);
   const report = engine.analyze(uri, settings);
   const ms = performance.now() - t0;
-  engine.close(uri);
-  forgetGilCache(uri);
+  engine.close(uri); // drops the document's model and per-definition caches
   if (!report || report.status.state === 'error') throw new Error(`bench: our check failed on ${file.id}: ${report?.status.message ?? 'no report'}`);
   return { ms, diagnostics: report.diagnostics.length, annotated: report.annotations.filter((a) => a.score > 0).length };
 }
@@ -66,9 +63,10 @@ const WARM_UP_FILES = 3;
 
 export async function compareWithCompiler(repo: string, files: readonly CorpusFile[], onRow: (r: FileComparison) => void): Promise<FileComparison[]> {
   const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
-  const resolver = (): void => {
+  await engine.session.discover(venvPython(repo));
+  const resolver = (file: CorpusFile): void => {
     const doc = engine.open('file:///bench-warmup.pyx', 'x = 1\n');
-    if (doc.tree) analysisEnvironment.resolver(doc.tree.language).dispose();
+    if (doc.tree) engine.session.resolver(doc.tree.language, file.includeDirs).dispose();
     engine.close('file:///bench-warmup.pyx');
   };
   // JIT warm-up (not measured), as in a running server: on a few files, so that the code paths of cimports (the
@@ -78,7 +76,7 @@ export async function compareWithCompiler(repo: string, files: readonly CorpusFi
   }
   const rows: FileComparison[] = [];
   for (const file of files) {
-    resolver(); // cold: drop every parsed .pxd
+    resolver(file); // cold: drop every parsed .pxd (of the resolver of the file's include dirs)
     const ours = checkOnce(engine, file, '');
     // warm: the median of a few checks (one check on a busy machine is mostly noise)
     const warm = [0, 1, 2].map((i) => checkOnce(engine, file, `#warm${i}`)).sort((a, b) => a.ms - b.ms)[1];

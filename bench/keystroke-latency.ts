@@ -45,9 +45,11 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - before - 1 };
 }
 
-export async function keystrokeLatency(text: string, uri: string, edits: number, settings: CythonLensSettings = defaultSettings()): Promise<KeystrokeResult> {
+export async function keystrokeLatency(text: string, uri: string, edits: number, settings: CythonLensSettings = defaultSettings(),
+  python?: string): Promise<KeystrokeResult> {
   const lines = text.split('\n').length;
   const full = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  if (python) await full.session.discover(python);
   const bare = await Engine.create({ log: () => undefined, checks: [], annotators: [] });
   const storeUri = uri.replace(/\.pyx$/, '.store.pyx');
   // cold open + analyze (median of 3), then the editing session on the last one
@@ -80,7 +82,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   const tParse: number[] = [];
   const tSettle: number[] = [];
   let settleDue = false;
-  let misses = gilCacheStats(uri)?.misses ?? 0;
+  let misses = gilCacheStats(full.session, uri)?.misses ?? 0;
   let rewalked = 0;
   let broken = 0;
   let version = 2;
@@ -116,7 +118,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
       full.analyze(uri, settings);
       tSettle.push(performance.now() - s0);
     }
-    const stats = gilCacheStats(uri);
+    const stats = gilCacheStats(full.session, uri);
     if (stats) {
       rewalked += stats.misses - misses;
       misses = stats.misses;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
-import { analysisEnvironment } from '../server/src/model/analysis-environment';
+import { discoverPythonEnvironment } from '../server/src/model/python-environment';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { parseArgs } from './args';
 import { coldIndex, coldIndexInChild } from './cold-index';
@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(await coldIndex(corpus.root, venvPython(args.repo), includeDirs)));
     return 0;
   }
-  const env = await analysisEnvironment.discover(venvPython(args.repo));
+  const python = venvPython(args.repo);
+  // what the engines below discover for their sessions (each its own), for the header line
+  const env = await discoverPythonEnvironment(python);
   if (env.error) process.stderr.write(`bench: ${env.error}\n`);
   const settings = defaultSettings();
   settings.includeDirs = includeDirs;
@@ -70,7 +72,7 @@ async function main(): Promise<number> {
     for (const lines of args.lines) {
       const text = concatenatedCode(pyx, lines);
       const uri = pathToFileURL(path.join(corpus.root, 'sklearn', `bench_${lines}.pyx`)).href;
-      const r = await keystrokeLatency(text, uri, args.edits, settings);
+      const r = await keystrokeLatency(text, uri, args.edits, settings, python);
       keystrokes.push(r);
       print(`| ${r.lines} | ${ms(r.full.p50)} / ${ms(r.full.p95)} ms | ${ms(r.store.p50)} / ${ms(r.store.p95)} ms | `
         + `${ms(r.reparse.p50)} / ${ms(r.reparse.p95)} ms | ${(r.full.p95 / r.reparse.p95).toFixed(1)}x | `
@@ -97,6 +99,7 @@ async function main(): Promise<number> {
   if (args.sections.has('growth')) {
     const sizes = [1000, 2000, 5000, 10000, 20000];
     const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    await engine.session.discover(python);
     const xs: number[] = [];
     const ys: number[] = [];
     print('');

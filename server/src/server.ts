@@ -29,7 +29,7 @@ import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions
 import type { Feature, FeatureDeps } from './features/feature';
 import { featureCapabilities, features as registeredFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
-import { analysisEnvironment } from './model/analysis-environment';
+import type { AnalysisSession } from './model/analysis-session';
 
 export interface ServerOptions {
   /** Debounce of diagnostics in ms (default 40). */
@@ -95,6 +95,11 @@ export class CythonLensServer {
     this.register();
   }
 
+  /** The engine's analysis session (undefined before initialize): for tests and benchmarks. */
+  get session(): AnalysisSession | undefined {
+    return this.engine?.session;
+  }
+
   private features(): readonly Feature[] {
     return [...(this.options.features ?? registeredFeatures), exactAnnotationsFeature(this.exact)];
   }
@@ -121,6 +126,7 @@ export class CythonLensServer {
     const c = this.connection;
     const deps: FeatureDeps = {
       document: (uri) => this.engine?.document(uri),
+      session: () => this.requireEngine().session,
       settings: (uri) => this.settings.get(uri),
       log: (m) => this.log(m),
       workspace: this.workspace,
@@ -191,10 +197,12 @@ export class CythonLensServer {
    */
   private ensurePythonEnvironment(uri: string): void {
     if (!this.trusted) return;
+    const session = this.engine?.session;
+    if (!session) return;
     void this.settings.get(uri).then((settings) => {
       const python = settings.pythonPath || 'python3';
-      if (analysisEnvironment.pythonEnvironment?.python === python) return;
-      return analysisEnvironment.discover(python).then((env) => {
+      if (session.pythonEnvironment?.python === python) return;
+      return session.discover(python).then((env) => {
         if (env.python !== python) return;
         this.log(env.error ? `[warn] ${env.error}; cimports of Cython's includes and installed packages stay unresolved`
           : `Python environment: ${python}, Cython ${env.cythonVersion ?? '?'} (${env.sitePackages.length} package dirs)`);

@@ -91,7 +91,7 @@ describe('per-definition annotation cache', () => {
     try {
       const doc = engine.open(uri, program('', 'return n'), 1);
       if (!doc.tree) throw new Error('no tree');
-      const model = documentModel({ uri, version: 1, tree: doc.tree });
+      const model = documentModel(engine.session, { uri, version: 1, tree: doc.tree });
       const cache = new DefinitionCache();
       let polls = 0;
       const partial = moduleCosts(model, doc.tree.rootNode, doc.text, DEFAULT_DIRECTIVES, { uri, cache },

@@ -44,6 +44,7 @@ export class CodeActionSession {
     this.server = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
     codeActionFeature.register(this.server, {
       document: (uri) => engine.document(uri),
+      session: () => engine.session,
       settings: async () => defaultSettings(),
       log: (m) => process.stderr.write(`${m}\n`),
     });

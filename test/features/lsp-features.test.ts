@@ -14,7 +14,6 @@ import { completionFeature } from '../../server/src/features/completion';
 import { gilStateRequestFeature } from '../../server/src/features/gil-state-request';
 import { hoverFeature } from '../../server/src/features/hover';
 import { signatureHelpFeature } from '../../server/src/features/signature-help';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { LspPair } from '../support/lsp-pair';
 import { REPO_ROOT } from '../support/paths';
 
@@ -301,7 +300,7 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
       && /Python environment: /.test((n.params as { message: string }).message), 15000);
     assert.match((log.params as { message: string }).message, /Cython 3\./);
     await pair.waitFor((n) => n.method === 'textDocument/publishDiagnostics', 5000, pair.notifications.indexOf(log));
-    assert.equal(analysisEnvironment.pythonEnvironment?.python, python);
+    assert.equal(pair.server.session?.pythonEnvironment?.python, python);
     const list: CompletionList = await pair.client.sendRequest('textDocument/completion',
       { textDocument: { uri }, position: { line: 0, character: 23 } });
     const sqrt = list.items.find((i) => i.label === 'sqrt');

@@ -12,7 +12,6 @@ import { after, before, describe, it } from 'node:test';
 import { runCheck } from '../../server/src/cli/check-command';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { discoverPythonEnvironment } from '../../server/src/model/python-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 
@@ -42,7 +41,7 @@ describe('bad settings and environment', { timeout: 120_000 }, () => {
   };
 
   it('a wrong interpreter path: a clear message; unresolved cimports say why; GIL checks of the file still work', async () => {
-    const env = await analysisEnvironment.discover(path.join(dir, 'no-such-python'));
+    const env = await engine.session.discover(path.join(dir, 'no-such-python'));
     assert.match(env.error ?? '', /^could not run .*no-such-python: /);
     const report = analyse(path.join(dir, 'a.pyx'), `from libc.math cimport sqrt\n${OWN_ERROR}`);
     const unresolved = report.diagnostics.find((d) => d.code === 'unresolved-cimport');
@@ -79,7 +78,7 @@ describe('bad settings and environment', { timeout: 120_000 }, () => {
     const unresolved = report.diagnostics.filter((d) => d.code === 'unresolved-cimport').map((d) => d.message);
     assert.ok(unresolved.some((m) => m.includes('`huge`')), unresolved.join('\n'));
     if (!canRead) assert.ok(unresolved.some((m) => m.includes('`locked`')), unresolved.join('\n'));
-    const resolver = analysisEnvironment.resolver((engine.open('file:///probe.pyx', 'x = 1\n').tree ?? assert.fail('tree')).language);
+    const resolver = engine.session.resolver((engine.open('file:///probe.pyx', 'x = 1\n').tree ?? assert.fail('tree')).language);
     engine.close('file:///probe.pyx');
     assert.match(resolver.failures.get(huge) ?? '', /larger than 8388608 bytes/);
     assert.ok(report.diagnostics.some((d) => d.severity === 1 && /without gil/i.test(d.message)));
@@ -108,12 +107,20 @@ describe('bad settings and environment', { timeout: 120_000 }, () => {
     }
     let out = '';
     const logs: string[] = [];
-    const status = await runCheck({ command: 'check', format: 'json', annotate: false, includeDirs: [], directives: [], paths: [path.dirname(ws)] },
-      (s) => { out += s; }, (s) => logs.push(s), 'test');
+    const cli = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    let status: number;
+    try {
+      status = await runCheck({ command: 'check', format: 'json', annotate: false, includeDirs: [], directives: [], paths: [path.dirname(ws)] },
+        (s) => { out += s; }, (s) => logs.push(s), 'test', cli);
+      // every file was analysed in that session and closed after: nothing of a closed file is left in its caches
+      assert.equal(gilCacheStats(cli.session, pathToFileURL(path.join(ws, 'm4242.pyx')).href), undefined, 'per-file caches dropped on close');
+      assert.equal(cli.openUris().length, 0);
+    } finally {
+      cli.dispose();
+    }
     const reports = JSON.parse(out) as { file: string; diagnostics: { severity: string }[] }[];
     assert.equal(reports.length, 10_000);
     assert.equal(status, 1, 'one file has an error');
     assert.deepEqual(reports.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).map((r) => path.basename(r.file)), ['m4242.pyx']);
-    assert.equal(gilCacheStats(pathToFileURL(path.join(ws, 'm4242.pyx')).href), undefined, 'per-file caches dropped on close');
   });
 });

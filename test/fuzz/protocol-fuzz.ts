@@ -8,7 +8,6 @@
 import { CancellationTokenSource, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { LspPair } from '../support/lsp-pair';
 import { Random } from '../support/random';
@@ -45,8 +44,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<ProtocolFuzzStats> {
   const stats: ProtocolFuzzStats = { changes: 0, requests: 0, cancelled: 0, answered: 0, hangs: 0, crashes: 0, problems: [] };
-  // the same Python environment for the server (in this process) and the fresh engine below
-  await analysisEnvironment.discover('python3');
   // broken trees are settled after a short pause, as in the editor (300 ms there)
   const pair = new LspPair({ debounceMs: 2, settleDelayMs: 20 });
   const rnd = new Random(options.seed);
@@ -55,6 +52,8 @@ export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<Protoc
   const pending: Promise<void>[] = [];
   try {
     await pair.initialize();
+    // the server's Python environment is known before the first edit (the fresh engine below discovers the same one)
+    await pair.server.session?.discover('python3');
     let text = options.text;
     let version = 1;
     await pair.open(uri, text, version);
@@ -115,6 +114,7 @@ export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<Protoc
       && (n.params as PublishDiagnosticsParams).uri === uri && (n.params as PublishDiagnosticsParams).version === version)
       .map((n) => n.params as PublishDiagnosticsParams).pop() as PublishDiagnosticsParams;
     const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+    await engine.session.discover('python3');
     const freshUri = 'file:///ws/fresh/fuzz.pyx';
     engine.open(freshUri, text, version);
     const fresh = engine.analyze(freshUri, defaultSettings());

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileWithCython, expectedErrors } from '../support/compiler';
@@ -26,8 +25,8 @@ const key = (line: number, message: string): string => `${line}|${message.split(
 describe('GIL diagnostics agree with the real compiler', () => {
   let engine: Engine;
   before(async () => {
-    await analysisEnvironment.discover(VENV_PYTHON);
     engine = await Engine.create({ log: () => undefined });
+    await engine.session.discover(VENV_PYTHON);
   });
   after(() => engine.dispose());
 

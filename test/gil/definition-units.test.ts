@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
-import { definitionUnitOptions } from '../../server/src/engine/definition-units';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
@@ -50,8 +49,7 @@ describe('class members as units', () => {
       const text = fs.readFileSync(file, 'utf8');
       if (/^(cdef )?class /m.test(text)) classes++;
       const report = async (split: boolean): Promise<string> => {
-        definitionUnitOptions.splitClasses = split;
-        const engine = await Engine.create({ log: () => undefined });
+        const engine = await Engine.create({ log: () => undefined, session: { splitClasses: split } });
         try {
           const uri = `file:///units/${split ? 'split' : 'whole'}/${path.basename(file)}`;
           engine.open(uri, text, 1);
@@ -59,7 +57,6 @@ describe('class members as units', () => {
           return JSON.stringify({ d: r?.diagnostics, a: r?.annotations }).replaceAll(uri, '<uri>');
         } finally {
           engine.dispose();
-          definitionUnitOptions.splitClasses = true;
         }
       };
       assert.equal(await report(true), await report(false), file);
@@ -73,12 +70,12 @@ describe('class members as units', () => {
     try {
       engine.open(uri, CLASS, 1);
       engine.analyze(uri, defaultSettings());
-      const before = gilCacheStats(uri)?.misses ?? 0;
+      const before = gilCacheStats(engine.session, uri)?.misses ?? 0;
       const edited = CLASS.replace('self.n += 1', 'self.n += 2');
       engine.change(uri, 2, [{ text: edited }]);
       const live = engine.analyze(uri, defaultSettings());
       // the class's own unit (its text changed) and the edited method
-      assert.equal((gilCacheStats(uri)?.misses ?? 0) - before, 2);
+      assert.equal((gilCacheStats(engine.session, uri)?.misses ?? 0) - before, 2);
       engine.open('file:///units/fresh.pyx', edited, 1);
       const fresh = engine.analyze('file:///units/fresh.pyx', defaultSettings());
       assert.equal(JSON.stringify(live?.diagnostics), JSON.stringify(fresh?.diagnostics).replaceAll('fresh.pyx', 'acc.pyx'));

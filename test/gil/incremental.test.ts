@@ -38,7 +38,7 @@ describe('incremental GIL analysis', () => {
     const first = engine.analyze(uri, defaultSettings());
     assert.ok(first);
     assert.deepEqual(first.diagnostics.filter((d) => d.severity === 1), []);
-    const before = gilCacheStats(uri);
+    const before = gilCacheStats(engine.session, uri);
     assert.ok(before);
     // Insert a Python call into kernel_80's body (line of its `return acc`).
     const line = text.split('\n').findIndex((l) => l.startsWith('cdef double kernel_80(')) + 5;
@@ -46,7 +46,7 @@ describe('incremental GIL analysis', () => {
       text: '    print(acc)\n' }]));
     const second = engine.analyze(uri, defaultSettings());
     assert.ok(second);
-    const after = gilCacheStats(uri)!;
+    const after = gilCacheStats(engine.session, uri)!;
     assert.equal(after.misses - before.misses, 1, 'only the edited definition is re-analysed');
     const errors = second.diagnostics.filter((d) => d.severity === 1);
     assert.ok(errors.length > 0 && errors.every((d) => d.range.start.line === line), 'errors on the new line');

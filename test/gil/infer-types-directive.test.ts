@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileWithCython } from '../support/compiler';
@@ -24,8 +23,8 @@ const SOURCE = `cdef int bump(int a) noexcept nogil:
 describe('infer_types build directive', () => {
   let engine: Engine;
   before(async () => {
-    await analysisEnvironment.discover(VENV_PYTHON);
     engine = await Engine.create({ log: () => undefined });
+    await engine.session.discover(VENV_PYTHON);
   });
   after(() => engine.dispose());
 

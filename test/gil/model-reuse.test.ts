@@ -46,12 +46,13 @@ describe('document model reuse across versions', () => {
   function edit(from: string, to: string): 'reused' | 'built' {
     const at = text.indexOf(from);
     assert.ok(at >= 0, from);
-    const before = { ...documentModelStats };
+    const before = documentModelStats(engine.session);
     text = text.slice(0, at) + to + text.slice(at + from.length);
     engine.change(uri, ++version, [{ text }]);
     const live = engine.analyze(uri, defaultSettings());
-    const how = documentModelStats.built > before.built ? 'built' : 'reused';
-    if (how === 'reused') assert.equal(documentModelStats.reused, before.reused + 1);
+    const stats = documentModelStats(engine.session);
+    const how = stats.built > before.built ? 'built' : 'reused';
+    if (how === 'reused') assert.equal(stats.reused, before.reused + 1);
     fresh.open(`${uri}.fresh`, text, 1);
     const reference = fresh.analyze(`${uri}.fresh`, defaultSettings());
     fresh.close(`${uri}.fresh`);
@@ -71,11 +72,11 @@ describe('document model reuse across versions', () => {
 
   it('a header edit rebuilds them; a new line above definitions moves their locations instead', () => {
     assert.equal(edit('noexcept nogil:', 'noexcept:'), 'built');
-    const moved = documentModelStats.moved;
+    const moved = documentModelStats(engine.session).moved;
     assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'reused');
     // above the unresolved cimport too: its diagnostic moves with it (compared with a fresh open in edit())
     assert.equal(edit('from nowhere.at.all cimport thing', '\n\nfrom nowhere.at.all cimport thing'), 'reused');
-    assert.equal(documentModelStats.moved, moved + 2);
+    assert.equal(documentModelStats(engine.session).moved, moved + 2);
   });
 
   it('a body broken while typing, or a comment edited in a header, keeps them; a broken header does not', () => {
@@ -89,7 +90,7 @@ describe('document model reuse across versions', () => {
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {
     const doc = engine.document(uri);
     assert.ok(doc?.tree);
-    const model = documentModel(doc as { uri: string; version: number; tree: NonNullable<typeof doc.tree> });
+    const model = documentModel(engine.session, doc as { uri: string; version: number; tree: NonNullable<typeof doc.tree> });
     const fn = doc.tree.rootNode.namedChildren.find((n) => n?.type === 'function_definition');
     assert.ok(fn);
     const info = model.functionInfo(fn, model.declarations.scope, undefined);

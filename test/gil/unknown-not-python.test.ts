@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileWithCython } from '../support/compiler';
@@ -28,8 +27,8 @@ describe('unknown is not Python', () => {
   let engine: Engine;
   let alone: string;
   before(async () => {
-    await analysisEnvironment.discover(VENV_PYTHON);
     engine = await Engine.create({ log: () => undefined });
+    await engine.session.discover(VENV_PYTHON);
     alone = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-unknown-'));
   });
   after(() => {

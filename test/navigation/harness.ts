@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location } from 'vscode-languageserver';
 import type { Feature } from '../../server/src/features/feature';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { LspPair } from '../support/lsp-pair';
 import { REPO_ROOT, fixturePath } from '../support/paths';
 
@@ -48,7 +47,6 @@ export async function startNavigationServer(features: Feature[], open: string[],
   Promise<NavWorkspace> {
   const pair = new LspPair({ debounceMs: 5, features });
   const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
-  const discovered = analysisEnvironment.pythonEnvironment?.python === python;
   pair.config = { pythonPath: python };
   const rootUri = pathToFileURL(root).toString();
   await pair.client.sendRequest('initialize', {
@@ -58,11 +56,9 @@ export async function startNavigationServer(features: Feature[], open: string[],
   await pair.client.sendNotification('initialized', {});
   const ws = new NavWorkspace(root, pair);
   for (const rel of open) await ws.open(rel);
-  // the environment is discovered once per process: only the first server logs it
-  if (!discovered) {
-    await pair.waitFor((n) => n.method === 'window/logMessage'
-      && /Python environment: /.test((n.params as { message: string }).message), 15000);
-  }
+  // each server's engine discovers its Python environment (its session's own)
+  await pair.waitFor((n) => n.method === 'window/logMessage'
+    && /Python environment: /.test((n.params as { message: string }).message), 15000);
   return ws;
 }
 

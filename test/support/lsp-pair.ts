@@ -21,20 +21,23 @@ export interface Received {
 export class LspPair {
   readonly client: MessageConnection;
   readonly notifications: Received[] = [];
-  /** What workspace/configuration answers (the `cythonLens` section). */
+  /** What workspace/configuration answers (the `cythonLens` section); a function answers per scope URI. */
   config: unknown = {};
   private readonly toServer = new PassThrough();
   private readonly toClient = new PassThrough();
   private readonly waiters: { test: (r: Received) => boolean; resolve: (r: Received) => void }[] = [];
   private readonly serverConnection;
+  /** The server under test (its analysis session is what some tests look at). */
+  readonly server: CythonLensServer;
 
   constructor(options: ServerOptions = { debounceMs: 5 }) {
     this.serverConnection = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
     // settle broken trees before every publish unless a test asks otherwise (tests read the first publish)
-    new CythonLensServer(this.serverConnection, { settleDelayMs: 0, ...options });
+    this.server = new CythonLensServer(this.serverConnection, { settleDelayMs: 0, ...options });
     this.serverConnection.listen();
     this.client = createMessageConnection(new StreamMessageReader(this.toClient), new StreamMessageWriter(this.toServer));
-    this.client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.config));
+    this.client.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) => params.items.map(
+      (item) => (typeof this.config === 'function' ? (this.config as (scopeUri?: string) => unknown)(item.scopeUri) : this.config)));
     this.client.onRequest('client/registerCapability', () => null);
     this.client.onNotification((method: string, params: unknown) => {
       const r = { method, params };
@@ -49,11 +52,12 @@ export class LspPair {
     this.client.listen();
   }
 
-  async initialize(capabilities: object = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } }): Promise<any> {
+  async initialize(capabilities: object = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    workspaceFolders: { uri: string; name: string }[] = [{ uri: 'file:///ws', name: 'ws' }]): Promise<any> {
     const result = await this.client.sendRequest('initialize', {
       processId: null,
-      rootUri: 'file:///ws',
-      workspaceFolders: [{ uri: 'file:///ws', name: 'ws' }],
+      rootUri: workspaceFolders[0]?.uri ?? null,
+      workspaceFolders,
       capabilities,
     });
     await this.client.sendNotification('initialized', {});

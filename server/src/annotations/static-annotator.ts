@@ -6,6 +6,7 @@
  */
 import type { CheckContext, LineAnnotation, LineAnnotator, TreeDocument } from '../engine/check-types';
 import { documentModel } from '../model/document-model';
+import { SessionSlot } from '../model/analysis-session';
 import { HELD } from '../model/gil-state';
 import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
@@ -25,7 +26,7 @@ export interface StaticAnnotatorOptions {
 
 /** Costs of a whole module; `directives` are the ones in force at the top of the file. */
 export function moduleCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
-  cache?: { uri: string; cache: DefinitionCache }, isCancelled: () => boolean = () => false): LineCost[] {
+  cache?: { uri: string; cache: DefinitionCache }, isCancelled: () => boolean = () => false, splitClasses = true): LineCost[] {
   const fileDirs = fileDirectives(source, directives);
   const statements = significantChildren(root);
   const memo = cache?.cache.forDocument(cache.uri);
@@ -35,7 +36,7 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${model.typer.complete() ? 'complete' : 'partial'}|${directivesKey(fileDirs)}`);
   const scope = model.declarations.scope;
   let complete = true;
-  const units = statements.flatMap(definitionUnits);
+  const units = statements.flatMap((s) => definitionUnits(s, splitClasses));
   for (const unit of units) {
     if (isCancelled()) {
       complete = false;
@@ -112,21 +113,26 @@ function doctestsIn(statements: readonly Node[]): number {
   return doctests;
 }
 
-export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): LineAnnotator & { cache: DefinitionCache } {
+/** The annotator's statement caches, one per session (unless a test hands the annotator its own). */
+const ANNOTATION_CACHES = new SessionSlot('annotation caches', () => new DefinitionCache(), {
+  forget: (cache, uri) => cache.forget(uri),
+});
+
+export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): LineAnnotator {
   const directives: Directives = { ...DEFAULT_DIRECTIVES, ...options.directives };
-  const cache = options.cache ?? new DefinitionCache();
+  const own = options.cache;
   return {
     id: 'annotations',
-    cache,
     forget(uri: string): void {
-      cache.forget(uri);
+      own?.forget(uri);
     },
     annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[] {
-      const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
+      const cache = own ?? ctx.session.slot(ANNOTATION_CACHES);
+      const model = documentModel(ctx.session, doc, ctx.settings.includeDirs, ctx.settings.directives);
       // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
       const inForce = directivesFromEntries(ctx.settings.directives ?? {}, directives);
       const costs = moduleCosts(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },
-        () => ctx.isCancelled());
+        () => ctx.isCancelled(), ctx.session.splitClasses);
       return toAnnotations(costs);
     },
   };

@@ -18,13 +18,13 @@ import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
 import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../features/lapack-symbols';
-import { analysisEnvironment } from '../model/analysis-environment';
+import { SessionSlot, documentSlot } from '../model/analysis-session';
 import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '../model/c-types';
 import { documentModel } from '../model/document-model';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits, skippedMembers } from '../engine/definition-units';
 import type { ModuleModel } from '../model/module-model';
-import { uriToPath } from '../model/pxd-resolver';
+import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
 import { splitTopLevel } from '../model/type-syntax';
 import type { Scope, Symbol } from '../model/symbols';
 import { type Node, field, isBrokenSyntax, namedChildren, significantChildren, stringValue } from '../model/syntax';
@@ -36,10 +36,11 @@ export const LAPACK_WORKSPACE_CODE = 'lapack-workspace' satisfies DiagnosticCode
 export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
   codes: [CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE],
-  forget: (uri) => forgetCallArgumentsCache(uri),
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
-    const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
-    const resolver = analysisEnvironment.resolver(doc.tree.language);
+    const session = ctx.session;
+    const model = documentModel(session, doc, ctx.settings.includeDirs, ctx.settings.directives);
+    const resolver = session.resolver(doc.tree.language, ctx.settings.includeDirs);
+    const caches = session.slot(CACHES);
     let cache = caches.get(doc.uri);
     if (!cache) {
       cache = new DefinitionCache<Diagnostic>();
@@ -52,12 +53,12 @@ export const callArgumentsCheck: DocumentCheck = {
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
-    const units = statements.flatMap(definitionUnits);
+    const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
     for (const unit of units) {
       if (ctx.isCancelled()) break;
       const base = unit.node.startPosition.row;
       const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
-        const checker = new CallChecker(doc, model, () => ctx.isCancelled());
+        const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), () => ctx.isCancelled());
         checker.run(unit.statement, skippedMembers(unit));
         const rows = unit.rows;
         return checker.diagnostics
@@ -71,12 +72,8 @@ export const callArgumentsCheck: DocumentCheck = {
   },
 };
 
-const caches = new Map<string, DefinitionCache<Diagnostic>>();
-
-/** Forgets a closed document's cached call checks. */
-export function forgetCallArgumentsCache(uri: string): void {
-  caches.delete(uri);
-}
+/** The per-definition caches of a session's documents. */
+const CACHES = documentSlot<DefinitionCache<Diagnostic>>('call-arguments caches');
 
 /** Definitions and calls of a statement, found once per tree version for all its units (a class's methods). */
 const sweeps = new WeakMap<Node, { defs: Node[]; calls: Node[] }>();
@@ -159,6 +156,7 @@ class CallChecker {
   private readonly cpp: boolean;
 
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
+    private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>,
     private readonly cancelled: () => boolean) {
     this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
   }
@@ -286,7 +284,7 @@ class CallChecker {
       params = declaredParams(this.doc.text, this.doc.textDocument.offsetAt({ line: loc.line, character: loc.character }),
         sig);
     } else if (loc) {
-      const entry = sourceEntry(loc.uri);
+      const entry = sourceEntry(this.sources, loc.uri);
       if (entry.text !== undefined) params = declaredParams(entry.text, offsetIn(entry, loc.line, loc.character), sig);
     }
     return { sig, paramTexts: params,
@@ -309,7 +307,7 @@ class CallChecker {
       }
       return n !== null && !n.hasError;
     }
-    return !(sig.origin === 'extern' && (this.cpp || cppDeclarations(uri)));
+    return !(sig.origin === 'extern' && (this.cpp || cppDeclarations(this.sources, uri)));
   }
 
   private nodeAt(loc: FunctionSignature['location']): Node | null {
@@ -339,7 +337,7 @@ class CallChecker {
   private moduleScope(uri: string | undefined): Scope | undefined {
     if (!uri || uri === this.model.uri) return undefined;
     const file = uriToPath(uri);
-    return file ? analysisEnvironment.resolver(this.doc.tree.language).load(file)?.scope : undefined;
+    return file ? this.resolver.load(file)?.scope : undefined;
   }
 
   private checkArgument(arg: Node, index: number, target: CType, scope: Scope, callee: Callee): void {
@@ -503,14 +501,11 @@ interface SourceEntry {
   lineStarts?: number[];
 }
 
-const sources = new Map<string, SourceEntry>();
+/** The texts of declaring .pxd files, by URI, in each session. */
+const SOURCES = new SessionSlot('call-arguments .pxd texts', () => new Map<string, SourceEntry>());
 
 /** The text of a declaring .pxd, read once every few seconds at most. */
-function sourceText(uri: string | undefined): string | undefined {
-  return uri ? sourceEntry(uri).text : undefined;
-}
-
-function sourceEntry(uri: string): SourceEntry {
+function sourceEntry(sources: Map<string, SourceEntry>, uri: string): SourceEntry {
   const hit = sources.get(uri);
   if (hit && Date.now() - hit.checked < 5000) return hit;
   const file = uriToPath(uri);
@@ -544,9 +539,9 @@ function offsetIn(entry: SourceEntry, line: number, character: number): number |
 
 const cppVerdicts = new WeakMap<object, boolean>();
 
-function cppDeclarations(uri: string): boolean {
+function cppDeclarations(sources: Map<string, SourceEntry>, uri: string): boolean {
   if (/\/libcpp\//.test(uri)) return true;
-  const entry = sourceEntry(uri);
+  const entry = sourceEntry(sources, uri);
   if (entry.text === undefined) return true;
   let cpp = cppVerdicts.get(entry);
   if (cpp === undefined) {

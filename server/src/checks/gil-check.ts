@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation,
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
-import { analysisEnvironment } from '../model/analysis-environment';
+import { type AnalysisSession, documentSlot } from '../model/analysis-session';
 import { documentModel } from '../model/document-model';
 import { unresolvedRange } from '../model/declaration-rebase';
 import { gilRules } from './gil';
@@ -24,25 +24,23 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
 
 export const UNRESOLVED_CIMPORT_CODE = 'unresolved-cimport' satisfies DiagnosticCode;
 
-const caches = new Map<string, DefinitionCache<CachedFinding>>();
+/** The per-definition caches of a session's documents. */
+const CACHES = documentSlot<DefinitionCache<CachedFinding>>('GIL check caches');
 
 /** Cache statistics of a document (for benchmarks and tests: a keystroke should re-walk one definition). */
-export function gilCacheStats(uri: string): { hits: number; misses: number } | undefined {
-  const c = caches.get(uri);
+export function gilCacheStats(session: AnalysisSession, uri: string): { hits: number; misses: number } | undefined {
+  const c = session.peek(CACHES)?.get(uri);
   return c ? { hits: c.hits, misses: c.misses } : undefined;
-}
-
-export function forgetGilCache(uri: string): void {
-  caches.delete(uri);
 }
 
 export const gilCheck: DocumentCheck = {
   id: 'gil',
-  forget: forgetGilCache,
   codes: [...gilRules.map((r) => r.code), UNRESOLVED_CIMPORT_CODE],
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
-    const model = documentModel(doc, ctx.settings.includeDirs, ctx.settings.directives);
-    const resolver = analysisEnvironment.resolver(doc.tree.language);
+    const session = ctx.session;
+    const model = documentModel(session, doc, ctx.settings.includeDirs, ctx.settings.directives);
+    const resolver = session.resolver(doc.tree.language, ctx.settings.includeDirs);
+    const caches = session.slot(CACHES);
     let cache = caches.get(doc.uri);
     if (!cache) {
       cache = new DefinitionCache<CachedFinding>();
@@ -56,7 +54,7 @@ export const gilCheck: DocumentCheck = {
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
-    const units = statements.flatMap(definitionUnits);
+    const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
     for (const unit of units) {
       if (ctx.isCancelled()) break;
       const cached = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
@@ -77,7 +75,7 @@ export const gilCheck: DocumentCheck = {
     for (const u of model.declarations.unresolved) {
       if (seen.has(u.module)) continue;
       seen.add(u.module);
-      const env = analysisEnvironment.pythonEnvironment;
+      const env = session.pythonEnvironment;
       const where = env?.error ? ` (${env.error})` : '';
       out.push({
         // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,

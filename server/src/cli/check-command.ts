@@ -2,7 +2,6 @@
 import * as path from 'node:path';
 import { defaultSettings } from '../settings/validate-settings';
 import { Engine, severityName } from '../engine';
-import { analysisEnvironment } from '../model/analysis-environment';
 import type { SeverityName } from '../../../shared/src/protocol';
 import type { CheckArgs } from './args';
 import { readSource } from './read-source';
@@ -30,6 +29,8 @@ export async function runCheck(
   out: (s: string) => void,
   log: (s: string) => void,
   version: string,
+  /** The engine to analyse with (tests look at its session afterwards; the caller disposes it); default: a new one. */
+  given?: Engine,
 ): Promise<number> {
   const files = expandPaths(args.paths);
   const settings = defaultSettings();
@@ -39,11 +40,11 @@ export async function runCheck(
     const eq = d.indexOf('=');
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
-  // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
-  const python = await analysisEnvironment.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
-  if (python.error) log(`cython-lens: ${python.error}`);
   // A batch run: no keystroke is waiting, so every check gets all the time it needs.
-  const engine = await Engine.create({ log, timeBudgetMs: 120_000 });
+  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000 });
+  // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
+  const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
+  if (python.error) log(`cython-lens: ${python.error}`);
   const reports: CliFileReport[] = [];
   let internalFailure = false;
   try {
@@ -75,7 +76,7 @@ export async function runCheck(
       reports.push(entry);
     }
   } finally {
-    engine.dispose();
+    if (!given) engine.dispose();
   }
 
   if (args.format === 'json') {

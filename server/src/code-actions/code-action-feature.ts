@@ -5,6 +5,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver';
 import { documentChecks } from '../checks';
 import type { TreeDocument } from '../engine/check-types';
+import type { AnalysisSession } from '../model/analysis-session';
 import { documentModel } from '../model/document-model';
 import type { CythonLensSettings } from '../../../shared/src/protocol';
 import type { Feature, FeatureDeps } from '../features/feature';
@@ -20,21 +21,21 @@ function selects(only: readonly string[] | undefined, kind: string): boolean {
 }
 
 /** Computes the code actions for a request (exported for tests and the CLI). */
-export function codeActions(doc: TreeDocument, settings: CythonLensSettings, params: CodeActionParams,
-  openDocument: FeatureDeps['document']): CodeAction[] {
+export function codeActions(session: AnalysisSession, doc: TreeDocument, settings: CythonLensSettings,
+  params: CodeActionParams, openDocument: FeatureDeps['document']): CodeAction[] {
   const only = params.context.only;
   const wantQuickFix = selects(only, CodeActionKind.QuickFix);
   const wantFixAll = only !== undefined && selects(only, FIX_ALL_KIND);
   if (!wantQuickFix && !wantFixAll) return [];
-  const model = documentModel(doc, settings.includeDirs, settings.directives);
-  const files = new SourceFiles(doc.tree.language, openDocument);
+  const model = documentModel(session, doc, settings.includeDirs, settings.directives);
+  const files = new SourceFiles(session, doc.tree.language, settings.includeDirs, openDocument);
   try {
     const file = files.get(doc.uri) ?? { uri: doc.uri, text: doc.text, tree: doc.tree, lines: doc.textDocument };
     const ctx: FixContext = { doc, model, file, files, memo: new Map() };
     const out: CodeAction[] = [];
     if (wantQuickFix) for (const d of params.context.diagnostics) out.push(...quickFixesFor(d, ctx));
     if (wantFixAll) {
-      const checkCtx = { settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined };
+      const checkCtx = { session, settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined };
       const diagnostics = documentChecks.flatMap((c) => c.run(doc, checkCtx));
       const all = fixAllAction(diagnostics, ctx);
       if (all) out.push(all);
@@ -57,7 +58,7 @@ export const codeActionFeature: Feature = {
       const doc = deps.document(uri);
       if (!doc?.tree) return [];
       try {
-        return codeActions(doc as TreeDocument, settings, params, (u) => deps.document(u));
+        return codeActions(deps.session(), doc as TreeDocument, settings, params, (u) => deps.document(u));
       } catch (err) {
         deps.log(`[error] code actions for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return [];

@@ -1,21 +1,18 @@
 /** The semantic model of a file a code action reads (the current document's shared one, or a fresh one). */
 import type { ClassInfo } from '../model/c-types';
-import { analysisEnvironment } from '../model/analysis-environment';
 import type { FunctionInfo } from '../model/function-scope';
 import { buildModuleModel, type ModuleModel } from '../model/module-model';
 import type { Node } from '../model/syntax';
-import type { SourceFile } from './source-files';
+import type { SourceFile, SourceFiles } from './source-files';
 import { classOf } from './function-signatures';
 
-const models = new WeakMap<SourceFile, ModuleModel>();
-
-export function modelOf(file: SourceFile, current?: { uri: string; model: ModuleModel }): ModuleModel {
+/** The model of a file the request reads, built once per request (kept by `files`). */
+export function modelOf(files: SourceFiles, file: SourceFile, current?: { uri: string; model: ModuleModel }): ModuleModel {
   if (current && current.uri === file.uri) return current.model;
-  let m = models.get(file);
+  let m = files.models.get(file);
   if (!m) {
-    const language = file.tree.language;
-    m = buildModuleModel(file.tree, file.uri, analysisEnvironment.resolver(language), (t) => analysisEnvironment.parse(t));
-    models.set(file, m);
+    m = buildModuleModel(file.tree, file.uri, files.resolver);
+    files.models.set(file, m);
   }
   return m;
 }

@@ -7,7 +7,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { gilRules } from '../checks/gil';
 import { GilWalker } from '../checks/gil/gil-walker';
 import type { FindingSeverity } from '../checks/gil/rule';
-import { analysisEnvironment } from '../model/analysis-environment';
 import { buildModuleModel } from '../model/module-model';
 import { type FixContext, memoized } from './fix-context';
 import type { SourceFiles } from './source-files';
@@ -30,8 +29,7 @@ export interface AnalysisSummary {
 /** GIL findings of `text` analysed as the file `uri`. */
 export function analyseText(files: SourceFiles, uri: string, text: string): AnalysisSummary {
   const tree = files.parse(text);
-  const language = tree.language;
-  const model = buildModuleModel(tree, uri, analysisEnvironment.resolver(language), (t) => analysisEnvironment.parse(t));
+  const model = buildModuleModel(tree, uri, files.resolver);
   const findings = new GilWalker(model, gilRules).walkModule(tree.rootNode).map((f) => ({
     code: f.code, message: f.message, severity: f.severity, startIndex: f.node.startIndex, endIndex: f.node.endIndex,
     line: f.node.startPosition.row,

@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Language, Tree } from 'web-tree-sitter';
-import { analysisEnvironment } from '../model/analysis-environment';
+import type { AnalysisSession } from '../model/analysis-session';
+import type { ModuleModel } from '../model/module-model';
+import type { PxdResolver } from '../model/pxd-resolver';
 import { uriToPath } from '../model/pxd-resolver';
 import type { ParsedDocument } from '../text/parsed-document';
 
@@ -23,10 +25,16 @@ export class SourceFiles {
   private readonly owned: Tree[] = [];
   private readonly byUri = new Map<string, SourceFile | null>();
 
-  constructor(private readonly language: Language,
+  /** Models of the files read, built once per request (file-model.ts). */
+  readonly models = new WeakMap<SourceFile, ModuleModel>();
+  /** The cimport resolver of the request's document (its include dirs), shared with its model. */
+  readonly resolver: PxdResolver;
+
+  constructor(private readonly session: AnalysisSession, language: Language, includeDirs: readonly string[],
     private readonly openDocument: (uri: string) => ParsedDocument | undefined) {
-    analysisEnvironment.resolver(language); // makes sure the shared parser exists
+    this.resolver = session.resolver(language, includeDirs); // also makes sure the session's parser exists
   }
+
 
   /** The file at `uri` (open document, else read from disk), or undefined when it cannot be read or parsed. */
   get(uri: string): SourceFile | undefined {
@@ -45,7 +53,7 @@ export class SourceFiles {
 
   /** Parses a text with the shared parser; the tree is freed with this object. */
   parse(text: string): Tree {
-    const tree = analysisEnvironment.parse(text);
+    const tree = this.session.parse(text);
     this.owned.push(tree);
     return tree;
   }

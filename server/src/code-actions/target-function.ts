@@ -46,14 +46,14 @@ export function targetFunction(d: Diagnostic, ctx: FixContext): TargetFunction |
   if (!sites?.definition) return undefined;
   if (typeof data.function === 'string' && data.function !== sites.name) return undefined;
   const definition = sites.definition;
-  const model = modelOf(definition.file, { uri: ctx.doc.uri, model: ctx.model });
+  const model = modelOf(ctx.files, definition.file, { uri: ctx.doc.uri, model: ctx.model });
   const info = functionInfoOf(model, definition.node);
   const signature = info.signature;
   if (!signature) return undefined;
   let exception = signature.exception;
   const decl = sites.declaration;
   if (decl) {
-    const declModel = modelOf(decl.file, { uri: ctx.doc.uri, model: ctx.model });
+    const declModel = modelOf(ctx.files, decl.file, { uri: ctx.doc.uri, model: ctx.model });
     const declared = declModel.collector.signatureOf(decl.node, { extern: false, externNogil: false }, info.cls);
     if (declared) exception = declared.exception;
   }

@@ -8,6 +8,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { CythonLensSettings, LineAnnotation } from '../../../shared/src/protocol';
 import type { Tree } from 'web-tree-sitter';
+import type { AnalysisSession } from '../model/analysis-session';
 import type { ParsedDocument } from '../text/parsed-document';
 
 export type { Diagnostic, LineAnnotation, ParsedDocument };
@@ -16,6 +17,8 @@ export type { Diagnostic, LineAnnotation, ParsedDocument };
 export type TreeDocument = ParsedDocument & { readonly tree: Tree };
 
 export interface CheckContext {
+  /** The engine's analysis session: resolvers, the Python environment, the per-document caches (slots). */
+  readonly session: AnalysisSession;
   /** Settings of this document's resource (validated, defaults filled in). */
   readonly settings: CythonLensSettings;
   /** Epoch milliseconds after which a check should stop and return what it has. */
@@ -32,7 +35,7 @@ export interface DocumentCheck {
   /** Every diagnostic code it may report (rows of the shared table; test/unit/diagnostic-codes.test.ts checks them). */
   readonly codes: readonly DiagnosticCode[];
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[];
-  /** Drops what the check cached for a document (called when it is closed). */
+  /** Drops what the check cached for a document (called when it is closed); caches in session slots need none. */
   forget?(uri: string): void;
 }
 

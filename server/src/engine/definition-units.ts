@@ -24,25 +24,24 @@ export interface DefinitionUnit {
 const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
 const DEFINITIONS = new Set(['function_definition', 'c_function_definition', 'decorated_definition']);
 
-/** Tests compare the split analysis with the analysis of whole statements. */
-export const definitionUnitOptions = { splitClasses: true };
-
-/** Units of a top-level statement, computed once per node (every check of a tree version shares them). */
-export function definitionUnits(statement: Node): DefinitionUnit[] {
-  const options = definitionUnitOptions.splitClasses;
+/**
+ * Units of a top-level statement, computed once per node (every check of a tree version shares them). `splitClasses`
+ * is the session's option (model/analysis-session.ts): off, every statement is one unit (tests compare the two).
+ */
+export function definitionUnits(statement: Node, splitClasses = true): DefinitionUnit[] {
   const known = memo.get(statement);
-  if (known && known.split === options) return known.units;
-  const units = unitsOf(statement);
-  memo.set(statement, { split: options, units });
+  if (known && known.split === splitClasses) return known.units;
+  const units = unitsOf(statement, splitClasses);
+  memo.set(statement, { split: splitClasses, units });
   return units;
 }
 
 const memo = new WeakMap<Node, { split: boolean; units: DefinitionUnit[] }>();
 
-function unitsOf(statement: Node): DefinitionUnit[] {
+function unitsOf(statement: Node, splitClasses: boolean): DefinitionUnit[] {
   const whole: DefinitionUnit[] = [{ statement, node: statement, context: '' }];
   const def = undecorate(statement);
-  if (!definitionUnitOptions.splitClasses || !CLASSES.has(def.type) || statement.startPosition.column !== 0) return whole;
+  if (!splitClasses || !CLASSES.has(def.type) || statement.startPosition.column !== 0) return whole;
   const body = field(def, 'body');
   if (!body) return whole;
   const members = significantChildren(body).filter((m) => DEFINITIONS.has(m.type));

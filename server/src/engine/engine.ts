@@ -8,7 +8,7 @@ import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Parser } from 'web-tree-sitter';
 import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
 import { documentChecks, lineAnnotators } from '../checks';
-import { forgetDocumentModel } from '../model/document-model';
+import { AnalysisSession, type SessionOptions } from '../model/analysis-session';
 import { defaultSettings } from '../settings/validate-settings';
 import { DocumentStore, type TextDocumentContentChangeEvent } from '../text/document-store';
 import type { ParsedDocument } from '../text/parsed-document';
@@ -46,6 +46,8 @@ export interface EngineOptions {
   timeBudgetMs?: number;
   /** Per-document size limit (bytes); default: the settings default (2 MB). */
   maxFileSize?: (uri: string) => number;
+  /** Options of the engine's analysis session (model/analysis-session.ts). */
+  session?: SessionOptions;
 }
 
 export interface AnalyzeOptions {
@@ -79,6 +81,11 @@ export class Engine {
   private readonly annotators: readonly LineAnnotator[];
   private readonly log: (message: string) => void;
   private readonly timeBudgetMs: number;
+  /**
+   * What the analysis keeps between documents and versions (resolvers, .pxd caches, the Python environment, the
+   * per-document caches of the model and the checks): this engine's alone.
+   */
+  readonly session: AnalysisSession;
 
   private constructor(parser: Parser, options: EngineOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
@@ -86,6 +93,7 @@ export class Engine {
     this.checks = options.checks ?? documentChecks;
     this.annotators = options.annotators ?? lineAnnotators;
     this.timeBudgetMs = options.timeBudgetMs ?? 2000;
+    this.session = new AnalysisSession(options.session);
   }
 
   /** Loads the grammar (once per process) and returns a ready engine. */
@@ -105,7 +113,7 @@ export class Engine {
   /** Closes a document and drops everything cached for it (model, per-definition caches of checks). */
   close(uri: string): void {
     this.store.close(uri);
-    forgetDocumentModel(uri);
+    this.session.forget(uri);
     for (const check of this.checks) check.forget?.(uri);
     for (const annotator of this.annotators) annotator.forget?.(uri);
   }
@@ -138,6 +146,7 @@ export class Engine {
 
   dispose(): void {
     this.store.dispose();
+    this.session.dispose();
   }
 
   /** Runs every check on the document; undefined if it is not open. */
@@ -159,6 +168,7 @@ export class Engine {
     const treeDoc = doc as TreeDocument;
     const deadline = Date.now() + this.timeBudgetMs;
     const ctx: CheckContext = {
+      session: this.session,
       settings,
       deadline,
       isCancelled: () => Date.now() > deadline || (options.isCancelled?.() ?? false),

@@ -8,11 +8,12 @@ import {
   CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams,
 } from 'vscode-languageserver';
 import { routineCompletionItems } from '../lapack';
-import { analysisEnvironment } from '../model/analysis-environment';
+import type { AnalysisSession } from '../model/analysis-session';
 import { signatureToString, typeToString } from '../model/c-types';
 import type { ModuleSymbols, Symbol } from '../model/symbols';
+import type { Tree } from 'web-tree-sitter';
 import * as path from 'node:path';
-import { packageRoot, uriToPath } from '../model/pxd-resolver';
+import { uriToPath } from '../model/pxd-resolver';
 import { cimportContextAt } from './cimport-context';
 import { cimportableModules, moduleNameContextAt } from './module-names';
 import { guarded, includeDirsOf, offsetOf } from './document-analysis';
@@ -33,7 +34,7 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   const ctx = cimportContextAt(doc.text, offset);
   if (!ctx) {
     const modules = moduleNameContextAt(doc.text, offset);
-    return modules ? { isIncomplete: false, items: moduleNameItems(modules.parent, uri, includeDirs) } : EMPTY;
+    return modules ? { isIncomplete: false, items: moduleNameItems(deps.session(), tree, modules.parent, uri, includeDirs) } : EMPTY;
   }
   const listed = new Set(ctx.listed);
   const lapack = lapackModuleOf(ctx.module);
@@ -46,20 +47,21 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
     }
   }
   const name = ctx.module.slice(ctx.level);
-  analysisEnvironment.setIncludeDirs(includeDirs);
-  const module = analysisEnvironment.resolver(tree.language)
+  const module = deps.session().resolver(tree.language, includeDirs)
     .resolve({ module: name, level: ctx.level, node: tree.rootNode }, uri);
   if (!module) return EMPTY;
   return { isIncomplete: false, items: moduleItems(module).filter((i) => !listed.has(i.label)) };
 }
 
 /** Modules and packages that can be cimported under `parent` (`from scipy.linalg.` → `cython_lapack`, ...). */
-function moduleNameItems(parent: string, uri: string, includeDirs: string[]): CompletionItem[] {
+function moduleNameItems(session: AnalysisSession, tree: Tree, parent: string, uri: string, includeDirs: string[]):
+  CompletionItem[] {
   const file = uriToPath(uri);
-  const env = analysisEnvironment.pythonEnvironment;
-  const dirs = [file ? path.dirname(file) : undefined, packageRoot(file), ...includeDirs, env?.cythonIncludes,
+  const env = session.pythonEnvironment;
+  const root = session.resolver(tree.language, includeDirs).packageRoot(file);
+  const dirs = [file ? path.dirname(file) : undefined, root, ...includeDirs, env?.cythonIncludes,
     ...(env?.sitePackages ?? [])].filter((d): d is string => d !== undefined);
-  return cimportableModules(parent, [...new Set(dirs)]).map((m) => ({
+  return cimportableModules(session, parent, [...new Set(dirs)]).map((m) => ({
     label: m.name,
     kind: m.isPackage ? CompletionItemKind.Folder : CompletionItemKind.Module,
     detail: `${m.isPackage ? 'package' : 'module'} ${parent ? `${parent}.` : ''}${m.name}`,

@@ -24,7 +24,7 @@ export async function analyseDocument(deps: FeatureDeps, uri: string): Promise<D
   const { includeDirs, directives } = await buildSettingsOf(deps, uri);
   const doc = deps.document(uri);
   if (!doc || !doc.tree) return undefined;
-  const model = documentModel({ uri: doc.uri, version: doc.version, tree: doc.tree }, includeDirs, directives);
+  const model = documentModel(deps.session(), { uri: doc.uri, version: doc.version, tree: doc.tree }, includeDirs, directives);
   return { doc, tree: doc.tree, model, includeDirs };
 }
 

@@ -6,11 +6,14 @@
 import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { CythonLensSettings } from '../../../shared/src/protocol';
 import type { WorkspaceIndex } from '../engine/workspace-index';
+import type { AnalysisSession } from '../model/analysis-session';
 import type { ParsedDocument } from '../text/parsed-document';
 
 export interface FeatureDeps {
   /** The open document (with its current tree), if any. */
   document(uri: string): ParsedDocument | undefined;
+  /** The engine's analysis session (resolvers, the Python environment, the shared document models). */
+  session(): AnalysisSession;
   /** Settings resolved for this resource. */
   settings(uri: string): Promise<CythonLensSettings>;
   log(message: string): void;

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type AnalysisSession, SessionSlot } from '../model/analysis-session';
 
 export interface ModuleNameContext {
   /** The package typed so far (`scipy.linalg`), '' at the top level. */
@@ -24,9 +25,12 @@ export function moduleNameContextAt(text: string, offset: number): ModuleNameCon
 }
 
 const TTL_MS = 5000;
-const listings = new Map<string, { at: number; entries: fs.Dirent[] }>();
+type Listings = Map<string, { at: number; entries: fs.Dirent[] }>;
 
-function list(dir: string): fs.Dirent[] {
+/** Directory listings by path, in each session. */
+const LISTINGS = new SessionSlot('directory listings', (): Listings => new Map());
+
+function list(listings: Listings, dir: string): fs.Dirent[] {
   const hit = listings.get(dir);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.entries;
   let entries: fs.Dirent[] = [];
@@ -44,12 +48,12 @@ function list(dir: string): fs.Dirent[] {
 const FRESH_LISTINGS_PER_REQUEST = 400;
 
 /** Does `dir` hold .pxd files, directly or in a subpackage (`scipy` → `scipy/linalg/*.pxd`)? */
-function holdsPxd(dir: string, depth: number, budget: { left: number }): boolean {
+function holdsPxd(listings: Listings, dir: string, depth: number, budget: { left: number }): boolean {
   if (!listings.has(dir) && budget.left-- <= 0) return false;
-  const entries = list(dir);
+  const entries = list(listings, dir);
   if (entries.some((e) => e.isFile() && e.name.endsWith('.pxd'))) return true;
   return depth > 1 && entries.some((e) => e.isDirectory() && /^[A-Za-z_]\w*$/.test(e.name)
-    && holdsPxd(path.join(dir, e.name), depth - 1, budget));
+    && holdsPxd(listings, path.join(dir, e.name), depth - 1, budget));
 }
 
 export interface ModuleName {
@@ -59,18 +63,19 @@ export interface ModuleName {
 }
 
 /** Modules and packages directly under `parent` in any of `dirs`, deduplicated (first directory wins). */
-export function cimportableModules(parent: string, dirs: readonly string[]): ModuleName[] {
+export function cimportableModules(session: AnalysisSession, parent: string, dirs: readonly string[]): ModuleName[] {
+  const listings = session.slot(LISTINGS);
   const found = new Map<string, ModuleName>();
   const budget = { left: FRESH_LISTINGS_PER_REQUEST };
   const parts = parent ? parent.split('.') : [];
   for (const base of dirs) {
     const dir = path.join(base, ...parts);
-    for (const e of list(dir)) {
+    for (const e of list(listings, dir)) {
       if (e.isFile() && e.name.endsWith('.pxd') && !e.name.startsWith('__init__')) {
         const name = e.name.slice(0, -4);
         if (/^[A-Za-z_]\w*$/.test(name) && !found.has(name)) found.set(name, { name, isPackage: false, dir });
       } else if (e.isDirectory() && /^[A-Za-z_]\w*$/.test(e.name) && !found.has(e.name)
-        && holdsPxd(path.join(dir, e.name), 2, budget)) {
+        && holdsPxd(listings, path.join(dir, e.name), 2, budget)) {
         found.set(e.name, { name: e.name, isPackage: true, dir });
       }
     }

@@ -5,7 +5,6 @@
  */
 import type { Location, Position, Range } from 'vscode-languageserver';
 import { SourceFiles } from '../code-actions/source-files';
-import { analysisEnvironment } from '../model/analysis-environment';
 import type { DeclLocation } from '../model/c-types';
 import type { Node } from '../model/syntax';
 import { analyseDocument, type DocumentAnalysis, offsetOf } from './document-analysis';
@@ -25,11 +24,11 @@ export async function withTarget<T>(deps: FeatureDeps, uri: unknown, position: P
   if (typeof uri !== 'string' || !position) return undefined;
   const analysis = await analyseDocument(deps, uri);
   if (!analysis) return undefined;
-  const files = new SourceFiles(analysis.tree.language, (u) => deps.document(u));
+  const files = new SourceFiles(deps.session(), analysis.tree.language, analysis.includeDirs, (u) => deps.document(u));
   try {
     const ctx: NavContext = {
       uri, model: analysis.model, root: analysis.tree.rootNode, files,
-      resolver: analysisEnvironment.resolver(analysis.tree.language),
+      resolver: files.resolver,
     };
     const node = navigableNodeAt(analysis.tree.rootNode, offsetOf(analysis.doc, position));
     if (!node) return undefined;

@@ -9,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 import type { DeclLocation } from '../model/c-types';
 import { documentModel } from '../model/document-model';
 import { buildModuleBase, moduleView } from '../model/module-model';
-import { analysisEnvironment } from '../model/analysis-environment';
 import { uriToPath } from '../model/pxd-resolver';
 import type { SourceFile } from '../code-actions/source-files';
 import type { FeatureDeps } from './feature';
@@ -100,11 +99,11 @@ function contextOf(deps: FeatureDeps, req: NavRequest, file: SourceFile): NavCon
   const open = deps.document(file.uri);
   const resolver = req.ctx.resolver;
   if (open?.tree) {
-    const model = documentModel({ uri: open.uri, version: open.version, tree: open.tree }, req.analysis.includeDirs);
+    const model = documentModel(deps.session(), { uri: open.uri, version: open.version, tree: open.tree }, req.analysis.includeDirs);
     return { uri: file.uri, model, root: open.tree.rootNode, files: req.ctx.files, resolver };
   }
   if (!uriToPath(file.uri)) return undefined;
-  const base = buildModuleBase(file.tree, file.uri, resolver, (text) => analysisEnvironment.parse(text));
+  const base = buildModuleBase(file.tree, file.uri, resolver);
   const model = moduleView(base, file.tree.rootNode);
   return { uri: file.uri, model, root: file.tree.rootNode, files: req.ctx.files, resolver };
 }

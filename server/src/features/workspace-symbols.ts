@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SymbolInformation, WorkspaceSymbolParams } from 'vscode-languageserver';
-import { analysisEnvironment } from '../model/analysis-environment';
+import type { AnalysisSession } from '../model/analysis-session';
 import { moduleOutline, type OutlineItem, type OutlineKind } from '../model/outline';
 import { loadGrammar } from '../tree/language';
 import { guarded } from './document-analysis';
@@ -26,8 +26,8 @@ interface FlatSymbol {
 
 const MAX_RESULTS = 1000;
 
-function flatten(text: string): FlatSymbol[] {
-  const tree = analysisEnvironment.parse(text);
+function flatten(session: AnalysisSession, text: string): FlatSymbol[] {
+  const tree = session.parse(text);
   try {
     const lines = TextDocument.create('file:///outline', 'cython', 0, text);
     const out: FlatSymbol[] = [];
@@ -67,12 +67,13 @@ export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbo
   if (!index) return [];
   const query = typeof params?.query === 'string' ? params.query.trim() : '';
   const { language } = await loadGrammar();
-  analysisEnvironment.resolver(language); // the shared parser
+  const session = deps.session();
+  session.resolver(language); // makes sure the session's parser exists
   const out: SymbolInformation[] = [];
   let n = 0;
   for (const file of await index.list()) {
     if (isCancelled() || out.length >= MAX_RESULTS) break;
-    const symbols = await index.derived(file, 'outline', flatten);
+    const symbols = await index.derived(file, 'outline', (text) => flatten(session, text));
     if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
     const uri = pathToFileURL(file).toString();
     for (const s of symbols ?? []) {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import type { Node, Tree } from 'web-tree-sitter';
-import { analysisEnvironment } from './analysis-environment';
+import { type AnalysisSession, SessionSlot } from './analysis-session';
 import type { ClassInfo } from './c-types';
 import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
@@ -33,7 +33,20 @@ interface Cached {
   model: ModuleModel;
 }
 
-const cache = new Map<string, Cached>();
+/** The models of a session's documents, by URI. */
+const MODELS = new SessionSlot('document models', () => ({
+  cache: new Map<string, Cached>(),
+  stats: { built: 0, reused: 0, moved: 0 },
+}), {
+  forget: (m, uri) => {
+    m.cache.get(uri)?.baseTree.delete();
+    m.cache.delete(uri);
+  },
+  dispose: (m) => {
+    for (const hit of m.cache.values()) hit.baseTree.delete();
+    m.cache.clear();
+  },
+});
 
 export interface ModelSource {
   uri: string;
@@ -42,18 +55,21 @@ export interface ModelSource {
 }
 
 /** Statistics for benchmarks and tests: how often a new version reused the module's declarations. */
-export const documentModelStats = { built: 0, reused: 0, moved: 0 };
+export function documentModelStats(session: AnalysisSession): Readonly<{ built: number; reused: number; moved: number }> {
+  return { ...session.slot(MODELS).stats };
+}
 
 /**
  * The model of `doc`. A new version (tree) gets a new view; the module's declarations are rebuilt only when the
  * interface (declarations, headers, their columns), the include dirs or the .pxd cache changed; when only the rows
  * of statements changed, their locations are moved instead (declaration-rebase.ts).
  */
-export function documentModel(doc: ModelSource, includeDirs: string[] = [],
+export function documentModel(session: AnalysisSession, doc: ModelSource, includeDirs: readonly string[] = [],
   directives: Readonly<Record<string, string>> = {}): ModuleModel {
   const directivesKey = JSON.stringify(directives);
-  analysisEnvironment.setIncludeDirs(includeDirs);
-  const resolver = analysisEnvironment.resolver(doc.tree.language);
+  // the document's own include dirs decide its cimports (one resolver per list of include dirs)
+  const resolver = session.resolver(doc.tree.language, includeDirs);
+  const { cache, stats } = session.slot(MODELS);
   // The .pxd cache generation changes when search paths change (e.g. the Python environment was discovered) or a
   // .pxd was reloaded: cimports must then be resolved again.
   const key = `${includeDirs.join('\0')}\0${resolver.generation}`;
@@ -61,17 +77,17 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = [],
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key
     && hit.directives === directivesKey) return hit.model;
   const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
-  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface)) {
+  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface, stats)) {
     const model = moduleView(hit.base, doc.tree.rootNode, directives);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface, directives: directivesKey });
-    documentModelStats.reused++;
+    stats.reused++;
     return model;
   }
   const baseTree = doc.tree.copy();
   let base: ModuleBase;
   try {
-    base = buildModuleBase(baseTree, doc.uri, resolver, (text) => analysisEnvironment.parse(text));
+    base = buildModuleBase(baseTree, doc.uri, resolver);
   } catch (err) {
     baseTree.delete();
     throw err;
@@ -85,15 +101,15 @@ export function documentModel(doc: ModelSource, includeDirs: string[] = [],
     includeTimes: includeTimes(base.includedFiles), parts,
     base, baseTree, model,
   });
-  documentModelStats.built++;
+  stats.built++;
   return model;
 }
 
 /** The same interface, or the same one at other rows (the declarations' locations are then moved to them). */
-function reusable(hit: Cached, iface: ModuleInterface): boolean {
+function reusable(hit: Cached, iface: ModuleInterface, stats: { moved: number }): boolean {
   if (sameInterface(hit.iface, iface)) return true;
   if (!rebaseDeclarations(hit.base, hit.iface, iface)) return false;
-  documentModelStats.moved++;
+  stats.moved++;
   return true;
 }
 
@@ -110,11 +126,6 @@ function includeTimes(files: readonly string[]): string {
     out += `\u0001${f}\u0001${mtime}`;
   }
   return out;
-}
-
-export function forgetDocumentModel(uri: string): void {
-  cache.get(uri)?.baseTree.delete();
-  cache.delete(uri);
 }
 
 export interface PositionContext {

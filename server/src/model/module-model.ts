@@ -53,8 +53,7 @@ export interface ModuleBase {
   complete: boolean;
 }
 
-export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
-  ModuleBase {
+export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver): ModuleBase {
   const inPxd = uri.endsWith('.pxd');
   const companion = inPxd ? undefined : resolver.companionOf(uri);
   const collector = new DeclarationCollector({ uri, resolver, companion, inPxd }, builtinsScope());
@@ -73,7 +72,7 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver, 
       else nestedMissing = true;
       continue;
     }
-    const incTree = includeTree(file, text, parse);
+    const incTree = resolver.includeTree(file, text);
     try {
       collector.collectIncluded(significantChildren(incTree.rootNode), pathToFileURL(file).toString());
     } finally {
@@ -175,24 +174,8 @@ function scopeDirectives(fn: Node, module: Readonly<Directives>): Readonly<Direc
   return out;
 }
 
-export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver, parse: (text: string) => Tree):
-  ModuleModel {
-  return moduleView(buildModuleBase(tree, uri, resolver, parse), tree.rootNode);
-}
-
-/**
- * Parsed include files (.pxi), by path: a module's declarations are rebuilt on many keystrokes, its includes rarely
- * change. A copy is handed out (the caller deletes it); a changed text is parsed again.
- */
-const includeTrees = new Map<string, { text: string; tree: Tree }>();
-
-function includeTree(file: string, text: string, parse: (text: string) => Tree): Tree {
-  const known = includeTrees.get(file);
-  if (known && known.text === text) return known.tree.copy();
-  const tree = parse(text);
-  known?.tree.delete(); // copies handed out keep what they use
-  includeTrees.set(file, { text, tree });
-  return tree.copy();
+export function buildModuleModel(tree: Tree, uri: string, resolver: PxdResolver): ModuleModel {
+  return moduleView(buildModuleBase(tree, uri, resolver), tree.rootNode);
 }
 
 function readText(file: string): string | undefined {

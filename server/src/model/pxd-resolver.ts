@@ -46,6 +46,13 @@ export class PxdResolver implements CimportResolver {
   private readonly loading = new Set<string>();
   private readonly lookupCache = new Map<string, { at: number; file: string | undefined }>();
   /**
+   * Parsed include files (.pxi), by path: a module's declarations are rebuilt on many keystrokes, its includes rarely
+   * change.
+   */
+  private readonly includeTrees = new Map<string, { text: string; tree: Tree }>();
+  /** Package roots by directory, checked again every few seconds. */
+  private readonly packageRoots = new Map<string, { at: number; root: string | undefined }>();
+  /**
    * Bumped whenever what a cimport resolves to may have changed: a .pxd was reloaded (its mtime changed) or became
    * readable, a lookup found a different file than before, the search paths changed. Cached analyses keyed on it
    * go stale. Loading a .pxd for the first time does not bump it: no analysis can have seen it before.
@@ -119,7 +126,7 @@ export class PxdResolver implements CimportResolver {
     } else {
       if (from) {
         bases.push(path.dirname(from));
-        const root = packageRoot(from);
+        const root = this.packageRoot(from);
         if (root) bases.push(root);
       }
       bases.push(...this.paths.includeDirs, ...this.paths.systemDirs);
@@ -209,6 +216,28 @@ export class PxdResolver implements CimportResolver {
     return { mtimeMs, checkedAt: now, module, release: () => tree.delete() };
   }
 
+  /** The directory above the outermost package containing `file` (packages have __init__.py/.pxd/.pyx). */
+  packageRoot(file: string | undefined): string | undefined {
+    if (!file) return undefined;
+    const start = path.dirname(file);
+    const hit = this.packageRoots.get(start);
+    if (hit && this.now() - hit.at < RECHECK_MS) return hit.root;
+    const root = findPackageRoot(start);
+    this.packageRoots.set(start, { at: this.now(), root });
+    return root;
+  }
+
+  /** A copy of the tree of the include file `file` whose text is `text` (parsed again when it changed); the caller
+   * deletes the copy. */
+  includeTree(file: string, text: string): Tree {
+    const known = this.includeTrees.get(file);
+    if (known && known.text === text) return known.tree.copy();
+    const tree = this.parse(text);
+    known?.tree.delete(); // copies handed out keep what they use
+    this.includeTrees.set(file, { text, tree });
+    return tree.copy();
+  }
+
   /** Number of .pxd files held in the cache (for the status and benchmarks). */
   get size(): number {
     return this.cache.size;
@@ -219,6 +248,9 @@ export class PxdResolver implements CimportResolver {
     for (const e of this.cache.values()) e.release();
     this.cache.clear();
     this.lookupCache.clear();
+    this.packageRoots.clear();
+    for (const e of this.includeTrees.values()) e.tree.delete();
+    this.includeTrees.clear();
   }
 }
 
@@ -240,19 +272,6 @@ export function uriToPath(uri: string): string | undefined {
   }
   if (path.isAbsolute(uri)) return uri;
   return undefined;
-}
-
-/** The directory above the outermost package containing `file` (packages have __init__.py/.pxd/.pyx). */
-const packageRootCache = new Map<string, { at: number; root: string | undefined }>();
-
-export function packageRoot(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  const start = path.dirname(file);
-  const hit = packageRootCache.get(start);
-  if (hit && Date.now() - hit.at < RECHECK_MS) return hit.root;
-  const root = findPackageRoot(start);
-  packageRootCache.set(start, { at: Date.now(), root });
-  return root;
 }
 
 function findPackageRoot(start: string): string | undefined {

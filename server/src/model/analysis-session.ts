@@ -1,0 +1,171 @@
+/**
+ * Everything an analysis keeps between documents and versions, in one object the Engine owns (one per Engine: the
+ * server and the CLI each create theirs, tests create as many as they like, and two sessions share nothing):
+ *
+ * - a parser for .pxd/.pxi files and one cimport resolver (with its .pxd cache) per set of include dirs, so that a
+ *   document is always resolved against its own `cythonLens.includeDirs` (multi-root workspaces, CLI runs over
+ *   several projects), whichever document was analysed last;
+ * - the Python environment (discovered once per interpreter, asynchronously), which adds Cython's bundled includes
+ *   and the installed packages to every resolver's search paths;
+ * - the per-document caches of the model, the checks and the features, as typed slots (`SessionSlot`): the module
+ *   that needs a cache declares its slot, the session holds the value and drops a document's part when it is closed;
+ * - the session's options (e.g. whether classes are split into per-method units, which only a test turns off).
+ */
+import * as path from 'node:path';
+import { Parser, type Language, type Tree } from 'web-tree-sitter';
+import { discoverPythonEnvironment, type PythonEnvironment } from './python-environment';
+import { PxdResolver } from './pxd-resolver';
+
+export interface SessionOptions {
+  /**
+   * Analyse a class as its own code plus one unit per method (engine/definition-units.ts); default true. Tests turn it
+   * off to compare the split analysis with the analysis of whole statements.
+   */
+  splitClasses?: boolean;
+  /** How a Python environment is discovered (tests inject one); default: running the interpreter's probe. */
+  discoverPython?: (python: string) => Promise<PythonEnvironment>;
+}
+
+/**
+ * A per-session value declared by the module that uses it (e.g. the GIL check's per-document definition caches).
+ * The declaration is a constant; the value lives in each session, created on first use.
+ */
+export class SessionSlot<T> {
+  constructor(
+    readonly name: string,
+    readonly create: (session: AnalysisSession) => T,
+    readonly hooks: {
+      /** Drops what the value holds for a closed document. */
+      forget?: (value: T, uri: string) => void;
+      /** Frees the value when the session is disposed. */
+      dispose?: (value: T) => void;
+    } = {},
+  ) {}
+}
+
+/** A slot holding a Map by document URI (the common case); `forget` deletes the document's entry. */
+export function documentSlot<V>(name: string, release?: (value: V) => void): SessionSlot<Map<string, V>> {
+  return new SessionSlot(name, () => new Map<string, V>(), {
+    forget: (map, uri) => {
+      const v = map.get(uri);
+      if (v !== undefined) release?.(v);
+      map.delete(uri);
+    },
+    dispose: (map) => {
+      if (release) for (const v of map.values()) release(v);
+      map.clear();
+    },
+  });
+}
+
+export class AnalysisSession {
+  readonly splitClasses: boolean;
+  private parser: Parser | undefined;
+  private readonly resolvers = new Map<string, PxdResolver>();
+  private python: PythonEnvironment | undefined;
+  private discovering: Promise<PythonEnvironment> | undefined;
+  private discoveredFor: string | undefined;
+  private readonly listeners: ((env: PythonEnvironment) => void)[] = [];
+  private readonly slots = new Map<SessionSlot<unknown>, unknown>();
+  private readonly discoverPython: (python: string) => Promise<PythonEnvironment>;
+
+  constructor(options: SessionOptions = {}) {
+    this.splitClasses = options.splitClasses ?? true;
+    this.discoverPython = options.discoverPython ?? ((python) => discoverPythonEnvironment(python));
+  }
+
+  /**
+   * The cimport resolver of documents whose include dirs are `includeDirs` (resolved to absolute paths), bound to the
+   * grammar of the trees being analysed. One per distinct list: each keeps its own .pxd cache and lookups.
+   */
+  resolver(language: Language, includeDirs: readonly string[] = []): PxdResolver {
+    if (!this.parser) {
+      this.parser = new Parser();
+      this.parser.setLanguage(language);
+    }
+    const dirs = includeDirs.map((d) => path.resolve(d));
+    const key = dirs.join('\0');
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      resolver = new PxdResolver((text) => this.parse(text), this.searchPaths(dirs));
+      this.resolvers.set(key, resolver);
+    }
+    return resolver;
+  }
+
+  /** Parses a .pxd/.pxi (or a candidate fix's text) with the session's parser; the caller deletes the tree. */
+  parse(text: string): Tree {
+    const tree = this.parser?.parse(text);
+    if (!tree) throw new Error('the .pxd parser is not ready');
+    return tree;
+  }
+
+  /** The resolvers created so far, by include dirs (for the status, benchmarks and tests). */
+  resolverCount(): number {
+    return this.resolvers.size;
+  }
+
+  /** Number of .pxd files held by all resolvers. */
+  get pxdCacheSize(): number {
+    let n = 0;
+    for (const r of this.resolvers.values()) n += r.size;
+    return n;
+  }
+
+  get pythonEnvironment(): PythonEnvironment | undefined {
+    return this.python;
+  }
+
+  /** Starts (or reuses) discovery of `python`'s include dirs; listeners hear when it completes. */
+  discover(python: string): Promise<PythonEnvironment> {
+    if (this.discovering && this.discoveredFor === python) return this.discovering;
+    this.discoveredFor = python;
+    this.discovering = this.discoverPython(python).then((env) => {
+      if (this.discoveredFor === python) {
+        this.python = env;
+        for (const [key, r] of this.resolvers) r.setSearchPaths(this.searchPaths(key ? key.split('\0') : []));
+        for (const l of this.listeners) l(env);
+      }
+      return env;
+    });
+    return this.discovering;
+  }
+
+  onDiscovered(listener: (env: PythonEnvironment) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The session's value of a slot, created on first use. */
+  slot<T>(slot: SessionSlot<T>): T {
+    if (this.slots.has(slot as SessionSlot<unknown>)) return this.slots.get(slot as SessionSlot<unknown>) as T;
+    const value = slot.create(this);
+    this.slots.set(slot as SessionSlot<unknown>, value);
+    return value;
+  }
+
+  /** The session's value of a slot if it was created (statistics must not create caches). */
+  peek<T>(slot: SessionSlot<T>): T | undefined {
+    return this.slots.get(slot as SessionSlot<unknown>) as T | undefined;
+  }
+
+  /** Drops everything held for a closed document. */
+  forget(uri: string): void {
+    for (const [slot, value] of this.slots) slot.hooks.forget?.(value, uri);
+  }
+
+  /** Frees every cache, resolver and the parser; the session can still be used (it starts cold). */
+  dispose(): void {
+    for (const [slot, value] of this.slots) slot.hooks.dispose?.(value);
+    this.slots.clear();
+    for (const r of this.resolvers.values()) r.dispose();
+    this.resolvers.clear();
+    this.parser?.delete();
+    this.parser = undefined;
+  }
+
+  private searchPaths(includeDirs: string[]): { includeDirs: string[]; systemDirs: string[] } {
+    const system = this.python ? [this.python.cythonIncludes, ...this.python.sitePackages]
+      .filter((d): d is string => !!d) : [];
+    return { includeDirs, systemDirs: system };
+  }
+}
