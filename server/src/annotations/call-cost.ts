@@ -8,7 +8,7 @@ import type { ExprInfo } from '../model/expression-types';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { label, typeInfo, unparen } from './expression-info';
+import { callPositionLine, label, typeInfo, unparen } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL, apiNameCost } from './line-costs';
 
 /** Builtins the compiler evaluates with a dedicated C-API call rather than a generic Python call. */
@@ -97,6 +97,9 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
       if (!(oi.symbol && (oi.symbol.kind === 'cimported-module' || oi.symbol.kind === 'cython-builtin'))) env.walk.expr(obj, env);
     }
   }
+  // a C call without an exception check is not a temporary: its C text is part of the code that uses its result,
+  // generated where the enclosing expression's position was before the arguments
+  const consumerLine = env.sink.cursor;
   let k = 0;
   for (const a of args) {
     if (a.type === 'keyword_argument') {
@@ -119,6 +122,16 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
     else env.walk.expr(a, env);
   }
   const api = apiNameCost(sig.name);
+  if (sig.exception.kind === 'noexcept' && !isPy(sig.returnType)) {
+    if (api > 0) {
+      const after = env.sink.cursor;
+      env.sink.add(consumerLine, api, `C-API call \`${sig.name}()\``);
+      env.sink.mark(after);
+    }
+    return;
+  }
+  // a temporary result: the call is generated at the call's position (its `(`), after the arguments
+  env.sink.mark(callPositionLine(call));
   if (api > 0) env.sink.here(api, `C-API call \`${sig.name}()\``);
   exceptionCheck(sig, call, env);
 }
@@ -127,6 +140,10 @@ function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env
   const gil = gilHeld(env);
   const argInfos = args.map((a) => env.walk.expr(a, env));
   if (!gil) return;
+  // a builtin the compiler turns into C or a C-API call (PythonCapiCallNode) is generated at the call's position;
+  // a builtin left a Python call follows its last argument, as Python calls do (PyMethodCallNode marks no position)
+  const capi = BUILTIN_API[name] !== undefined || info.type.kind !== 'py' && !info.builtinCallNeedsGil;
+  if (capi) env.sink.mark(callPositionLine(call));
   // `len(char*)`, `ord(char)`: inline C helpers (not declared nogil, but no Python call with the GIL held)
   const inlineHelper = info.builtinCallNeedsGil && !info.builtinBoxesArguments && info.type.kind !== 'py'
     && argInfos.every((a) => a.type.kind !== 'py' && a.type.kind !== 'unknown');

@@ -55,3 +55,12 @@ export function lastLine(s: Node): number {
     cur = next;
   }
 }
+
+/** Whether a `return` leaves this block (nested definitions and lambdas aside). */
+export function containsReturn(node: Node | null): boolean {
+  if (!node) return false;
+  return namedChildren(node).some((c) => c.type === 'return_statement' || !DEFINITIONS.has(c.type) && containsReturn(c));
+}
+
+const DEFINITIONS = new Set(['function_definition', 'c_function_definition', 'class_definition',
+  'cdef_class_definition', 'decorated_definition', 'lambda']);

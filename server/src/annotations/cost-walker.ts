@@ -11,15 +11,20 @@ import { convert } from './conversion-cost';
 import type { CostEnv, CostWalk } from './cost-env';
 import { definitionCost } from './definition-cost';
 import { conditionCost, expressionCost } from './expression-cost';
+import { positionLine } from './expression-info';
 import { blockCost, statementCost } from './statement-cost';
 
 export class CostWalker implements CostWalk {
+  /** After the sub-expressions, the compiler's position is the node's own (ExprNode.generate_evaluation_code). */
   expr(node: Node, env: CostEnv): ExprInfo {
-    return expressionCost(node, env);
+    const info = expressionCost(node, env);
+    const line = positionLine(node);
+    if (line !== undefined) env.sink.mark(line);
+    return info;
   }
 
   exprTo(node: Node, to: CType, env: CostEnv): ExprInfo {
-    const info = expressionCost(node, env);
+    const info = this.expr(node, env);
     convert(node, info, to, env);
     return info;
   }

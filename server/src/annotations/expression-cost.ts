@@ -9,7 +9,7 @@ import { type ExprInfo, comparesInC, flattenedInElements, isUnpackedMinMaxSequen
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { isBufferIndex, isCRange, label, typeInfo, unparen } from './expression-info';
+import { dictIteration, dictIterationPoints, isBufferIndex, isCRange, label, typeInfo, unparen } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 const MEMVIEW_PY_ATTRS = new Set(['size', 'nbytes', 'itemsize', 'base', 'T', 'copy', 'copy_fortran']);
@@ -373,7 +373,12 @@ function comprehension(node: Node, env: CostEnv): void {
   for (const c of clauses) {
     if (c.type === 'for_in_clause') {
       const right = field(c, 'right');
-      if (right && !isCRange(right, env)) {
+      const dict = right ? dictIteration(right, env) : undefined;
+      if (dict) {
+        // `[k for k in d.keys()]`: a dict iteration loop, as in a for statement
+        env.walk.expr(dict.object, env);
+        if (gilHeld(env)) env.sink.add(lineOf(c), dictIterationPoints(dict), 'dict/set iteration in a comprehension');
+      } else if (right && !isCRange(right, env)) {
         const ri = env.walk.exprTo(right, PY_OBJECT, env);
         const seq = ri.type.kind === 'py' && (ri.type.name === 'list' || ri.type.name === 'tuple');
         // a list/tuple is indexed; anything else also gets the generic iterator path (as in a for loop)

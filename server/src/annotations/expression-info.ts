@@ -39,3 +39,102 @@ export function isCRange(node: Node, env: CostEnv): boolean {
   return (args ? significantChildren(args) : []).filter((a) => a.type !== 'keyword_argument')
     .every((a) => typeInfo(a, env).type.kind !== 'py');
 }
+
+const OPERATOR_TOKENS = new Set(['(', ')', ',']);
+
+/**
+ * The line of the position the compiler gives an expression node (Parsing.py), where `generate_evaluation_code`
+ * marks it after evaluating the sub-expressions (ExprNodes.py: `code.mark_pos(self.pos)`): the `(` of a call, the `[`
+ * of an index, the `.` of an attribute, the operator of a binary operation, comparison or `and`/`or`, the `if` of a
+ * conditional expression; otherwise where the node starts. Code generated for the node itself (the lookup, a
+ * coercion of its result) goes to that line. A Python call marks no position of its own (PyMethodCallNode generates
+ * its code after its last argument's), nor does a constant: undefined; `callPositionLine` is where a C call is generated.
+ */
+export function positionLine(node: Node): number | undefined {
+  const token = (pred: (t: string) => boolean): number | undefined =>
+    node.children.find((c) => c !== null && !c.isNamed && pred(c.text))?.startPosition.row;
+  switch (node.type) {
+    case 'call':
+      return undefined;
+    // constants have no evaluation code (ConstNode.generate_evaluation_code): no position marked
+    case 'integer': case 'float': case 'true': case 'false': case 'none': case 'ellipsis':
+      return undefined;
+    case 'string': case 'concatenated_string':
+      return node.descendantsOfType('interpolation').length > 0 ? node.startPosition.row : undefined;
+    case 'subscript':
+      return token((t) => t === '[') ?? node.startPosition.row;
+    case 'attribute':
+      return token((t) => t === '.') ?? node.startPosition.row;
+    case 'binary_operator': case 'comparison_operator': case 'boolean_operator':
+      return token((t) => !OPERATOR_TOKENS.has(t)) ?? node.startPosition.row;
+    case 'conditional_expression':
+      return token((t) => t === 'if') ?? node.startPosition.row;
+    case 'tuple': {
+      // `(a, b)`: the tuple's position is its first item's (Parsing.py p_testlist_comp)
+      const first = significantChildren(node)[0];
+      return first ? first.startPosition.row : node.startPosition.row;
+    }
+    case 'parenthesized_expression': {
+      const inner = unparen(node);
+      return inner === node ? node.startPosition.row : positionLine(inner);
+    }
+    case 'keyword_argument': {
+      const v = field(node, 'value');
+      return v ? positionLine(v) : node.startPosition.row;
+    }
+    default:
+      return node.startPosition.row;
+  }
+}
+
+/** The `(` of a call: where the compiler generates a C function call or a C-API call replacing a builtin. */
+export function callPositionLine(call: Node): number {
+  const args = field(call, 'arguments');
+  return args ? args.startPosition.row : call.startPosition.row;
+}
+
+/** What `_transform_dict_iteration` / `_transform_set_iteration` (Optimize.py) make of an iterable. */
+export interface DictIteration {
+  /** The mapping or set iterated (the object whose `.keys()`/`.values()`/`.items()` is called, or the dict/set). */
+  object: Node;
+  keys: boolean;
+  values: boolean;
+  /** Statically a `dict` (no run-time check of the type) / a `set`. */
+  kind: 'dict' | 'object' | 'set';
+}
+
+const DICT_METHODS: Record<string, { keys: boolean; values: boolean }> = {
+  keys: { keys: true, values: false }, iterkeys: { keys: true, values: false },
+  values: { keys: false, values: true }, itervalues: { keys: false, values: true },
+  items: { keys: true, values: true }, iteritems: { keys: true, values: true },
+};
+
+/**
+ * Iteration that the compiler turns into `__Pyx_dict_iterator` / `__Pyx_set_iterator` loops: `x.keys()`,
+ * `x.values()`, `x.items()` (and the `iter*` forms) without arguments on any object (the dict type is tested at run
+ * time), a typed `dict` or `set` iterated directly.
+ */
+export function dictIteration(iterable: Node, env: CostEnv): DictIteration | undefined {
+  const it = unparen(iterable);
+  if (it.type === 'call') {
+    const fn = field(it, 'function');
+    const args = field(it, 'arguments');
+    const method = fn?.type === 'attribute' ? DICT_METHODS[field(fn, 'attribute')?.text ?? ''] : undefined;
+    const obj = fn ? field(fn, 'object') : null;
+    if (!method || !obj || args?.type !== 'argument_list' || significantChildren(args).length > 0) return undefined;
+    const t = typeInfo(obj, env).type;
+    if (t.kind !== 'py') return undefined;
+    return { object: obj, ...method, kind: t.name === 'dict' ? 'dict' : 'object' };
+  }
+  const t = typeInfo(it, env).type;
+  if (t.kind !== 'py') return undefined;
+  if (t.name === 'dict') return { object: it, keys: true, values: false, kind: 'dict' };
+  if (t.name === 'set' || t.name === 'frozenset') return { object: it, keys: true, values: false, kind: 'set' };
+  return undefined;
+}
+
+/** The loop code of a dict/set iteration (`__Pyx_dict_iterator` + `__Pyx_dict_iter_next`, their references). */
+export function dictIterationPoints(d: DictIteration): number {
+  if (d.kind === 'set') return 3;
+  return (d.kind === 'dict' ? 7 : 8) + (d.keys && d.values ? 1 : 0);
+}

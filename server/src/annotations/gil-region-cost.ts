@@ -7,6 +7,7 @@ import { HELD, type GilState, bodyState, contextManagerOf, gilTransition, isPara
   withItems } from '../model/gil-state';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { type CostEnv, type FunctionFacts, gilHeld, lineOf } from './cost-env';
+import { containsReturn } from './control-flow';
 import { withDirectives } from './directives';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
@@ -61,8 +62,13 @@ export function withStatement(node: Node, env: CostEnv): void {
     nogilRegion(node, env, inner, () => env.walk.block(body, { ...env, state: inner }));
     return;
   }
-  // A Python context manager: __enter__/__exit__ lookups and calls, exception handling around the body
   const clause = significantChildren(node).find((c) => c.type === 'with_clause');
+  const locked = criticalSection(clause);
+  if (locked) {
+    criticalSectionCost(node, locked, body, env);
+    return;
+  }
+  // A Python context manager: __enter__/__exit__ lookups and calls, exception handling around the body
   for (const item of clause ? significantChildren(clause) : []) {
     const value = field(item, 'value') ?? significantChildren(item)[0];
     if (value) env.walk.exprTo(value, PY_OBJECT, env);
@@ -80,4 +86,35 @@ function contextManager(node: Node, manager: Node, env: CostEnv): void {
 function contextManagerCalls(node: Node, env: CostEnv): void {
   env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
   env.facts.raises = true;
+}
+
+/** The objects of `with cython.critical_section(a[, b]):` (the statement's only item), else undefined. */
+function criticalSection(clause: Node | undefined): Node[] | undefined {
+  const items = clause ? significantChildren(clause) : [];
+  if (items.length !== 1) return undefined;
+  const value = field(items[0]!, 'value') ?? significantChildren(items[0]!)[0];
+  if (value?.type !== 'call' || !/^(cython\.)?critical_section$/.test(field(value, 'function')?.text ?? '')) {
+    return undefined;
+  }
+  const args = field(value, 'arguments');
+  const objects = args ? significantChildren(args) : [];
+  return objects.length >= 1 && objects.length <= 2 && objects.every((a) => a.type !== 'keyword_argument')
+    ? objects : undefined;
+}
+
+/**
+ * `with cython.critical_section(obj):` (Nodes.py CriticalSectionStatNode): no context manager, a C lock held as by a
+ * try/finally: `__Pyx_PyCriticalSection_Begin1` on the line, `_End1` on the normal and the error exit, and once
+ * more when the body can leave another way (an exception raised in it, a return). Two objects: `Begin2`/`End2`.
+ */
+function criticalSectionCost(node: Node, objects: Node[], body: Node | null, env: CostEnv): void {
+  for (const o of objects) env.walk.expr(o, env);
+  const saved = env.facts.raises;
+  env.facts.raises = false;
+  env.walk.block(body, env);
+  const raises = env.facts.raises;
+  env.facts.raises ||= saved;
+  if (!gilHeld(env)) return;
+  const points = objects.length === 1 ? 3 * PYX_CALL + (raises || containsReturn(body) ? PYX_CALL : 0) : 2 * PYX_CALL;
+  env.sink.add(lineOf(node), points, 'critical section: the object locked here and unlocked at each exit');
 }

@@ -7,7 +7,7 @@ import { bodyState, prangeOf } from '../model/gil-state';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { isCRange, label, typeInfo } from './expression-info';
+import { type DictIteration, dictIteration, dictIterationPoints, isCRange, label, typeInfo } from './expression-info';
 import { nogilRegion } from './gil-region-cost';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
@@ -67,6 +67,13 @@ export function forStatement(node: Node, env: CostEnv): void {
     counterCost = enumerated.pyCounter ? 2 * PYX_CALL + 3 * MACRO : 3 * MACRO;
     if (enumerated.start) env.walk.expr(enumerated.start, env);
   }
+  const dict = enumerated ? undefined : dictIteration(right, env);
+  if (dict) {
+    dictLoop(node, dict, left, env);
+    env.walk.block(body, env);
+    if (alt) env.walk.statement(alt, env);
+    return;
+  }
   const ri = env.walk.exprTo(iterable, PY_OBJECT, env);
   if (gilHeld(env) && (ri.type.kind === 'py' || ri.type.kind === 'unknown')) {
     const line = lineOf(node);
@@ -118,4 +125,22 @@ function enumerateParts(right: Node, left: Node | null, env: CostEnv):
   if (counter.kind === 'py') return { iterable: args[0]!, item: targets[1]!, start: args[1], pyCounter: true };
   if (counter.kind !== 'scalar' || counter.family !== 'int') return undefined;
   return { iterable: args[0]!, item: targets[1]!, start: args[1] };
+}
+
+/**
+ * A loop over a dict's keys/values/items or a set (Optimize.py `_transform_dict_iteration`): no iterator object, no
+ * `.items()` call; the key and value come out as references (unboxed into C targets).
+ */
+function dictLoop(node: Node, dict: DictIteration, left: Node | null, env: CostEnv): void {
+  env.walk.expr(dict.object, env);
+  if (!gilHeld(env)) return;
+  const what = dict.kind === 'set' ? 'set' : dict.keys && dict.values ? 'dict items' : dict.values ? 'dict values' : 'dict keys';
+  env.sink.add(lineOf(node), dictIterationPoints(dict), `iteration over the ${what} of \`${label(dict.object)}\` (no iterator object)`);
+  env.facts.raises = true;
+  const targets = !left ? [] : dict.keys && dict.values && (left.type === 'pattern_list' || left.type === 'tuple_pattern')
+    ? significantChildren(left) : [left];
+  for (const t of targets) {
+    const tt = typeInfo(t, env).type;
+    if (tt.kind !== 'py') convert(t, { type: PY_OBJECT, temp: true }, tt, env);
+  }
 }
