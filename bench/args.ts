@@ -11,7 +11,7 @@ export interface BenchArgs {
   lines: number[];
 }
 
-export const ALL_SECTIONS = ['compiler', 'keystroke', 'index', 'growth'] as const;
+export const ALL_SECTIONS = ['compiler', 'keystroke', 'index', 'growth', 'navigation'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { repo: process.cwd(), files: undefined, edits: 300, sections: new Set(ALL_SECTIONS),

@@ -3,7 +3,8 @@
  * targets are ratios). Sections: compiler (our full check vs `cython -a` per scikit-learn file), keystroke
  * (edit → diagnostics + scores vs tree-sitter's incremental re-parse, on 1k/5k/20k lines of real code), index
  * (cold indexing of the whole corpus with its .pxd files, in a fresh process: time, peak RSS), growth (cost vs
- * document size, with a least-squares fit).
+ * document size, with a least-squares fit), navigation (workspace symbols of the whole tree, definition over every
+ * identifier of a few files, references of widely used names, through the real server; bench/navigation.ts).
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import { coldIndex, coldIndexInChild } from './cold-index';
 import { compareWithCompiler, spread } from './compiler-ratio';
 import { loadCorpus, venvPython } from './corpus';
 import { keystrokeLatency, type KeystrokeResult } from './keystroke-latency';
+import { navigationBench, sklearnSample } from './navigation';
 import { concatenatedCode } from './real-code';
 import { growthExponent, linearFit, median } from './stats';
 
@@ -137,6 +139,30 @@ async function main(): Promise<number> {
     }
     // "linear" = not worse than linear: a log-log exponent above ~1.15 would mean super-linear cost
     summary.push(`| growth 1k..20k lines | linear | exponent ${k.toFixed(2)}, R² ${fit.r2.toFixed(3)}${keystrokeFit} | ${verdict(k <= 1.15)} |`);
+  }
+
+  if (args.sections.has('navigation')) {
+    const { sample, names } = sklearnSample(corpus.root);
+    const r = await navigationBench(corpus.root, venvPython(args.repo), includeDirs, sample, names);
+    print('');
+    print('### Navigation (the real server, in-memory connection, scikit-learn tree)');
+    print('');
+    print(`First workspace/symbol (list + outline every file): ${ms(r.indexMs)} ms; an empty query answers ${r.symbols} symbols (capped) from ${r.files} files.`);
+    print(`Definition on every identifier of ${sample.length} files: ${r.definition.count} requests, ${r.definition.answered} `
+      + `answered, p50 ${ms(r.definition.p50)} ms, p95 ${ms(r.definition.p95)} ms.`);
+    print('');
+    print('First run: the files that mention the name are parsed and modelled (then kept by the workspace index); '
+      + 'third run: warm.');
+    print('');
+    print('| references of | found | files | first run | third run |');
+    print('|---|---:|---:|---:|---:|');
+    for (const x of r.references) print(`| \`${x.name}\` | ${x.found} | ${x.files} | ${ms(x.firstMs)} ms | ${ms(x.ms)} ms |`);
+    print('');
+    print(`Peak RSS of the process: ${r.peakRssMb.toFixed(0)} MB. Server errors logged: ${r.errors.length}${r.errors.length ? ` (${r.errors[0]!.slice(0, 200)})` : ''}.`);
+    summary.push(`| definition p95 | <= 10 ms | ${ms(r.definition.p95)} ms | ${verdict(r.definition.p95 <= 10)} |`);
+    summary.push(`| references p95 (warm) | <= 50 ms | ${ms(r.referencesP95)} ms; first run up to `
+      + `${ms(Math.max(...r.references.map((x) => x.firstMs)))} ms | ${verdict(r.referencesP95 <= 50)} |`);
+    summary.push(`| workspace symbols, first query | <= 5 s | ${(r.indexMs / 1000).toFixed(2)} s | ${verdict(r.indexMs <= 5000)} |`);
   }
 
   print('');

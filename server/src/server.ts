@@ -308,6 +308,7 @@ export class CythonLensServer {
   }
 
   private shutdown(): void {
+    this.workspace.dispose();
     this.exact.dispose();
     this.publisher?.dispose();
     this.engine?.dispose();

@@ -31,7 +31,9 @@ export class SourceFiles {
   readonly resolver: PxdResolver;
 
   constructor(private readonly session: AnalysisSession, language: Language, includeDirs: readonly string[],
-    private readonly openDocument: (uri: string) => ParsedDocument | undefined) {
+    private readonly openDocument: (uri: string) => ParsedDocument | undefined,
+    /** Files parsed before and kept by their owner (not freed here); consulted after the open documents. */
+    private readonly retained: (uri: string) => SourceFile | undefined = () => undefined) {
     this.resolver = session.resolver(language, includeDirs); // also makes sure the session's parser exists
   }
 
@@ -67,6 +69,8 @@ export class SourceFiles {
   private load(uri: string): SourceFile | undefined {
     const open = this.openDocument(uri);
     if (open?.tree) return { uri, text: open.text, tree: open.tree, lines: open.textDocument };
+    const kept = this.retained(uri);
+    if (kept) return kept;
     const file = uriToPath(uri);
     if (!file) return undefined;
     let text: string;

@@ -18,6 +18,16 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Texts kept in memory at most (bytes, UTF-16 length as a proxy). */
 const TEXT_BUDGET = 96 * 1024 * 1024;
 
+/** Parsed files (trees, models) kept between requests at most (bytes of their source text). */
+const RETAINED_BUDGET = 8 * 1024 * 1024;
+
+interface Retained {
+  stamp: string;
+  value: unknown;
+  size: number;
+  dispose(): void;
+}
+
 interface CachedText {
   mtimeMs: number;
   text: string;
@@ -37,6 +47,10 @@ export class WorkspaceIndex {
   private readonly texts = new Map<string, CachedText>();
   private textBytes = 0;
   private generation = 0;
+  private readonly retained = new Map<string, Retained>();
+  private retainedBytes = 0;
+  /** Requests in flight that may hold retained trees: nothing is freed until the last one ends. */
+  private holds = 0;
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -77,6 +91,7 @@ export class WorkspaceIndex {
   /** A file was created, changed or deleted on disk. */
   changed(file: string, kind: 'created' | 'changed' | 'deleted'): void {
     const abs = path.resolve(file);
+    if (this.holds === 0) this.release(abs);
     if (kind === 'deleted') {
       this.files?.delete(abs);
       this.forgetText(abs);
@@ -114,14 +129,96 @@ export class WorkspaceIndex {
     const files = await this.list();
     const re = new RegExp(`(?<![\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);
     const out: string[] = [];
-    let n = 0;
-    for (const f of files) {
+    // in parallel batches: the stats (and first reads) go to the thread pool together
+    for (let i = 0; i < files.length; i += 64) {
       if (isCancelled()) break;
-      const text = await this.text(f);
-      if (text !== undefined && re.test(text)) out.push(f);
-      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
+      const batch = files.slice(i, i + 64);
+      const texts = await Promise.all(batch.map((f) => this.text(f)));
+      batch.forEach((f, j) => {
+        const text = texts[j];
+        if (text !== undefined && re.test(text)) out.push(f);
+      });
     }
     return out;
+  }
+
+  /**
+   * A value built from a file on disk (a parsed tree and its model) kept between requests while the file's
+   * modification time and `key` stay the same, within a budget of source bytes (least recently used go first,
+   * `dispose` frees them). Undefined when the file cannot be read or `build` gives nothing.
+   */
+  retain<T>(file: string, key: string, build: (text: string) => { value: T; dispose(): void } | undefined):
+    T | undefined {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      if (this.holds === 0) this.release(file);
+      return undefined;
+    }
+    const stamp = `${stat.mtimeMs}:${stat.size}:${key}`;
+    const hit = this.retained.get(file);
+    if (hit && hit.stamp === stamp) {
+      this.retained.delete(file); // most recently used last
+      this.retained.set(file, hit);
+      return hit.value as T;
+    }
+    if (hit && this.holds > 0) return undefined; // stale but maybe in use: the caller parses for itself
+    this.release(file);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const built = build(text);
+    if (!built) return undefined;
+    this.retained.set(file, { stamp, value: built.value, size: text.length, dispose: built.dispose });
+    this.retainedBytes += text.length;
+    this.trim();
+    return built.value;
+  }
+
+  /**
+   * Marks a request that reads retained values: until the returned function is called, nothing retained is freed
+   * (the budget may be exceeded meanwhile); then the least recently used go until the budget holds again.
+   */
+  hold(): () => void {
+    this.holds++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.holds--;
+      this.trim();
+    };
+  }
+
+  private trim(): void {
+    if (this.holds > 0) return;
+    for (const [f, e] of [...this.retained]) {
+      if (this.retainedBytes <= RETAINED_BUDGET) break;
+      this.release(f, e);
+    }
+  }
+
+  private release(file: string, e: Retained | undefined = this.retained.get(file)): void {
+    if (!e) return;
+    this.retained.delete(file);
+    this.retainedBytes -= e.size;
+    try {
+      e.dispose();
+    } catch (err) {
+      this.options.log(`[warn] workspace index: freeing ${file}: ${String(err)}`);
+    }
+  }
+
+  /** Frees everything retained. */
+  dispose(): void {
+    for (const [f, e] of [...this.retained]) this.release(f, e);
+    this.texts.clear();
+    this.textBytes = 0;
   }
 
   private async entry(file: string): Promise<CachedText | undefined> {

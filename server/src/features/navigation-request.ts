@@ -10,6 +10,7 @@ import type { Node } from '../model/syntax';
 import { analyseDocument, type DocumentAnalysis, offsetOf } from './document-analysis';
 import type { FeatureDeps } from './feature';
 import { type NavContext, type NavTarget, navigableNodeAt, resolveTarget } from './navigation-targets';
+import { retainedFile } from './workspace-files';
 
 export interface NavRequest {
   analysis: DocumentAnalysis;
@@ -24,17 +25,19 @@ export async function withTarget<T>(deps: FeatureDeps, uri: unknown, position: P
   if (typeof uri !== 'string' || !position) return undefined;
   const analysis = await analyseDocument(deps, uri);
   if (!analysis) return undefined;
-  const files = new SourceFiles(deps.session(), analysis.tree.language, analysis.includeDirs, (u) => deps.document(u));
+  const session = deps.session();
+  const resolver = session.resolver(analysis.tree.language, analysis.includeDirs);
+  const release = deps.workspace?.hold();
+  const files = new SourceFiles(session, analysis.tree.language, analysis.includeDirs, (u) => deps.document(u),
+    (u) => retainedFile(deps, u, resolver, analysis.includeDirs)?.file);
   try {
-    const ctx: NavContext = {
-      uri, model: analysis.model, root: analysis.tree.rootNode, files,
-      resolver: files.resolver,
-    };
+    const ctx: NavContext = { uri, model: analysis.model, root: analysis.tree.rootNode, files, resolver };
     const node = navigableNodeAt(analysis.tree.rootNode, offsetOf(analysis.doc, position));
     if (!node) return undefined;
     return await fn({ analysis, ctx, node, target: resolveTarget(ctx, node) });
   } finally {
     files.dispose();
+    release?.();
   }
 }
 

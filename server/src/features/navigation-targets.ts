@@ -44,6 +44,8 @@ export interface NavContext {
   root: Node;
   files: SourceFiles;
   resolver: PxdResolver;
+  /** Only the key is needed (the references search): skip locating names and implementations. */
+  keyOnly?: boolean;
 }
 
 const CLASS_TYPES = new Set(['cdef_class_definition', 'cypclass_definition', 'class_definition',
@@ -423,6 +425,7 @@ export function symbolTarget(ctx: NavContext, name: string, sym: Symbol, id: Nod
     if (fn && loc?.uri === ctx.uri) local = { uri: ctx.uri, start: fn.startIndex, end: fn.endIndex };
   }
   if (!loc) return undefined;
+  if (ctx.keyOnly) return { name: sym.name, key: keyOf(loc), declaration: loc, implementations: [], symbol: sym };
   const declaration = nameRange(ctx, loc, sym.name);
   // the name as declared (`from m cimport f as g` binds a symbol named g to f's declaration)
   const declared = textOf(ctx, declaration) ?? sym.name;

@@ -14,6 +14,7 @@ import type { SourceFile } from '../code-actions/source-files';
 import type { FeatureDeps } from './feature';
 import { type NavContext, keyOf, resolveTarget } from './navigation-targets';
 import type { NavRequest } from './navigation-request';
+import { retainedFile } from './workspace-files';
 
 export interface Occurrence {
   location: DeclLocation;
@@ -50,21 +51,22 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
     out.set(`${file.uri}#${start}`, { location, declaration });
   };
   const searchIn = (uri: string, names: string[], range?: { start: number; end: number }): void => {
-    const file = req.ctx.files.get(uri);
-    if (!file) return;
-    const ctx = uri === current ? req.ctx : contextOf(deps, req, file);
-    if (!ctx) return;
+    const found = fileContext(deps, req, uri);
+    if (!found) return;
+    const { file, ctx, keys } = found;
     for (const name of names) {
       const re = new RegExp(`(?<![\\w])${escape(name)}(?![\\w])`, 'g');
       for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
         const start = m.index;
         if (range && (start < range.start || start > range.end)) continue;
-        const node = file.tree.rootNode.descendantForIndex(start, start + name.length);
-        if (!node || node.type !== 'identifier' || node.startIndex !== start || node.endIndex !== start + name.length) {
-          continue;
+        let key = keys?.get(start);
+        if (key === undefined) {
+          const node = file.tree.rootNode.descendantForIndex(start, start + name.length);
+          key = node && node.type === 'identifier' && node.startIndex === start && node.endIndex === start + name.length
+            ? (resolveTarget(ctx, node)?.key ?? null) : null;
+          keys?.set(start, key);
         }
-        const t = resolveTarget(ctx, node);
-        if (t && t.key === target.key) add(file, start, start + name.length);
+        if (key === target.key) add(file, start, start + name.length);
       }
     }
   };
@@ -94,16 +96,32 @@ function sorted(out: Map<string, Occurrence>): Occurrence[] {
     || a.location.line - b.location.line || a.location.character - b.location.character);
 }
 
-/** A navigation context for another file: its open document's model, or one built from the disk for this request. */
-function contextOf(deps: FeatureDeps, req: NavRequest, file: SourceFile): NavContext | undefined {
-  const open = deps.document(file.uri);
-  const resolver = req.ctx.resolver;
-  if (open?.tree) {
-    const model = documentModel(deps.session(), { uri: open.uri, version: open.version, tree: open.tree }, req.analysis.includeDirs);
-    return { uri: file.uri, model, root: open.tree.rootNode, files: req.ctx.files, resolver };
+/**
+ * A file with a navigation context: the current document's, an open document's model, or a file from the disk
+ * with its model (kept by the workspace index between requests, else parsed for this request).
+ */
+function fileContext(deps: FeatureDeps, req: NavRequest, uri: string):
+  { file: SourceFile; ctx: NavContext; keys?: Map<number, string | null> } | undefined {
+  const { resolver, files } = req.ctx;
+  if (uri === req.ctx.uri) {
+    const file = files.get(uri);
+    return file ? { file, ctx: { ...req.ctx, keyOnly: true } } : undefined;
   }
-  if (!uriToPath(file.uri)) return undefined;
-  const base = buildModuleBase(file.tree, file.uri, resolver);
+  const open = deps.document(uri);
+  if (open?.tree) {
+    const file = files.get(uri);
+    const model = documentModel(deps.session(), { uri: open.uri, version: open.version, tree: open.tree }, req.analysis.includeDirs);
+    return file ? { file, ctx: { uri, model, root: open.tree.rootNode, files, resolver, keyOnly: true } } : undefined;
+  }
+  if (!uriToPath(uri)) return undefined;
+  const kept = retainedFile(deps, uri, resolver, req.analysis.includeDirs);
+  if (kept) {
+    return { file: kept.file, keys: kept.keys,
+      ctx: { uri, model: kept.model, root: kept.file.tree.rootNode, files, resolver, keyOnly: true } };
+  }
+  const file = files.get(uri);
+  if (!file) return undefined;
+  const base = buildModuleBase(file.tree, uri, resolver);
   const model = moduleView(base, file.tree.rootNode);
-  return { uri: file.uri, model, root: file.tree.rootNode, files: req.ctx.files, resolver };
+  return { file, ctx: { uri, model, root: file.tree.rootNode, files, resolver, keyOnly: true } };
 }

@@ -1,0 +1,113 @@
+/**
+ * Navigation on the real scikit-learn tree, through the real server over an in-memory connection: time to list the
+ * workspace and build the outlines of every file (first workspace/symbol), definition latency over every
+ * identifier of a few files, references (with the declaration) of widely used names across the tree, and the
+ * process's peak RSS. Every request must answer without an error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { Location } from 'vscode-languageserver';
+import { LspPair } from '../test/support/lsp-pair';
+import { percentile } from './stats';
+
+export interface NavigationResult {
+  files: number;
+  indexMs: number;
+  symbols: number;
+  definition: { count: number; answered: number; p50: number; p95: number };
+  references: { name: string; found: number; files: number; firstMs: number; ms: number }[];
+  referencesP95: number;
+  peakRssMb: number;
+  errors: string[];
+}
+
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+export async function navigationBench(root: string, python: string, includeDirs: string[], sample: string[],
+  names: { file: string; name: string }[]): Promise<NavigationResult> {
+  const pair = new LspPair({ debounceMs: 5 });
+  const errors: string[] = [];
+  pair.config = { pythonPath: python, includeDirs };
+  const rootUri = pathToFileURL(root).toString();
+  await pair.client.sendRequest('initialize', { processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'sklearn' }],
+    capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true } });
+  await pair.client.sendNotification('initialized', {});
+  pair.waitFor((n) => n.method === 'window/logMessage' && /\[error\]/.test((n.params as { message: string }).message), 3_600_000)
+    .then((n) => errors.push((n.params as { message: string }).message), () => undefined);
+  const open = async (file: string): Promise<string> => {
+    const text = fs.readFileSync(file, 'utf8');
+    await pair.open(pathToFileURL(file).toString(), text, 1);
+    await pair.diagnostics(pathToFileURL(file).toString(), 1);
+    return text;
+  };
+  await open(sample[0]!);
+  await pair.waitFor((n) => n.method === 'window/logMessage' && /Python environment: /.test((n.params as { message: string }).message), 30000)
+    .catch(() => undefined);
+  // a query nothing matches: every file is listed and outlined
+  const t0 = performance.now();
+  await pair.client.sendRequest('workspace/symbol', { query: 'zzzzqqqxxxjjj' });
+  const indexMs = performance.now() - t0;
+  const symbols: unknown[] = await pair.client.sendRequest('workspace/symbol', { query: '' });
+
+  const times: number[] = [];
+  let answered = 0;
+  for (const file of sample) {
+    const text = await open(file);
+    const uri = pathToFileURL(file).toString();
+    const lines = text.split('\n');
+    for (let line = 0; line < lines.length; line++) {
+      for (const m of lines[line]!.matchAll(IDENT)) {
+        const t = performance.now();
+        const r = await pair.client.sendRequest('textDocument/definition',
+          { textDocument: { uri }, position: { line, character: m.index! } }) as Location[] | null;
+        times.push(performance.now() - t);
+        if (r && r.length) answered++;
+      }
+    }
+  }
+  const references: NavigationResult['references'] = [];
+  for (const { file, name } of names) {
+    const text = await open(file);
+    const uri = pathToFileURL(file).toString();
+    const lines = text.split('\n');
+    // the first line that uses the name outside a comment
+    const line = lines.findIndex((l) => new RegExp(`^[^#]*\\b${name}\\b`).test(l));
+    if (line < 0) continue;
+    const character = new RegExp(`\\b${name}\\b`).exec(lines[line]!)!.index;
+    let firstMs = 0;
+    for (let run = 0; run < 3; run++) {
+      const t = performance.now();
+      const r = await pair.client.sendRequest('textDocument/references',
+        { textDocument: { uri }, position: { line, character }, context: { includeDeclaration: true } }) as Location[] | null;
+      const ms = performance.now() - t;
+      if (run === 0) firstMs = ms;
+      if (run === 2) {
+        references.push({ name, found: r?.length ?? 0, files: new Set((r ?? []).map((l) => l.uri)).size, firstMs, ms });
+      }
+    }
+  }
+  await pair.dispose();
+  const sorted = [...times].sort((a, b) => a - b);
+  const refTimes = references.map((r) => r.ms).sort((a, b) => a - b);
+  return {
+    files: new Set((symbols as { location: { uri: string } }[]).map((s) => s.location.uri)).size,
+    indexMs, symbols: symbols.length,
+    definition: { count: times.length, answered, p50: percentile(sorted, 50), p95: percentile(sorted, 95) },
+    references, referencesP95: percentile(refTimes, 95),
+    peakRssMb: process.resourceUsage().maxRSS / 1024, errors,
+  };
+}
+
+export function sklearnSample(root: string): { sample: string[]; names: { file: string; name: string }[] } {
+  const at = (rel: string): string => path.join(root, rel);
+  const sample = ['sklearn/utils/_typedefs.pxd', 'sklearn/tree/_tree.pyx', 'sklearn/utils/_random.pyx']
+    .map(at).filter((f) => fs.existsSync(f));
+  const names = [
+    { file: at('sklearn/utils/_typedefs.pxd'), name: 'float64_t' },
+    { file: at('sklearn/utils/_typedefs.pxd'), name: 'intp_t' },
+    { file: at('sklearn/tree/_tree.pyx'), name: 'Node' },
+  ].filter((n) => fs.existsSync(n.file));
+  return { sample, names };
+}

@@ -1,0 +1,41 @@
+/**
+ * Files that are not open, parsed with their model once and kept by the workspace index between requests (the
+ * references search reads the same files again and again): keyed by modification time, the .pxd cache
+ * generation and the include dirs, within the index's budget; a request holds them (`WorkspaceIndex.hold`) so
+ * none is freed while it runs.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceFile } from '../code-actions/source-files';
+import { buildModuleBase, type ModuleModel, moduleView } from '../model/module-model';
+import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
+import type { FeatureDeps } from './feature';
+
+export interface RetainedFile {
+  file: SourceFile;
+  model: ModuleModel;
+  /** What the identifier at an offset denotes (its navigation key; null: nothing), memoised for this version. */
+  keys: Map<number, string | null>;
+}
+
+function keyOf(resolver: PxdResolver, includeDirs: readonly string[]): string {
+  return `${resolver.generation}\u0000${includeDirs.join('\u0000')}`;
+}
+
+/** The file at `uri` with its model, parsed now or kept from before; undefined without an index or a readable file. */
+export function retainedFile(deps: FeatureDeps, uri: string, resolver: PxdResolver, includeDirs: readonly string[]):
+  RetainedFile | undefined {
+  const file = uriToPath(uri);
+  if (!deps.workspace || !file) return undefined;
+  return deps.workspace.retain<RetainedFile>(file, keyOf(resolver, includeDirs), (text) => {
+    const tree = deps.session().parse(text);
+    try {
+      const base = buildModuleBase(tree, uri, resolver);
+      const model = moduleView(base, tree.rootNode);
+      const source: SourceFile = { uri, text, tree, lines: TextDocument.create(uri, 'cython', 0, text) };
+      return { value: { file: source, model, keys: new Map() }, dispose: () => tree.delete() };
+    } catch (err) {
+      tree.delete();
+      throw err;
+    }
+  });
+}
