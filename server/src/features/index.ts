@@ -6,10 +6,12 @@ import { completionFeature } from './completion';
 import { definitionFeature } from './definition';
 import { documentHighlightFeature } from './document-highlight';
 import { documentSymbolFeature } from './document-symbols';
+import { foldingRangeFeature } from './folding-ranges';
 import { gilStateRequestFeature } from './gil-state-request';
 import { hoverFeature } from './hover';
 import { referencesFeature } from './references';
 import { renameFeature } from './rename';
+import { selectionRangeFeature } from './selection-ranges';
 import { semanticTokensFeature } from './semantic-tokens';
 import { signatureHelpFeature } from './signature-help';
 import { workspaceSymbolFeature } from './workspace-symbols';
@@ -17,7 +19,7 @@ import { workspaceSymbolFeature } from './workspace-symbols';
 export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
   semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
-  renameFeature, workspaceSymbolFeature,
+  renameFeature, workspaceSymbolFeature, foldingRangeFeature, selectionRangeFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {
