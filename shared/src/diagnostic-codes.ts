@@ -20,9 +20,9 @@ export interface DiagnosticCodeInfo {
    */
   readonly compiler: readonly CompilerMessageKind[];
   /**
-   * Who reports it: a GIL rule (server/src/checks/gil/, one file per code, fixture `gil/fixtures/<code>.pyx`),
-   * another document check (fixture `fixtures/<code>.pyx` beside it), or the engine itself about the analysis
-   * (no fixture: tested by the engine's tests).
+   * Who reports it: a GIL rule (server/src/checks/gil/, one file per code, fixture `gil/fixtures/<code>.pyx` with `_`
+   * for `-`), another document check (fixture `fixtures/<code>.pyx` beside it), or the engine itself about the
+   * analysis (no fixture: tested by the engine's tests).
    */
   readonly reportedBy: 'gil-rule' | 'check' | 'engine';
   /** One line for the README and the settings schema. */

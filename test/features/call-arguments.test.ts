@@ -1,6 +1,7 @@
 /**
- * The call-arguments check against the real compiler: each fixture under server/src/checks/fixtures/call-arguments
- * is compiled with the pinned Cython (`.venv/bin/cython -3`) and the check must report exactly the compiler's errors
+ * The call-arguments check against the real compiler: each of its fixtures (server/src/checks/fixtures/
+ * call_arguments.pyx, lapack_workspace.pyx, call-arguments/good_calls.pyx) is compiled with the pinned Cython
+ * (`.venv/bin/cython -3`) and the check must report exactly the compiler's errors
  * (same line, same message, at the compiler's column); on good calls neither reports anything.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 
-const FIXTURES = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures', 'call-arguments');
+const FIXTURES = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures');
 const CYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'cython');
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
 
@@ -79,8 +80,8 @@ describe('call-arguments check agrees with the compiler', () => {
   }
 
   it('bad calls: every compiler error, and only those, with its message at its position', async () => {
-    const compiler = await compile(path.join(FIXTURES, 'bad_calls.pyx'), outDir);
-    const errors = ours('bad_calls.pyx').filter((d) => d.severity === DiagnosticSeverity.Error);
+    const compiler = await compile(path.join(FIXTURES, 'call_arguments.pyx'), outDir);
+    const errors = ours('call_arguments.pyx').filter((d) => d.severity === DiagnosticSeverity.Error);
     assert.ok(compiler.length >= 25, `the fixture should exercise many errors, compiler gave ${compiler.length}`);
     const key = (line: number, message: string): string => `${line + 1}: ${message}`;
     assert.deepEqual(errors.map((d) => key(d.range.start.line, d.message)).sort(),
@@ -96,19 +97,19 @@ describe('call-arguments check agrees with the compiler', () => {
   });
 
   it('good calls: no error from the compiler, none from the check', async () => {
-    assert.deepEqual(await compile(path.join(FIXTURES, 'good_calls.pyx'), outDir), []);
-    assert.deepEqual(ours('good_calls.pyx'), []);
+    assert.deepEqual(await compile(path.join(FIXTURES, 'call-arguments/good_calls.pyx'), outDir), []);
+    assert.deepEqual(ours('call-arguments/good_calls.pyx'), []);
   });
 
   it('LWORK below the documented minimum: the compiler accepts it, the check warns on that argument', async () => {
-    assert.deepEqual(await compile(path.join(FIXTURES, 'workspace_too_small.pyx'), outDir), []);
-    const found = ours('workspace_too_small.pyx');
+    assert.deepEqual(await compile(path.join(FIXTURES, 'lapack_workspace.pyx'), outDir), []);
+    const found = ours('lapack_workspace.pyx');
     assert.equal(found.length, 1);
     const [w] = found;
     assert.equal(w.code, LAPACK_WORKSPACE_CODE);
     assert.equal(w.severity, DiagnosticSeverity.Warning);
     assert.equal(w.range.start.line, 15);
-    const text = fs.readFileSync(path.join(FIXTURES, 'workspace_too_small.pyx'), 'utf8').split('\n')[15];
+    const text = fs.readFileSync(path.join(FIXTURES, 'lapack_workspace.pyx'), 'utf8').split('\n')[15];
     assert.equal(text.slice(w.range.start.character, w.range.end.character), '&lwork');
     assert.match(w.message, /^lwork = 5 is below the documented minimum 10 for DGELSS/);
   });

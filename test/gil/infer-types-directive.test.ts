@@ -50,9 +50,9 @@ describe('infer_types build directive', () => {
     assert.ok(got.includes('2: Assignment of Python object not allowed without gil'), got.join('\n'));
   });
 
-  // Not a directive, but the same kind of false error on real code: fixtures/gil/function_typedef_pointer.pyx.
+  // Not a directive, but the same kind of false error on real code: checks/gil/fixtures/semantics/function_typedef_pointer.pyx.
   it('lets pointers to a ctypedef function type take the functions the compiler accepts', () => {
-    const file = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures', 'gil', 'function_typedef_pointer.pyx');
+    const file = path.join(REPO_ROOT, 'server', 'src', 'checks', 'gil', 'fixtures', 'semantics', 'function_typedef_pointer.pyx');
     assert.deepEqual(compileWithCython(file).filter((m) => m.kind === 'error'), []);
     assert.deepEqual(errors({}, pathToFileURL(file).toString(), fs.readFileSync(file, 'utf8')), []);
   });

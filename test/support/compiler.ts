@@ -1,5 +1,6 @@
 /** Running the pinned real Cython (the project's .venv) from tests: the compiler is the ground truth. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,7 +29,107 @@ export function compileWithCython(file: string, extraArgs: string[] = []): Compi
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const text = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
+  return parseCompilerOutput(`${run.stdout ?? ''}\n${run.stderr ?? ''}`, file);
+}
+
+/** Expected errors of a Cython error test (`_ERRORS = """ L:C: message ... """`). */
+export function expectedErrors(source: string): { line: number; message: string }[] {
+  const m = /_ERRORS\s*=\s*u?("""|''')([\s\S]*?)\1/.exec(source);
+  if (!m) return [];
+  return m[2].split('\n').map((l) => /^\s*(\d+):(\d+):\s*(.*)$/.exec(l)).filter((x): x is RegExpExecArray => !!x)
+    .map((x) => ({ line: Number(x[1]), message: x[3].trim() }));
+}
+
+/** The message blocks of a fixture in Cython's test style, each line `LINE:COL: message` (first line of a message). */
+export interface FixtureBlocks {
+  /** `_ERRORS`, `_WARNINGS`, `_PERFORMANCE_HINTS`: what the pinned compiler reports, by kind. */
+  compiler: Record<CompilerMessage['kind'], BlockEntry[]>;
+  /** `_CYTHON_LENS_ONLY`: what our engine reports under codes the compiler has no message for (ours alone). */
+  oursOnly: BlockEntry[];
+  /** `_COMPILER_ONLY`: entries of the compiler blocks our engine does not reproduce (each one a known gap). */
+  compilerOnly: BlockEntry[];
+}
+
+export interface BlockEntry {
+  line: number;
+  column: number;
+  message: string;
+}
+
+const BLOCK_NAMES = {
+  _ERRORS: 'error', _WARNINGS: 'warning', _PERFORMANCE_HINTS: 'performance hint',
+} as const satisfies Record<string, CompilerMessage['kind']>;
+
+function blockEntries(source: string, name: string): BlockEntry[] {
+  const m = new RegExp(`^${name}\\s*=\\s*u?("""|''')([\\s\\S]*?)\\1`, 'm').exec(source);
+  if (!m) return [];
+  return m[2].split('\n').map((l) => /^\s*(\d+):(\d+):\s*(.*)$/.exec(l)).filter((x): x is RegExpExecArray => !!x)
+    .map((x) => ({ line: Number(x[1]), column: Number(x[2]), message: x[3].trim() }));
+}
+
+export function fixtureBlocks(source: string): FixtureBlocks {
+  const compiler = { error: [], warning: [], 'performance hint': [] } as FixtureBlocks['compiler'];
+  for (const [name, kind] of Object.entries(BLOCK_NAMES)) compiler[kind] = blockEntries(source, name);
+  return { compiler, oursOnly: blockEntries(source, '_CYTHON_LENS_ONLY'), compilerOnly: blockEntries(source, '_COMPILER_ONLY') };
+}
+
+/** The directory where compiler outputs of unchanged fixtures are kept (keyed by content and compiler version). */
+const COMPILE_CACHE = path.join(process.env['CYTHON_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'cython-lens'),
+  'fixture-compiles');
+
+let cythonVersion: Promise<string> | undefined;
+
+function run(file: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') reject(new Error(`${file} not found: run scripts/setup-python.sh`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Compiles each file with `cython -3` (asynchronously, `concurrency` at a time) and returns its messages. Outputs
+ * are cached by the content of the file and of the .pxd/.pxi files beside it, the arguments and the compiler's
+ * version, so only new or changed fixtures are compiled again (`CYTHON_LENS_FIXTURE_CACHE=off` compiles all).
+ */
+export async function compileAll(files: readonly string[], concurrency: number, extraArgs: string[] = []):
+  Promise<Map<string, CompilerMessage[]>> {
+  cythonVersion ??= run(VENV_PYTHON, ['-m', 'cython', '--version']).then((r) => `${r.stdout}${r.stderr}`.trim());
+  const version = await cythonVersion;
+  const useCache = process.env['CYTHON_LENS_FIXTURE_CACHE'] !== 'off';
+  const out = new Map<string, CompilerMessage[]>();
+  const queue = [...files];
+  const worker = async (): Promise<void> => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      const dir = path.dirname(file);
+      const hash = createHash('sha256').update(version).update('\0').update(extraArgs.join('\0')).update('\0')
+        .update(fs.readFileSync(file));
+      for (const f of fs.readdirSync(dir).filter((n) => /\.(pxd|pxi)$/.test(n)).sort()) {
+        hash.update(`\0${f}\0`).update(fs.readFileSync(path.join(dir, f)));
+      }
+      const cached = path.join(COMPILE_CACHE, `${hash.digest('hex')}.json`);
+      if (useCache && fs.existsSync(cached)) {
+        out.set(file, JSON.parse(fs.readFileSync(cached, 'utf8')) as CompilerMessage[]);
+        continue;
+      }
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cython-'));
+      try {
+        const r = await run(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', path.join(tmp, 'out.c'), file]);
+        const messages = parseCompilerOutput(`${r.stdout}\n${r.stderr}`, file);
+        out.set(file, messages);
+        fs.mkdirSync(COMPILE_CACHE, { recursive: true });
+        fs.writeFileSync(cached, JSON.stringify(messages));
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return out;
+}
+
+function parseCompilerOutput(text: string, file: string): CompilerMessage[] {
   const messages: CompilerMessage[] = [];
   const re = /^(warning: |performance hint: )?(.+?):(\d+):(\d+): (.*)$/;
   for (const raw of text.split('\n')) {
@@ -38,12 +139,4 @@ export function compileWithCython(file: string, extraArgs: string[] = []): Compi
     messages.push({ line: Number(m[3]), column: Number(m[4]), kind, message: m[5].trim() });
   }
   return messages;
-}
-
-/** Expected errors of a Cython error test (`_ERRORS = """ L:C: message ... """`). */
-export function expectedErrors(source: string): { line: number; message: string }[] {
-  const m = /_ERRORS\s*=\s*u?("""|''')([\s\S]*?)\1/.exec(source);
-  if (!m) return [];
-  return m[2].split('\n').map((l) => /^\s*(\d+):(\d+):\s*(.*)$/.exec(l)).filter((x): x is RegExpExecArray => !!x)
-    .map((x) => ({ line: Number(x[1]), message: x[3].trim() }));
 }
