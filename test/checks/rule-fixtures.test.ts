@@ -8,7 +8,9 @@
  * - `_ERRORS`, `_WARNINGS`, `_PERFORMANCE_HINTS`: exactly what the pinned compiler (`cython -3`) reports;
  * - `_CYTHON_LENS_ONLY`: what our engine reports under codes the compiler has no message for (rows of the table
  *   with no compiler message), compared with our engine only;
- * - `_COMPILER_ONLY`: entries of the compiler's blocks our engine does not reproduce (each a known gap).
+ * - `_COMPILER_ONLY`: entries of the compiler's blocks our engine does not reproduce: messages outside our rules
+ *   ("Unreachable code", C++ mode), the compiler's wording of syntax errors, or on purpose what depends on a file
+ *   we cannot find (unknown is not Python).
  *
  * Each fixture (and each cross-rule fixture in server/src/checks/gil/fixtures/semantics/) is run through the
  * compiler and through our engine, and both must agree with its blocks: the compiler exactly (line, column,

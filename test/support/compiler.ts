@@ -46,7 +46,7 @@ export interface FixtureBlocks {
   compiler: Record<CompilerMessage['kind'], BlockEntry[]>;
   /** `_CYTHON_LENS_ONLY`: what our engine reports under codes the compiler has no message for (ours alone). */
   oursOnly: BlockEntry[];
-  /** `_COMPILER_ONLY`: entries of the compiler blocks our engine does not reproduce (each one a known gap). */
+  /** `_COMPILER_ONLY`: entries of the compiler blocks our engine does not reproduce (outside our rules, or on purpose). */
   compilerOnly: BlockEntry[];
 }
 

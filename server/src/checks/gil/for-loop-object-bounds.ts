@@ -14,8 +14,10 @@ export const forLoopObjectBounds: GilRule = {
       if (plan.kind === 'c' && plan.pythonTarget) ctx.report(node, notAllowedWithoutGil('For-loop using object bounds or target'));
       return;
     }
-    const operands = [field(node, 'target'), field(node, 'lower'), field(node, 'upper')];
-    if (operands.some((o) => o && ctx.info(o).type.kind === 'py' && !ctx.info(o).literal)) {
+    // Nodes.ForFromStatNode.set_up_loop coerces both bounds to the C loop type before the nogil check, so only a
+    // Python target is left to report (object bounds are reported as a coercion from Python).
+    const target = field(node, 'target');
+    if (target && ctx.info(target).type.kind === 'py') {
       ctx.report(node, notAllowedWithoutGil('For-loop using object bounds or target'));
     }
   },

@@ -1,6 +1,7 @@
 /** Arithmetic or comparison on Python objects without the GIL ("Operation not allowed without gil"). */
 import { field, significantChildren } from '../../model/syntax';
 import { type GilRule, notAllowedWithoutGil } from './rule';
+import { textOperationMessage } from './string-formatting';
 
 export const pythonOperation: GilRule = {
   code: 'nogil-python-operation',
@@ -34,12 +35,7 @@ export const pythonOperation: GilRule = {
     const info = ctx.info(node);
     if (info.type.kind !== 'py' || info.literal) return;
     // String formatting and concatenation have their own messages (string-formatting.ts).
-    const left = field(node, 'left');
-    const op = field(node, 'operator')?.text ?? node.child(1)?.text;
-    if (node.type === 'binary_operator' && left) {
-      const l = ctx.info(left).type;
-      if (l.kind === 'py' && (l.name === 'str' || l.name === 'bytes') && (op === '%' || (op === '+' && left.type === 'string'))) return;
-    }
+    if (node.type === 'binary_operator' && textOperationMessage(node)) return;
     ctx.report(node, notAllowedWithoutGil('Operation'));
   },
 };
