@@ -25,7 +25,6 @@ import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { ALL_DIAGNOSTIC_CODES, diagnosticCodeInfo, isDiagnosticCode, type CompilerMessageKind } from '../../shared/src/diagnostic-codes';
 import { Engine } from '../../server/src/engine';
-import { analysisEnvironment } from '../../server/src/model/analysis-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileAll, fixtureBlocks, type BlockEntry, type CompilerMessage } from '../support/compiler';
@@ -79,9 +78,11 @@ describe('a fixture per rule, agreeing with the compiler and with our engine', (
   let compiled: Map<string, CompilerMessage[]>;
   before(async () => {
     const started = Date.now();
-    const [, , c] = await Promise.all([
-      analysisEnvironment.discover(VENV_PYTHON),
-      Engine.create({ log: () => undefined }).then((e) => { engine = e; }),
+    const [, c] = await Promise.all([
+      Engine.create({ log: () => undefined }).then(async (e) => {
+        engine = e;
+        await e.session.discover(VENV_PYTHON);
+      }),
       compileAll(fixtures, CONCURRENCY),
     ]);
     compiled = c;

@@ -1,4 +1,7 @@
-/** Every GIL rule, in the order the compiler would report them for one node. */
+/**
+ * Every GIL rule, in the order the compiler would report them for one node. Adding a rule: its own file here, its
+ * fixture in fixtures/, one line in this list and its row in shared/src/diagnostic-codes.ts (README: Adding a rule).
+ */
 import { coercionFromPython } from './coercion-from-python';
 import { discardedPythonObject } from './discarded-python-object';
 import { exceptionCheckAfterCall } from './exception-check-after-call';
