@@ -42,9 +42,12 @@ export class NavWorkspace {
   }
 }
 
-/** A server with `features` on the workspace `root` (trusted, the project's Python), `open` documents opened. */
-export async function startNavigationServer(features: Feature[], open: string[], root = FIXTURE_ROOT):
-  Promise<NavWorkspace> {
+/**
+ * A server with `features` on the workspace `root` (trusted, the project's Python), `open` documents opened from the
+ * disk and `unsaved` ones (not on disk) with their texts.
+ */
+export async function startNavigationServer(features: Feature[], open: string[], root = FIXTURE_ROOT,
+  unsaved: { rel: string; text: string }[] = []): Promise<NavWorkspace> {
   const pair = new LspPair({ debounceMs: 5, features });
   const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
   pair.config = { pythonPath: python };
@@ -56,6 +59,10 @@ export async function startNavigationServer(features: Feature[], open: string[],
   await pair.client.sendNotification('initialized', {});
   const ws = new NavWorkspace(root, pair);
   for (const rel of open) await ws.open(rel);
+  for (const u of unsaved) {
+    await pair.open(ws.uri(u.rel), u.text, 1);
+    await pair.diagnostics(ws.uri(u.rel), 1);
+  }
   // each server's engine discovers its Python environment (its session's own)
   await pair.waitFor((n) => n.method === 'window/logMessage'
     && /Python environment: /.test((n.params as { message: string }).message), 15000);

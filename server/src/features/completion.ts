@@ -2,7 +2,7 @@
  * Completion of cimportable names: after `from scipy.linalg.cython_lapack cimport ` (and cython_blas) the routines
  * with their purpose; after `from <module> cimport ` the names the module's resolved .pxd declares, with their
  * kind and type as detail. Works in parenthesised multi-line cimport lists. After `cimport ` / `from `, the names
- * of modules and packages that have .pxd files.
+ * of modules and packages that have .pxd files. After `obj.`, the members the model knows (member-completion.ts).
  */
 import {
   CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams,
@@ -16,7 +16,8 @@ import * as path from 'node:path';
 import { uriToPath } from '../model/pxd-resolver';
 import { cimportContextAt } from './cimport-context';
 import { cimportableModules, moduleNameContextAt } from './module-names';
-import { guarded, includeDirsOf, offsetOf } from './document-analysis';
+import { analyseDocument, guarded, includeDirsOf, offsetOf } from './document-analysis';
+import { memberAccessAt, memberCompletionItems } from './member-completion';
 import type { Feature, FeatureDeps } from './feature';
 import { lapackDatabase, lapackModuleOf } from './lapack-symbols';
 
@@ -25,7 +26,7 @@ const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 export async function completionAt(deps: FeatureDeps, params: CompletionParams): Promise<CompletionList> {
   const uri = params?.textDocument?.uri;
   if (typeof uri !== 'string' || !params.position) return EMPTY;
-  // No model is built: completion only needs the text and the cimport resolver.
+  // cimport completions need only the text and the cimport resolver; member completions the model.
   const includeDirs = await includeDirsOf(deps, uri);
   const doc = deps.document(uri);
   const tree = doc?.tree;
@@ -34,7 +35,13 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   const ctx = cimportContextAt(doc.text, offset);
   if (!ctx) {
     const modules = moduleNameContextAt(doc.text, offset);
-    return modules ? { isIncomplete: false, items: moduleNameItems(deps.session(), tree, modules.parent, uri, includeDirs) } : EMPTY;
+    if (modules) return { isIncomplete: false, items: moduleNameItems(deps.session(), tree, modules.parent, uri, includeDirs) };
+    const member = memberAccessAt(doc.text, offset);
+    if (!member) return EMPTY;
+    // members need the model (member-completion.ts)
+    const analysis = await analyseDocument(deps, uri);
+    const items = analysis ? memberCompletionItems(analysis, offsetOf(analysis.doc, params.position), member.chain) : [];
+    return { isIncomplete: false, items: items ?? [] };
   }
   const listed = new Set(ctx.listed);
   const lapack = lapackModuleOf(ctx.module);
