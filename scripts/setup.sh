@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a machine for building and testing Cython Lens. Idempotent; quick when everything is in place.
-#   apt packages (only the missing ones), npm ci (root and grammar/, skipped when the lock file is unchanged),
-#   the Python oracle venv, the pinned tree-sitter CLI, and the optional corpus / e2e setups when present.
+#   apt packages (only the missing ones), scripts/setup-main.sh (npm ci of the root, the Python oracle venv), npm ci
+#   of grammar/, the tools venv (pre-commit), the pinned tree-sitter CLI, the corpora and the real editors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -23,24 +23,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# 2. npm dependencies (npm ci only when package-lock.json changed since the last install)
-npm_ci() {
-  local dir="$1"
-  [ -f "$dir/package-lock.json" ] || return 0
-  local stamp="$dir/node_modules/.cython-lens-lock.sha256"
-  local want
-  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  step "npm ci in ${dir#"$root"}/"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$want" > "$stamp"
-}
-npm_ci "$root"
-[ -f grammar/package.json ] && npm_ci "$root/grammar"
+# 2. what the main job needs: npm packages of the root, the Python venv (.venv: pinned Cython, scipy)
+bash scripts/setup-main.sh
 
-# 3. Python oracle tools (.venv: pinned Cython, scipy)
-step "python venv"
-bash scripts/setup-python.sh
+# 3. what only the tests need: the grammar's npm packages, the tools venv (pre-commit, for the hook test)
+# shellcheck source=lib/npm-ci.sh
+. scripts/lib/npm-ci.sh
+[ -f grammar/package.json ] && npm_ci "$root/grammar"
+step "tools venv"
+bash scripts/setup-tools.sh
 
 # 4. tree-sitter CLI (pinned, from crates.io) for `npm run grammar`
 step "tree-sitter CLI"

@@ -106,6 +106,30 @@ describe('cython-lens CLI', () => {
     assert.match(r.stdout, /1 file\(s\) checked: 1 error\(s\)/);
   });
 
+  it('a reader that closes early (`| head -1`) ends the output quietly, with the exit status of the check', async () => {
+    // enough output to outgrow the pipe's buffer after the reader is gone
+    const many = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-epipe-'));
+    try {
+      for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(many, `bad${i}.pyx`), 'x = 1\ny = (2 +\nz = 3\n');
+      const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'check', many], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        let first = '';
+        child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+        child.stdout.once('data', (b: Buffer) => {
+          first = b.toString().split('\n')[0] ?? '';
+          child.stdout.destroy(); // like `head -1`: read one line, close the pipe
+        });
+        child.on('close', (code) => resolve({ code, stderr, first }));
+      });
+      assert.match(r.first, /bad\d+\.pyx:2:\d+: error: Syntax error/);
+      assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|at .*\(node:/, r.stderr);
+      assert.equal(r.code, 1, r.stderr);
+    } finally {
+      fs.rmSync(many, { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 2 with a message', async () => {
     for (const args of [['check'], ['check', '--format', 'xml', 'a.pyx'], ['frobnicate'], ['parse', '--bogus', 'x'], ['check', path.join(dir, 'nope.pyx')]]) {
       const r = await run(args);

@@ -7,9 +7,24 @@ import { runParse } from './parse-command';
 
 import { VERSION } from '../version';
 
+/**
+ * A stream the reader may close early (`cython-lens check ... | head -1`): once it is closed, further output is
+ * dropped quietly and the command still ends with its own exit status.
+ */
+function lineWriter(stream: NodeJS.WriteStream): (s: string) => void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  return (s: string): void => {
+    if (!closed) stream.write(`${s}\n`);
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const out = (s: string): void => void process.stdout.write(`${s}\n`);
-  const log = (s: string): void => void process.stderr.write(`${s}\n`);
+  const out = lineWriter(process.stdout);
+  const log = lineWriter(process.stderr);
   try {
     const args = parseArgs(argv);
     switch (args.command) {
