@@ -96,6 +96,15 @@ describe('unknown is not Python', () => {
     });
   }
 
+  it('a .pxi on its own: names its includer declares are unknown, not Python globals (no error)', () => {
+    const pxi = path.join(FIXTURES, 'pxi_alone', 'tree_body.pxi');
+    assert.equal(describeAll(serious(analyse(pxi))), '');
+    // the same code as a module of its own is complete: the undeclared names are Python globals there
+    const copy = path.join(alone, 'tree_body_as_module.pyx');
+    fs.copyFileSync(pxi, copy);
+    assert.ok(serious(analyse(copy)).some((d) => d.code === 'nogil-python-global'), 'a .pyx with undeclared names');
+  });
+
   it('a cdef class whose attributes are all in the .pyx is complete: an undeclared attribute is a Python one', () => {
     const copy = path.join(alone, 'complete_class.pyx');
     fs.writeFileSync(copy, [

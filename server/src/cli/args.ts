@@ -20,6 +20,16 @@ export interface CheckArgs {
   paths: string[];
 }
 
+export interface ReportArgs {
+  command: 'report';
+  format: 'text' | 'json';
+  /** Folder the HTML report is written to (`--html DIR`). */
+  html?: string;
+  includeDirs: string[];
+  directives: string[];
+  paths: string[];
+}
+
 export interface LspArgs {
   command: 'lsp';
 }
@@ -28,7 +38,7 @@ export interface HelpArgs {
   command: 'help';
 }
 
-export type CliArgs = ParseArgs | CheckArgs | LspArgs | HelpArgs;
+export type CliArgs = ParseArgs | CheckArgs | ReportArgs | LspArgs | HelpArgs;
 
 export const USAGE = `Usage:
   cython-lens lsp --stdio                      run the language server on stdin/stdout
@@ -36,6 +46,9 @@ export const USAGE = `Usage:
         report syntax-error regions of .pyx/.pxd/.pxi files (folders are walked)
   cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... [-X NAME=VALUE]... PATH...
         run all checks; --annotate adds the estimated per-line Python-interaction scores
+  cython-lens report [--html DIR] [--format text|json] [-I DIR]... [-X NAME=VALUE]... PATH...
+        a whole project: findings, line scores with reasons, code that runs without the GIL, hottest functions;
+        --html writes a static report (DIR/index.html, one page per file)
 Exit status: 0 no errors, 1 errors found, 2 usage or internal failure.`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
@@ -61,10 +74,12 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     return { command: 'lsp' };
   }
-  if (command !== 'parse' && command !== 'check') throw new UsageError(`unknown command: ${command}`);
+  if (command !== 'parse' && command !== 'check' && command !== 'report') throw new UsageError(`unknown command: ${command}`);
+  const takesBuildOptions = command === 'check' || command === 'report';
 
   let format = 'text';
   let annotate = false;
+  let html: string | undefined;
   const includeDirs: string[] = [];
   const directives: string[] = [];
   const paths: string[] = [];
@@ -82,15 +97,20 @@ export function parseArgs(argv: string[]): CliArgs {
       format = a.slice('--format='.length);
     } else if (command === 'check' && a === '--annotate') {
       annotate = true;
-    } else if (command === 'check' && (a === '-X' || a === '--directive')) {
+    } else if (command === 'report' && a === '--html') {
+      html = takeValue(rest, i, a);
+      i++;
+    } else if (command === 'report' && a.startsWith('--html=')) {
+      html = a.slice('--html='.length);
+    } else if (takesBuildOptions && (a === '-X' || a === '--directive')) {
       const v = takeValue(rest, i, a);
       if (!/^\w+=/.test(v)) throw new UsageError(`${a} needs name=value (got ${v})`);
       directives.push(v);
       i++;
-    } else if (command === 'check' && (a === '-I' || a === '--include-dir')) {
+    } else if (takesBuildOptions && (a === '-I' || a === '--include-dir')) {
       includeDirs.push(takeValue(rest, i, a));
       i++;
-    } else if (command === 'check' && a.startsWith('-I') && a.length > 2) {
+    } else if (takesBuildOptions && a.startsWith('-I') && a.length > 2) {
       includeDirs.push(a.slice(2));
     } else if (a === '--help' || a === '-h') {
       return { command: 'help' };
@@ -101,6 +121,9 @@ export function parseArgs(argv: string[]): CliArgs {
   if (paths.length === 0) throw new UsageError(`${command} needs at least one PATH`);
   if (command === 'parse') {
     return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', paths };
+  }
+  if (command === 'report') {
+    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', html, includeDirs, directives, paths };
   }
   return {
     command,

@@ -4,6 +4,7 @@ import { CythonLensServer } from '../server';
 import { USAGE, UsageError, parseArgs } from './args';
 import { runCheck } from './check-command';
 import { runParse } from './parse-command';
+import { runReport } from './report-command';
 
 import { VERSION } from '../version';
 
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runParse(args, out);
       case 'check':
         return await runCheck(args, out, log, VERSION);
+      case 'report':
+        return await runReport(args, out, log, VERSION);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -80,7 +80,9 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver):
     }
     includedFiles.push(file);
   }
-  const complete = declarations.unresolved.length === 0 && !nestedMissing && !hasStarImport(tree);
+  // A .pxi is text pasted into the modules that include it: names it does not declare may come from its includer
+  // (a C helper, a constant), so on its own it is never complete and such names are unknown, not Python globals.
+  const complete = declarations.unresolved.length === 0 && !nestedMissing && !hasStarImport(tree) && !isIncludeFile(uri);
   return { uri, inPxd, declarations, collector, includedFiles, complete };
 }
 
@@ -272,4 +274,9 @@ function numericConstant(node: Node, collector: DeclarationCollector): number | 
     return value && value.id !== node.id ? numericConstant(value, collector) : undefined;
   }
   return undefined;
+}
+
+/** A `.pxi` file (include files are not modules of their own). */
+function isIncludeFile(uri: string): boolean {
+  return /\.pxi$/i.test(uri.replace(/[?#].*$/, ''));
 }
