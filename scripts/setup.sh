@@ -23,21 +23,25 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# 2. what the main job needs: npm packages of the root, the Python venv (.venv: pinned Cython, scipy)
+# 2. what the main job needs: npm packages of the root, the Python venv's pinned Cython
 bash scripts/setup-main.sh
 
-# 3. what only the tests need: the grammar's npm packages, the tools venv (pre-commit, for the hook test)
+# 3. the rest of the Python venv (.venv: scipy, numpy) that tests use
+step "python venv"
+bash scripts/setup-python.sh
+
+# 4. what only the tests need: the grammar's npm packages, the tools venv (pre-commit, for the hook test)
 # shellcheck source=lib/npm-ci.sh
 . scripts/lib/npm-ci.sh
 [ -f grammar/package.json ] && npm_ci "$root/grammar"
 step "tools venv"
 bash scripts/setup-tools.sh
 
-# 4. tree-sitter CLI (pinned, from crates.io) for `npm run grammar`
+# 5. tree-sitter CLI (pinned, from crates.io) for `npm run grammar`
 step "tree-sitter CLI"
 bash scripts/install-tree-sitter-cli.sh >/dev/null
 
-# 5. Optional parts other work packages add
+# 6. Optional parts other work packages add
 if [ -f scripts/fetch-sdists.sh ]; then step "sdists"; bash scripts/fetch-sdists.sh; fi
 if [ -f scripts/setup-e2e.sh ]; then step "e2e (code-server, Playwright, Neovim)"; bash scripts/setup-e2e.sh; fi
 
