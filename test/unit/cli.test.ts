@@ -130,6 +130,66 @@ describe('cython-lens CLI', () => {
     }
   });
 
+  it('report: a project summary (json) and a static HTML report with a page per file', async () => {
+    const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-report-'));
+    try {
+      fs.writeFileSync(path.join(proj, 'kernels.pyx'), [
+        'cdef double dot(double[::1] a, double[::1] b) noexcept nogil:', // 1: runs without the GIL
+        '    cdef double s = 0',
+        '    for i in range(a.shape[0]):',
+        '        s += a[i] * b[i]',
+        '    return s',
+        '',
+        'def norms(rows):', // 7: Python
+        '    out = []',
+        '    for r in rows:',
+        '        with nogil:',
+        '            print(r)', // 11: an error
+        '        out.append(dot(r, r))',
+        '    return out',
+        '',
+      ].join('\n'));
+      const json = await run(['report', '--format', 'json', proj]);
+      assert.equal(json.code, 1, json.stderr);
+      const r = JSON.parse(json.stdout) as {
+        summary: { files: number; errors: number; yellowLines: number; nogilLines: number; codeLines: number; nogilShare: number };
+        files: { file: string; nogilLines: number[]; functions: { name: string; line: number; score: number; gil: string }[];
+          annotations: { line: number; score: number; reasons: string[] }[]; findings: { line: number; severity: string }[] }[];
+      };
+      assert.equal(r.summary.files, 1);
+      assert.ok(r.summary.errors >= 1);
+      const [f] = r.files;
+      assert.ok(f);
+      assert.ok(f.findings.some((d) => d.line === 11 && d.severity === 'error'), JSON.stringify(f.findings));
+      for (const line of [2, 3, 4, 5, 11]) assert.ok(f.nogilLines.includes(line), `line ${line} runs without the GIL: ${f.nogilLines}`);
+      for (const line of [8, 9, 12, 13]) assert.ok(!f.nogilLines.includes(line), `line ${line} holds the GIL`);
+      assert.equal(r.summary.nogilLines, f.nogilLines.length);
+      assert.equal(r.summary.nogilShare, r.summary.nogilLines / r.summary.codeLines);
+      const names = f.functions.map((fn) => `${fn.name}:${fn.line}:${fn.gil}`);
+      assert.deepEqual(names, ['dot:1:nogil-function', 'norms:7:held']);
+      const norms = f.functions[1];
+      assert.ok(norms && norms.score > 0 && norms.score === f.annotations.filter((a) => a.line >= 7).reduce((t, a) => t + a.score, 0));
+      assert.ok(f.annotations.every((a) => a.score > 0 && a.reasons.length > 0));
+
+      const html = path.join(proj, 'html');
+      const h = await run(['report', '--html', html, proj]);
+      assert.equal(h.code, 1, h.stderr);
+      assert.match(h.stdout, /1 file\(s\), \d+ code lines: \d+ error/);
+      const index = fs.readFileSync(path.join(html, 'index.html'), 'utf8');
+      assert.match(index, /<table class="sortable" id="files">/);
+      assert.match(index, /href="files\/0001-kernels\.pyx\.html#L7">norms</);
+      assert.doesNotMatch(index, /<(?:script|link|img)[^>]+(?:src|href)="https?:/, 'the report loads nothing from elsewhere');
+      const pageFile = fs.readdirSync(path.join(html, 'files'));
+      assert.deepEqual(pageFile, ['0001-kernels.pyx.html']);
+      const page = fs.readFileSync(path.join(html, 'files', '0001-kernels.pyx.html'), 'utf8');
+      assert.match(page, /<details id="L9"[^>]*><summary style="background:#ffff[0-9a-f]{2}">/);
+      assert.match(page, /<div class="f error">error 11:\d+: /);
+      assert.match(page, /out\.append\(dot\(r, r\)\)/);
+    } finally {
+      fs.rmSync(proj, { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 2 with a message', async () => {
     for (const args of [['check'], ['check', '--format', 'xml', 'a.pyx'], ['frobnicate'], ['parse', '--bogus', 'x'], ['check', path.join(dir, 'nope.pyx')]]) {
       const r = await run(args);

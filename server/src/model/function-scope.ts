@@ -196,11 +196,11 @@ export function buildFunctionScope(
       } else if (inferTypes === true) {
         // `x += y` assigns the arithmetic of x's other assignments and y (FlowControl: the in-place binop).
         const direct = p.values.filter((v) => typeof v === 'string' || !('augmented' in v));
-        const base = spanning(direct.map((v) => valueType(v, scope, typeOf)), true);
+        const base = spanning(direct.map((v) => valueType(v, scope, typeOf)));
         sym.type = base;
         const augmented = p.values.flatMap((v) => typeof v !== 'string' && 'augmented' in v
           ? [arithmeticType(base, typeOf(v.augmented, scope))] : []);
-        type = direct.length === 0 ? PY_OBJECT : spanning([base, ...augmented], true);
+        type = direct.length === 0 ? PY_OBJECT : spanning([base, ...augmented]);
       } else {
         const spanned = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
         type = overflowing.has(name) && isIntegral(spanned) ? PY_OBJECT : spanned;
@@ -264,9 +264,12 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
     return typeOf(v.rangeArg, scope).kind === 'py' ? PY_OBJECT : { kind: 'scalar', name: 'long', family: 'int' };
   }
   const node = v;
-  // Comparisons and boolean tests infer as Python bool (the compiler keeps them as objects).
-  if (node.type === 'comparison_operator' || node.type === 'not_operator') return py('bool');
-  if (node.type === 'true' || node.type === 'false') return py('bool');
+  // A comparison infers as a Python object (CmpNode.infer_type), `not x` as a C bint (NotNode.infer_unop_type, whatever
+  // x is), True/False as a C bint (BoolNode.type): `flag = False` then `flag = True` under nogil is C code.
+  if (node.type === 'comparison_operator') return py('bool');
+  if (node.type === 'not_operator' || node.type === 'true' || node.type === 'false') {
+    return { kind: 'scalar', name: 'bint', family: 'bint' };
+  }
   return typeOf(node, scope);
 }
 
@@ -276,15 +279,15 @@ function arithmeticType(a: CType, b: CType): CType {
   if (a.kind === 'unknown') return a;
   if (b.kind === 'unknown') return b;
   if (a.kind === 'ptr') return a;
-  if (a.kind === 'scalar' && b.kind === 'scalar') return spanning([a, b], true);
+  if (a.kind === 'scalar' && b.kind === 'scalar') return spanning([a, b]);
   return unknown('in-place operation');
 }
 
 /**
- * The type that can hold every assigned value, or a Python object when Cython would not infer a C type. `aggressive`
- * (infer_types=True) keeps a C bint a C value.
+ * The type that can hold every assigned value (TypeInference.find_spanning_type over them), or a Python object when
+ * Cython would not infer a C type.
  */
-export function spanning(rawTypes: CType[], aggressive = false): CType {
+export function spanning(rawTypes: CType[]): CType {
   if (rawTypes.length === 0) return PY_OBJECT;
   // A fused type with C members behaves like a C number in arithmetic (each specialisation is one).
   const fused = rawTypes.find((t) => t.kind === 'fused');
@@ -299,10 +302,13 @@ export function spanning(rawTypes: CType[], aggressive = false): CType {
   const first = types[0];
   if (types.every((t) => t.kind === 'scalar')) {
     const fams = types.map((t) => (t.kind === 'scalar' ? t.family : 'int'));
+    // TypeInference.find_spanning_type: bint with bint stays a C bint (safe_spanning_type keeps it too: `flag = False`
+    // then `flag = True` under nogil is C code), bint with any other type is a Python object
+    if (fams.every((f) => f === 'bint')) return first;
+    if (fams.includes('bint')) return PY_OBJECT;
     if (fams.includes('complex')) return { kind: 'scalar', name: 'double complex', family: 'complex' };
     if (fams.includes('float')) return widestFloat(types);
-    if (fams.every((f) => f === 'bint')) return aggressive && first.kind === 'scalar' ? first : py('bool');
-    return first.kind === 'scalar' && first.family !== 'bint' ? first : { kind: 'scalar', name: 'long', family: 'int' };
+    return first;
   }
   if (types.every((t) => t.kind === first.kind)) return first;
   return unknown('mixed types assigned');
