@@ -5,7 +5,6 @@
  */
 import * as path from 'node:path';
 import { Engine, severityName } from '../engine';
-import { analysisEnvironment } from '../model/analysis-environment';
 import { contextAt, documentModel } from '../model/document-model';
 import { type Node, field, namedChildren } from '../model/syntax';
 import { defaultSettings } from '../settings/validate-settings';
@@ -29,9 +28,9 @@ export async function runReport(
     const eq = d.indexOf('=');
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
-  const python = await analysisEnvironment.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
-  if (python.error) log(`cython-lens: ${python.error}`);
   const engine = await Engine.create({ log, timeBudgetMs: 120_000 });
+  const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
+  if (python.error) log(`cython-lens: ${python.error}`);
   const reports: FileReport[] = [];
   let internalFailure = false;
   try {
@@ -65,7 +64,7 @@ export async function runReport(
           functions: [],
         };
         if (doc.tree) {
-          const model = documentModel({ uri: doc.uri, version: doc.version, tree: doc.tree }, settings.includeDirs,
+          const model = documentModel(engine.session, { uri: doc.uri, version: doc.version, tree: doc.tree }, settings.includeDirs,
             settings.directives);
           const root = doc.tree.rootNode;
           const offsets = lineOffsets(text);
