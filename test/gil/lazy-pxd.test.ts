@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { Parser, type Language } from 'web-tree-sitter';
 import type { CType, FunctionSignature } from '../../server/src/model/c-types';
 import type { CimportRequest } from '../../server/src/model/declarations';
-import { lazyDeclarationStats } from '../../server/src/model/lazy-declarations';
 import { PxdResolver, type SearchPaths } from '../../server/src/model/pxd-resolver';
 import { splitPxdUnits } from '../../server/src/model/pxd-units';
 import type { Symbol } from '../../server/src/model/symbols';
@@ -159,6 +158,8 @@ describe('lazy .pxd declarations', () => {
    * collected on demand they resolve.
    */
   const cycleResolved: string[] = [];
+  /** Names a unit declared without listing them, over the lazy resolvers of `compare` (must stay empty). */
+  const unlisted: string[] = [];
   const compare = (file: string): number => {
     const eager = resolver(false);
     const lazy = resolver(true);
@@ -180,6 +181,7 @@ describe('lazy .pxd declarations', () => {
       assert.deepEqual([...lazy.load(file)!.symbols.keys()].sort(), [...whole.symbols.keys()].sort(), file);
       return names.length;
     } finally {
+      unlisted.push(...lazy.lazyStats.unlisted);
       eager.dispose();
       lazy.dispose();
     }
@@ -208,9 +210,9 @@ describe('lazy .pxd declarations', () => {
   });
 
   it('collects the fixture name by name exactly as the whole file', () => {
-    lazyDeclarationStats.unlisted.length = 0;
+    unlisted.length = 0;
     assert.ok(compare(path.join(dir, 'tricky.pxd')) > 30);
-    assert.deepEqual(lazyDeclarationStats.unlisted, []);
+    assert.deepEqual(unlisted, []);
   });
 
   it('parses only the units a lookup needs: cnp.float64_t does not collect numpy', () => {
@@ -219,11 +221,11 @@ describe('lazy .pxd declarations', () => {
     try {
       const from = pathToFileURL(path.join(dir, 'user.pyx')).toString();
       const np = lazy.resolve({ module: 'numpy', level: 0 } as CimportRequest, from)!;
-      const before = lazyDeclarationStats.unitsParsed;
+      const before = lazy.lazyStats.unitsParsed;
       const f64 = np.symbols.get('float64_t');
       assert.equal(f64?.kind, 'c-type');
       assert.equal(f64?.type.kind, 'scalar');
-      assert.ok(lazyDeclarationStats.unitsParsed - before <= 4, `${lazyDeclarationStats.unitsParsed - before} units parsed`);
+      assert.ok(lazy.lazyStats.unitsParsed - before <= 4, `${lazy.lazyStats.unitsParsed - before} units parsed`);
       assert.equal(np.symbols.get('no_such_name'), undefined);
     } finally {
       lazy.dispose();
@@ -245,14 +247,14 @@ describe('lazy .pxd declarations', () => {
       if (fs.existsSync(d)) walk(d);
     }
     assert.ok(files.length > 100, `${files.length} .pxd files`);
-    lazyDeclarationStats.unlisted.length = 0;
+    unlisted.length = 0;
     let names = 0;
     let split = 0;
     for (const f of files) {
       names += compare(f);
       if (splitPxdUnits(fs.readFileSync(f, 'utf8'))) split++;
     }
-    assert.deepEqual(lazyDeclarationStats.unlisted, []);
+    assert.deepEqual(unlisted, []);
     assert.ok(cycleResolved.length < 20, cycleResolved.join('\n'));
     assert.ok(split > files.length * 0.9, `${split} of ${files.length} files split into units`);
     assert.ok(names > 5000, `${names} names compared`);

@@ -14,12 +14,12 @@ import { type CimportResolver, DeclarationCollector, type ModuleDeclarations } f
 import type { PxdUnit } from './pxd-units';
 import { Scope, type Symbol } from './symbols';
 
-/** Counters for benchmarks and tests. */
-export const lazyDeclarationStats = {
-  unitsParsed: 0,
+/** Counters for benchmarks and tests, kept by the resolver that loads the modules (PxdResolver.lazyStats). */
+export interface LazyDeclarationStats {
+  unitsParsed: number;
   /** Names a unit declared without listing them (pxd-units.ts missed them; the first 100): must stay empty. */
-  unlisted: [] as string[],
-};
+  unlisted: string[];
+}
 
 /** The symbol table of a lazily collected module: lookups collect the units that may declare the name. */
 class LazySymbols extends Map<string, Symbol> {
@@ -96,7 +96,8 @@ export class LazyPxdModule {
   private readonly unitTrees = new Map<number, Tree>();
 
   constructor(private readonly text: string, private readonly units: PxdUnit[], uri: string,
-    resolver: CimportResolver, private readonly parse: (text: string) => Tree) {
+    resolver: CimportResolver, private readonly parse: (text: string) => Tree,
+    private readonly stats: LazyDeclarationStats = { unitsParsed: 0, unlisted: [] }) {
     units.forEach((u, index) => {
       for (const name of u.names) {
         let list = this.unitsByName.get(name);
@@ -130,8 +131,8 @@ export class LazyPxdModule {
     const current = this.stack[this.stack.length - 1];
     if (current === undefined) return;
     const units = this.unitsByName.get(name);
-    if (!units?.includes(current) && lazyDeclarationStats.unlisted.length < 100) {
-      lazyDeclarationStats.unlisted.push(`${this.declarations.uri}: ${name}`);
+    if (!units?.includes(current) && this.stats.unlisted.length < 100) {
+      this.stats.unlisted.push(`${this.declarations.uri}: ${name}`);
     }
     for (const index of units ?? []) {
       if (index >= current) break;
@@ -177,7 +178,7 @@ export class LazyPxdModule {
     if (!tree) {
       tree = this.parse(unitSource(this.text, this.units[index]!));
       this.unitTrees.set(index, tree);
-      lazyDeclarationStats.unitsParsed++;
+      this.stats.unitsParsed++;
     }
     return tree;
   }

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { builtinsScope } from './builtins';
 import { type CimportRequest, type CimportResolver, DeclarationCollector, type ModuleDeclarations } from './declarations';
-import { LazyPxdModule } from './lazy-declarations';
+import { type LazyDeclarationStats, LazyPxdModule } from './lazy-declarations';
 import { splitPxdUnits } from './pxd-units';
 import { significantChildren } from './syntax';
 import type { ModuleSymbols } from './symbols';
@@ -60,6 +60,8 @@ export class PxdResolver implements CimportResolver {
   generation = 0;
   /** Files that failed to read, with the reason (reported once by the caller). */
   readonly failures = new Map<string, string>();
+  /** Units of lazily collected .pxd files parsed, names they declared unlisted (for benchmarks and tests). */
+  readonly lazyStats: LazyDeclarationStats = { unitsParsed: 0, unlisted: [] };
   /** cimports that led back to a .pxd being collected whole (such a cimport resolves to nothing) */
   cimportCycles = 0;
   private readonly lazy: boolean;
@@ -182,7 +184,7 @@ export class PxdResolver implements CimportResolver {
     const units = this.lazy ? splitPxdUnits(text) : undefined;
     let entry: CacheEntry;
     if (units) {
-      const lazy = new LazyPxdModule(text, units, uri, this, this.parse);
+      const lazy = new LazyPxdModule(text, units, uri, this, this.parse, this.lazyStats);
       entry = { mtimeMs: stat.mtimeMs, checkedAt: now, module: lazy.declarations, release: () => lazy.dispose() };
     } else {
       this.loading.add(file);
