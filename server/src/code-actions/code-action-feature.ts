@@ -33,7 +33,7 @@ export function codeActions(session: AnalysisSession, doc: TreeDocument, setting
     const file = files.get(doc.uri) ?? { uri: doc.uri, text: doc.text, tree: doc.tree, lines: doc.textDocument };
     const ctx: FixContext = { doc, model, file, files, memo: new Map() };
     const out: CodeAction[] = [];
-    if (wantQuickFix) for (const d of params.context.diagnostics) out.push(...quickFixesFor(d, ctx));
+    if (wantQuickFix) out.push(...distinct(params.context.diagnostics.flatMap((d) => quickFixesFor(d, ctx))));
     if (wantFixAll) {
       const checkCtx = { session, settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined };
       const diagnostics = documentChecks.flatMap((c) => c.run(doc, checkCtx));
@@ -44,6 +44,27 @@ export function codeActions(session: AnalysisSession, doc: TreeDocument, setting
   } finally {
     files.dispose();
   }
+}
+
+/**
+ * One action per distinct fix: several diagnostics on one line (e.g. four calls that need the GIL) each propose the
+ * same "Wrap in `with gil:`"; the first is kept and lists every diagnostic it fixes.
+ */
+export function distinct(actions: CodeAction[]): CodeAction[] {
+  const byKey = new Map<string, CodeAction>();
+  for (const a of actions) {
+    const key = JSON.stringify([a.title, a.kind, a.edit ?? null, a.command ?? null]);
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, a);
+      continue;
+    }
+    for (const d of a.diagnostics ?? []) {
+      if (!(first.diagnostics ??= []).some((x) => JSON.stringify(x) === JSON.stringify(d))) first.diagnostics.push(d);
+    }
+    if (a.isPreferred) first.isPreferred = true;
+  }
+  return [...byKey.values()];
 }
 
 export const codeActionFeature: Feature = {
