@@ -43,6 +43,12 @@ export interface CythonLensSettings {
   /** Files larger than this many bytes (UTF-8) are not analysed. */
   maxFileSize: number;
   trace: { server: TraceLevel };
+  inlayHints: {
+    /** The C type Cython infers for untyped locals (`: double`, `: object` where inference gives up). */
+    inferredTypes: boolean;
+    /** The exception specification a `cdef` function gets by default (` except? -1`, ` except *`). */
+    exceptionSpecs: boolean;
+  };
 }
 
 export const DEFAULT_SETTINGS: Readonly<CythonLensSettings> = Object.freeze<CythonLensSettings>({
@@ -53,6 +59,7 @@ export const DEFAULT_SETTINGS: Readonly<CythonLensSettings> = Object.freeze<Cyth
   directives: {},
   maxFileSize: 2 * 1024 * 1024,
   trace: { server: 'off' },
+  inlayHints: { inferredTypes: true, exceptionSpecs: true },
 });
 
 /** The configuration section the server asks the client for. */

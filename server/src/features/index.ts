@@ -9,6 +9,7 @@ import { documentSymbolFeature } from './document-symbols';
 import { foldingRangeFeature } from './folding-ranges';
 import { gilStateRequestFeature } from './gil-state-request';
 import { hoverFeature } from './hover';
+import { inlayHintFeature } from './inlay-hints';
 import { referencesFeature } from './references';
 import { renameFeature } from './rename';
 import { selectionRangeFeature } from './selection-ranges';
@@ -20,6 +21,7 @@ export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
   semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
   renameFeature, workspaceSymbolFeature, foldingRangeFeature, selectionRangeFeature,
+  inlayHintFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {

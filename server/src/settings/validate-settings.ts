@@ -41,6 +41,7 @@ export function defaultSettings(): CythonLensSettings {
     severityOverrides: {},
     directives: {},
     trace: { ...DEFAULT_SETTINGS.trace },
+    inlayHints: { ...DEFAULT_SETTINGS.inlayHints },
   };
 }
 
@@ -93,6 +94,20 @@ export function validateSettings(raw: unknown, baseDir?: string): ValidatedSetti
       if (ann['exactMode'] !== undefined) {
         if (typeof ann['exactMode'] === 'boolean') settings.annotations.exactMode = ann['exactMode'];
         else bad('annotations.exactMode', 'true or false', ann['exactMode'], settings.annotations.exactMode);
+      }
+    }
+  }
+
+  const hints = raw['inlayHints'];
+  if (hints !== undefined) {
+    if (!isRecord(hints)) {
+      bad('inlayHints', 'an object', hints, settings.inlayHints);
+    } else {
+      for (const key of ['inferredTypes', 'exceptionSpecs'] as const) {
+        if (hints[key] === undefined) continue;
+        const v = hints[key];
+        if (typeof v === 'boolean') settings.inlayHints[key] = v;
+        else bad(`inlayHints.${key}`, 'true or false', v, settings.inlayHints[key]);
       }
     }
   }
