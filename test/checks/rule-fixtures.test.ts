@@ -79,7 +79,8 @@ describe('a fixture per rule, agreeing with the compiler and with our engine', (
   before(async () => {
     const started = Date.now();
     const [, c] = await Promise.all([
-      Engine.create({ log: () => undefined }).then(async (e) => {
+      // a generous budget: the checks stop at their deadline, which a machine busy compiling would reach
+      Engine.create({ log: () => undefined, timeBudgetMs: 120_000 }).then(async (e) => {
         engine = e;
         await e.session.discover(VENV_PYTHON);
       }),

@@ -89,9 +89,11 @@ function run(file: string, args: string[]): Promise<{ stdout: string; stderr: st
 }
 
 /**
- * Compiles each file with `cython -3` (asynchronously, `concurrency` at a time) and returns its messages. Outputs
- * are cached by the content of the file and of the .pxd/.pxi files beside it, the arguments and the compiler's
- * version, so only new or changed fixtures are compiled again (`CYTHON_LENS_FIXTURE_CACHE=off` compiles all).
+ * Compiles each file with `cython -3` and returns its messages. The files are compiled several to a compiler run
+ * (copies of them, with the .pxd/.pxi files of their folder, in a temporary folder: starting the compiler costs
+ * more than compiling a small file), `concurrency` runs at a time, asynchronously. Outputs are cached by the
+ * content of the file and of the .pxd/.pxi files beside it, the arguments and the compiler's version, so only new
+ * or changed files are compiled again (`CYTHON_LENS_FIXTURE_CACHE=off` compiles all).
  */
 export async function compileAll(files: readonly string[], concurrency: number, extraArgs: string[] = []):
   Promise<Map<string, CompilerMessage[]>> {
@@ -99,27 +101,42 @@ export async function compileAll(files: readonly string[], concurrency: number, 
   const version = await cythonVersion;
   const useCache = process.env['CYTHON_LENS_FIXTURE_CACHE'] !== 'off';
   const out = new Map<string, CompilerMessage[]>();
-  const queue = [...files];
+  const cacheFile = new Map<string, string>();
+  const todo = new Map<string, string[]>(); // folder -> files to compile
+  for (const file of files) {
+    const dir = path.dirname(file);
+    const hash = createHash('sha256').update(version).update('\0').update(extraArgs.join('\0')).update('\0')
+      .update(fs.readFileSync(file));
+    for (const f of companions(dir)) hash.update(`\0${f}\0`).update(fs.readFileSync(path.join(dir, f)));
+    const cached = path.join(COMPILE_CACHE, `${hash.digest('hex')}.json`);
+    cacheFile.set(file, cached);
+    if (useCache && fs.existsSync(cached)) {
+      out.set(file, JSON.parse(fs.readFileSync(cached, 'utf8')) as CompilerMessage[]);
+    } else {
+      todo.set(dir, [...(todo.get(dir) ?? []), file]);
+    }
+  }
+  // one batch per worker and folder, of similar sizes
+  const batches: string[][] = [];
+  for (const group of todo.values()) {
+    const n = Math.min(group.length, Math.max(1, concurrency));
+    for (let i = 0; i < n; i++) batches.push(group.filter((_, j) => j % n === i));
+  }
   const worker = async (): Promise<void> => {
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-      const dir = path.dirname(file);
-      const hash = createHash('sha256').update(version).update('\0').update(extraArgs.join('\0')).update('\0')
-        .update(fs.readFileSync(file));
-      for (const f of fs.readdirSync(dir).filter((n) => /\.(pxd|pxi)$/.test(n)).sort()) {
-        hash.update(`\0${f}\0`).update(fs.readFileSync(path.join(dir, f)));
-      }
-      const cached = path.join(COMPILE_CACHE, `${hash.digest('hex')}.json`);
-      if (useCache && fs.existsSync(cached)) {
-        out.set(file, JSON.parse(fs.readFileSync(cached, 'utf8')) as CompilerMessage[]);
-        continue;
-      }
+    for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) {
+      const dir = path.dirname(batch[0]!);
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cython-'));
       try {
-        const r = await run(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, '-o', path.join(tmp, 'out.c'), file]);
-        const messages = parseCompilerOutput(`${r.stdout}\n${r.stderr}`, file);
-        out.set(file, messages);
-        fs.mkdirSync(COMPILE_CACHE, { recursive: true });
-        fs.writeFileSync(cached, JSON.stringify(messages));
+        for (const f of companions(dir)) fs.copyFileSync(path.join(dir, f), path.join(tmp, f));
+        const copies = batch.map((f) => path.join(tmp, path.basename(f)));
+        batch.forEach((f, i) => fs.copyFileSync(f, copies[i]!));
+        const r = await run(VENV_PYTHON, ['-m', 'cython', '-3', ...extraArgs, ...copies]);
+        batch.forEach((file, i) => {
+          const messages = parseCompilerOutput(`${r.stdout}\n${r.stderr}`, copies[i]!);
+          out.set(file, messages);
+          fs.mkdirSync(COMPILE_CACHE, { recursive: true });
+          fs.writeFileSync(cacheFile.get(file)!, JSON.stringify(messages));
+        });
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
@@ -127,6 +144,11 @@ export async function compileAll(files: readonly string[], concurrency: number, 
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return out;
+}
+
+/** The .pxd/.pxi files of a folder (a fixture may cimport or include them), sorted. */
+function companions(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => /\.(pxd|pxi)$/.test(n)).sort();
 }
 
 function parseCompilerOutput(text: string, file: string): CompilerMessage[] {
