@@ -86,6 +86,8 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Raising an exception without the GIL.' },
   'nogil-python-context-manager': { severity: 'error', compiler: ERROR, reportedBy: 'gil-rule',
     summary: 'Entering a Python context manager (`with obj:`) without the GIL.' },
+  'nogil-backquote': { severity: 'error', compiler: ERROR, reportedBy: 'gil-rule',
+    summary: 'A Python 2 backquote (repr) without the GIL.' },
   // --- GIL rules: nogil functions and GIL transitions
   'nogil-function-python-return': { severity: 'error', compiler: ERROR, reportedBy: 'gil-rule',
     summary: 'A nogil function returning a Python object.' },

@@ -50,6 +50,7 @@ import { noexceptPythonReturn } from './noexcept-python-return';
 import { nogilFunctionCast } from './nogil-function-cast';
 import { implicitNoexcept } from './implicit-noexcept';
 import { incompleteClassLayout } from './incomplete-class-layout';
+import { backquoteExpression } from './backquote-expression';
 import type { GilRule } from './rule';
 
 export const gilRules: readonly GilRule[] = [
@@ -62,5 +63,5 @@ export const gilRules: readonly GilRule[] = [
   parallelPythonArguments, bufferAcquisition, exceptionCheckAfterCall, untypedIndex, boundscheckHint, functionPointerAssignment,
   criticalSectionGil, exceptionClauseValidity, pythonRaise, cPropertySetterException, cppConstructorBaseGil,
   parallelWithoutNogil, prangeOutsideFor, noexceptPythonReturn, nogilFunctionCast, implicitNoexcept,
-  incompleteClassLayout, pythonContextManager,
+  incompleteClassLayout, pythonContextManager, backquoteExpression,
 ];
