@@ -59,7 +59,7 @@ describe('call-arguments check agrees with the compiler', () => {
   let outDir: string;
   let includeDirs: string[];
   before(async () => {
-    engine = await Engine.create({ checks: [callArgumentsCheck], log: () => undefined });
+    engine = await Engine.create({ checks: [callArgumentsCheck], log: () => undefined, timeBudgetMs: 120_000 });
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-call-args-'));
     includeDirs = [await sitePackages()];
   });

@@ -25,7 +25,7 @@ const key = (line: number, message: string): string => `${line}|${message.split(
 describe('GIL diagnostics agree with the real compiler', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
     await engine.session.discover(VENV_PYTHON);
   });
   after(() => engine.dispose());
