@@ -90,4 +90,67 @@ describe('generated code of compiler constructs', () => {
     assert.ok(reasonsAt(lines, 5).some((r) => r.startsWith('critical section')), reasonsAt(lines, 5).join('|'));
     assert.equal(scoreAt(lines, 6), 0);
   });
+
+  it('def wrappers: object defaults filled in at their lines; number constants mark none', async () => {
+    const lines = await estimate([
+      'def f(a,',          // 1   compiler: 49
+      '      b=None,',     // 2   compiler: 8 (b's default, and c's: the constant 1 marks no line)
+      '      c=1,',        // 3   compiler: 0
+      '      int d=2,',    // 4   compiler: 2
+      '      e=None):',    // 5   compiler: 27 (e's default, then the rest of the wrapper)
+      '    return a',      // 6
+      'def g(a,',          // 7   compiler: 43
+      '      b=None,',     // 8   compiler: 8
+      '      *args,',      // 9   compiler: 0
+      '      e=None, **kw):',  // 10  compiler: 23 (a keyword-only argument after *args)
+      '    return a',      // 11
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 2), 8);
+    assert.equal(scoreAt(lines, 3), 0);
+    assert.ok(reasonsAt(lines, 5).some((r) => r.startsWith('arguments unpacked')), reasonsAt(lines, 5).join('|'));
+    assert.ok(reasonsAt(lines, 8).includes('default value of argument `b`'), reasonsAt(lines, 8).join('|'));
+    assert.ok(reasonsAt(lines, 10).some((r) => r.startsWith('arguments unpacked')), reasonsAt(lines, 10).join('|'));
+  });
+
+  it('property accessors of a cdef class are C getset functions: no argument parsing, no decorator call', async () => {
+    const lines = await estimate([
+      'cdef class A:',          // 1
+      '    cdef object o',      // 2
+      '    @property',          // 3   compiler: 2
+      '    def y(self):',       // 4
+      '        return self.o',  // 5
+      '    @y.setter',          // 6   compiler: 2
+      '    def y(self, v):',    // 7
+      '        self.o = v',     // 8
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 3), 2);
+    assert.equal(scoreAt(lines, 6), 2);
+    assert.ok(reasonsAt(lines, 6).every((r) => !r.startsWith('decorator')), reasonsAt(lines, 6).join('|'));
+  });
+
+  it('a memoryview unpacked into C targets goes through a Python object', async () => {
+    const lines = await estimate([
+      'def g(double[:] src):',   // 1
+      '    cdef double a, b',    // 2
+      '    a, b = src',          // 3   compiler: 66 (memoryview object, generic unpacking, two doubles unboxed)
+    ].join('\n'));
+    assert.ok(scoreAt(lines, 3) >= 60 && scoreAt(lines, 3) <= 72, String(scoreAt(lines, 3)));
+    assert.ok(reasonsAt(lines, 3).some((r) => r.startsWith('Python sequence unpacking')), reasonsAt(lines, 3).join('|'));
+  });
+
+  it('Python statements of a cdef class body run when the type is created', async () => {
+    const lines = await estimate([
+      'import sys',                                  // 1
+      'cdef class A:',                               // 2
+      '    cdef int n',                              // 3
+      '    if sys.version_info > (3, 12):',          // 4   compiler: 8
+      '        attr = frozenset({1, 2})',            // 5   compiler: 21
+      '    else:',                                   // 6
+      '        attr = frozenset({})',                // 7   compiler: 8
+      '    y = sys.maxsize',                         // 8   compiler: 8
+    ].join('\n'));
+    for (const l of [4, 5, 7, 8]) assert.ok(scoreAt(lines, l) > 0, `line ${l}`);
+    assert.ok(reasonsAt(lines, 8).includes('class attribute `y` set'), reasonsAt(lines, 8).join('|'));
+    assert.equal(scoreAt(lines, 3), 0);
+  });
 });

@@ -125,8 +125,15 @@ function unpacking(target: Node, value: Node, env: CostEnv): void {
     return;
   }
   const vi = env.walk.expr(value, env);
-  if (!gilHeld(env) || vi.type.kind !== 'py') return;
-  if (vi.type.name === 'tuple') {
+  if (!gilHeld(env)) return;
+  if (vi.type.kind === 'memview') {
+    // a memoryview slice is unpacked as a Python object (ExprNodes.py SequenceNode.generate_assignment_code takes
+    // any Python iterable: the slice is wrapped in a memoryview object first, then iterated)
+    convert(value, vi, PY_OBJECT, env);
+  } else if (vi.type.kind !== 'py') {
+    return;
+  }
+  if (vi.type.kind === 'py' && vi.type.name === 'tuple') {
     // a typed tuple: None and size checks, then the items by index (no generic iterator path)
     env.sink.add(lineOf(value), 7 * PYX_CALL + 2 * targets.length * MACRO, `tuple unpacking of \`${label(value)}\``);
   } else {

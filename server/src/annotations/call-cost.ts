@@ -123,11 +123,9 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
   }
   const api = apiNameCost(sig.name);
   if (sig.exception.kind === 'noexcept' && !isPy(sig.returnType)) {
-    if (api > 0) {
-      const after = env.sink.cursor;
-      env.sink.add(consumerLine, api, `C-API call \`${sig.name}()\``);
-      env.sink.mark(after);
-    }
+    if (api > 0) env.sink.add(consumerLine, api, `C-API call \`${sig.name}()\``);
+    // what uses the result (a coercion to an object...) is generated at the call's position
+    env.sink.mark(callPositionLine(call));
     return;
   }
   // a temporary result: the call is generated at the call's position (its `(`), after the arguments

@@ -12,6 +12,7 @@ import { type Node, field, fields, namedChildren, significantChildren, undecorat
 import { boxing, unboxing } from './conversion-cost';
 import { type CostEnv, type FunctionFacts, lineOf } from './cost-env';
 import { definitionDirectives } from './directives';
+import { positionLine } from './expression-info';
 import { type FusedLookup, fusedTypesOf, specialisationCount, specialisationsOf, specialisedScope, substitute }
   from './fused-specialisations';
 import { ExpressionTyper } from '../model/expression-types';
@@ -66,9 +67,27 @@ function decorators(raw: Node, env: CostEnv): void {
     const e = significantChildren(d)[0];
     if (!e || /^(cython\.)?\w+(\(.*\))?$/s.test(e.text) && /^(cython\.|boundscheck|wraparound|cdivision|initializedcheck|nonecheck|cfunc|ccall|inline|locals|returns|exceptval|final|nogil|with_gil|profile|linetrace|infer_types|overflowcheck|embedsignature|binding|freelist|cclass)/.test(e.text)) continue;
     if (e.text === 'staticmethod' || e.text === 'classmethod' || e.text === 'property') continue;
+    // `@name.setter` in a cdef class fills the property's C setter: no decorator call
+    if (env.inExtensionClass && /^\w+\.(setter|deleter|getter)$/.test(e.text)) continue;
     env.walk.expr(e, env);
     env.sink.add(lineOf(d), PY_CALL + 2 * PYX_CALL, `decorator \`${e.text.slice(0, 30)}\` applied`);
   }
+}
+
+/** The name a parameter node declares (`x`, `x=1`, `int x=1`, `x: int = 1`), if the syntax says it plainly. */
+function paramName(n: Node): string | undefined {
+  if (n.type === 'identifier') return n.text;
+  const name = field(n, 'name') ?? field(n, 'declarator');
+  if (name?.type === 'identifier') return name.text;
+  const first = namedChildren(n)[0];
+  return first?.type === 'identifier' ? first.text : undefined;
+}
+
+/** A `@property` / `@name.setter` / `@name.deleter` method (of a cdef class: a getset C function). */
+function isPropertyAccessor(def: Node): boolean {
+  const decorated = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
+  return !!decorated && namedChildren(decorated).some((d) => d.type === 'decorator'
+    && /^(property|\w+\.(setter|deleter|getter))$/.test(significantChildren(d)[0]?.text ?? ''));
 }
 
 function bodyStateOf(sig: FunctionSignature | undefined, node: Node): GilState {
@@ -104,20 +123,27 @@ function wrapperCost(params: FunctionParam[], nodes: (Node | undefined)[], varar
     const node = nodes[k];
     return node ? (field(node, 'default') ?? field(node, 'value')) !== null : p.hasDefault;
   };
-  // The wrapper fills in the default of the first object argument that has one at that argument's position
-  // (`values[k] = default`): the rest of the wrapper (type tests, conversions, error exit) follows it there.
-  let lastPyDefault = -1;
+  // The wrapper fills in the defaults of object arguments (`values[k] = default`) at their positions; a number or
+  // string constant marks no position (IntNode/FloatNode/UnicodeNode/BytesNode.generate_evaluation_code), so its
+  // default goes with the one before it. The rest of the wrapper (type tests, conversions, error exit) follows the
+  // last default that marked its line.
+  const defaultLines: (number | undefined)[] = [];
+  let split = line;
   params.forEach((p, k) => {
-    if (isPy(p.type) && hasDefault(p, k) && nodes[k] !== undefined) lastPyDefault = k;
+    const node = nodes[k];
+    if (!isPy(p.type) || !hasDefault(p, k) || !node) return;
+    const value = field(node, 'default') ?? field(node, 'value');
+    if (!value || positionLine(value) !== undefined) split = lineOf(node);
+    defaultLines[k] = split;
   });
-  const split = lastPyDefault >= 0 ? lineOf(nodes[lastPyDefault]!) : line;
   sink.add(line, PY_CALL + 2 * MACRO + 5 * PYX_CALL + 2 * MACRO * params.length,
     `Python argument parsing (${params.length} argument${params.length === 1 ? '' : 's'})`);
   sink.add(split, PYX_CALL + 2 * MACRO * params.length, 'arguments unpacked (argument count checked)');
   params.forEach((p, k) => {
     const node = nodes[k];
     if (isPy(p.type)) {
-      if (hasDefault(p, k) && node) sink.add(lineOf(node), PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
+      const at = defaultLines[k];
+      if (at !== undefined) sink.add(at, PYX_CALL + 2 * MACRO, `default value of argument \`${p.name}\``);
       if (p.type.kind === 'py' && p.type.name !== 'object') sink.add(split, PYX_CALL, `type test of argument \`${p.name}\``);
       sink.add(split, MACRO, `reference to argument \`${p.name}\` released`);
       return;
@@ -167,15 +193,20 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
     wrapper(params);
   };
   const wrapper = (wrappedParams: FunctionParam[]): void => {
-    if (kind === 'def' && env.inExtensionClass && SLOT_METHODS.has(field(node, 'name')?.text ?? '')) {
-      // a type slot (TypeSlots.py) is called with C arguments: no argument parsing, only the error exit
-      sink.add(line, PYX_CALL + pyLocals * MACRO, 'type slot: error exit (traceback, references released)');
+    const accessor = env.inExtensionClass && isPropertyAccessor(node);
+    if (kind === 'def' && env.inExtensionClass && (SLOT_METHODS.has(field(node, 'name')?.text ?? '') || accessor)) {
+      // a type slot (TypeSlots.py), or a property getter/setter of a cdef class (a C getset function), is called
+      // with C arguments: no argument parsing, only the error exit (with a traceback when the body can raise)
+      const exit = !facts.raises ? PYX_CALL : accessor ? 2 * PYX_CALL + MACRO : 2 * PYX_CALL + 2 * MACRO;
+      sink.add(line, exit + pyLocals * MACRO, `${accessor ? 'property accessor' : 'type slot'}: error exit (traceback, references released)`);
       if (field(node, 'name')?.text === '__hash__') sink.add(line, PY_CALL, '__hash__: -1 result checked with PyErr_Occurred');
     } else if (kind === 'def' || kind === 'cpdef') {
       const paramNodes = params ? significantChildren(params).filter((p) => p.type !== 'ellipsis'
         && p.type !== 'list_splat_pattern' && p.type !== 'dictionary_splat_pattern' && p.text !== '*') : [];
       const offset = paramNodes.length - wrappedParams.length;
-      const nodes = wrappedParams.map((_, k) => (offset >= 0 ? paramNodes[k + offset] : undefined));
+      // by name where the syntax names the parameter (keyword-only ones after `*args` included), else by position
+      const byName = new Map(paramNodes.map((n) => [paramName(n), n] as const));
+      const nodes = wrappedParams.map((p, k) => byName.get(p.name) ?? (offset >= 0 ? paramNodes[k + offset] : undefined));
       const split = wrapperCost(wrappedParams.filter((p) => p.name !== '' ), nodes, params ? significantChildren(params).some((p) =>
         p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') : false, line, env, specs > 1);
       sink.add(split, PYX_CALL + pyLocals * MACRO, 'error exit of the Python wrapper (traceback, references released)');
@@ -295,7 +326,10 @@ function definitionOrStatement(s: Node, env: CostEnv): void {
   if (s.type === 'function_definition' || s.type === 'c_function_definition' || s.type === 'decorated_definition'
     || s.type === 'class_definition' || s.type === 'cdef_class_definition') {
     definitionCost(s, env);
+  } else if (s.type === 'block') {
+    env.walk.block(s, env);
   } else {
-    env.walk.block(s.parent && s.type === 'block' ? s : null, env);
+    // Python statements of a cdef class body (class attributes, `if` at class level) run when the type is created
+    env.walk.statement(s, env);
   }
 }

@@ -43,12 +43,13 @@ export function isCRange(node: Node, env: CostEnv): boolean {
 const OPERATOR_TOKENS = new Set(['(', ')', ',']);
 
 /**
- * The line of the position the compiler gives an expression node (Parsing.py), where `generate_evaluation_code`
- * marks it after evaluating the sub-expressions (ExprNodes.py: `code.mark_pos(self.pos)`): the `(` of a call, the `[`
- * of an index, the `.` of an attribute, the operator of a binary operation, comparison or `and`/`or`, the `if` of a
- * conditional expression; otherwise where the node starts. Code generated for the node itself (the lookup, a
- * coercion of its result) goes to that line. A Python call marks no position of its own (PyMethodCallNode generates
- * its code after its last argument's), nor does a constant: undefined; `callPositionLine` is where a C call is generated.
+ * The line of the position the compiler gives an expression node (Parsing.py), which `generate_evaluation_code`
+ * marks after evaluating the sub-expressions (ExprNodes.py: `code.mark_pos(self.pos)`): the `[` of an index, the `.`
+ * of an attribute, the operator of a binary operation, the `if` of a conditional expression, a tuple's first item;
+ * otherwise where the node starts. Code generated for the node itself (the lookup, a coercion of its result) goes to
+ * that line. Undefined for nodes that mark no position of their own: Python calls (PyMethodCallNode marks its
+ * position before its arguments), comparisons and `and`/`or` (PrimaryCmpNode, BoolBinopNode), number and string
+ * constants; `callPositionLine` is where a C call is generated.
  */
 export function positionLine(node: Node): number | undefined {
   const token = (pred: (t: string) => boolean): number | undefined =>
@@ -57,7 +58,7 @@ export function positionLine(node: Node): number | undefined {
     case 'call':
       return undefined;
     // constants have no evaluation code (ConstNode.generate_evaluation_code): no position marked
-    case 'integer': case 'float': case 'true': case 'false': case 'none': case 'ellipsis':
+    case 'integer': case 'float':
       return undefined;
     case 'string': case 'concatenated_string':
       return node.descendantsOfType('interpolation').length > 0 ? node.startPosition.row : undefined;
@@ -65,8 +66,11 @@ export function positionLine(node: Node): number | undefined {
       return token((t) => t === '[') ?? node.startPosition.row;
     case 'attribute':
       return token((t) => t === '.') ?? node.startPosition.row;
-    case 'binary_operator': case 'comparison_operator': case 'boolean_operator':
+    case 'binary_operator':
       return token((t) => !OPERATOR_TOKENS.has(t)) ?? node.startPosition.row;
+    // PrimaryCmpNode and BoolBinopNode evaluate their operands and mark nothing of their own
+    case 'comparison_operator': case 'boolean_operator':
+      return undefined;
     case 'conditional_expression':
       return token((t) => t === 'if') ?? node.startPosition.row;
     case 'tuple': {
