@@ -2,6 +2,7 @@
 import type { ServerCapabilities } from 'vscode-languageserver';
 import type { Feature } from './feature';
 import { codeActionFeature } from '../code-actions/code-action-feature';
+import { callHierarchyFeature } from './call-hierarchy';
 import { completionFeature } from './completion';
 import { definitionFeature } from './definition';
 import { documentHighlightFeature } from './document-highlight';
@@ -21,7 +22,7 @@ export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
   semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
   renameFeature, workspaceSymbolFeature, foldingRangeFeature, selectionRangeFeature,
-  inlayHintFeature,
+  inlayHintFeature, callHierarchyFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {

@@ -11,6 +11,7 @@ import { documentModel } from '../model/document-model';
 import { buildModuleBase, moduleView } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
 import type { SourceFile } from '../code-actions/source-files';
+import type { Node } from '../model/syntax';
 import type { FeatureDeps } from './feature';
 import { type NavContext, keyOf, resolveTarget } from './navigation-targets';
 import type { NavRequest } from './navigation-request';
@@ -27,6 +28,8 @@ export interface SearchOptions {
   /** Only the current document (document highlights). */
   currentOnly?: boolean;
   isCancelled?: () => boolean;
+  /** Called for each occurrence kept, with its file's navigation context and identifier (call hierarchy). */
+  onMatch?: (occurrence: Occurrence, ctx: NavContext, node: Node) => void;
 }
 
 function escape(s: string): string {
@@ -41,14 +44,19 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
   const declKeys = new Set<string>([target.declaration, ...target.implementations]
     .filter((l): l is DeclLocation => !!l).map(keyOf));
   const out = new Map<string, Occurrence>();
-  const add = (file: SourceFile, start: number, end: number): void => {
+  const add = (file: SourceFile, start: number, end: number, ctx: NavContext): void => {
     const p0 = file.lines.positionAt(start);
     const p1 = file.lines.positionAt(end);
     const location: DeclLocation = { uri: file.uri, line: p0.line, character: p0.character, endLine: p1.line,
       endCharacter: p1.character };
     const declaration = declKeys.has(keyOf(location));
     if (declaration && !options.includeDeclaration) return;
-    out.set(`${file.uri}#${start}`, { location, declaration });
+    const occurrence = { location, declaration };
+    out.set(`${file.uri}#${start}`, occurrence);
+    if (options.onMatch) {
+      const node = file.tree.rootNode.descendantForIndex(start, end);
+      if (node) options.onMatch(occurrence, ctx, node);
+    }
   };
   const searchIn = (uri: string, names: string[], range?: { start: number; end: number }): void => {
     const found = fileContext(deps, req, uri);
@@ -66,7 +74,7 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
             ? (resolveTarget(ctx, node)?.key ?? null) : null;
           keys?.set(start, key);
         }
-        if (key === target.key) add(file, start, start + name.length);
+        if (key === target.key) add(file, start, start + name.length, ctx);
       }
     }
   };
