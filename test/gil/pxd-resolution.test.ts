@@ -1,4 +1,8 @@
-/** cimports resolve relative to each importing file: the same module name in two folders is two different .pxd. */
+/**
+ * cimports resolve relative to each importing file: the same module name in two folders is two different .pxd. A
+ * relative cimport (`from ..util.helpers cimport twice`) names a module of the importing file's package, which the
+ * compiler looks for in the package root and in the include dirs (another tree holding the package's .pxd files).
+ */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,11 +31,11 @@ describe('.pxd resolution', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const gilErrors = (sub: string): string[] => {
+  const gilErrors = (sub: string, includeDirs: string[] = []): string[] => {
     const file = path.join(dir, sub, 'user.pyx');
     const uri = pathToFileURL(file).toString();
     engine.open(uri, fs.readFileSync(file, 'utf8'), 1);
-    const report = engine.analyze(uri, defaultSettings());
+    const report = engine.analyze(uri, { ...defaultSettings(), includeDirs });
     engine.close(uri);
     return (report?.diagnostics ?? []).filter((d) => d.severity === 1).map((d) => `${d.range.start.line + 1}: ${d.message}`);
   };
@@ -39,5 +43,36 @@ describe('.pxd resolution', () => {
   it('uses the sibling .pxd of each importing file', () => {
     assert.deepEqual(gilErrors('a'), []); // a/helpers.pxd: twice is nogil
     assert.deepEqual(gilErrors('b'), ['6: Calling gil-requiring function not allowed without gil']); // b/helpers.pxd: not
+  });
+
+  it('finds a relative cimport of the package in an include dir', () => {
+    // copy/pkg/sub/user.pyx (module pkg.sub.user) cimports ..util.helpers = pkg.util.helpers, which only the
+    // original tree src/pkg/util/helpers.pxd has: the compiler finds it through the include dir src/.
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    for (const tree of ['src', 'copy']) {
+      write(`${tree}/pkg/__init__.py`, '');
+      write(`${tree}/pkg/sub/__init__.py`, '');
+    }
+    write('src/pkg/util/__init__.py', '');
+    write('src/pkg/util/helpers.pxd', 'cdef void twice(int x) nogil\n');
+    write('copy/pkg/sub/user.pyx', ['from ..util.helpers cimport twice', '', 'cdef void run(int v) noexcept nogil:',
+      '    twice(v)', ''].join('\n'));
+    const hints = (includeDirs: string[]): string[] => {
+      const file = path.join(dir, 'copy', 'pkg', 'sub', 'user.pyx');
+      const uri = pathToFileURL(file).toString();
+      engine.open(uri, fs.readFileSync(file, 'utf8'), 1);
+      const report = engine.analyze(uri, { ...defaultSettings(), includeDirs });
+      engine.close(uri);
+      return (report?.diagnostics ?? []).filter((d) => /Exception check after calling/.test(d.message))
+        .map((d) => `${d.range.start.line + 1}: ${d.message.split('\n')[0]}`);
+    };
+    // cython -3 -I src copy/pkg/sub/user.pyx: "4:9: Exception check after calling 'twice' will always require
+    // the GIL to be acquired."
+    assert.deepEqual(hints([path.join(dir, 'src')]),
+      ["4: Exception check after calling 'twice' will always require the GIL to be acquired."]);
+    assert.deepEqual(hints([]), []); // not found: unknown, nothing said
   });
 });

@@ -124,7 +124,18 @@ export class PxdResolver implements CimportResolver {
       if (!from) return undefined;
       let dir = path.dirname(from);
       for (let i = 1; i < level; i++) dir = path.dirname(dir);
-      bases.push(dir);
+      const found = this.searchIn([dir], parts);
+      if (found) return found;
+      // The compiler qualifies a relative cimport with the module's package (`..ml.x` in spacy.pipeline.p is
+      // spacy.ml.x) and searches it like an absolute one, in the package root and the include dirs but not on
+      // sys.path (Main.Context.find_module, find_pxd_file with sys_path=False): the package's other .pxd files
+      // may live in another tree than the module (a build directory, a copy).
+      const root = this.packageRoot(from);
+      if (!root) return undefined;
+      const pkg = path.relative(root, path.dirname(from)).split(path.sep).filter((p) => p !== '');
+      if (pkg.length < level - 1) return undefined;
+      const qualified = [...pkg.slice(0, pkg.length - (level - 1)), ...parts];
+      return qualified.length ? this.searchIn([root, ...this.paths.includeDirs], qualified) : undefined;
     } else {
       if (from) {
         bases.push(path.dirname(from));
@@ -133,6 +144,10 @@ export class PxdResolver implements CimportResolver {
       }
       bases.push(...this.paths.includeDirs, ...this.paths.systemDirs);
     }
+    return this.searchIn(bases, parts);
+  }
+
+  private searchIn(bases: readonly string[], parts: readonly string[]): string | undefined {
     for (const base of bases) {
       const stem = path.join(base, ...parts);
       for (const candidate of [`${stem}.pxd`, path.join(stem, '__init__.cython-30.pxd'), path.join(stem, '__init__.pxd')]) {
