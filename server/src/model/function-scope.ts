@@ -14,6 +14,8 @@ import { type Node, field, locationOf, namedChildren, significantChildren } from
 import { Scope, type Symbol } from './symbols';
 import { mightOverflowNames } from './overflow-marking';
 import { reachableStatements } from './reachability';
+import { type Specialisation, specialisationsFor } from './fused-specialisation';
+import { gilTransitions, prangeOf } from './gil-state';
 
 export interface FunctionInfo {
   node: Node;
@@ -35,13 +37,15 @@ interface PendingLocal {
   name: Node;
   /** `{ rangeArg }`: an argument of the `range()` a loop variable iterates over (a Python one makes it an object). */
   values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node } | { augmented: Node })[];
-  inGilBlockOnly: boolean;
 }
+
+/** A compile-time condition's value (module-model.ts), in a fused specialisation if given. */
+export type ConstantOf = (cond: Node, spec: Specialisation | undefined) => boolean | 'maybe' | undefined;
 
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
-  complete = false, inferTypes: boolean | null = null,
+  complete = false, inferTypes: boolean | null = null, constant?: ConstantOf,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -66,34 +70,62 @@ export function buildFunctionScope(
   }
   const pending = new Map<string, PendingLocal>();
   const declaredGlobal = new Set<string>();
-  const addPending = (name: Node, value: PendingLocal['values'][number], inGil: boolean): void => {
-    if (declaredGlobal.has(name.text) || scope.lookupLocal(name.text)) return;
+  // Which locals each pass declares, and whether the declaration came after a `with gil:` block had started
+  // (see below); one pass per fused specialisation, whose pruned branches declare nothing.
+  let declared = new Map<string, boolean>();
+  const declaredPerPass: Map<string, boolean>[] = [];
+  let afterGilBlock = false;
+  const declare = (name: string): void => {
+    if (!declared.has(name)) declared.set(name, afterGilBlock);
+  };
+  const addPending = (name: Node, value: PendingLocal['values'][number]): void => {
+    if (declaredGlobal.has(name.text)) return;
+    declare(name.text);
+    if (scope.lookupLocal(name.text) && !pending.has(name.text)) return;
     const p = pending.get(name.text);
     if (p) {
       p.values.push(value);
-      p.inGilBlockOnly &&= inGil;
     } else {
-      pending.set(name.text, { name, values: [value], inGilBlockOnly: inGil });
+      pending.set(name.text, { name, values: [value] });
     }
   };
+  // The names each `cdef` declaration declares (collected in the first pass, replayed in the others).
+  const cdefNames = new Map<number, string[]>();
+  const collectCdef = (d: Node, firstPass: boolean): void => {
+    if (firstPass) {
+      const before = new Set(scope.symbols.keys());
+      collector.collectVariables(d, scope, 'local');
+      cdefNames.set(d.id, [...scope.symbols.keys()].filter((n) => !before.has(n)));
+    }
+    for (const n of cdefNames.get(d.id) ?? []) declare(n);
+  };
+  // The compiler declares a function's locals in one pass over its body (analyse_declarations), in which every
+  // `with gil:` / `with nogil:` block sets a flag of the scope that is never reset (Nodes.GILStatNode.
+  // analyse_declarations: `env._in_with_gil_block = (self.state == 'gil')`); a local first declared while it is set
+  // is exempt from "Function declared nogil has Python locals" (Nodes.CFuncDefNode.nogil_check). A `raise` in nogil
+  // code is such a block too (InjectGilHandling wraps it in `with gil:` before the declarations are analysed).
+  const nogilFunction = signature !== undefined && signature.nogil && !signature.withGil;
+  const live = (cond: Node | null, spec: Specialisation | undefined): boolean | 'maybe' | undefined =>
+    cond && constant ? constant(cond, spec) : undefined;
+  const transitions = (c: Node, spec: Specialisation | undefined): ('gil' | 'nogil')[] =>
+    // `with nogil(False):` is removed before the declarations (ConstantFolding.visit_GILStatNode)
+    gilTransitions(c).filter((t) => !t.condition || live(t.condition, spec) !== false).map((t) => t.to);
 
-  const visit = (node: Node, inGil: boolean): void => {
+  const visit = (node: Node, spec: Specialisation | undefined, first: boolean, nogil: boolean): void => {
     // Unreachable statements are removed by the compiler before it declares anything (reachability.ts).
     for (const c of node.type === 'block' && removeUnreachable ? reachableStatements(namedChildren(node))
       : namedChildren(node)) {
       if (SCOPE_NODES.has(c.type) || c.type === 'decorated_definition') {
         const name = field(c.type === 'decorated_definition' ? (field(c, 'definition') ?? c) : c, 'name');
-        if (name) addPending(name, 'py', inGil);
+        if (name) addPending(name, 'py');
         continue;
       }
       switch (c.type) {
         case 'cdef_statement': case 'cdef_block':
-          for (const d of descendantsOfType(c, 'c_variable_declaration')) {
-            collector.collectVariables(d, scope, 'local');
-          }
+          for (const d of descendantsOfType(c, 'c_variable_declaration')) collectCdef(d, first);
           continue;
         case 'c_variable_declaration':
-          collector.collectVariables(c, scope, 'local');
+          collectCdef(c, first);
           continue;
         case 'global_statement': case 'nonlocal_statement':
           for (const n of namedChildren(c)) if (n.type === 'identifier') declaredGlobal.add(n.text);
@@ -114,8 +146,7 @@ export function buildFunctionScope(
           const targets = assignmentTargets(c);
           for (const t of targets) {
             const simple = targets.length === 1 && field(c, 'left')?.type === 'identifier';
-            addPending(t, !simple || !right ? 'py' : c.type === 'assignment' ? finalValue(right) : { augmented: right },
-              inGil);
+            addPending(t, !simple || !right ? 'py' : c.type === 'assignment' ? finalValue(right) : { augmented: right });
           }
           break;
         }
@@ -126,32 +157,60 @@ export function buildFunctionScope(
             const names = namesIn(left);
             const cLoop = names.length === 1 && right !== null && isRangeCall(right);
             for (const n of names) {
-              addPending(n, cLoop ? 'c-loop' : right && names.length === 1 ? { iterable: right } : 'py', inGil);
+              addPending(n, cLoop ? 'c-loop' : right && names.length === 1 ? { iterable: right } : 'py');
             }
             const args = cLoop && right ? field(right, 'arguments') : null;
             for (const a of args ? significantChildren(args) : []) {
-              if (a.type !== 'keyword_argument') addPending(names[0], { rangeArg: a }, inGil);
+              if (a.type !== 'keyword_argument') addPending(names[0], { rangeArg: a });
             }
           }
           break;
         }
         case 'for_from_statement': {
           const target = field(c, 'target');
-          if (target) addPending(target, 'c-loop', inGil);
+          if (target) addPending(target, 'c-loop');
           break;
         }
-        case 'with_gil_statement':
-          visit(c, true);
+        case 'if_statement': {
+          // Branches with a compile-time false condition are removed before the declarations (ConstantFolding;
+          // ReplaceFusedTypeChecks in each specialisation of a fused function), as in gil-walker.ts walkIf.
+          const own = live(field(c, 'condition'), spec);
+          let taken = own === true;
+          for (const part of namedChildren(c)) {
+            if (part.type === 'elif_clause' || part.type === 'else_clause') {
+              if (taken) break;
+              const value = part.type === 'elif_clause' ? live(field(part, 'condition'), spec) : undefined;
+              if (value === false) continue;
+              visit(part, spec, first, nogil);
+              taken = value === true;
+            } else if (part.type !== 'block' || own !== false) {
+              visit(part, spec, first, nogil);
+            }
+          }
           continue;
+        }
+        case 'raise_statement': case 'print_statement':
+          if (nogil) afterGilBlock = true; // an implicit `with gil:` (InjectGilHandling)
+          visit(c, spec, first, false);
+          continue;
+        case 'with_statement': case 'with_gil_statement': case 'with_nogil_statement': {
+          const steps = transitions(c, spec);
+          if (steps.length) {
+            afterGilBlock = steps[steps.length - 1] === 'gil';
+            visit(c, spec, first, steps[steps.length - 1] === 'nogil');
+            continue;
+          }
+          break;
+        }
         case 'as_pattern': {
           const alias = field(c, 'alias');
-          if (alias) for (const n of namesIn(alias)) addPending(n, 'py', inGil);
+          if (alias) for (const n of namesIn(alias)) addPending(n, 'py');
           break;
         }
         case 'except_clause': {
           const alias = field(c, 'alias') ?? namedChildren(c).find((x) => x.type === 'identifier'
             && x.previousSibling?.type === 'as');
-          if (alias && alias.type === 'identifier') addPending(alias, 'py', inGil);
+          if (alias && alias.type === 'identifier') addPending(alias, 'py');
           break;
         }
         case 'import_statement': case 'import_from_statement':
@@ -159,23 +218,35 @@ export function buildFunctionScope(
             const bound = n.type === 'aliased_import' ? field(n, 'alias') : n.type === 'dotted_name'
               ? namedChildren(n)[0] : null;
             if (bound && c.type === 'import_from_statement' && n === field(c, 'module_name')) continue;
-            if (bound) addPending(bound, 'py', inGil);
+            if (bound) addPending(bound, 'py');
           }
           break;
         case 'named_expression': {
           const name = field(c, 'name');
           const value = field(c, 'value');
-          if (name && value) addPending(name, value, inGil);
+          if (name && value) addPending(name, value);
           break;
         }
         default:
           break;
       }
-      visit(c, inGil);
+      // InjectGilHandling: a prange loop's body is nogil code if it says `nogil=True`, else not.
+      const prange = c.type === 'for_statement' ? prangeOf(c) : undefined;
+      visit(c, spec, first, prange ? prange.nogil : nogil);
     }
   };
   const body = field(fn, 'body');
-  if (body) visit(body, false);
+  if (body) {
+    const specs = constant ? specialisationsFor(body, collector, undefined) : [];
+    (specs.length ? specs : [undefined]).forEach((spec, i) => {
+      declared = new Map();
+      afterGilBlock = false;
+      visit(body, spec, i === 0, nogilFunction);
+      declaredPerPass.push(declared);
+    });
+  }
+  /** Whether some specialisation declares the local outside the scope of the flag set by a `with gil:` block. */
+  const reportedLocal = (name: string): boolean => declaredPerPass.some((d) => d.get(name) === false);
 
   // Infer in two rounds so that locals assigned from other inferred locals settle.
   const pythonLocals: Symbol[] = [];
@@ -210,9 +281,9 @@ export function buildFunctionScope(
       sym.kind = type.kind === 'py' ? 'py-variable' : 'c-variable';
     }
   }
-  for (const [name, p] of pending) {
+  for (const name of pending.keys()) {
     const sym = scope.lookupLocal(name);
-    if (sym && sym.type.kind === 'py' && !p.inGilBlockOnly) pythonLocals.push(sym);
+    if (sym && sym.type.kind === 'py' && reportedLocal(name)) pythonLocals.push(sym);
   }
   for (const name of declaredGlobal) {
     scope.symbols.delete(name);
@@ -225,7 +296,9 @@ export function buildFunctionScope(
   }
   // Declared Python-object locals (`cdef object o`, `cdef list L`) count as Python locals too.
   for (const sym of scope.symbols.values()) {
-    if (sym.binding === 'local' && sym.type.kind === 'py' && !pending.has(sym.name)) pythonLocals.push(sym);
+    if (sym.binding === 'local' && sym.type.kind === 'py' && !pending.has(sym.name) && reportedLocal(sym.name)) {
+      pythonLocals.push(sym);
+    }
   }
   return { node: fn, scope, signature, isPythonFunction, cls, pythonLocals };
 }

@@ -54,6 +54,18 @@ export function gilTransition(node: Node): GilTransition | undefined {
   return undefined;
 }
 
+/** Every GIL transition of a `with` statement, outermost first: its own keyword, then its `nogil`/`gil` items. */
+export function gilTransitions(node: Node): GilTransition[] {
+  const own = node.type === 'with_nogil_statement' || node.type === 'with_gil_statement' ? gilTransition(node) : undefined;
+  if (!own && node.type !== 'with_statement') return [];
+  const out = own ? [own] : [];
+  for (const item of withItems(node)) {
+    const t = itemTransition(item, node);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
 /** A `with` item that is `nogil`/`gil` (`cython.nogil`, `nogil(cond)`), which the parser makes a GILStatNode. */
 function itemTransition(item: Node, statement: Node): GilTransition | undefined {
   const value = field(item, 'value') ?? significantChildren(item)[0];

@@ -116,7 +116,8 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
       const { value: info, names } = recordingLookups(scope, () => {
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
-          complete, scopeDirectives(fn, moduleDirectives).infer_types);
+          complete, scopeDirectives(fn, moduleDirectives).infer_types,
+          (cond, spec) => evaluateConstant(cond, collector, spec));
       });
       functions.set(fn.id, { info, names });
       return info;
