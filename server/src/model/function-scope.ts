@@ -267,7 +267,7 @@ export function buildFunctionScope(
       } else if (inferTypes === true) {
         // `x += y` assigns the arithmetic of x's other assignments and y (FlowControl: the in-place binop).
         const direct = p.values.filter((v) => typeof v === 'string' || !('augmented' in v));
-        const base = spanning(direct.map((v) => valueType(v, scope, typeOf)));
+        const base = spanning(direct.map((v) => cTupleType(v, scope, typeOf) ?? valueType(v, scope, typeOf)));
         sym.type = base;
         const augmented = p.values.flatMap((v) => typeof v !== 'string' && 'augmented' in v
           ? [arithmeticType(base, typeOf(v.augmented, scope))] : []);
@@ -344,6 +344,24 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
     return { kind: 'scalar', name: 'bint', family: 'bint' };
   }
   return typeOf(node, scope);
+}
+
+/**
+ * A tuple of C values is a C tuple (ExprNodes.TupleNode.infer_type: no element a Python object, memoryview or fused
+ * type), which infer_types=True keeps (aggressive_spanning_type) and safe inference makes an object. The model has no
+ * C tuple type: it is unknown, neither a Python object nor a type we can reason about.
+ */
+function cTupleType(v: PendingLocal['values'][number], scope: Scope, typeOf: (node: Node, scope: Scope) => CType):
+  CType | undefined {
+  if (typeof v === 'string' || !('type' in v)) return undefined;
+  let node: Node = v;
+  while (node.type === 'parenthesized_expression' && significantChildren(node).length === 1) node = significantChildren(node)[0];
+  if (node.type !== 'tuple' && node.type !== 'expression_list') return undefined;
+  const items = significantChildren(node);
+  if (items.length === 0 || items.some((i) => i.type === 'list_splat')) return undefined;
+  const types = items.map((i) => typeOf(i, scope));
+  if (types.some((t) => t.kind === 'py' || t.kind === 'memview' || t.kind === 'fused')) return undefined;
+  return unknown(types.some((t) => t.kind === 'unknown') ? 'element of a tuple' : 'C tuple');
 }
 
 /** The type of `a <op> b` for an in-place operation (as ExpressionTyper.binary). */
