@@ -94,12 +94,26 @@ def _validate(result) -> list[dict]:
     return result
 
 
+# The compiler's language-level options, as the directive the CLI reads (`-X language_level=...`).
+_LANGUAGE_LEVEL_ARGS = {"-2": "2", "-3": "3", "--3str": "3str"}
+
+
+def cli_directives(entry: dict) -> dict[str, str]:
+    """The directives of a manifest entry for the CLI: its `-X` directives plus the language level of `-2` / `-3` /
+    `--3str` in its compiler arguments (below 3, `print` is a statement)."""
+    out = dict(entry.get("directives") or {})
+    for a in entry.get("cython_args") or []:
+        if a in _LANGUAGE_LEVEL_ARGS:
+            out.setdefault("language_level", _LANGUAGE_LEVEL_ARGS[a])
+    return out
+
+
 def run_cli(cli: Path, entries: list[dict], batch: int, timeout: float, directives: bool = False) -> dict[str, dict]:
     if not cli.exists():
         raise InfraError(f"{cli} does not exist (build it with `npm run build`)")
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for e in entries:
-        dirs = tuple(sorted((e.get("directives") or {}).items())) if directives else ()
+        dirs = tuple(sorted(cli_directives(e).items())) if directives else ()
         groups[(tuple(e["include_dirs"]), dirs)].append(e)
     out: dict[str, dict] = {}
     for (incs, dirs), group in groups.items():

@@ -23,22 +23,35 @@ export interface Directives {
    * infers C types from every assignment (aggressive_spanning_type), false makes every untyped local an object.
    */
   infer_types: boolean | null;
+  /**
+   * Module-level: the Python language level the module is parsed with (Main.Context.set_language_level: `2`, `3`,
+   * `3str` is 3, any other number as written). Below 3, without `from __future__ import print_function`, `print`
+   * is a statement (model/print-statement.ts). The default of Cython 3 is 3.
+   */
+  language_level: number;
 }
 
 export const DEFAULT_DIRECTIVES: Readonly<Directives> = Object.freeze({
   boundscheck: true, wraparound: true, initializedcheck: true, cdivision: false, remove_unreachable: true,
-  freethreading_compatible: false, legacy_implicit_noexcept: false, infer_types: null,
+  freethreading_compatible: false, legacy_implicit_noexcept: false, infer_types: null, language_level: 3,
 });
 
 const NAMES = new Set<keyof Directives>(['boundscheck', 'wraparound', 'initializedcheck', 'cdivision',
-  'remove_unreachable', 'freethreading_compatible', 'legacy_implicit_noexcept', 'infer_types']);
+  'remove_unreachable', 'freethreading_compatible', 'legacy_implicit_noexcept', 'infer_types', 'language_level']);
 
 function isDirectiveName(name: string): name is keyof Directives {
   return NAMES.has(name as keyof Directives);
 }
 
-/** A directive value: true/false, or null for `None` (only `infer_types` takes it). */
-function parseValue(name: keyof Directives, value: string): boolean | null | undefined {
+type DirectiveValue = boolean | null | number;
+
+/** A directive value: true/false, null for `None` (only `infer_types` takes it), a number (`language_level`). */
+function parseValue(name: keyof Directives, value: string): DirectiveValue | undefined {
+  if (name === 'language_level') {
+    const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (v === '3str') return 3;
+    return /^[+-]?\d+$/.test(v) ? Number.parseInt(v, 10) : undefined;
+  }
   if (name === 'infer_types' && value.trim() === 'None') return null;
   return parseBool(value);
 }
@@ -88,19 +101,24 @@ export function fileDirectives(source: string, base: Readonly<Directives>): Dire
   return out;
 }
 
-function setDirective(out: Directives, name: keyof Directives, value: boolean | null): void {
-  if (name === 'infer_types') out.infer_types = value;
-  else if (value !== null) out[name] = value;
+function setDirective(out: Directives, name: keyof Directives, value: DirectiveValue): void {
+  if (name === 'language_level') {
+    if (typeof value === 'number') out.language_level = value;
+  } else if (name === 'infer_types') {
+    if (typeof value !== 'number') out.infer_types = value;
+  } else if (typeof value === 'boolean') {
+    out[name] = value;
+  }
 }
 
 /** `cython.boundscheck(False)` / `boundscheck(False)` as a decorator or with-item: [name, value]. */
-function directiveCall(expr: Node): [keyof Directives, boolean | null] | undefined {
+function directiveCall(expr: Node): [keyof Directives, DirectiveValue] | undefined {
   if (expr.type !== 'call') return undefined;
   const fn = field(expr, 'function');
   const args = field(expr, 'arguments');
   if (!fn || !args) return undefined;
   const name = fn.text.replace(/^cython\./, '');
-  if (!isDirectiveName(name)) return undefined;
+  if (!isDirectiveName(name) || name === 'language_level') return undefined; // module-level only
   const arg = significantChildren(args)[0];
   const value = arg ? parseValue(name, arg.text) : undefined;
   return value === undefined ? undefined : [name, value];
@@ -136,5 +154,5 @@ export function withDirectives(node: Node, outer: Readonly<Directives>): Readonl
 }
 
 export function directivesKey(d: Readonly<Directives>): string {
-  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}${+d.remove_unreachable}${+d.freethreading_compatible}${+d.legacy_implicit_noexcept}${String(d.infer_types)[0]}`;
+  return `${+d.boundscheck}${+d.wraparound}${+d.initializedcheck}${+d.cdivision}${+d.remove_unreachable}${+d.freethreading_compatible}${+d.legacy_implicit_noexcept}${String(d.infer_types)[0]}${d.language_level}`;
 }

@@ -16,6 +16,7 @@ import { mightOverflowNames } from './overflow-marking';
 import { reachableStatements } from './reachability';
 import { type Specialisation, specialisationsFor } from './fused-specialisation';
 import { gilTransitions, prangeOf } from './gil-state';
+import { isPrintStatementCall } from './print-statement';
 
 export interface FunctionInfo {
   node: Node;
@@ -45,7 +46,7 @@ export type ConstantOf = (cond: Node, spec: Specialisation | undefined) => boole
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
-  complete = false, inferTypes: boolean | null = null, constant?: ConstantOf,
+  complete = false, inferTypes: boolean | null = null, constant?: ConstantOf, printStatements = false,
 ): FunctionInfo {
   const scope = new Scope('function', parent);
   const isPythonFunction = fn.type === 'function_definition';
@@ -193,6 +194,9 @@ export function buildFunctionScope(
           if (nogil) afterGilBlock = true; // an implicit `with gil:` (InjectGilHandling)
           visit(c, spec, first, false);
           continue;
+        case 'expression_statement':
+          if (nogil && printStatements && isPrintStatementCall(c)) afterGilBlock = true; // language level 2
+          break;
         case 'with_statement': case 'with_gil_statement': case 'with_nogil_statement': {
           const steps = transitions(c, spec);
           if (steps.length) {

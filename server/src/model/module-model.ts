@@ -18,6 +18,7 @@ import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, directivesFr
 import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
 import { type Specialisation, fusedTypeTest } from './fused-specialisation';
+import { printIsStatement } from './print-statement';
 
 export interface ModuleModel {
   uri: string;
@@ -102,6 +103,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   // the build's directives (`-X infer_types=True`), then the `# cython:` header comments
   const cliDirectives = directivesFromEntries(buildDirectives, DEFAULT_DIRECTIVES);
   const moduleDirectives = root ? fileDirectives(headerText(root), cliDirectives) : cliDirectives;
+  const printStatements = root ? printIsStatement(root, moduleDirectives) : false;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
   const scope = declarations.scope;
@@ -117,7 +119,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
         const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
           complete, scopeDirectives(fn, moduleDirectives).infer_types,
-          (cond, spec) => evaluateConstant(cond, collector, spec));
+          (cond, spec) => evaluateConstant(cond, collector, spec), printStatements);
       });
       functions.set(fn.id, { info, names });
       return info;

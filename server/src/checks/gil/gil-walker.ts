@@ -11,6 +11,7 @@ import { type Specialisation, specialisationsFor } from '../../model/fused-speci
 import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../model/syntax';
 import { reachableStatements } from '../../model/reachability';
+import { isPrintStatementCall, printIsStatement } from '../../model/print-statement';
 import type { Finding, GilRule, RuleContext } from './rule';
 import { DIAGNOSTIC_CODES } from '../../../../shared/src/diagnostic-codes';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, fileDirectives, withDirectives }
@@ -108,6 +109,14 @@ export class GilWalker {
 
   private skip: ReadonlySet<number> | undefined;
 
+  private printIsStatement: boolean | undefined;
+
+  /** Whether `print(...)` is a print statement in this module (language level 2: model/print-statement.ts). */
+  private printStatements(node: Node): boolean {
+    this.printIsStatement ??= printIsStatement(node.tree.rootNode, this.moduleDirectives);
+    return this.printIsStatement;
+  }
+
   /** The rule being dispatched (what `report` of the shared contexts files findings under). */
   private rule: GilRule | undefined;
   /** One context per walk environment, shared by every rule and node dispatched in it. */
@@ -158,9 +167,9 @@ export class GilWalker {
       // Constant expression statements (`[1, 2]`, `f"{0}"`) are dropped by the compiler before GIL checks.
       return;
     }
-    if ((node.type === 'raise_statement' || node.type === 'print_statement') && env.state.kind !== 'held'
-      && env.injectsGil) {
-      // The compiler wraps `raise` in nogil code in an implicit `with gil:` (InjectGilHandling).
+    if ((node.type === 'raise_statement' || node.type === 'print_statement'
+      || (isPrintStatementCall(node) && this.printStatements(node))) && env.state.kind !== 'held' && env.injectsGil) {
+      // The compiler wraps `raise` and `print` statements in nogil code in an implicit `with gil:` (InjectGilHandling).
       for (const c of namedChildren(node)) this.walk(c, { ...env, state: HELD });
       return;
     }
