@@ -34,6 +34,11 @@ export interface BuiltinArgument {
   stringValue?: string;
   /** The element types of a list or tuple literal argument (`min((a, b))`), else undefined. */
   elements?: CType[];
+  /**
+   * The type is the one the compiler gives the argument (a declared variable, attribute, element or cast), not
+   * the model's estimate of an arithmetic result (whose integer promotions and ranks it does not follow exactly).
+   */
+  exact?: boolean;
 }
 
 /** What the compiler makes of a builtin call. */
@@ -59,6 +64,27 @@ interface OptimisedBuiltin {
 
 const PY_SSIZE_T: CType = { kind: 'scalar', name: 'Py_ssize_t', family: 'int' };
 const PYTHON: BuiltinCallOutcome = { kind: 'python' };
+
+/** The C types that have their own abs() overload (Builtin.py builtin_function_table), by spelling. */
+const C_ABS_TYPES: ReadonlyMap<string, 'real' | 'complex'> = new Map([
+  ...['double', 'float', 'int', 'long', 'long long', 'unsigned int', 'unsigned long', 'unsigned long long']
+    .map((n): [string, 'real'] => [n, 'real']),
+  ...['float complex', 'double complex', 'long double complex'].map((n): [string, 'complex'] => [n, 'complex']),
+]);
+
+const SPELLINGS: Record<string, string> = {
+  signed: 'int', 'signed int': 'int', unsigned: 'unsigned int', 'long int': 'long', 'signed long': 'long',
+  'signed long int': 'long', 'unsigned long int': 'unsigned long', 'long long int': 'long long',
+  'signed long long': 'long long', 'signed long long int': 'long long', 'unsigned long long int': 'unsigned long long',
+  longlong: 'long long', ulong: 'unsigned long', uint: 'unsigned int', complex: 'double complex',
+  doublecomplex: 'double complex', floatcomplex: 'float complex', longdoublecomplex: 'long double complex',
+};
+
+/** A C scalar's type as the compiler compares it (a typedef is the type it names; `cython.` names are C names). */
+function scalarKey(t: Extract<CType, { kind: 'scalar' }>): string {
+  const name = (t.underlying ?? t.name).replace(/^cython\./, '').replace(/\s+/g, ' ').trim();
+  return SPELLINGS[name] ?? name;
+}
 const isChar = (t: CType): boolean => t.kind === 'scalar' && (t.family === 'char' || /\bchar$/.test(t.name));
 const isUnicodeChar = (t: CType): boolean => t.kind === 'scalar' && /^(Py_UCS4|Py_UNICODE)$/.test(t.name);
 const isCNumber = (t: CType): boolean => t.kind === 'scalar' || t.kind === 'enum' || t.kind === 'fused';
@@ -71,14 +97,30 @@ const unknownIn = (args: readonly BuiltinArgument[]): CType | undefined =>
  */
 export const OPTIMISED_BUILTINS: ReadonlyMap<string, OptimisedBuiltin> = new Map<string, OptimisedBuiltin>([
   ['abs', {
-    compiler: 'Builtin.py: abs() overloads fabs/fabsf/abs/labs/__Pyx_abs_longlong/__Pyx_c_abs, all nogil',
+    compiler: 'Builtin.py: abs() overloads fabs/fabsf/abs/labs/__Pyx_abs_longlong, the unsigned ints and __Pyx_c_abs, '
+      + 'all nogil with strict signatures (PyrexTypes.best_match: the argument type itself, a typedef of it); any '
+      + 'other type (short, char, Py_ssize_t, size_t, long double, bint, enums) takes the "O" overload '
+      + '__Pyx_PyNumber_Absolute, a C function without nogil: the argument becomes a Python object',
     outcome(args, keywords) {
       if (args.length !== 1 || keywords) return PYTHON;
       const t = args[0].type;
       if (t.kind === 'unknown') return { kind: 'unknown', reason: 'abs()' };
-      if (t.kind === 'scalar' && t.family === 'complex') return { kind: 'c', type: { kind: 'scalar', name: 'double', family: 'float' } };
-      if (isCNumber(t)) return { kind: 'c', type: t.kind === 'scalar' && t.family === 'bint' ? { kind: 'scalar', name: 'int', family: 'int' } : t };
-      return PYTHON;
+      if (t.kind === 'py') return PYTHON;
+      const match = (m: CType): string | undefined => m.kind === 'scalar' ? C_ABS_TYPES.get(scalarKey(m)) : undefined;
+      if (t.kind === 'fused') {
+        // each specialisation takes the overload of its member; we cannot tell them apart here
+        return t.members.every((m) => match(m) !== undefined) ? { kind: 'c', type: t } : { kind: 'unknown', reason: 'abs() of a fused type' };
+      }
+      const overload = match(t);
+      if (overload === 'complex') {
+        const real = (t.kind === 'scalar' ? scalarKey(t) : '').replace(/\s*complex$/, '') || 'double';
+        return { kind: 'c', type: { kind: 'scalar', name: real, family: 'float' } };
+      }
+      if (overload !== undefined) return { kind: 'c', type: t };
+      if (!isCNumber(t)) return PYTHON;
+      // An arithmetic result's exact C type (its promotions) is not modelled: say nothing rather than guess.
+      if (!args[0].exact) return { kind: 'unknown', reason: 'abs() of a C expression whose exact type is not known' };
+      return { kind: 'needs-gil', type: { kind: 'py', name: 'object' }, boxesArguments: true };
     },
   }],
   ...(['min', 'max'] as const).map((name): [string, OptimisedBuiltin] => [name, {

@@ -282,7 +282,7 @@ export class ExpressionTyper {
     const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
     const args = positional.map((a): BuiltinArgument => {
       const info = this.info(a, scope);
-      const arg: BuiltinArgument = { type: info.type, literal: info.literal };
+      const arg: BuiltinArgument = { type: info.type, literal: info.literal, exact: hasDeclaredType(a, scope) };
       if (a.type === 'string' && info.literal && info.type.kind === 'py') {
         const m = /^[a-zA-Z]*(['"])(.*)\1$/.exec(a.text);
         if (m && !m[2].includes('\\')) arg.stringValue = m[2];
@@ -506,6 +506,14 @@ export function calleeSignature(t: CType): FunctionSignature | undefined {
   if (t.kind === 'func') return t.sig;
   if (t.kind === 'ptr' && t.base.kind === 'func') return t.base.sig;
   return undefined;
+}
+
+/** An expression whose C type is declared rather than computed: a name, attribute, element or cast. */
+function hasDeclaredType(node: Node, scope: Scope): boolean {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && significantChildren(n).length === 1) n = significantChildren(n)[0];
+  if (n.type === 'identifier') return scope.lookup(n.text)?.inferred !== true; // an inferred local: our estimate
+  return n.type === 'attribute' || n.type === 'subscript' || n.type === 'cast_expression';
 }
 
 function spanningC(types: CType[]): CType {

@@ -260,7 +260,7 @@ export function buildFunctionScope(
   for (let round = 0; round < 2; round++) {
     for (const [name, p] of pending) {
       const sym: Symbol = { name, kind: 'py-variable', type: unknown('being inferred'), binding: 'local',
-        location: locationOf(collector.ctx.uri, p.name) };
+        location: locationOf(collector.ctx.uri, p.name), inferred: true };
       if (round === 0) scope.define(sym);
     }
     for (const [name, p] of pending) {

@@ -48,6 +48,8 @@ export interface Symbol {
   alsoPython?: boolean;
   /** Where the binding came from, for hovers ("cimported from libc.math"). */
   origin?: string;
+  /** An untyped local whose type the model infers from what is assigned (model/function-scope.ts). */
+  inferred?: boolean;
 }
 
 export class Scope {
