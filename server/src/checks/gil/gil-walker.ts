@@ -142,6 +142,7 @@ export class GilWalker {
       directives: env.directives,
       loopDepth: env.loopDepth,
       specialisation: env.specialisation,
+      injectsGil: env.injectsGil,
       info: (n) => typer.info(n, env.scope),
       report: (target, message, extra) => {
         const rule = this.rule;
@@ -233,8 +234,9 @@ export class GilWalker {
       for (const c of namedChildren(node)) this.walk(c, { ...env, scope });
       return;
     }
-    if (node.type === 'assert_statement' && env.state.kind !== 'held') {
-      // `assert cond, msg`: the test runs without the GIL; raising (and building msg) acquires it.
+    if (node.type === 'assert_statement' && env.state.kind !== 'held' && env.injectsGil) {
+      // `assert cond, msg`: the test runs without the GIL; raising (and building msg) acquires it (PostParse makes
+      // the raise a RaiseStatNode, which InjectGilHandling wraps). Elsewhere (prange bodies) the raise is an error.
       namedChildren(node).forEach((c, i) => this.walk(c, i === 0 ? env : { ...env, state: HELD }));
       return;
     }
@@ -268,7 +270,9 @@ export class GilWalker {
           const loopDepth = LOOPS.has(node.type) && !prangeOf(node) ? env.loopDepth + 1 : env.loopDepth;
           const conditionOk = !transition?.condition || constant(transition.condition) !== undefined;
           if (!conditionOk) continue; // the compiler stops at a non-constant condition
-          const injectsGil = transition ? transition.to === 'nogil' && inner?.kind === 'released' : env.injectsGil;
+          // InjectGilHandling does not see prange loops as such (nogil=True or not): no implicit `with gil:` there.
+          const injectsGil = transition ? transition.to === 'nogil' && inner?.kind === 'released'
+            : prangeOf(node) ? false : env.injectsGil;
           this.walk(c, { ...env, state: inner ?? env.state, loopDepth, injectsGil });
         } else {
           this.walk(c, env);

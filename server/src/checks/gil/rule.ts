@@ -43,6 +43,8 @@ export interface RuleContext {
   readonly loopDepth: number;
   /** The fused-type specialisation being checked, if the function is fused and tests its types. */
   readonly specialisation: Specialisation | undefined;
+  /** Whether a `raise` (an `assert`'s too) here gets an implicit `with gil:` (gil-walker.ts, InjectGilHandling). */
+  readonly injectsGil: boolean;
   info(node: Node): ExprInfo;
   report(node: Node, message: string, extra?: { severity?: FindingSeverity; data?: Record<string, unknown>;
     related?: Finding['related'] }): void;
