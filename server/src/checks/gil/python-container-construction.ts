@@ -38,9 +38,9 @@ function checkArgumentTuple(node: Node, ctx: RuleContext): void {
   const f = ctx.info(fn);
   if (f.type.kind !== 'py' && f.symbol?.kind !== 'ext-class') return;
   const items = namedChildren(args).filter((a) => a.type !== 'comment');
-  if (items.some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) {
-    ctx.report(args, notAllowedWithoutGil('Constructing Python tuple'));
-  }
+  // The positional arguments are a TupleNode even when there are none (`f()`, `f(a=1)`: SimpleCallNode /
+  // GeneralCallNode.positional_args), and the compiler reports it.
+  ctx.report(args, notAllowedWithoutGil('Constructing Python tuple'));
   // Keyword arguments alone build no dict the compiler reports (GeneralCallNode reports the call itself).
   if (items.some((a) => a.type === 'dictionary_splat')) {
     ctx.report(args, notAllowedWithoutGil('Constructing Python dict'));
