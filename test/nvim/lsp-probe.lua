@@ -3,11 +3,12 @@
 --   plan = { cmd = {...}, root = dir, out = path, timeout_ms = n,
 --            files = { { path, wait_diagnostics = bool } },
 --            hovers = { { id, path, line, character } },                 -- 0-based positions
---            code_actions = { { id, path, line, character, apply_title = lua-pattern } } }
+--            code_actions = { { id, path, line, character, apply_title = lua-pattern } },
+--            requests = { { id, method, path, line, character, params = {...} } } }   -- raw results
 -- Never asserts: the node wrapper does. Always quits (errors are recorded in the output).
 local plan = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('CL_NVIM_PLAN')), '\n'))
 local result = { nvim = string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch),
-  errors = {}, unsupported = {}, files = {}, hovers = {}, code_actions = {}, server_exit = vim.NIL }
+  errors = {}, unsupported = {}, files = {}, hovers = {}, code_actions = {}, requests = {}, server_exit = vim.NIL }
 
 local function write_result()
   local f = assert(io.open(plan.out, 'w'))
@@ -76,6 +77,19 @@ local ok, err = pcall(function()
     result.hovers[h.id] = text
     end
     ::next_hover::
+  end
+
+  -- position requests (definition, references...): the raw result of each
+  for _, r in ipairs(plan.requests or {}) do
+    local bufnr = bufs[r.path]
+    local params = vim.tbl_extend('force', { textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      position = { line = r.line, character = r.character } }, r.params or {})
+    local resp, e = vim.lsp.buf_request_sync(bufnr, r.method, params, 10000)
+    if e then table.insert(result.errors, r.method .. ' ' .. r.id .. ': ' .. tostring(e)) end
+    for _, x in pairs(resp or {}) do
+      if x.err then table.insert(result.errors, r.method .. ' ' .. r.id .. ': ' .. vim.inspect(x.err)) end
+      result.requests[r.id] = x.result == nil and vim.NIL or x.result
+    end
   end
 
   for _, a in ipairs(plan.code_actions or {}) do

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
-const ALL_FEATURES = ['hover', 'gil', 'lapack', 'quickfix'];
-const DEFAULT_FEATURES = ['gil', 'hover', 'lapack']; // what the product has today; add each as it lands
+const ALL_FEATURES = ['hover', 'gil', 'lapack', 'quickfix', 'navigation'];
+const DEFAULT_FEATURES = ['gil', 'hover', 'lapack', 'navigation']; // what the product has today; add each as it lands
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; const v = argv[i + 1]; argv.splice(i, 2); return v; };
 const featuresArg = opt('--features');
@@ -47,6 +47,12 @@ const plan = {
   hovers: [
     FEATURES.includes('hover') && { id: 'fast', path: f('gil_demo.pyx'), line: 21, character: 9 }, // `fast = c_norm(values)`
     FEATURES.includes('lapack') && { id: 'dgelss', path: f('lapack_demo.pyx'), line: 11, character: 10 },
+  ].filter(Boolean),
+  requests: [
+    // `c_norm` in `fast = c_norm(values)` (line 22): its definition is on line 11
+    FEATURES.includes('navigation') && { id: 'definition', method: 'textDocument/definition', path: f('gil_demo.pyx'), line: 21, character: 16 },
+    FEATURES.includes('navigation') && { id: 'references', method: 'textDocument/references', path: f('gil_demo.pyx'), line: 21, character: 16,
+      params: { context: { includeDeclaration: true } } },
   ].filter(Boolean),
   code_actions: [
     FEATURES.includes('quickfix') && { id: 'noexcept', path: f('quickfix_demo.pyx'), line: 11, character: 13, apply_title: 'nogil' },
@@ -145,6 +151,15 @@ if (FEATURES.includes('quickfix')) check('code action inserts `noexcept nogil`',
   must(a?.applied, `no action mentioning nogil; offered: ${JSON.stringify(a?.titles)}${unsupported('noexcept')}`);
   must(/^cdef double scale\(double x\)\s+noexcept\s+nogil\s*:/.test(a.lines[4]), `line 5 is now ${JSON.stringify(a.lines[4])}`);
   must(!diags('quickfix_demo.pyx').some(x => GIL_CALL.test(x.message)), 'the GIL error is still there after the fix');
+});
+if (FEATURES.includes('navigation')) check('definition and references of a cdef function', () => {
+  const def = result?.requests?.definition;
+  const defs = Array.isArray(def) ? def : def ? [def] : [];
+  must(defs.length === 1 && defs[0].uri.endsWith('/gil_demo.pyx') && defs[0].range.start.line === 10
+    && defs[0].range.start.character === 12, `definition: ${JSON.stringify(def)}`);
+  const refs = result?.requests?.references ?? [];
+  const lines = refs.map(r => r.range.start.line).sort((a, b) => a - b);
+  must(lines.length === 2 && lines[0] === 10 && lines[1] === 21, `references: ${JSON.stringify(refs)}`);
 });
 console.log(`(nvim ${result?.nvim ?? '?'}, ${nvimSecs} s${result ? `, diagnostics after ${result.diagnostics_ms} ms` : ''})`);
 console.log(`${passed} passed, ${failed} failed`);
