@@ -16,9 +16,14 @@ function targetsOf(left: Node): Node[] {
 
 export const pythonAssignment: GilRule = {
   code: 'nogil-python-assignment',
-  nodeTypes: ['assignment', 'import_statement'],
+  nodeTypes: ['assignment', 'import_statement', 'function_definition'],
   when: 'nogil',
   check(node, ctx) {
+    if (node.type === 'function_definition') {
+      // A nested def binds its name to the new function object (the compiler says nothing of the kind for a class).
+      ctx.report(node, MESSAGE);
+      return;
+    }
     if (node.type === 'import_statement') {
       // `import m` assigns the module object to the name m (the compiler reports it at the module name).
       for (const item of fieldNodes(node, 'name')) {
