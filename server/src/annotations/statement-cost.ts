@@ -3,6 +3,7 @@
  * gil-region-cost.ts; exceptions: exception-cost.ts; nested definitions: the walker's `definition`), blocks with
  * unreachable code dropped, conditions folded at compile time, expression statements, `return` and imports.
  */
+import { keptCompileTimeBranch } from '../model/compile-time-branch';
 import { type CType, PY_OBJECT } from '../model/c-types';
 import { type Node, field, fields, significantChildren } from '../model/syntax';
 import { assignment, augmented, declaration, deletion } from './assignment-cost';
@@ -61,7 +62,17 @@ export function statementCost(node: Node, env: CostEnv): void {
     case 'else_clause': case 'compile_time_else_clause':
       env.walk.block(field(node, 'body') ?? significantChildren(node).find((c) => c.type === 'block') ?? null, env);
       return;
-    case 'compile_time_if_statement': case 'compile_time_elif_clause':
+    case 'compile_time_if_statement': {
+      const kept = keptCompileTimeBranch(node, (c) => env.model.constantCondition(c));
+      if (kept !== undefined) {
+        if (kept) env.walk.block(kept, env);
+        return;
+      }
+      env.walk.block(field(node, 'consequence'), env);
+      for (const alt of fields(node, 'alternative')) env.walk.statement(alt, env);
+      return;
+    }
+    case 'compile_time_elif_clause':
       env.walk.block(field(node, 'consequence'), env);
       for (const alt of fields(node, 'alternative')) env.walk.statement(alt, env);
       return;

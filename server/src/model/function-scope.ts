@@ -7,6 +7,7 @@
  * (model/directives.ts) changes this: True infers C types from every assignment, augmented ones included (no
  * overflow guard: TypeInference.aggressive_spanning_type), False makes every untyped local a Python object.
  */
+import { keptCompileTimeBranch } from './compile-time-branch';
 import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
 import type { DeclarationCollector } from './declarations';
 import { assignmentTargets, namesIn } from './declarations';
@@ -230,6 +231,13 @@ export function buildFunctionScope(
           const value = field(c, 'value');
           if (name && value) addPending(name, value);
           break;
+        }
+        case 'compile_time_if_statement': {
+          // only the branch the compiler keeps declares anything (compile-time-branch.ts)
+          const kept = constant ? keptCompileTimeBranch(c, (cond) => constant(cond, spec)) : undefined;
+          if (kept === undefined) break;
+          if (kept) visit(kept, spec, first, nogil);
+          continue;
         }
         default:
           break;

@@ -2,6 +2,7 @@
  * One walk of a module's tree carrying the GIL state (like the compiler's GilCheck transform), dispatching each
  * node to the rules registered for its type.
  */
+import { keptCompileTimeBranch } from '../../model/compile-time-branch';
 import type { ClassInfo } from '../../model/c-types';
 import { type FunctionInfo } from '../../model/function-scope';
 import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates } from '../../model/gil-state';
@@ -198,6 +199,13 @@ export class GilWalker {
             this.walk(c, { ...env, directives, scope: classScope, cls, fn: undefined });
           }
         }
+        return;
+      }
+      case 'compile_time_if_statement': {
+        // only the branch the compiler keeps (DEF constants decide it at parse time)
+        const kept = keptCompileTimeBranch(node, (c) => this.model.constantCondition(c, env.specialisation));
+        if (kept === undefined) break;
+        if (kept) this.walk(kept, env);
         return;
       }
       case 'c_variable_declaration': {
