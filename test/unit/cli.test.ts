@@ -15,9 +15,9 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], cwd = REPO_ROOT): Promise<Run> {
+function run(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -187,6 +187,22 @@ describe('cython-lens CLI', () => {
       assert.match(page, /out\.append\(dot\(r, r\)\)/);
     } finally {
       fs.rmSync(proj, { recursive: true, force: true });
+    }
+  });
+
+  it("notes name the CLI's own options, and a Python that cannot help is said once per run", async () => {
+    const two = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-notes-'));
+    try {
+      for (const name of ['a', 'b']) fs.writeFileSync(path.join(two, `${name}.pyx`), 'from nowhere.at_all cimport thing\nfrom libc.math cimport sqrt\n');
+      const r = await run(['check', two], REPO_ROOT, { ...process.env, CYTHON_LENS_PYTHON: '/nonexistent/python' });
+      assert.equal(r.code, 0, r.stderr);
+      const notes = r.stdout.split('\n').filter((l) => l.includes('[unresolved-cimport]'));
+      assert.equal(notes.length, 4, r.stdout);
+      assert.ok(notes.every((l) => /Pass its folder with -I DIR\./.test(l)), r.stdout);
+      assert.doesNotMatch(r.stdout, /cythonLens\.includeDirs|nonexistent/);
+      assert.equal(r.stderr.split('/nonexistent/python').length - 1, 1, r.stderr);
+    } finally {
+      fs.rmSync(two, { recursive: true, force: true });
     }
   });
 

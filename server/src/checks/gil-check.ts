@@ -76,7 +76,8 @@ export const gilCheck: DocumentCheck = {
       if (seen.has(u.module)) continue;
       seen.add(u.module);
       const env = session.pythonEnvironment;
-      const where = env?.error ? ` (${env.error})` : '';
+      const where = env?.error && session.host.repeatEnvironmentError ? ` (${env.error})` : '';
+      const addDir = session.host.addIncludeDir;
       out.push({
         // rows and columns, not offsets: the node belongs to the tree the module's declarations were built from,
         // which may be an earlier version with the same interface, maybe moved since (declaration-rebase.ts)
@@ -85,9 +86,9 @@ export const gilCheck: DocumentCheck = {
         source: DIAGNOSTIC_SOURCE,
         message: u.include
           ? `Cannot find the included file \`${u.module}\`: names it declares are unknown, so GIL checks that depend `
-            + 'on them are skipped. Add its folder to cythonLens.includeDirs.'
+            + `on them are skipped. ${addDir}`
           : `Cannot find the .pxd for \`${u.module}\`${where}: names cimported from it are unknown, so GIL checks `
-            + 'that depend on them are skipped. Add its folder to cythonLens.includeDirs.',
+            + `that depend on them are skipped. ${addDir}`,
       });
     }
     return out;

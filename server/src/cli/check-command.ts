@@ -7,6 +7,7 @@ import type { CheckArgs } from './args';
 import { readSource } from './read-source';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
+import { CLI_HOST } from './cli-host';
 
 export interface CliDiagnostic {
   line: number;
@@ -41,7 +42,7 @@ export async function runCheck(
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
   // A batch run: no keystroke is waiting, so every check gets all the time it needs.
-  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000 });
+  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
   // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
   const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);

@@ -13,6 +13,7 @@ import { type FileReport, type ProjectReport, type ReportFunction, summarise } f
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
+import { CLI_HOST } from './cli-host';
 
 export async function runReport(
   args: ReportArgs,
@@ -28,7 +29,7 @@ export async function runReport(
     const eq = d.indexOf('=');
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
-  const engine = await Engine.create({ log, timeBudgetMs: 120_000 });
+  const engine = await Engine.create({ log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
   const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);
   const reports: FileReport[] = [];

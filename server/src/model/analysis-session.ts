@@ -24,7 +24,24 @@ export interface SessionOptions {
   splitClasses?: boolean;
   /** How a Python environment is discovered (tests inject one); default: running the interpreter's probe. */
   discoverPython?: (python: string) => Promise<PythonEnvironment>;
+  /** How notes speak to the user where the session runs (the editor's settings, the CLI's options). */
+  host?: SessionHost;
 }
+
+/** The words of the place the analysis runs in, for the notes that tell a user what to do. */
+export interface SessionHost {
+  /** The sentence that says how to add a folder to the include dirs (the editor setting, the CLI's `-I DIR`). */
+  addIncludeDir: string;
+  /**
+   * Whether each note about an unresolved cimport repeats why the Python environment could not help (e.g. Cython
+   * is not installed): an editor shows it with each note, the CLI says it once per run.
+   */
+  repeatEnvironmentError: boolean;
+}
+
+const EDITOR_HOST: SessionHost = {
+  addIncludeDir: 'Add its folder to cythonLens.includeDirs.', repeatEnvironmentError: true,
+};
 
 /**
  * A per-session value declared by the module that uses it (e.g. the GIL check's per-document definition caches).
@@ -60,6 +77,7 @@ export function documentSlot<V>(name: string, release?: (value: V) => void): Ses
 
 export class AnalysisSession {
   readonly splitClasses: boolean;
+  readonly host: SessionHost;
   private parser: Parser | undefined;
   private readonly resolvers = new Map<string, PxdResolver>();
   private python: PythonEnvironment | undefined;
@@ -71,6 +89,7 @@ export class AnalysisSession {
 
   constructor(options: SessionOptions = {}) {
     this.splitClasses = options.splitClasses ?? true;
+    this.host = options.host ?? EDITOR_HOST;
     this.discoverPython = options.discoverPython ?? ((python) => discoverPythonEnvironment(python));
   }
 
