@@ -285,7 +285,14 @@ export function buildFunctionScope(
           ? [arithmeticType(base, typeOf(v.augmented, scope))] : []);
         type = direct.length === 0 ? PY_OBJECT : spanning([base, ...augmented]);
       } else {
-        const spanned = safelyInferred(spanning(p.values.map((v) => valueType(v, scope, typeOf))));
+        // `x += y` assigns the arithmetic of x's other assignments and y, as with infer_types=True; an integer result
+        // may overflow (the in-place operator marks x: overflow-marking.ts), a C double is safe (`cost -= 1`)
+        const direct = p.values.filter((v) => typeof v === 'string' || !('augmented' in v));
+        const base = spanning(direct.map((v) => valueType(v, scope, typeOf)));
+        const augmented = p.values.flatMap((v) => typeof v !== 'string' && 'augmented' in v
+          ? [arithmeticType(base, typeOf(v.augmented, scope))] : []);
+        const spanned = safelyInferred(direct.length === 0 ? PY_OBJECT
+          : augmented.length ? spanning([base, ...augmented]) : base);
         type = overflowing.has(name) && isIntegral(spanned) ? PY_OBJECT : spanned;
       }
       inferred.set(name, type);
@@ -377,12 +384,20 @@ function cTupleType(v: PendingLocal['values'][number], scope: Scope, typeOf: (no
 }
 
 /** The type of `a <op> b` for an in-place operation (as ExpressionTyper.binary). */
+const C_INT_TYPE: CType = { kind: 'scalar', name: 'int', family: 'int' };
+
 function arithmeticType(a: CType, b: CType): CType {
   if (a.kind === 'py' || b.kind === 'py') return PY_OBJECT;
   if (a.kind === 'unknown') return a;
   if (b.kind === 'unknown') return b;
   if (a.kind === 'ptr') return a;
-  if (a.kind === 'scalar' && b.kind === 'scalar') return spanning([a, b]);
+  if (a.kind === 'scalar' && b.kind === 'scalar') {
+    // C arithmetic (PyrexTypes.widest_numeric_type), not inference's spanning: a bint operand counts as a C int
+    // (`cost += not ok` with a float cost stays a float)
+    if (a.family === 'bint' && b.family === 'bint') return a;
+    const asNumber = (t: CType): CType => (t.kind === 'scalar' && t.family === 'bint' ? C_INT_TYPE : t);
+    return spanning([asNumber(a), asNumber(b)]);
+  }
   return unknown('in-place operation');
 }
 
