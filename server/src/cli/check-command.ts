@@ -1,13 +1,11 @@
 /** `cython-lens check`: the Engine's diagnostics (and optionally line scores) per file. */
-import * as path from 'node:path';
-import { defaultSettings } from '../settings/validate-settings';
 import { Engine, severityName } from '../engine';
 import type { SeverityName } from '../../../shared/src/protocol';
 import type { CheckArgs } from './args';
 import { readSource } from './read-source';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-import { CLI_HOST } from './cli-host';
+import { cliEngine, cliSettings } from './cli-host';
 
 export interface CliDiagnostic {
   line: number;
@@ -34,18 +32,8 @@ export async function runCheck(
   given?: Engine,
 ): Promise<number> {
   const files = expandPaths(args.paths);
-  const settings = defaultSettings();
-  settings.includeDirs = args.includeDirs.map((d) => path.resolve(d));
-  settings.annotations.enabled = args.annotate;
-  for (const d of args.directives) {
-    const eq = d.indexOf('=');
-    settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
-  }
-  // A batch run: no keystroke is waiting, so every check gets all the time it needs.
-  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
-  // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
-  const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
-  if (python.error) log(`cython-lens: ${python.error}`);
+  const settings = cliSettings(args, args.annotate);
+  const engine = await cliEngine(log, settings, given);
   const reports: CliFileReport[] = [];
   let internalFailure = false;
   try {

@@ -4,16 +4,15 @@
  * functions cost the most Python interaction. The HTML report is static and self-contained (report-html.ts).
  */
 import * as path from 'node:path';
-import { Engine, severityName } from '../engine';
+import { severityName } from '../engine';
 import { contextAt, documentModel } from '../model/document-model';
 import { type Node, field, namedChildren } from '../model/syntax';
-import { defaultSettings } from '../settings/validate-settings';
 import type { ReportArgs } from './args';
 import { type FileReport, type ProjectReport, type ReportFunction, summarise } from './project-report';
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
-import { CLI_HOST } from './cli-host';
+import { cliEngine, cliSettings } from './cli-host';
 
 export async function runReport(
   args: ReportArgs,
@@ -22,16 +21,8 @@ export async function runReport(
   version: string,
 ): Promise<number> {
   const files = expandPaths(args.paths);
-  const settings = defaultSettings();
-  settings.includeDirs = args.includeDirs.map((d) => path.resolve(d));
-  settings.annotations.enabled = true;
-  for (const d of args.directives) {
-    const eq = d.indexOf('=');
-    settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
-  }
-  const engine = await Engine.create({ log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
-  const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
-  if (python.error) log(`cython-lens: ${python.error}`);
+  const settings = cliSettings(args, true);
+  const engine = await cliEngine(log, settings);
   const reports: FileReport[] = [];
   let internalFailure = false;
   try {
