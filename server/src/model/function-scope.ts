@@ -9,7 +9,7 @@
  */
 import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
 import type { DeclarationCollector } from './declarations';
-import { assignmentTargets, namesIn } from './declarations';
+import { assignmentTargets, namesIn } from './assignment-targets';
 import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
 import { Scope, type Symbol } from './symbols';
 import { mightOverflowNames } from './overflow-marking';
