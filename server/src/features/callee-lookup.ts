@@ -3,7 +3,7 @@ import type { LapackRoutine } from '../lapack';
 import type { CType, FunctionSignature } from '../model/c-types';
 import { calleeSignature } from '../model/expression-types';
 import type { Scope, Symbol } from '../model/symbols';
-import { routineOfModuleAttribute, routineOfSymbol } from './lapack-symbols';
+import { routineOfModuleAttribute, routineOfSymbol } from '../lapack/symbols';
 
 export type ResolvedCallee =
   | { kind: 'routine'; routine: LapackRoutine }

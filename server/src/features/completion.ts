@@ -19,7 +19,7 @@ import { cimportableModules, moduleNameContextAt } from './module-names';
 import { analyseDocument, guarded, includeDirsOf, offsetOf } from './document-analysis';
 import { memberAccessAt, memberCompletionItems } from './member-completion';
 import type { Feature, FeatureDeps } from './feature';
-import { lapackDatabase, lapackModuleOf } from './lapack-symbols';
+import { lapackDatabase, lapackModuleOf } from '../lapack/symbols';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 

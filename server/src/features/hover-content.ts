@@ -8,7 +8,7 @@ import { renderRoutineHover, type LapackRoutine } from '../lapack';
 import { type CType, type DeclLocation, type ExceptionSpec, type FunctionSignature, signatureToString, typeToString }
   from '../model/c-types';
 import type { Symbol } from '../model/symbols';
-import { lapackDatabase, lapackTypedefs } from './lapack-symbols';
+import { lapackDatabase, lapackTypedefs } from '../lapack/symbols';
 
 function code(text: string): string {
   const ticks = text.includes('`') ? '``' : '`';

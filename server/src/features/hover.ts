@@ -16,7 +16,7 @@ import { describeGilState } from './gil-state-description';
 import { describeLocation, describeSymbol, functionHover, routineHover } from './hover-content';
 import {
   lapackModuleOf, lookupRoutine, routineOfModuleAttribute, routineOfSymbol, warmLapackDatabase,
-} from './lapack-symbols';
+} from '../lapack/symbols';
 
 export async function hoverAt(deps: FeatureDeps, params: HoverParams): Promise<Hover | null> {
   const uri = params?.textDocument?.uri;

@@ -13,7 +13,7 @@ import { resolveCalleeName } from './callee-lookup';
 import { analyseDocument, guarded, offsetOf } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 import { describeException, describeGilRequirement } from './hover-content';
-import { lapackTypedefs } from './lapack-symbols';
+import { lapackTypedefs } from '../lapack/symbols';
 
 export async function signatureHelpAt(deps: FeatureDeps, params: SignatureHelpParams): Promise<SignatureHelp | null> {
   const uri = params?.textDocument?.uri;

@@ -3,7 +3,7 @@
  * `cython_blas` (resolved or not), or an attribute of such a cimported module. The routine database is opened
  * lazily and shared; a missing database only disables the routine features.
  */
-import { openDatabase, type LapackDatabase, type LapackModule, type LapackRoutine } from '../lapack';
+import { openDatabase, type LapackDatabase, type LapackModule, type LapackRoutine } from './database';
 import type { Symbol } from '../model/symbols';
 
 const MODULE_NAME = /^(?:scipy\.linalg\.|\.+(?:linalg\.)?)?(cython_lapack|cython_blas)$/;
