@@ -21,15 +21,21 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
+import { analyses } from './checks';
+import { codeActionFeature } from './code-actions/code-action-feature';
 import { Engine, type EngineOptions } from './engine';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { AnnotationsPublisher } from './features/annotations-publisher';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
 import type { Feature, FeatureDeps } from './features/feature';
-import { featureCapabilities, features as registeredFeatures } from './features';
+import { featureCapabilities, features as lspFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
 import type { AnalysisSession } from './model/analysis-session';
+import { VERSION } from './version';
+
+/** The LSP features the server offers besides diagnostics: features/index.ts, and the code actions above them. */
+export const defaultFeatures: readonly Feature[] = [...lspFeatures, codeActionFeature];
 
 export interface ServerOptions {
   /** Debounce of diagnostics in ms (default 40). */
@@ -37,14 +43,13 @@ export interface ServerOptions {
   /** Pause in typing before a broken incremental tree is re-parsed from scratch (ms, default 300; 0: always). */
   settleDelayMs?: number;
   /** Engine options (checks, time budget) — tests inject failing checks here. */
-  engine?: Omit<EngineOptions, 'log' | 'maxFileSize'>;
-  /** LSP features beyond diagnostics (default: the registry in features/index.ts). */
+  engine?: Partial<Omit<EngineOptions, 'log' | 'maxFileSize'>>;
+  /** LSP features beyond diagnostics (default: `defaultFeatures`). */
   features?: readonly Feature[];
   /** How exact mode runs the compiler (tests inject a fake); default: child_process.execFile. */
   exactRun?: ExactAnnotationsOptions['run'];
 }
 
-import { VERSION } from './version';
 
 function uriToPath(uri: string): string | undefined {
   try {
@@ -101,7 +106,7 @@ export class CythonLensServer {
   }
 
   private features(): readonly Feature[] {
-    return [...(this.options.features ?? registeredFeatures), exactAnnotationsFeature(this.exact)];
+    return [...(this.options.features ?? defaultFeatures), exactAnnotationsFeature(this.exact)];
   }
 
   /** Logs to the client's output; a closed connection (client gone, tests) is not an error. */
@@ -228,6 +233,7 @@ export class CythonLensServer {
     }
     try {
       this.engine = await Engine.create({
+        ...analyses,
         ...this.options.engine,
         log: (m) => this.log(m),
         maxFileSize: (uri) => this.settings.peek(uri)?.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,

@@ -1,28 +1,13 @@
 /** `cython-lens check`: the Engine's diagnostics (and optionally line scores) per file. */
 import * as path from 'node:path';
+import { analyses } from '../checks';
 import { defaultSettings } from '../settings/validate-settings';
 import { Engine, severityName } from '../engine';
-import type { SeverityName } from '../../../shared/src/protocol';
 import type { CheckArgs } from './args';
 import { readSource } from './read-source';
+import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-
-export interface CliDiagnostic {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: SeverityName;
-  code: string;
-  message: string;
-}
-
-export interface CliFileReport {
-  file: string;
-  diagnostics: CliDiagnostic[];
-  annotations?: { line: number; score: number }[];
-}
 
 export async function runCheck(
   args: CheckArgs,
@@ -41,7 +26,7 @@ export async function runCheck(
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
   // A batch run: no keystroke is waiting, so every check gets all the time it needs.
-  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000 });
+  const engine = given ?? await Engine.create({ ...analyses, log, timeBudgetMs: 120_000 });
   // Where cimports of Cython's bundled and installed .pxd files are found (see model/python-environment.ts).
   const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);

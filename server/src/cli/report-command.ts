@@ -4,6 +4,7 @@
  * functions cost the most Python interaction. The HTML report is static and self-contained (report-html.ts).
  */
 import * as path from 'node:path';
+import { analyses } from '../checks';
 import { Engine, severityName } from '../engine';
 import { contextAt, documentModel } from '../model/document-model';
 import { type Node, field, namedChildren } from '../model/syntax';
@@ -28,7 +29,7 @@ export async function runReport(
     const eq = d.indexOf('=');
     settings.directives[d.slice(0, eq)] = d.slice(eq + 1);
   }
-  const engine = await Engine.create({ log, timeBudgetMs: 120_000 });
+  const engine = await Engine.create({ ...analyses, log, timeBudgetMs: 120_000 });
   const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);
   const reports: FileReport[] = [];
