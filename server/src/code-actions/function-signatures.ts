@@ -4,7 +4,7 @@
  */
 import type { TextEdit } from 'vscode-languageserver';
 import { type Node, children, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
-import type { SourceFile } from './source-files';
+import type { SourceFile } from '../model/source-files';
 
 export const FUNCTION_NODES = new Set(['c_function_definition', 'c_function_declaration']);
 const CLASS_NODES = new Set(['cdef_class_definition', 'cypclass_definition']);
