@@ -1,6 +1,11 @@
 /**
- * The Cython Lens language server. Takes its `Connection` as a parameter (stdio, IPC or an in-memory pair
- * in tests); registers only the features that work: incremental text sync and diagnostics.
+ * The Cython Lens language server. Takes its `Connection` as a parameter (stdio or IPC from main.ts, an in-memory
+ * pair in tests) and wires it up: incremental text sync into an `Engine` given the checks and annotators of
+ * checks/index.ts (`analyses`); diagnostics and line scores published after a short debounce, and again once a
+ * broken tree settles (features/diagnostics.ts, annotations-publisher.ts); the LSP features of features/index.ts plus
+ * the code actions (`defaultFeatures`) and exact mode (`cython -a` on save, features/exact-annotations.ts);
+ * settings per document, pulled with workspace/configuration or pushed; and, in a trusted workspace only, the
+ * Python environment found through the configured interpreter (for cimports of installed packages).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
