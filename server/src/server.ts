@@ -78,6 +78,8 @@ export class CythonLensServer {
   private trusted = true;
   /** The workspace's Cython files, for references, rename and workspace symbols. */
   private readonly workspace: WorkspaceIndex;
+  /** What features reach the server through (set when they are registered). */
+  private deps: FeatureDeps | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -134,7 +136,7 @@ export class CythonLensServer {
 
   private register(): void {
     const c = this.connection;
-    const deps: FeatureDeps = {
+    const deps: FeatureDeps = this.deps = {
       document: (uri) => this.engine?.document(uri),
       session: () => this.requireEngine().session,
       settings: (uri) => this.settings.get(uri),
@@ -243,6 +245,8 @@ export class CythonLensServer {
         log: (m) => this.log(m),
         maxFileSize: (uri) => this.settings.peek(uri)?.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
       });
+      // the engine (and its session) exists now: features may start background work on it
+      if (this.deps) for (const feature of this.features()) feature.start?.(this.deps);
     } catch (err) {
       const message = `Cython Lens could not load its grammar: ${err instanceof Error ? err.message : String(err)}`;
       throw new ResponseError(-32603, message, { retry: false });

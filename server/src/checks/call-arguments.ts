@@ -20,6 +20,8 @@ import { definitionUnits, skippedMembers } from '../engine/definition-units';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
 import type { CType, ClassInfo } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
+import type { LapackDatabase } from '../lapack/database';
+import { lapackDatabase } from '../lapack/symbols';
 import { documentModel } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
 import type { PxdResolver } from '../model/pxd-resolver';
@@ -60,7 +62,8 @@ export const callArgumentsCheck: DocumentCheck = {
       if (ctx.isCancelled()) break;
       const base = unit.node.startPosition.row;
       const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
-        const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), () => ctx.isCancelled());
+        const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), lapackDatabase(session),
+          () => ctx.isCancelled());
         checker.run(unit.statement, skippedMembers(unit));
         const rows = unit.rows;
         return checker.diagnostics
@@ -145,8 +148,8 @@ class CallChecker {
   private readonly callees: CalleeResolver;
 
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel, resolver: PxdResolver,
-    sources: Map<string, SourceEntry>, private readonly cancelled: () => boolean) {
-    this.callees = new CalleeResolver(doc, model, resolver, sources);
+    sources: Map<string, SourceEntry>, routines: LapackDatabase | undefined, private readonly cancelled: () => boolean) {
+    this.callees = new CalleeResolver(doc, model, resolver, sources, routines);
   }
 
   /**

@@ -45,7 +45,7 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   }
   const listed = new Set(ctx.listed);
   const lapack = lapackModuleOf(ctx.module);
-  const db = lapack ? lapackDatabase() : undefined;
+  const db = lapack ? lapackDatabase(deps.session()) : undefined;
   if (lapack && db) {
     try {
       return { isIncomplete: false, items: routineCompletionItems(db, lapack).filter((i) => !listed.has(i.label)) };

@@ -24,12 +24,12 @@ export async function signatureHelpAt(deps: FeatureDeps, params: SignatureHelpPa
   const call = callAtCursor(doc.text, offsetOf(doc, params.position));
   if (!call) return null;
   const scope = contextAt(model, tree.rootNode, call.calleeStart).scope;
-  const callee = resolveCalleeName(call.callee, scope);
+  const callee = resolveCalleeName(call.callee, scope, analysis.routines);
   if (!callee) return null;
   let signature: SignatureInformation;
   let names: string[];
   if (callee.kind === 'routine') {
-    signature = routineSignatureInformation(callee.routine, { typedefs: lapackTypedefs() });
+    signature = routineSignatureInformation(callee.routine, { typedefs: lapackTypedefs(analysis.routines) });
     names = callee.routine.params.map((p) => p.name);
   } else {
     signature = functionSignatureInformation(callee.sig);

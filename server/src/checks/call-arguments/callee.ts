@@ -5,6 +5,7 @@
  */
 import type { TreeDocument } from '../../engine/check-types';
 import type { LapackRoutine } from '../../lapack';
+import type { LapackDatabase } from '../../lapack/database';
 import { routineSignature } from '../../lapack/routine-signature';
 import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../../lapack/symbols';
 import type { FunctionSignature } from '../../model/c-types';
@@ -32,7 +33,8 @@ export class CalleeResolver {
   private readonly cpp: boolean;
 
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
-    private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>) {
+    private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>,
+    private readonly routines: LapackDatabase | undefined) {
     this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
   }
 
@@ -44,13 +46,13 @@ export class CalleeResolver {
     let routine: LapackRoutine | undefined;
     if (fn.type === 'identifier') {
       sym = scope.lookup(fn.text);
-      routine = routineOfSymbol(sym);
+      routine = routineOfSymbol(this.routines, sym);
     } else if (fn.type === 'attribute') {
       const obj = field(fn, 'object');
       const attr = field(fn, 'attribute')?.text;
       if (!obj || obj.type !== 'identifier' || !attr) return undefined;
       const moduleSym = scope.lookup(obj.text);
-      routine = routineOfModuleAttribute(moduleSym, attr);
+      routine = routineOfModuleAttribute(this.routines, moduleSym, attr);
       sym = moduleSym?.kind === 'cimported-module' ? moduleSym.module?.symbols.get(attr) : undefined;
     } else {
       return undefined;
@@ -68,7 +70,7 @@ export class CalleeResolver {
   /** Everything the argument checks need about a callee (computed once per callee and run). */
   private describeCallee(sym: Symbol | undefined, routine: LapackRoutine | undefined): Callee | undefined {
     if (routine) {
-      const typedefs = lapackTypedefs();
+      const typedefs = lapackTypedefs(this.routines);
       const sig = sym?.kind === 'c-function' && sym.signature ? sym.signature : routineSignature(routine, typedefs);
       return { sig, routine, paramTexts: routine.params.map((p) => p.type),
         typedef: memo((n) => typedefs[n] ?? this.typedefIn(sig, n)) };
