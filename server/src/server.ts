@@ -1,6 +1,11 @@
 /**
- * The Cython Lens language server. Takes its `Connection` as a parameter (stdio, IPC or an in-memory pair
- * in tests); registers only the features that work: incremental text sync and diagnostics.
+ * The Cython Lens language server. Takes its `Connection` as a parameter (stdio or IPC from main.ts, an in-memory
+ * pair in tests) and wires it up: incremental text sync into an `Engine` given the checks and annotators of
+ * checks/index.ts (`analyses`); diagnostics and line scores published after a short debounce, and again once a
+ * broken tree settles (features/diagnostics.ts, annotations-publisher.ts); the LSP features of features/index.ts plus
+ * the code actions (`defaultFeatures`) and exact mode (`cython -a` on save, features/exact-annotations.ts);
+ * settings per document, pulled with workspace/configuration or pushed; and, in a trusted workspace only, the
+ * Python environment found through the configured interpreter (for cimports of installed packages).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,15 +26,21 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
+import { analyses } from './checks';
+import { codeActionFeature } from './code-actions/code-action-feature';
 import { Engine, type EngineOptions } from './engine';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { AnnotationsPublisher } from './features/annotations-publisher';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
 import type { Feature, FeatureDeps } from './features/feature';
-import { featureCapabilities, features as registeredFeatures } from './features';
+import { featureCapabilities, features as lspFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
 import type { AnalysisSession } from './model/analysis-session';
+import { VERSION } from './version';
+
+/** The LSP features the server offers besides diagnostics: features/index.ts, and the code actions above them. */
+export const defaultFeatures: readonly Feature[] = [...lspFeatures, codeActionFeature];
 
 export interface ServerOptions {
   /** Debounce of diagnostics in ms (default 40). */
@@ -37,14 +48,13 @@ export interface ServerOptions {
   /** Pause in typing before a broken incremental tree is re-parsed from scratch (ms, default 300; 0: always). */
   settleDelayMs?: number;
   /** Engine options (checks, time budget) — tests inject failing checks here. */
-  engine?: Omit<EngineOptions, 'log' | 'maxFileSize'>;
-  /** LSP features beyond diagnostics (default: the registry in features/index.ts). */
+  engine?: Partial<Omit<EngineOptions, 'log' | 'maxFileSize'>>;
+  /** LSP features beyond diagnostics (default: `defaultFeatures`). */
   features?: readonly Feature[];
   /** How exact mode runs the compiler (tests inject a fake); default: child_process.execFile. */
   exactRun?: ExactAnnotationsOptions['run'];
 }
 
-import { VERSION } from './version';
 
 function uriToPath(uri: string): string | undefined {
   try {
@@ -68,6 +78,8 @@ export class CythonLensServer {
   private trusted = true;
   /** The workspace's Cython files, for references, rename and workspace symbols. */
   private readonly workspace: WorkspaceIndex;
+  /** What features reach the server through (set when they are registered). */
+  private deps: FeatureDeps | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -101,7 +113,7 @@ export class CythonLensServer {
   }
 
   private features(): readonly Feature[] {
-    return [...(this.options.features ?? registeredFeatures), exactAnnotationsFeature(this.exact)];
+    return [...(this.options.features ?? defaultFeatures), exactAnnotationsFeature(this.exact)];
   }
 
   /** Logs to the client's output; a closed connection (client gone, tests) is not an error. */
@@ -124,7 +136,7 @@ export class CythonLensServer {
 
   private register(): void {
     const c = this.connection;
-    const deps: FeatureDeps = {
+    const deps: FeatureDeps = this.deps = {
       document: (uri) => this.engine?.document(uri),
       session: () => this.requireEngine().session,
       settings: (uri) => this.settings.get(uri),
@@ -228,10 +240,13 @@ export class CythonLensServer {
     }
     try {
       this.engine = await Engine.create({
+        ...analyses,
         ...this.options.engine,
         log: (m) => this.log(m),
         maxFileSize: (uri) => this.settings.peek(uri)?.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
       });
+      // the engine (and its session) exists now: features may start background work on it
+      if (this.deps) for (const feature of this.features()) feature.start?.(this.deps);
     } catch (err) {
       const message = `Cython Lens could not load its grammar: ${err instanceof Error ? err.message : String(err)}`;
       throw new ResponseError(-32603, message, { retry: false });

@@ -153,4 +153,24 @@ describe('generated code of compiler constructs', () => {
     assert.ok(reasonsAt(lines, 8).includes('class attribute `y` set'), reasonsAt(lines, 8).join('|'));
     assert.equal(scoreAt(lines, 3), 0);
   });
+
+  it('raise StopIteration in a cdef class __next__ and raise MemoryError: no __Pyx_Raise', async () => {
+    const lines = await estimate([
+      'cdef class It:',                  // 1
+      '    cdef int i',                  // 2
+      '    def __next__(self):',         // 3
+      '        if self.i > 3:',          // 4
+      '            raise StopIteration', // 5   compiler: 0 (tp_iternext returns NULL)
+      '        self.i += 1',             // 6
+      '        return self.i',           // 7
+      'def f(int n):',                   // 8
+      '    if n:',                       // 9
+      '        raise MemoryError()',     // 10  compiler: 5 (PyErr_NoMemory)
+      '    raise ValueError',            // 11
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 5), 0);
+    assert.equal(scoreAt(lines, 10), 5);
+    assert.ok(reasonsAt(lines, 10).includes('MemoryError raised (PyErr_NoMemory)'), reasonsAt(lines, 10).join('|'));
+    assert.ok(reasonsAt(lines, 11).includes('exception raised (__Pyx_Raise)'), reasonsAt(lines, 11).join('|'));
+  });
 });

@@ -18,7 +18,7 @@ const SERVER_SRC = path.join(REPO_ROOT, 'server', 'src');
 const ALLOWED: Record<string, string> = {
   'model/builtins.ts: builtinScope': 'the builtins scope, built once from constant tables, never changed',
   'model/declaration-rebase.ts: unresolvedAt': 'data attached to unresolved-cimport objects (a WeakMap keyed by them)',
-  'model/declarations.ts: typeSyntaxMemo': 'memo of a pure parse of type text (string → immutable syntax)',
+  'model/type-resolution.ts: typeSyntaxMemo': 'memo of a pure parse of type text (string → immutable syntax)',
   'model/module-interface.ts: uncomparable': 'a counter making each uncomparable shape a distinct string',
   'model/syntax.ts: fieldIdsLanguage': 'field ids of the one grammar (a constant of the loaded language)',
   'model/syntax.ts: fieldIds': 'field ids of the one grammar (a constant of the loaded language)',
@@ -31,13 +31,12 @@ const ALLOWED: Record<string, string> = {
   'checks/gil/gil-walker.ts: rulesByType': 'dispatch table of a rule list (WeakMap keyed by the constant list)',
   'checks/call-arguments.ts: sweeps': 'calls and definitions of a tree node (WeakMap keyed by the node)',
   'checks/call-arguments.ts: scopeSet': 'a constant set built on first use',
-  'checks/call-arguments.ts: cppVerdicts': 'data attached to a session\'s .pxd text entries (WeakMap keyed by them)',
+  'checks/call-arguments/declaring-sources.ts: cppVerdicts': 'data attached to a session\'s .pxd text entries (WeakMap keyed by them)',
   'features/semantic-tokens.ts: tokenCache': 'tokens of a model (WeakMap keyed by the model object)',
   'lapack/workspace-rules.ts: formulaCache': 'memo of a pure parse of constant formula text',
   'lapack/database.ts: cache': 'one reader per database file: immutable data shipped with the extension',
   'model/lookup-recording.ts: NONE': 'the empty set, read-only (ReadonlySet)',
   'code-actions/fix-context.ts: safeActions': 'a mark on code-action objects (WeakSet keyed by them)',
-  'features/lapack-symbols.ts: database': 'the routine database: immutable data shipped with the extension',
 };
 
 function sourceFiles(dir: string, out: string[] = []): string[] {

@@ -28,6 +28,7 @@ import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileAll, fixtureBlocks, type BlockEntry, type CompilerMessage } from '../support/compiler';
+import { analyses } from '../../server/src/checks';
 
 const SERVER = path.join(REPO_ROOT, 'server', 'src');
 const GIL_FIXTURES = path.join(SERVER, 'checks', 'gil', 'fixtures');
@@ -80,7 +81,7 @@ describe('a fixture per rule, agreeing with the compiler and with our engine', (
     const started = Date.now();
     const [, c] = await Promise.all([
       // a generous budget: the checks stop at their deadline, which a machine busy compiling would reach
-      Engine.create({ log: () => undefined, timeBudgetMs: 120_000 }).then(async (e) => {
+      Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 }).then(async (e) => {
         engine = e;
         await e.session.discover(VENV_PYTHON);
       }),

@@ -17,6 +17,7 @@ import { codeActionFeature } from '../../server/src/code-actions/code-action-fea
 import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
+import { analyses } from '../../server/src/checks';
 
 export const CYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'cython');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'code-actions');
@@ -54,7 +55,7 @@ export class CodeActionSession {
   }
 
   static async create(): Promise<CodeActionSession> {
-    return new CodeActionSession(await Engine.create({ log: () => undefined }));
+    return new CodeActionSession(await Engine.create({ ...analyses, log: () => undefined }));
   }
 
   /** Opens a file of `dir` and returns its diagnostics. */

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { codeActionFeature } from '../../server/src/code-actions/code-action-feature';
-import { features } from '../../server/src/features';
+import { defaultFeatures } from '../../server/src/server';
 import { CodeActionSession, workspace } from './harness';
 
 interface Offer {
@@ -44,7 +44,7 @@ describe('code actions over LSP', () => {
   }
 
   it('is registered as a feature and announces quick fixes and the fix-all source action', () => {
-    assert.ok(features.includes(codeActionFeature));
+    assert.ok(defaultFeatures.includes(codeActionFeature));
     assert.deepEqual(codeActionFeature.capabilities.codeActionProvider,
       { codeActionKinds: ['quickfix', 'source.fixAll.cythonLens'], resolveProvider: false });
   });

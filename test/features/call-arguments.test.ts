@@ -16,6 +16,7 @@ import { CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE, callArgumentsCheck } from '
 import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
+import { analyses } from '../../server/src/checks';
 
 const FIXTURES = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures');
 const CYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'cython');
@@ -59,7 +60,7 @@ describe('call-arguments check agrees with the compiler', () => {
   let outDir: string;
   let includeDirs: string[];
   before(async () => {
-    engine = await Engine.create({ checks: [callArgumentsCheck], log: () => undefined, timeBudgetMs: 120_000 });
+    engine = await Engine.create({ ...analyses, checks: [callArgumentsCheck], log: () => undefined, timeBudgetMs: 120_000 });
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-call-args-'));
     includeDirs = [await sitePackages()];
   });

@@ -14,6 +14,7 @@ import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { Engine } from '../../server/src/engine';
 import { discoverPythonEnvironment } from '../../server/src/model/python-environment';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { analyses } from '../../server/src/checks';
 
 /** A file whose own code has a GIL error the checks find without any .pxd. */
 const OWN_ERROR = 'cdef void f() noexcept nogil:\n    print(1)\n';
@@ -23,7 +24,7 @@ describe('bad settings and environment', { timeout: 120_000 }, () => {
   let engine: Engine;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-env-'));
-    engine = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ ...analyses, log: () => undefined });
   });
   after(() => {
     engine.dispose();
@@ -107,7 +108,7 @@ describe('bad settings and environment', { timeout: 120_000 }, () => {
     }
     let out = '';
     const logs: string[] = [];
-    const cli = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    const cli = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
     let status: number;
     try {
       status = await runCheck({ command: 'check', format: 'json', annotate: false, includeDirs: [], directives: [], paths: [path.dirname(ws)] },

@@ -21,6 +21,7 @@ import { createParser } from '../../server/src/tree/language';
 import { Random } from '../support/random';
 import { dumpWithPositions } from '../support/tree-dump';
 import { EditGenerator, mutate } from './random-edits';
+import { analyses } from '../../server/src/checks';
 
 export interface FuzzFile {
   name: string;
@@ -72,8 +73,8 @@ export async function fuzzEngine(options: FuzzOptions): Promise<FuzzStats> {
   const log = (m: string): void => {
     logged.push(m);
   };
-  const engine = await Engine.create({ log, timeBudgetMs: 60_000 });
-  const freshEngine = await Engine.create({ log, timeBudgetMs: 60_000 });
+  const engine = await Engine.create({ ...analyses, log, timeBudgetMs: 60_000 });
+  const freshEngine = await Engine.create({ ...analyses, log, timeBudgetMs: 60_000 });
   const parser: Parser = await createParser();
   const settings = defaultSettings();
   const rnd = new Random(options.seed);

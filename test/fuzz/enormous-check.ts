@@ -4,12 +4,13 @@
  */
 import { Engine, type EngineOptions } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { analyses } from '../../server/src/checks';
 
-export async function checkEnormous(name: string, text: string, options: EngineOptions = {}): Promise<{ problems: string[]; ms: number }> {
+export async function checkEnormous(name: string, text: string, options: Partial<EngineOptions> = {}): Promise<{ problems: string[]; ms: number }> {
   const logs: string[] = [];
   const problems: string[] = [];
   const started = Date.now();
-  const engine = await Engine.create({ timeBudgetMs: 120_000, ...options, log: (m) => logs.push(m) });
+  const engine = await Engine.create({ ...analyses, timeBudgetMs: 120_000, ...options, log: (m) => logs.push(m) });
   try {
     const uri = `file:///fuzz/enormous-${name.replace(/\W+/g, '-')}.pyx`;
     engine.open(uri, text, 1);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Parser } from 'web-tree-sitter';
 import { Engine, TOO_DEEP_CODE } from '../../server/src/engine';
-import { syntaxErrorCheck } from '../../server/src/tree/syntax-error-check';
+import { syntaxErrorCheck } from '../../server/src/checks/syntax-error-check';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { DocumentStore } from '../../server/src/text/document-store';
 import { createParser } from '../../server/src/tree/language';
@@ -18,6 +18,7 @@ import { checkEnormous } from './enormous-check';
 import { ENORMOUS, deepBrackets } from './enormous-inputs';
 import { fuzzProtocol } from './protocol-fuzz';
 import { realFiles } from './real-files';
+import { analyses } from '../../server/src/checks';
 
 /** What V8 throws for a WASM trap (the lib settings of this project do not declare WebAssembly). */
 const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly.RuntimeError;
@@ -55,7 +56,7 @@ describe('fuzz (short seeded run)', { timeout: 240_000 }, () => {
   }
 
   it('code nested too deeply for the recursive checks: they are skipped with a note, the syntax check still reports', async () => {
-    const engine = await Engine.create({ log: () => undefined });
+    const engine = await Engine.create({ ...analyses, log: () => undefined });
     engine.open('file:///fuzz/deep.pyx', deepBrackets(10_000), 1);
     const report = engine.analyze('file:///fuzz/deep.pyx', defaultSettings());
     assert.equal(report?.status.state, 'ok');

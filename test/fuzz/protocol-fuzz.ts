@@ -12,6 +12,7 @@ import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { LspPair } from '../support/lsp-pair';
 import { Random } from '../support/random';
 import { EditGenerator } from './random-edits';
+import { analyses } from '../../server/src/checks';
 
 export interface ProtocolFuzzOptions {
   seed: number;
@@ -113,7 +114,7 @@ export async function fuzzProtocol(options: ProtocolFuzzOptions): Promise<Protoc
     const published = pair.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics'
       && (n.params as PublishDiagnosticsParams).uri === uri && (n.params as PublishDiagnosticsParams).version === version)
       .map((n) => n.params as PublishDiagnosticsParams).pop() as PublishDiagnosticsParams;
-    const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+    const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
     await engine.session.discover('python3');
     const freshUri = 'file:///ws/fresh/fuzz.pyx';
     engine.open(freshUri, text, version);

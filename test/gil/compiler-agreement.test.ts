@@ -13,6 +13,7 @@ import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, expectedErrors } from '../support/compiler';
+import { analyses } from '../../server/src/checks';
 
 const CACHE = process.env['CYTHON_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'cython-lens');
 const CYTHON_TESTS = path.join(CACHE, 'corpus', 'cython-3.3.1', 'tests', 'errors');
@@ -25,7 +26,7 @@ const key = (line: number, message: string): string => `${line}|${message.split(
 describe('GIL diagnostics agree with the real compiler', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
     await engine.session.discover(VENV_PYTHON);
   });
   after(() => engine.dispose());

@@ -11,6 +11,7 @@ import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { corpusDir } from '../fuzz/real-files';
+import { analyses } from '../../server/src/checks';
 
 function cythonFiles(dir: string, out: string[] = []): string[] {
   if (!fs.existsSync(dir)) return out;
@@ -49,7 +50,7 @@ describe('class members as units', () => {
       const text = fs.readFileSync(file, 'utf8');
       if (/^(cdef )?class /m.test(text)) classes++;
       const report = async (split: boolean): Promise<string> => {
-        const engine = await Engine.create({ log: () => undefined, session: { splitClasses: split } });
+        const engine = await Engine.create({ ...analyses, log: () => undefined, session: { splitClasses: split } });
         try {
           const uri = `file:///units/${split ? 'split' : 'whole'}/${path.basename(file)}`;
           engine.open(uri, text, 1);
@@ -65,7 +66,7 @@ describe('class members as units', () => {
   });
 
   it('a keystroke in one method re-walks that method only, with the result of a fresh analysis', async () => {
-    const engine = await Engine.create({ log: () => undefined });
+    const engine = await Engine.create({ ...analyses, log: () => undefined });
     const uri = 'file:///units/acc.pyx';
     try {
       engine.open(uri, CLASS, 1);

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { analyses } from '../../server/src/checks';
 
 function kernel(i: number): string {
   return [
@@ -26,7 +27,7 @@ function kernel(i: number): string {
 describe('incremental GIL analysis', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
   });
   after(() => engine.dispose());
 

@@ -13,6 +13,7 @@ import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileWithCython } from '../support/compiler';
+import { analyses } from '../../server/src/checks';
 
 const SOURCE = `cdef int bump(int a) noexcept nogil:
     x = a
@@ -23,7 +24,7 @@ const SOURCE = `cdef int bump(int a) noexcept nogil:
 describe('infer_types build directive', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ ...analyses, log: () => undefined });
     await engine.session.discover(VENV_PYTHON);
   });
   after(() => engine.dispose());

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Parser, type Language } from 'web-tree-sitter';
 import type { CType, FunctionSignature } from '../../server/src/model/c-types';
-import type { CimportRequest } from '../../server/src/model/declarations';
+import type { CimportRequest } from '../../server/src/model/declaration-types';
 import { PxdResolver, type SearchPaths } from '../../server/src/model/pxd-resolver';
 import { splitPxdUnits } from '../../server/src/model/pxd-units';
 import type { Symbol } from '../../server/src/model/symbols';

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { documentModel, documentModelStats } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { analyses } from '../../server/src/checks';
 
 const TEXT = [
   'from libc.math cimport sqrt',
@@ -32,8 +33,8 @@ describe('document model reuse across versions', () => {
   let text = TEXT;
 
   before(async () => {
-    engine = await Engine.create({ log: () => undefined });
-    fresh = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ ...analyses, log: () => undefined });
+    fresh = await Engine.create({ ...analyses, log: () => undefined });
     engine.open(uri, text, version);
     engine.analyze(uri, defaultSettings());
   });

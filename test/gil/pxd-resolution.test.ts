@@ -11,12 +11,13 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import { analyses } from '../../server/src/checks';
 
 describe('.pxd resolution', () => {
   let engine: Engine;
   let dir: string;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+    engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-pxd-'));
     for (const [sub, spec] of [['a', 'noexcept nogil'], ['b', '']] as const) {
       fs.mkdirSync(path.join(dir, sub));

@@ -15,6 +15,7 @@ import { Engine } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { REPO_ROOT } from '../support/paths';
 import { VENV_PYTHON, compileWithCython } from '../support/compiler';
+import { analyses } from '../../server/src/checks';
 
 const FIXTURES = path.join(REPO_ROOT, 'server', 'src', 'checks', 'fixtures', 'unknown');
 const cases = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, `${d}.pyx`)));
@@ -27,7 +28,7 @@ describe('unknown is not Python', () => {
   let engine: Engine;
   let alone: string;
   before(async () => {
-    engine = await Engine.create({ log: () => undefined });
+    engine = await Engine.create({ ...analyses, log: () => undefined });
     await engine.session.discover(VENV_PYTHON);
     alone = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-unknown-'));
   });

@@ -13,6 +13,7 @@ import { documentModelStats } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { VENV_PYTHON } from '../support/compiler';
 import { CALL_IN_NOGIL, GIL_REQUIRING_CALL, type Project, type TwoProjects, makeTwoProjects } from '../support/two-projects';
+import { analyses } from '../../server/src/checks';
 
 const settingsOf = (p: Project): ReturnType<typeof defaultSettings> => ({ ...defaultSettings(), includeDirs: p.includeDirs });
 const errors = (ds: readonly Diagnostic[] | undefined): string[] =>
@@ -40,7 +41,7 @@ describe('analysis session', () => {
 
   it('one engine: each document resolves with its own include dirs, in either order and after edits', async () => {
     for (const order of [[projects.a, projects.b], [projects.b, projects.a]]) {
-      const engine = await Engine.create({ log: () => undefined });
+      const engine = await Engine.create({ ...analyses, log: () => undefined });
       try {
         const expected = (p: Project): string[] => (p === projects.b ? B_ERROR : []);
         for (const p of order) engine.open(p.uri, CALL_IN_NOGIL, 1);
@@ -59,8 +60,8 @@ describe('analysis session', () => {
   });
 
   it('two engines: their own Python environment', async () => {
-    const withPython = await Engine.create({ log: () => undefined });
-    const without = await Engine.create({ log: () => undefined });
+    const withPython = await Engine.create({ ...analyses, log: () => undefined });
+    const without = await Engine.create({ ...analyses, log: () => undefined });
     try {
       await withPython.session.discover(VENV_PYTHON);
       assert.equal(without.session.pythonEnvironment, undefined);
@@ -82,8 +83,8 @@ describe('analysis session', () => {
   });
 
   it('two engines: the same document with other include dirs, caches and closing apart, one disposed', async () => {
-    const one = await Engine.create({ log: () => undefined });
-    const two = await Engine.create({ log: () => undefined });
+    const one = await Engine.create({ ...analyses, log: () => undefined });
+    const two = await Engine.create({ ...analyses, log: () => undefined });
     const uri = projects.a.uri;
     try {
       one.open(uri, CALL_IN_NOGIL, 1);
@@ -112,8 +113,8 @@ describe('analysis session', () => {
   });
 
   it('two engines: their own options (classes split into methods or not)', async () => {
-    const split = await Engine.create({ log: () => undefined });
-    const whole = await Engine.create({ log: () => undefined, session: { splitClasses: false } });
+    const split = await Engine.create({ ...analyses, log: () => undefined });
+    const whole = await Engine.create({ ...analyses, log: () => undefined, session: { splitClasses: false } });
     const uri = 'file:///session/acc.pyx';
     try {
       const rewalked = (e: Engine): number => {

@@ -4,6 +4,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver';
 import { Engine, SKIPPED_CODE, type DocumentCheck, type LineAnnotator } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { fixture } from '../support/paths';
+import { analyses } from '../../server/src/checks';
 
 const BROKEN = 'x = 1\ny = (2 +\nz = 3\n';
 
@@ -11,7 +12,7 @@ describe('Engine', () => {
   let engine: Engine;
   const logs: string[] = [];
   before(async () => {
-    engine = await Engine.create({ log: (m) => logs.push(m) });
+    engine = await Engine.create({ ...analyses, log: (m) => logs.push(m) });
   });
   after(() => engine.dispose());
 
@@ -53,7 +54,7 @@ describe('Engine', () => {
   });
 
   it('gives skipped documents one information diagnostic and status "skipped"', async () => {
-    const small = await Engine.create({ maxFileSize: () => 2048, log: () => undefined });
+    const small = await Engine.create({ ...analyses, maxFileSize: () => 2048, log: () => undefined });
     small.open('file:///big.pyx', '# padding\n'.repeat(500));
     const report = small.analyze('file:///big.pyx');
     assert.equal(report?.status.state, 'skipped');
@@ -73,7 +74,7 @@ describe('Engine', () => {
         throw new Error('kaput');
       },
     };
-    const failing = await Engine.create({ checks: [boom], log: (m) => logs.push(m) });
+    const failing = await Engine.create({ ...analyses, checks: [boom], log: (m) => logs.push(m) });
     failing.open('file:///f.pyx', BROKEN);
     const report = failing.analyze('file:///f.pyx');
     assert.deepEqual(report?.diagnostics, []);
@@ -109,7 +110,7 @@ describe('Engine', () => {
         return [];
       },
     };
-    const e = await Engine.create({ checks: [probe], timeBudgetMs: 500, log: () => undefined });
+    const e = await Engine.create({ ...analyses, checks: [probe], timeBudgetMs: 500, log: () => undefined });
     e.open('file:///p.pyx', 'x = 1\n');
     const settings = defaultSettings();
     settings.includeDirs = ['/inc'];

@@ -7,9 +7,20 @@ import { type Node, field, fieldNodes, namedChildren, significantChildren } from
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
 import { PY_OBJECT } from '../model/c-types';
 import { isTerminator, lastLine } from './control-flow';
-import { MACRO, PYX_CALL } from './line-costs';
+import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 export function raiseStatement(node: Node, env: CostEnv): void {
+  const special = builtinRaise(node, env);
+  if (special === 'StopIteration') {
+    // `raise StopIteration` in a cdef class's __next__ (outside a try): tp_iternext returns NULL, no exception set
+    env.facts.raises = true;
+    return;
+  }
+  if (special === 'MemoryError' && gilHeld(env)) {
+    env.sink.add(lineOf(node), PY_CALL, 'MemoryError raised (PyErr_NoMemory)');
+    env.facts.raises = true;
+    return;
+  }
   const acquire = !gilHeld(env);
   const inner: CostEnv = acquire ? { ...env, state: HELD } : env;
   for (const c of significantChildren(node)) env.walk.exprTo(c, PY_OBJECT, inner);
@@ -123,4 +134,28 @@ function finallyClause(fin: Node, tryBody: Node | null, env: CostEnv): void {
     env.sink.add(lastLine(last), 4 * PYX_CALL + 4 * MACRO + (raises ? PYX_CALL + 3 * MACRO : 0),
       'exception state saved and restored around `finally`');
   }
+}
+
+/**
+ * The raises Nodes.py RaiseStatNode generates without `__Pyx_Raise`: a bare `MemoryError` (or `MemoryError()`) is
+ * `PyErr_NoMemory()`; a bare `StopIteration` in the `__next__` of a cdef class, outside a try block, leaves
+ * tp_iternext without an exception.
+ */
+function builtinRaise(node: Node, env: CostEnv): 'MemoryError' | 'StopIteration' | undefined {
+  const parts = significantChildren(node);
+  if (parts.length !== 1) return undefined;
+  let exc = parts[0]!;
+  if (exc.type === 'call') {
+    const args = field(exc, 'arguments');
+    if (args && significantChildren(args).length > 0) return undefined;
+    exc = field(exc, 'function') ?? exc;
+  }
+  if (exc.type !== 'identifier' || env.scope.lookup(exc.text)?.kind !== 'builtin') return undefined;
+  if (exc.text === 'MemoryError') return 'MemoryError';
+  if (exc.text !== 'StopIteration' || !env.fn || field(env.fn.node, 'name')?.text !== '__next__') return undefined;
+  let cls = env.fn.node.parent;
+  while (cls && (cls.type === 'block' || cls.type === 'decorated_definition')) cls = cls.parent;
+  if (cls?.type !== 'cdef_class_definition') return undefined;
+  for (let p = node.parent; p && p !== env.fn.node; p = p.parent) if (p.type === 'try_statement') return undefined;
+  return 'StopIteration';
 }

@@ -12,23 +12,27 @@
  * A warning (`lapack-workspace`) flags a constant LWORK/LIWORK/LRWORK below the documented minimum, computed from
  * the other constant arguments (lapack/workspace-rules.ts); the compiler accepts such calls, LAPACK rejects them.
  */
-import * as fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
-import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
-import { lapackTypedefs, routineOfModuleAttribute, routineOfSymbol } from '../features/lapack-symbols';
-import { SessionSlot, documentSlot } from '../model/analysis-session';
-import { type CType, type FunctionSignature, type ClassInfo, scalarType } from '../model/c-types';
-import { documentModel } from '../model/document-model';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits, skippedMembers } from '../engine/definition-units';
+import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
+import type { CType, ClassInfo } from '../model/c-types';
+import { documentSlot } from '../model/analysis-session';
+import type { LapackDatabase } from '../lapack/database';
+import { lapackDatabase } from '../lapack/symbols';
+import { documentModel } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
-import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
-import { splitTopLevel } from '../model/type-syntax';
+import type { PxdResolver } from '../model/pxd-resolver';
 import type { Scope, Symbol } from '../model/symbols';
-import { type Node, field, isBrokenSyntax, namedChildren, significantChildren, stringValue } from '../model/syntax';
+import { type Node, field, isBrokenSyntax, namedChildren, significantChildren } from '../model/syntax';
+import { typeName } from '../model/type-names';
 import { nodeRange, offsetRange } from '../text/positions';
+import { type Callee, CalleeResolver, nodeAt } from './call-arguments/callee';
+import { constantValue, enclosingBody } from './call-arguments/constant-values';
+import { SOURCES, type SourceEntry } from './call-arguments/declaring-sources';
+import { charLike, compatiblePointer, containsFused, sameType, targetName } from './call-arguments/type-compatibility';
 
 export const CALL_ARGUMENTS_CODE = 'call-arguments' satisfies DiagnosticCode;
 export const LAPACK_WORKSPACE_CODE = 'lapack-workspace' satisfies DiagnosticCode;
@@ -58,7 +62,8 @@ export const callArgumentsCheck: DocumentCheck = {
       if (ctx.isCancelled()) break;
       const base = unit.node.startPosition.row;
       const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
-        const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), () => ctx.isCancelled());
+        const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), lapackDatabase(session),
+          () => ctx.isCancelled());
         checker.run(unit.statement, skippedMembers(unit));
         const rows = unit.rows;
         return checker.diagnostics
@@ -105,17 +110,6 @@ function shiftRows(d: Diagnostic, by: number): Diagnostic {
     end: { line: d.range.end.line + by, character: d.range.end.character } } };
 }
 
-interface Callee {
-  sig: FunctionSignature;
-  /** Each parameter as declared (`const double *q`), when the declaration could be read: `const` lives only here. */
-  paramTexts?: string[];
-  routine?: LapackRoutine;
-  /** Names of C typedefs visible where the function is declared (for deciding whether two types are the same). */
-  typedef: (name: string) => string | undefined;
-}
-
-type Verdict = 'same' | 'different' | 'unknown';
-
 interface Context {
   scope: Scope;
   cls: ClassInfo | undefined;
@@ -150,15 +144,12 @@ const SCOPE_TYPES = ['function_definition', 'c_function_definition', 'class_defi
 
 class CallChecker {
   readonly diagnostics: Diagnostic[] = [];
-  /** Callees already described in this run, by signature or routine (null: not checkable). */
-  private readonly callees = new Map<object, Callee | null>();
-  /** The module is compiled as C++ (overloaded extern functions are possible). */
-  private readonly cpp: boolean;
+  /** The functions this run's calls name, described once each. */
+  private readonly callees: CalleeResolver;
 
-  constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
-    private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>,
-    private readonly cancelled: () => boolean) {
-    this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
+  constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel, resolver: PxdResolver,
+    sources: Map<string, SourceEntry>, routines: LapackDatabase | undefined, private readonly cancelled: () => boolean) {
+    this.callees = new CalleeResolver(doc, model, resolver, sources, routines);
   }
 
   /**
@@ -208,7 +199,7 @@ class CallChecker {
   private checkCall(call: Node, scope: Scope): void {
     const args = field(call, 'arguments');
     if (!args || args.type !== 'argument_list' || args.hasError || inBrokenStatement(call)) return;
-    const callee = this.callee(call, scope);
+    const callee = this.callees.callee(call, scope);
     if (!callee) return;
     const argNodes = significantChildren(args);
     if (argNodes.some((a) => /keyword_argument|splat/.test(a.type))) return;
@@ -236,108 +227,6 @@ class CallChecker {
       if (param) this.checkArgument(arg, i, param.type, scope, callee);
     });
     if (callee.routine?.workspace?.rules.length) this.checkWorkspace(call, argNodes, callee.routine);
-  }
-
-  /** The C function a call's callee names, when its signature is known and plain C. */
-  private callee(call: Node, scope: Scope): Callee | undefined {
-    const fn = field(call, 'function');
-    if (!fn) return undefined;
-    let sym: Symbol | undefined;
-    let routine: LapackRoutine | undefined;
-    if (fn.type === 'identifier') {
-      sym = scope.lookup(fn.text);
-      routine = routineOfSymbol(sym);
-    } else if (fn.type === 'attribute') {
-      const obj = field(fn, 'object');
-      const attr = field(fn, 'attribute')?.text;
-      if (!obj || obj.type !== 'identifier' || !attr) return undefined;
-      const moduleSym = scope.lookup(obj.text);
-      routine = routineOfModuleAttribute(moduleSym, attr);
-      sym = moduleSym?.kind === 'cimported-module' ? moduleSym.module?.symbols.get(attr) : undefined;
-    } else {
-      return undefined;
-    }
-    const key: object | undefined = routine ?? (sym?.kind === 'c-function' ? sym.signature : undefined);
-    if (!key) return undefined;
-    let callee = this.callees.get(key);
-    if (callee === undefined) {
-      callee = this.describeCallee(sym, routine) ?? null;
-      this.callees.set(key, callee);
-    }
-    return callee ?? undefined;
-  }
-
-  /** Everything the argument checks need about a callee (computed once per callee and run). */
-  private describeCallee(sym: Symbol | undefined, routine: LapackRoutine | undefined): Callee | undefined {
-    if (routine) {
-      const typedefs = lapackTypedefs();
-      const sig = sym?.kind === 'c-function' && sym.signature ? sym.signature : routineSignature(routine, typedefs);
-      return { sig, routine, paramTexts: routine.params.map((p) => p.type),
-        typedef: memo((n) => typedefs[n] ?? this.typedefIn(sig, n)) };
-    }
-    if (sym?.kind !== 'c-function' || !sym.signature) return undefined;
-    const sig = sym.signature;
-    if (sig.exception.kind === 'cpp' || !this.trustworthy(sig)) return undefined;
-    const loc = sig.location;
-    let params: string[] | undefined;
-    if (loc?.uri === this.doc.uri) {
-      params = declaredParams(this.doc.text, this.doc.textDocument.offsetAt({ line: loc.line, character: loc.character }),
-        sig);
-    } else if (loc) {
-      const entry = sourceEntry(this.sources, loc.uri);
-      if (entry.text !== undefined) params = declaredParams(entry.text, offsetIn(entry, loc.line, loc.character), sig);
-    }
-    return { sig, paramTexts: params,
-      typedef: memo((n) => this.typedefIn(sig, n)) };
-  }
-
-  /**
-   * Whether the model's reading of a declaration can be relied on: not in C++ code (extern functions may be
-   * overloaded there, and the model keeps one signature per name), not read from a declaration with syntax errors.
-   */
-  private trustworthy(sig: FunctionSignature): boolean {
-    const uri = sig.location?.uri;
-    if (!uri) return false;
-    if (uri === this.doc.uri) {
-      if (sig.origin === 'extern' && this.cpp) return false;
-      let n: Node | null = this.nodeAt(sig.location);
-      while (n && n.type !== 'c_function_definition' && n.type !== 'c_function_declaration') {
-        if (n.type === 'ERROR') return false;
-        n = n.parent;
-      }
-      return n !== null && !n.hasError;
-    }
-    return !(sig.origin === 'extern' && (this.cpp || cppDeclarations(this.sources, uri)));
-  }
-
-  private nodeAt(loc: FunctionSignature['location']): Node | null {
-    return loc ? this.doc.tree.rootNode.descendantForPosition({ row: loc.line, column: loc.character }) : null;
-  }
-
-  /**
-   * The C type a typedef name stands for (`ctypedef signed int int32_t` → `signed int`), looked up in this module,
-   * then where `sig` is declared; a cimported typedef is followed to the .pxd that declares it.
-   */
-  private typedefIn(sig: FunctionSignature, name: string): string | undefined {
-    const scopes: Scope[] = [this.model.declarations.scope];
-    const declaring = this.moduleScope(sig.location?.uri);
-    if (declaring) scopes.push(declaring);
-    for (const s of scopes) {
-      let sym = s.lookup(name);
-      for (let hop = 0; hop < 4 && sym?.kind === 'c-type' && sym.type.kind === 'scalar'; hop++) {
-        const m = /^ctypedef\s+(.+)$/.exec(sym.origin ?? '');
-        if (m) return /[*&[(]/.test(m[1]) ? undefined : m[1].trim();
-        sym = this.moduleScope(sym.location?.uri)?.lookupLocal(name);
-      }
-    }
-    return undefined;
-  }
-
-  /** The declarations of another module (a .pxd), from the resolver's cache. */
-  private moduleScope(uri: string | undefined): Scope | undefined {
-    if (!uri || uri === this.model.uri) return undefined;
-    const file = uriToPath(uri);
-    return file ? this.resolver.load(file)?.scope : undefined;
   }
 
   private checkArgument(arg: Node, index: number, target: CType, scope: Scope, callee: Callee): void {
@@ -434,7 +323,7 @@ class CallChecker {
   private writtenType(sym: Symbol | undefined): string | undefined {
     const loc = sym?.location;
     if (!loc || loc.uri !== this.doc.uri) return undefined;
-    let node: Node | null = this.nodeAt(loc);
+    let node: Node | null = nodeAt(this.doc, loc);
     let declarator: Node | null = null;
     while (node && node.type !== 'c_parameter' && node.type !== 'c_variable_declaration') {
       if (node.type === 'c_declarator') declarator = node;
@@ -452,7 +341,7 @@ class CallChecker {
   private memviewText(sym: Symbol | undefined): string | undefined {
     const loc = sym?.location;
     if (!loc || loc.uri !== this.doc.uri) return undefined;
-    let node: Node | null = this.nodeAt(loc);
+    let node: Node | null = nodeAt(this.doc, loc);
     while (node && node.type !== 'c_parameter' && node.type !== 'c_variable_declaration') node = node.parent;
     const type = node ? field(node, 'type') : null;
     if (!type || type.type !== 'memoryview_type') return undefined;
@@ -493,190 +382,6 @@ class CallChecker {
   }
 }
 
-const CPP_MODULE = /^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m;
-
-interface SourceEntry {
-  checked: number;
-  text: string | undefined;
-  lineStarts?: number[];
-}
-
-/** The texts of declaring .pxd files, by URI, in each session. */
-const SOURCES = new SessionSlot('call-arguments .pxd texts', () => new Map<string, SourceEntry>());
-
-/** The text of a declaring .pxd, read once every few seconds at most. */
-function sourceEntry(sources: Map<string, SourceEntry>, uri: string): SourceEntry {
-  const hit = sources.get(uri);
-  if (hit && Date.now() - hit.checked < 5000) return hit;
-  const file = uriToPath(uri);
-  let text: string | undefined;
-  try {
-    text = file === undefined ? undefined : fs.readFileSync(file, 'utf8');
-  } catch {
-    text = undefined;
-  }
-  // Unchanged text keeps its entry (and what is cached on it).
-  if (hit && hit.text === text) {
-    hit.checked = Date.now();
-    return hit;
-  }
-  const entry: SourceEntry = { checked: Date.now(), text };
-  sources.set(uri, entry);
-  return entry;
-}
-
-/** Offset of a (line, character) position in a source entry's text; line starts are computed once. */
-function offsetIn(entry: SourceEntry, line: number, character: number): number | undefined {
-  if (entry.text === undefined) return undefined;
-  if (!entry.lineStarts) {
-    const starts = [0];
-    for (let i = entry.text.indexOf('\n'); i >= 0; i = entry.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    entry.lineStarts = starts;
-  }
-  const start = entry.lineStarts[line];
-  return start === undefined ? undefined : start + character;
-}
-
-const cppVerdicts = new WeakMap<object, boolean>();
-
-function cppDeclarations(sources: Map<string, SourceEntry>, uri: string): boolean {
-  if (/\/libcpp\//.test(uri)) return true;
-  const entry = sourceEntry(sources, uri);
-  if (entry.text === undefined) return true;
-  let cpp = cppVerdicts.get(entry);
-  if (cpp === undefined) {
-    cpp = /namespace\s*"|\bcppclass\b|except\s*\+/.test(entry.text);
-    cppVerdicts.set(entry, cpp);
-  }
-  return cpp;
-}
-
-/** The parameter texts of the declaration of `sig` whose name starts at `nameOffset` in `source`. */
-function declaredParams(source: string, nameOffset: number | undefined, sig: FunctionSignature): string[] | undefined {
-  if (nameOffset === undefined) return undefined;
-  const open = source.indexOf('(', nameOffset);
-  if (open < 0 || source.slice(nameOffset, open).trim() !== sig.name) return undefined;
-  let depth = 0;
-  let close = -1;
-  for (let i = open; i < source.length && i < open + 20000; i++) {
-    if (source[i] === '(') depth++;
-    else if (source[i] === ')' && --depth === 0) {
-      close = i;
-      break;
-    }
-  }
-  if (close < 0) return undefined;
-  const params = splitTopLevel(source.slice(open + 1, close).replace(/#[^\n]*/g, ''))
-    .map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p !== '' && p !== '...' && p !== 'void');
-  return params.length === sig.params.length ? params : undefined;
-}
-
-function memo(f: (name: string) => string | undefined): (name: string) => string | undefined {
-  const seen = new Map<string, string | undefined>();
-  return (name) => {
-    if (!seen.has(name)) seen.set(name, f(name));
-    return seen.get(name);
-  };
-}
-
-function pointerDepth(t: CType): number {
-  return t.kind === 'ptr' ? 1 + pointerDepth(t.base) : 0;
-}
-
-/**
- * The parameter's type as the compiler prints it: `const` comes from the declaration's text (`const double *q` →
- * `const double *`); undefined when the text is unknown or `const` sits where we cannot place it.
- */
-function targetName(target: CType, written: string | undefined): string | undefined {
-  if (written === undefined) return undefined;
-  // The model's reading must agree with the text (`int **restrict b` is not read as written, for one).
-  if ((written.match(/\*/g) ?? []).length !== pointerDepth(target)) return undefined;
-  const name = typeName(target);
-  if (!name || !/\bconst\b/.test(written)) return name;
-  if (target.kind === 'ptr' && target.base.kind !== 'ptr') return `const ${name}`;
-  if (target.kind === 'scalar') return `const ${name}`;
-  return undefined;
-}
-
-// ---- types as the compiler sees and prints them ----
-
-/** Spellings Cython treats as the same builtin type. */
-const ALIASES: Record<string, string> = {
-  'long int': 'long', 'short int': 'short', 'long long int': 'long long', 'unsigned long int': 'unsigned long',
-  'unsigned short int': 'unsigned short', 'unsigned long long int': 'unsigned long long', unsigned: 'unsigned int',
-  'signed short int': 'signed short', 'signed long int': 'signed long',
-};
-
-function builtinName(name: string): string {
-  return ALIASES[name] ?? name;
-}
-
-/** The type as the compiler prints it in "Cannot assign type ..." (undefined when we cannot spell it exactly). */
-export function typeName(t: CType): string | undefined {
-  switch (t.kind) {
-    case 'scalar': return builtinName(t.name);
-    case 'void': return 'void';
-    case 'struct': return t.info.name;
-    case 'ptr': {
-      const base = typeName(t.base);
-      if (base === undefined || t.base.kind === 'func' || t.base.kind === 'array') return undefined;
-      return t.base.kind === 'ptr' ? `${base}*` : `${base} *`;
-    }
-    default: return undefined;
-  }
-}
-
-/** A scalar's underlying builtin type after typedefs (`d` → `double`, `int32_t` → `signed int`). */
-function canonical(name: string, callee: Callee): string | undefined {
-  let n = name;
-  for (let i = 0; i < 8; i++) {
-    if (scalarType(n) && !callee.typedef(n)) return builtinName(n);
-    const next = callee.typedef(n);
-    if (next === undefined) return scalarType(n) ? builtinName(n) : undefined;
-    n = next.replace(/\s+/g, ' ').trim();
-  }
-  return undefined;
-}
-
-function sameType(a: CType, b: CType, callee: Callee): Verdict {
-  if (a.kind === 'scalar' && b.kind === 'scalar') {
-    // The model resolved typedef chains where it declared them (`cnp.intp_t` → `signed long`); names looked up in
-    // the callee's tables are the fallback.
-    const x = a.underlying ? builtinName(a.underlying) : canonical(a.name, callee);
-    const y = b.underlying ? builtinName(b.underlying) : canonical(b.name, callee);
-    if (x === undefined || y === undefined) return 'unknown';
-    return x === y ? 'same' : 'different';
-  }
-  if (a.kind === 'void' && b.kind === 'void') return 'same';
-  if (a.kind === 'ptr' && b.kind === 'ptr') return sameType(a.base, b.base, callee);
-  if ((a.kind === 'void' && (b.kind === 'scalar' || b.kind === 'ptr'))
-    || (b.kind === 'void' && (a.kind === 'scalar' || a.kind === 'ptr'))) return 'different';
-  if ((a.kind === 'scalar' && b.kind === 'ptr') || (a.kind === 'ptr' && b.kind === 'scalar')) return 'different';
-  if (a.kind === 'struct' && b.kind === 'struct' && a.info.name === b.info.name) return 'same';
-  return 'unknown';
-}
-
-/** Can a pointer of type `actual` be passed for `target`? (`T *` → `void *` always can.) */
-function compatiblePointer(actual: Extract<CType, { kind: 'ptr' }>, target: Extract<CType, { kind: 'ptr' }>,
-  callee: Callee): Verdict {
-  if (target.base.kind === 'void') return 'same';
-  return sameType(actual.base, target.base, callee);
-}
-
-/** Is the pointed-to type a character type (Python bytes/str coerce to `char *`)? undefined: cannot tell. */
-function charLike(t: CType, callee: Callee): boolean | undefined {
-  if (t.kind !== 'scalar') return t.kind === 'void' ? false : t.kind === 'unknown' ? undefined : false;
-  const c = canonical(t.name, callee);
-  if (c === undefined) return undefined;
-  return /^(?:(?:un)?signed )?char$|^Py_UNICODE$|^Py_UCS4$/.test(c);
-}
-
-function containsFused(t: CType): boolean {
-  if (t.kind === 'fused' || t.kind === 'unknown') return true;
-  if (t.kind === 'ptr' || t.kind === 'array' || t.kind === 'ref' || t.kind === 'memview') return containsFused(t.base);
-  return false;
-}
-
 /** A declaration without `const` (and, for `noArray`, without array brackets). */
 function plain(written: string | undefined, noArray: boolean): boolean {
   return written !== undefined && !/\bconst\b/.test(written) && !(noArray && written.includes('['));
@@ -691,83 +396,4 @@ function rootIdentifier(node: Node): Node | undefined {
 
 function addressable(arg: Node): boolean {
   return arg.type === 'identifier' || arg.type === 'attribute' || arg.type === 'subscript';
-}
-
-// ---- constant arguments for the workspace rules ----
-
-function enclosingBody(node: Node): Node {
-  for (let n: Node | null = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' || n.type === 'c_function_definition') return field(n, 'body') ?? n;
-    if (!n.parent) return n;
-  }
-  return node;
-}
-
-/**
- * The value of a local that is written exactly once, by a declaration or assignment of an integer or
- * one-character literal (`cdef int lwork = 10`, `jobz = b'V'`); undefined otherwise.
- */
-export function constantValue(name: string, body: Node): ArgValue | undefined {
-  const writes: (Node | null)[] = [];
-  const visit = (n: Node): void => {
-    for (const c of namedChildren(n)) {
-      if (c.type === 'function_definition' || c.type === 'c_function_definition' || c.type === 'lambda') continue;
-      if (c.type === 'c_declarator' && field(c, 'name')?.text === name) writes.push(field(c, 'value'));
-      else if ((c.type === 'assignment' || c.type === 'augmented_assignment')
-        && targetsName(field(c, 'left'), name)) writes.push(c.type === 'assignment' ? field(c, 'right') : null);
-      else if ((c.type === 'for_statement' && targetsName(field(c, 'left'), name))
-        || (c.type === 'for_from_statement' && field(c, 'target')?.text === name)
-        || (c.type === 'named_expression' && field(c, 'name')?.text === name)) writes.push(null);
-      visit(c);
-    }
-  };
-  visit(body);
-  if (writes.length !== 1 || !writes[0]) return undefined;
-  return literalValue(writes[0]);
-}
-
-function targetsName(target: Node | null, name: string): boolean {
-  if (!target) return false;
-  if (target.type === 'identifier') return target.text === name;
-  if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern'
-    || target.type === 'tuple' || target.type === 'list') {
-    return namedChildren(target).some((c) => targetsName(c, name));
-  }
-  return false;
-}
-
-function literalValue(v: Node): ArgValue | undefined {
-  if (v.type === 'integer' && /^\d+$/.test(v.text)) return Number(v.text);
-  if (v.type === 'unary_operator') {
-    const arg = field(v, 'argument');
-    if (arg?.type === 'integer' && /^\d+$/.test(arg.text) && v.text.trim().startsWith('-')) return -Number(arg.text);
-    return undefined;
-  }
-  if (v.type === 'string') {
-    const s = stringValue(v);
-    return s.length === 1 ? s : undefined;
-  }
-  return undefined;
-}
-
-// ---- signatures of routines whose .pxd was not found ----
-
-/** A routine's C signature from the database (`d *a` → pointer to the typedef `d`). */
-export function routineSignature(routine: LapackRoutine, typedefs: Readonly<Record<string, string>>): FunctionSignature {
-  const cType = (text: string): CType => {
-    const stars = (text.match(/\*/g) ?? []).length;
-    const base = text.replace(/\*/g, '').trim();
-    const builtin = scalarType(base);
-    const under = typedefs[base] !== undefined ? scalarType(typedefs[base]) : undefined;
-    let t: CType = base === 'void' ? { kind: 'void' } : builtin ?? (under?.kind === 'scalar' ? { ...under, name: base }
-      : { kind: 'unknown', reason: `callback type ${base}` });
-    for (let i = 0; i < stars; i++) t = { kind: 'ptr', base: t };
-    return t;
-  };
-  return {
-    name: routine.name, returnType: cType(routine.returns),
-    params: routine.params.map((p) => ({ name: p.name, type: cType(p.type), hasDefault: false })),
-    varargs: false, nogil: true, withGil: false, exception: { kind: 'noexcept', explicit: true }, origin: 'cdef',
-    inPxd: true,
-  };
 }

@@ -1,10 +1,10 @@
 /**
- * The registry of analyses run by the Engine (LSP server and CLI alike), in order.
+ * The registry of analyses the Engine is given (by the LSP server and the CLI alike), in order.
  * Add a check: implement `DocumentCheck` (or `LineAnnotator`) from ../engine/check-types in its own file
  * and list it here.
  */
 import type { DocumentCheck, LineAnnotator } from '../engine/check-types';
-import { syntaxErrorCheck } from '../tree/syntax-error-check';
+import { syntaxErrorCheck } from './syntax-error-check';
 import { callArgumentsCheck } from './call-arguments';
 import { gilCheck } from './gil-check';
 import { staticAnnotator } from '../annotations/static-annotator';
@@ -12,3 +12,6 @@ import { staticAnnotator } from '../annotations/static-annotator';
 export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck];
 
 export const lineAnnotators: readonly LineAnnotator[] = [staticAnnotator];
+
+/** The analyses the server and the CLI give the Engine: `Engine.create({ ...analyses, log })`. */
+export const analyses = { checks: documentChecks, annotators: lineAnnotators } as const;

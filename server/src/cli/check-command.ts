@@ -1,27 +1,11 @@
 /** `cython-lens check`: the Engine's diagnostics (and optionally line scores) per file. */
 import { Engine, severityName } from '../engine';
-import type { SeverityName } from '../../../shared/src/protocol';
 import type { CheckArgs } from './args';
 import { readSource } from './read-source';
+import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
 import { cliEngine, cliSettings } from './cli-host';
-
-export interface CliDiagnostic {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: SeverityName;
-  code: string;
-  message: string;
-}
-
-export interface CliFileReport {
-  file: string;
-  diagnostics: CliDiagnostic[];
-  annotations?: { line: number; score: number }[];
-}
 
 export async function runCheck(
   args: CheckArgs,

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CythonLensSettings } from '../../../shared/src/protocol';
+import { analyses } from '../checks';
 import { Engine } from '../engine';
 import type { SessionHost } from '../model/analysis-session';
 import { defaultSettings } from '../settings/validate-settings';
@@ -32,7 +33,7 @@ export function cliSettings(args: { includeDirs: string[]; directives: string[] 
  * discovered (model/python-environment.ts): CYTHON_LENS_PYTHON, else `python3`.
  */
 export async function cliEngine(log: (s: string) => void, settings: CythonLensSettings, given?: Engine): Promise<Engine> {
-  const engine = given ?? await Engine.create({ log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
+  const engine = given ?? await Engine.create({ ...analyses, log, timeBudgetMs: 120_000, session: { host: CLI_HOST } });
   const python = await engine.session.discover(process.env['CYTHON_LENS_PYTHON'] || settings.pythonPath || 'python3');
   if (python.error) log(`cython-lens: ${python.error}`);
   return engine;

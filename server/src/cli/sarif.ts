@@ -1,7 +1,7 @@
 /** SARIF 2.1.0 rendering of check results. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CliFileReport } from './check-command';
+import type { CliFileReport } from './check-report';
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 

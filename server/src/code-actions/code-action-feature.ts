@@ -12,7 +12,7 @@ import type { Feature, FeatureDeps } from '../features/feature';
 import type { FixContext } from './fix-context';
 import { FIX_ALL_KIND, fixAllAction } from './fix-all-gil-issues';
 import { quickFixesFor } from './quick-fixes';
-import { SourceFiles } from './source-files';
+import { SourceFiles } from '../model/source-files';
 
 /** Does a requested kind (`only`) select `kind`? (`source` selects `source.fixAll.cythonLens`.) */
 function selects(only: readonly string[] | undefined, kind: string): boolean {

@@ -3,7 +3,7 @@ import type { ClassInfo } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { buildModuleModel, type ModuleModel } from '../model/module-model';
 import type { Node } from '../model/syntax';
-import type { SourceFile, SourceFiles } from './source-files';
+import type { SourceFile, SourceFiles } from '../model/source-files';
 import { classOf } from './function-signatures';
 
 /** The model of a file the request reads, built once per request (kept by `files`). */

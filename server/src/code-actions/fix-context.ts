@@ -3,7 +3,7 @@ import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-lan
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { TreeDocument } from '../engine/check-types';
 import type { ModuleModel } from '../model/module-model';
-import type { SourceFile, SourceFiles } from './source-files';
+import type { SourceFile, SourceFiles } from '../model/source-files';
 
 export interface FixContext {
   doc: TreeDocument;

@@ -4,7 +4,8 @@
  */
 import type { TextEdit } from 'vscode-languageserver';
 import { type Node, children, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
-import type { SourceFile } from './source-files';
+import { exceptionClauseOffset, signatureEndOffset } from '../model/function-header';
+import type { SourceFile } from '../model/source-files';
 
 export const FUNCTION_NODES = new Set(['c_function_definition', 'c_function_declaration']);
 const CLASS_NODES = new Set(['cdef_class_definition', 'cypclass_definition']);
@@ -76,35 +77,6 @@ export function exceptionSpecNode(fn: Node): Node | undefined {
 
 export function noexceptNode(fn: Node): Node | undefined {
   return children(fn).find((c) => c.type === 'noexcept');
-}
-
-/** Signature parts before the body: everything up to the `:` (definitions) or the end (declarations). */
-function headerParts(fn: Node): Node[] {
-  const parts: Node[] = [];
-  for (const c of children(fn)) {
-    if (c.type === ':' || c.type === 'block' || c.type === 'comment') break;
-    parts.push(c);
-  }
-  return parts;
-}
-
-/** Offset where an exception clause / `noexcept` goes: after the parameters (and `const`), before `nogil`. */
-export function exceptionClauseOffset(fn: Node): number {
-  const parts = headerParts(fn);
-  const params = field(fn, 'parameters');
-  let end = params ? params.endIndex : (parts[parts.length - 1]?.endIndex ?? fn.endIndex);
-  for (const p of parts) {
-    if (p.startIndex < end || p.type === 'gil_spec') continue;
-    if (p.type === 'exception_spec' || p.type === 'noexcept') break;
-    end = p.endIndex; // e.g. `const` of C++ methods
-  }
-  return end;
-}
-
-/** Offset at the very end of the signature, where `nogil` goes. */
-export function signatureEndOffset(fn: Node): number {
-  const parts = headerParts(fn);
-  return parts.length ? parts[parts.length - 1].endIndex : fn.endIndex;
 }
 
 export interface SpecChange {

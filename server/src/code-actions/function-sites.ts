@@ -7,7 +7,7 @@ import type { DeclLocation } from '../model/c-types';
 import { uriToPath } from '../model/pxd-resolver';
 import type { Node } from '../model/syntax';
 import { classOf, enclosingFunction, findFunction, isExtern } from './function-signatures';
-import type { SourceFile, SourceFiles } from './source-files';
+import type { SourceFile, SourceFiles } from '../model/source-files';
 
 export interface FunctionSite {
   file: SourceFile;

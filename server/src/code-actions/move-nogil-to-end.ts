@@ -1,7 +1,8 @@
 /** The `nogil-placement` warning: move `nogil` from before the exception clause to the end of the signature. */
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
 import { type QuickFixProvider, markSafe, nodeOfDiagnostic, workspaceEdit } from './fix-context';
-import { enclosingFunction, gilSpecs, signatureEndOffset } from './function-signatures';
+import { signatureEndOffset } from '../model/function-header';
+import { enclosingFunction, gilSpecs } from './function-signatures';
 
 export const moveNogilToEnd: QuickFixProvider = {
   codes: ['nogil-placement'],

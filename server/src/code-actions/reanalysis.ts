@@ -9,7 +9,7 @@ import { GilWalker } from '../checks/gil/gil-walker';
 import type { FindingSeverity } from '../checks/gil/rule';
 import { buildModuleModel } from '../model/module-model';
 import { type FixContext, memoized } from './fix-context';
-import type { SourceFiles } from './source-files';
+import type { SourceFiles } from '../model/source-files';
 
 export interface FindingSummary {
   code: string;

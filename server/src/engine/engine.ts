@@ -7,7 +7,6 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Parser } from 'web-tree-sitter';
 import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
-import { documentChecks, lineAnnotators } from '../checks';
 import { AnalysisSession, type SessionOptions } from '../model/analysis-session';
 import { defaultSettings } from '../settings/validate-settings';
 import { DocumentStore, type TextDocumentContentChangeEvent } from '../text/document-store';
@@ -39,8 +38,10 @@ export interface AnalysisReport {
 }
 
 export interface EngineOptions {
-  checks?: readonly DocumentCheck[];
-  annotators?: readonly LineAnnotator[];
+  /** The checks to run, in order (the registry in checks/index.ts; tests pass their own). */
+  checks: readonly DocumentCheck[];
+  /** The line annotators to run (the registry in checks/index.ts). */
+  annotators: readonly LineAnnotator[];
   log?: (message: string) => void;
   /** Time budget of one analysis in ms (checks see it as `ctx.deadline`); default 2000. */
   timeBudgetMs?: number;
@@ -90,14 +91,14 @@ export class Engine {
   private constructor(parser: Parser, options: EngineOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
     this.store = new DocumentStore(parser, { ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}), log: this.log });
-    this.checks = options.checks ?? documentChecks;
-    this.annotators = options.annotators ?? lineAnnotators;
+    this.checks = options.checks;
+    this.annotators = options.annotators;
     this.timeBudgetMs = options.timeBudgetMs ?? 2000;
     this.session = new AnalysisSession(options.session);
   }
 
   /** Loads the grammar (once per process) and returns a ready engine. */
-  static async create(options: EngineOptions = {}): Promise<Engine> {
+  static async create(options: EngineOptions): Promise<Engine> {
     return new Engine(await createParser(), options);
   }
 

@@ -1,19 +1,21 @@
 /** What a dotted callee name (`dgelss`, `cython_lapack.dgelss`, `libc.math.sqrt`) denotes in a scope. */
 import type { LapackRoutine } from '../lapack';
+import type { LapackDatabase } from '../lapack/database';
 import type { CType, FunctionSignature } from '../model/c-types';
 import { calleeSignature } from '../model/expression-types';
 import type { Scope, Symbol } from '../model/symbols';
-import { routineOfModuleAttribute, routineOfSymbol } from './lapack-symbols';
+import { routineOfModuleAttribute, routineOfSymbol } from '../lapack/symbols';
 
 export type ResolvedCallee =
   | { kind: 'routine'; routine: LapackRoutine }
   | { kind: 'function'; sig: FunctionSignature; sym: Symbol };
 
-export function resolveCalleeName(dotted: string, scope: Scope): ResolvedCallee | undefined {
+export function resolveCalleeName(dotted: string, scope: Scope, routines: LapackDatabase | undefined):
+  ResolvedCallee | undefined {
   const parts = dotted.split('.');
   let sym = scope.lookup(parts[0]);
   if (parts.length === 1) {
-    const routine = routineOfSymbol(sym);
+    const routine = routineOfSymbol(routines, sym);
     if (routine) return { kind: 'routine', routine };
   }
   if (parts.length === 2 && sym && (sym.kind === 'c-variable' || sym.kind === 'py-variable')) {
@@ -22,7 +24,7 @@ export function resolveCalleeName(dotted: string, scope: Scope): ResolvedCallee 
   }
   for (let i = 1; i < parts.length && sym; i++) {
     if (i === parts.length - 1) {
-      const routine = routineOfModuleAttribute(sym, parts[i]);
+      const routine = routineOfModuleAttribute(routines, sym, parts[i]);
       if (routine) return { kind: 'routine', routine };
     }
     sym = sym.kind === 'cimported-module' ? sym.module?.symbols.get(parts[i]) : undefined;

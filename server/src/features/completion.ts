@@ -19,7 +19,7 @@ import { cimportableModules, moduleNameContextAt } from './module-names';
 import { analyseDocument, guarded, includeDirsOf, offsetOf } from './document-analysis';
 import { memberAccessAt, memberCompletionItems } from './member-completion';
 import type { Feature, FeatureDeps } from './feature';
-import { lapackDatabase, lapackModuleOf } from './lapack-symbols';
+import { lapackDatabase, lapackModuleOf } from '../lapack/symbols';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 
@@ -45,7 +45,7 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   }
   const listed = new Set(ctx.listed);
   const lapack = lapackModuleOf(ctx.module);
-  const db = lapack ? lapackDatabase() : undefined;
+  const db = lapack ? lapackDatabase(deps.session()) : undefined;
   if (lapack && db) {
     try {
       return { isIncomplete: false, items: routineCompletionItems(db, lapack).filter((i) => !listed.has(i.label)) };

@@ -7,6 +7,8 @@
  */
 import type { Position } from 'vscode-languageserver';
 import type { Node, Tree } from 'web-tree-sitter';
+import type { LapackDatabase } from '../lapack/database';
+import { lapackDatabase } from '../lapack/symbols';
 import { documentModel } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
 import type { ParsedDocument } from '../text/parsed-document';
@@ -17,6 +19,8 @@ export interface DocumentAnalysis {
   tree: Tree;
   model: ModuleModel;
   includeDirs: string[];
+  /** The session's BLAS/LAPACK routine database (undefined when its file is missing). */
+  routines: LapackDatabase | undefined;
 }
 
 /** Resolves the settings, then returns the current document and its model (undefined: not open or no tree). */
@@ -25,7 +29,7 @@ export async function analyseDocument(deps: FeatureDeps, uri: string): Promise<D
   const doc = deps.document(uri);
   if (!doc || !doc.tree) return undefined;
   const model = documentModel(deps.session(), { uri: doc.uri, version: doc.version, tree: doc.tree }, includeDirs, directives);
-  return { doc, tree: doc.tree, model, includeDirs };
+  return { doc, tree: doc.tree, model, includeDirs, routines: lapackDatabase(deps.session()) };
 }
 
 /** The include dirs and build directives of a resource (none when the settings cannot be read). */

@@ -25,4 +25,6 @@ export interface Feature {
   readonly id: string;
   readonly capabilities: Partial<ServerCapabilities>;
   register(connection: Connection, deps: FeatureDeps): void;
+  /** Called once the engine (and its session) exists, after initialize: background work such as warming caches. */
+  start?(deps: FeatureDeps): void;
 }

@@ -8,7 +8,8 @@ import { renderRoutineHover, type LapackRoutine } from '../lapack';
 import { type CType, type DeclLocation, type ExceptionSpec, type FunctionSignature, signatureToString, typeToString }
   from '../model/c-types';
 import type { Symbol } from '../model/symbols';
-import { lapackDatabase, lapackTypedefs } from './lapack-symbols';
+import type { LapackDatabase } from '../lapack/database';
+import { lapackTypedefs } from '../lapack/symbols';
 
 function code(text: string): string {
   const ticks = text.includes('`') ? '``' : '`';
@@ -104,12 +105,12 @@ export function functionHover(sig: FunctionSignature, sym: Symbol | undefined, c
 }
 
 /** The routine documentation from the database, rendered by the lapack module. */
-export function routineHover(routine: LapackRoutine): string {
+export function routineHover(db: LapackDatabase | undefined, routine: LapackRoutine): string {
   let lapackVersion: string | undefined;
   try {
-    lapackVersion = lapackDatabase()?.lapackVersion;
+    lapackVersion = db?.lapackVersion;
   } catch {
     lapackVersion = undefined;
   }
-  return renderRoutineHover(routine, { typedefs: lapackTypedefs(), lapackVersion });
+  return renderRoutineHover(routine, { typedefs: lapackTypedefs(db), lapackVersion });
 }

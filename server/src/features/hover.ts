@@ -16,7 +16,7 @@ import { describeGilState } from './gil-state-description';
 import { describeLocation, describeSymbol, functionHover, routineHover } from './hover-content';
 import {
   lapackModuleOf, lookupRoutine, routineOfModuleAttribute, routineOfSymbol, warmLapackDatabase,
-} from './lapack-symbols';
+} from '../lapack/symbols';
 
 export async function hoverAt(deps: FeatureDeps, params: HoverParams): Promise<Hover | null> {
   const uri = params?.textDocument?.uri;
@@ -45,8 +45,8 @@ function hoverMarkdown(a: DocumentAnalysis, id: Node): string | undefined {
 
 /** `gil` is the GIL-state sentence, left out where it means nothing (a cimport line). */
 function symbolHover(a: DocumentAnalysis, name: string, sym: Symbol, gil: string | undefined): string {
-  const routine = routineOfSymbol(sym);
-  if (routine) return gil ? `${routineHover(routine)}\n\n---\n\n${gil}` : routineHover(routine);
+  const routine = routineOfSymbol(a.routines, sym);
+  if (routine) return gil ? `${routineHover(a.routines, routine)}\n\n---\n\n${gil}` : routineHover(a.routines, routine);
   const sig = sym.signature ?? calleeSignature(sym.type);
   if (sym.kind === 'c-function' && sig) return [...functionHover(sig, sym, a.model.uri), gil].filter((s) => s).join('\n\n');
   const where = [describeLocation(sym.location, a.model.uri), sym.origin].filter((s) => s).join(' · ');
@@ -57,8 +57,8 @@ function attributeHover(a: DocumentAnalysis, attr: Node, id: Node, ctx: Position
   string | undefined {
   const obj = field(attr, 'object');
   const objSym = obj?.type === 'identifier' ? ctx.scope.lookup(obj.text) : undefined;
-  const routine = routineOfModuleAttribute(objSym, id.text);
-  if (routine) return `${routineHover(routine)}\n\n---\n\n${gil}`;
+  const routine = routineOfModuleAttribute(a.routines, objSym, id.text);
+  if (routine) return `${routineHover(a.routines, routine)}\n\n---\n\n${gil}`;
   const info = a.model.typer.info(attr, ctx.scope);
   if (info.symbol) return symbolHover(a, attr.text, info.symbol, gil);
   const sig = info.callee ?? calleeSignature(info.type);
@@ -124,8 +124,8 @@ function cimportItem(id: Node): CimportItem | undefined {
 
 function cimportHover(a: DocumentAnalysis, item: CimportItem): string | undefined {
   const lapack = lapackModuleOf(item.module);
-  const routine = lapack ? lookupRoutine(item.name, lapack) : undefined;
-  if (routine) return routineHover(routine);
+  const routine = lapack ? lookupRoutine(a.routines, item.name, lapack) : undefined;
+  if (routine) return routineHover(a.routines, routine);
   const sym = a.model.declarations.scope.lookup(item.bound);
   return sym ? symbolHover(a, item.bound, sym, undefined) : undefined;
 }
@@ -133,8 +133,10 @@ function cimportHover(a: DocumentAnalysis, item: CimportItem): string | undefine
 export const hoverFeature: Feature = {
   id: 'hover',
   capabilities: { hoverProvider: true },
+  start(deps) {
+    warmLapackDatabase(deps.session(), (m) => deps.log(m));
+  },
   register(connection, deps) {
-    warmLapackDatabase((m) => deps.log(m));
     connection.onHover((params) => guarded(deps, 'hover', null, () => hoverAt(deps, params)));
   },
 };

@@ -1,7 +1,9 @@
-/** The registry of LSP features the server offers besides diagnostics (see feature.ts). */
+/**
+ * The registry of the LSP features of this folder (see feature.ts); the server adds the code actions
+ * (code-actions/, a layer above) in server.ts.
+ */
 import type { ServerCapabilities } from 'vscode-languageserver';
 import type { Feature } from './feature';
-import { codeActionFeature } from '../code-actions/code-action-feature';
 import { callHierarchyFeature } from './call-hierarchy';
 import { completionFeature } from './completion';
 import { definitionFeature } from './definition';
@@ -19,7 +21,7 @@ import { signatureHelpFeature } from './signature-help';
 import { workspaceSymbolFeature } from './workspace-symbols';
 
 export const features: readonly Feature[] = [
-  hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature, codeActionFeature,
+  hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature,
   semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
   renameFeature, workspaceSymbolFeature, foldingRangeFeature, selectionRangeFeature,
   inlayHintFeature, callHierarchyFeature,

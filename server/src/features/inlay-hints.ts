@@ -5,7 +5,7 @@
  * Each kind can be turned off (`cythonLens.inlayHints.*`).
  */
 import { type InlayHint, InlayHintKind, type InlayHintParams } from 'vscode-languageserver';
-import { exceptionClauseOffset } from '../code-actions/function-signatures';
+import { exceptionClauseOffset } from '../model/function-header';
 import { type CType, typeToString } from '../model/c-types';
 import { contextAt } from '../model/document-model';
 import { type Node, field, namedChildren } from '../model/syntax';

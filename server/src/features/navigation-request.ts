@@ -4,7 +4,7 @@
  * target at the position. The files' trees are freed when the request ends.
  */
 import type { Location, Position, Range } from 'vscode-languageserver';
-import { SourceFiles } from '../code-actions/source-files';
+import { SourceFiles } from '../model/source-files';
 import type { DeclLocation } from '../model/c-types';
 import type { Node } from '../model/syntax';
 import { analyseDocument, type DocumentAnalysis, offsetOf } from './document-analysis';

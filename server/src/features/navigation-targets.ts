@@ -16,7 +16,7 @@ import type { ModuleModel } from '../model/module-model';
 import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
 import type { Scope, Symbol } from '../model/symbols';
 import { type Node, field, namedChildren, significantChildren, stringValue, undecorate } from '../model/syntax';
-import type { SourceFile, SourceFiles } from '../code-actions/source-files';
+import type { SourceFile, SourceFiles } from '../model/source-files';
 
 export interface NavTarget {
   /** The declared name (an alias resolves to the name it aliases). */

@@ -10,7 +10,7 @@ import type { DeclLocation } from '../model/c-types';
 import { documentModel } from '../model/document-model';
 import { buildModuleBase, moduleView } from '../model/module-model';
 import { uriToPath } from '../model/pxd-resolver';
-import type { SourceFile } from '../code-actions/source-files';
+import type { SourceFile } from '../model/source-files';
 import type { Node } from '../model/syntax';
 import type { FeatureDeps } from './feature';
 import { type NavContext, keyOf, resolveTarget } from './navigation-targets';

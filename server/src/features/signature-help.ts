@@ -13,7 +13,7 @@ import { resolveCalleeName } from './callee-lookup';
 import { analyseDocument, guarded, offsetOf } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 import { describeException, describeGilRequirement } from './hover-content';
-import { lapackTypedefs } from './lapack-symbols';
+import { lapackTypedefs } from '../lapack/symbols';
 
 export async function signatureHelpAt(deps: FeatureDeps, params: SignatureHelpParams): Promise<SignatureHelp | null> {
   const uri = params?.textDocument?.uri;
@@ -24,12 +24,12 @@ export async function signatureHelpAt(deps: FeatureDeps, params: SignatureHelpPa
   const call = callAtCursor(doc.text, offsetOf(doc, params.position));
   if (!call) return null;
   const scope = contextAt(model, tree.rootNode, call.calleeStart).scope;
-  const callee = resolveCalleeName(call.callee, scope);
+  const callee = resolveCalleeName(call.callee, scope, analysis.routines);
   if (!callee) return null;
   let signature: SignatureInformation;
   let names: string[];
   if (callee.kind === 'routine') {
-    signature = routineSignatureInformation(callee.routine, { typedefs: lapackTypedefs() });
+    signature = routineSignatureInformation(callee.routine, { typedefs: lapackTypedefs(analysis.routines) });
     names = callee.routine.params.map((p) => p.name);
   } else {
     signature = functionSignatureInformation(callee.sig);

@@ -5,7 +5,7 @@
  * none is freed while it runs.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SourceFile } from '../code-actions/source-files';
+import type { SourceFile } from '../model/source-files';
 import { buildModuleBase, type ModuleModel, moduleView } from '../model/module-model';
 import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
 import type { FeatureDeps } from './feature';

@@ -4,7 +4,7 @@
  */
 import { py, unknown } from './c-types';
 import { cythonModule } from './cython-module';
-import type { CimportRequest, DeclarationContext, UnresolvedCimport } from './declarations';
+import type { CimportRequest, DeclarationContext, UnresolvedCimport } from './declaration-types';
 import { type Node, childOfType, field, fields, locationOf, namedChildren } from './syntax';
 import type { ModuleSymbols, Scope } from './symbols';
 

@@ -7,7 +7,7 @@
 import type { DeclLocation, FunctionSignature } from './c-types';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
-import type { UnresolvedCimport } from './declarations';
+import type { UnresolvedCimport } from './declaration-types';
 
 type Point = { row: number; column: number };
 

@@ -1,73 +1,24 @@
 /**
  * Declarations of a module (a .pyx, .pxd or .pxi tree): C variables, C functions with their exception and GIL
  * specs, structs, enums, typedefs, fused types, cdef classes, extern blocks, cimports and Python-level globals.
+ * Types are resolved by type-resolution.ts, signatures read by signature-reader.ts, cimports bound by
+ * cimport-binder.ts; the shapes they share are in declaration-types.ts.
  */
 import {
-  type CType, type ClassInfo, type ExceptionSpec, type FunctionParam, type FunctionSignature, PY_BUILTIN_TYPES,
-  PY_OBJECT, implicitException, py, scalarType, unknown, C_INT, C_DOUBLE, VOID,
+  type CType, type ClassInfo, type FunctionParam, type FunctionSignature, PY_OBJECT, implicitException, py, unknown,
+  C_INT, C_DOUBLE,
 } from './c-types';
+import type { DeclarationContext, ModuleDeclarations, UnresolvedCimport } from './declaration-types';
 import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren,
   stringValue, undecorate } from './syntax';
-import { type Symbol, Scope, type ModuleSymbols } from './symbols';
+import { type Symbol, Scope } from './symbols';
 import { assignmentTargets, namesIn } from './assignment-targets';
 import { cythonModule } from './cython-module';
 import { CimportBinder } from './cimport-binder';
 import { interfaceHasError } from './module-interface';
-
-export { assignmentTargets, namesIn };
-import { type TypeSyntax, parseDeclaratorText, parseTypeText, splitTopLevel } from './type-syntax';
-
-export interface CimportRequest {
-  /** The dotted module name as written (`libc.math`), without leading dots. */
-  module: string;
-  /** Number of leading dots of a relative cimport. */
-  level: number;
-  node: Node;
-}
-
-/** Resolves cimported modules; supplied by the caller (the workspace or the CLI), cached there. */
-export interface CimportResolver {
-  resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined;
-}
-
-export interface DeclarationContext {
-  uri: string;
-  resolver: CimportResolver;
-  /** Declarations visible before this file's own (the companion .pxd of a .pyx). */
-  companion?: ModuleSymbols;
-  inPxd: boolean;
-}
-
-export interface UnresolvedCimport {
-  module: string;
-  node: Node;
-  /** An `include "x.pxi"` that was not found (`module` is the path as written). */
-  include?: boolean;
-}
-
-export interface ModuleDeclarations extends ModuleSymbols {
-  scope: Scope;
-  unresolved: UnresolvedCimport[];
-  /** `include "x.pxi"` paths as written. */
-  includes: { path: string; node: Node }[];
-}
-
-/**
- * `parseTypeText`, memoised by text: the same few type spellings recur in every signature and declaration of a file
- * (a pure function of the text; its results are only read, never changed).
- */
-const typeSyntaxMemo = new Map<string, Readonly<TypeSyntax>>();
-const TYPE_SYNTAX_MEMO_LIMIT = 4096;
-
-function typeSyntaxOf(text: string): Readonly<TypeSyntax> {
-  let t = typeSyntaxMemo.get(text);
-  if (!t) {
-    if (typeSyntaxMemo.size >= TYPE_SYNTAX_MEMO_LIMIT) typeSyntaxMemo.clear();
-    t = parseTypeText(text);
-    typeSyntaxMemo.set(text, t);
-  }
-  return t;
-}
+import { SignatureReader } from './signature-reader';
+import { TypeResolver, typeSyntaxOf } from './type-resolution';
+import { type TypeSyntax, parseDeclaratorText } from './type-syntax';
 
 /** Collects the module-level declarations of a tree into a scope whose parent is `parent` (the builtins). */
 export class DeclarationCollector {
@@ -77,6 +28,10 @@ export class DeclarationCollector {
   /** `DEF NAME = value` expressions, for compile-time conditions. */
   readonly compileTimeValues = new Map<string, Node>();
 
+  /** Resolves the types named in this module's declarations. */
+  readonly types: TypeResolver;
+  /** Reads the C signatures declared in this module. */
+  readonly signatures: SignatureReader;
   private readonly cimports: CimportBinder;
 
   /** `scope`: the module scope to collect into (a lazily collected .pxd supplies its own, lazy-declarations.ts). */
@@ -85,6 +40,8 @@ export class DeclarationCollector {
     if (ctx.companion) {
       for (const sym of ctx.companion.symbols.values()) this.scope.define(sym);
     }
+    this.types = new TypeResolver(this.scope);
+    this.signatures = new SignatureReader(ctx, this.types, this.scope);
     this.cimports = new CimportBinder(ctx, this.scope, this.unresolved);
   }
 
@@ -323,77 +280,32 @@ export class DeclarationCollector {
 
   // ---- types ----
 
+  // ---- types and signatures (type-resolution.ts, signature-reader.ts) ----
+
   resolveTypeNode(node: Node | null): CType {
-    if (!node) return PY_OBJECT;
-    return this.resolveTypeSyntax(typeSyntaxOf(node.text));
+    return this.types.resolveTypeNode(node);
   }
 
   resolveTypeSyntax(ts: TypeSyntax): CType {
-    let base: CType;
-    if (ts.memviewAxes > 0) {
-      const element = this.resolveTypeSyntax({ ...ts, memviewAxes: 0, pointers: 0, arrays: 0, reference: false });
-      base = { kind: 'memview', base: element, ndim: ts.memviewAxes };
-    } else {
-      base = this.resolveBaseName(ts.base, ts.templateArgs);
-      // `float[3]` (array type syntax, Cython 3): brackets after a C type that is not a template are dimensions.
-      if (ts.templateArgs.length && base.kind !== 'cpp' && base.kind !== 'unknown' && base.kind !== 'py') {
-        for (let i = 0; i < ts.templateArgs.length; i++) base = { kind: 'array', base };
-      }
-    }
-    for (let i = 0; i < ts.arrays; i++) base = { kind: 'array', base };
-    for (let i = 0; i < ts.pointers; i++) base = { kind: 'ptr', base };
-    if (ts.reference) base = { kind: 'ref', base };
-    return base;
-  }
-
-  private resolveBaseName(name: string, templateArgs: TypeSyntax[]): CType {
-    if (name === 'void') return VOID;
-    const scalar = scalarType(name);
-    if (scalar) return scalar;
-    if (name === 'object') {
-      // `object[int]`: an old-style buffer of a generic object
-      return templateArgs.length ? { kind: 'py', name: 'object', buffer: this.bufferOf(templateArgs) } : PY_OBJECT;
-    }
-    const sym = this.lookupDotted(name);
-    // `from libcpp cimport bool` shadows Python's bool
-    if (PY_BUILTIN_TYPES.has(name) && (!sym || sym.kind === 'builtin')) return py(name);
-    if (sym) {
-      if (sym.kind === 'c-type') {
-        // A fused type with Python members: each specialisation differs, so the model does not guess.
-        if (sym.type.kind === 'fused' && sym.type.members.some((m) => m.kind === 'py' || m.kind === 'unknown')) {
-          return unknown(`fused type ${name} with Python members`);
-        }
-        if (sym.type.kind === 'cpp' && templateArgs.length) {
-          return { ...sym.type, args: templateArgs.map((a) => this.resolveTypeSyntax(a)) };
-        }
-        return sym.type;
-      }
-      if (sym.kind === 'ext-class') {
-        // `np.ndarray[double, ndim=2]`: a buffer; indexing it with C indices is C code.
-        if (templateArgs.length && sym.type.kind === 'py') return { ...sym.type, buffer: this.bufferOf(templateArgs) };
-        return sym.type;
-      }
-      if (sym.kind === 'unresolved' || sym.kind === 'cython-builtin') return unknown(`type ${name}`);
-    }
-    if (name.startsWith('cython.')) return unknown(`type ${name}`);
-    return unknown(`unknown type ${name}`);
-  }
-
-  /** `[double, ndim=2, mode="c"]` of a buffer type. */
-  private bufferOf(templateArgs: TypeSyntax[]): { dtype: CType; ndim: number } {
-    const dtype = templateArgs.find((a) => !a.base.includes('='));
-    const ndimArg = templateArgs.find((a) => /^ndim\s*=/.test(a.base));
-    return { dtype: dtype ? this.resolveTypeSyntax(dtype) : unknown('dtype'),
-      ndim: ndimArg ? Number(ndimArg.base.split('=')[1]) || 1 : 1 };
+    return this.types.resolveTypeSyntax(ts);
   }
 
   lookupDotted(name: string): Symbol | undefined {
-    const parts = name.split('.');
-    let sym = this.scope.lookup(parts[0]);
-    for (let i = 1; i < parts.length && sym; i++) {
-      sym = sym.module?.symbols.get(parts[i]);
-    }
-    return sym;
+    return this.types.lookupDotted(name);
+  }
+
+  signatureOf(node: Node, env: { extern: boolean; externNogil: boolean }, cls: ClassInfo | undefined):
+    FunctionSignature | undefined {
+    return this.signatures.signatureOf(node, env, cls);
+  }
+
+  parametersOf(params: Node | null, cls: ClassInfo | undefined, declarationOnly = false):
+    { params: FunctionParam[]; varargs: boolean } {
+    return this.signatures.parametersOf(params, cls, declarationOnly);
+  }
+
+  parameterOf(p: Node, declarationOnly = false): FunctionParam | undefined {
+    return this.signatures.parameterOf(p, declarationOnly);
   }
 
   // ---- declarations ----
@@ -409,7 +321,7 @@ export class DeclarationCollector {
       if (!parsed.name) continue;
       let type: CType;
       if (parsed.functionPointer) {
-        const sig = this.functionPointerSignature(parsed.name, baseSyntax, parsed.functionPointer, binding === 'extern');
+        const sig = this.signatures.functionPointerSignature(parsed.name, baseSyntax, parsed.functionPointer, binding === 'extern');
         type = { kind: 'ptr', base: { kind: 'func', sig } };
       } else if (baseSyntax) {
         type = this.resolveTypeSyntax({
@@ -428,137 +340,6 @@ export class DeclarationCollector {
       out.push(sym);
     }
     return out;
-  }
-
-  private functionPointerSignature(name: string, ret: TypeSyntax | undefined,
-    fp: { params: string; nogil: boolean; trailer?: string }, extern = true): FunctionSignature {
-    const params: FunctionParam[] = splitTopLevel(fp.params).filter((p) => p && p !== 'void').map((p, i) => {
-      const t = typeSyntaxOf(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
-      return { name: `arg${i}`, type: this.resolveTypeSyntax(t), hasDefault: false };
-    });
-    return {
-      name, returnType: ret ? this.resolveTypeSyntax(ret) : C_INT, params, varargs: fp.params.includes('...'),
-      nogil: fp.nogil, withGil: false, exception: pointerException(fp.trailer ?? '', extern), origin: 'extern',
-      inPxd: this.ctx.inPxd,
-    };
-  }
-
-  signatureOf(node: Node, env: { extern: boolean; externNogil: boolean }, cls: ClassInfo | undefined):
-    FunctionSignature | undefined {
-    const nameNode = field(node, 'name');
-    if (!nameNode) return undefined;
-    const kindNode = field(node, 'kind');
-    // `cdef extern int f()` outside an extern block is an extern declaration too
-    if (!env.extern && node.type === 'c_function_declaration' && node.children.some((c) => c?.type === 'extern')) {
-      env = { ...env, extern: true };
-    }
-    const origin: FunctionSignature['origin'] = env.extern ? 'extern' : kindNode?.text === 'cpdef' ? 'cpdef' : 'cdef';
-    const returnType = field(node, 'return_type') ? this.resolveTypeNode(field(node, 'return_type')) : (
-      // `cdef f():` without a return type returns a Python object; extern declarations default to int
-      env.extern ? C_INT : PY_OBJECT);
-    // In a declaration without a body (pxd, extern), a lone name in the parameter list is a type: `f(int, floating)`.
-    const params = this.parametersOf(field(node, 'parameters'), cls, node.type === 'c_function_declaration' || env.extern);
-    const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
-    const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
-    const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
-    // An inline function defined (with a body) in a .pxd gets the implicit exception value of a definition.
-    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined,
-      this.ctx.inPxd && node.type !== 'c_function_definition');
-    return {
-      name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
-      withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
-    };
-  }
-
-  private exceptionOf(node: Node, returnType: CType, origin: FunctionSignature['origin'], inClass: boolean,
-    declaredOnly: boolean): ExceptionSpec {
-    const noexcept = field(node, 'noexcept') ?? childOfType(node, 'noexcept');
-    if (noexcept) return { kind: 'noexcept', explicit: true };
-    const spec = field(node, 'exception_spec') ?? childOfType(node, 'exception_spec');
-    if (!spec) return implicitException(returnType, origin, declaredOnly, inClass);
-    const parsed = parseExceptionSpec(spec.text);
-    // An explicit `except *` on a definition whose return type has an error value uses that value (`except? -1`),
-    // as the compiler does (Nodes.CFuncDeclaratorNode.analyse).
-    if (parsed.kind === 'star') {
-      const implicit = implicitException(returnType, origin, declaredOnly, inClass);
-      if (implicit.kind === 'query') return { kind: 'query', value: implicit.value, explicit: true };
-    }
-    return parsed;
-  }
-
-  parametersOf(params: Node | null, cls: ClassInfo | undefined, declarationOnly = false):
-    { params: FunctionParam[]; varargs: boolean } {
-    const out: FunctionParam[] = [];
-    let varargs = false;
-    if (!params) return { params: out, varargs };
-    const items = significantChildren(params);
-    items.forEach((p, index) => {
-      if (p.type === 'ellipsis' || p.text === '...') { varargs = true; return; }
-      if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
-        out.push({ name: p.text.replace(/^\*+/, ''), type: PY_OBJECT, hasDefault: true });
-        return;
-      }
-      const param = this.parameterOf(p, declarationOnly);
-      if (!param) return;
-      if (index === 0 && cls && (param.name === 'self') && param.type.kind === 'py' && param.type.name === 'object') {
-        param.type = { kind: 'py', name: cls.name, cls };
-      }
-      out.push(param);
-    });
-    return { params: out, varargs };
-  }
-
-  parameterOf(p: Node, declarationOnly = false): FunctionParam | undefined {
-    if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
-    const typeNode = field(p, 'type');
-    const declarator = field(p, 'declarator');
-    const nameNode = field(p, 'name');
-    // `=` as a token of the parameter itself (not inside `ndarray[double, ndim=2]`)
-    const hasDefault = field(p, 'default') !== null || p.children.some((c) => c?.type === '=');
-    if (declarator) {
-      const parsed = parseDeclaratorText(declarator.text);
-      if (parsed.functionPointer) {
-        // `void kernel(double*) nogil` as a parameter is a function pointer, as in C; its stars belong to the result
-        const ret = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
-        const sig = this.functionPointerSignature(parsed.name,
-          ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer);
-        return { name: parsed.name, type: { kind: 'ptr', base: { kind: 'func', sig } }, hasDefault };
-      }
-      if (!typeNode) {
-        // An unnamed parameter `int` (declarations only): the "declarator" is the type.
-        if (scalarType(parsed.name) || parsed.name === 'object') {
-          return { name: '', type: this.resolveTypeSyntax(typeSyntaxOf(declarator.text)), hasDefault };
-        }
-        return { name: parsed.name, type: PY_OBJECT, hasDefault };
-      }
-      const base = typeSyntaxOf(typeNode.text);
-      const type = this.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
-        arrays: base.arrays + parsed.arrays, reference: base.reference || parsed.reference });
-      return { name: parsed.name, type, hasDefault };
-    }
-    if (typeNode) {
-      // `x: cython.int` (typed_parameter: the name is its first identifier), `x: int = 3` (typed_default_parameter)
-      const name = nameNode?.text ?? namedChildren(p).find((c) => c.type === 'identifier')?.text ?? '';
-      return { name, type: this.resolveTypeNode(typeNode), hasDefault };
-    }
-    if (nameNode && declarationOnly && !typeNode && !declarator && nameNode.text !== 'self') {
-      return { name: '', type: this.resolveTypeSyntax(typeSyntaxOf(nameNode.text)), hasDefault };
-    }
-    if (nameNode) {
-      // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
-      const asType = this.resolveTypeSyntax(typeSyntaxOf(nameNode.text));
-      if (asType.kind !== 'unknown' && !(asType.kind === 'py' && asType.name === 'object' && nameNode.text !== 'object')) {
-        const sym = this.scope.lookup(nameNode.text);
-        if (scalarType(nameNode.text) || nameNode.text === 'object' || PY_BUILTIN_TYPES.has(nameNode.text)
-          || sym?.kind === 'c-type' || sym?.kind === 'ext-class') {
-          return { name: '', type: asType, hasDefault };
-        }
-      }
-      return { name: nameNode.text, type: PY_OBJECT, hasDefault };
-    }
-    // Python-style parameters inside a C signature: `x=3`, `x: int`
-    const id = p.type === 'default_parameter' ? field(p, 'name') : childOfType(p, 'identifier');
-    return id ? { name: id.text, type: PY_OBJECT, hasDefault } : undefined;
   }
 
   private defineFunction(sig: FunctionSignature, node: Node): void {
@@ -639,7 +420,7 @@ export class DeclarationCollector {
       // A typedef in Cython code (not extern) checks exceptions like the functions declared there
       // (Parsing.p_exception_value_clause); a function type (not a pointer) also gets the return type's implicit
       // error value, outside .pxd files (Nodes.CFuncDeclaratorNode.analyse).
-      const sig = this.functionPointerSignature(parsed.name,
+      const sig = this.signatures.functionPointerSignature(parsed.name,
         ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer,
         env.extern);
       if (parsed.function && !env.extern && !/\b(noexcept|except)\b/.test(parsed.functionPointer.trailer ?? '')) {
@@ -763,16 +544,6 @@ export class DeclarationCollector {
   }
 }
 
-export function parseExceptionSpec(text: string): ExceptionSpec {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (/^except ?\+/.test(t)) return { kind: 'cpp' };
-  if (/^except ?\*$/.test(t)) return { kind: 'star', explicit: true };
-  const q = /^except ?\? ?(.*)$/.exec(t);
-  if (q) return { kind: 'query', value: q[1].trim(), explicit: true };
-  const v = /^except (.*)$/.exec(t);
-  if (v) return { kind: 'value', value: v[1].trim() };
-  return { kind: 'star', explicit: true };
-}
 
 function importedNames(s: Node): { name: string; module: string; node: Node }[] {
   const out: { name: string; module: string; node: Node }[] = [];
@@ -800,7 +571,6 @@ function importedNames(s: Node): { name: string; module: string; node: Node }[] 
   return out;
 }
 
-
 /** A class member declaring C attributes (`cdef int n`, `cdef public object o`, a `cdef:` block of them). */
 function declaresAttributes(raw: Node): boolean {
   const member = undecorate(raw);
@@ -825,16 +595,4 @@ export function isPureModeCFunction(node: Node): boolean {
   if (node.type !== 'decorated_definition') return false;
   return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall|nogil|with_gil|exceptval|inline)\b/
     .test(d.text));
-}
-
-/**
- * The exception spec of a function pointer declarator's trailer (`except -1 nogil`). Without one, pointers declared
- * in Cython code check exceptions without a value (Nodes.CFuncDeclaratorNode: no implicit value for pointers);
- * extern ones do not check at all.
- */
-function pointerException(trailer: string, extern: boolean): ExceptionSpec {
-  if (/\bnoexcept\b/.test(trailer)) return { kind: 'noexcept', explicit: true };
-  const m = /\bexcept\b\s*(\?\s*[^\s]+|\+\s*\w*|\*|[^\s]+)/.exec(trailer);
-  if (m) return parseExceptionSpec(`except ${m[1]}`.replace(/except \? */, 'except? '));
-  return extern ? { kind: 'noexcept', explicit: false } : { kind: 'star', explicit: false };
 }

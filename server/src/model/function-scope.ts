@@ -10,7 +10,7 @@
 import { keptCompileTimeBranch } from './compile-time-branch';
 import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
 import type { DeclarationCollector } from './declarations';
-import { assignmentTargets, namesIn } from './declarations';
+import { assignmentTargets, namesIn } from './assignment-targets';
 import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
 import { Scope, type Symbol } from './symbols';
 import { mightOverflowNames } from './overflow-marking';

@@ -10,7 +10,8 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import { builtinsScope } from './builtins';
-import { type CimportResolver, DeclarationCollector, type ModuleDeclarations } from './declarations';
+import type { CimportResolver, ModuleDeclarations } from './declaration-types';
+import { DeclarationCollector } from './declarations';
 import type { PxdUnit } from './pxd-units';
 import { Scope, type Symbol } from './symbols';
 

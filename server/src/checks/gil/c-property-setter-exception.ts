@@ -4,7 +4,7 @@
  * otherwise take the GIL after every assignment), an `int` one may only signal errors with -1.
  */
 import { childOfType, childrenOfType, field, significantChildren } from '../../model/syntax';
-import { parseExceptionSpec } from '../../model/declarations';
+import { parseExceptionSpec } from '../../model/signature-reader';
 import type { Node } from 'web-tree-sitter';
 import type { GilRule } from './rule';
 

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CType, ExceptionSpec, FunctionSignature } from '../../model/c-types';
 import { calleeSignature } from '../../model/expression-types';
 import { field, fields } from '../../model/syntax';
+import { typeName } from '../../model/type-names';
 import type { GilRule, RuleContext } from './rule';
 
 export const functionPointerAssignment: GilRule = {
@@ -99,21 +100,6 @@ function sameParameters(a: FunctionSignature, b: FunctionSignature): boolean {
     const y = typeName(b.params[i].type);
     return x !== undefined && x === y;
   }) && typeName(a.returnType) !== undefined && typeName(a.returnType) === typeName(b.returnType);
-}
-
-/** A type as Cython prints it in messages (`double *`), or undefined when we cannot be sure of the spelling. */
-function typeName(t: CType): string | undefined {
-  switch (t.kind) {
-    case 'scalar': return t.name;
-    case 'void': return 'void';
-    case 'struct': return t.info.name;
-    case 'ptr': {
-      const inner = typeName(t.base);
-      if (inner === undefined || t.base.kind === 'func') return undefined;
-      return inner.endsWith('*') ? `${inner}*` : `${inner} *`;
-    }
-    default: return undefined;
-  }
 }
 
 function spell(sig: FunctionSignature, pointer: boolean): string | undefined {

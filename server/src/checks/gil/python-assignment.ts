@@ -1,6 +1,6 @@
 /** Assigning to a Python-object variable without the GIL (NameNode.gil_assignment_check). */
 import { field, fieldNodes } from '../../model/syntax';
-import { namesIn } from '../../model/declarations';
+import { namesIn } from '../../model/assignment-targets';
 import type { Node } from 'web-tree-sitter';
 import { namedChildren } from '../../model/syntax';
 import type { GilRule } from './rule';

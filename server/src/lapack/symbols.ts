@@ -1,9 +1,10 @@
 /**
  * Which names are scipy's BLAS/LAPACK routines: a symbol cimported from `scipy.linalg.cython_lapack` /
- * `cython_blas` (resolved or not), or an attribute of such a cimported module. The routine database is opened
- * lazily and shared; a missing database only disables the routine features.
+ * `cython_blas` (resolved or not), or an attribute of such a cimported module. The routine database is the
+ * session's (opened lazily, once per session); a missing database only disables the routine features.
  */
-import { openDatabase, type LapackDatabase, type LapackModule, type LapackRoutine } from '../lapack';
+import { type AnalysisSession, SessionSlot } from '../model/analysis-session';
+import { LapackDatabase, findDatabaseFile, type LapackModule, type LapackRoutine } from './database';
 import type { Symbol } from '../model/symbols';
 
 const MODULE_NAME = /^(?:scipy\.linalg\.|\.+(?:linalg\.)?)?(cython_lapack|cython_blas)$/;
@@ -14,23 +15,20 @@ export function lapackModuleOf(moduleName: string): LapackModule | undefined {
   return m ? (m[1] as LapackModule) : undefined;
 }
 
-let database: LapackDatabase | null | undefined;
+/** The routine database of a session, opened on first use (null: its file is missing). */
+const DATABASE = new SessionSlot('LAPACK routine database', (): LapackDatabase | null => {
+  const file = findDatabaseFile();
+  return file === undefined ? null : new LapackDatabase(file);
+});
 
-/** The shared routine database, or undefined when its file is missing. */
-export function lapackDatabase(): LapackDatabase | undefined {
-  if (database === undefined) {
-    try {
-      database = openDatabase();
-    } catch {
-      database = null;
-    }
-  }
-  return database ?? undefined;
+/** The session's routine database, or undefined when its file is missing. */
+export function lapackDatabase(session: AnalysisSession): LapackDatabase | undefined {
+  return session.slot(DATABASE) ?? undefined;
 }
 
-/** Starts reading the database in the background (a server calls this once at start-up). */
-export function warmLapackDatabase(log?: (message: string) => void): void {
-  const db = lapackDatabase();
+/** Starts reading the session's database in the background (a server calls this once, after initialize). */
+export function warmLapackDatabase(session: AnalysisSession, log?: (message: string) => void): void {
+  const db = lapackDatabase(session);
   if (!db) {
     log?.('[lapack] routine database not found: BLAS/LAPACK hovers are off');
     return;
@@ -38,19 +36,19 @@ export function warmLapackDatabase(log?: (message: string) => void): void {
   db.loadAsync().catch((err: unknown) => log?.(`[lapack] ${err instanceof Error ? err.message : String(err)}`));
 }
 
-/** A routine by name within a module; undefined when unknown or the database is unreadable. */
-export function lookupRoutine(name: string, module: LapackModule): LapackRoutine | undefined {
+/** A routine by name within a module; undefined when unknown or the database is missing or unreadable. */
+export function lookupRoutine(db: LapackDatabase | undefined, name: string, module: LapackModule): LapackRoutine | undefined {
   try {
-    return lapackDatabase()?.lookup(name, module);
+    return db?.lookup(name, module);
   } catch {
     return undefined;
   }
 }
 
-/** The typedefs of scipy's pxd (`d` → `double`), or {} when the database is unreadable. */
-export function lapackTypedefs(): Readonly<Record<string, string>> {
+/** The typedefs of scipy's pxd (`d` → `double`), or {} when the database is missing or unreadable. */
+export function lapackTypedefs(db: LapackDatabase | undefined): Readonly<Record<string, string>> {
   try {
-    return lapackDatabase()?.typedefs ?? {};
+    return db?.typedefs ?? {};
   } catch {
     return {};
   }
@@ -63,16 +61,17 @@ function originModule(sym: Symbol): string | undefined {
 }
 
 /** The routine a name bound by `from scipy.linalg.cython_lapack cimport dgelss [as x]` denotes. */
-export function routineOfSymbol(sym: Symbol | undefined): LapackRoutine | undefined {
+export function routineOfSymbol(db: LapackDatabase | undefined, sym: Symbol | undefined): LapackRoutine | undefined {
   if (!sym || sym.kind === 'cimported-module') return undefined;
   const mod = originModule(sym);
   const lapack = mod && /^cimported from/.test(sym.origin ?? '') ? lapackModuleOf(mod) : undefined;
   if (!lapack) return undefined;
-  return lookupRoutine(sym.signature?.name ?? sym.name, lapack);
+  return lookupRoutine(db, sym.signature?.name ?? sym.name, lapack);
 }
 
 /** The routine `mod.attr` denotes when `mod` is `cython_lapack` / `cython_blas` cimported as a module. */
-export function routineOfModuleAttribute(moduleSym: Symbol | undefined, attr: string): LapackRoutine | undefined {
+export function routineOfModuleAttribute(db: LapackDatabase | undefined, moduleSym: Symbol | undefined, attr: string):
+  LapackRoutine | undefined {
   if (!moduleSym || (moduleSym.kind !== 'cimported-module' && moduleSym.kind !== 'unresolved')) return undefined;
   const mod = originModule(moduleSym);
   if (!mod) return undefined;
@@ -80,5 +79,5 @@ export function routineOfModuleAttribute(moduleSym: Symbol | undefined, attr: st
   const candidates = [moduleSym.module?.name,
     /^cimport /.test(moduleSym.origin ?? '') ? mod : `${mod}.${moduleSym.name}`];
   const lapack = candidates.map((c) => (c ? lapackModuleOf(c) : undefined)).find((m) => m !== undefined);
-  return lapack ? lookupRoutine(attr, lapack) : undefined;
+  return lapack ? lookupRoutine(db, attr, lapack) : undefined;
 }

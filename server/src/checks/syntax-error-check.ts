@@ -3,7 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { offsetRange } from '../text/positions';
-import { findSyntaxErrors } from './syntax-errors';
+import { findSyntaxErrors } from '../tree/syntax-errors';
 
 export const SYNTAX_ERROR_CODE = 'syntax' satisfies DiagnosticCode;
 

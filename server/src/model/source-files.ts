@@ -1,16 +1,16 @@
 /**
- * The texts and trees a code action reads besides the current document: the .pxd that declares a function, the
- * .pyx that defines it. Open documents win over the disk; trees parsed here are owned by the `SourceFiles` object
+ * The texts and trees a request (a code action, a go-to-definition) reads besides the current document: the .pxd
+ * that declares a function, the .pyx that defines it. Open documents win over the disk; trees parsed here are owned by the `SourceFiles` object
  * and freed by `dispose()` at the end of the request.
  */
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Language, Tree } from 'web-tree-sitter';
-import type { AnalysisSession } from '../model/analysis-session';
-import type { ModuleModel } from '../model/module-model';
-import type { PxdResolver } from '../model/pxd-resolver';
-import { uriToPath } from '../model/pxd-resolver';
+import type { AnalysisSession } from './analysis-session';
+import type { ModuleModel } from './module-model';
+import type { PxdResolver } from './pxd-resolver';
+import { uriToPath } from './pxd-resolver';
 import type { ParsedDocument } from '../text/parsed-document';
 
 export interface SourceFile {

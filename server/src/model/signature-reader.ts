@@ -1,0 +1,174 @@
+/**
+ * C function signatures as declared: return type, parameters (with function-pointer parameters), `nogil` /
+ * `with gil`, and the exception specification the compiler gives them, explicit or implicit
+ * (Nodes.CFuncDeclaratorNode.analyse).
+ */
+import {
+  type CType, type ClassInfo, type ExceptionSpec, type FunctionParam, type FunctionSignature, PY_BUILTIN_TYPES,
+  PY_OBJECT, implicitException, scalarType, C_INT,
+} from './c-types';
+import type { DeclarationContext } from './declaration-types';
+import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren } from './syntax';
+import type { Scope } from './symbols';
+import { type TypeResolver, typeSyntaxOf } from './type-resolution';
+import { type TypeSyntax, parseDeclaratorText, splitTopLevel } from './type-syntax';
+
+/** Reads the signatures declared in a module, resolving their types with the module's type resolver. */
+export class SignatureReader {
+  constructor(private readonly ctx: DeclarationContext, private readonly types: TypeResolver,
+    private readonly scope: Scope) {}
+
+  functionPointerSignature(name: string, ret: TypeSyntax | undefined,
+    fp: { params: string; nogil: boolean; trailer?: string }, extern = true): FunctionSignature {
+    const params: FunctionParam[] = splitTopLevel(fp.params).filter((p) => p && p !== 'void').map((p, i) => {
+      const t = typeSyntaxOf(p.replace(/\b[A-Za-z_]\w*\s*$/, (m) => (scalarType(p.trim()) ? m : '')));
+      return { name: `arg${i}`, type: this.types.resolveTypeSyntax(t), hasDefault: false };
+    });
+    return {
+      name, returnType: ret ? this.types.resolveTypeSyntax(ret) : C_INT, params, varargs: fp.params.includes('...'),
+      nogil: fp.nogil, withGil: false, exception: pointerException(fp.trailer ?? '', extern), origin: 'extern',
+      inPxd: this.ctx.inPxd,
+    };
+  }
+
+  signatureOf(node: Node, env: { extern: boolean; externNogil: boolean }, cls: ClassInfo | undefined):
+    FunctionSignature | undefined {
+    const nameNode = field(node, 'name');
+    if (!nameNode) return undefined;
+    const kindNode = field(node, 'kind');
+    // `cdef extern int f()` outside an extern block is an extern declaration too
+    if (!env.extern && node.type === 'c_function_declaration' && node.children.some((c) => c?.type === 'extern')) {
+      env = { ...env, extern: true };
+    }
+    const origin: FunctionSignature['origin'] = env.extern ? 'extern' : kindNode?.text === 'cpdef' ? 'cpdef' : 'cdef';
+    const returnType = field(node, 'return_type') ? this.types.resolveTypeNode(field(node, 'return_type')) : (
+      // `cdef f():` without a return type returns a Python object; extern declarations default to int
+      env.extern ? C_INT : PY_OBJECT);
+    // In a declaration without a body (pxd, extern), a lone name in the parameter list is a type: `f(int, floating)`.
+    const params = this.parametersOf(field(node, 'parameters'), cls, node.type === 'c_function_declaration' || env.extern);
+    const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
+    const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
+    const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
+    // An inline function defined (with a body) in a .pxd gets the implicit exception value of a definition.
+    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined,
+      this.ctx.inPxd && node.type !== 'c_function_definition');
+    return {
+      name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
+      withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
+    };
+  }
+
+  private exceptionOf(node: Node, returnType: CType, origin: FunctionSignature['origin'], inClass: boolean,
+    declaredOnly: boolean): ExceptionSpec {
+    const noexcept = field(node, 'noexcept') ?? childOfType(node, 'noexcept');
+    if (noexcept) return { kind: 'noexcept', explicit: true };
+    const spec = field(node, 'exception_spec') ?? childOfType(node, 'exception_spec');
+    if (!spec) return implicitException(returnType, origin, declaredOnly, inClass);
+    const parsed = parseExceptionSpec(spec.text);
+    // An explicit `except *` on a definition whose return type has an error value uses that value (`except? -1`),
+    // as the compiler does (Nodes.CFuncDeclaratorNode.analyse).
+    if (parsed.kind === 'star') {
+      const implicit = implicitException(returnType, origin, declaredOnly, inClass);
+      if (implicit.kind === 'query') return { kind: 'query', value: implicit.value, explicit: true };
+    }
+    return parsed;
+  }
+
+  parametersOf(params: Node | null, cls: ClassInfo | undefined, declarationOnly = false):
+    { params: FunctionParam[]; varargs: boolean } {
+    const out: FunctionParam[] = [];
+    let varargs = false;
+    if (!params) return { params: out, varargs };
+    const items = significantChildren(params);
+    items.forEach((p, index) => {
+      if (p.type === 'ellipsis' || p.text === '...') { varargs = true; return; }
+      if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+        out.push({ name: p.text.replace(/^\*+/, ''), type: PY_OBJECT, hasDefault: true });
+        return;
+      }
+      const param = this.parameterOf(p, declarationOnly);
+      if (!param) return;
+      if (index === 0 && cls && (param.name === 'self') && param.type.kind === 'py' && param.type.name === 'object') {
+        param.type = { kind: 'py', name: cls.name, cls };
+      }
+      out.push(param);
+    });
+    return { params: out, varargs };
+  }
+
+  parameterOf(p: Node, declarationOnly = false): FunctionParam | undefined {
+    if (p.type === 'identifier') return { name: p.text, type: PY_OBJECT, hasDefault: false };
+    const typeNode = field(p, 'type');
+    const declarator = field(p, 'declarator');
+    const nameNode = field(p, 'name');
+    // `=` as a token of the parameter itself (not inside `ndarray[double, ndim=2]`)
+    const hasDefault = field(p, 'default') !== null || p.children.some((c) => c?.type === '=');
+    if (declarator) {
+      const parsed = parseDeclaratorText(declarator.text);
+      if (parsed.functionPointer) {
+        // `void kernel(double*) nogil` as a parameter is a function pointer, as in C; its stars belong to the result
+        const ret = typeNode ? typeSyntaxOf(typeNode.text) : undefined;
+        const sig = this.functionPointerSignature(parsed.name,
+          ret && parsed.function ? { ...ret, pointers: ret.pointers + parsed.pointers } : ret, parsed.functionPointer);
+        return { name: parsed.name, type: { kind: 'ptr', base: { kind: 'func', sig } }, hasDefault };
+      }
+      if (!typeNode) {
+        // An unnamed parameter `int` (declarations only): the "declarator" is the type.
+        if (scalarType(parsed.name) || parsed.name === 'object') {
+          return { name: '', type: this.types.resolveTypeSyntax(typeSyntaxOf(declarator.text)), hasDefault };
+        }
+        return { name: parsed.name, type: PY_OBJECT, hasDefault };
+      }
+      const base = typeSyntaxOf(typeNode.text);
+      const type = this.types.resolveTypeSyntax({ ...base, pointers: base.pointers + parsed.pointers,
+        arrays: base.arrays + parsed.arrays, reference: base.reference || parsed.reference });
+      return { name: parsed.name, type, hasDefault };
+    }
+    if (typeNode) {
+      // `x: cython.int` (typed_parameter: the name is its first identifier), `x: int = 3` (typed_default_parameter)
+      const name = nameNode?.text ?? namedChildren(p).find((c) => c.type === 'identifier')?.text ?? '';
+      return { name, type: this.types.resolveTypeNode(typeNode), hasDefault };
+    }
+    if (nameNode && declarationOnly && !typeNode && !declarator && nameNode.text !== 'self') {
+      return { name: '', type: this.types.resolveTypeSyntax(typeSyntaxOf(nameNode.text)), hasDefault };
+    }
+    if (nameNode) {
+      // An unnamed parameter in a declaration: `int`, `bint`, `float64_t`, `MyStruct`.
+      const asType = this.types.resolveTypeSyntax(typeSyntaxOf(nameNode.text));
+      if (asType.kind !== 'unknown' && !(asType.kind === 'py' && asType.name === 'object' && nameNode.text !== 'object')) {
+        const sym = this.scope.lookup(nameNode.text);
+        if (scalarType(nameNode.text) || nameNode.text === 'object' || PY_BUILTIN_TYPES.has(nameNode.text)
+          || sym?.kind === 'c-type' || sym?.kind === 'ext-class') {
+          return { name: '', type: asType, hasDefault };
+        }
+      }
+      return { name: nameNode.text, type: PY_OBJECT, hasDefault };
+    }
+    // Python-style parameters inside a C signature: `x=3`, `x: int`
+    const id = p.type === 'default_parameter' ? field(p, 'name') : childOfType(p, 'identifier');
+    return id ? { name: id.text, type: PY_OBJECT, hasDefault } : undefined;
+  }
+}
+
+export function parseExceptionSpec(text: string): ExceptionSpec {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (/^except ?\+/.test(t)) return { kind: 'cpp' };
+  if (/^except ?\*$/.test(t)) return { kind: 'star', explicit: true };
+  const q = /^except ?\? ?(.*)$/.exec(t);
+  if (q) return { kind: 'query', value: q[1].trim(), explicit: true };
+  const v = /^except (.*)$/.exec(t);
+  if (v) return { kind: 'value', value: v[1].trim() };
+  return { kind: 'star', explicit: true };
+}
+
+/**
+ * The exception spec of a function pointer declarator's trailer (`except -1 nogil`). Without one, pointers declared
+ * in Cython code check exceptions without a value (Nodes.CFuncDeclaratorNode: no implicit value for pointers);
+ * extern ones do not check at all.
+ */
+function pointerException(trailer: string, extern: boolean): ExceptionSpec {
+  if (/\bnoexcept\b/.test(trailer)) return { kind: 'noexcept', explicit: true };
+  const m = /\bexcept\b\s*(\?\s*[^\s]+|\+\s*\w*|\*|[^\s]+)/.exec(trailer);
+  if (m) return parseExceptionSpec(`except ${m[1]}`.replace(/except \? */, 'except? '));
+  return extern ? { kind: 'noexcept', explicit: false } : { kind: 'star', explicit: false };
+}

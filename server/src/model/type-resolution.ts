@@ -1,0 +1,103 @@
+/**
+ * C and Python types named in declarations (`double *`, `np.ndarray[double, ndim=2]`, `float[:, ::1]`), resolved
+ * against a module scope: builtins, typedefs, structs, fused types, extension classes and cimported names.
+ */
+import { type CType, PY_BUILTIN_TYPES, PY_OBJECT, py, scalarType, unknown, VOID } from './c-types';
+import type { Node } from './syntax';
+import type { Scope, Symbol } from './symbols';
+import { type TypeSyntax, parseTypeText } from './type-syntax';
+
+/**
+ * `parseTypeText`, memoised by text: the same few type spellings recur in every signature and declaration of a file
+ * (a pure function of the text; its results are only read, never changed).
+ */
+const typeSyntaxMemo = new Map<string, Readonly<TypeSyntax>>();
+const TYPE_SYNTAX_MEMO_LIMIT = 4096;
+
+export function typeSyntaxOf(text: string): Readonly<TypeSyntax> {
+  let t = typeSyntaxMemo.get(text);
+  if (!t) {
+    if (typeSyntaxMemo.size >= TYPE_SYNTAX_MEMO_LIMIT) typeSyntaxMemo.clear();
+    t = parseTypeText(text);
+    typeSyntaxMemo.set(text, t);
+  }
+  return t;
+}
+
+/** Resolves type syntax in a module scope (the scope a declaration collector fills). */
+export class TypeResolver {
+  constructor(private readonly scope: Scope) {}
+
+  resolveTypeNode(node: Node | null): CType {
+    if (!node) return PY_OBJECT;
+    return this.resolveTypeSyntax(typeSyntaxOf(node.text));
+  }
+
+  resolveTypeSyntax(ts: TypeSyntax): CType {
+    let base: CType;
+    if (ts.memviewAxes > 0) {
+      const element = this.resolveTypeSyntax({ ...ts, memviewAxes: 0, pointers: 0, arrays: 0, reference: false });
+      base = { kind: 'memview', base: element, ndim: ts.memviewAxes };
+    } else {
+      base = this.resolveBaseName(ts.base, ts.templateArgs);
+      // `float[3]` (array type syntax, Cython 3): brackets after a C type that is not a template are dimensions.
+      if (ts.templateArgs.length && base.kind !== 'cpp' && base.kind !== 'unknown' && base.kind !== 'py') {
+        for (let i = 0; i < ts.templateArgs.length; i++) base = { kind: 'array', base };
+      }
+    }
+    for (let i = 0; i < ts.arrays; i++) base = { kind: 'array', base };
+    for (let i = 0; i < ts.pointers; i++) base = { kind: 'ptr', base };
+    if (ts.reference) base = { kind: 'ref', base };
+    return base;
+  }
+
+  private resolveBaseName(name: string, templateArgs: TypeSyntax[]): CType {
+    if (name === 'void') return VOID;
+    const scalar = scalarType(name);
+    if (scalar) return scalar;
+    if (name === 'object') {
+      // `object[int]`: an old-style buffer of a generic object
+      return templateArgs.length ? { kind: 'py', name: 'object', buffer: this.bufferOf(templateArgs) } : PY_OBJECT;
+    }
+    const sym = this.lookupDotted(name);
+    // `from libcpp cimport bool` shadows Python's bool
+    if (PY_BUILTIN_TYPES.has(name) && (!sym || sym.kind === 'builtin')) return py(name);
+    if (sym) {
+      if (sym.kind === 'c-type') {
+        // A fused type with Python members: each specialisation differs, so the model does not guess.
+        if (sym.type.kind === 'fused' && sym.type.members.some((m) => m.kind === 'py' || m.kind === 'unknown')) {
+          return unknown(`fused type ${name} with Python members`);
+        }
+        if (sym.type.kind === 'cpp' && templateArgs.length) {
+          return { ...sym.type, args: templateArgs.map((a) => this.resolveTypeSyntax(a)) };
+        }
+        return sym.type;
+      }
+      if (sym.kind === 'ext-class') {
+        // `np.ndarray[double, ndim=2]`: a buffer; indexing it with C indices is C code.
+        if (templateArgs.length && sym.type.kind === 'py') return { ...sym.type, buffer: this.bufferOf(templateArgs) };
+        return sym.type;
+      }
+      if (sym.kind === 'unresolved' || sym.kind === 'cython-builtin') return unknown(`type ${name}`);
+    }
+    if (name.startsWith('cython.')) return unknown(`type ${name}`);
+    return unknown(`unknown type ${name}`);
+  }
+
+  /** `[double, ndim=2, mode="c"]` of a buffer type. */
+  private bufferOf(templateArgs: TypeSyntax[]): { dtype: CType; ndim: number } {
+    const dtype = templateArgs.find((a) => !a.base.includes('='));
+    const ndimArg = templateArgs.find((a) => /^ndim\s*=/.test(a.base));
+    return { dtype: dtype ? this.resolveTypeSyntax(dtype) : unknown('dtype'),
+      ndim: ndimArg ? Number(ndimArg.base.split('=')[1]) || 1 : 1 };
+  }
+
+  lookupDotted(name: string): Symbol | undefined {
+    const parts = name.split('.');
+    let sym = this.scope.lookup(parts[0]);
+    for (let i = 1; i < parts.length && sym; i++) {
+      sym = sym.module?.symbols.get(parts[i]);
+    }
+    return sym;
+  }
+}
