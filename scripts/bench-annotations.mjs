@@ -20,7 +20,7 @@ const out = join(tmpdir(), 'cython-lens-bench-annotations');
 mkdirSync(out, { recursive: true });
 const lib = await bundleAndLoad(`export { Engine } from './server/src/engine/engine';
       export { createStaticAnnotator } from './server/src/annotations/static-annotator';
-      export { DefinitionCache } from './server/src/annotations/definition-cache';
+      export { AnnotatorCache } from './server/src/annotations/annotator-cache';
       export { defaultSettings } from './server/src/settings/validate-settings';
       export { documentModel } from './server/src/model/document-model';`, out);
 
@@ -66,7 +66,7 @@ const settings = lib.defaultSettings();
 const uri = pathToFileURL(join(out, 'bench.pyx')).href;
 
 async function session(useCache) {
-  const cache = new lib.DefinitionCache();
+  const cache = new lib.AnnotatorCache();
   const annotator = lib.createStaticAnnotator({ cache });
   const engine = await lib.Engine.create({ checks: [], annotators: [annotator], log: () => {}, timeBudgetMs: 60_000 });
   engine.open(uri, text, 1);

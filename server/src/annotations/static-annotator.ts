@@ -12,7 +12,7 @@ import type { ModuleModel } from '../model/module-model';
 import { type Node, field, significantChildren, undecorate } from '../model/syntax';
 import type { CostEnv } from './cost-env';
 import { CostWalker } from './cost-walker';
-import { DefinitionCache, type DoctestMemo } from './definition-cache';
+import { AnnotatorCache, type DoctestMemo } from './annotator-cache';
 import { type DefinitionUnit, definitionUnits } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
@@ -21,12 +21,12 @@ import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from
 export interface StaticAnnotatorOptions {
   /** Directives given on the command line (`cython -X boundscheck=False`); default: the compiler's defaults. */
   directives?: Partial<Directives>;
-  cache?: DefinitionCache;
+  cache?: AnnotatorCache;
 }
 
 /** Costs of a whole module; `directives` are the ones in force at the top of the file. */
 export function moduleCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
-  cache?: { uri: string; cache: DefinitionCache }, isCancelled: () => boolean = () => false, splitClasses = true): LineCost[] {
+  cache?: { uri: string; cache: AnnotatorCache }, isCancelled: () => boolean = () => false, splitClasses = true): LineCost[] {
   const fileDirs = fileDirectives(source, directives);
   const statements = significantChildren(root);
   const memo = cache?.cache.forDocument(cache.uri);
@@ -114,7 +114,7 @@ function doctestsIn(statements: readonly Node[]): number {
 }
 
 /** The annotator's statement caches, one per session (unless a test hands the annotator its own). */
-const ANNOTATION_CACHES = new SessionSlot('annotation caches', () => new DefinitionCache(), {
+const ANNOTATION_CACHES = new SessionSlot('annotation caches', () => new AnnotatorCache(), {
   forget: (cache, uri) => cache.forget(uri),
 });
 

@@ -3,20 +3,21 @@
  * by the statement's text, valid while the module-level names it looked up denote the same things). Costs are
  * stored relative to the statement's first line, so definitions that merely moved are reused.
  */
-import { DefinitionCache as StatementCache } from '../engine/definition-cache';
+import { DefinitionCache } from '../engine/definition-cache';
 import type { LineCost } from './line-costs';
 
-export class DefinitionCache {
-  private readonly documents = new Map<string, StatementCache<LineCost>>();
+/** The annotator's caches: one per-definition cache (engine/definition-cache.ts) and one doctest memo per document. */
+export class AnnotatorCache {
+  private readonly documents = new Map<string, DefinitionCache<LineCost>>();
   private readonly doctests = new Map<string, DoctestMemo>();
   /** Statements served from the cache / walked, over every document (for tests and benchmarks). */
   hits = 0;
   misses = 0;
 
-  forDocument(uri: string): StatementCache<LineCost> {
+  forDocument(uri: string): DefinitionCache<LineCost> {
     let c = this.documents.get(uri);
     if (!c) {
-      c = new StatementCache<LineCost>();
+      c = new DefinitionCache<LineCost>();
       this.documents.set(uri, c);
     }
     return c;

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../server/src/engine/engine';
-import { DefinitionCache } from '../../server/src/annotations/definition-cache';
+import { AnnotatorCache } from '../../server/src/annotations/annotator-cache';
 import { createStaticAnnotator, moduleCosts } from '../../server/src/annotations/static-annotator';
 import { DEFAULT_DIRECTIVES } from '../../server/src/annotations/directives';
 import { documentModel } from '../../server/src/model/document-model';
@@ -28,7 +28,7 @@ function program(extraLine: string, body: string): string {
 
 describe('per-definition annotation cache', () => {
   it('after an edit only the edited definition is recomputed, and the result equals a fresh run', async () => {
-    const cache = new DefinitionCache();
+    const cache = new AnnotatorCache();
     const annotator = createStaticAnnotator({ cache });
     const engine = await Engine.create({ checks: [], annotators: [annotator], log: () => {}, timeBudgetMs: 60_000 });
     const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-cache.pyx')).href;
@@ -67,7 +67,7 @@ describe('per-definition annotation cache', () => {
   });
 
   it('a changed module-level declaration invalidates the definitions that may depend on it', async () => {
-    const cache = new DefinitionCache();
+    const cache = new AnnotatorCache();
     const engine = await Engine.create({ checks: [], annotators: [createStaticAnnotator({ cache })], log: () => {}, timeBudgetMs: 60_000 });
     const uri = pathToFileURL(path.join(os.tmpdir(), 'cl-annot-cache2.pyx')).href;
     try {
@@ -92,7 +92,7 @@ describe('per-definition annotation cache', () => {
       const doc = engine.open(uri, program('', 'return n'), 1);
       if (!doc.tree) throw new Error('no tree');
       const model = documentModel(engine.session, { uri, version: 1, tree: doc.tree });
-      const cache = new DefinitionCache();
+      const cache = new AnnotatorCache();
       let polls = 0;
       const partial = moduleCosts(model, doc.tree.rootNode, doc.text, DEFAULT_DIRECTIVES, { uri, cache },
         () => ++polls > 2);
