@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Rewrites, from the table of diagnostic codes (shared/src/diagnostic-codes.ts), the two places that list them
 // for users: the keys of the `cythonLens.severityOverrides` settings schema in package.json and the list of codes in
-// README.md (between the `codes:begin` / `codes:end` markers). test/unit/diagnostic-codes.test.ts fails when either
+// README.md (between the `codes:begin` / `codes:end` markers). test/shared/diagnostic-codes.test.ts fails when either
 // differs from the table. Usage: node scripts/sync-codes.mjs [--check]
 import * as fs from 'node:fs';
 import * as path from 'node:path';

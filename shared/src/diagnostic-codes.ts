@@ -1,7 +1,7 @@
 /**
  * Every diagnostic code Cython Lens reports: the one table the GIL rules, the other checks, the quick fixes, the
  * settings schema (`cythonLens.severityOverrides` keys in package.json) and the README's list of codes are built on.
- * test/unit/diagnostic-codes.test.ts checks that they all agree; `node scripts/sync-codes.mjs` rewrites the schema
+ * test/shared/diagnostic-codes.test.ts checks that they all agree; `node scripts/sync-codes.mjs` rewrites the schema
  * keys and the README list from this table.
  *
  * Plain data only (no runtime dependency), so the client, the server and the scripts can all read it.

@@ -32,7 +32,7 @@ export interface CheckContext {
 /** Produces diagnostics. Only run on documents that have a tree (`doc.tree` defined). */
 export interface DocumentCheck {
   readonly id: string;
-  /** Every diagnostic code it may report (rows of the shared table; test/unit/diagnostic-codes.test.ts checks them). */
+  /** Every diagnostic code it may report (rows of the shared table; test/shared/diagnostic-codes.test.ts checks them). */
   readonly codes: readonly DiagnosticCode[];
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[];
   /** Drops what the check cached for a document (called when it is closed); caches in session slots need none. */

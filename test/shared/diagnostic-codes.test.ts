@@ -2,7 +2,7 @@
  * The table of diagnostic codes (shared/src/diagnostic-codes.ts) agrees with everything that names codes: the GIL
  * rules, the other checks and the engine (each table row is reported by someone, each reported code is a row), the
  * quick fixes, the `cythonLens.severityOverrides` settings schema in package.json and the README's list of codes.
- * (That every code our engine emits on real input is a row is checked on the fixtures: test/gil/rule-fixtures.test.ts.)
+ * (That every code our engine emits on real input is a row is checked on the fixtures: test/checks/rule-fixtures.test.ts.)
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
