@@ -18,6 +18,7 @@ import { cimportContextAt } from './cimport-context';
 import { cimportableModules, moduleNameContextAt } from './module-names';
 import { analyseDocument, guarded, includeDirsOf, offsetOf } from './document-analysis';
 import { memberAccessAt, memberCompletionItems } from './member-completion';
+import { symbolItemDetail, symbolItemKind } from './symbol-items';
 import type { Feature, FeatureDeps } from './feature';
 import { lapackDatabase, lapackModuleOf } from '../lapack/symbols';
 
@@ -81,36 +82,13 @@ function moduleItems(module: ModuleSymbols): CompletionItem[] {
   for (const [name, sym] of module.symbols) {
     // Names the .pxd itself cimported are cimportable too, but the module's own declarations come first.
     const own = !sym.location || sym.location.uri === module.uri;
-    items.push({ label: name, kind: itemKind(sym), detail: detailOf(sym), sortText: `${own ? 0 : 1}${name}`,
+    items.push({ label: name, kind: symbolItemKind(sym), detail: symbolItemDetail(sym), sortText: `${own ? 0 : 1}${name}`,
       labelDetails: { description: module.name } });
   }
   return items;
 }
 
-function itemKind(sym: Symbol): CompletionItemKind {
-  switch (sym.kind) {
-    case 'c-function': return CompletionItemKind.Function;
-    case 'c-type':
-      return sym.type.kind === 'struct' ? CompletionItemKind.Struct : sym.type.kind === 'enum'
-        ? CompletionItemKind.Enum : CompletionItemKind.TypeParameter;
-    case 'ext-class': case 'py-class': return CompletionItemKind.Class;
-    case 'cimported-module': case 'py-module': return CompletionItemKind.Module;
-    case 'c-variable': return /^(enum|anonymous enum)/.test(sym.origin ?? '') ? CompletionItemKind.EnumMember
-      : CompletionItemKind.Variable;
-    default: return CompletionItemKind.Variable;
-  }
-}
 
-function detailOf(sym: Symbol): string {
-  switch (sym.kind) {
-    case 'c-function': return sym.signature ? signatureToString(sym.signature) : 'C function';
-    case 'c-type': return sym.origin ?? `C type ${typeToString(sym.type)}`;
-    case 'ext-class': return 'cdef class';
-    case 'cimported-module': return `cimported module ${sym.module?.name ?? ''}`.trim();
-    case 'c-variable': return `${typeToString(sym.type)}${sym.origin ? ` (${sym.origin})` : ''}`;
-    default: return sym.type.kind === 'py' ? 'Python object' : typeToString(sym.type);
-  }
-}
 
 export const completionFeature: Feature = {
   id: 'completion',

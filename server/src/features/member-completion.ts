@@ -10,6 +10,7 @@ import { type CType, signatureToString, typeToString } from '../model/c-types';
 import { contextAt } from '../model/document-model';
 import type { ModuleSymbols, Symbol } from '../model/symbols';
 import type { DocumentAnalysis } from './document-analysis';
+import { symbolItemDetail, symbolItemKind } from './symbol-items';
 
 /** `a.b.c.pre` before the cursor: the chain (`a`, `b`, `c`) and the partial member. */
 export function memberAccessAt(text: string, offset: number): { chain: string[]; prefix: string } | undefined {
@@ -76,7 +77,7 @@ function itemsOf(owner: Owner): CompletionItem[] {
   if ('module' in owner) {
     const items: CompletionItem[] = [];
     for (const [name, sym] of owner.module.symbols) {
-      items.push({ label: name, kind: symbolKind(sym), detail: symbolDetail(sym),
+      items.push({ label: name, kind: symbolItemKind(sym), detail: symbolItemDetail(sym),
         labelDetails: { description: owner.module.name } });
     }
     return items;
@@ -114,24 +115,4 @@ function itemsOf(owner: Owner): CompletionItem[] {
   }
 }
 
-function symbolKind(sym: Symbol): CompletionItemKind {
-  switch (sym.kind) {
-    case 'c-function': return CompletionItemKind.Function;
-    case 'c-type':
-      return sym.type.kind === 'struct' ? CompletionItemKind.Struct : sym.type.kind === 'enum'
-        ? CompletionItemKind.Enum : CompletionItemKind.TypeParameter;
-    case 'ext-class': case 'py-class': return CompletionItemKind.Class;
-    case 'cimported-module': case 'py-module': return CompletionItemKind.Module;
-    default: return CompletionItemKind.Variable;
-  }
-}
 
-function symbolDetail(sym: Symbol): string {
-  switch (sym.kind) {
-    case 'c-function': return sym.signature ? signatureToString(sym.signature) : 'C function';
-    case 'c-type': return sym.origin ?? `C type ${typeToString(sym.type)}`;
-    case 'ext-class': return 'cdef class';
-    case 'cimported-module': return `cimported module ${sym.module?.name ?? ''}`.trim();
-    default: return sym.type.kind === 'py' ? 'Python object' : typeToString(sym.type);
-  }
-}

@@ -15,7 +15,7 @@ import { contextAt, type PositionContext } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
 import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
 import type { Scope, Symbol } from '../model/symbols';
-import { type Node, field, namedChildren, significantChildren, stringValue, undecorate } from '../model/syntax';
+import { type Node, declaratorName as nameOfDeclarator, field, namedChildren, significantChildren, stringValue, undecorate } from '../model/syntax';
 import type { SourceFile, SourceFiles } from '../model/source-files';
 
 export interface NavTarget {
@@ -317,23 +317,12 @@ function memberIn(file: SourceFile, container: Node, name: string): { loc: DeclL
 function declaratorName(decl: Node, name: string): Node | undefined {
   for (const d of namedChildren(decl)) {
     if (d.type !== 'c_declarator') continue;
-    const id = declaratorIdentifier(d);
+    const id = nameOfDeclarator(d);
     if (id?.text === name) return id;
   }
   return undefined;
 }
 
-function declaratorIdentifier(d: Node): Node | undefined {
-  const direct = field(d, 'name');
-  if (direct) return direct;
-  for (const c of namedChildren(d)) {
-    if (c.type === 'function_pointer_declarator' || c.type === 'parenthesized_declarator') {
-      const n = field(c, 'name');
-      if (n) return n;
-    }
-  }
-  return undefined;
-}
 
 export function locOf(uri: string, node: Node): DeclLocation {
   return { uri, line: node.startPosition.row, character: node.startPosition.column, endLine: node.endPosition.row,
@@ -353,7 +342,7 @@ function memberDeclarationTarget(ctx: NavContext, id: Node): NavTarget | undefin
   } else if (parent.type === 'c_declarator' || parent.type === 'function_pointer_declarator'
     || parent.type === 'parenthesized_declarator') {
     const decl = [parent.parent, parent.parent?.parent].find((n) => n?.type === 'c_variable_declaration');
-    if (decl && declaratorIdentifier(parent.type === 'c_declarator' ? parent : parent.parent!)?.id === id.id) {
+    if (decl && nameOfDeclarator(parent.type === 'c_declarator' ? parent : parent.parent!)?.id === id.id) {
       container = enclosingContainer(decl);
     }
   }

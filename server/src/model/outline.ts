@@ -5,7 +5,7 @@
  * (workspace symbols). Offsets are the tree's (UTF-16 code units).
  */
 import { type Node, childrenOfType, children, field, fields, namedChildren, significantChildren, stringValue,
-  undecorate } from './syntax';
+  undecorate, declaratorName } from './syntax';
 
 export type OutlineKind = 'class' | 'ext-class' | 'cppclass' | 'function' | 'method' | 'property' | 'struct'
   | 'union' | 'enum' | 'enumerator' | 'ctypedef' | 'fused' | 'extern' | 'variable' | 'field' | 'constant'
@@ -99,7 +99,7 @@ function collect(stmts: readonly Node[], out: OutlineItem[], inClass: boolean, s
           break;
         }
         const declarator = field(s, 'declarator');
-        const id = declarator ? declaredName(declarator) : undefined;
+        const id = declarator ? declaratorName(declarator) : undefined;
         if (id) out.push(item(id.text, 'ctypedef', `ctypedef ${field(s, 'type')?.text ?? ''}`.trim(), span, id));
         break;
       }
@@ -126,7 +126,7 @@ function collect(stmts: readonly Node[], out: OutlineItem[], inClass: boolean, s
         const type = field(s, 'type')?.text ?? 'object';
         const vis = s.childrenForFieldName('visibility').map((v) => v?.text).filter((t) => t).join(' ');
         for (const d of fields(s, 'declarator')) {
-          const id = declaredName(d);
+          const id = declaratorName(d);
           if (id) out.push(item(id.text, inClass ? 'field' : 'variable', `${vis ? `${vis} ` : ''}${type}`, d, id));
         }
         break;
@@ -163,17 +163,6 @@ function item(name: string, kind: OutlineKind, detail: string, span: Node, nameN
     nameEnd: nameNode.endIndex, children: [] };
 }
 
-function declaredName(d: Node): Node | undefined {
-  const direct = field(d, 'name');
-  if (direct) return direct;
-  for (const c of namedChildren(d)) {
-    if (c.type === 'function_pointer_declarator' || c.type === 'parenthesized_declarator') {
-      const n = field(c, 'name');
-      if (n) return n;
-    }
-  }
-  return undefined;
-}
 
 /** `cdef double (double x) noexcept nogil`, `def (a, b)`, `cpdef int (int n) except -1`. */
 function functionDetail(fn: Node): string {

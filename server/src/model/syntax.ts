@@ -151,3 +151,16 @@ export function isBrokenSyntax(node: Node): boolean {
   while (prev && prev.type === 'comment') prev = prev.previousSibling;
   return prev !== null && prev.hasError && prev.endPosition.row === node.startPosition.row;
 }
+
+/** The name of a C declarator, also inside a function pointer or parenthesized declarator (`(*f)(int)`). */
+export function declaratorName(d: Node): Node | undefined {
+  const direct = field(d, 'name');
+  if (direct) return direct;
+  for (const c of namedChildren(d)) {
+    if (c.type === 'function_pointer_declarator' || c.type === 'parenthesized_declarator') {
+      const n = field(c, 'name');
+      if (n) return n;
+    }
+  }
+  return undefined;
+}
