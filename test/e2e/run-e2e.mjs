@@ -68,6 +68,9 @@ fs.writeFileSync(path.join(USER, 'settings.json'), JSON.stringify({
   'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'git.enabled': false,
   'workbench.editor.enablePreview': false, 'files.autoSave': 'off', 'chat.disableAIFeatures': true,
+  // The checks find lines and columns by their text on screen: inlay hints (`for v: object in values:`) would be part
+  // of it (they are tested over LSP in test/navigation/inlay-hints.test.ts).
+  'editor.inlayHints.enabled': 'off',
   // A user's usual setup: a Python with Cython + SciPy, so cimported .pxd files (libc, scipy) resolve.
   ...(PYTHON ? { 'cythonLens.pythonPath': PYTHON } : {}),
 }, null, 1));
