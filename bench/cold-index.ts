@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
+import { analyses } from '../server/src/checks';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { cythonFilesUnder } from './corpus';
 
@@ -23,7 +24,7 @@ export interface ColdIndexResult {
 
 export async function coldIndex(root: string, python: string, includeDirs: string[]): Promise<ColdIndexResult> {
   const t0 = performance.now();
-  const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
   await engine.session.discover(python);
   const startupMs = performance.now() - t0;
   const settings = defaultSettings();

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
+import { analyses } from '../server/src/checks';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { type CorpusFile, venvPython } from './corpus';
 
@@ -62,7 +63,7 @@ export function runCython(repo: string, file: CorpusFile): { ms: number; status:
 const WARM_UP_FILES = 3;
 
 export async function compareWithCompiler(repo: string, files: readonly CorpusFile[], onRow: (r: FileComparison) => void): Promise<FileComparison[]> {
-  const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
   await engine.session.discover(venvPython(repo));
   const resolver = (file: CorpusFile): void => {
     const doc = engine.open('file:///bench-warmup.pyx', 'x = 1\n');

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { Engine } from '../server/src/engine';
+import { analyses } from '../server/src/checks';
 import { gilCacheStats } from '../server/src/checks/gil-check';
 import { createParser } from '../server/src/tree/language';
 import { defaultSettings } from '../server/src/settings/validate-settings';
@@ -48,7 +49,7 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 export async function keystrokeLatency(text: string, uri: string, edits: number, settings: CythonLensSettings = defaultSettings(),
   python?: string): Promise<KeystrokeResult> {
   const lines = text.split('\n').length;
-  const full = await Engine.create({ log: () => undefined, timeBudgetMs: 60_000 });
+  const full = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
   if (python) await full.session.discover(python);
   const bare = await Engine.create({ log: () => undefined, checks: [], annotators: [] });
   const storeUri = uri.replace(/\.pyx$/, '.store.pyx');

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../server/src/engine';
+import { analyses } from '../server/src/checks';
 import { discoverPythonEnvironment } from '../server/src/model/python-environment';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { parseArgs } from './args';
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
 
   if (args.sections.has('growth')) {
     const sizes = [1000, 2000, 5000, 10000, 20000];
-    const engine = await Engine.create({ log: () => undefined, timeBudgetMs: 120_000 });
+    const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
     await engine.session.discover(python);
     const xs: number[] = [];
     const ys: number[] = [];
