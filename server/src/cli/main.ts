@@ -14,11 +14,15 @@ import { VERSION } from '../version';
  */
 function lineWriter(stream: NodeJS.WriteStream): (s: string) => void {
   let closed = false;
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    closed = true;
-  });
+  let watching = false; // the listener is attached on the first line, so `lsp --stdio` leaves stdout to the connection
   return (s: string): void => {
+    if (!watching) {
+      watching = true;
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        closed = true;
+      });
+    }
     if (!closed) stream.write(`${s}\n`);
   };
 }
