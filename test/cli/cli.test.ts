@@ -206,6 +206,43 @@ describe('cython-lens CLI', () => {
     }
   });
 
+  it('check and report: the same output with --jobs 1 and --jobs 2 (workers share nothing but the order of files)', async () => {
+    const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-jobs-'));
+    try {
+      // the examples (a .pyx with its .pxd, GIL mistakes) and files that cimport a shared local .pxd
+      fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(proj, 'examples'), { recursive: true });
+      fs.writeFileSync(path.join(proj, 'shared.pxd'), 'cdef double scale(double x) noexcept nogil\ncdef class Box:\n    cdef double w\n');
+      for (let i = 0; i < 5; i++) {
+        fs.writeFileSync(path.join(proj, `m${i}.pyx`), [
+          'from shared cimport scale, Box',
+          'from libc.math cimport sqrt',
+          `cdef double f${i}(double x) noexcept nogil:`,
+          `    return sqrt(scale(x)) + ${i}`,
+          'def g(Box b, items):',
+          '    with nogil:',
+          '        print(b.w)', // an error
+          '    return [f' + i + '(v) for v in items]',
+          i === 3 ? 'y = (2 +' : '',
+          '',
+        ].join('\n'));
+      }
+      for (const command of [['check', '--annotate'], ['check', '--format', 'sarif'], ['report', '--format', 'json']]) {
+        const one = await run([...command, '--jobs', '1', '-I', proj, proj]);
+        const two = await run([...command, '--jobs=2', '-I', proj, proj]);
+        assert.equal(one.code, 1, one.stderr);
+        assert.equal(two.code, one.code, two.stderr);
+        assert.ok(one.stdout.length > 200 && one.stdout.includes('m3.pyx'), one.stdout);
+        assert.equal(two.stdout, one.stdout, command.join(' '));
+        assert.equal(two.stderr, one.stderr, command.join(' '));
+      }
+      const bad = await run(['check', '--jobs', '0', proj]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--jobs needs a number of jobs from 1/);
+    } finally {
+      fs.rmSync(proj, { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 2 with a message', async () => {
     for (const args of [['check'], ['check', '--format', 'xml', 'a.pyx'], ['frobnicate'], ['parse', '--bogus', 'x'], ['check', path.join(dir, 'nope.pyx')]]) {
       const r = await run(args);

@@ -2,7 +2,7 @@
  * The `gil` check: builds the document's semantic model and runs every GIL rule (checks/gil/) over it, turning
  * findings into diagnostics with the compiler's messages and a pointer to what released the GIL.
  */
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';

@@ -18,6 +18,8 @@ export interface CheckArgs {
   /** `-X name=value` compiler directives applied to every file. */
   directives: string[];
   paths: string[];
+  /** `--jobs N`: worker threads the files are spread over; undefined: the cores (fewer for little source). */
+  jobs?: number;
 }
 
 export interface ReportArgs {
@@ -28,6 +30,7 @@ export interface ReportArgs {
   includeDirs: string[];
   directives: string[];
   paths: string[];
+  jobs?: number;
 }
 
 export interface LspArgs {
@@ -44,11 +47,13 @@ export const USAGE = `Usage:
   cython-lens lsp --stdio                      run the language server on stdin/stdout
   cython-lens parse [--format text|json] PATH...
         report syntax-error regions of .pyx/.pxd/.pxi files (folders are walked)
-  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... [-X NAME=VALUE]... PATH...
+  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
         run all checks; --annotate adds the estimated per-line Python-interaction scores
-  cython-lens report [--html DIR] [--format text|json] [-I DIR]... [-X NAME=VALUE]... PATH...
+  cython-lens report [--html DIR] [--format text|json] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
         a whole project: findings, line scores with reasons, code that runs without the GIL, hottest functions;
         --html writes a static report (DIR/index.html, one page per file)
+  --jobs N, -j N: analyse the files on N worker threads (default: the cores, fewer for little source); the
+        output is the same for any N
 Exit status: 0 no errors, 1 errors found, 2 usage or internal failure.`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
@@ -80,6 +85,7 @@ export function parseArgs(argv: string[]): CliArgs {
   let format = 'text';
   let annotate = false;
   let html: string | undefined;
+  let jobs: number | undefined;
   const includeDirs: string[] = [];
   const directives: string[] = [];
   const paths: string[] = [];
@@ -107,6 +113,11 @@ export function parseArgs(argv: string[]): CliArgs {
       if (!/^\w+=/.test(v)) throw new UsageError(`${a} needs name=value (got ${v})`);
       directives.push(v);
       i++;
+    } else if (takesBuildOptions && (a === '--jobs' || a === '-j' || a.startsWith('--jobs='))) {
+      const v = a.startsWith('--jobs=') ? a.slice('--jobs='.length) : takeValue(rest, i, a);
+      if (!a.startsWith('--jobs=')) i++;
+      if (!/^[1-9]\d{0,3}$/.test(v)) throw new UsageError(`${a.split('=')[0]} needs a number of jobs from 1 (got ${v})`);
+      jobs = Number(v);
     } else if (takesBuildOptions && (a === '-I' || a === '--include-dir')) {
       includeDirs.push(takeValue(rest, i, a));
       i++;
@@ -123,7 +134,7 @@ export function parseArgs(argv: string[]): CliArgs {
     return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', paths };
   }
   if (command === 'report') {
-    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', html, includeDirs, directives, paths };
+    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', html, includeDirs, directives, paths, jobs };
   }
   return {
     command,
@@ -132,5 +143,6 @@ export function parseArgs(argv: string[]): CliArgs {
     includeDirs,
     directives,
     paths,
+    jobs,
   };
 }

@@ -1,36 +1,32 @@
 /** `cython-lens check`: the Engine's diagnostics (and optionally line scores) per file. */
 import { Engine, severityName } from '../engine';
+import type { PythonEnvironment } from '../model/python-environment';
 import type { CheckArgs } from './args';
 import { readSource } from './read-source';
 import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-import { cliEngine, cliSettings } from './cli-host';
+import { type FileOutcome, type FileStep, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython } from './cli-host';
+import { runFileSteps } from './file-jobs';
 
-export async function runCheck(
-  args: CheckArgs,
-  out: (s: string) => void,
-  log: (s: string) => void,
-  version: string,
-  /** The engine to analyse with (tests look at its session afterwards; the caller disposes it); default: a new one. */
-  given?: Engine,
-): Promise<number> {
-  const files = expandPaths(args.paths);
+/**
+ * The per-file step of `check` with its own engine (`given`: the caller's, not disposed); `log`: where a Python
+ * that cannot help is said, undefined in a worker (the main thread says it); `discoverPython`: how a worker gets it.
+ */
+export async function checkStep(args: CheckArgs, log: (s: string) => void, opts: { given?: Engine; sayPython: boolean;
+  discoverPython?: (python: string) => Promise<PythonEnvironment> }): Promise<FileStep<CliFileReport>> {
   const settings = cliSettings(args, args.annotate);
-  const engine = await cliEngine(log, settings, given);
-  const reports: CliFileReport[] = [];
-  let internalFailure = false;
-  try {
-    for (const file of files) {
+  const engine = await cliEngine(log, opts.given, opts.discoverPython);
+  const python = new PythonOnDemand(engine, cliPython(settings), opts.sayPython ? log : undefined);
+  return {
+    async run(file: string): Promise<FileOutcome<CliFileReport>> {
       const src = readSource(file);
+      if (mayNeedPython(file, src.text)) await python.ready();
       engine.open(src.uri, src.text);
       const report = engine.analyze(src.uri, settings);
       engine.close(src.uri);
-      if (!report) continue;
-      if (report.status.state === 'error') {
-        internalFailure = true;
-        log(`${file}: ${report.status.message ?? 'internal error'}`);
-      }
+      if (!report) return { result: undefined, logs: [], failed: false };
+      const failed = report.status.state === 'error';
       const entry: CliFileReport = {
         file,
         diagnostics: report.diagnostics.map((d) => ({
@@ -46,10 +42,37 @@ export async function runCheck(
       if (args.annotate) {
         entry.annotations = report.annotations.filter((a) => a.score > 0).map((a) => ({ line: a.line + 1, score: a.score }));
       }
-      reports.push(entry);
-    }
-  } finally {
-    if (!given) engine.dispose();
+      return { result: entry, logs: failed ? [`${file}: ${report.status.message ?? 'internal error'}`] : [], failed };
+    },
+    dispose(): void {
+      if (!opts.given) engine.dispose();
+    },
+  };
+}
+
+export async function runCheck(
+  args: CheckArgs,
+  out: (s: string) => void,
+  log: (s: string) => void,
+  version: string,
+  /** The engine to analyse with (tests look at its session afterwards; the caller disposes it); default: a new one. */
+  given?: Engine,
+  /** The script a worker thread runs (main.ts's file); without it, or with `given`, every file is checked here. */
+  workerScript?: string,
+): Promise<number> {
+  const files = expandPaths(args.paths);
+  const outcomes = await runFileSteps<CliFileReport>({
+    files, jobs: given ? 1 : args.jobs, workerScript, log,
+    job: { command: 'check', args },
+    step: () => checkStep(args, log, { given, sayPython: true }),
+    python: cliPython(cliSettings(args, args.annotate)),
+  });
+  const reports: CliFileReport[] = [];
+  let internalFailure = false;
+  for (const o of outcomes) {
+    for (const l of o.logs) log(l);
+    internalFailure ||= o.failed;
+    if (o.result) reports.push(o.result);
   }
 
   if (args.format === 'json') {

@@ -1,8 +1,9 @@
 /** Entry point of dist/cli.js (`cython-lens`). */
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { CythonLensServer } from '../server';
 import { USAGE, UsageError, parseArgs } from './args';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { runCheck } from './check-command';
+import { type FileJob, JOB_KEY } from './file-jobs';
+import { runJobWorker } from './job-worker';
 import { runParse } from './parse-command';
 import { runReport } from './report-command';
 
@@ -37,19 +38,16 @@ export async function main(argv: string[]): Promise<number> {
         out(USAGE);
         return 0;
       case 'lsp': {
-        const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-        new CythonLensServer(connection);
-        connection.listen();
-        return new Promise<number>(() => {
-          /* runs until the client sends exit (vscode-languageserver ends the process) */
-        });
+        // loaded only for this command: check/report/parse start without the LSP libraries
+        const { runLsp } = await import('./lsp-command');
+        return await runLsp();
       }
       case 'parse':
         return await runParse(args, out);
       case 'check':
-        return await runCheck(args, out, log, VERSION);
+        return await runCheck(args, out, log, VERSION, undefined, __filename);
       case 'report':
-        return await runReport(args, out, log, VERSION);
+        return await runReport(args, out, log, VERSION, __filename);
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -61,7 +59,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+const job = isMainThread ? undefined : (workerData as Record<string, FileJob> | null)?.[JOB_KEY];
+if (job) {
+  // a worker thread of `check`/`report --jobs N` (file-jobs.ts), started on this same script
+  void runJobWorker(job);
+} else if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -12,30 +12,27 @@ import { type FileReport, type ProjectReport, type ReportFunction, summarise } f
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
-import { cliEngine, cliSettings } from './cli-host';
+import { type FileOutcome, type FileStep, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython } from './cli-host';
+import { runFileSteps } from './file-jobs';
+import type { PythonEnvironment } from '../model/python-environment';
 
-export async function runReport(
-  args: ReportArgs,
-  out: (s: string) => void,
-  log: (s: string) => void,
-  version: string,
-): Promise<number> {
-  const files = expandPaths(args.paths);
+/** The per-file step of `report` with its own engine (as checkStep in check-command.ts). */
+export async function reportStep(args: ReportArgs, log: (s: string) => void, opts: { sayPython: boolean;
+  discoverPython?: (python: string) => Promise<PythonEnvironment> }): Promise<FileStep<FileReport>> {
   const settings = cliSettings(args, true);
-  const engine = await cliEngine(log, settings);
-  const reports: FileReport[] = [];
-  let internalFailure = false;
-  try {
-    for (const file of files) {
+  const engine = await cliEngine(log, undefined, opts.discoverPython);
+  const python = new PythonOnDemand(engine, cliPython(settings), opts.sayPython ? log : undefined);
+  return {
+    async run(file: string): Promise<FileOutcome<FileReport>> {
       const src = readSource(file);
+      if (mayNeedPython(file, src.text)) await python.ready();
       engine.open(src.uri, src.text);
-      const analysis = engine.analyze(src.uri, settings);
-      const doc = engine.document(src.uri);
-      if (analysis && doc) {
-        if (analysis.status.state === 'error') {
-          internalFailure = true;
-          log(`${file}: ${analysis.status.message ?? 'internal error'}`);
-        }
+      try {
+        const analysis = engine.analyze(src.uri, settings);
+        const doc = engine.document(src.uri);
+        if (!analysis || !doc) return { result: undefined, logs: [], failed: false };
+        const failed = analysis.status.state === 'error';
+        const logs = failed ? [`${file}: ${analysis.status.message ?? 'internal error'}`] : [];
         const text = src.text;
         const lineTexts = text.split(/\r\n|\r|\n/);
         const codeLines = codeLineStarts(lineTexts);
@@ -67,12 +64,38 @@ export async function runReport(
           report.functions = functionsOf(root, (n) => contextAt(model, root, n.startIndex).state.kind, report);
         }
         if (args.html) report.source = text;
-        reports.push(report);
+        return { result: report, logs, failed };
+      } finally {
+        engine.close(src.uri);
       }
-      engine.close(src.uri);
-    }
-  } finally {
-    engine.dispose();
+    },
+    dispose(): void {
+      engine.dispose();
+    },
+  };
+}
+
+export async function runReport(
+  args: ReportArgs,
+  out: (s: string) => void,
+  log: (s: string) => void,
+  version: string,
+  /** The script a worker thread runs (main.ts's file); without it every file is analysed here. */
+  workerScript?: string,
+): Promise<number> {
+  const files = expandPaths(args.paths);
+  const outcomes = await runFileSteps<FileReport>({
+    files, jobs: args.jobs, workerScript, log,
+    job: { command: 'report', args },
+    step: () => reportStep(args, log, { sayPython: true }),
+    python: cliPython(cliSettings(args, true)),
+  });
+  const reports: FileReport[] = [];
+  let internalFailure = false;
+  for (const o of outcomes) {
+    for (const l of o.logs) log(l);
+    internalFailure ||= o.failed;
+    if (o.result) reports.push(o.result);
   }
   const project: ProjectReport = { tool: { name: 'cython-lens', version }, summary: summarise(reports), files: reports };
   if (args.html) {

@@ -4,7 +4,7 @@
  * Diagnostics are plain LSP diagnostics; set `code` (a row of shared/src/diagnostic-codes.ts, the id users put in
  * cythonLens.severityOverrides), its default severity (`defaultSeverity(code)`) and `source: 'cython-lens'`.
  */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { CythonLensSettings, LineAnnotation } from '../../../shared/src/protocol';
 import type { Tree } from 'web-tree-sitter';

@@ -1,5 +1,5 @@
 /** Applies `cythonLens.severityOverrides` (diagnostic code -> severity or 'off'). */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { SeverityName, SeverityOverride } from '../../../shared/src/protocol';
 
 const TO_LSP: Record<SeverityName, DiagnosticSeverity> = {

@@ -1,5 +1,5 @@
 /** CompletionItems for the routines of scipy.linalg.cython_lapack or cython_blas. */
-import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-types';
 import type { CompletionItem } from 'vscode-languageserver';
 import { LapackDatabase, LapackModule, LapackRoutine } from './database';
 

@@ -2,7 +2,6 @@
  * What the user's Python knows: Cython's bundled includes (`Cython/Includes`) and the site-packages holding
  * installed .pxd files (scipy, numpy, scikit-learn). Found by running the interpreter once, asynchronously.
  */
-import { execFile } from 'node:child_process';
 
 export interface PythonEnvironment {
   python: string;
@@ -25,7 +24,9 @@ const PROBE = [
 ].join('\n');
 
 /** Runs `python -c <probe>` without blocking; resolves with what it found (never rejects). */
-export function discoverPythonEnvironment(python: string, timeoutMs = 15000): Promise<PythonEnvironment> {
+export async function discoverPythonEnvironment(python: string, timeoutMs = 15000): Promise<PythonEnvironment> {
+  // loaded on first use: a CLI run whose files cimport nothing never runs Python (start-up time)
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(python, ['-c', PROBE], { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) {
