@@ -17,8 +17,9 @@ import { FIXTURE_ROOT, type NavWorkspace, pos, startNavigationServer } from './h
 
 const FEATURES = [referencesFeature, documentHighlightFeature, renameFeature];
 
+// other.pyx (not open in the first test) cimports norm as `length` (0:33) and calls it by that name (4:11)
 const NORM_EVERYWHERE = [
-  'geom/shapes.pxd:13:12', 'geom/shapes.pyx:4:12', 'other.pyx:0:25',
+  'geom/shapes.pxd:13:12', 'geom/shapes.pyx:4:12', 'other.pyx:0:25', 'other.pyx:0:33', 'other.pyx:4:11',
   'use.pyx:1:25', 'use.pyx:9:13', 'use.pyx:14:35', 'use.pyx:14:57',
 ].sort();
 
@@ -42,6 +43,22 @@ describe('navigation: references, highlights, rename', () => {
     assert.deepEqual(await refs('geom/shapes.pyx', pos(pyx, 'cdef real_t norm', 'norm')), NORM_EVERYWHERE);
     assert.deepEqual(await refs('use.pyx', pos(use, 's += norm', 'norm', 1), false),
       NORM_EVERYWHERE.filter((l) => !l.startsWith('geom/')));
+  });
+
+  it('finds the uses of an alias from the aliased name, the alias, and a module through its aliases', async () => {
+    await ws.open('other.pyx');
+    const other = ws.text('other.pyx');
+    // from the name in `cimport norm as length` (other.pyx is not open), and from a use of the alias
+    assert.deepEqual(await refs('other.pyx', pos(other, 'cimport norm', 'norm')), NORM_EVERYWHERE);
+    assert.deepEqual(await refs('other.pyx', pos(other, 'return length', 'length')), NORM_EVERYWHERE);
+    // the module geom.shapes: every cimport naming it, its alias `sh` where it is bound and used, `geom.shapes.norm`
+    const use = ws.text('use.pyx');
+    assert.deepEqual(await refs('use.pyx', pos(use, 'cimport geom.shapes', 'shapes')), [
+      'other.pyx:0:10', 'use.pyx:0:13', 'use.pyx:1:10', 'use.pyx:2:18', 'use.pyx:2:28', 'use.pyx:14:32',
+      'use.pyx:14:50',
+    ].sort());
+    // the alias alone: where it is bound and used
+    assert.deepEqual(await refs('use.pyx', pos(use, 'sh.norm', 'sh')), ['use.pyx:14:32', 'use.pyx:2:28']);
   });
 
   it('finds struct fields and class attributes through every access path', async () => {

@@ -3,7 +3,9 @@
  * name in the candidate files is resolved with the same model (navigation-targets.ts) and kept when it denotes
  * the same declaration (equal keys). Candidates: the current document for locals and module-private names, else
  * the workspace files that mention the name (workspace-index.ts), the declaring file and the implementing .pyx.
- * Files that are not open are parsed and their declarations collected for the request only.
+ * In each file the names that alias it there are searched too (`from m cimport f as g`: the uses of g; `cimport
+ * numpy as cnp`: the uses of cnp, for a module). Files that are not open come from the workspace index (kept
+ * between requests within its budget) or are parsed for the request.
  */
 import { pathToFileURL } from 'node:url';
 import type { DeclLocation } from '../model/c-types';
@@ -13,7 +15,7 @@ import { uriToPath } from '../model/pxd-resolver';
 import type { SourceFile } from '../model/source-files';
 import type { Node } from '../model/syntax';
 import type { FeatureDeps } from './feature';
-import { type NavContext, keyOf, resolveTarget } from './navigation-targets';
+import { type NavContext, type NavTarget, keyOf, resolveTarget } from './navigation-targets';
 import type { NavRequest } from './navigation-request';
 import { retainedFile } from './workspace-files';
 
@@ -21,6 +23,8 @@ export interface Occurrence {
   location: DeclLocation;
   /** The declaration or a definition with a body (not a use). */
   declaration: boolean;
+  /** The occurrence spells another name than the declared one (a use of an alias, `f as g`: g). */
+  alias: boolean;
 }
 
 export interface SearchOptions {
@@ -36,6 +40,26 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The names a file binds to `name` with `as` (`from m cimport name as g`, `cimport a.name as g`): candidates only,
+ * each occurrence is resolved before it is kept.
+ */
+export function aliasesIn(text: string, name: string): string[] {
+  const out = new Set<string>();
+  const re = new RegExp(`(?<![\\w])${escape(name)}[ \\t]+as[ \\t]+([A-Za-z_]\\w*)`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1] !== name) out.add(m[1]!);
+  return [...out];
+}
+
+/**
+ * What an occurrence is compared by: its key, and for a module (the module's name in a cimport, or an alias of it)
+ * also the module's file, so that the references of a module find its aliases' uses.
+ */
+function matchKey(t: NavTarget | undefined): string | null {
+  if (!t) return null;
+  return t.file ? `${t.key}\n${t.file}` : t.key;
+}
+
 export async function findReferences(deps: FeatureDeps, req: NavRequest, options: SearchOptions): Promise<Occurrence[]> {
   const target = req.target;
   if (!target) return [];
@@ -44,24 +68,34 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
   const declKeys = new Set<string>([target.declaration, ...target.implementations]
     .filter((l): l is DeclLocation => !!l).map(keyOf));
   const out = new Map<string, Occurrence>();
-  const add = (file: SourceFile, start: number, end: number, ctx: NavContext): void => {
+  // a module (not an alias of one): every use of the module, whatever it is called
+  const moduleFile = target.file && target.key === `file:${target.file}` && target.file.endsWith('.pxd')
+    ? target.file : undefined;
+  // a module is mentioned by the last part of its dotted name (`cimport a.b`, `from a cimport b`, `b.f`)
+  const searched = moduleFile ? target.name.split('.').pop()! : target.name;
+  const matches = (k: string | null): boolean => k !== null
+    && (k === target.key || (!!target.file && k === `${target.key}\n${target.file}`)
+      || (!!moduleFile && k.endsWith(`\n${moduleFile}`)));
+  const add = (file: SourceFile, start: number, end: number, ctx: NavContext, alias: boolean): void => {
     const p0 = file.lines.positionAt(start);
     const p1 = file.lines.positionAt(end);
     const location: DeclLocation = { uri: file.uri, line: p0.line, character: p0.character, endLine: p1.line,
       endCharacter: p1.character };
     const declaration = declKeys.has(keyOf(location));
     if (declaration && !options.includeDeclaration) return;
-    const occurrence = { location, declaration };
+    const occurrence = { location, declaration, alias };
     out.set(`${file.uri}#${start}`, occurrence);
     if (options.onMatch) {
       const node = file.tree.rootNode.descendantForIndex(start, end);
       if (node) options.onMatch(occurrence, ctx, node);
     }
   };
-  const searchIn = (uri: string, names: string[], range?: { start: number; end: number }): void => {
+  const searchIn = (uri: string, declared: string[], range?: { start: number; end: number }): void => {
     const found = fileContext(deps, req, uri);
     if (!found) return;
     const { file, ctx, keys } = found;
+    const names = new Set(declared);
+    if (!target.local) for (const d of declared) for (const a of aliasesIn(file.text, d)) names.add(a);
     for (const name of names) {
       const re = new RegExp(`(?<![\\w])${escape(name)}(?![\\w])`, 'g');
       for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
@@ -71,15 +105,15 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
         if (key === undefined) {
           const node = file.tree.rootNode.descendantForIndex(start, start + name.length);
           key = node && node.type === 'identifier' && node.startIndex === start && node.endIndex === start + name.length
-            ? (resolveTarget(ctx, node)?.key ?? null) : null;
+            ? matchKey(resolveTarget(ctx, node)) : null;
           keys?.set(start, key);
         }
-        if (key === target.key) add(file, start, start + name.length, ctx);
+        if (matches(key)) add(file, start, start + name.length, ctx, name !== searched);
       }
     }
   };
-  const names = [...new Set([target.name, target.alias].filter((n): n is string => !!n))];
-  if (target.local || options.currentOnly || target.file) {
+  const names = moduleFile ? [searched] : [...new Set([target.name, target.alias].filter((n): n is string => !!n))];
+  if (target.local || options.currentOnly || (target.file && !moduleFile)) {
     searchIn(current, names, target.local && target.local.uri === current ? target.local : undefined);
     return sorted(out);
   }
@@ -89,12 +123,12 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
   for (const l of [target.declaration, ...target.implementations]) if (l && l.uri !== current) uris.add(l.uri);
   const index = deps.workspace;
   if (index) {
-    for (const f of await index.filesMentioning(target.name, cancelled)) uris.add(pathToFileURL(f).toString());
+    for (const f of await index.filesMentioning(searched, cancelled)) uris.add(pathToFileURL(f).toString());
   }
   uris.delete(current);
   for (const uri of uris) {
     if (cancelled()) break;
-    searchIn(uri, [target.name]);
+    searchIn(uri, [searched]);
   }
   return sorted(out);
 }

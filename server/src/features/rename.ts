@@ -85,7 +85,7 @@ export async function rename(deps: FeatureDeps, params: RenameParams): Promise<W
     const changes: Record<string, TextEdit[]> = {};
     for (const o of found) {
       const l = o.location;
-      if (l.line !== l.endLine || l.endCharacter - l.character !== t.name.length) continue; // an alias's use
+      if (o.alias || l.line !== l.endLine || l.endCharacter - l.character !== t.name.length) continue; // an alias's use
       (changes[l.uri] ??= []).push({ range: declRange(l), newText: newName });
     }
     return { changes };
