@@ -3,6 +3,7 @@
  * with their purpose; after `from <module> cimport ` the names the module's resolved .pxd declares, with their
  * kind and type as detail. Works in parenthesised multi-line cimport lists. After `cimport ` / `from `, the names
  * of modules and packages that have .pxd files. After `obj.`, the members the model knows (member-completion.ts).
+ * Compiler directives in `# cython:` comments, `@cython.` decorators and `with cython.` items (directive-completion.ts).
  */
 import {
   CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams,
@@ -15,6 +16,7 @@ import type { Tree } from 'web-tree-sitter';
 import * as path from 'node:path';
 import { uriToPath } from '../model/pxd-resolver';
 import { cimportContextAt } from './cimport-context';
+import { directiveCompletionItems, directiveContextAt } from './directive-completion';
 import { cimportableModules, moduleNameContextAt } from './module-names';
 import { analyseDocument, guarded, includeDirsOf, offsetOf } from './document-analysis';
 import { memberAccessAt, memberCompletionItems } from './member-completion';
@@ -33,6 +35,11 @@ export async function completionAt(deps: FeatureDeps, params: CompletionParams):
   const tree = doc?.tree;
   if (!doc || !tree) return EMPTY;
   const offset = offsetOf(doc, params.position);
+  const directive = directiveContextAt(doc.text, offset);
+  if (directive) {
+    const range = { start: doc.textDocument.positionAt(directive.start), end: params.position };
+    return { isIncomplete: false, items: directiveCompletionItems(directive, range) };
+  }
   const ctx = cimportContextAt(doc.text, offset);
   if (!ctx) {
     const modules = moduleNameContextAt(doc.text, offset);
@@ -92,7 +99,7 @@ function moduleItems(module: ModuleSymbols): CompletionItem[] {
 
 export const completionFeature: Feature = {
   id: 'completion',
-  capabilities: { completionProvider: { triggerCharacters: [' ', ',', '.'], resolveProvider: false } },
+  capabilities: { completionProvider: { triggerCharacters: [' ', ',', '.', '=', '(', ':'], resolveProvider: false } },
   register(connection, deps) {
     connection.onCompletion((params) => guarded(deps, 'completion', EMPTY, () => completionAt(deps, params)));
   },

@@ -2,14 +2,15 @@
  * Hover: on a name, its type (C type or Python object), where it is declared and the GIL state at that point; on a
  * BLAS/LAPACK routine (in its cimport line or at a call), the routine's documentation; on any other C function, its
  * declaration, exception spec and whether it can be called without the GIL. Everything comes from the document's
- * shared semantic model.
+ * shared semantic model. On a compiler directive (`# cython:` comment, `cython.boundscheck`), its documentation.
  */
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import { calleeSignature } from '../model/expression-types';
 import { contextAt, type PositionContext } from '../model/document-model';
 import type { Symbol } from '../model/symbols';
 import { type Node, field } from '../model/syntax';
-import { nodeRange } from '../text/positions';
+import { nodeRange, offsetRange } from '../text/positions';
+import { directiveHoverAt } from './directive-hover';
 import { analyseDocument, type DocumentAnalysis, guarded, identifierAt, offsetOf } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 import { describeGilState } from './gil-state-description';
@@ -23,6 +24,10 @@ export async function hoverAt(deps: FeatureDeps, params: HoverParams): Promise<H
   if (typeof uri !== 'string' || !params.position) return null;
   const analysis = await analyseDocument(deps, uri);
   if (!analysis) return null;
+  const directive = directiveHoverAt(analysis.doc.text, analysis.tree, offsetOf(analysis.doc, params.position));
+  if (directive) {
+    return { contents: { kind: 'markdown', value: directive.markdown }, range: offsetRange(analysis.doc, directive.start, directive.end) };
+  }
   const id = identifierAt(analysis.tree, offsetOf(analysis.doc, params.position));
   if (!id) return null;
   const value = hoverMarkdown(analysis, id);

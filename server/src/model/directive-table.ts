@@ -71,3 +71,46 @@ export function pythonDefault(info: DirectiveInfo): string {
   if (Array.isArray(v)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
   return String(v);
 }
+
+/** The kinds of definition a decorator applies to, as the compiler names their scope. */
+export const DECORATOR_SCOPES: readonly DirectiveScope[] = ['function', 'class', 'cclass', 'cppclass'];
+
+/**
+ * Can be set in a `# cython:` comment (and with `-X`): parse_directive_list reads only names of the defaults, and
+ * its value reader fails on the deferred ones (`nogil`) and on those without a reader (`warn`).
+ */
+export function settableInHeader(info: DirectiveInfo): boolean {
+  return info.inDefaults && allowedInScope(info, 'module') && !['deferred', 'other', 'flag'].includes(info.type);
+}
+
+/** Can be a decorator of a definition of one of `scopes` (any decorator scope if not given). */
+export function settableAsDecorator(info: DirectiveInfo, scopes: readonly DirectiveScope[] = DECORATOR_SCOPES): boolean {
+  return info.type !== 'other' && scopes.some((s) => allowedInScope(info, s));
+}
+
+export function settableInWith(info: DirectiveInfo): boolean {
+  return info.type !== 'other' && allowedInScope(info, 'with statement');
+}
+
+/** Codec names the compiler normalises (Options._normalise_common_encoding_name); others are passed through. */
+const ENCODINGS = ['ascii', 'utf8', 'default', 'utf-8', 'us-ascii'] as const;
+
+/**
+ * The values worth offering: in a `# cython:` comment as written there (`False`, `bytes`), in a decorator or with
+ * item as a Python literal (`False`, `'bytes'`). Empty when any integer or text goes (`freelist`, `callspec`).
+ */
+export function directiveValues(info: DirectiveInfo, where: 'header' | 'call'): string[] {
+  const quote = (v: string): string => (where === 'call' ? `'${v}'` : v);
+  switch (info.type) {
+    case 'bool':
+      return ['True', 'False'];
+    case 'one_of':
+      return (info.values ?? []).map(quote);
+    case 'encoding':
+      return ENCODINGS.map(quote);
+    case 'str':
+      return info.name === 'language_level' ? ['3', '3str', '2'].map(quote) : [];
+    default:
+      return [];
+  }
+}
