@@ -146,6 +146,12 @@ export const DIAGNOSTIC_CODES = {
     summary: 'A call to a C function with the wrong number or types of arguments.' },
   'lapack-workspace': { severity: 'warning', compiler: OURS, reportedBy: 'check',
     summary: 'Ours: a LAPACK workspace size (LWORK) below the documented minimum.' },
+  'lapack-memory-order': { severity: 'warning', compiler: OURS, reportedBy: 'check',
+    summary: 'Ours: a C-ordered matrix passed to a column-major LAPACK routine, which sees its transpose.' },
+  'lapack-buffer-size': { severity: 'warning', compiler: OURS, reportedBy: 'check',
+    summary: 'Ours: a buffer shorter than the dimension LAPACK documents for it (or than its LWORK).' },
+  'lapack-leading-dimension': { severity: 'warning', compiler: OURS, reportedBy: 'check',
+    summary: 'Ours: a leading dimension below the documented rule (LDA >= max(1,M)) or unlike the array passed.' },
   'unresolved-cimport': { severity: 'information', compiler: OURS, reportedBy: 'check',
     summary: 'Ours: a cimported .pxd or included file was not found; checks depending on its names are skipped.' },
   // --- the engine, about the analysis itself

@@ -33,13 +33,14 @@ import { type Callee, CalleeResolver, nodeAt } from './call-arguments/callee';
 import { constantValue, enclosingBody } from './call-arguments/constant-values';
 import { SOURCES, type SourceEntry } from './call-arguments/declaring-sources';
 import { charLike, compatiblePointer, containsFused, sameType, targetName } from './call-arguments/type-compatibility';
+import { BodyValues, checkLapackCall, lapackCallRules } from './lapack-calls';
 
 export const CALL_ARGUMENTS_CODE = 'call-arguments' satisfies DiagnosticCode;
 export const LAPACK_WORKSPACE_CODE = 'lapack-workspace' satisfies DiagnosticCode;
 
 export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
-  codes: [CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE],
+  codes: [CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE, ...lapackCallRules.map((r) => r.code)],
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const session = ctx.session;
     const model = documentModel(session, doc, ctx.settings.includeDirs, ctx.settings.directives);
@@ -144,6 +145,8 @@ const SCOPE_TYPES = ['function_definition', 'c_function_definition', 'class_defi
 
 class CallChecker {
   readonly diagnostics: Diagnostic[] = [];
+  /** The values of each function's variables, read once per run (lapack-calls/body-values.ts). */
+  private readonly bodies = new Map<Node, BodyValues>();
   /** The functions this run's calls name, described once each. */
   private readonly callees: CalleeResolver;
 
@@ -222,11 +225,40 @@ class CallChecker {
       return;
     }
     if (sig.params.some((p) => containsFused(p.type))) return;
+    const before = this.diagnostics.length;
     argNodes.forEach((arg, i) => {
       const param = sig.params[i];
       if (param) this.checkArgument(arg, i, param.type, scope, callee);
     });
+    const rejected = this.diagnostics.length !== before;
     if (callee.routine?.workspace?.rules.length) this.checkWorkspace(call, argNodes, callee.routine);
+    // a call the compiler rejects is not checked against the routine's contract
+    if (callee.routine && !rejected) this.checkContract(call, argNodes, callee.routine, scope);
+  }
+
+  /** The call contract rules (lapack-calls/): memory order, buffer sizes, leading dimensions. */
+  private checkContract(call: Node, argNodes: Node[], routine: LapackRoutine, scope: Scope): void {
+    const definition = enclosingDefinition(call);
+    let values = this.bodies.get(definition);
+    if (!values) {
+      values = new BodyValues(definition, (address) => this.readsOnly(address, scope));
+      this.bodies.set(definition, values);
+    }
+    for (const f of checkLapackCall(routine, call, argNodes, values)) {
+      this.diagnostics.push({ range: nodeRange(this.doc, f.node), severity: defaultSeverity(f.code), code: f.code,
+        source: DIAGNOSTIC_SOURCE, message: f.message });
+    }
+  }
+
+  /** Whether `&x` is an argument a routine only reads (an `in` argument of a BLAS/LAPACK routine). */
+  private readsOnly(address: Node, scope: Scope): boolean {
+    const args = address.parent;
+    const call = args?.type === 'argument_list' ? args.parent : null;
+    if (!args || call?.type !== 'call') return false;
+    const routine = this.callees.callee(call, scope)?.routine;
+    if (!routine) return false;
+    const index = significantChildren(args).findIndex((a) => a.startIndex === address.startIndex);
+    return routine.params[index]?.intent === 'in';
   }
 
   private checkArgument(arg: Node, index: number, target: CType, scope: Scope, callee: Callee): void {
@@ -380,6 +412,14 @@ class CallChecker {
     if (data) d.data = data;
     this.diagnostics.push(d);
   }
+}
+
+/** The function definition around a node (the module when there is none). */
+function enclosingDefinition(node: Node): Node {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'c_function_definition' || !n.parent) return n;
+  }
+  return node;
 }
 
 /** A declaration without `const` (and, for `noArray`, without array brackets). */
