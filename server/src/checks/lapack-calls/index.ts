@@ -20,6 +20,5 @@ export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, la
 
 export function checkLapackCall(routine: LapackRoutine, call: Node, argNodes: readonly Node[], values: BodyValues): LapackFinding[] {
   const facts = callFacts(routine, call, argNodes, values);
-  if (process.env.L16_DEBUG) require('fs').appendFileSync(process.env.L16_DEBUG, ['L16', routine.name, call.startPosition.row + 1, facts.args.filter((a) => a.buffer?.capacity || a.buffer?.order).length, facts.args.filter((a) => a.value).length, facts.contract.matrices.length].join(' ') + '\n');
   return lapackCallRules.flatMap((r) => r.check(facts));
 }
