@@ -30,6 +30,7 @@ const ALLOWED: Record<string, string> = {
   'engine/definition-units.ts: memo': 'units of a tree node (WeakMap keyed by the node), per split option',
   'checks/gil/gil-walker.ts: rulesByType': 'dispatch table of a rule list (WeakMap keyed by the constant list)',
   'checks/call-arguments.ts: sweeps': 'calls and definitions of a tree node (WeakMap keyed by the node)',
+  'lapack/call-contract.ts: contracts': 'memo of a pure reading of a routine object\'s documentation (WeakMap keyed by it)',
   'checks/call-arguments.ts: scopeSet': 'a constant set built on first use',
   'checks/call-arguments/declaring-sources.ts: cppVerdicts': 'data attached to a session\'s .pxd text entries (WeakMap keyed by them)',
   'features/semantic-tokens.ts: tokenCache': 'tokens of a model (WeakMap keyed by the model object)',
