@@ -9,13 +9,17 @@ export interface BenchArgs {
   /** Internal: run the cold-indexing measurement in this (fresh) process and print JSON. */
   coldIndexChild: boolean;
   lines: number[];
+  /** Real files: the largest module of this many projects of the broad corpus. */
+  realProjects: number;
+  /** Start-up: runs of each process. */
+  startupRuns: number;
 }
 
-export const ALL_SECTIONS = ['compiler', 'keystroke', 'index', 'growth', 'navigation'] as const;
+export const ALL_SECTIONS = ['startup', 'real', 'compiler', 'project', 'keystroke', 'index', 'growth', 'navigation'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { repo: process.cwd(), files: undefined, edits: 300, sections: new Set(ALL_SECTIONS),
-    coldIndexChild: false, lines: [1000, 5000, 20000] };
+    coldIndexChild: false, lines: [1000, 5000, 20000], realProjects: 8, startupRuns: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -28,9 +32,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (a === '--edits') args.edits = Number(value());
     else if (a === '--lines') args.lines = value().split(',').map(Number);
     else if (a === '--sections') args.sections = new Set(value().split(','));
+    else if (a === '--real') args.realProjects = Number(value());
+    else if (a === '--startup-runs') args.startupRuns = Number(value());
     else if (a === '--no-compiler') args.sections.delete('compiler');
     else if (a === '--cold-index-child') args.coldIndexChild = true;
-    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
+    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --real N, --startup-runs N, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
   }
   for (const s of args.sections) {
     if (!(ALL_SECTIONS as readonly string[]).includes(s)) throw new Error(`bench: unknown section ${s}`);

@@ -13,6 +13,7 @@ import { Engine } from '../server/src/engine';
 import { analyses } from '../server/src/checks';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import { type CorpusFile, venvPython } from './corpus';
+import { directivesOf } from './whole-process';
 
 export interface FileComparison {
   id: string;
@@ -32,6 +33,7 @@ export interface FileComparison {
 export function checkOnce(engine: Engine, file: CorpusFile, uriSuffix: string): { ms: number; diagnostics: number; annotated: number } {
   const settings = defaultSettings();
   settings.includeDirs = file.includeDirs;
+  for (const d of directivesOf(file)) settings.directives[d.slice(0, d.indexOf('='))] = d.slice(d.indexOf('=') + 1);
   const t0 = performance.now();
   const text = fs.readFileSync(file.path, 'utf8');
   const uri = pathToFileURL(file.path).href + uriSuffix;
@@ -56,6 +58,30 @@ export function runCython(repo: string, file: CorpusFile): { ms: number; status:
     return { ms, status: r.status ?? -1 };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The first analysis of each file in a running engine (JIT warm from `warmUp`, the Python environment known), as a
+ * server answers the opening of a file: with none of its cimported .pxd parsed yet (cold) and with them cached (warm,
+ * median of 3).
+ */
+export async function openInRunningEngine(repo: string, files: readonly CorpusFile[], warmUp: readonly CorpusFile[]):
+  Promise<{ coldMs: number; warmMs: number }[]> {
+  const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
+  try {
+    await engine.session.discover(venvPython(repo));
+    for (let round = 0; round < 2; round++) for (const file of warmUp) checkOnce(engine, file, `#warmup${round}`);
+    return files.map((file) => {
+      const doc = engine.open('file:///bench-cold.pyx', 'x = 1\n');
+      if (doc.tree) engine.session.resolver(doc.tree.language, file.includeDirs).dispose();
+      engine.close('file:///bench-cold.pyx');
+      const cold = checkOnce(engine, file, '#open');
+      const warm = [0, 1, 2].map((i) => checkOnce(engine, file, `#open${i}`).ms).sort((a, b) => a - b)[1] as number;
+      return { coldMs: cold.ms, warmMs: warm };
+    });
+  } finally {
+    engine.dispose();
   }
 }
 

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 
 export interface CorpusFile {
   id: string;
+  /** The broad corpus's project (scikit-learn's files: 'scikit-learn'). */
+  project: string;
   path: string;
   module: string;
   cplus: boolean;
@@ -19,6 +21,7 @@ export interface CorpusFile {
 
 interface ManifestEntry {
   id: string;
+  project?: string;
   path: string;
   module: string;
   cplus: boolean;
@@ -49,7 +52,7 @@ export function loadCorpus(repo: string): { files: CorpusFile[]; root: string } 
   process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   const moved = (p: string): string => (p === source || p.startsWith(`${source}${path.sep}`) ? root + p.slice(source.length) : p);
   const files = entries
-    .map((e) => ({ id: e.id, path: moved(e.path), module: e.module, cplus: e.cplus, includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }))
+    .map((e) => ({ id: e.id, project: 'scikit-learn', path: moved(e.path), module: e.module, cplus: e.cplus, includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }))
     .filter((e) => fs.existsSync(e.path))
     .sort((a, b) => a.id.localeCompare(b.id));
   if (files.length === 0) throw new Error(`bench: no corpus files listed in ${manifest}`);
@@ -68,4 +71,50 @@ export function cythonFilesUnder(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/**
+ * The largest module of each project of the broad conformance corpus (`conformance/prepare.py --corpus broad`:
+ * real code of many Cython projects, each prepared as its build prepares it), the `projects` projects with the
+ * largest such modules, largest first. Their trees (and those they cimport from) are copied to a private snapshot
+ * like scikit-learn's. Undefined when the broad corpus cannot be prepared (its sdists are missing).
+ */
+export function loadBroadLargest(repo: string, projects: number): CorpusFile[] | undefined {
+  const base = path.join(cacheDir(), 'conformance', 'broad');
+  const manifest = path.join(base, 'manifest.json');
+  if (!fs.existsSync(manifest)) {
+    process.stderr.write('bench: preparing the broad corpus (conformance/prepare.py --corpus broad)\n');
+    try {
+      execFileSync(venvPython(repo), [path.join(repo, 'conformance', 'prepare.py'), '--corpus', 'broad'],
+        { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (err) {
+      process.stderr.write(`bench: the broad corpus could not be prepared: ${(err as Error).message}\n`);
+      return undefined;
+    }
+  }
+  const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as ManifestEntry[];
+  const lines = (p: string): number => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').length : 0);
+  const largest = new Map<string, { e: ManifestEntry; lines: number }>();
+  for (const e of entries) {
+    const n = lines(e.path);
+    const best = largest.get(e.project ?? '');
+    if (!best || n > best.lines || (n === best.lines && e.id < best.e.id)) largest.set(e.project ?? '', { e, lines: n });
+  }
+  const chosen = [...largest.values()].sort((a, b) => b.lines - a.lines || a.e.id.localeCompare(b.e.id)).slice(0, projects);
+  const src = path.join(base, 'src');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-bench-broad-'));
+  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  const copied = new Set<string>();
+  for (const { e } of chosen) {
+    for (const d of [path.dirname(e.path), ...e.include_dirs]) {
+      if (!d.startsWith(`${src}${path.sep}`)) continue;
+      const project = d.slice(src.length + 1).split(path.sep)[0] as string;
+      if (copied.has(project)) continue;
+      copied.add(project);
+      fs.cpSync(path.join(src, project), path.join(root, project), { recursive: true });
+    }
+  }
+  const moved = (p: string): string => (p === src || p.startsWith(`${src}${path.sep}`) ? root + p.slice(src.length) : p);
+  return chosen.map(({ e }) => ({ id: e.id, project: e.project ?? '', path: moved(e.path), module: e.module, cplus: e.cplus,
+    includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [-- options]`: bundles bench/main.ts (with the server sources it imports) into a temporary
-// directory with esbuild, copies the WASM files beside the bundle, and runs it with this Node. Options are passed
+// directory with esbuild (and the CLI beside it, as dist/cli.js is bundled), copies the WASM files beside the bundle, and runs it with this Node. Options are passed
 // through (see bench/main.ts: --files N, --edits N, --no-compiler, --sections a,b).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ await esbuild.build({
   outfile: join(out, 'bench.js'),
   sourcemap: 'linked',
 });
+// the CLI as dist/cli.js bundles it, for the whole-process figures (bench/whole-process.ts)
+await esbuild.build({ ...nodeBundleOptions, entryPoints: [join(root, 'server', 'src', 'cli', 'main.ts')], outfile: join(out, 'cli.js') });
 if (!copyWasm(out)) {
   console.error('bench: grammar/tree-sitter-cython.wasm is missing; run `npm run grammar` first.');
   process.exit(2);
