@@ -6,6 +6,7 @@
  * document size, with a least-squares fit), navigation (workspace symbols of the whole tree, definition over every
  * identifier of a few files, references of widely used names, through the real server; bench/navigation.ts).
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +44,9 @@ async function main(): Promise<number> {
   const pyx = corpus.files.map((f) => f.path);
   const summary: string[] = [];
   const print = (s: string): void => console.log(s);
-  print(`Cython Lens benchmark — ${new Date().toISOString()}, Node ${process.version}, ${corpus.files.length} scikit-learn .pyx files, Cython ${env.cythonVersion ?? '?'}`);
+  const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  print(`Cython Lens benchmark — ${new Date().toISOString()}, Node ${process.version}, ${corpus.files.length} scikit-learn .pyx files, Cython ${env.cythonVersion ?? '?'}; `
+    + `${os.availableParallelism()} cores, load average ${load()} (1/5/15 min)`);
 
   if (args.sections.has('startup')) {
     const r = startup(args.startupRuns);
@@ -232,7 +235,7 @@ async function main(): Promise<number> {
   }
 
   print('');
-  print('### Targets');
+  print(`### Targets (load average at the end ${load()})`);
   print('');
   print('| figure | target | measured | |');
   print('|---|---|---|---|');
