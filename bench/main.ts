@@ -51,12 +51,16 @@ async function main(): Promise<number> {
   if (args.sections.has('startup')) {
     const r = startup(args.startupRuns);
     print('');
-    print(`### CLI start-up (whole processes, median of ${r.runs} interleaved runs)`);
+    print(`### CLI start-up (whole processes, ${r.runs} interleaved runs: wall median; CPU time mean, user + system)`);
     print('');
-    print('| `node -e 0` | `cython-lens --help` | `cython-lens check one-line.pyx` | check minus bare Node |');
+    print('| `node -e 0` wall / CPU | `cython-lens --help` wall | `cython-lens check one-line.pyx` wall / CPU | check minus bare Node, wall / CPU |');
     print('|---:|---:|---:|---:|');
-    print(`| ${ms(r.nodeMs)} ms | ${ms(r.helpMs)} ms | ${ms(r.cliMs)} ms | ${ms(r.cliMs - r.nodeMs)} ms |`);
-    summary.push(`| CLI start-up: one-line check minus bare Node | <= 100 ms | ${ms(r.cliMs - r.nodeMs)} ms (${ms(r.cliMs)} ms whole, Node ${ms(r.nodeMs)} ms) | ${verdict(r.cliMs - r.nodeMs <= 100)} |`);
+    const cpu = (v: number | undefined): string => (v === undefined ? '–' : `${ms(v)} ms`);
+    const cpuExtra = r.cliCpuMs === undefined || r.nodeCpuMs === undefined ? undefined : r.cliCpuMs - r.nodeCpuMs;
+    print(`| ${ms(r.nodeMs)} ms / ${cpu(r.nodeCpuMs)} | ${ms(r.helpMs)} ms | ${ms(r.cliMs)} ms / ${cpu(r.cliCpuMs)} | ${ms(r.cliMs - r.nodeMs)} ms / ${cpu(cpuExtra)} |`);
+    // the verdict on CPU time where it is known: on a shared machine, wall time mostly measures the other jobs
+    const extra = cpuExtra ?? r.cliMs - r.nodeMs;
+    summary.push(`| CLI start-up: one-line check minus bare Node (${cpuExtra === undefined ? 'wall' : 'CPU'}) | <= 100 ms | ${ms(extra)} ms (wall: ${ms(r.cliMs)} ms whole, bare Node ${ms(r.nodeMs)} ms) | ${verdict(extra <= 100)} |`);
   }
 
   if (args.sections.has('real')) {

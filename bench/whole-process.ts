@@ -33,17 +33,33 @@ export function directivesOf(file: CorpusFile): string[] {
 
 export interface ProcessRun {
   ms: number;
+  /** CPU time (user + system) of the process, on Linux (10 ms ticks); undefined elsewhere. */
+  cpuMs: number | undefined;
   status: number;
   stdout: string;
 }
 
-/** One whole process (wall time from spawn to exit). */
+/** CPU time of the waited-for children of this process so far (Linux: cutime + cstime of /proc/self/stat), ms. */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields from the 3rd of stat(5): cutime is the 16th, cstime the 17th, in clock ticks (USER_HZ, 100 on Linux)
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One whole process: wall time from spawn to exit, and its CPU time (robust to a loaded machine). */
 export function timeProcess(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): ProcessRun {
+  const c0 = childrenCpuMs();
   const t0 = performance.now();
   const r = spawnSync(argv[0] as string, argv.slice(1), { env, cwd, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 900_000 });
   const ms = performance.now() - t0;
+  const c1 = childrenCpuMs();
   if (r.error) throw r.error;
-  return { ms, status: r.status ?? -1, stdout: r.stdout };
+  return { ms, cpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0, status: r.status ?? -1, stdout: r.stdout };
 }
 
 /** The CLI's `check --annotate` over `files` (one process; their include dirs and directives; jobs: default). */
@@ -61,6 +77,9 @@ export function cliCheck(repo: string, files: readonly CorpusFile[], jobs?: numb
 }
 
 export interface StartupResult {
+  /** CPU time per run (mean) of the check and of bare Node; undefined off Linux */
+  cliCpuMs: number | undefined;
+  nodeCpuMs: number | undefined;
   /** `node cli.js check one-line.pyx`, median */
   cliMs: number;
   /** `node -e 0`, median */
@@ -80,6 +99,8 @@ export function startup(runs: number): StartupResult {
     const node: number[] = [];
     const help: number[] = [];
     const check: number[] = [];
+    let nodeCpu: number | undefined = 0;
+    let checkCpu: number | undefined = 0;
     for (let i = 0; i < runs + 2; i++) {
       const n = timeProcess([process.execPath, '-e', '0']);
       const h = timeProcess([process.execPath, cli, '--help']);
@@ -89,8 +110,11 @@ export function startup(runs: number): StartupResult {
       node.push(n.ms);
       help.push(h.ms);
       check.push(c.ms);
+      nodeCpu = nodeCpu === undefined || n.cpuMs === undefined ? undefined : nodeCpu + n.cpuMs;
+      checkCpu = checkCpu === undefined || c.cpuMs === undefined ? undefined : checkCpu + c.cpuMs;
     }
-    return { cliMs: median(check), nodeMs: median(node), helpMs: median(help), runs };
+    return { cliMs: median(check), nodeMs: median(node), helpMs: median(help), runs,
+      cliCpuMs: checkCpu === undefined ? undefined : checkCpu / runs, nodeCpuMs: nodeCpu === undefined ? undefined : nodeCpu / runs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
