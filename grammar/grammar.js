@@ -48,6 +48,8 @@ module.exports = grammar(python, {
     [$.pattern, $.primary_expression, $._c_type_name],
     // `x: T[...]` annotation: a Python generic / subscript, or a typed memoryview `double[:, ::1]`.
     [$.primary_expression, $.generic_type, $._annotation_c_type],
+    // Cython+: `cdef lock A a` (a qualifier) vs `cdef lock x` (a type named lock).
+    [$._cypclass_qualifier, $._c_type_name],
   ]),
 
   supertypes: ($, previous) => previous,
@@ -92,6 +94,7 @@ module.exports = grammar(python, {
       $.property_definition,
       $.with_nogil_statement,
       $.with_gil_statement,
+      $.with_locked_statement,
       $.for_from_statement,
       $.compile_time_if_statement,
     ),
@@ -304,7 +307,7 @@ module.exports = grammar(python, {
       optional(seq('=', field('default', $.expression))),
     ),
 
-    _c_word: _ => choice('long', 'short', 'signed', 'unsigned', 'const', 'volatile'),
+    _c_word: _ => choice('long', 'short', 'signed', 'unsigned', 'const', 'volatile', 'lock', 'locked', 'iso', 'active'),
     _c_word_default_parameter: $ => seq(
       field('name', alias($._c_word, $.identifier)),
       '=',
@@ -332,7 +335,6 @@ module.exports = grammar(python, {
     c_variable_declaration: $ => choice(
       seq(
         optional(field('visibility', $._modifiers)),
-        repeat($._cypclass_qualifier),
         field('type', choice(alias($._c_type_no_pointer_inner, $.c_type), $.memoryview_type, $.ctuple_type, alias($._parenthesized_c_type, $.c_type))),
         commaSep1(field('declarator', $.c_declarator)),
         // Cython accepts a trailing comma before the end of the line (Parsing.p_c_func_or_var_declaration).
@@ -434,6 +436,8 @@ module.exports = grammar(python, {
         field('star', alias('*', $.star)),
       )))),
       prec(1, seq('except', field('check', '?'))),
+      // Cython+: `except ~` (the exception is checked on the result, Parsing.p_exception_value_clause)
+      prec(1, seq('except', field('tilde', alias('~', $.tilde)))),
     ),
 
     noexcept: _ => 'noexcept',
@@ -469,7 +473,7 @@ module.exports = grammar(python, {
       ),
       // untyped: `self`, `x=None`, `x=*` (a lone name is read as an untyped parameter, also in extern blocks)
       prec(1, seq(
-        field('name', $.identifier),
+        field('name', choice($.identifier, alias(choice('lock', 'locked', 'iso', 'active'), $.identifier))),
         optional(choice($.not_none, $.or_none)),
         optional(seq(':', field('annotation', $.type))),
         optional(seq('=', field('default', choice($.expression, $.default_placeholder)))),
@@ -515,23 +519,29 @@ module.exports = grammar(python, {
     _cv_qualifier: $ => alias(choice('const', 'volatile'), $.type_qualifier),
     _sign_qualifier: $ => alias(choice('unsigned', 'signed', 'short', 'long'), $.type_qualifier),
 
-    // Cython+ reference qualifiers, only at the start of a cdef declaration: `cdef iso A a`, `cdef lock A a`.
+    // Cython+ reference capabilities, part of a C base type as in its Parsing.p_c_simple_base_type (`cdef iso A a`,
+    // `lock Node next`, `<lock A> consume x`, `Template[active A]`, `void f(locked self)`). The words stay names
+    // where a name is expected: `cdef lock x` declares x of a type named `lock` (the GLR parse keeps the reading
+    // that completes).
+    _type_qualifier: $ => choice($._cv_qualifier, $._cypclass_qualifier),
     _cypclass_qualifier: $ => alias(choice('lock', 'locked', 'iso', 'active'), $.type_qualifier),
 
-    _c_type_name: $ => choice($.identifier, alias($._c_dotted_name, $.dotted_name)),
+    _c_type_name: $ => choice($.identifier, alias($._c_dotted_name, $.dotted_name),
+      alias(choice('lock', 'locked', 'iso', 'active'), $.identifier)),
     _c_dotted_name: $ => seq($.identifier, repeat1(seq('.', $.identifier))),
 
-    _c_type_core: $ => choice(
-      seq(
-        repeat($._cv_qualifier),
-        field('name', $._c_type_name),
-        optional(alias('complex', $.type_qualifier)),
-      ),
-      seq(
-        repeat($._cv_qualifier),
-        repeat1($._sign_qualifier),
-        optional(field('name', alias(choice('int', 'char', 'double'), $.identifier))),
-        optional(alias('complex', $.type_qualifier)),
+    _c_type_core: $ => seq(
+      repeat($._type_qualifier),
+      choice(
+        seq(
+          field('name', $._c_type_name),
+          optional(alias('complex', $.type_qualifier)),
+        ),
+        seq(
+          repeat1($._sign_qualifier),
+          optional(field('name', alias(choice('int', 'char', 'double'), $.identifier))),
+          optional(alias('complex', $.type_qualifier)),
+        ),
       ),
     ),
 
@@ -621,7 +631,7 @@ module.exports = grammar(python, {
 
     // `(int*) p`, `const (T*) p`: a parenthesized pointer type used as a declaration's base type.
     _parenthesized_c_type: $ => seq(
-      repeat($._cv_qualifier),
+      repeat($._type_qualifier),
       '(',
       $._c_type_core,
       optional($._c_type_tail),
@@ -846,12 +856,15 @@ module.exports = grammar(python, {
       ']',
     ),
 
-    cypclass_definition: $ => seq(
-      'cdef',
+    cypclass_definition: $ => seq('cdef', $._cypclass_rest),
+    // Inside a cypclass (or cppclass) body the `cdef` is optional (Parsing.p_cpp_class_attribute).
+    _bare_cypclass_definition: $ => $._cypclass_rest,
+    _cypclass_rest: $ => seq(
       'cypclass',
       field('name', $.identifier),
       optional(field('template_parameters', $.template_parameters)),
       optional(field('superclasses', $.argument_list)),
+      optional(field('activable', alias('activable', $.activable))),
       choice(
         seq(':', field('body', $._c_suite)),
         $._newline,
@@ -918,6 +931,8 @@ module.exports = grammar(python, {
       alias($._enum_rest, $.enum_definition),
       $.cppclass_definition,
       alias($._bare_cppclass_definition, $.cppclass_definition),
+      $.cypclass_definition,
+      alias($._bare_cypclass_definition, $.cypclass_definition),
       $.cdef_class_definition,
       alias($._bare_cdef_class_definition, $.cdef_class_definition),
       $.cdef_block,
@@ -953,7 +968,8 @@ module.exports = grammar(python, {
 
     keyword_identifier: ($, previous) => choice(
       previous,
-      prec(-3, alias(choice('new', 'property', 'sizeof', 'consume'), $.identifier)),
+      prec(-3, alias(choice('new', 'property', 'sizeof', 'consume', 'lock', 'locked', 'iso', 'active', 'rlocked',
+        'wlocked', 'activable'), $.identifier)),
     ),
 
     // <double*>p, <object>x, <Foo?>x, <double[:n]>p
@@ -982,6 +998,17 @@ module.exports = grammar(python, {
       field('type', alias($._c_type_no_pointer_inner, $.c_type)),
       field('arguments', $.argument_list),
     )),
+
+    // Cython+: `with wlocked obj:` / `with rlocked obj:` (Parsing.p_with_items: LockCypclassNode), possibly with
+    // further items (`with wlocked a, wlocked b:` are nested statements).
+    with_locked_statement: $ => seq(
+      'with',
+      field('mode', alias(choice('rlocked', 'wlocked'), $.lock_mode)),
+      field('object', $.expression),
+      repeat(seq(',', $.with_item)),
+      ':',
+      field('body', $._suite),
+    ),
 
     consume_expression: $ => prec(PREC.unary, seq('consume', field('value', $.primary_expression))),
 

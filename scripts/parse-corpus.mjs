@@ -8,6 +8,7 @@
 //   scikit-learn-1.9.1            the whole sdist
 //   cython-3.3.1/Cython/Includes  Cython's shipped .pxd declarations
 //   cython-3.3.1/tests/run        Cython's runtime test-suite
+//   cython-plus-0.3.0/tests       the cypclass_*.pyx tests of Cython+ (cython-plus 0.3.0)
 // Files that are not meant to compile are listed with a reason in scripts/parse-corpus-exclusions.txt.
 //
 // With --python-parity it also parses every .py file of the scikit-learn sdist with both this grammar and the pinned
@@ -50,6 +51,8 @@ const PINNED_CORPORA = [
   { name: 'scikit-learn-1.9.1', dir: 'scikit-learn-1.9.1' },
   { name: 'cython-3.3.1/Cython/Includes', dir: 'cython-3.3.1/Cython/Includes' },
   { name: 'cython-3.3.1/tests/run', dir: 'cython-3.3.1/tests/run' },
+  // Cython+ (cypclass): the 38 cypclass tests of cython-plus 0.3.0 (tests/{compile,errors,run}/cypclass_*.pyx)
+  { name: 'cython-plus-0.3.0/tests/cypclass_*', dir: 'cython-plus-0.3.0/tests', match: /^cypclass_/ },
 ];
 const CORPORA = extraRoot === undefined ? PINNED_CORPORA : fs.readdirSync(extraRoot, { withFileTypes: true })
   .filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b))
@@ -73,13 +76,13 @@ function readExclusions() {
   return map;
 }
 
-function listFiles(dir, extensions = EXTENSIONS) {
+function listFiles(dir, extensions = EXTENSIONS, match = undefined) {
   const out = [];
   const walk = (d) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && extensions.has(path.extname(entry.name))) out.push(p);
+      else if (entry.isFile() && extensions.has(path.extname(entry.name)) && (!match || match.test(entry.name))) out.push(p);
     }
   };
   walk(dir);
@@ -123,7 +126,7 @@ async function main() {
   for (const corpus of CORPORA) {
     if (only && corpus.name !== only) continue;
     const base = path.join(corpusRoot, corpus.dir);
-    const files = listFiles(base);
+    const files = listFiles(base, EXTENSIONS, corpus.match);
     const failing = [];
     const excluded = [];
     let bytes = 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for building and testing Cython Lens. Idempotent; quick when everything is in place.
 #   apt packages (only the missing ones), scripts/setup-main.sh (npm ci of the root, the Python oracle venv), npm ci
-#   of grammar/, the tools venv (pre-commit), the pinned tree-sitter CLI, the corpora and the real editors.
+#   of grammar/, the tools venv (pre-commit), the pinned tree-sitter CLI, the corpora, the Cython+ oracle venv
+#   (.venv-cyplus) and the real editors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -43,6 +44,7 @@ bash scripts/install-tree-sitter-cli.sh >/dev/null
 
 # 6. Optional parts other work packages add
 if [ -f scripts/fetch-sdists.sh ]; then step "sdists"; bash scripts/fetch-sdists.sh; fi
+if [ -f scripts/setup-cyplus.sh ]; then step "Cython+ oracle venv (.venv-cyplus)"; bash scripts/setup-cyplus.sh; fi
 if [ -f scripts/setup-e2e.sh ]; then step "e2e (code-server, Playwright, Neovim)"; bash scripts/setup-e2e.sh; fi
 
 step "done"
