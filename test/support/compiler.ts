@@ -151,7 +151,7 @@ function companions(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => /\.(pxd|pxi)$/.test(n)).sort();
 }
 
-function parseCompilerOutput(text: string, file: string): CompilerMessage[] {
+export function parseCompilerOutput(text: string, file: string): CompilerMessage[] {
   const messages: CompilerMessage[] = [];
   const re = /^(warning: |performance hint: )?(.+?):(\d+):(\d+): (.*)$/;
   for (const raw of text.split('\n')) {

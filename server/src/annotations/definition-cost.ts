@@ -4,7 +4,7 @@
  * GIL acquisition of `with gil` functions), classes, and the walk of function bodies with their GIL state and
  * directives. Fused functions are generated once per specialisation: their lines are counted that many times.
  */
-import { type ClassInfo, type FunctionParam, type FunctionSignature, isPy } from '../model/c-types';
+import { type ClassInfo, type FunctionParam, type FunctionSignature, definedClassOf, isPy } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { type GilState, HELD } from '../model/gil-state';
 import { Scope } from '../model/symbols';
@@ -261,7 +261,7 @@ function pythonClass(node: Node, env: CostEnv): void {
   env.sink.add(line, PY_CALL * 2 + MACRO * 2, 'Python class object created and stored');
   const name = field(node, 'name')?.text;
   const sym = name ? env.scope.lookup(name) : undefined;
-  const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  const cls = definedClassOf(sym?.type);
   const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
     inExtensionClass: false };
   const body = field(node, 'body');
@@ -271,7 +271,7 @@ function pythonClass(node: Node, env: CostEnv): void {
 function extensionClass(node: Node, env: CostEnv): void {
   const name = field(node, 'name')?.text;
   const sym = name ? env.scope.lookup(name) : undefined;
-  const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  const cls = definedClassOf(sym?.type);
   const classEnv: CostEnv = { ...env, scope: new Scope('class', env.scope), cls, level: 'class', fn: undefined,
     inExtensionClass: true };
   const body = field(node, 'body');

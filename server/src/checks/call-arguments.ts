@@ -18,7 +18,7 @@ import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentChe
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits, skippedMembers } from '../engine/definition-units';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
-import type { CType, ClassInfo } from '../model/c-types';
+import { type CType, type ClassInfo, definedClassOf } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
 import type { LapackDatabase } from '../lapack/database';
 import { lapackDatabase } from '../lapack/symbols';
@@ -194,7 +194,7 @@ class CallChecker {
     } else {
       const name = field(def, 'name')?.text;
       const sym = name ? outside.scope.lookup(name) : undefined;
-      inside = { scope: outside.scope, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
+      inside = { scope: outside.scope, cls: definedClassOf(sym?.type) };
     }
     return { end: def.endIndex, bodyStart: body ? body.startIndex : def.endIndex, inside, outside };
   }

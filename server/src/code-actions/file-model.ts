@@ -1,5 +1,5 @@
 /** The semantic model of a file a code action reads (the current document's shared one, or a fresh one). */
-import type { ClassInfo } from '../model/c-types';
+import { type ClassInfo, definedClassOf } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { buildModuleModel, type ModuleModel } from '../model/module-model';
 import type { Node } from '../model/syntax';
@@ -21,6 +21,6 @@ export function modelOf(files: SourceFiles, file: SourceFile, current?: { uri: s
 export function functionInfoOf(model: ModuleModel, fn: Node): FunctionInfo {
   const clsName = classOf(fn);
   const sym = clsName ? model.declarations.scope.lookup(clsName) : undefined;
-  const cls: ClassInfo | undefined = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+  const cls: ClassInfo | undefined = definedClassOf(sym?.type);
   return model.functionInfo(fn, model.declarations.scope, cls);
 }

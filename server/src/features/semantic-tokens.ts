@@ -8,7 +8,7 @@ import {
   type CancellationToken, LSPErrorCodes, ResponseError, type SemanticTokens, type SemanticTokensLegend,
   type SemanticTokensParams,
 } from 'vscode-languageserver';
-import { type CType, type ClassInfo, PY_BUILTIN_TYPES, isKnownC, scalarType } from '../model/c-types';
+import { type CType, type ClassInfo, PY_BUILTIN_TYPES, definedClassOf, isKnownC, scalarType } from '../model/c-types';
 import type { ModuleModel } from '../model/module-model';
 import type { Scope, Symbol } from '../model/symbols';
 import type { Node } from '../model/syntax';
@@ -207,7 +207,7 @@ export class TokenSweep {
     } else {
       const nameNode = field(opener, 'name');
       const sym = nameNode ? outer.scope.lookup(nameNode.text) : undefined;
-      inner = { scope: outer.scope, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
+      inner = { scope: outer.scope, cls: definedClassOf(sym?.type) };
     }
     this.stack.push({ end: opener.endIndex, ctx: inner });
   }

@@ -61,6 +61,8 @@ export interface ClassInfo {
   methods: Map<string, FunctionSignature>;
   base?: string;
   location?: DeclLocation;
+  /** A Cython+ `cdef cypclass`: a reference-counted C++ class whose use needs no GIL. */
+  cypclass?: { activable: boolean; templates: string[] };
   /**
    * Why members not listed here may still exist (a base class we could not see, a syntax error in the body, a .pxd
    * with the class's attributes that was not found): such members are unknown, not Python attributes.
@@ -80,10 +82,18 @@ export type CType =
   | { kind: 'struct'; info: StructInfo }
   | { kind: 'enum'; name: string }
   | { kind: 'memview'; base: CType; ndim: number }
-  | { kind: 'cpp'; name: string; cls?: ClassInfo; args: CType[] }
+  /**
+   * A C++ class; `cypclass` for a Cython+ cypclass, whose references carry a capability (`qualifier`, none for a
+   * thread-local reference): `iso`, `lock`, `locked`, `active` or `const`.
+   */
+  | { kind: 'cpp'; name: string; cls?: ClassInfo; args: CType[]; cypclass?: boolean; qualifier?: CypclassQualifier }
   | { kind: 'func'; sig: FunctionSignature }
   | { kind: 'fused'; name: string; members: CType[] }
   | { kind: 'unknown'; reason: string };
+
+/** The reference capabilities of Cython+ (Parsing.p_c_simple_base_type, PyrexTypes.QualifiedCypclassType). */
+export type CypclassQualifier = 'iso' | 'lock' | 'locked' | 'active' | 'const';
+export const CYPCLASS_QUALIFIERS: ReadonlySet<string> = new Set(['iso', 'lock', 'locked', 'active']);
 
 export const PY_OBJECT: CType = { kind: 'py', name: 'object' };
 export const VOID: CType = { kind: 'void' };
@@ -94,6 +104,13 @@ export const C_DOUBLE_COMPLEX: CType = { kind: 'scalar', name: 'double complex',
 export const C_BINT: CType = { kind: 'scalar', name: 'bint', family: 'bint' };
 export const C_SIZE_T: CType = { kind: 'scalar', name: 'size_t', family: 'int' };
 export const C_CHAR_PTR: CType = { kind: 'ptr', base: { kind: 'scalar', name: 'char', family: 'char' } };
+
+/** The class whose methods a class body defines: a cdef class's, or a Cython+ cypclass's. */
+export function definedClassOf(t: CType | undefined): ClassInfo | undefined {
+  if (t?.kind === 'py') return t.cls;
+  if (t?.kind === 'cpp' && t.cypclass) return t.cls;
+  return undefined;
+}
 
 export function unknown(reason: string): CType {
   return { kind: 'unknown', reason };
@@ -155,7 +172,10 @@ export function typeToString(t: CType): string {
     case 'struct': return t.info.name;
     case 'enum': return t.name;
     case 'memview': return `${typeToString(t.base)}[${Array(t.ndim).fill(':').join(', ')}]`;
-    case 'cpp': return t.args.length ? `${t.name}[${t.args.map(typeToString).join(', ')}]` : t.name;
+    case 'cpp': {
+      const name = t.args.length ? `${t.name}[${t.args.map(typeToString).join(', ')}]` : t.name;
+      return t.qualifier ? `${t.qualifier} ${name}` : name;
+    }
     case 'func': return signatureToString(t.sig);
     case 'fused': return t.name;
     case 'unknown': return 'unknown';

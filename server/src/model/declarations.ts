@@ -65,6 +65,12 @@ export class DeclarationCollector {
           case 'fused_type_definition': case 'cdef_class_definition': case 'cypclass_definition': {
             const name = lastSegment(field(s, 'name')?.text);
             if (name && !this.scope.lookupLocal(name)) this.defineTypeName(s, name);
+            // Cython+: a cypclass nested in a cypclass is named without its outer class inside it; we give it a
+            // module-level name (unless that name is taken)
+            if (s.type === 'cypclass_definition') {
+              const body = field(s, 'body');
+              if (body) visit(significantChildren(body).filter((c) => c.type === 'cypclass_definition'));
+            }
             break;
           }
           case 'cdef_statement': case 'cdef_block': case 'extern_block': case 'ctypedef_statement':
@@ -83,7 +89,14 @@ export class DeclarationCollector {
 
   private defineTypeName(node: Node, name: string): void {
     const loc = locationOf(this.ctx.uri, field(node, 'name') ?? node);
-    if (node.type === 'cdef_class_definition' || node.type === 'cypclass_definition') {
+    if (node.type === 'cypclass_definition') {
+      // Cython+: a cypclass is a C++ class (Nodes.CppClassNode with cypclass=True); using it needs no GIL.
+      const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc,
+        cypclass: { activable: field(node, 'activable') !== null,
+          templates: (field(node, 'template_parameters')?.namedChildren ?? []).filter((c) => c !== null).filter((c) => c.type === 'identifier').map((c) => c.text) } };
+      this.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [], cypclass: true },
+        binding: 'module', location: loc });
+    } else if (node.type === 'cdef_class_definition') {
       const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
       this.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
     } else if (node.type === 'struct_definition') {
@@ -175,7 +188,8 @@ export class DeclarationCollector {
       case 'ctypedef_statement': this.collectTypedef(s, env); break;
       case 'fused_type_definition': this.collectFused(s); break;
       case 'cppclass_definition': this.collectCppClass(s, env); break;
-      case 'cdef_class_definition': case 'cypclass_definition': this.collectClass(s, env); break;
+      case 'cdef_class_definition': this.collectClass(s, env); break;
+      case 'cypclass_definition': this.collectCypclass(s); break;
       case 'function_definition': {
         const name = field(s, 'name')?.text;
         if (name && isPureModeCFunction(raw)) {
@@ -462,6 +476,44 @@ export class DeclarationCollector {
     const classNogil = childrenOfType(s, 'gil_spec').some((g) => g.text.trim() === 'nogil');
     for (const member of significantChildren(body)) this.collectClassMember(member, cls, { extern: true,
       externNogil: env.externNogil || classNogil });
+  }
+
+  /**
+   * A Cython+ cypclass: its fields and methods (implicitly nogil, Parsing.p_cpp_class_definition), with the members
+   * of its cypclass bases; a base we cannot see makes it incomplete.
+   */
+  private collectCypclass(s: Node, nested = false): void {
+    const name = field(s, 'name')?.text;
+    if (!name) return;
+    let sym = this.scope.lookupLocal(name);
+    if (nested && sym && (sym.type.kind !== 'cpp' || !sym.type.cypclass)) return;
+    if (!sym || sym.type.kind !== 'cpp' || !sym.type.cypclass) {
+      this.defineTypeName(s, name);
+      sym = this.scope.lookupLocal(name);
+    }
+    const cls = sym?.type.kind === 'cpp' ? sym.type.cls : undefined;
+    if (!cls) return;
+    const supers = field(s, 'superclasses');
+    for (const base of supers ? significantChildren(supers) : []) {
+      cls.base ??= base.text;
+      const baseSym = this.lookupDotted(base.text.replace(/\[.*$/, ''));
+      const baseCls = baseSym?.type.kind === 'cpp' ? baseSym.type.cls : undefined;
+      if (baseCls) {
+        for (const [k, v] of baseCls.attributes) if (!cls.attributes.has(k)) cls.attributes.set(k, v);
+        for (const [k, v] of baseCls.methods) if (!cls.methods.has(k)) cls.methods.set(k, v);
+        if (baseCls.incomplete) cls.incomplete ??= `its base class ${base.text} is incomplete (${baseCls.incomplete})`;
+      } else {
+        cls.incomplete ??= `its base class ${base.text} was not found`;
+      }
+    }
+    if (interfaceHasError(s)) cls.incomplete ??= 'its body has a syntax error';
+    // template parameters are types we do not model: members typed with them are unknown
+    const body = field(s, 'body');
+    if (!body) return;
+    for (const member of significantChildren(body)) {
+      if (member.type === 'cypclass_definition') this.collectCypclass(member, true);
+      else this.collectClassMember(member, cls, { extern: false, externNogil: true });
+    }
   }
 
   private collectClass(s: Node, env: { extern: boolean; externNogil: boolean }): void {

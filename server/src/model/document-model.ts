@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import type { Node, Tree } from 'web-tree-sitter';
 import { type AnalysisSession, SessionSlot } from './analysis-session';
-import type { ClassInfo } from './c-types';
+import { type ClassInfo, definedClassOf } from './c-types';
 import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
 import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
@@ -158,7 +158,7 @@ function step(model: ModuleModel, node: Node, ctx: PositionContext, offset: numb
     case 'class_definition': case 'cdef_class_definition': case 'cypclass_definition': {
       const name = field(node, 'name')?.text;
       const sym = name ? ctx.scope.lookup(name) : undefined;
-      return { ...ctx, cls: sym?.type.kind === 'py' ? sym.type.cls : undefined };
+      return { ...ctx, cls: definedClassOf(sym?.type) };
     }
     case 'function_definition': case 'c_function_definition': {
       const body = field(node, 'body');

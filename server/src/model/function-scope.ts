@@ -49,7 +49,7 @@ export function buildFunctionScope(
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
   complete = false, inferTypes: boolean | null = null, constant?: ConstantOf, printStatements = false,
 ): FunctionInfo {
-  const scope = new Scope('function', parent);
+  const scope = new Scope('function', cls?.cypclass ? cypclassMemberScope(cls, parent) : parent);
   const isPythonFunction = fn.type === 'function_definition';
   // parameters
   if (signature) {
@@ -487,4 +487,24 @@ function elementType(t: CType): CType {
     case 'unknown': return t;
     default: return unknown('element of a C iterable');
   }
+}
+
+/**
+ * Inside a cypclass method the class's fields and methods are named without `self.` (C++ member lookup), `this` is
+ * the object, and the template parameters are types (unknown to us).
+ */
+function cypclassMemberScope(cls: ClassInfo, parent: Scope): Scope {
+  const members = new Scope('members', parent);
+  const self: CType = { kind: 'cpp', name: cls.name, cls, args: [], cypclass: true };
+  for (const t of cls.cypclass?.templates ?? []) {
+    members.define({ name: t, kind: 'c-type', type: { kind: 'unknown', reason: `template parameter ${t}` }, binding: 'class' });
+  }
+  for (const [name, type] of cls.attributes) {
+    members.define({ name, kind: type.kind === 'py' ? 'py-variable' : 'c-variable', type, binding: 'class' });
+  }
+  for (const [name, sig] of cls.methods) {
+    members.define({ name, kind: 'c-function', type: { kind: 'func', sig }, signature: sig, binding: 'class' });
+  }
+  members.define({ name: 'this', kind: 'c-variable', type: self, binding: 'class' });
+  return members;
 }

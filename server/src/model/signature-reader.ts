@@ -5,7 +5,7 @@
  */
 import {
   type CType, type ClassInfo, type ExceptionSpec, type FunctionParam, type FunctionSignature, PY_BUILTIN_TYPES,
-  PY_OBJECT, implicitException, scalarType, C_INT,
+  PY_OBJECT, VOID, implicitException, scalarType, unknown, C_INT,
 } from './c-types';
 import type { DeclarationContext } from './declaration-types';
 import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren } from './syntax';
@@ -41,17 +41,21 @@ export class SignatureReader {
       env = { ...env, extern: true };
     }
     const origin: FunctionSignature['origin'] = env.extern ? 'extern' : kindNode?.text === 'cpdef' ? 'cpdef' : 'cdef';
+    const cypclass = cls?.cypclass !== undefined;
     const returnType = field(node, 'return_type') ? this.types.resolveTypeNode(field(node, 'return_type')) : (
-      // `cdef f():` without a return type returns a Python object; extern declarations default to int
-      env.extern ? C_INT : PY_OBJECT);
+      // `cdef f():` without a return type returns a Python object; extern declarations default to int; a cypclass
+      // constructor (`__init__(self, int v):`) returns nothing
+      cypclass ? VOID : env.extern ? C_INT : PY_OBJECT);
     // In a declaration without a body (pxd, extern), a lone name in the parameter list is a type: `f(int, floating)`.
     const params = this.parametersOf(field(node, 'parameters'), cls, node.type === 'c_function_declaration' || env.extern);
     const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];
-    const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil;
+    const nogil = gilSpecs.some((g) => g.text.trim() === 'nogil') || env.externNogil || cypclass;
     const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
     // An inline function defined (with a body) in a .pxd gets the implicit exception value of a definition.
-    const exception = this.exceptionOf(node, returnType, origin, cls !== undefined,
-      this.ctx.inPxd && node.type !== 'c_function_definition');
+    // Cython+ (3.0a6) gives functions without an exception clause no exception check.
+    const exception = cypclass && !field(node, 'exception_spec') && !childOfType(node, 'exception_spec')
+      ? { kind: 'noexcept', explicit: false } as const
+      : this.exceptionOf(node, returnType, origin, cls !== undefined, this.ctx.inPxd && node.type !== 'c_function_definition');
     return {
       name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
       withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
@@ -84,6 +88,15 @@ export class SignatureReader {
       if (p.type === 'ellipsis' || p.text === '...') { varargs = true; return; }
       if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
         out.push({ name: p.text.replace(/^\*+/, ''), type: PY_OBJECT, hasDefault: true });
+        return;
+      }
+      // A cypclass method's `self` (`const self`, `locked self`) is a reference to the class with that capability;
+      // `__new__(alloc, ...)` takes the allocator first.
+      const cypSelf = index === 0 && cls?.cypclass ? /^(?:(const|locked)\s+)?(self|alloc)$/.exec(p.text.trim()) : null;
+      if (cypSelf && cls) {
+        out.push({ name: cypSelf[2], hasDefault: false, type: cypSelf[2] === 'alloc' ? unknown('cypclass allocator')
+          : { kind: 'cpp', name: cls.name, cls, args: [], cypclass: true,
+            ...(cypSelf[1] ? { qualifier: cypSelf[1] as 'const' | 'locked' } : {}) } });
         return;
       }
       const param = this.parameterOf(p, declarationOnly);

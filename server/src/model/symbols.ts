@@ -56,7 +56,8 @@ export class Scope {
   readonly symbols = new Map<string, Symbol>();
 
   constructor(
-    readonly kind: 'module' | 'function' | 'class' | 'comprehension' | 'builtins',
+    /** `members`: the members of a C++ (Cython+ cypclass) class, visible from its methods without `self.`. */
+    readonly kind: 'module' | 'function' | 'class' | 'comprehension' | 'builtins' | 'members',
     readonly parent: Scope | undefined,
   ) {}
 

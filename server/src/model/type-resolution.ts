@@ -2,7 +2,7 @@
  * C and Python types named in declarations (`double *`, `np.ndarray[double, ndim=2]`, `float[:, ::1]`), resolved
  * against a module scope: builtins, typedefs, structs, fused types, extension classes and cimported names.
  */
-import { type CType, PY_BUILTIN_TYPES, PY_OBJECT, py, scalarType, unknown, VOID } from './c-types';
+import { type CType, type CypclassQualifier, CYPCLASS_QUALIFIERS, PY_BUILTIN_TYPES, PY_OBJECT, py, scalarType, unknown, VOID } from './c-types';
 import type { Node } from './syntax';
 import type { Scope, Symbol } from './symbols';
 import { type TypeSyntax, parseTypeText } from './type-syntax';
@@ -40,6 +40,12 @@ export class TypeResolver {
       base = { kind: 'memview', base: element, ndim: ts.memviewAxes };
     } else {
       base = this.resolveBaseName(ts.base, ts.templateArgs);
+      // Cython+ capabilities qualify cypclass references (`iso A`, `const A`); on other types they are errors the
+      // cypclass checks report, and the type stays what it names.
+      if (base.kind === 'cpp' && base.cypclass) {
+        const q = ts.qualifiers.find((w) => CYPCLASS_QUALIFIERS.has(w)) ?? (ts.qualifiers.includes('const') ? 'const' : undefined);
+        if (q) base = { ...base, qualifier: q as CypclassQualifier };
+      }
       // `float[3]` (array type syntax, Cython 3): brackets after a C type that is not a template are dimensions.
       if (ts.templateArgs.length && base.kind !== 'cpp' && base.kind !== 'unknown' && base.kind !== 'py') {
         for (let i = 0; i < ts.templateArgs.length; i++) base = { kind: 'array', base };

@@ -3,7 +3,7 @@
  * node to the rules registered for its type.
  */
 import { keptCompileTimeBranch } from '../../model/compile-time-branch';
-import type { ClassInfo } from '../../model/c-types';
+import { type ClassInfo, definedClassOf } from '../../model/c-types';
 import { type FunctionInfo } from '../../model/function-scope';
 import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates } from '../../model/gil-state';
 import type { ModuleModel } from '../../model/module-model';
@@ -187,7 +187,7 @@ export class GilWalker {
       case 'class_definition': case 'cdef_class_definition': case 'cypclass_definition': {
         const name = field(node, 'name')?.text;
         const sym = name ? env.scope.lookup(name) : undefined;
-        const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+        const cls = definedClassOf(sym?.type);
         const body = field(node, 'body');
         const supers = field(node, 'superclasses');
         if (supers) this.walk(supers, env);

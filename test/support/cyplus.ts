@@ -1,0 +1,32 @@
+/**
+ * Running the Cython+ compiler (cython-plus 0.3.0 in .venv-cyplus, made by scripts/setup-cyplus.sh) from tests: the
+ * oracle of the cypclass model and checks. It translates only (`--cplus`, C++ output thrown away).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
+import { type CompilerMessage, parseCompilerOutput } from './compiler';
+
+export const CYPLUS_CYTHON = path.join(REPO_ROOT, '.venv-cyplus', 'bin', 'cython');
+
+export function requireCyplus(): void {
+  if (!fs.existsSync(CYPLUS_CYTHON)) {
+    throw new Error(`${CYPLUS_CYTHON} is missing: run scripts/setup-cyplus.sh (part of scripts/setup.sh)`);
+  }
+}
+
+/** Compiles `file` with `cython --cplus` of Cython+ and returns every positioned message about that file. */
+export function compileWithCyplus(file: string): CompilerMessage[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cyplus-'));
+  let run;
+  try {
+    run = spawnSync(CYPLUS_CYTHON, ['--cplus', '-o', path.join(dir, 'out.cpp'), file], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return parseCompilerOutput(`${run.stdout ?? ''}\n${run.stderr ?? ''}`, file);
+}
