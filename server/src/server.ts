@@ -36,6 +36,7 @@ import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions
 import type { Feature, FeatureDeps } from './features/feature';
 import { featureCapabilities, features as lspFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
+import { applyProjectConfig, ProjectConfigs } from './settings/project/project-config';
 import type { AnalysisSession } from './model/analysis-session';
 import { VERSION } from './version';
 
@@ -55,6 +56,9 @@ export interface ServerOptions {
   exactRun?: ExactAnnotationsOptions['run'];
 }
 
+
+/** The files whose change changes a project's configuration (settings/project/project-config.ts). */
+const PROJECT_FILES: readonly string[] = ['pyproject.toml', 'setup.py', 'meson.build'];
 
 function uriToPath(uri: string): string | undefined {
   try {
@@ -80,15 +84,26 @@ export class CythonLensServer {
   private readonly workspace: WorkspaceIndex;
   /** What features reach the server through (set when they are registered). */
   private deps: FeatureDeps | undefined;
+  /** The projects' configuration ([tool.cython-lens], meson.build, setup.py), read asynchronously, kept by mtime. */
+  private readonly projects: ProjectConfigs;
 
   constructor(
     private readonly connection: Connection,
     private readonly options: ServerOptions = {},
   ) {
+    this.projects = new ProjectConfigs({ log: (m) => this.log(m) });
     this.settings = new SettingsCache({
       fetch: (uri) => this.fetchSettings(uri),
       baseDir: (uri) => this.baseDirOf(uri),
       report: (problems) => this.reportSettingsProblems(problems),
+      project: async (uri, settings) => {
+        const file = uriToPath(uri);
+        if (!file) return { settings, problems: [] };
+        // the project is looked for up to the workspace folder, which is an include root (as the build's source root)
+        const folder = this.folderPathOf(uri);
+        const config = await this.projects.forFile(file, folder);
+        return { settings: applyProjectConfig(settings, config, file, folder ? [folder] : []), problems: config?.problems ?? [] };
+      },
     });
     this.exact = new ExactAnnotations({
       log: (m) => this.log(m),
@@ -185,6 +200,10 @@ export class CythonLensServer {
         for (const ch of changes ?? []) {
           const file = uriToPath(ch.uri);
           if (!file) continue;
+          if (PROJECT_FILES.includes(path.basename(file))) {
+            this.projectChanged(file);
+            continue;
+          }
           this.workspace.changed(file, ch.type === FileChangeType.Deleted ? 'deleted'
             : ch.type === FileChangeType.Created ? 'created' : 'changed');
         }
@@ -272,7 +291,9 @@ export class CythonLensServer {
   private initialized(): void {
     if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{pyx,pxd,pxi}' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{pyx,pxd,pxi}' }, { globPattern: `**/{${PROJECT_FILES.join(',')}}` }],
+        })
         .catch((err: unknown) => this.log(`[warn] registering the Cython file watcher: ${String(err)}`));
     }
     void this.indexWorkspace();
@@ -348,6 +369,23 @@ export class CythonLensServer {
       return this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
     }
     return this.pushedSettings;
+  }
+
+  /** A project's configuration changed: settings are read again and every open document is re-checked. */
+  private projectChanged(file: string): void {
+    this.log(`Project configuration changed: ${file}`);
+    this.projects.invalidate();
+    this.settings.clear();
+    this.publisher?.scheduleAll();
+    for (const uri of this.engine?.openUris() ?? []) this.ensurePythonEnvironment(uri);
+  }
+
+  /** The path of the workspace folder holding `uri` (the innermost), if any. */
+  private folderPathOf(uri: string): string | undefined {
+    const folder = this.folders
+      .filter((f) => uri.startsWith(f.uri.endsWith('/') ? f.uri : `${f.uri}/`))
+      .sort((a, b) => b.uri.length - a.uri.length)[0];
+    return folder ? uriToPath(folder.uri) : undefined;
   }
 
   private baseDirOf(uri: string): string | undefined {

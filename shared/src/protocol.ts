@@ -42,6 +42,11 @@ export interface CythonLensSettings {
   directives: Record<string, string>;
   /** Files larger than this many bytes (UTF-8) are not analysed. */
   maxFileSize: number;
+  /**
+   * Set when an `exclude` glob of the project's `[tool.cython-lens]` matches the file: why it is not analysed
+   * (no diagnostics, no line scores).
+   */
+  excludedBy?: string;
   trace: { server: TraceLevel };
   inlayHints: {
     /** The C type Cython infers for untyped locals (`: double`, `: object` where inference gives up). */

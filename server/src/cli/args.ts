@@ -17,6 +17,10 @@ export interface CheckArgs {
   includeDirs: string[];
   /** `-X name=value` compiler directives applied to every file. */
   directives: string[];
+  /** `--verbose`: say on stderr which project configuration applies and where each value came from. */
+  verbose?: boolean;
+  /** The interpreter of the run, when a project's python-path chose it (set by the command, not an option). */
+  python?: string;
   paths: string[];
   /** `--jobs N`: worker threads the files are spread over; undefined: the cores (fewer for little source). */
   jobs?: number;
@@ -29,6 +33,8 @@ export interface ReportArgs {
   html?: string;
   includeDirs: string[];
   directives: string[];
+  verbose?: boolean;
+  python?: string;
   paths: string[];
   jobs?: number;
 }
@@ -47,13 +53,16 @@ export const USAGE = `Usage:
   cython-lens lsp --stdio                      run the language server on stdin/stdout
   cython-lens parse [--format text|json] PATH...
         report syntax-error regions of .pyx/.pxd/.pxi files (folders are walked)
-  cython-lens check [--format text|json|sarif] [--annotate] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
+  cython-lens check [--format text|json|sarif] [--annotate] [-v] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
         run all checks; --annotate adds the estimated per-line Python-interaction scores
-  cython-lens report [--html DIR] [--format text|json] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
+  cython-lens report [--html DIR] [--format text|json] [-v] [-I DIR]... [-X NAME=VALUE]... [--jobs N] PATH...
         a whole project: findings, line scores with reasons, code that runs without the GIL, hottest functions;
         --html writes a static report (DIR/index.html, one page per file)
   --jobs N, -j N: analyse the files on N worker threads (default: the cores, fewer for little source); the
         output is the same for any N
+  Each file also gets its project's configuration ([tool.cython-lens] of pyproject.toml, cython_args of
+        meson.build, cythonize() options of setup.py; -I and -X win over it); -v, --verbose: show it and where each
+        value came from
 Exit status: 0 no errors, 1 errors found, 2 usage or internal failure.`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
@@ -84,6 +93,7 @@ export function parseArgs(argv: string[]): CliArgs {
 
   let format = 'text';
   let annotate = false;
+  let verbose = false;
   let html: string | undefined;
   let jobs: number | undefined;
   const includeDirs: string[] = [];
@@ -101,6 +111,8 @@ export function parseArgs(argv: string[]): CliArgs {
       i++;
     } else if (a.startsWith('--format=')) {
       format = a.slice('--format='.length);
+    } else if (takesBuildOptions && (a === '-v' || a === '--verbose')) {
+      verbose = true;
     } else if (command === 'check' && a === '--annotate') {
       annotate = true;
     } else if (command === 'report' && a === '--html') {
@@ -134,7 +146,7 @@ export function parseArgs(argv: string[]): CliArgs {
     return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', paths };
   }
   if (command === 'report') {
-    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', html, includeDirs, directives, paths, jobs };
+    return { command, format: formatOf(format, ['text', 'json']) as 'text' | 'json', html, includeDirs, directives, verbose, paths, jobs };
   }
   return {
     command,
@@ -142,6 +154,7 @@ export function parseArgs(argv: string[]): CliArgs {
     annotate,
     includeDirs,
     directives,
+    verbose,
     paths,
     jobs,
   };

@@ -6,7 +6,7 @@ import { readSource } from './read-source';
 import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun } from './cli-host';
 import { runFileSteps } from './file-jobs';
 
 /**
@@ -18,8 +18,10 @@ export async function checkStep(args: CheckArgs, log: (s: string) => void, opts:
   const settings = cliSettings(args, args.annotate);
   const engine = await cliEngine(log, opts.given, opts.discoverPython);
   const python = new PythonOnDemand(engine, cliPython(settings), opts.sayPython ? log : undefined);
+  const projects = new CliProjectSettings(settings);
   return {
     async run(file: string): Promise<FileOutcome<CliFileReport>> {
+      const settings = await projects.of(file);
       const src = readSource(file);
       if (mayNeedPython(file, src.text)) await python.ready();
       engine.open(src.uri, src.text);
@@ -60,7 +62,9 @@ export async function runCheck(
   /** The script a worker thread runs (main.ts's file); without it, or with `given`, every file is checked here. */
   workerScript?: string,
 ): Promise<number> {
-  const files = expandPaths(args.paths);
+  const plan = await planProjectRun(expandPaths(args.paths), args, log);
+  const { files } = plan;
+  args = plan.args;
   const outcomes = await runFileSteps<CliFileReport>({
     files, jobs: given ? 1 : args.jobs, workerScript, log,
     job: { command: 'check', args },

@@ -11,6 +11,7 @@ import { analyses } from '../checks';
 import { Engine } from '../engine';
 import type { SessionHost } from '../model/analysis-session';
 import type { PythonEnvironment } from '../model/python-environment';
+import { applyProjectConfig, describeProjectConfig, ProjectConfigs } from '../settings/project/project-config';
 import { defaultSettings } from '../settings/validate-settings';
 
 export const CLI_HOST: SessionHost = {
@@ -19,8 +20,9 @@ export const CLI_HOST: SessionHost = {
 };
 
 /** The settings of `-I DIR` and `-X NAME=VALUE` options (the rest as an editor's defaults). */
-export function cliSettings(args: { includeDirs: string[]; directives: string[] }, annotate: boolean): CythonLensSettings {
+export function cliSettings(args: { includeDirs: string[]; directives: string[]; python?: string }, annotate: boolean): CythonLensSettings {
   const settings = defaultSettings();
+  if (args.python) settings.pythonPath = args.python;
   settings.includeDirs = args.includeDirs.map((d) => path.resolve(d));
   settings.annotations.enabled = annotate;
   for (const d of args.directives) {
@@ -83,4 +85,58 @@ export interface FileOutcome<T> {
 export interface FileStep<T> {
   run(file: string): Promise<FileOutcome<T>>;
   dispose(): void;
+}
+
+/**
+ * The settings of each file of a run: the options' (`-I`, `-X` win) over the configuration of the file's project
+ * (settings/project/project-config.ts), read once per folder. One per step (each worker has its own).
+ */
+export class CliProjectSettings {
+  private readonly projects = new ProjectConfigs();
+
+  constructor(private readonly base: CythonLensSettings) {}
+
+  async of(file: string): Promise<CythonLensSettings> {
+    const abs = path.resolve(file);
+    return applyProjectConfig(this.base, await this.projects.forFile(abs), abs);
+  }
+}
+
+/**
+ * What the main thread settles before the files are analysed: the files no project's `exclude` leaves out, the
+ * interpreter of the run (CYTHON_LENS_PYTHON, else the python-path of the first file's project, else `python3`),
+ * the problems of each project's [tool.cython-lens] (said once), and with `--verbose` each folder's configuration
+ * with where each value came from.
+ */
+export async function planProjectRun<A extends { verbose?: boolean; python?: string; includeDirs: string[]; directives: string[] }>(
+  files: string[], args: A, log: (s: string) => void,
+): Promise<{ files: string[]; args: A }> {
+  const projects = new ProjectConfigs();
+  const base = cliSettings(args, false);
+  const said = new Set<string>();
+  const say = (line: string): void => {
+    if (said.has(line)) return;
+    said.add(line);
+    log(`cython-lens: ${line}`);
+  };
+  const kept: string[] = [];
+  const shown = new Set<string>();
+  let python: string | undefined;
+  for (const file of files) {
+    const abs = path.resolve(file);
+    const config = await projects.forFile(abs);
+    for (const p of config?.problems ?? []) say(p);
+    if (args.verbose && config && !shown.has(path.dirname(abs))) {
+      shown.add(path.dirname(abs));
+      for (const line of describeProjectConfig(config, path.dirname(abs))) log(`cython-lens: ${line}`);
+    }
+    const settings = applyProjectConfig(base, config, abs);
+    if (settings.excludedBy) {
+      if (args.verbose) log(`cython-lens: ${file}: not analysed, ${settings.excludedBy}`);
+      continue;
+    }
+    python ??= settings.pythonPath;
+    kept.push(file);
+  }
+  return { files: kept, args: python && !args.python ? { ...args, python } : args };
 }

@@ -12,7 +12,7 @@ import { type FileReport, type ProjectReport, type ReportFunction, summarise } f
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun } from './cli-host';
 import { runFileSteps } from './file-jobs';
 import type { PythonEnvironment } from '../model/python-environment';
 
@@ -22,8 +22,10 @@ export async function reportStep(args: ReportArgs, log: (s: string) => void, opt
   const settings = cliSettings(args, true);
   const engine = await cliEngine(log, undefined, opts.discoverPython);
   const python = new PythonOnDemand(engine, cliPython(settings), opts.sayPython ? log : undefined);
+  const projects = new CliProjectSettings(settings);
   return {
     async run(file: string): Promise<FileOutcome<FileReport>> {
+      const settings = await projects.of(file);
       const src = readSource(file);
       if (mayNeedPython(file, src.text)) await python.ready();
       engine.open(src.uri, src.text);
@@ -83,7 +85,9 @@ export async function runReport(
   /** The script a worker thread runs (main.ts's file); without it every file is analysed here. */
   workerScript?: string,
 ): Promise<number> {
-  const files = expandPaths(args.paths);
+  const plan = await planProjectRun(expandPaths(args.paths), args, log);
+  const { files } = plan;
+  args = plan.args;
   const outcomes = await runFileSteps<FileReport>({
     files, jobs: args.jobs, workerScript, log,
     job: { command: 'report', args },

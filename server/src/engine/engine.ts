@@ -166,6 +166,10 @@ export class Engine {
       };
       return { ...base, diagnostics: [info], annotations: [], status: { uri, state: 'skipped', message } };
     }
+    if (settings.excludedBy) { // the project's [tool.cython-lens] exclude: not analysed, nothing shown
+      const message = `Cython Lens: not analysed, ${settings.excludedBy}.`;
+      return { ...base, diagnostics: [], annotations: [], status: { uri, state: 'skipped', message } };
+    }
     const treeDoc = doc as TreeDocument;
     const deadline = Date.now() + this.timeBudgetMs;
     const ctx: CheckContext = {

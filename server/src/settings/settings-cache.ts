@@ -12,6 +12,11 @@ export interface SettingsSource {
   baseDir(uri: string): string | undefined;
   /** Called with problems not reported before. */
   report(problems: string[]): void;
+  /**
+   * The settings of a resource with its project's configuration applied (project/project-config.ts), and the
+   * configuration's problems; absent: the settings as they are.
+   */
+  project?(uri: string, settings: CythonLensSettings): Promise<{ settings: CythonLensSettings; problems: string[] }>;
 }
 
 export class SettingsCache {
@@ -63,7 +68,15 @@ export class SettingsCache {
     }
     const { settings, problems } = validateSettings(raw, this.source.baseDir(uri));
     this.reportNew(problems);
-    return settings;
+    if (!this.source.project) return settings;
+    try {
+      const withProject = await this.source.project(uri, settings);
+      this.reportNew(withProject.problems);
+      return withProject.settings;
+    } catch (err) {
+      this.reportNew([`Could not read the project's configuration (${String(err)}); using the editor's settings only.`]);
+      return settings;
+    }
   }
 
   private reportNew(problems: string[]): void {

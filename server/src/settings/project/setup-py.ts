@@ -1,0 +1,307 @@
+/**
+ * The directives and include path a setuptools build gives `cythonize(...)`, read from `setup.py` without running
+ * it: the keyword arguments `compiler_directives=` and `include_path=` of every `cythonize(` call, when they are a
+ * literal dict / list, `dict(name=value, ...)`, or a name assigned such a literal at module level
+ * (`COMPILER_DIRECTIVES = {...}`). Literal values are strings, numbers, True/False/None; an entry whose value the
+ * script computes (`"profile": sys.version_info < (3, 12)`) is reported and ignored, never guessed.
+ */
+import type { Origin, Sourced } from './origin';
+
+interface Tok {
+  t: 'str' | 'num' | 'name' | 'op' | 'nl';
+  v: string;
+  line: number;
+  /** Column 0 (module-level statements start there). */
+  col0: boolean;
+  /** Offsets in the text. */
+  start?: number;
+  end?: number;
+}
+
+/** Python tokens (enough for literals and call arguments); f-strings and byte strings are kept as 'op' `?`. */
+function pythonTokens(text: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  let depth = 0;
+  let tokenStart = 0;
+  const emit = (t: Tok): void => {
+    out.push({ ...t, start: tokenStart, end: i });
+  };
+  while (i < text.length) {
+    const c = text[i] as string;
+    const col0 = i === lineStart;
+    tokenStart = i;
+    if (c === '\n') {
+      if (depth === 0) emit({ t: 'nl', v: '\n', line, col0 });
+      i++;
+      line++;
+      lineStart = i;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+      i++;
+    } else if (c === '\\' && text[i + 1] === '\n') {
+      i += 2;
+      line++;
+      lineStart = i;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (/[A-Za-z_]/.test(c) || c.charCodeAt(0) > 127) {
+      const start = i;
+      while (i < text.length && (/\w/.test(text[i] as string) || (text[i] as string).charCodeAt(0) > 127)) i++;
+      const word = text.slice(start, i);
+      const q = text[i];
+      if ((q === '"' || q === "'") && /^(r|u|b|f|br|rb|fr|rf)$/i.test(word)) {
+        const startLine = line;
+        const { value, end, lines } = readString(text, i);
+        i = end;
+        line += lines;
+        // only plain and raw strings are literal text
+        emit(/^[ru]$/i.test(word) ? { t: 'str', v: value, line: startLine, col0 } : { t: 'op', v: '?', line: startLine, col0 });
+      } else {
+        emit({ t: 'name', v: word, line, col0 });
+      }
+    } else if (c === '"' || c === "'") {
+      const startLine = line;
+      const { value, end, lines } = readString(text, i);
+      i = end;
+      line += lines;
+      emit({ t: 'str', v: value, line: startLine, col0 });
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      const start = i;
+      while (i < text.length && /[0-9A-Za-z_.]/.test(text[i] as string)) i++;
+      emit({ t: 'num', v: text.slice(start, i), line, col0 });
+    } else {
+      const three = text.slice(i, i + 3);
+      const two = text.slice(i, i + 2);
+      const op = ['**=', '//=', '>>=', '<<=', '...'].includes(three) ? three
+        : ['==', '!=', '<=', '>=', '**', '//', '->', '+=', '-=', '*=', '/=', ':=', '<<', '>>'].includes(two) ? two : c;
+      if ('([{'.includes(op)) depth++;
+      else if (')]}'.includes(op)) depth = Math.max(0, depth - 1);
+      i += op.length;
+      emit({ t: 'op', v: op, line, col0 });
+    }
+  }
+  return out;
+}
+
+function readString(text: string, start: number): { value: string; end: number; lines: number } {
+  const q = text[start] as string;
+  const triple = text.startsWith(q.repeat(3), start);
+  const close = triple ? q.repeat(3) : q;
+  let i = start + close.length;
+  let value = '';
+  let lines = 0;
+  while (i < text.length && !text.startsWith(close, i)) {
+    const ch = text[i] as string;
+    if (ch === '\n') {
+      if (!triple) break;
+      lines++;
+    }
+    if (ch === '\\' && i + 1 < text.length) {
+      const e = text[i + 1] as string;
+      if (e === '\n') lines++;
+      value += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+      i += 2;
+      continue;
+    }
+    value += ch;
+    i++;
+  }
+  return { value, end: Math.min(text.length, i + close.length), lines };
+}
+
+type Literal = { k: 'lit'; text: string; str: boolean } | { k: 'dict'; entries: [string | undefined, Literal, number][] }
+  | { k: 'list'; items: [Literal, number][] } | { k: 'other'; text: string };
+
+export interface SetupPyResult {
+  directives: Sourced<[string, string]>[];
+  /** include_path entries as written (relative to the folder of setup.py). */
+  includePath: Sourced<string>[];
+  ignored: { message: string; origin: Origin }[];
+  /** Number of cythonize(...) calls found. */
+  calls: number;
+}
+
+/** Reads `cythonize(...)` calls of a setup.py text. Never throws. */
+export function readSetupPy(text: string, file: string): SetupPyResult {
+  const result: SetupPyResult = { directives: [], includePath: [], ignored: [], calls: 0 };
+  const toks = pythonTokens(text);
+  const origin = (line: number): Origin => ({ file, line });
+
+  /** Parses one expression starting at i (up to a ',' or closing bracket at its level). */
+  const expression = (i: number): { value: Literal; end: number } => {
+    const t = toks[i];
+    if (!t) return { value: { k: 'other', text: '' }, end: i };
+    if (t.t === 'op' && t.v === '{') return dict(i);
+    if (t.t === 'op' && (t.v === '[' || t.v === '(')) {
+      const list = sequence(i, t.v === '[' ? ']' : ')');
+      if (list) return list;
+    }
+    if (t.t === 'name' && t.v === 'dict' && toks[i + 1]?.v === '(') return dictCall(i + 2);
+    // a simple literal: strings (adjacent ones concatenated), a signed number, True/False/None
+    let j = i;
+    let textOut = '';
+    let literal = true;
+    if (t.t === 'str') {
+      while (toks[j]?.t === 'str') textOut += (toks[j++] as Tok).v;
+    } else if (t.t === 'num' || (t.t === 'op' && t.v === '-' && toks[i + 1]?.t === 'num')) {
+      textOut = t.t === 'num' ? t.v : `-${(toks[i + 1] as Tok).v}`;
+      j = t.t === 'num' ? i + 1 : i + 2;
+    } else if (t.t === 'name' && ['True', 'False', 'None'].includes(t.v)) {
+      textOut = t.v;
+      j = i + 1;
+    } else {
+      literal = false;
+    }
+    const end = skipExpression(j);
+    if (literal && end === j) return { value: { k: 'lit', text: textOut, str: t.t === 'str' }, end };
+    const from = i;
+    const to = skipExpression(i);
+    return { value: { k: 'other', text: source(from, to) }, end: to };
+  };
+
+  /** Skips to the ',' or closing bracket that ends the expression starting at i. */
+  const skipExpression = (i: number): number => {
+    let depth = 0;
+    let j = i;
+    for (; j < toks.length; j++) {
+      const t = toks[j] as Tok;
+      if (t.t === 'nl' && depth === 0) break;
+      if (t.t !== 'op') continue;
+      if ('([{'.includes(t.v)) depth++;
+      else if (')]}'.includes(t.v)) {
+        if (depth === 0) break;
+        depth--;
+      } else if ((t.v === ',' || t.v === ':') && depth === 0) break;
+    }
+    return j;
+  };
+
+  const source = (from: number, to: number): string => {
+    const a = toks[from]?.start;
+    const b = toks[to - 1]?.end;
+    return a === undefined || b === undefined || to <= from ? '' : text.slice(a, b).replace(/\s+/g, ' ').trim();
+  };
+
+  const dict = (i: number): { value: Literal; end: number } => {
+    const entries: [string | undefined, Literal, number][] = [];
+    let j = i + 1;
+    while (j < toks.length && !(toks[j]?.t === 'op' && toks[j]?.v === '}')) {
+      const keyTok = toks[j] as Tok;
+      const key = expression(j);
+      j = key.end;
+      if (toks[j]?.v !== ':') return { value: { k: 'other', text: 'a dict comprehension' }, end: skipExpression(i + 1) };
+      const value = expression(j + 1);
+      entries.push([key.value.k === 'lit' && keyTok.t === 'str' ? key.value.text : undefined, value.value, keyTok.line]);
+      j = value.end;
+      if (toks[j]?.v === ',') j++;
+      else if (toks[j]?.v !== '}') break;
+    }
+    return { value: { k: 'dict', entries }, end: j + 1 };
+  };
+
+  const dictCall = (i: number): { value: Literal; end: number } => {
+    const entries: [string | undefined, Literal, number][] = [];
+    let j = i;
+    while (j < toks.length && toks[j]?.v !== ')') {
+      const name = toks[j] as Tok;
+      if (name.t !== 'name' || toks[j + 1]?.v !== '=') return { value: { k: 'other', text: 'dict(...)' }, end: skipExpression(i - 2) };
+      const value = expression(j + 2);
+      entries.push([name.v, value.value, name.line]);
+      j = value.end;
+      if (toks[j]?.v === ',') j++;
+      else break;
+    }
+    return { value: { k: 'dict', entries }, end: j + 1 };
+  };
+
+  const sequence = (i: number, close: string): { value: Literal; end: number } | undefined => {
+    const items: [Literal, number][] = [];
+    let j = i + 1;
+    while (j < toks.length && toks[j]?.v !== close) {
+      const line = (toks[j] as Tok).line;
+      const item = expression(j);
+      if (item.end === j) return undefined;
+      items.push([item.value, line]);
+      j = item.end;
+      if (toks[j]?.v === ',') j++;
+      else if (toks[j]?.v !== close) return undefined;
+    }
+    return { value: { k: 'list', items }, end: j + 1 };
+  };
+
+  /** The literal a module-level `NAME = <literal>` assigns (the last such assignment before `before`). */
+  const moduleLevel = (name: string, before: number): { value: Literal; line: number } | undefined => {
+    let found: { value: Literal; line: number } | undefined;
+    for (let j = 0; j < before; j++) {
+      const t = toks[j] as Tok;
+      if (t.t === 'name' && t.v === name && t.col0 && toks[j + 1]?.v === '=') {
+        found = { value: expression(j + 2).value, line: t.line };
+      }
+    }
+    return found;
+  };
+
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i] as Tok;
+    if (t.t !== 'name' || t.v !== 'cythonize' || toks[i + 1]?.v !== '(' || toks[i - 1]?.v === 'def'
+      || toks[i - 1]?.v === 'import' || toks[i - 1]?.v === ',') continue;
+    result.calls++;
+    let j = i + 2;
+    while (j < toks.length && toks[j]?.v !== ')') {
+      const a = toks[j] as Tok;
+      if (a.t === 'name' && toks[j + 1]?.v === '=' && (a.v === 'compiler_directives' || a.v === 'include_path')) {
+        let { value, end } = expression(j + 2);
+        let line = a.line;
+        const valueTok = toks[j + 2] as Tok;
+        if (value.k === 'other' && valueTok.t === 'name' && end === j + 3) {
+          const bound = moduleLevel(valueTok.v, i);
+          if (bound) {
+            value = bound.value;
+            line = bound.line;
+          }
+        }
+        if (a.v === 'compiler_directives') readDirectives(value, line);
+        else readIncludePath(value, line);
+        j = end;
+      } else {
+        j = skipExpression(j);
+        if (toks[j]?.v === ':') j = skipExpression(j + 1); // a lambda or slice inside: move on
+      }
+      if (toks[j]?.v === ',') j++;
+      else if (toks[j]?.v !== ')') break;
+    }
+  }
+  return result;
+
+  function readDirectives(value: Literal, line: number): void {
+    if (value.k !== 'dict') {
+      result.ignored.push({ message: `compiler_directives=${value.k === 'other' ? value.text : '…'} is not a literal dict`, origin: origin(line) });
+      return;
+    }
+    for (const [key, v, keyLine] of value.entries) {
+      if (key === undefined) {
+        result.ignored.push({ message: 'a compiler_directives key is not a string literal', origin: origin(keyLine) });
+      } else if (v.k !== 'lit' || v.text === 'None') {
+        result.ignored.push({ message: `compiler_directives "${key}": ${v.k === 'other' ? v.text : 'the value'} is computed by the script`, origin: origin(keyLine) });
+      } else {
+        result.directives.push({ value: [key, v.text], origin: origin(keyLine), via: 'compiler_directives of cythonize()' });
+      }
+    }
+  }
+
+  function readIncludePath(value: Literal, line: number): void {
+    if (value.k !== 'list') {
+      result.ignored.push({ message: `include_path=${value.k === 'other' ? value.text : '…'} is not a literal list`, origin: origin(line) });
+      return;
+    }
+    for (const [item, itemLine] of value.items) {
+      if (item.k === 'lit' && item.str) {
+        result.includePath.push({ value: item.text, origin: origin(itemLine), via: 'include_path of cythonize()' });
+      } else {
+        result.ignored.push({ message: `an include_path entry (${item.k === 'other' ? item.text : 'not a string'}) is computed by the script`, origin: origin(itemLine) });
+      }
+    }
+  }
+}
