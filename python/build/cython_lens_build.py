@@ -43,6 +43,7 @@ LICENSE_FILES = [
     ("data/lapack/licenses/scipy-LICENSE.txt", "scipy-LICENSE.txt"),
     ("node_modules/web-tree-sitter/LICENSE", "web-tree-sitter-LICENSE.txt"),
     ("node_modules/vscode-languageserver/License.txt", "vscode-languageserver-LICENSE.txt"),
+    ("node_modules/smol-toml/LICENSE", "smol-toml-LICENSE.txt"),
 ]
 
 
