@@ -233,19 +233,29 @@ nogil-python-global = "warning"
 
   it('reads each file once while its mtime stays, again when it changes; not above the workspace folder', async () => {
     let reads = 0;
-    const fsCount: ProjectFs = { mtime: nodeProjectFs.mtime, read: (f) => { reads++; return nodeProjectFs.read(f); } };
-    const configs = new ProjectConfigs({ fs: fsCount });
+    let stats = 0;
+    let clock = 0;
+    const fsCount: ProjectFs = {
+      mtime: (f) => { stats++; return nodeProjectFs.mtime(f); },
+      read: (f) => { reads++; return nodeProjectFs.read(f); },
+    };
+    const configs = new ProjectConfigs({ fs: fsCount, now: () => clock });
     const file = path.join(dir, 'src', 'pkg', 'm.pyx');
     await configs.forFile(file);
     const first = reads;
     assert.ok(first >= 2, 'pyproject.toml and meson.build');
+    const statsBefore = stats;
+    await configs.forFile(path.join(dir, 'src', 'pkg', 'other.pyx'));
+    assert.equal(stats, statsBefore, 'another file of the same folder, at once: nothing is looked at');
     configs.invalidate();
     await configs.forFile(file);
     assert.equal(reads, first, 'unchanged files are not read again');
+    assert.ok(stats > statsBefore, 'after invalidate() the mtimes are looked at');
     const py = path.join(dir, 'pyproject.toml');
     fs.writeFileSync(py, `${fs.readFileSync(py, 'utf8')}\n`);
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(py, later, later);
+    clock += 10_000; // later: the folder's files are looked at again
     const again = await configs.forFile(file);
     assert.equal(reads, first + 1, 'only the changed file is read again');
     assert.equal(again?.root, dir);

@@ -54,16 +54,22 @@ export const nodeProjectFs: ProjectFs = {
 };
 
 const ROOT_MARKERS = ['pyproject.toml', 'setup.py'];
+/** A folder's result is used without looking at the files again for this long (a CLI run over many files). */
+const RECHECK_MS = 2000;
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 export class ProjectConfigs {
   private readonly texts = new Map<string, { mtime: number; text: string | undefined }>();
-  private readonly results = new Map<string, { stamp: string; config: ProjectConfig }>();
+  private readonly results = new Map<string, { stamp: string; checkedAt: number; config: ProjectConfig | undefined }>();
   private readonly inflight = new Map<string, Promise<ProjectConfig | undefined>>();
   /** Texts read from disk so far (for tests: a second lookup of unchanged files reads nothing). */
   reads = 0;
 
-  constructor(private readonly options: { fs?: ProjectFs; log?: (message: string) => void } = {}) {}
+  constructor(private readonly options: { fs?: ProjectFs; log?: (message: string) => void; now?: () => number } = {}) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   private get fs(): ProjectFs {
     return this.options.fs ?? nodeProjectFs;
@@ -81,14 +87,23 @@ export class ProjectConfigs {
     return p;
   }
 
-  /** Forgets cached results (a configuration file changed); texts are still reused when their mtime is the same. */
+  /**
+   * A configuration file changed: every folder's files are looked at again on its next lookup (texts are still
+   * reused when their mtime is the same).
+   */
   invalidate(): void {
     this.results.clear();
   }
 
   private async load(dir: string, stopAt: string | undefined): Promise<ProjectConfig | undefined> {
+    const key = `${dir}\0${stopAt ?? ''}`;
+    const recent = this.results.get(key);
+    if (recent && this.now() - recent.checkedAt < RECHECK_MS) return recent.config;
     const root = await this.findRoot(dir, stopAt);
-    if (!root) return undefined;
+    if (!root) {
+      this.results.set(key, { stamp: '', checkedAt: this.now(), config: undefined });
+      return undefined;
+    }
     // the files this folder's configuration is made of, with their mtimes
     const candidates = [path.join(root, 'pyproject.toml'), path.join(root, 'setup.py')];
     const rel = path.relative(root, dir);
@@ -100,11 +115,13 @@ export class ProjectConfigs {
     }
     const mtimes = await Promise.all(candidates.map((f) => this.fs.mtime(f)));
     const stamp = candidates.map((f, i) => `${f}@${mtimes[i] ?? '-'}`).join('\0');
-    const cached = this.results.get(dir);
-    if (cached && cached.stamp === stamp) return cached.config;
+    if (recent && recent.stamp === stamp) {
+      recent.checkedAt = this.now();
+      return recent.config;
+    }
     const present = new Map(candidates.map((f, i) => [f, mtimes[i]] as const));
     const config = await this.build(root, dir, present);
-    this.results.set(dir, { stamp, config });
+    this.results.set(key, { stamp, checkedAt: this.now(), config });
     this.options.log?.(describeProjectConfig(config, dir).join('\n'));
     return config;
   }
