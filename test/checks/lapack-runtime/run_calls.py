@@ -1,0 +1,34 @@
+"""Runs the LAPACK call programs of this folder once built (by test/checks/lapack-calls-runtime.test.ts):
+python run_calls.py BUILD_DIR memory_order | leading_dimension | buffer_size FUNCTION. Prints one line per call."""
+import sys, importlib
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+which = sys.argv[2]
+if which == 'memory_order':
+    m = importlib.import_module('memory_order_run')
+    A = np.array([[2.0, 1.0], [0.0, 4.0]])
+    x = np.linalg.solve(A, [0.0, -1.0])
+    for fn, a in (('solve_c_order', np.array(A, order='C')), ('solve_fortran_order', np.array(A, order='F'))):
+        b = np.array([0.0, -1.0])
+        info = getattr(m, fn)(a, b)
+        print(fn, info, bool(np.allclose(b, x)))
+elif which == 'buffer_size':
+    m = importlib.import_module('buffer_size_run')
+    rng = np.random.default_rng(0)
+    a = np.asfortranarray(rng.standard_normal((60, 40)))
+    b = rng.standard_normal(60)
+    fn = sys.argv[3]
+    if fn == 'written_past':
+        # n = 40: how many of WORK's elements past the 40th dgelss writes
+        print(fn, *m.written_past(a.copy(order='F'), b.copy(), 40), flush=True)
+    else:
+        for _ in range(20):
+            info = getattr(m, fn)(a.copy(order='F'), b.copy())
+        print(fn, info, flush=True)
+elif which == 'leading_dimension':
+    m = importlib.import_module('leading_dimension_run')
+    A = np.array([[2.0, 1.0], [0.0, 4.0]], order='F')
+    for fn in ('lda_below_rows', 'lda_right'):
+        b = np.array([0.0, -1.0])
+        info = getattr(m, fn)(A.copy(order='F'), b)
+        print(fn, info, bool(np.allclose(b, np.linalg.solve(A, [0.0, -1.0]))))
