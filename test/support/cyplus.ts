@@ -9,7 +9,19 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './paths';
 import { type CompilerMessage, parseCompilerOutput } from './compiler';
 
-export const CYPLUS_CYTHON = path.join(REPO_ROOT, '.venv-cyplus', 'bin', 'cython');
+/**
+ * The checkout's .venv-cyplus, or (in a git worktree without one) the main checkout's: the oracle only translates,
+ * so one venv serves every worktree.
+ */
+function cyplusCython(): string {
+  const own = path.join(REPO_ROOT, '.venv-cyplus', 'bin', 'cython');
+  if (fs.existsSync(own)) return own;
+  const common = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const main = common.status === 0 ? path.join(path.dirname(common.stdout.trim()), '.venv-cyplus', 'bin', 'cython') : own;
+  return fs.existsSync(main) ? main : own;
+}
+
+export const CYPLUS_CYTHON = cyplusCython();
 
 export function requireCyplus(): void {
   if (!fs.existsSync(CYPLUS_CYTHON)) {
