@@ -166,12 +166,14 @@ export class CythonLensServer {
     c.onDidOpenTextDocument(({ textDocument: td }) =>
       this.guard('didOpen', () => {
         this.requireEngine().open(td.uri, td.text, td.version, td.languageId);
+        this.workspace.openChanged();
         this.publisher?.schedule(td.uri);
         this.ensurePythonEnvironment(td.uri);
       }),
     );
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) =>
       this.guard('didChange', () => {
+        this.workspace.openChanged();
         if (this.requireEngine().change(td.uri, td.version, contentChanges)) this.publisher?.schedule(td.uri);
         else this.log(`[warn] didChange for a document that is not open: ${td.uri}`);
       }),
@@ -179,6 +181,7 @@ export class CythonLensServer {
     c.onDidCloseTextDocument(({ textDocument: td }) =>
       this.guard('didClose', () => {
         this.requireEngine().close(td.uri);
+        this.workspace.openChanged();
         this.exact.forget(td.uri);
         this.settings.delete(td.uri);
         this.publisher?.clear(td.uri);
@@ -294,6 +297,8 @@ export class CythonLensServer {
         .register(DidChangeWatchedFilesNotification.type, {
           watchers: [{ globPattern: '**/*.{pyx,pxd,pxi}' }, { globPattern: `**/{${PROJECT_FILES.join(',')}}` }],
         })
+        // from now on the client tells us of changes: cached texts need no stat before each use
+        .then(() => this.workspace.setWatched(true))
         .catch((err: unknown) => this.log(`[warn] registering the Cython file watcher: ${String(err)}`));
     }
     void this.indexWorkspace();

@@ -44,17 +44,20 @@ export class NavWorkspace {
 
 /**
  * A server with `features` on the workspace `root` (trusted, the project's Python), `open` documents opened from the
- * disk and `unsaved` ones (not on disk) with their texts.
+ * disk and `unsaved` ones (not on disk) with their texts; `clientCapabilities` are added to the client's, `setup`
+ * registers client handlers before initialize.
  */
 export async function startNavigationServer(features: Feature[], open: string[], root = FIXTURE_ROOT,
-  unsaved: { rel: string; text: string }[] = []): Promise<NavWorkspace> {
+  unsaved: { rel: string; text: string }[] = [], clientCapabilities: object = {},
+  setup: (pair: LspPair) => void = () => undefined): Promise<NavWorkspace> {
   const pair = new LspPair({ debounceMs: 5, features });
+  setup(pair);
   const python = path.join(REPO_ROOT, '.venv', 'bin', 'python');
   pair.config = { pythonPath: python };
   const rootUri = pathToFileURL(root).toString();
   await pair.client.sendRequest('initialize', {
     processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'navigation' }],
-    capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true },
+    capabilities: { workspace: { configuration: true }, ...clientCapabilities }, initializationOptions: { trusted: true },
   });
   await pair.client.sendNotification('initialized', {});
   const ws = new NavWorkspace(root, pair);

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export const CYTHON_EXTENSIONS = ['.pyx', '.pxd', '.pxi'];
 
@@ -20,9 +21,19 @@ const TEXT_BUDGET = 96 * 1024 * 1024;
 
 /** Parsed files (trees, models) kept between requests at most (bytes of their source text). */
 const RETAINED_BUDGET = 8 * 1024 * 1024;
+/**
+ * A cached text or parsed file is checked against the disk (its modification time) at most this often, unless the
+ * client watches the files for us (`watched`: its events drop what changed at once, nothing is checked). Without
+ * this a warm references search spends most of its time in stat calls.
+ */
+const RECHECK_MS = 1000;
+/** Values derived from open documents kept at most (`memo`). */
+const MAX_MEMOS = 32;
 
 interface Retained {
   stamp: string;
+  /** When its file was last stat'ed (performance.now()). */
+  checkedAt: number;
   value: unknown;
   size: number;
   dispose(): void;
@@ -30,6 +41,7 @@ interface Retained {
 
 interface CachedText {
   mtimeMs: number;
+  checkedAt: number;
   text: string;
   derived: Map<string, unknown>;
 }
@@ -38,6 +50,18 @@ export interface WorkspaceIndexOptions {
   /** The text of an open document at a path (open documents win over the disk). */
   openText(file: string): string | undefined;
   log(message: string): void;
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** The identifiers of a cached text (memoised with it). */
+function wordsOf(e: CachedText): Set<string> {
+  let words = e.derived.get('\u0000words') as Set<string> | undefined;
+  if (!words) {
+    words = new Set(e.text.match(WORD) ?? []);
+    e.derived.set('\u0000words', words);
+  }
+  return words;
 }
 
 export class WorkspaceIndex {
@@ -51,6 +75,9 @@ export class WorkspaceIndex {
   private retainedBytes = 0;
   /** Requests in flight that may hold retained trees: nothing is freed until the last one ends. */
   private holds = 0;
+  private readonly memos = new Map<string, { stamp: string; value: unknown }>();
+  /** The client watches the workspace's Cython files and tells us of changes (workspace/didChangeWatchedFiles). */
+  private watched = false;
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -59,6 +86,15 @@ export class WorkspaceIndex {
     this.files = undefined;
     this.listing = undefined;
     this.generation++;
+  }
+
+  /** Whether the client sends file events for the workspace's Cython files (then cached texts are not re-checked). */
+  setWatched(watched: boolean): void {
+    this.watched = watched;
+  }
+
+  private fresh(checkedAt: number, now: number): boolean {
+    return checkedAt !== -Infinity && (this.watched || now - checkedAt < RECHECK_MS);
   }
 
   get rootDirs(): readonly string[] {
@@ -91,6 +127,8 @@ export class WorkspaceIndex {
   /** A file was created, changed or deleted on disk. */
   changed(file: string, kind: 'created' | 'changed' | 'deleted'): void {
     const abs = path.resolve(file);
+    const kept = this.retained.get(abs);
+    if (kept) kept.checkedAt = -Infinity; // in use by a request: not freed, but checked again before the next use
     if (this.holds === 0) this.release(abs);
     if (kind === 'deleted') {
       this.files?.delete(abs);
@@ -133,10 +171,12 @@ export class WorkspaceIndex {
     for (let i = 0; i < files.length; i += 64) {
       if (isCancelled()) break;
       const batch = files.slice(i, i + 64);
-      const texts = await Promise.all(batch.map((f) => this.text(f)));
+      const entries = await Promise.all(batch.map((f) => this.entry(f)));
       batch.forEach((f, j) => {
-        const text = texts[j];
-        if (text !== undefined && re.test(text)) out.push(f);
+        const e = entries[j];
+        if (!e) return;
+        // a file on disk: the set of its words, made once per text; an open document: its text as it is now
+        if (e.mtimeMs < 0 ? re.test(e.text) : wordsOf(e).has(word)) out.push(f);
       });
     }
     return out;
@@ -149,6 +189,13 @@ export class WorkspaceIndex {
    */
   retain<T>(file: string, key: string, build: (text: string) => { value: T; dispose(): void } | undefined):
     T | undefined {
+    const now = performance.now();
+    const recent = this.retained.get(file);
+    if (recent && this.fresh(recent.checkedAt, now) && recent.stamp.endsWith(`:${key}`)) {
+      this.retained.delete(file); // most recently used last
+      this.retained.set(file, recent);
+      return recent.value as T;
+    }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -159,6 +206,7 @@ export class WorkspaceIndex {
     const stamp = `${stat.mtimeMs}:${stat.size}:${key}`;
     const hit = this.retained.get(file);
     if (hit && hit.stamp === stamp) {
+      hit.checkedAt = now;
       this.retained.delete(file); // most recently used last
       this.retained.set(file, hit);
       return hit.value as T;
@@ -174,10 +222,23 @@ export class WorkspaceIndex {
     }
     const built = build(text);
     if (!built) return undefined;
-    this.retained.set(file, { stamp, value: built.value, size: text.length, dispose: built.dispose });
+    this.retained.set(file, { stamp, checkedAt: now, value: built.value, size: text.length, dispose: built.dispose });
     this.retainedBytes += text.length;
     this.trim();
     return built.value;
+  }
+
+  /** Whether something built from the file is kept (a request reading it is then quick). */
+  isRetained(file: string): boolean {
+    return this.retained.has(path.resolve(file));
+  }
+
+  /**
+   * Whether `derived(file, key, ...)` answers without reading the disk: a value for the file's cached text, or an
+   * open document (computed from its text on each call).
+   */
+  hasDerived(file: string, key: string): boolean {
+    return this.options.openText(file) !== undefined || !!this.texts.get(path.resolve(file))?.derived.has(key);
   }
 
   /**
@@ -214,16 +275,41 @@ export class WorkspaceIndex {
     }
   }
 
+  /** An open document was opened, edited or closed: what was derived from open documents is stale. */
+  openChanged(): void {
+    this.memos.clear();
+  }
+
+  /**
+   * A value derived from open documents (e.g. what each name of an open document denotes), kept until any open
+   * document changes or `stamp` differs; a few at most (least recently used go first).
+   */
+  memo<T>(id: string, stamp: string, make: () => T): T {
+    const hit = this.memos.get(id);
+    this.memos.delete(id);
+    const value = hit && hit.stamp === stamp ? hit.value as T : make();
+    this.memos.set(id, { stamp, value });
+    for (const k of this.memos.keys()) {
+      if (this.memos.size <= MAX_MEMOS) break;
+      this.memos.delete(k);
+    }
+    return value;
+  }
+
   /** Frees everything retained. */
   dispose(): void {
     for (const [f, e] of [...this.retained]) this.release(f, e);
     this.texts.clear();
     this.textBytes = 0;
+    this.memos.clear();
   }
 
   private async entry(file: string): Promise<CachedText | undefined> {
     const open = this.options.openText(file);
-    if (open !== undefined) return { mtimeMs: -1, text: open, derived: new Map() };
+    if (open !== undefined) return { mtimeMs: -1, checkedAt: 0, text: open, derived: new Map() };
+    const now = performance.now();
+    const recent = this.texts.get(file);
+    if (recent && this.fresh(recent.checkedAt, now)) return recent;
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(file);
@@ -232,7 +318,10 @@ export class WorkspaceIndex {
       return undefined;
     }
     const cached = this.texts.get(file);
-    if (cached && cached.mtimeMs === stat.mtimeMs) return cached;
+    if (cached && cached.mtimeMs === stat.mtimeMs) {
+      cached.checkedAt = now;
+      return cached;
+    }
     if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
     let text: string;
     try {
@@ -242,7 +331,7 @@ export class WorkspaceIndex {
     }
     this.forgetText(file);
     if (this.textBytes + text.length > TEXT_BUDGET) this.evict(text.length);
-    const e: CachedText = { mtimeMs: stat.mtimeMs, text, derived: new Map() };
+    const e: CachedText = { mtimeMs: stat.mtimeMs, checkedAt: now, text, derived: new Map() };
     this.texts.set(file, e);
     this.textBytes += text.length;
     return e;

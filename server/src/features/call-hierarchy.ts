@@ -6,7 +6,7 @@
  * follow-up requests resolve the function again.
  */
 import {
-  type CallHierarchyIncomingCall, type CallHierarchyItem, type CallHierarchyOutgoingCall, type Position,
+  type CallHierarchyIncomingCall, CallHierarchyIncomingCallsRequest, type CallHierarchyItem, type CallHierarchyOutgoingCall, type Position,
   type Range, SymbolKind,
 } from 'vscode-languageserver';
 import type { DeclLocation } from '../model/c-types';
@@ -18,6 +18,7 @@ import type { Feature, FeatureDeps } from './feature';
 import { declRange, type NavRequest, withTarget } from './navigation-request';
 import { type NavContext, type NavTarget, locOf, resolveTarget } from './navigation-targets';
 import { findReferences } from './reference-search';
+import { type RequestProgress, requestProgress } from './work-progress';
 
 interface ItemData {
   uri: string;
@@ -90,14 +91,16 @@ function rangeOf(ctx: NavContext, node: Node): Range {
   return declRange(l);
 }
 
-async function incoming(deps: FeatureDeps, it: CallHierarchyItem, isCancelled: () => boolean):
-  Promise<CallHierarchyIncomingCall[] | null> {
+async function incoming(deps: FeatureDeps, it: CallHierarchyItem, isCancelled: () => boolean,
+  progress?: RequestProgress): Promise<CallHierarchyIncomingCall[] | null> {
   const data = dataOf(it);
   if (!data) return null;
   const out = await withTarget(deps, data.uri, data.position, async (req: NavRequest) => {
     if (!isFunctionTarget(req.target)) return [];
     const callers = new Map<string, CallHierarchyIncomingCall & { states: Set<string> }>();
-    await findReferences(deps, req, { includeDeclaration: false, isCancelled, onMatch: (_o, ctx, node) => {
+    await findReferences(deps, req, { includeDeclaration: false, isCancelled,
+      ...(progress ? { progress: (done: number, total: number) => progress.report(done, total) } : {}),
+      onMatch: (_o, ctx, node) => {
       const call = isCallee(node);
       if (!call) return;
       const fn = enclosingFunction(call);
@@ -172,8 +175,11 @@ export const callHierarchyFeature: Feature = {
   register(connection, deps) {
     connection.languages.callHierarchy.onPrepare((p) => guarded(deps, 'prepareCallHierarchy', null,
       () => prepare(deps, p.textDocument?.uri, p.position)));
-    connection.languages.callHierarchy.onIncomingCalls((p, token) => guarded(deps, 'incomingCalls', null,
-      () => incoming(deps, p.item, () => token.isCancellationRequested)));
+    connection.onRequest(CallHierarchyIncomingCallsRequest.type, (p, token) => {
+      const progress = requestProgress(connection, 'Cython Lens: finding callers', p);
+      return guarded(deps, 'incomingCalls', null, () => incoming(deps, p.item, () => token.isCancellationRequested,
+        progress)).finally(() => progress.end());
+    });
     connection.languages.callHierarchy.onOutgoingCalls((p) => guarded(deps, 'outgoingCalls', null,
       () => outgoing(deps, p.item)));
   },

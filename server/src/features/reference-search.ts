@@ -7,6 +7,7 @@
  * numpy as cnp`: the uses of cnp, for a module). Files that are not open come from the workspace index (kept
  * between requests within its budget) or are parsed for the request.
  */
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { DeclLocation } from '../model/c-types';
 import { documentModel } from '../model/document-model';
@@ -17,7 +18,11 @@ import type { Node } from '../model/syntax';
 import type { FeatureDeps } from './feature';
 import { type NavContext, type NavTarget, keyOf, resolveTarget } from './navigation-targets';
 import type { NavRequest } from './navigation-request';
-import { retainedFile } from './workspace-files';
+import { retainedFile, type SearchMemo, searchMemo } from './workspace-files';
+
+/** How long a search runs before it lets the event loop run (ms): a search that parses files, one that does not. */
+const YIELD_MS = 15;
+const YIELD_WARM_MS = 100;
 
 export interface Occurrence {
   location: DeclLocation;
@@ -32,6 +37,8 @@ export interface SearchOptions {
   /** Only the current document (document highlights). */
   currentOnly?: boolean;
   isCancelled?: () => boolean;
+  /** Called now and then while other files are searched (the event loop runs between calls): done / to do. */
+  progress?: (done: number, total: number) => void;
   /** Called for each occurrence kept, with its file's navigation context and identifier (call hierarchy). */
   onMatch?: (occurrence: Occurrence, ctx: NavContext, node: Node) => void;
 }
@@ -93,13 +100,21 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
   const searchIn = (uri: string, declared: string[], range?: { start: number; end: number }): void => {
     const found = fileContext(deps, req, uri);
     if (!found) return;
-    const { file, ctx, keys } = found;
+    const { file, ctx, memo } = found;
+    const keys = memo?.keys;
     const names = new Set(declared);
-    if (!target.local) for (const d of declared) for (const a of aliasesIn(file.text, d)) names.add(a);
+    if (!target.local) {
+      for (const d of declared) {
+        let aliases = memo?.aliases.get(d);
+        if (!aliases) {
+          aliases = aliasesIn(file.text, d);
+          memo?.aliases.set(d, aliases);
+        }
+        for (const a of aliases) names.add(a);
+      }
+    }
     for (const name of names) {
-      const re = new RegExp(`(?<![\\w])${escape(name)}(?![\\w])`, 'g');
-      for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
-        const start = m.index;
+      for (const start of occurrences(file.text, name, memo)) {
         if (range && (start < range.start || start > range.end)) continue;
         let key = keys?.get(start);
         if (key === undefined) {
@@ -126,11 +141,39 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
     for (const f of await index.filesMentioning(searched, cancelled)) uris.add(pathToFileURL(f).toString());
   }
   uris.delete(current);
+  // a first search parses and models each file: the event loop runs every few milliseconds meanwhile (edits,
+  // cancellation, progress), and open documents are read again after each pause (an edit replaces their tree)
+  let paused = performance.now();
+  let done = 0;
+  // files to parse (neither open nor kept from an earlier search): a slow search, whose progress is shown
+  const slow = [...uris].some((u) => {
+    const p = uriToPath(u);
+    return !deps.document(u) && p !== undefined && !!index && !index.isRetained(p);
+  });
+  if (slow) options.progress?.(0, uris.size);
   for (const uri of uris) {
     if (cancelled()) break;
     searchIn(uri, [searched]);
+    done++;
+    if (performance.now() - paused > (slow ? YIELD_MS : YIELD_WARM_MS) && done < uris.size) {
+      if (slow) options.progress?.(done, uris.size);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      req.ctx.files.forgetOpenDocuments();
+      paused = performance.now();
+    }
   }
   return sorted(out);
+}
+
+/** The offsets of `name`'s whole-word occurrences in `text` (memoised with the file's version when it can be). */
+function occurrences(text: string, name: string, memo: SearchMemo | undefined): readonly number[] {
+  const hit = memo?.offsets.get(name);
+  if (hit) return hit;
+  const out: number[] = [];
+  const re = new RegExp(`(?<![\\w])${escape(name)}(?![\\w])`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
+  memo?.offsets.set(name, out);
+  return out;
 }
 
 function sorted(out: Map<string, Occurrence>): Occurrence[] {
@@ -143,22 +186,27 @@ function sorted(out: Map<string, Occurrence>): Occurrence[] {
  * with its model (kept by the workspace index between requests, else parsed for this request).
  */
 function fileContext(deps: FeatureDeps, req: NavRequest, uri: string):
-  { file: SourceFile; ctx: NavContext; keys?: Map<number, string | null> } | undefined {
+  { file: SourceFile; ctx: NavContext; memo?: SearchMemo } | undefined {
   const { resolver, files } = req.ctx;
+  const open = deps.document(uri);
+  // what an open document's names denote, kept until an open document changes (workspace-index.ts `memo`)
+  const openMemo = (version: number): SearchMemo | undefined => deps.workspace?.memo(`search:${uri}`,
+    `${version}\u0000${resolver.generation}\u0000${req.analysis.includeDirs.join('\u0000')}`, searchMemo);
   if (uri === req.ctx.uri) {
     const file = files.get(uri);
-    return file ? { file, ctx: { ...req.ctx, keyOnly: true } } : undefined;
+    const memo = open ? openMemo(open.version) : undefined;
+    return file ? { file, memo, ctx: { ...req.ctx, keyOnly: true } } : undefined;
   }
-  const open = deps.document(uri);
   if (open?.tree) {
     const file = files.get(uri);
     const model = documentModel(deps.session(), { uri: open.uri, version: open.version, tree: open.tree }, req.analysis.includeDirs);
-    return file ? { file, ctx: { uri, model, root: open.tree.rootNode, files, resolver, keyOnly: true } } : undefined;
+    return file ? { file, memo: openMemo(open.version), ctx: { uri, model, root: open.tree.rootNode, files, resolver,
+      keyOnly: true } } : undefined;
   }
   if (!uriToPath(uri)) return undefined;
   const kept = retainedFile(deps, uri, resolver, req.analysis.includeDirs);
   if (kept) {
-    return { file: kept.file, keys: kept.keys,
+    return { file: kept.file, memo: kept.memo,
       ctx: { uri, model: kept.model, root: kept.file.tree.rootNode, files, resolver, keyOnly: true } };
   }
   const file = files.get(uri);

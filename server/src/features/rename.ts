@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import {
-  ErrorCodes, type PrepareRenameParams, type Range, type RenameParams, ResponseError, type TextEdit, type WorkspaceEdit,
+  ErrorCodes, type PrepareRenameParams, type Range, type RenameParams, RenameRequest, ResponseError, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { uriToPath } from '../model/pxd-resolver';
 import { nodeRange } from '../text/positions';
@@ -14,6 +14,7 @@ import { guarded } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
 import { declRange, type NavRequest, withTarget } from './navigation-request';
 import { findReferences } from './reference-search';
+import { type RequestProgress, requestProgress } from './work-progress';
 
 const KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class',
   'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is',
@@ -63,7 +64,8 @@ export async function prepareRename(deps: FeatureDeps, params: PrepareRenamePara
   return out ?? null;
 }
 
-export async function rename(deps: FeatureDeps, params: RenameParams): Promise<WorkspaceEdit | null> {
+export async function rename(deps: FeatureDeps, params: RenameParams, progress?: RequestProgress):
+  Promise<WorkspaceEdit | null> {
   const newName = params?.newName;
   if (typeof newName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) {
     refuse(`\`${String(newName)}\` is not a valid Cython name.`);
@@ -81,7 +83,8 @@ export async function rename(deps: FeatureDeps, params: RenameParams): Promise<W
       refuse(`\`${newName}\` is already declared in this module (line ${clash.location.line + 1} of `
         + `${path.basename(uriToPath(clash.location.uri) ?? clash.location.uri)}).`);
     }
-    const found = await findReferences(deps, req, { includeDeclaration: true });
+    const found = await findReferences(deps, req, { includeDeclaration: true,
+      ...(progress ? { progress: (done: number, total: number) => progress.report(done, total) } : {}) });
     const changes: Record<string, TextEdit[]> = {};
     for (const o of found) {
       const l = o.location;
@@ -95,7 +98,7 @@ export async function rename(deps: FeatureDeps, params: RenameParams): Promise<W
 
 export const renameFeature: Feature = {
   id: 'rename',
-  capabilities: { renameProvider: { prepareProvider: true } },
+  capabilities: { renameProvider: { prepareProvider: true, workDoneProgress: true } },
   register(connection, deps) {
     // refusals are ResponseErrors the client shows; anything else is logged and answered with null
     const passRefusals = <T>(what: string, fn: () => Promise<T>): Promise<T | null> => fn().catch((err: unknown) => {
@@ -103,6 +106,9 @@ export const renameFeature: Feature = {
       return guarded(deps, what, null, () => Promise.reject(err));
     });
     connection.onPrepareRename((p) => passRefusals('prepareRename', () => prepareRename(deps, p)));
-    connection.onRenameRequest((p) => passRefusals('rename', () => rename(deps, p)));
+    connection.onRequest(RenameRequest.type, (p) => {
+      const progress = requestProgress(connection, 'Cython Lens: renaming', p);
+      return passRefusals('rename', () => rename(deps, p, progress)).finally(() => progress.end());
+    });
   },
 };

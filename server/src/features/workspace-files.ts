@@ -10,11 +10,25 @@ import { buildModuleBase, type ModuleModel, moduleView } from '../model/module-m
 import { type PxdResolver, uriToPath } from '../model/pxd-resolver';
 import type { FeatureDeps } from './feature';
 
+/** What a search learnt about one version of a file, kept with it for the next search. */
+export interface SearchMemo {
+  /** What the identifier at an offset denotes (its navigation key; null: nothing). */
+  keys: Map<number, string | null>;
+  /** The offsets of a name's whole-word occurrences in the text. */
+  offsets: Map<string, number[]>;
+  /** The names bound to a name with `as` in the text. */
+  aliases: Map<string, string[]>;
+}
+
+export function searchMemo(): SearchMemo {
+  return { keys: new Map(), offsets: new Map(), aliases: new Map() };
+}
+
 export interface RetainedFile {
   file: SourceFile;
   model: ModuleModel;
-  /** What the identifier at an offset denotes (its navigation key; null: nothing), memoised for this version. */
-  keys: Map<number, string | null>;
+  /** Memoised for this version. */
+  memo: SearchMemo;
 }
 
 function keyOf(resolver: PxdResolver, includeDirs: readonly string[]): string {
@@ -32,7 +46,7 @@ export function retainedFile(deps: FeatureDeps, uri: string, resolver: PxdResolv
       const base = buildModuleBase(tree, uri, resolver);
       const model = moduleView(base, tree.rootNode);
       const source: SourceFile = { uri, text, tree, lines: TextDocument.create(uri, 'cython', 0, text) };
-      return { value: { file: source, model, keys: new Map() }, dispose: () => tree.delete() };
+      return { value: { file: source, model, memo: searchMemo() }, dispose: () => tree.delete() };
     } catch (err) {
       tree.delete();
       throw err;

@@ -6,13 +6,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SymbolInformation, WorkspaceSymbolParams } from 'vscode-languageserver';
+import { type SymbolInformation, type WorkspaceSymbolParams, WorkspaceSymbolRequest } from 'vscode-languageserver';
 import type { AnalysisSession } from '../model/analysis-session';
 import { moduleOutline, type OutlineItem, type OutlineKind } from '../model/outline';
 import { loadGrammar } from '../tree/language';
 import { guarded } from './document-analysis';
 import { OUTLINE_SYMBOL_KINDS } from './document-symbols';
 import type { Feature, FeatureDeps } from './feature';
+import { type RequestProgress, requestProgress } from './work-progress';
 
 interface FlatSymbol {
   name: string;
@@ -61,8 +62,8 @@ export function matchesQuery(name: string, query: string): boolean {
   return true;
 }
 
-export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbolParams, isCancelled: () => boolean):
-  Promise<SymbolInformation[]> {
+export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbolParams, isCancelled: () => boolean,
+  progress?: RequestProgress): Promise<SymbolInformation[]> {
   const index = deps.workspace;
   if (!index) return [];
   const query = typeof params?.query === 'string' ? params.query.trim() : '';
@@ -71,10 +72,17 @@ export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbo
   session.resolver(language); // makes sure the session's parser exists
   const out: SymbolInformation[] = [];
   let n = 0;
-  for (const file of await index.list()) {
+  const files = await index.list();
+  // files not outlined yet: the first query reads and outlines them all, with progress
+  const slow = files.some((f) => !index.hasDerived(f, 'outline'));
+  if (slow) progress?.report(0, files.length);
+  for (const file of files) {
     if (isCancelled() || out.length >= MAX_RESULTS) break;
     const symbols = await index.derived(file, 'outline', (text) => flatten(session, text));
-    if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
+    if (++n % 20 === 0) {
+      if (slow) progress?.report(n, files.length);
+      await new Promise((r) => setImmediate(r));
+    }
     const uri = pathToFileURL(file).toString();
     for (const s of symbols ?? []) {
       if (!matchesQuery(s.name, query)) continue;
@@ -90,9 +98,12 @@ export async function workspaceSymbols(deps: FeatureDeps, params: WorkspaceSymbo
 
 export const workspaceSymbolFeature: Feature = {
   id: 'workspace-symbols',
-  capabilities: { workspaceSymbolProvider: true },
+  capabilities: { workspaceSymbolProvider: { workDoneProgress: true } },
   register(connection, deps) {
-    connection.onWorkspaceSymbol((p, token) => guarded(deps, 'workspaceSymbol', [],
-      () => workspaceSymbols(deps, p, () => token.isCancellationRequested)));
+    connection.onRequest(WorkspaceSymbolRequest.type, (p, token) => {
+      const progress = requestProgress(connection, 'Cython Lens: indexing workspace symbols', p);
+      return guarded(deps, 'workspaceSymbol', [], () => workspaceSymbols(deps, p, () => token.isCancellationRequested,
+        progress)).finally(() => progress.end());
+    });
   },
 };

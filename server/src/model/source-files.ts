@@ -24,6 +24,8 @@ export interface SourceFile {
 export class SourceFiles {
   private readonly owned: Tree[] = [];
   private readonly byUri = new Map<string, SourceFile | null>();
+  /** The uris read from open documents (their trees are the document store's). */
+  private readonly fromOpen = new Set<string>();
 
   /** Models of the files read, built once per request (file-model.ts). */
   readonly models = new WeakMap<SourceFile, ModuleModel>();
@@ -60,15 +62,28 @@ export class SourceFiles {
     return tree;
   }
 
+  /**
+   * Forgets the open documents read so far (their trees may be replaced by an edit while a long request yields to
+   * the event loop): the next `get` reads each one's current tree.
+   */
+  forgetOpenDocuments(): void {
+    for (const uri of this.fromOpen) this.byUri.delete(uri);
+    this.fromOpen.clear();
+  }
+
   dispose(): void {
     for (const t of this.owned) t.delete();
     this.owned.length = 0;
     this.byUri.clear();
+    this.fromOpen.clear();
   }
 
   private load(uri: string): SourceFile | undefined {
     const open = this.openDocument(uri);
-    if (open?.tree) return { uri, text: open.text, tree: open.tree, lines: open.textDocument };
+    if (open?.tree) {
+      this.fromOpen.add(uri);
+      return { uri, text: open.text, tree: open.tree, lines: open.textDocument };
+    }
     const kept = this.retained(uri);
     if (kept) return kept;
     const file = uriToPath(uri);
