@@ -172,9 +172,22 @@ def main() -> int:
             entry["doc"] = docs[name]
         directives.append(entry)
 
+    # the other names `cython.<name>` may spell (the pure-Python Shadow module, the special functions the
+    # compiler rewrites, the cython scope's entries): not directives, never "unknown"
+    from Cython import Shadow
+    from Cython.Compiler import Main
+    from Cython.Compiler.ParseTreeTransforms import InterpretCompilerDirectives as ICD
+    cython_scope = Main.Context([], Options.get_directive_defaults()).cython_scope
+    other_names = ({n for n in dir(Shadow) if not n.startswith("__")} | set(ICD.special_methods)
+                   | set(ICD.unop_method_nodes) | set(ICD.binop_method_nodes) | set(ICD.valid_cython_submodules)
+                   | {n for n in cython_scope.entries if not n.startswith("__")}
+                   | {"__version__", "NULL", "set", "frozenset", "staticmethod", "compiled"})
+    other_names -= set(Options.directive_types)
+
     out = args.out
     (out / "licenses").mkdir(parents=True, exist_ok=True)
-    table = {"schema": SCHEMA, "cython": version, "scopes": list(SCOPES), "directives": directives}
+    table = {"schema": SCHEMA, "cython": version, "scopes": list(SCOPES), "directives": directives,
+             "otherCythonNames": sorted(other_names)}
     table_text = json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     (out / "directives.json").write_text(table_text, encoding="utf-8")
     (out / "licenses" / "Cython-LICENSE.txt").write_bytes(license_bytes)
@@ -197,6 +210,7 @@ def main() -> int:
             "inDefaults": sum(1 for d in directives if d["inDefaults"]),
             "documented": sum(1 for d in directives if "doc" in d),
             "scopeRestricted": sum(1 for d in directives if d["scopes"]),
+            "otherCythonNames": len(other_names),
         },
     }
     (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -7,9 +7,10 @@ import type { DocumentCheck, LineAnnotator } from '../engine/check-types';
 import { syntaxErrorCheck } from './syntax-error-check';
 import { callArgumentsCheck } from './call-arguments';
 import { gilCheck } from './gil-check';
+import { directiveCheck } from './directive-check';
 import { staticAnnotator } from '../annotations/static-annotator';
 
-export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck];
+export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck, directiveCheck];
 
 export const lineAnnotators: readonly LineAnnotator[] = [staticAnnotator];
 

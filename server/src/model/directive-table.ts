@@ -47,11 +47,23 @@ export interface DirectiveInfo {
 export interface DirectiveTable {
   readonly cython: string;
   readonly directives: readonly DirectiveInfo[];
+  /** Other names `cython.<name>` may spell (Shadow, the special functions, the cython scope): not directives. */
+  readonly otherCythonNames: readonly string[];
 }
 
 export const DIRECTIVE_TABLE: DirectiveTable = table as DirectiveTable;
 
 const BY_NAME: ReadonlyMap<string, DirectiveInfo> = new Map(DIRECTIVE_TABLE.directives.map((d) => [d.name, d]));
+
+const OTHER_NAMES: ReadonlySet<string> = new Set(DIRECTIVE_TABLE.otherCythonNames);
+
+/** A C type spelled as a cython attribute (PyrexTypes.parse_basic_type: `p_int`, `const_double`, `ulonglong`...). */
+const BASIC_TYPE = /^(?:p+_)?(?:const_)?(?:[us]?(?:char|short|int|long|longlong)|float|double|longdouble|bint|void|Py_ssize_t|ssize_t|size_t|ptrdiff_t|Py_hash_t|Py_UCS4|Py_UNICODE|Py_tss_t|(?:float|double|longdouble)?complex)$/;
+
+/** `cython.<name>` means something other than a directive (a type, cython.address, cython.view...). */
+export function isOtherCythonName(name: string): boolean {
+  return OTHER_NAMES.has(name) || OTHER_NAMES.has(name.split('.')[0]!) || BASIC_TYPE.test(name);
+}
 
 export function directiveInfo(name: string): DirectiveInfo | undefined {
   return BY_NAME.get(name);
