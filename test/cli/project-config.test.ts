@@ -76,4 +76,24 @@ setup(ext_modules=cythonize("pkg/*.pyx", compiler_directives={"boundscheck": Fal
     }
     assert.match(r.stderr, /note: sklearn\/meson\.build:\d+: the option `'-X boundscheck=' \+ boundscheck` is computed by the build/);
   });
+
+  it('the project root is an include root for cimports (no __init__.py on the way), as on the build\'s include path', async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-cli-root-'));
+    try {
+      fs.mkdirSync(path.join(project, 'vendored', 'linalg'), { recursive: true });
+      fs.mkdirSync(path.join(project, 'app', 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(project, 'vendored', 'linalg', 'lapack.pxd'), 'cdef void dcopy_like(int n) noexcept nogil\n');
+      const user = path.join(project, 'app', 'sub', 'user.pyx');
+      fs.writeFileSync(user, 'from vendored.linalg.lapack cimport dcopy_like\n\n\ndef f():\n    with nogil:\n        dcopy_like(1)\n');
+      const codes = async (): Promise<string[]> => {
+        const r = await run(['check', '--format', 'json', user]);
+        return (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }[])[0]?.diagnostics.map((d) => d.code) ?? [];
+      };
+      assert.deepEqual(await codes(), ['unresolved-cimport'], 'no project: nothing says where the root is');
+      fs.writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "demo"\n');
+      assert.deepEqual(await codes(), [], 'the folder of pyproject.toml is an include root');
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
 });
