@@ -7,10 +7,11 @@
 import * as vscode from 'vscode';
 import { DidSaveTextDocumentNotification, type LanguageClient } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/protocol';
+import { isCythonLensDocument } from './languages';
 
 export async function annotateNow(client: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'cython') {
+  if (!editor || !isCythonLensDocument(editor.document)) {
     void vscode.window.showInformationMessage('Cython Lens: open a Cython file first.');
     return;
   }
@@ -20,8 +21,8 @@ export async function annotateNow(client: LanguageClient): Promise<void> {
       + 'Trust the workspace to annotate with `cython -a`.');
     return;
   }
-  if (document.uri.scheme !== 'file' || !document.fileName.endsWith('.pyx')) {
-    void vscode.window.showInformationMessage('Cython Lens: only .pyx files on disk can be compiled.');
+  if (document.uri.scheme !== 'file' || !/\.(pyx|py)$/.test(document.fileName)) {
+    void vscode.window.showInformationMessage('Cython Lens: only .pyx and .py files on disk can be compiled.');
     return;
   }
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, document.uri);

@@ -8,6 +8,7 @@ import { showGilState } from './gil-state';
 import { registerGilStatus } from './gil-status';
 import { registerStatus } from './status';
 import { trustConfigurationMiddleware, trustInitializationOptions } from './workspace-trust';
+import { DOCUMENT_SELECTOR, pythonMiddleware } from './languages';
 
 let client: LanguageClient | undefined;
 
@@ -20,12 +21,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'cython' }],
+    documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: output,
     // read when the client (re)starts: a restart after trust is granted starts the server trusted
     initializationOptions: trustInitializationOptions,
-    middleware: { workspace: trustConfigurationMiddleware },
+    middleware: { workspace: trustConfigurationMiddleware, ...pythonMiddleware },
   };
   client = new LanguageClient('cythonLens', 'Cython Lens', serverOptions, clientOptions);
   const c = client;

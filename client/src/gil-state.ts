@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GIL_STATE_REQUEST, type GilStateParams, type GilStateResult } from '../../shared/src/protocol';
+import { isCythonLensDocument } from './languages';
 
 const DESCRIPTION: Record<GilStateResult['state'], string> = {
   held: 'The GIL is held here.',
@@ -12,7 +13,7 @@ const DESCRIPTION: Record<GilStateResult['state'], string> = {
 
 export async function showGilState(client: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'cython') {
+  if (!editor || !isCythonLensDocument(editor.document)) {
     void vscode.window.showInformationMessage('Cython Lens: open a Cython file to see its GIL state.');
     return;
   }

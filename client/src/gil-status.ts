@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GIL_STATE_REQUEST, type GilStateParams, type GilStateResult } from '../../shared/src/protocol';
+import { isCythonLensDocument } from './languages';
 
 /** Wait after the last cursor move or edit before asking the server. */
 export const GIL_STATUS_DEBOUNCE_MS = 120;
@@ -58,7 +59,7 @@ export function registerGilStatus(client: LanguageClient): vscode.Disposable {
   const query = async (): Promise<void> => {
     timer = undefined;
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.languageId !== 'cython' || !client.isRunning()) {
+    if (!editor || !isCythonLensDocument(editor.document) || !client.isRunning()) {
       item.hide();
       return;
     }
@@ -96,7 +97,7 @@ export function registerGilStatus(client: LanguageClient): vscode.Disposable {
   const schedule = (): void => {
     if (timer) clearTimeout(timer);
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.languageId !== 'cython') {
+    if (!editor || !isCythonLensDocument(editor.document)) {
       cancelPending();
       item.hide();
       return;

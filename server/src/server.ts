@@ -165,10 +165,12 @@ export class CythonLensServer {
 
     c.onDidOpenTextDocument(({ textDocument: td }) =>
       this.guard('didOpen', () => {
-        this.requireEngine().open(td.uri, td.text, td.version, td.languageId);
+        const engine = this.requireEngine();
+        engine.open(td.uri, td.text, td.version, td.languageId);
         this.workspace.openChanged();
         this.publisher?.schedule(td.uri);
-        this.ensurePythonEnvironment(td.uri);
+        // (a plain Python file, not in pure Python mode, is none of ours: no Python is run for it)
+        if (engine.isAnalysed(td.uri)) this.ensurePythonEnvironment(td.uri);
       }),
     );
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) =>
@@ -220,7 +222,7 @@ export class CythonLensServer {
         }
         this.settings.clear();
         this.publisher?.scheduleAll();
-        for (const uri of this.engine?.openUris() ?? []) this.ensurePythonEnvironment(uri);
+        for (const uri of this.engine?.openUris() ?? []) if (this.engine?.isAnalysed(uri)) this.ensurePythonEnvironment(uri);
       }),
     );
   }

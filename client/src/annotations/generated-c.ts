@@ -1,6 +1,7 @@
 /** `cythonLens.showGeneratedC`: opens the C the compiler generated for the cursor's line (exact mode output). */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { isCythonLensDocument } from '../languages';
 import {
   GENERATED_C_REQUEST,
   type GeneratedCParams,
@@ -9,7 +10,7 @@ import {
 
 export async function showGeneratedC(client: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'cython') {
+  if (!editor || !isCythonLensDocument(editor.document)) {
     void vscode.window.showInformationMessage('Cython Lens: open a Cython file first.');
     return;
   }

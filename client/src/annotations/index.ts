@@ -11,6 +11,7 @@ import { AnnotationDecorations } from './annotation-decorations';
 import { annotationHoverProvider } from './annotation-hover';
 import { AnnotationStore } from './annotation-store';
 import { showGeneratedC } from './generated-c';
+import { DOCUMENT_SELECTOR, isCythonLensDocument } from '../languages';
 
 export function registerAnnotationView(client: LanguageClient): vscode.Disposable {
   const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -19,7 +20,7 @@ export function registerAnnotationView(client: LanguageClient): vscode.Disposabl
   const decorations = new AnnotationDecorations(() => config().get<number>('annotations.intensity', 1));
 
   const render = (editor: vscode.TextEditor): void => {
-    if (editor.document.languageId !== 'cython') return;
+    if (!isCythonLensDocument(editor.document)) return;
     decorations.render(editor, store.linesFor(editor.document), enabled());
   };
   const renderAll = (): void => vscode.window.visibleTextEditors.forEach(render);
@@ -35,7 +36,7 @@ export function registerAnnotationView(client: LanguageClient): vscode.Disposabl
       if (!store.accept(params, documentOf(params.uri))) return; // for another version: ignored
       vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === params.uri).forEach(render);
     }),
-    vscode.languages.registerHoverProvider({ language: 'cython' }, annotationHoverProvider(store, enabled)),
+    vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, annotationHoverProvider(store, enabled)),
     vscode.commands.registerCommand('cythonLens.showGeneratedC', () => showGeneratedC(client)),
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
     vscode.window.onDidChangeActiveColorTheme(() => {

@@ -50,12 +50,14 @@ export async function cliEngine(log: (s: string) => void, given?: Engine,
 
 /**
  * Whether analysing a file may need the Python environment: it cimports or includes something (Cython's `libc`,
- * an installed package's .pxd), itself or through the .pxd of the same name beside a .pyx. A file that does
+ * an installed package's .pxd), itself or through the .pxd of the same name beside a .pyx or .py. A file that does
  * neither is checked without running Python (start-up time: the interpreter's probe costs more than the check).
  */
 export function mayNeedPython(file: string, text: string): boolean {
-  if (/\bcimport\b|^[ \t]*include\b/m.test(text)) return true;
-  return /\.pyx$/i.test(file) && fs.existsSync(`${file.slice(0, -4)}.pxd`);
+  // (`from cython.cimports.libc.math import sqrt`: a cimport in pure Python mode)
+  if (/\bcimports?\b|^[ \t]*include\b/m.test(text)) return true;
+  const stem = /\.pyx$/i.test(file) ? file.slice(0, -4) : /\.py$/i.test(file) ? file.slice(0, -3) : undefined;
+  return stem !== undefined && fs.existsSync(`${stem}.pxd`);
 }
 
 /** The engine's Python environment, discovered once, on the first call of `ready()` (model/python-environment.ts). */

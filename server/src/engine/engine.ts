@@ -3,13 +3,16 @@
  * and runs the registered checks on demand. Synchronous per analysis; never throws for bad input or a
  * failing check (a failing check yields an empty report with status 'error', never stale results).
  */
+import * as fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import type { Parser } from 'web-tree-sitter';
 import type { CythonLensSettings, LineAnnotation, StatusParams } from '../../../shared/src/protocol';
 import { AnalysisSession, type SessionOptions } from '../model/analysis-session';
 import { defaultSettings } from '../settings/validate-settings';
-import { DocumentStore, type TextDocumentContentChangeEvent } from '../text/document-store';
+import { isAnalysedSource, isPythonSourcePath } from '../model/pure-python-mode';
+import { uriToPath } from '../model/pxd-resolver';
+import { DocumentStore, type TextDocumentContentChangeEvent, type ParseStats } from '../text/document-store';
 import type { ParsedDocument } from '../text/parsed-document';
 import { createParser } from '../tree/language';
 import { applySeverityOverrides } from './severity-overrides';
@@ -87,6 +90,8 @@ export class Engine {
    * per-document caches of the model and the checks): this engine's alone.
    */
   readonly session: AnalysisSession;
+  /** Python files (.py): whether each open one is in pure Python mode, by the version it was decided for. */
+  private readonly pythonSelection = new Map<string, { version: number; analysed: boolean }>();
 
   private constructor(parser: Parser, options: EngineOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
@@ -114,13 +119,47 @@ export class Engine {
   /** Closes a document and drops everything cached for it (model, per-definition caches of checks). */
   close(uri: string): void {
     this.store.close(uri);
+    this.pythonSelection.delete(uri);
     this.session.forget(uri);
     for (const check of this.checks) check.forget?.(uri);
     for (const annotator of this.annotators) annotator.forget?.(uri);
   }
 
+  /** An open document we analyse (a plain Python file, open or not, is none of ours: undefined). */
   document(uri: string): ParsedDocument | undefined {
-    return this.store.get(uri);
+    const doc = this.store.get(uri);
+    return doc && this.analysed(doc) ? doc : undefined;
+  }
+
+  /**
+   * Is this open document ours? Cython sources always; a `.py` file only in pure Python mode (it imports `cython`,
+   * or a same-named `.pxd` is beside it: model/pure-python-mode.ts). Decided once per version from the text alone,
+   * before anything is parsed, so that a plain Python file costs no parse and no analysis.
+   */
+  isAnalysed(uri: string): boolean {
+    const doc = this.store.get(uri);
+    return doc !== undefined && this.analysed(doc);
+  }
+
+  private analysed(doc: ParsedDocument): boolean {
+    if (!isPythonSourcePath(doc.uri)) return true;
+    const known = this.pythonSelection.get(doc.uri);
+    if (known && known.version === doc.version) return known.analysed;
+    const file = uriToPath(doc.uri) ?? doc.uri;
+    const analysed = isAnalysedSource(file, doc.text, (pxd) => {
+      try {
+        return fs.statSync(pxd).isFile();
+      } catch {
+        return false;
+      }
+    });
+    this.pythonSelection.set(doc.uri, { version: doc.version, analysed });
+    return analysed;
+  }
+
+  /** How the open documents' trees were produced (tests count the parses a document cost). */
+  get parseStats(): Readonly<ParseStats> {
+    return this.store.stats;
   }
 
   openUris(): string[] {
@@ -155,6 +194,8 @@ export class Engine {
     const doc = this.store.get(uri);
     if (!doc) return undefined;
     const base = { uri, version: doc.version };
+    // A plain Python file: nothing from us, and nothing parsed.
+    if (!this.analysed(doc)) return { ...base, diagnostics: [], annotations: [], status: { uri, state: 'ok' } };
     if (doc.skipped || !doc.tree) {
       const message = doc.skipped?.message ?? 'Cython Lens: file not analysed.';
       const info: Diagnostic = {

@@ -75,10 +75,14 @@ export class CimportBinder {
     return resolved;
   }
 
-  collectCimportFrom(s: Node): void {
+  /**
+   * `from m cimport a, b`; with `moduleText`, a Python import that is a cimport in pure Python mode
+   * (`from cython.cimports.libc.math import sqrt` cimports `sqrt` from `libc.math`).
+   */
+  collectCimportFrom(s: Node, moduleText?: string): void {
     const moduleNode = field(s, 'module_name');
     if (!moduleNode) return;
-    const text = moduleNode.text.replace(/\s+/g, '');
+    const text = moduleText ?? moduleNode.text.replace(/\s+/g, '');
     const level = /^\.*/.exec(text)![0].length;
     const moduleName = text.slice(level);
     const request: CimportRequest = { module: moduleName, level, node: moduleNode };

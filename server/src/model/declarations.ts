@@ -192,10 +192,10 @@ export class DeclarationCollector {
       case 'cypclass_definition': this.collectCypclass(s); break;
       case 'function_definition': {
         const name = field(s, 'name')?.text;
-        if (name && isPureModeCFunction(raw)) {
-          // Pure Python mode C function: its C signature lives in annotations we do not model yet.
-          this.scope.define({ name, kind: 'unresolved', type: unknown('pure-mode C function'), binding: 'module',
-            location: locationOf(this.ctx.uri, field(s, 'name') ?? s), origin: 'pure Python mode C function' });
+        const pure = name && isPureModeCFunction(raw) ? this.signatureOf(s, env, undefined) : undefined;
+        if (pure) {
+          // Pure Python mode C function (`@cython.cfunc` / `@cython.ccall` def)
+          this.defineFunction(pure, s);
         } else if (name) {
           this.definePython(name, 'py-function', s);
         }
@@ -274,6 +274,12 @@ export class DeclarationCollector {
   }
 
   private collectPythonImport(s: Node): void {
+    const from = s.type === 'import_from_statement' ? field(s, 'module_name')?.text.replace(/\s+/g, '') : undefined;
+    if (from?.startsWith('cython.cimports.')) {
+      // pure Python mode: `from cython.cimports.libc.math import sqrt` is `from libc.math cimport sqrt`
+      this.cimports.collectCimportFrom(s, from.slice('cython.cimports.'.length));
+      return;
+    }
     for (const target of importedNames(s)) {
       if (target.module === 'cython' || target.module.startsWith('cython.')) {
         // `from cython.parallel import prange`, `import cython`: compile-time names, as with cimport.
@@ -642,9 +648,9 @@ function lastSegment(name: string | undefined): string | undefined {
   return name?.split('.').pop()?.trim();
 }
 
-/** `@cython.cfunc`, `@cython.ccall`, `@cython.nogil`... on a def: a C function in pure Python mode. */
+/** `@cython.cfunc` or `@cython.ccall` on a def: a C function in pure Python mode. */
 export function isPureModeCFunction(node: Node): boolean {
   if (node.type !== 'decorated_definition') return false;
-  return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall|nogil|with_gil|exceptval|inline)\b/
+  return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall)\b/
     .test(d.text));
 }

@@ -50,7 +50,8 @@ export function buildFunctionScope(
   complete = false, inferTypes: boolean | null = null, constant?: ConstantOf, printStatements = false,
 ): FunctionInfo {
   const scope = new Scope('function', cls?.cypclass ? cypclassMemberScope(cls, parent) : parent);
-  const isPythonFunction = fn.type === 'function_definition';
+  // (a def made a C function in pure Python mode, or by an augmenting .pxd, has a signature)
+  const isPythonFunction = fn.type === 'function_definition' && signature === undefined;
   // parameters
   if (signature) {
     for (const p of signature.params) {

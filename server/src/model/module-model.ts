@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { type ClassInfo, type FunctionSignature } from './c-types';
 import { builtinsScope } from './builtins';
-import { DeclarationCollector } from './declarations';
+import { DeclarationCollector, isPureModeCFunction } from './declarations';
+import { isPythonSourcePath } from './pure-python-mode';
 import type { ModuleDeclarations } from './declaration-types';
 import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
@@ -117,7 +118,8 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
         return hit.info;
       }
       const { value: info, names } = recordingLookups(scope, () => {
-        const sig = fn.type === 'c_function_definition' ? model.signatureOf(fn, cls) : undefined;
+        const sig = fn.type === 'c_function_definition' || (fn.parent && isPureModeCFunction(fn.parent))
+          || isAugmentedDef(fn, cls) ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
           complete, scopeDirectives(fn, moduleDirectives).infer_types,
           (cond, spec) => evaluateConstant(cond, collector, spec), printStatements);
@@ -144,6 +146,11 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
     if (!name) return undefined;
     const own = collector.signatureOf(fn, { extern: false, externNogil: false }, cls);
     const declared = cls ? cls.methods.get(name) : declarations.scope.lookupLocal(name)?.signature;
+    if (!own && declared && fn.type === 'function_definition') {
+      // A def of a .py module made a C function by its augmenting .pxd: the .pxd's types, the def's names.
+      const names = collector.parametersOf(field(fn, 'parameters'), cls).params.map((p) => p.name);
+      return { ...declared, params: declared.params.map((p, i) => ({ ...p, name: names[i] ?? p.name })) };
+    }
     if (!own) return declared;
     if (declared && declared.inPxd && !own.inPxd) {
       // Callers see the .pxd declaration; the body is nogil if either says so.
@@ -152,6 +159,24 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
     return own;
   }
   return model;
+
+  /** A module-level def of a pure Python mode module that its augmenting .pxd declares as a C function. */
+  function isAugmentedDef(fn: Node, cls: ClassInfo | undefined): boolean {
+    if (cls || fn.type !== 'function_definition' || !isPythonSourcePath(uri)) return false;
+    const name = field(fn, 'name')?.text;
+    const sym = name ? declarations.scope.lookupLocal(name) : undefined;
+    return sym?.kind === 'c-function' && sym.signature?.inPxd === true && isModuleLevel(fn);
+  }
+}
+
+/** A definition at module level (possibly decorated, or inside module-level if/try blocks). */
+function isModuleLevel(fn: Node): boolean {
+  for (let n = fn.parent; n; n = n.parent) {
+    if (n.type === 'module') return true;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'c_function_definition'
+      || n.type === 'cdef_class_definition') return false;
+  }
+  return false;
 }
 
 /** The leading comments of a module (where `# cython:` directives are read). */

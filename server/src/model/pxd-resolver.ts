@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { builtinsScope } from './builtins';
+import { augmentingPxdPath } from './pure-python-mode';
 import type { CimportRequest, CimportResolver, ModuleDeclarations } from './declaration-types';
 import { DeclarationCollector } from './declarations';
 import { type LazyDeclarationStats, LazyPxdModule } from './lazy-declarations';
@@ -86,11 +87,14 @@ export class PxdResolver implements CimportResolver {
     return mod;
   }
 
-  /** The .pxd that declares a .pyx module's C interface (`foo.pyx` → `foo.pxd`). */
+  /**
+   * The .pxd that declares a .pyx module's C interface (`foo.pyx` → `foo.pxd`), or augments a pure Python mode
+   * module (`foo.py` → `foo.pxd`).
+   */
   companionOf(uri: string): ModuleDeclarations | undefined {
     const file = uriToPath(uri);
-    if (!file || !file.endsWith('.pyx')) return undefined;
-    const pxd = file.slice(0, -4) + '.pxd';
+    const pxd = !file ? undefined : file.endsWith('.pyx') ? file.slice(0, -4) + '.pxd' : augmentingPxdPath(file);
+    if (!pxd) return undefined;
     return this.exists(pxd) ? this.load(pxd) : undefined;
   }
 

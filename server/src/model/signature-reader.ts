@@ -35,6 +35,7 @@ export class SignatureReader {
     FunctionSignature | undefined {
     const nameNode = field(node, 'name');
     if (!nameNode) return undefined;
+    if (node.type === 'function_definition') return this.pureSignatureOf(node, cls);
     const kindNode = field(node, 'kind');
     // `cdef extern int f()` outside an extern block is an extern declaration too
     if (!env.extern && node.type === 'c_function_declaration' && node.children.some((c) => c?.type === 'extern')) {
@@ -59,6 +60,43 @@ export class SignatureReader {
     return {
       name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
       withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
+    };
+  }
+
+  /**
+   * A `def` made a C function by decorators (pure Python mode): `@cython.cfunc` / `@cython.ccall`, `@cython.nogil`,
+   * `@cython.with_gil`, `@cython.exceptval(...)`, `@cython.returns(T)`, `@cython.locals(x=T)` and the annotations
+   * (`x: cython.double`, `-> cython.int`), as Cython's InterpretCompilerDirectives and DecoratorTransform read them.
+   * Undefined for a def that stays a Python function.
+   */
+  private pureSignatureOf(node: Node, cls: ClassInfo | undefined): FunctionSignature | undefined {
+    const decorators = pureModeDecorators(node);
+    const kind = decorators.has('ccall') ? 'cpdef' : decorators.has('cfunc') ? 'cdef' : undefined;
+    if (!kind) return undefined;
+    const nameNode = field(node, 'name')!;
+    const locals = decorators.get('locals');
+    const localTypes = new Map<string, CType>();
+    for (const arg of locals ? splitTopLevel(locals) : []) {
+      const m = /^\s*(\w+)\s*=\s*([\s\S]+)$/.exec(arg);
+      if (m) localTypes.set(m[1]!, this.types.resolveTypeSyntax(typeSyntaxOf(m[2]!.trim())));
+    }
+    const params = this.parametersOf(field(node, 'parameters'), cls);
+    for (const p of params.params) {
+      const t = localTypes.get(p.name);
+      if (t) p.type = t;
+    }
+    const returns = decorators.get('returns');
+    const annotation = field(node, 'return_type');
+    const returnType = returns !== undefined ? this.types.resolveTypeSyntax(typeSyntaxOf(returns.trim()))
+      : annotation ? this.types.resolveTypeNode(annotation) : PY_OBJECT;
+    const withGil = decorators.has('with_gil');
+    const nogil = decorators.has('nogil') || withGil;
+    const exceptval = decorators.get('exceptval');
+    const exception = exceptval !== undefined ? pureExceptionSpec(exceptval)
+      : implicitException(returnType, kind, false, cls !== undefined);
+    return {
+      name: nameNode.text, returnType, params: params.params, varargs: false, nogil, withGil, exception, origin: kind,
+      inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
     };
   }
 
@@ -184,4 +222,39 @@ function pointerException(trailer: string, extern: boolean): ExceptionSpec {
   const m = /\bexcept\b\s*(\?\s*[^\s]+|\+\s*\w*|\*|[^\s]+)/.exec(trailer);
   if (m) return parseExceptionSpec(`except ${m[1]}`.replace(/except \? */, 'except? '));
   return extern ? { kind: 'noexcept', explicit: false } : { kind: 'star', explicit: false };
+}
+
+/**
+ * The `@cython.X` / `@cython.X(args)` decorators of a def (X → the argument text, '' without arguments), as the
+ * compiler reads them; `@cython.boundscheck(False)` and other directives are included (callers ask by name).
+ */
+export function pureModeDecorators(def: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const parent = def.parent;
+  if (!parent || parent.type !== 'decorated_definition') return out;
+  for (const d of childrenOfType(parent, 'decorator')) {
+    const m = /^@\s*cython\s*\.\s*(\w+)\s*(?:\(([\s\S]*)\))?\s*$/.exec(d.text);
+    if (m) out.set(m[1]!, m[2] ?? '');
+  }
+  return out;
+}
+
+/**
+ * `@cython.exceptval(...)`: `(-1)` is `except -1`, `(-1, check=True)` `except? -1`, `(check=True)` `except *`,
+ * `(check=False)` `noexcept` (Cython's ParseTreeTransforms for the exceptval directive).
+ */
+export function pureExceptionSpec(args: string): ExceptionSpec {
+  const parts = splitTopLevel(args).map((a) => a.trim()).filter((a) => a);
+  let value: string | undefined;
+  let check: boolean | undefined;
+  for (const p of parts) {
+    const kw = /^check\s*=\s*(\w+)$/.exec(p);
+    if (kw) check = kw[1] === 'True';
+    else if (/^value\s*=/.test(p)) value = p.replace(/^value\s*=\s*/, '');
+    else value = p;
+  }
+  if (value === undefined || value === 'None') {
+    return check === false ? { kind: 'noexcept', explicit: true } : { kind: 'star', explicit: true };
+  }
+  return check ? { kind: 'query', value, explicit: true } : { kind: 'value', value };
 }

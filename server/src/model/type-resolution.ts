@@ -3,6 +3,7 @@
  * against a module scope: builtins, typedefs, structs, fused types, extension classes and cimported names.
  */
 import { type CType, type CypclassQualifier, CYPCLASS_QUALIFIERS, PY_BUILTIN_TYPES, PY_OBJECT, py, scalarType, unknown, VOID } from './c-types';
+import { pureModeTypeName } from './pure-mode-types';
 import type { Node } from './syntax';
 import type { Scope, Symbol } from './symbols';
 import { type TypeSyntax, parseTypeText } from './type-syntax';
@@ -61,6 +62,14 @@ export class TypeResolver {
     if (name === 'void') return VOID;
     const scalar = scalarType(name);
     if (scalar) return scalar;
+    if (name.startsWith('cython.')) {
+      // pure Python mode: `cython.p_double`, `cython.ulonglong`, `cython.pointer[cython.double]`
+      const pure = pureModeTypeName(name);
+      if (pure) return this.resolveTypeSyntax({ ...typeSyntaxOf(pure.base), pointers: pure.pointers });
+      if (name.replace(/\s+/g, '') === 'cython.pointer' && templateArgs.length === 1) {
+        return { kind: 'ptr', base: this.resolveTypeSyntax(templateArgs[0]!) };
+      }
+    }
     if (name === 'object') {
       // `object[int]`: an old-style buffer of a generic object
       return templateArgs.length ? { kind: 'py', name: 'object', buffer: this.bufferOf(templateArgs) } : PY_OBJECT;

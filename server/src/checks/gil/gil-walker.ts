@@ -9,7 +9,6 @@ import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates
 import type { ModuleModel } from '../../model/module-model';
 import { Scope } from '../../model/symbols';
 import { type Specialisation, specialisationsFor } from '../../model/fused-specialisation';
-import { isPureModeCFunction } from '../../model/declarations';
 import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../model/syntax';
 import { reachableStatements } from '../../model/reachability';
 import { isPrintStatementCall, printIsStatement } from '../../model/print-statement';
@@ -179,8 +178,6 @@ export class GilWalker {
     if (DECLARATION_ONLY.has(node.type)) return;
     switch (node.type) {
       case 'function_definition': case 'c_function_definition': {
-        // Pure Python mode C functions are not modelled yet: their bodies are not checked (no guesses).
-        if (node.parent && isPureModeCFunction(node.parent)) return;
         this.walkFunction(node, env);
         return;
       }

@@ -1,0 +1,66 @@
+/** The engine and pure Python mode: a plain .py file costs nothing; a .py file that imports cython is analysed. */
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { Engine } from '../../server/src/engine';
+import { analyses } from '../../server/src/checks';
+import { fixture, fixturePath } from '../support/paths';
+
+describe('Engine: pure Python mode', () => {
+  let engine: Engine;
+  before(async () => {
+    engine = await Engine.create({ ...analyses, log: () => undefined });
+  });
+  after(() => engine.dispose());
+
+  it('gives a plain 10k-line .py file nothing and parses nothing', () => {
+    const body = Array.from({ length: 2500 }, (_, i) => `def f${i}(a):\n    print(a)\n    return a + ${i}\n\n`).join('');
+    assert.ok(body.split('\n').length >= 10_000);
+    const uri = 'file:///work/plain_big.py';
+    const before = { ...engine.parseStats };
+    engine.open(uri, body, 1, 'python');
+    const report = engine.analyze(uri);
+    assert.ok(report);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.annotations, []);
+    assert.equal(engine.document(uri), undefined);
+    assert.equal(engine.isAnalysed(uri), false);
+    // an edit that is not an import of cython: still nothing
+    assert.ok(engine.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# cython\n' }]));
+    assert.deepEqual(engine.analyze(uri)?.diagnostics, []);
+    assert.deepEqual(engine.parseStats, before, 'no parse for a plain Python file');
+    // typing `import cython` makes it ours
+    assert.ok(engine.change(uri, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'import cython\n' }]));
+    assert.equal(engine.isAnalysed(uri), true);
+    assert.ok(engine.document(uri));
+    engine.close(uri);
+  });
+
+  it('analyses a .py file that imports cython', () => {
+    const uri = pathToFileURL(fixturePath('pure-mode/kernels.py')).href;
+    engine.open(uri, fixture('pure-mode/kernels.py'), 1, 'python');
+    const report = engine.analyze(uri);
+    assert.ok(report);
+    assert.ok(engine.document(uri));
+    assert.ok(report.annotations.length > 0, 'yellow lines');
+    // `twice` is a @cython.cfunc (not nogil): calling it in `with cython.nogil:` is the compiler's error (line 14)
+    assert.deepEqual(report.diagnostics.filter((d) => d.severity === 1).map((d) => [d.range.start.line + 1, d.message]),
+      [[14, 'Calling gil-requiring function not allowed without gil']]);
+    // the @cython.cfunc decorator line is a C function's: no Python wrapper, no function object (cython -a: 0)
+    assert.equal(report.annotations.find((a) => a.line === 3)?.score ?? 0, 0);
+    engine.close(uri);
+  });
+
+  it('analyses a .py file without cython when a .pxd is beside it', () => {
+    const uri = pathToFileURL(fixturePath('pure-mode/pkg/augmented.py')).href;
+    engine.open(uri, fixture('pure-mode/pkg/augmented.py'), 1, 'python');
+    assert.equal(engine.isAnalysed(uri), true);
+    assert.ok(engine.document(uri));
+    engine.close(uri);
+    const plain = pathToFileURL(fixturePath('pure-mode/plain.py')).href;
+    engine.open(plain, fixture('pure-mode/plain.py'), 1, 'python');
+    assert.equal(engine.isAnalysed(plain), false);
+    assert.deepEqual(engine.analyze(plain)?.diagnostics, []);
+    engine.close(plain);
+  });
+});
