@@ -162,6 +162,17 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Ours: a # cython: comment (or a name in it) the compiler ignores: after the first statement, unknown.' },
   'unresolved-cimport': { severity: 'information', compiler: OURS, reportedBy: 'check',
     summary: 'Ours: a cimported .pxd or included file was not found; checks depending on its names are skipped.' },
+  // --- Cython+ cypclass capabilities (checks/cypclass/, validated against the cython-plus compiler)
+  'cypclass-capability-assignment': { severity: 'error', compiler: ERROR, reportedBy: 'check',
+    summary: 'Cython+: a cypclass reference assigned to a variable of another capability (iso, lock, active).' },
+  'cypclass-capability-cast': { severity: 'error', compiler: ERROR, reportedBy: 'check',
+    summary: 'Cython+: a cast of a cypclass reference to another capability (only consume changes it).' },
+  'cypclass-qualifier': { severity: 'error', compiler: ERROR, reportedBy: 'check',
+    summary: 'Cython+: a capability (iso, lock, locked, active) on a type that is not a cypclass.' },
+  'cypclass-consume': { severity: 'error', compiler: ERROR, reportedBy: 'check',
+    summary: 'Cython+: consume of a value that is not a cypclass reference.' },
+  'cypclass-locked-outside-function': { severity: 'error', compiler: ERROR, reportedBy: 'check',
+    summary: "Cython+: a 'locked' variable outside a function." },
   // --- the engine, about the analysis itself
   'not-analysed': { severity: 'information', compiler: OURS, reportedBy: 'engine',
     summary: 'Ours: the file was not analysed (too large, or not text).' },

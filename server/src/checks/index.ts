@@ -8,9 +8,11 @@ import { syntaxErrorCheck } from './syntax-error-check';
 import { callArgumentsCheck } from './call-arguments';
 import { gilCheck } from './gil-check';
 import { directiveCheck } from './directive-check';
+import { cypclassCheck } from './cypclass-check';
 import { staticAnnotator } from '../annotations/static-annotator';
 
-export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck, directiveCheck];
+export const documentChecks: readonly DocumentCheck[] = [syntaxErrorCheck, gilCheck, callArgumentsCheck, directiveCheck,
+  cypclassCheck];
 
 export const lineAnnotators: readonly LineAnnotator[] = [staticAnnotator];
 

@@ -1,0 +1,16 @@
+/** A `locked` variable at module level (Nodes.CVarDefNode.analyse_declarations). */
+import type { Node } from '../../model/syntax';
+import type { CypclassRule } from './rule';
+
+export const lockedOutsideFunction: CypclassRule = {
+  code: 'cypclass-locked-outside-function',
+  nodeTypes: ['c_variable_declaration'],
+  check(node, ctx) {
+    if (ctx.inFunction || node.parent?.type !== 'cdef_statement') return;
+    const type = node.namedChildren.find((c): c is Node => c !== null && c.type === 'c_type');
+    const locked = type?.namedChildren.find((c): c is Node => c !== null && c.type === 'type_qualifier' && c.text === 'locked');
+    if (!type || !locked) return;
+    ctx.report(type, "'locked' variables are only allowed inside a function\n"
+      + 'A lock is held for the time of a function call; a module-level reference cannot hold one.');
+  },
+};
