@@ -1,13 +1,16 @@
 /** VS Code extension: starts dist/server.js over IPC and wires the commands. All analysis is in the server. */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  DidChangeConfigurationNotification, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/protocol';
 import { annotateNow } from './annotate-now';
 import { registerAnnotationView } from './annotations/index';
 import { showGilState } from './gil-state';
 import { registerGilStatus } from './gil-status';
 import { registerStatus } from './status';
-import { trustConfigurationMiddleware, trustInitializationOptions } from './workspace-trust';
+import { PythonExtensionInterpreters } from './python-extension';
+import { configurationMiddleware, trustInitializationOptions } from './workspace-trust';
 import { DOCUMENT_SELECTOR, pythonMiddleware } from './languages';
 
 let client: LanguageClient | undefined;
@@ -15,6 +18,8 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = Date.now();
   const output = vscode.window.createOutputChannel('Cython Lens');
+  // with cythonLens.pythonPath empty: the interpreter chosen in the Python extension, if it is installed
+  const interpreters = new PythonExtensionInterpreters((m) => output.appendLine(m));
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -26,12 +31,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // read when the client (re)starts: a restart after trust is granted starts the server trusted
     initializationOptions: trustInitializationOptions,
-    middleware: { workspace: trustConfigurationMiddleware, ...pythonMiddleware },
+    middleware: { workspace: configurationMiddleware((scopeUri) => interpreters.interpreterFor(scopeUri)), ...pythonMiddleware },
   };
   client = new LanguageClient('cythonLens', 'Cython Lens', serverOptions, clientOptions);
   const c = client;
   context.subscriptions.push(
     output,
+    interpreters,
     registerAnnotationView(c),
     registerStatus(c),
     registerGilStatus(c),
@@ -54,6 +60,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   const trust = vscode.workspace.isTrusted ? 'trusted' : 'untrusted (no Python or compiler runs)';
   await client.start();
+  // another interpreter picked in the Python extension: the server pulls its settings again
+  if (interpreters.installed) {
+    void interpreters.onDidChange(() => {
+      output.appendLine('[client] The Python extension changed its interpreter: the server reads its settings again.');
+      void c.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    });
+  }
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   output.appendLine(`[client] Cython Lens ${version} activated in ${Date.now() - started} ms `
     + `(language server started and initialized; workspace ${trust})`);
