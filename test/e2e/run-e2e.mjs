@@ -20,8 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/e2e-workspace');
 const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'e2e');
-const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic'];
-const DEFAULT_FEATURES = ['gil', 'hover', 'annotations', 'lapack', 'status', 'semantic']; // what the product has today; add each as it lands
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic', 'navigation'];
+const DEFAULT_FEATURES = ['gil', 'hover', 'annotations', 'lapack', 'status', 'semantic', 'navigation']; // what the product has today; add each as it lands
 
 // ---------- arguments ----------
 const argv = process.argv.slice(2);
@@ -442,6 +442,26 @@ const checks = [
       seen = { cType: await colourOf('total += values[i]', 'total'), pythonObject: await colourOf('return sum(', 'values') };
       return seen.cType && seen.pythonObject && seen.cType !== seen.pythonObject;
     }, 15000).catch((e) => { throw new Error(`${e.message}; colours: ${JSON.stringify(seen)}`); });
+  } },
+  { feature: 'navigation', name: 'F12 on a cimported function opens its .pxd at the declaration', run: async () => {
+    await openFile('gil_demo.pyx', 'def compute');
+    const p = await mustPos('return sqrt(total)', 'return s'.length);
+    await page.mouse.click(p.x, p.y);
+    await page.keyboard.press('F12');
+    await page.locator('.tabs-container .tab.active', { hasText: 'math.pxd' }).waitFor({ timeout: 15000 })
+      .catch(async () => { throw new Error(`no math.pxd tab; tabs: ${JSON.stringify(await page.locator('.tabs-container .tab').allInnerTexts())}`); });
+    // the cursor is on the declaration: the current line of the editor declares sqrt
+    await waitUntil('the cursor on the declaration of sqrt', async () => {
+      const current = await page.evaluate(() => {
+        const editor = document.querySelector('.editor-instance .monaco-editor');
+        const mark = editor?.querySelector('.view-overlays .current-line');
+        if (!mark) return null;
+        const top = mark.parentElement?.style.top;
+        const line = [...editor.querySelectorAll('.view-lines .view-line')].find(l => l.style.top === top);
+        return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
+      });
+      return current && /\bsqrt\s*\(/.test(current);
+    }, 10000);
   } },
 ].filter(c => !c.feature || FEATURES.includes(c.feature));
 
