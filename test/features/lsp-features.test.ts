@@ -109,6 +109,13 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
     assert.match(md, /`lwork`, minimum: `LWORK >= 3\*min\(M,N\) \+ max\( 2\*min\(M,N\), max\(M,N\), NRHS \)/);
     assert.match(md, /lwork = -1/);
     assert.match(md, /GIL released by `with nogil:` at line 13/);
+    // what the call contract checks inferred for each argument at this call
+    const inferred = (arg: string): string | undefined =>
+      new RegExp(`^\\| \`${arg.replace(/[[\]]/g, '\\$&')}\` \\| ([^|]+) \\| ([^|]+) \\|$`, 'm').exec(md)?.slice(1).join(' | ').trim();
+    assert.match(md, /\*\*At this call\*\*/);
+    assert.equal(inferred('&m'), 'M | `m = A.shape[0]`');
+    assert.match(inferred('&A[0, 0]') ?? '', /^A \(LDA,N\) = `lda\*n` \| A: double\[:, ::1\], shape \(A.shape\[0\], A.shape\[1\]\), A.shape\[0\]\*A.shape\[1\] element\(s\), C order: LAPACK reads it column by column \(sees its transpose\)$/);
+    assert.match(inferred('work') ?? '', /^WORK \(MAX\(1,LWORK\)\) = `64` \| work: double work\[64\], 64 element\(s\)$/);
   });
 
   it('hovers the routine in its cimport line, without the .pxd being resolvable', async () => {

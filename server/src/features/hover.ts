@@ -15,6 +15,7 @@ import { analyseDocument, type DocumentAnalysis, guarded, identifierAt, offsetOf
 import type { Feature, FeatureDeps } from './feature';
 import { describeGilState } from './gil-state-description';
 import { describeLocation, describeSymbol, functionHover, routineHover } from './hover-content';
+import { lapackCallSection } from './lapack-call-hover';
 import {
   lapackModuleOf, lookupRoutine, routineOfModuleAttribute, routineOfSymbol, warmLapackDatabase,
 } from '../lapack/symbols';
@@ -45,7 +46,10 @@ function hoverMarkdown(a: DocumentAnalysis, id: Node): string | undefined {
   }
   const sym = ctx.scope.lookup(id.text);
   if (!sym) return undefined;
-  return symbolHover(a, id.text, sym, gil);
+  const routine = routineOfSymbol(a.routines, sym);
+  const section = routine ? lapackCallSection(a.routines, routine, id) : undefined;
+  const base = symbolHover(a, id.text, sym, gil);
+  return section ? `${base}\n\n---\n\n${section}` : base;
 }
 
 /** `gil` is the GIL-state sentence, left out where it means nothing (a cimport line). */
@@ -63,7 +67,10 @@ function attributeHover(a: DocumentAnalysis, attr: Node, id: Node, ctx: Position
   const obj = field(attr, 'object');
   const objSym = obj?.type === 'identifier' ? ctx.scope.lookup(obj.text) : undefined;
   const routine = routineOfModuleAttribute(a.routines, objSym, id.text);
-  if (routine) return `${routineHover(a.routines, routine)}\n\n---\n\n${gil}`;
+  if (routine) {
+    const section = lapackCallSection(a.routines, routine, id);
+    return `${routineHover(a.routines, routine)}\n\n---\n\n${section ? `${section}\n\n---\n\n` : ''}${gil}`;
+  }
   const info = a.model.typer.info(attr, ctx.scope);
   if (info.symbol) return symbolHover(a, attr.text, info.symbol, gil);
   const sig = info.callee ?? calleeSignature(info.type);
