@@ -152,6 +152,8 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Ours: a buffer shorter than the dimension LAPACK documents for it (or than its LWORK).' },
   'lapack-leading-dimension': { severity: 'warning', compiler: OURS, reportedBy: 'check',
     summary: 'Ours: a leading dimension below the documented rule (LDA >= max(1,M)) or unlike the array passed.' },
+  'lapack-info-unchecked': { severity: 'hint', compiler: OURS, reportedBy: 'check',
+    summary: 'Ours: the INFO of a LAPACK routine that can fail is never read after the call.' },
   'directive-value': { severity: 'error', compiler: ERROR, reportedBy: 'check',
     summary: 'A compiler directive value the compiler rejects (in a # cython: comment, decorator or with item).' },
   'directive-scope': { severity: 'error', compiler: ERROR, reportedBy: 'check',

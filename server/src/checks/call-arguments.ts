@@ -241,7 +241,8 @@ class CallChecker {
     const definition = enclosingDefinition(call);
     let values = this.bodies.get(definition);
     if (!values) {
-      values = new BodyValues(definition, (address) => this.readsOnly(address, scope));
+      values = new BodyValues(definition, (address) => this.readsOnly(address, scope),
+        (address) => this.intentOf(address, scope) === 'out');
       this.bodies.set(definition, values);
     }
     for (const f of checkLapackCall(routine, call, argNodes, values)) {
@@ -252,13 +253,18 @@ class CallChecker {
 
   /** Whether `&x` is an argument a routine only reads (an `in` argument of a BLAS/LAPACK routine). */
   private readsOnly(address: Node, scope: Scope): boolean {
+    return this.intentOf(address, scope) === 'in';
+  }
+
+  /** The documented intent of the routine parameter `&x` is passed for. */
+  private intentOf(address: Node, scope: Scope): string | undefined {
     const args = address.parent;
     const call = args?.type === 'argument_list' ? args.parent : null;
-    if (!args || call?.type !== 'call') return false;
+    if (!args || call?.type !== 'call') return undefined;
     const routine = this.callees.callee(call, scope)?.routine;
-    if (!routine) return false;
+    if (!routine) return undefined;
     const index = significantChildren(args).findIndex((a) => a.startIndex === address.startIndex);
-    return routine.params[index]?.intent === 'in';
+    return routine.params[index]?.intent;
   }
 
   private checkArgument(arg: Node, index: number, target: CType, scope: Scope, callee: Callee): void {

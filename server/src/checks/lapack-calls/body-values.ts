@@ -65,7 +65,8 @@ export class BodyValues {
    * @param definition the function definition (or the module)
    * @param readsOnly whether `&x` in this call argument leaves `x` unchanged (an `in` argument of a routine)
    */
-  constructor(private readonly definition: Node, private readonly readsOnly: (address: Node) => boolean) {
+  constructor(private readonly definition: Node, private readonly readsOnly: (address: Node) => boolean,
+    private readonly writesOnly: (address: Node) => boolean = () => false) {
     const params = field(definition, 'parameters');
     if (params) {
       for (const p of namedChildren(params)) {
@@ -168,6 +169,38 @@ export class BodyValues {
     const block = last.anchor.parent;
     if (!block || !(at.startIndex >= block.startIndex && at.endIndex <= block.endIndex)) return undefined;
     return last;
+  }
+
+  /** A C variable declared in this function (a parameter or a `cdef` local), not global. */
+  isLocal(name: string): boolean {
+    const d = this.declarations.get(name);
+    return d !== undefined && d !== null && d.type?.type === 'c_type';
+  }
+
+  /**
+   * Whether `name` is read after `call` (or anywhere in a loop around it): any use that is neither an assignment's
+   * target nor an `&name` argument of a routine that only writes it.
+   */
+  readAfter(name: string, call: Node): boolean {
+    let from = call.endIndex;
+    for (let n: Node | null = call.parent; n && n !== this.definition; n = n.parent) {
+      if (LOOPS.has(n.type)) from = Math.min(from, n.startIndex);
+    }
+    const body = field(this.definition, 'body') ?? this.definition;
+    const stack: Node[] = [body];
+    while (stack.length) {
+      const n = stack.pop() as Node;
+      if (n.endIndex <= from) continue;
+      if (n.type === 'identifier' && n.text === name && n.startIndex >= from
+        && !(n.startIndex >= call.startIndex && n.endIndex <= call.endIndex)) {
+        const parent = n.parent;
+        const target = parent?.type === 'assignment' && field(parent, 'left')?.id === n.id;
+        const address = parent?.type === 'address_of' && !this.readsOnly(parent) && this.writesOnly(parent);
+        if (!target && !address) return true;
+      }
+      for (const c of namedChildren(n)) stack.push(c);
+    }
+    return false;
   }
 
   /** The integer value of an expression at its place, as a symbolic expression. */

@@ -29,6 +29,8 @@ export interface CallFacts {
   readonly contract: CallContract;
   readonly call: Node;
   readonly args: readonly ArgumentFact[];
+  /** The values of the function around the call. */
+  readonly values: BodyValues;
   /** An argument's fact by LAPACK name (lower case, `lda`). */
   byName(name: string): ArgumentFact | undefined;
   /** A documented formula evaluated with the call's values (undefined when a name has no known value). */
@@ -58,7 +60,7 @@ export function callFacts(routine: LapackRoutine, call: Node, argNodes: readonly
   });
   const byName = (name: string): ArgumentFact | undefined => args.find((a) => normaliseParamName(a.param.name) === name);
   const evaluate = (f: Formula): Sym | undefined => evaluateFormula(f, (name) => byName(name)?.value);
-  return { routine, contract, call, args, byName, evaluate };
+  return { routine, contract, call, args, values, byName, evaluate };
 }
 
 function evaluateFormula(f: Formula, env: (name: string) => Sym | undefined): Sym | undefined {

@@ -9,6 +9,7 @@ import type { BodyValues } from './body-values';
 import { callFacts } from './call-facts';
 import { lapackBufferSize } from './lapack-buffer-size';
 import { lapackLeadingDimension } from './lapack-leading-dimension';
+import { lapackInfoUnchecked } from './lapack-info-unchecked';
 import { lapackMemoryOrder } from './lapack-memory-order';
 import type { LapackCallRule, LapackFinding } from './rule';
 
@@ -16,7 +17,7 @@ export { BodyValues } from './body-values';
 export { callFacts, type CallFacts } from './call-facts';
 export type { LapackFinding } from './rule';
 
-export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, lapackBufferSize, lapackLeadingDimension];
+export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, lapackBufferSize, lapackLeadingDimension, lapackInfoUnchecked];
 
 export function checkLapackCall(routine: LapackRoutine, call: Node, argNodes: readonly Node[], values: BodyValues): LapackFinding[] {
   const facts = callFacts(routine, call, argNodes, values);
