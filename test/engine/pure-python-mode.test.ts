@@ -51,6 +51,16 @@ describe('Engine: pure Python mode', () => {
     engine.close(uri);
   });
 
+  it('@cython.locals types the arguments and locals of a def (cython -3 agrees: only the list is an error)', () => {
+    const uri = 'file:///work/locals_def.py';
+    engine.open(uri, ['import cython', '@cython.locals(a=cython.int, b=cython.int, q=cython.int)', 'def f(a, b):',
+      '    with cython.nogil:', '        q = a + b', '        s = [1]', '    return q', ''].join('\n'), 1, 'python');
+    const errors = engine.analyze(uri)?.diagnostics.filter((d) => d.severity === 1).map((d) => [d.range.start.line + 1, d.message]);
+    assert.deepEqual(errors, [[6, 'Assignment of Python object not allowed without gil'],
+      [6, 'Constructing Python list not allowed without gil']]);
+    engine.close(uri);
+  });
+
   it('analyses a .py file without cython when a .pxd is beside it', () => {
     const uri = pathToFileURL(fixturePath('pure-mode/pkg/augmented.py')).href;
     engine.open(uri, fixture('pure-mode/pkg/augmented.py'), 1, 'python');

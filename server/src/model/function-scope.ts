@@ -18,6 +18,9 @@ import { reachableStatements } from './reachability';
 import { type Specialisation, specialisationsFor } from './fused-specialisation';
 import { gilTransitions, prangeOf } from './gil-state';
 import { isPrintStatementCall } from './print-statement';
+import { pureModeDecorators } from './signature-reader';
+import { typeSyntaxOf } from './type-resolution';
+import { splitTopLevel } from './type-syntax';
 
 export interface FunctionInfo {
   node: Node;
@@ -70,6 +73,17 @@ export function buildFunctionScope(
       if (param.name) scope.define({ name: param.name, kind: type.kind === 'py' ? 'py-variable' : 'c-variable', type,
         binding: 'argument', location: locationOf(collector.ctx.uri, p) });
     }
+  }
+  // `@cython.locals(x=cython.int, r=cython.double)` on a def: the C types of its arguments and locals (pure Python
+  // mode; a C function's arguments already have them in its signature)
+  const locals = fn.type === 'function_definition' ? pureModeDecorators(fn).get('locals') : undefined;
+  for (const arg of locals ? splitTopLevel(locals) : []) {
+    const m = /^\s*(\w+)\s*=\s*([\s\S]+)$/.exec(arg);
+    if (!m) continue;
+    const type = collector.resolveTypeSyntax(typeSyntaxOf(m[2]!.trim()));
+    const argument = scope.lookupLocal(m[1]!)?.binding === 'argument';
+    scope.define({ name: m[1]!, kind: type.kind === 'unknown' ? 'unresolved' : type.kind === 'py' ? 'py-variable' : 'c-variable',
+      type, binding: argument ? 'argument' : 'local' });
   }
   const pending = new Map<string, PendingLocal>();
   const declaredGlobal = new Set<string>();
