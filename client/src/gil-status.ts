@@ -27,6 +27,15 @@ export function releasingText(document: vscode.TextDocument, range: vscode.Range
 
 /** The tooltip for a state: what released the GIL and where (line numbers 1-based). */
 export function gilTooltip(document: vscode.TextDocument, result: GilStateResult): string {
+  const directives = result.directives?.length
+    ? `\n\nDirectives here: ${result.directives.map((d) => `${d.value === '' ? d.name : `${d.name}=${d.value}`} (${
+      d.source === 'build' ? 'build settings' : d.source === 'header' ? '# cython: comment' : d.source === 'with' ? 'with block' : 'decorator'
+    }${d.line !== undefined ? `, line ${d.line}` : ''})`).join(', ')}`
+    : '';
+  return gilStateTooltip(document, result) + directives;
+}
+
+function gilStateTooltip(document: vscode.TextDocument, result: GilStateResult): string {
   const by = result.releasedBy;
   const range = by ? new vscode.Range(by.start.line, by.start.character, by.end.line, by.end.character) : undefined;
   const what = range ? `\`${releasingText(document, range)}\` at line ${range.start.line + 1}` : undefined;

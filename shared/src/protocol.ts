@@ -86,6 +86,17 @@ export interface GilStateResult {
   state: GilState;
   /** The construct that releases the GIL (`with nogil:` header, `nogil` function signature). */
   releasedBy?: Range;
+  /** The compiler directives set for this position (build, `# cython:`, decorators, `with`), outermost first. */
+  directives?: DirectiveInForce[];
+}
+
+/** A compiler directive in force at a position and where it was set (`line`: 1-based, not for the build). */
+export interface DirectiveInForce {
+  name: string;
+  /** As written (`False`, `'bytes'`); empty for a directive without value (`cfunc`). */
+  value: string;
+  source: 'build' | 'header' | 'decorator' | 'with';
+  line?: number;
 }
 
 // ---------------------------------------------------------------------------

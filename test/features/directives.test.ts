@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CompletionItem, CompletionList, Hover, MarkupContent } from 'vscode-languageserver';
+import { GIL_STATE_REQUEST, type GilStateResult } from '../../shared/src/protocol';
 import { completionFeature } from '../../server/src/features/completion';
+import { gilStateRequestFeature } from '../../server/src/features/gil-state-request';
 import { hoverFeature } from '../../server/src/features/hover';
 import { DIRECTIVE_TABLE } from '../../server/src/model/directive-table';
 import { LspPair } from '../support/lsp-pair';
@@ -42,9 +44,11 @@ describe('compiler directives: completion and hover', () => {
   let pair: LspPair;
   const uri = 'file:///ws/directives.pyx';
   before(async () => {
-    pair = new LspPair({ debounceMs: 5, features: [completionFeature, hoverFeature] });
+    pair = new LspPair({ debounceMs: 5, features: [completionFeature, hoverFeature, gilStateRequestFeature] });
+    pair.config = { directives: { nonecheck: 'True' } };
     await pair.client.sendRequest('initialize', {
-      processId: null, rootUri: 'file:///ws', capabilities: {}, initializationOptions: { trusted: false },
+      processId: null, rootUri: 'file:///ws', capabilities: { workspace: { configuration: true } },
+      initializationOptions: { trusted: false },
     });
     await pair.client.sendNotification('initialized', {});
     await pair.open(uri, DOC, 1);
@@ -122,5 +126,31 @@ describe('compiler directives: completion and hover', () => {
     assert.match(md, /default `True`/);
     assert.match(md, /IndexErrors/);
     assert.match(md, /`@cython\.boundscheck\(False\)`/);
+  });
+
+  it('lists the directives in force at a position and where each was set (gilState)', async () => {
+    const inForceUri = 'file:///ws/in_force.pyx';
+    const text = [
+      '# cython: boundscheck=False',     // 1
+      'cimport cython',                   // 2
+      '@cython.wraparound(False)',        // 3
+      '@cython.cfunc',                    // 4
+      'def f(double[:] x):',              // 5
+      '    with cython.cdivision(True):',  // 6
+      '        y = x[0] / 2',             // 7
+      '    return x[0]',                  // 8
+      '',
+    ].join('\n');
+    await pair.open(inForceUri, text, 1);
+    await pair.diagnostics(inForceUri, 1);
+    const state = async (line: number): Promise<string[]> => {
+      const r: GilStateResult = await pair.client.sendRequest(GIL_STATE_REQUEST,
+        { textDocument: { uri: inForceUri }, position: { line, character: 8 } });
+      return (r.directives ?? []).map((d) => `${d.name}=${d.value} ${d.source}${d.line ? `:${d.line}` : ''}`);
+    };
+    assert.deepEqual(await state(6), ['nonecheck=True build', 'boundscheck=False header:1', 'wraparound=False decorator:3',
+      'cdivision=True with:6']);
+    assert.deepEqual(await state(7), ['nonecheck=True build', 'boundscheck=False header:1', 'wraparound=False decorator:3'],
+      'cfunc applies to the function, not its body; the with block has ended');
   });
 });
