@@ -11,16 +11,30 @@ import { documentModel } from '../model/document-model';
 import type { Scope } from '../model/symbols';
 import { type Node, field } from '../model/syntax';
 import { nodeRange } from '../text/positions';
+import { capabilityArgument } from './cypclass/capability-argument';
 import { capabilityAssignment } from './cypclass/capability-assignment';
 import { capabilityCast } from './cypclass/capability-cast';
+import { constructorWrapper } from './cypclass/constructor-wrapper';
 import { consumeNonCypclass } from './cypclass/consume-non-cypclass';
 import { lockedOutsideFunction } from './cypclass/locked-outside-function';
+import { lockedReturn } from './cypclass/locked-return';
+import { lockingNonCypclass } from './cypclass/locking-non-cypclass';
+import { methodWithoutSelf } from './cypclass/method-without-self';
+import { pythonConversion } from './cypclass/python-conversion';
 import { qualifierNonCypclass } from './cypclass/qualifier-non-cypclass';
 import type { CypclassContext, CypclassRule } from './cypclass/rule';
 
 export const cypclassRules: readonly CypclassRule[] = [
   capabilityAssignment, capabilityCast, qualifierNonCypclass, consumeNonCypclass, lockedOutsideFunction,
+  capabilityArgument, pythonConversion, methodWithoutSelf, lockedReturn, lockingNonCypclass, constructorWrapper,
 ];
+
+/** Whether a node is a statement of a cypclass body (a field or a method), possibly decorated. */
+function inCypclassBody(node: Node): boolean {
+  let n = node;
+  if (n.parent?.type === 'decorated_definition') n = n.parent;
+  return n.parent?.type === 'block' && n.parent.parent?.type === 'cypclass_definition';
+}
 
 const FUNCTIONS = new Set(['function_definition', 'c_function_definition']);
 const CLASSES = new Set(['cypclass_definition', 'cdef_class_definition', 'class_definition']);
@@ -46,7 +60,7 @@ export const cypclassCheck: DocumentCheck = {
       const rules = byType.get(node.type);
       if (rules) {
         const rctx: CypclassContext = {
-          model, scope, inFunction,
+          model, scope, inFunction, inCypclassBody: inCypclassBody(node),
           typeOf: (n) => model.typer.typeOf(n, scope),
           report: (n, message) => {
             const code = current!.code;

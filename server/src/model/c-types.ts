@@ -91,8 +91,12 @@ export type CType =
   | { kind: 'fused'; name: string; members: CType[] }
   | { kind: 'unknown'; reason: string };
 
-/** The reference capabilities of Cython+ (Parsing.p_c_simple_base_type, PyrexTypes.QualifiedCypclassType). */
-export type CypclassQualifier = 'iso' | 'lock' | 'locked' | 'active' | 'const';
+/**
+ * The reference capabilities of Cython+ (Parsing.p_c_simple_base_type, PyrexTypes.QualifiedCypclassType); the
+ * compiler's own forms too: `iso~` (an isolated reference handed over: `consume x`, a function returning `iso A`),
+ * `iso->` and `lock->` (a field or method argument seen through an `iso` or `lock` reference: viewpoint adaptation).
+ */
+export type CypclassQualifier = 'iso' | 'lock' | 'locked' | 'active' | 'const' | 'iso~' | 'iso->' | 'lock->';
 export const CYPCLASS_QUALIFIERS: ReadonlySet<string> = new Set(['iso', 'lock', 'locked', 'active']);
 
 export const PY_OBJECT: CType = { kind: 'py', name: 'object' };

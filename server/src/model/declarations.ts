@@ -354,6 +354,7 @@ export class DeclarationCollector {
       const sym: Symbol = {
         name: parsed.name, kind: type.kind === 'py' ? 'py-variable' : 'c-variable', type,
         binding: binding === 'extern' ? 'module' : binding, location: locationOf(this.ctx.uri, d),
+        ...(type.kind === 'py' && binding !== 'local' ? { cdefGlobal: true } : {}),
       };
       if (cls) cls.attributes.set(parsed.name, type);
       else scope.define(sym);

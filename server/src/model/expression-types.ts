@@ -14,6 +14,7 @@ import { parseTypeText } from './type-syntax';
 import { recordingLookups, replayLookups } from './lookup-recording';
 import type { DeclarationCollector } from './declarations';
 import { spanning } from './function-scope';
+import { cypclassType, fieldThrough, methodThrough, returnedType, withCapability } from './cypclass-capabilities';
 
 export interface ExprInfo {
   type: CType;
@@ -144,11 +145,21 @@ export class ExpressionTyper {
       case 'new_expression': {
         const t = field(node, 'type');
         const resolved = t ? this.collector.resolveTypeSyntax(parseTypeText(t.text)) : unknown('new');
+        // Cython+: `new A()` of a cypclass is a reference handed over (ExprNodes.NewExprNode.infer_type)
+        const c = cypclassType(resolved);
+        if (c) return { type: withCapability(c, 'iso~'), temp: false };
         return { type: resolved.kind === 'unknown' ? resolved : { kind: 'ptr', base: resolved }, temp: false };
       }
       case 'keyword_argument': {
         const v = field(node, 'value');
         return v ? this.info(v, scope) : UNKNOWN;
+      }
+      case 'consume_expression': {
+        // ExprNodes.ConsumeNode: the object handed over, `iso~`; other values stay what they are (an error)
+        const v = field(node, 'value');
+        const inner = v ? this.info(v, scope).type : unknown('consume');
+        const c = cypclassType(inner);
+        return { type: c ? withCapability(c, 'iso~') : inner, temp: false };
       }
       default:
         return UNKNOWN;
@@ -170,6 +181,8 @@ export class ExpressionTyper {
     if (name === 'NULL') return { type: { kind: 'ptr', base: { kind: 'void' } }, temp: false, literal: true };
     const sym = scope.lookup(name);
     if (!sym) {
+      // Cython+: `activate` is a builtin the compiler declares with the first activable cypclass (Symtab.declare_cpp_class)
+      if (name === 'activate' && this.activableClass()) return { type: unknown('activate'), temp: false };
       // A C type name used as an argument (`cython.cast(double, x)`, `cython.sizeof(int)`) is not a value.
       if (scalarType(name)) return { type: unknown(`C type ${name}`), temp: false };
       // The compiler looks undeclared names up as Python globals/builtins at run time. We only say so when every
@@ -180,7 +193,7 @@ export class ExpressionTyper {
     switch (sym.kind) {
       case 'c-variable': case 'c-function': return { type: sym.type, temp: false, symbol: sym };
       case 'py-variable': {
-        const global = sym.binding === 'module';
+        const global = sym.binding === 'module' && !sym.cdefGlobal;
         return { type: sym.type, temp: global, pyGlobal: global, symbol: sym };
       }
       case 'py-function': case 'py-class': case 'py-module':
@@ -191,6 +204,14 @@ export class ExpressionTyper {
       case 'cimported-module': return { type: unknown(`module ${name}`), temp: false, symbol: sym };
       case 'cython-builtin': case 'unresolved': return { type: sym.type, temp: false, symbol: sym };
     }
+  }
+
+  /** Whether the module declares an activable cypclass (which declares the builtin `activate`). */
+  private activableClass(): boolean {
+    for (const sym of this.collector.scope.symbols.values()) {
+      if (sym.kind === 'c-type' && cypclassType(sym.type)?.cls?.cypclass?.activable) return true;
+    }
+    return false;
   }
 
   private binary(node: Node, scope: Scope): ExprInfo {
@@ -258,11 +279,16 @@ export class ExpressionTyper {
         return { type: sym.type.kind === 'cpp' ? sym.type : unknown('type call'), temp: false };
       }
       if (sym?.kind === 'ext-class') return { type: sym.type, temp: true };
+      // Cython+ `activate(consume A())`: the active reference of an activable cypclass (Symtab.declare_cpp_class)
+      if (fnNode.text === 'activate' && !sym && this.activableClass()) {
+        const c = argNodes.length === 1 ? cypclassType(this.info(argNodes[0], scope).type) : undefined;
+        return { type: c?.cls?.cypclass?.activable ? withCapability(c, 'active') : unknown('activate()'), temp: false };
+      }
     }
     const f = this.info(fnNode, scope);
     const callee = calleeSignature(f.type);
     if (callee) {
-      const ret = callee.returnType;
+      const ret = returnedType(callee.returnType);
       return { type: ret, temp: ret.kind === 'py', callee };
     }
     if (f.type.kind === 'py') return { type: PY_OBJECT, temp: true };
@@ -352,8 +378,14 @@ export class ExpressionTyper {
       }
       case 'cpp': {
         const m = t.cls?.methods.get(attr);
+        if (m && t.cypclass) {
+          // Cython+: a method without `self`, seen through the reference's capability (cypclass-capabilities.ts)
+          const through = methodThrough(m, t.qualifier);
+          return { type: through ? { kind: 'func', sig: through } : unknown(`method ${attr}`), temp: false };
+        }
         if (m) return { type: { kind: 'func', sig: m }, temp: false };
         const a = t.cls?.attributes.get(attr);
+        if (a && t.cypclass) return { type: fieldThrough(a, t.qualifier), temp: false };
         return { type: a ?? unknown(`member ${attr}`), temp: false };
       }
       case 'memview':

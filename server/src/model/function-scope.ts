@@ -20,6 +20,7 @@ import { gilTransitions, prangeOf } from './gil-state';
 import { isPrintStatementCall } from './print-statement';
 import { pureModeDecorators } from './signature-reader';
 import { typeSyntaxOf } from './type-resolution';
+import { inferredType } from './cypclass-capabilities';
 import { splitTopLevel } from './type-syntax';
 
 export interface FunctionInfo {
@@ -422,6 +423,8 @@ function arithmeticType(a: CType, b: CType): CType {
  */
 export function spanning(rawTypes: CType[]): CType {
   if (rawTypes.length === 0) return PY_OBJECT;
+  // Cython+: a local assigned a handed-over `iso~ A` is `iso A` (TypeInference.simply_type)
+  if (rawTypes.some((t) => t.kind === 'cpp' && t.qualifier === 'iso~')) return spanning(rawTypes.map(inferredType));
   // A fused type with C members behaves like a C number in arithmetic (each specialisation is one).
   const fused = rawTypes.find((t) => t.kind === 'fused');
   if (fused && rawTypes.every((t) => t === fused || t.kind === 'scalar')) {

@@ -45,8 +45,10 @@ export class SignatureReader {
     const cypclass = cls?.cypclass !== undefined;
     const returnType = field(node, 'return_type') ? this.types.resolveTypeNode(field(node, 'return_type')) : (
       // `cdef f():` without a return type returns a Python object; extern declarations default to int; a cypclass
-      // constructor (`__init__(self, int v):`) returns nothing
-      cypclass ? VOID : env.extern ? C_INT : PY_OBJECT);
+      // constructor or destructor (`__init__(self, int v):`, `__dealloc__`) returns nothing (Symtab.CppClassScope
+      // .declare_cfunction), its other methods without one return an object
+      cypclass && (nameNode.text === '__init__' || nameNode.text === '__dealloc__' || nameNode.text === cls?.name)
+        ? VOID : env.extern ? C_INT : PY_OBJECT);
     // In a declaration without a body (pxd, extern), a lone name in the parameter list is a type: `f(int, floating)`.
     const params = this.parametersOf(field(node, 'parameters'), cls, node.type === 'c_function_declaration' || env.extern);
     const gilSpecs = [...fields(node, 'gil_spec'), ...childrenOfType(node, 'gil_spec')];

@@ -50,6 +50,11 @@ export interface Symbol {
   origin?: string;
   /** An untyped local whose type the model infers from what is assigned (model/function-scope.ts). */
   inferred?: boolean;
+  /**
+   * A module variable declared with `cdef` (`cdef object g`, `cdef K g`): a C global of the module even when it holds
+   * a Python object (Symtab.ModuleScope.declare_var, is_cglobal): reading it is no Python global lookup.
+   */
+  cdefGlobal?: boolean;
 }
 
 export class Scope {

@@ -3,7 +3,7 @@ import type { DiagnosticCode } from '../../../../shared/src/diagnostic-codes';
 import type { CType } from '../../model/c-types';
 import type { ModuleModel } from '../../model/module-model';
 import type { Scope } from '../../model/symbols';
-import type { Node } from '../../model/syntax';
+import { type Node, field, significantChildren } from '../../model/syntax';
 
 export interface CypclassContext {
   model: ModuleModel;
@@ -11,6 +11,8 @@ export interface CypclassContext {
   scope: Scope;
   /** Whether the node is inside a function body. */
   inFunction: boolean;
+  /** Whether the node is directly in a cypclass body (a field or method declaration). */
+  inCypclassBody: boolean;
   typeOf(node: Node): CType;
   report(node: Node, message: string): void;
 }
@@ -21,13 +23,22 @@ export interface CypclassRule {
   check(node: Node, ctx: CypclassContext): void;
 }
 
-/** A cypclass type (`A`, `iso A`...), or undefined. */
-export function cypclassOf(t: CType): Extract<CType, { kind: 'cpp' }> | undefined {
-  return t.kind === 'cpp' && t.cypclass ? t : undefined;
-}
+export { cypclassType as cypclassOf } from '../../model/cypclass-capabilities';
 
 /** A type we know is not a cypclass: a C scalar, pointer, struct, enum or a Python object (unknown is not). */
 export function knownNonCypclass(t: CType): boolean {
   return t.kind === 'scalar' || t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'enum' || t.kind === 'py'
     || (t.kind === 'cpp' && !t.cypclass);
+}
+
+/**
+ * Where the compiler places an expression (its node's `pos`): a call at its `(`, an attribute at its `.`, anything
+ * else at its start; parentheses are not nodes of the compiler's tree.
+ */
+export function compilerNode(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && significantChildren(n).length === 1) n = significantChildren(n)[0];
+  if (n.type === 'call') return field(n, 'arguments') ?? n;
+  if (n.type === 'attribute') return n.children.find((c) => c?.type === '.') ?? n;
+  return n;
 }
