@@ -136,16 +136,27 @@ async function waitUntil(what, fn, ms = 20000, every = 150) {
 
 /** Opens a workspace file through Quick Open and waits until its text is rendered. */
 async function openFile(name, textOnScreen) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(name);
-  // Click the row whose file name is exactly `name` (Enter could pick a stale first row of the recent-files list).
-  const row = page.locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) }).first();
-  await row.click({ timeout: 10000 });
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
+  // Quick Open lists a file only once code-server's file search has answered, which on a loaded machine can take
+  // longer than one wait: close the picker and ask again, like a user would, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(name);
+      // Click the row whose file name is exactly `name` (Enter could pick a stale first row of the recent-files list).
+      const row = page.locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) }).first();
+      await row.click({ timeout: 10000 });
+      await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      log(`opening ${name} via Quick Open failed (try ${attempt}: ${e.message.split('\n')[0]}); asking again`);
+      await page.waitForTimeout(2000 * attempt);
+    }
+  }
   await page.locator('.editor-instance .monaco-editor .view-line', { hasText: textOnScreen }).first().waitFor({ timeout: 10000 });
 }
 
