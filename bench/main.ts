@@ -236,20 +236,21 @@ async function main(): Promise<number> {
       + `answered, p50 ${ms(r.definition.p50)} ms, p95 ${ms(r.definition.p95)} ms.`);
     print('');
     print('First run: the files that mention the name are parsed and modelled (then kept by the workspace index); '
-      + 'third run: warm (wall time, and the CPU time the process spent in it: on a loaded machine the wall time is '
-      + 'mostly waiting for a core).');
+      + 'then a second run and 10 warm runs measured (wall time: median and 95th percentile; median CPU time the process '
+      + 'spent in one: on a loaded machine the wall time is mostly waiting for a core). The client decodes the answer '
+      + 'in the same process.');
     print('');
     print(`Load average at the start of this section: ${os.loadavg()[0]!.toFixed(1)} (${os.cpus().length} cores).`);
     print('');
-    print('| references of | found | files | first run | third run | third run, CPU |');
-    print('|---|---:|---:|---:|---:|---:|');
+    print('| references of | found | files | first run | warm, median | warm, p95 | warm, CPU median |');
+    print('|---|---:|---:|---:|---:|---:|---:|');
     for (const x of r.references) {
-      print(`| \`${x.name}\` | ${x.found} | ${x.files} | ${ms(x.firstMs)} ms | ${ms(x.ms)} ms | ${ms(x.cpuMs)} ms |`);
+      print(`| \`${x.name}\` | ${x.found} | ${x.files} | ${ms(x.firstMs)} ms | ${ms(x.ms)} ms | ${ms(x.p95)} ms | ${ms(x.cpuMs)} ms |`);
     }
     print('');
     print(`Peak RSS of the process: ${r.peakRssMb.toFixed(0)} MB. Server errors logged: ${r.errors.length}${r.errors.length ? ` (${r.errors[0]!.slice(0, 200)})` : ''}.`);
     summary.push(`| definition p95 | <= 10 ms | ${ms(r.definition.p95)} ms | ${verdict(r.definition.p95 <= 10)} |`);
-    summary.push(`| references p95 (warm) | <= 50 ms | ${ms(r.referencesP95)} ms (CPU ${ms(r.referencesCpuP95)} ms); first `
+    summary.push(`| references p95 (warm, ${r.references.reduce((n, x) => n + x.warm.length, 0)} requests) | <= 50 ms | ${ms(r.referencesP95)} ms (CPU ${ms(r.referencesCpuP95)} ms); first `
       + `run up to ${ms(Math.max(...r.references.map((x) => x.firstMs)))} ms | ${verdict(r.referencesP95 <= 50)} |`);
     summary.push(`| workspace symbols, first query | <= 5 s | ${(r.indexMs / 1000).toFixed(2)} s | ${verdict(r.indexMs <= 5000)} |`);
   }

@@ -202,6 +202,7 @@ export class CythonLensServer {
     );
     c.onDidChangeWatchedFiles(({ changes }) =>
       this.guard('didChangeWatchedFiles', () => {
+        let pxdChanged = false;
         for (const ch of changes ?? []) {
           const file = uriToPath(ch.uri);
           if (!file) continue;
@@ -209,9 +210,12 @@ export class CythonLensServer {
             this.projectChanged(file);
             continue;
           }
-          this.workspace.changed(file, ch.type === FileChangeType.Deleted ? 'deleted'
-            : ch.type === FileChangeType.Created ? 'created' : 'changed');
+          const kind = ch.type === FileChangeType.Deleted ? 'deleted' : ch.type === FileChangeType.Created ? 'created' : 'changed';
+          this.workspace.changed(file, kind);
+          // a .pxd the open documents' cimports may read: their models and diagnostics are made again now
+          if (file.endsWith('.pxd') && this.engine?.session.pxdChanged(file, kind)) pxdChanged = true;
         }
+        if (pxdChanged) this.publisher?.scheduleAll();
       }),
     );
     c.onDidChangeConfiguration((params) =>

@@ -1,7 +1,8 @@
 /**
  * The workspace index: which files mention a word (whole identifiers; open documents as they are now), when a cached
  * text is read again (a file event at once; without a file watcher, once its short re-check interval has passed;
- * with one, only on events) and the memo of values derived from open documents.
+ * with one, only on events), values retained between requests (replaced when stale even while a request runs) and
+ * the memo of values derived from open documents.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -70,6 +71,31 @@ describe('workspace index', () => {
     fs.utimesSync(file, new Date(), new Date(Date.now() + 10000));
     await new Promise((r) => setTimeout(r, 1100));
     assert.equal(await index.text(file), 'y = other\n');
+  });
+
+  it('replaces a stale retained value while a request holds it, and frees the old one when the request ends', () => {
+    const file = path.join(root, 'pkg', 'a.pxd');
+    const index = make();
+    index.setWatched(true);
+    const freed: string[] = [];
+    const build = (tag: string) => (text: string) => ({ value: `${tag}:${text.length}`, dispose: () => freed.push(tag) });
+    const release = index.hold();
+    assert.equal(index.retain(file, 'g1', build('first')), `first:${'cdef double norm(double x)\n'.length}`);
+    assert.equal(index.retain(file, 'g1', build('unused')), 'first:27'); // kept
+    // another key (the resolver's generation moved on): built again at once, though a request still runs
+    assert.equal(index.retain(file, 'g2', build('second')), 'second:27');
+    assert.equal(index.retain(file, 'g2', build('unused')), 'second:27');
+    assert.deepEqual(freed, []); // the running request may still use the first
+    // a file event while the request runs: built again on the next use too
+    index.changed(file, 'changed');
+    assert.equal(index.isRetained(file), false);
+    assert.equal(index.retain(file, 'g2', build('third')), 'third:27');
+    assert.deepEqual(freed, []);
+    release();
+    assert.deepEqual(freed, ['first', 'second']);
+    assert.equal(index.retain(file, 'g2', build('unused')), 'third:27');
+    index.dispose();
+    assert.deepEqual(freed, ['first', 'second', 'third']);
   });
 
   it('keeps values derived from open documents until one changes', () => {

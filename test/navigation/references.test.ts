@@ -99,6 +99,58 @@ describe('navigation: references, highlights, rename', () => {
   });
 });
 
+describe('navigation: warm references follow edits and file changes', () => {
+  let ws: NavWorkspace;
+  let tmp: string;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-warm-refs-'));
+    fs.cpSync(FIXTURE_ROOT, tmp, { recursive: true });
+    // as VS Code: the client watches the files, so the server trusts what it read until it is told of a change
+    ws = await startNavigationServer(FEATURES, ['use.pyx'], tmp, [],
+      { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } });
+  });
+  after(async () => {
+    await ws?.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function refs(): Promise<string[]> {
+    const use = ws.text('use.pyx');
+    const r = await ws.request<Location[] | null>('textDocument/references', 'use.pyx', pos(use, 's += norm', 'norm', 1),
+      { context: { includeDeclaration: true } });
+    return (r ?? []).map((l) => ws.where(l)).sort();
+  }
+  const changed = (rel: string): Promise<void> => ws.pair.client.sendNotification('workspace/didChangeWatchedFiles',
+    { changes: [{ uri: ws.uri(rel), type: 2 }] });
+
+  it('answers the same again, then sees a closed file changed on disk, an edit, and a moved declaration', async () => {
+    assert.deepEqual(await refs(), NORM_EVERYWHERE);
+    assert.deepEqual(await refs(), NORM_EVERYWHERE); // warm: files and what their names denote are kept
+    // a closed file calls norm through its alias once more
+    fs.appendFileSync(path.join(tmp, 'other.pyx'), '\ndef twice(Point p):\n    return length(p) * 2\n');
+    await changed('other.pyx');
+    const withTwice = [...NORM_EVERYWHERE, 'other.pyx:7:11'].sort();
+    assert.deepEqual(await refs(), withTwice);
+    // an unsaved edit of the open document: one more use at the end, and none in `size`
+    const use = ws.text('use.pyx');
+    const edited = use.replace('+ sh.norm(p) + geom.shapes.norm(p)', '').concat('\ncdef double again(Point p):\n    return norm(p)\n');
+    await ws.pair.change(ws.uri('use.pyx'), 2, [{ text: edited }]);
+    await ws.pair.diagnostics(ws.uri('use.pyx'), 2);
+    const afterEdit = withTwice.filter((l) => l !== 'use.pyx:14:35' && l !== 'use.pyx:14:57');
+    const line = edited.split('\n').findIndex((l) => l === '    return norm(p)');
+    assert.deepEqual(await refs(), [...afterEdit, `use.pyx:${line}:11`].sort());
+    // the declaration moves a line down in the .pxd (on disk)
+    await ws.pair.change(ws.uri('use.pyx'), 3, [{ text: use }]);
+    await ws.pair.diagnostics(ws.uri('use.pyx'), 3);
+    const pxd = path.join(tmp, 'geom', 'shapes.pxd');
+    fs.writeFileSync(pxd, `# moved\n${fs.readFileSync(pxd, 'utf8')}`);
+    fs.utimesSync(pxd, new Date(), new Date(Date.now() + 5000));
+    // its file event: read again at once (not only after the .pxd resolver's re-check interval)
+    await changed('geom/shapes.pxd');
+    assert.deepEqual(await refs(), withTwice.map((l) => (l === 'geom/shapes.pxd:13:12' ? 'geom/shapes.pxd:14:12' : l)).sort());
+  });
+});
+
 describe('navigation: rename across modules compiles', () => {
   let ws: NavWorkspace;
   let tmp: string;

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 export const CYTHON_EXTENSIONS = ['.pyx', '.pxd', '.pxi'];
 
@@ -75,9 +76,13 @@ export class WorkspaceIndex {
   private retainedBytes = 0;
   /** Requests in flight that may hold retained trees: nothing is freed until the last one ends. */
   private holds = 0;
+  /** Values no longer retained (stale or over the budget) but maybe in use by a request: freed when none runs. */
+  private readonly released: [string, Retained][] = [];
   private readonly memos = new Map<string, { stamp: string; value: unknown }>();
   /** The client watches the workspace's Cython files and tells us of changes (workspace/didChangeWatchedFiles). */
   private watched = false;
+  /** The `file:` uris of files (`uriOf`). */
+  private readonly uris = new Map<string, string>();
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -127,9 +132,7 @@ export class WorkspaceIndex {
   /** A file was created, changed or deleted on disk. */
   changed(file: string, kind: 'created' | 'changed' | 'deleted'): void {
     const abs = path.resolve(file);
-    const kept = this.retained.get(abs);
-    if (kept) kept.checkedAt = -Infinity; // in use by a request: not freed, but checked again before the next use
-    if (this.holds === 0) this.release(abs);
+    this.release(abs); // built again on its next use (a request that uses it now keeps it until it ends)
     if (kind === 'deleted') {
       this.files?.delete(abs);
       this.forgetText(abs);
@@ -166,20 +169,39 @@ export class WorkspaceIndex {
   async filesMentioning(word: string, isCancelled: () => boolean = () => false): Promise<string[]> {
     const files = await this.list();
     const re = new RegExp(`(?<![\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);
-    const out: string[] = [];
-    // in parallel batches: the stats (and first reads) go to the thread pool together
-    for (let i = 0; i < files.length; i += 64) {
+    // a file on disk: the set of its words, made once per text; an open document: its text as it is now
+    const mentions = (e: CachedText): boolean => (e.mtimeMs < 0 ? re.test(e.text) : wordsOf(e).has(word));
+    const hit = new Array<boolean>(files.length).fill(false);
+    // texts that need no disk access are looked at at once, the others read in parallel batches (the stats and
+    // first reads go to the thread pool together)
+    const now = performance.now();
+    const unread: number[] = [];
+    files.forEach((f, i) => {
+      const e = this.knownEntry(f, now);
+      if (e) hit[i] = mentions(e);
+      else unread.push(i);
+    });
+    for (let i = 0; i < unread.length; i += 64) {
       if (isCancelled()) break;
-      const batch = files.slice(i, i + 64);
-      const entries = await Promise.all(batch.map((f) => this.entry(f)));
-      batch.forEach((f, j) => {
-        const e = entries[j];
-        if (!e) return;
-        // a file on disk: the set of its words, made once per text; an open document: its text as it is now
-        if (e.mtimeMs < 0 ? re.test(e.text) : wordsOf(e).has(word)) out.push(f);
+      const batch = unread.slice(i, i + 64);
+      const entries = await Promise.all(batch.map((j) => this.entry(files[j]!)));
+      batch.forEach((j, k) => {
+        const e = entries[k];
+        if (e) hit[j] = mentions(e);
       });
     }
-    return out;
+    return files.filter((_, i) => hit[i]);
+  }
+
+  /** The `file:` uri of a workspace file (memoised: a search converts the same paths again and again). */
+  uriOf(file: string): string {
+    let uri = this.uris.get(file);
+    if (uri === undefined) {
+      uri = pathToFileURL(file).toString();
+      if (this.uris.size >= MAX_FILES) this.uris.clear();
+      this.uris.set(file, uri);
+    }
+    return uri;
   }
 
   /**
@@ -200,7 +222,7 @@ export class WorkspaceIndex {
     try {
       stat = fs.statSync(file);
     } catch {
-      if (this.holds === 0) this.release(file);
+      this.release(file);
       return undefined;
     }
     const stamp = `${stat.mtimeMs}:${stat.size}:${key}`;
@@ -211,7 +233,8 @@ export class WorkspaceIndex {
       this.retained.set(file, hit);
       return hit.value as T;
     }
-    if (hit && this.holds > 0) return undefined; // stale but maybe in use: the caller parses for itself
+    // stale (another modification time, resolver generation or include dirs): replaced now; freed at once or, when a
+    // request may still be using it, once the last request ends
     this.release(file);
     if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
     let text: string;
@@ -258,6 +281,7 @@ export class WorkspaceIndex {
 
   private trim(): void {
     if (this.holds > 0) return;
+    for (const [f, e] of this.released.splice(0)) this.free(f, e);
     for (const [f, e] of [...this.retained]) {
       if (this.retainedBytes <= RETAINED_BUDGET) break;
       this.release(f, e);
@@ -268,6 +292,14 @@ export class WorkspaceIndex {
     if (!e) return;
     this.retained.delete(file);
     this.retainedBytes -= e.size;
+    if (this.holds > 0) {
+      this.released.push([file, e]);
+      return;
+    }
+    this.free(file, e);
+  }
+
+  private free(file: string, e: Retained): void {
     try {
       e.dispose();
     } catch (err) {
@@ -298,18 +330,28 @@ export class WorkspaceIndex {
 
   /** Frees everything retained. */
   dispose(): void {
-    for (const [f, e] of [...this.retained]) this.release(f, e);
+    for (const [f, e] of [...this.retained, ...this.released.splice(0)]) {
+      this.retained.delete(f);
+      this.free(f, e);
+    }
+    this.retainedBytes = 0;
     this.texts.clear();
     this.textBytes = 0;
     this.memos.clear();
   }
 
-  private async entry(file: string): Promise<CachedText | undefined> {
+  /** The file's text when it needs no disk access: an open document's, or a cached text that is fresh. */
+  private knownEntry(file: string, now: number): CachedText | undefined {
     const open = this.options.openText(file);
     if (open !== undefined) return { mtimeMs: -1, checkedAt: 0, text: open, derived: new Map() };
-    const now = performance.now();
     const recent = this.texts.get(file);
-    if (recent && this.fresh(recent.checkedAt, now)) return recent;
+    return recent && this.fresh(recent.checkedAt, now) ? recent : undefined;
+  }
+
+  private async entry(file: string): Promise<CachedText | undefined> {
+    const now = performance.now();
+    const known = this.knownEntry(file, now);
+    if (known) return known;
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(file);

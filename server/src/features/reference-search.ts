@@ -8,7 +8,7 @@
  * between requests within its budget) or are parsed for the request.
  */
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import type { Location } from 'vscode-languageserver';
 import type { DeclLocation } from '../model/c-types';
 import { documentModel } from '../model/document-model';
 import { buildModuleBase, moduleView } from '../model/module-model';
@@ -17,8 +17,8 @@ import type { SourceFile } from '../model/source-files';
 import type { Node } from '../model/syntax';
 import type { FeatureDeps } from './feature';
 import { type NavContext, type NavTarget, keyOf, resolveTarget } from './navigation-targets';
-import type { NavRequest } from './navigation-request';
-import { retainedFile, type SearchMemo, searchMemo } from './workspace-files';
+import { declLocation, type NavRequest } from './navigation-request';
+import { type MatchedName, retainedFile, type SearchMemo, searchMemo } from './workspace-files';
 
 /** How long a search runs before it lets the event loop run (ms): a search that parses files, one that does not. */
 const YIELD_MS = 15;
@@ -26,6 +26,8 @@ const YIELD_WARM_MS = 100;
 
 export interface Occurrence {
   location: DeclLocation;
+  /** The same in LSP's shape (shared between searches: read-only). */
+  lsp: Location;
   /** The declaration or a definition with a body (not a use). */
   declaration: boolean;
   /** The occurrence spells another name than the declared one (a use of an alias, `f as g`: g). */
@@ -67,40 +69,71 @@ function matchKey(t: NavTarget | undefined): string | null {
   return t.file ? `${t.key}\n${t.file}` : t.key;
 }
 
+/** Targets whose matches a file's search memo keeps at most (then it starts again). */
+const MAX_MATCHED = 64;
+
 export async function findReferences(deps: FeatureDeps, req: NavRequest, options: SearchOptions): Promise<Occurrence[]> {
   const target = req.target;
   if (!target) return [];
   const cancelled = options.isCancelled ?? (() => false);
   const current = req.ctx.uri;
-  const declKeys = new Set<string>([target.declaration, ...target.implementations]
-    .filter((l): l is DeclLocation => !!l).map(keyOf));
-  const out = new Map<string, Occurrence>();
+  const decls = [target.declaration, ...target.implementations].filter((l): l is DeclLocation => !!l);
+  const declKeys = new Set<string>(decls.map(keyOf));
+  const declUris = new Set<string>(decls.map((l) => l.uri));
+  // each file's occurrences kept, in text order
+  const byFile = new Map<string, Occurrence[]>();
   // a module (not an alias of one): every use of the module, whatever it is called
   const moduleFile = target.file && target.key === `file:${target.file}` && target.file.endsWith('.pxd')
     ? target.file : undefined;
   // a module is mentioned by the last part of its dotted name (`cimport a.b`, `from a cimport b`, `b.f`)
   const searched = moduleFile ? target.name.split('.').pop()! : target.name;
+  const keyWithFile = target.file ? `${target.key}\n${target.file}` : undefined;
+  const moduleSuffix = moduleFile ? `\n${moduleFile}` : undefined;
   const matches = (k: string | null): boolean => k !== null
-    && (k === target.key || (!!target.file && k === `${target.key}\n${target.file}`)
-      || (!!moduleFile && k.endsWith(`\n${moduleFile}`)));
-  const add = (file: SourceFile, start: number, end: number, ctx: NavContext, alias: boolean): void => {
-    const p0 = file.lines.positionAt(start);
-    const p1 = file.lines.positionAt(end);
-    const location: DeclLocation = { uri: file.uri, line: p0.line, character: p0.character, endLine: p1.line,
-      endCharacter: p1.character };
-    const declaration = declKeys.has(keyOf(location));
-    if (declaration && !options.includeDeclaration) return;
-    const occurrence = { location, declaration, alias };
-    out.set(`${file.uri}#${start}`, occurrence);
-    if (options.onMatch) {
-      const node = file.tree.rootNode.descendantForIndex(start, end);
-      if (node) options.onMatch(occurrence, ctx, node);
+    && (k === target.key || k === keyWithFile || (moduleSuffix !== undefined && k.endsWith(moduleSuffix)));
+  // what a file's matches depend on besides the file (its memo is per version and resolver generation)
+  const signature = `${target.key}\u0000${target.file ?? ''}\u0000${searched}\u0000${target.local ? 'local' : ''}`;
+  const keep = (file: SourceFile, matched: readonly MatchedName[], ctx: NavContext): void => {
+    const list: Occurrence[] = [];
+    for (const m of matched) {
+      const declaration = declUris.has(m.location.uri) && declKeys.has(keyOf(m.location));
+      if (declaration && !options.includeDeclaration) continue;
+      const occurrence: Occurrence = { location: m.location, lsp: m.lsp, declaration, alias: m.alias };
+      list.push(occurrence);
+      if (options.onMatch) {
+        const node = file.tree.rootNode.descendantForIndex(m.start, m.end);
+        if (node) options.onMatch(occurrence, ctx, node);
+      }
     }
+    if (!list.length) return;
+    const before = byFile.get(file.uri);
+    if (!before) {
+      byFile.set(file.uri, list);
+      return;
+    }
+    // the same file reached by two uris: each occurrence once, in text order
+    const seen = new Set(before.map((o) => keyOf(o.location)));
+    byFile.set(file.uri, [...before, ...list.filter((o) => !seen.has(keyOf(o.location)))].sort((a, b) =>
+      a.location.line - b.location.line || a.location.character - b.location.character));
   };
-  const searchIn = (uri: string, declared: string[], range?: { start: number; end: number }): void => {
-    const found = fileContext(deps, req, uri);
+  const searchIn = (uri: string, declared: string[], range?: { start: number; end: number }, file?: string): void => {
+    const found = fileContext(deps, req, uri, file);
     if (!found) return;
-    const { file, ctx, memo } = found;
+    const { memo } = found;
+    const id = `${signature}\u0000${declared.join(',')}${range ? `\u0000${range.start}-${range.end}` : ''}`;
+    let matched = memo?.matched.get(id);
+    if (!matched) {
+      matched = matchesIn(found, declared, range);
+      if (memo) {
+        if (memo.matched.size >= MAX_MATCHED) memo.matched.clear();
+        memo.matched.set(id, matched);
+      }
+    }
+    keep(found.file, matched, found.ctx);
+  };
+  /** The occurrences of the declared names (and their aliases) in a file that denote the target, in text order. */
+  const matchesIn = ({ file, ctx, memo }: FoundFile, declared: string[], range?: { start: number; end: number }):
+    MatchedName[] => {
     const keys = memo?.keys;
     const names = new Set(declared);
     if (!target.local) {
@@ -113,6 +146,7 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
         for (const a of aliases) names.add(a);
       }
     }
+    const out: MatchedName[] = [];
     for (const name of names) {
       for (const start of occurrences(file.text, name, memo)) {
         if (range && (start < range.start || start > range.end)) continue;
@@ -123,22 +157,30 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
             ? matchKey(resolveTarget(ctx, node)) : null;
           keys?.set(start, key);
         }
-        if (matches(key)) add(file, start, start + name.length, ctx, name !== searched);
+        if (!matches(key)) continue;
+        const end = start + name.length;
+        const p0 = file.lines.positionAt(start);
+        const p1 = file.lines.positionAt(end);
+        const location: DeclLocation = { uri: file.uri, line: p0.line, character: p0.character, endLine: p1.line,
+          endCharacter: p1.character };
+        out.push({ start, end, alias: name !== searched, location, lsp: declLocation(location) });
       }
     }
+    return names.size > 1 ? out.sort((a, b) => a.start - b.start) : out;
   };
   const names = moduleFile ? [searched] : [...new Set([target.name, target.alias].filter((n): n is string => !!n))];
   if (target.local || options.currentOnly || (target.file && !moduleFile)) {
     searchIn(current, names, target.local && target.local.uri === current ? target.local : undefined);
-    return sorted(out);
+    return sorted(byFile);
   }
   // the current document (also an alias's uses), then every other file that mentions the declared name
   searchIn(current, names);
-  const uris = new Set<string>();
-  for (const l of [target.declaration, ...target.implementations]) if (l && l.uri !== current) uris.add(l.uri);
   const index = deps.workspace;
+  // uri -> its path when known (the workspace's files)
+  const uris = new Map<string, string | undefined>();
+  for (const l of [target.declaration, ...target.implementations]) if (l && l.uri !== current) uris.set(l.uri, undefined);
   if (index) {
-    for (const f of await index.filesMentioning(searched, cancelled)) uris.add(pathToFileURL(f).toString());
+    for (const f of await index.filesMentioning(searched, cancelled)) uris.set(index.uriOf(f), f);
   }
   uris.delete(current);
   // a first search parses and models each file: the event loop runs every few milliseconds meanwhile (edits,
@@ -146,14 +188,14 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
   let paused = performance.now();
   let done = 0;
   // files to parse (neither open nor kept from an earlier search): a slow search, whose progress is shown
-  const slow = [...uris].some((u) => {
-    const p = uriToPath(u);
+  const slow = [...uris].some(([u, f]) => {
+    const p = f ?? uriToPath(u);
     return !deps.document(u) && p !== undefined && !!index && !index.isRetained(p);
   });
   if (slow) options.progress?.(0, uris.size);
-  for (const uri of uris) {
+  for (const [uri, file] of uris) {
     if (cancelled()) break;
-    searchIn(uri, [searched]);
+    searchIn(uri, [searched], undefined, file);
     done++;
     if (performance.now() - paused > (slow ? YIELD_MS : YIELD_WARM_MS) && done < uris.size) {
       if (slow) options.progress?.(done, uris.size);
@@ -162,7 +204,7 @@ export async function findReferences(deps: FeatureDeps, req: NavRequest, options
       paused = performance.now();
     }
   }
-  return sorted(out);
+  return sorted(byFile);
 }
 
 /** The offsets of `name`'s whole-word occurrences in `text` (memoised with the file's version when it can be). */
@@ -176,17 +218,21 @@ function occurrences(text: string, name: string, memo: SearchMemo | undefined): 
   return out;
 }
 
-function sorted(out: Map<string, Occurrence>): Occurrence[] {
-  return [...out.values()].sort((a, b) => a.location.uri.localeCompare(b.location.uri)
-    || a.location.line - b.location.line || a.location.character - b.location.character);
+function sorted(byFile: Map<string, Occurrence[]>): Occurrence[] {
+  return [...byFile.keys()].sort((a, b) => a.localeCompare(b)).flatMap((uri) => byFile.get(uri)!);
 }
 
 /**
  * A file with a navigation context: the current document's, an open document's model, or a file from the disk
  * with its model (kept by the workspace index between requests, else parsed for this request).
  */
-function fileContext(deps: FeatureDeps, req: NavRequest, uri: string):
-  { file: SourceFile; ctx: NavContext; memo?: SearchMemo } | undefined {
+interface FoundFile {
+  file: SourceFile;
+  ctx: NavContext;
+  memo?: SearchMemo;
+}
+
+function fileContext(deps: FeatureDeps, req: NavRequest, uri: string, path?: string): FoundFile | undefined {
   const { resolver, files } = req.ctx;
   const open = deps.document(uri);
   // what an open document's names denote, kept until an open document changes (workspace-index.ts `memo`)
@@ -203,8 +249,8 @@ function fileContext(deps: FeatureDeps, req: NavRequest, uri: string):
     return file ? { file, memo: openMemo(open.version), ctx: { uri, model, root: open.tree.rootNode, files, resolver,
       keyOnly: true } } : undefined;
   }
-  if (!uriToPath(uri)) return undefined;
-  const kept = retainedFile(deps, uri, resolver, req.analysis.includeDirs);
+  if (!path && !uriToPath(uri)) return undefined;
+  const kept = retainedFile(deps, uri, resolver, req.analysis.includeDirs, path);
   if (kept) {
     return { file: kept.file, memo: kept.memo,
       ctx: { uri, model: kept.model, root: kept.file.tree.rootNode, files, resolver, keyOnly: true } };

@@ -6,7 +6,7 @@ import { type Location, type ReferenceParams, ReferencesRequest } from 'vscode-l
 import { type RequestProgress, requestProgress } from './work-progress';
 import { guarded } from './document-analysis';
 import type { Feature, FeatureDeps } from './feature';
-import { declLocation, withTarget } from './navigation-request';
+import { withTarget } from './navigation-request';
 import { findReferences } from './reference-search';
 
 export async function references(deps: FeatureDeps, params: ReferenceParams, isCancelled: () => boolean,
@@ -15,7 +15,7 @@ export async function references(deps: FeatureDeps, params: ReferenceParams, isC
     const found = await withTarget(deps, params?.textDocument?.uri, params?.position, (req) => findReferences(deps, req,
       { includeDeclaration: params.context?.includeDeclaration !== false, isCancelled,
         ...(progress ? { progress: (done: number, total: number) => progress.report(done, total) } : {}) }));
-    return found ? found.map((o) => declLocation(o.location)) : null;
+    return found ? found.map((o) => o.lsp) : null;
   } finally {
     progress?.end();
   }

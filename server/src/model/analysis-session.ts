@@ -119,6 +119,13 @@ export class AnalysisSession {
     return tree;
   }
 
+  /** A .pxd changed on disk (a file event): every resolver that read it reads it again. Whether any had. */
+  pxdChanged(file: string, kind: 'created' | 'changed' | 'deleted'): boolean {
+    let any = false;
+    for (const r of this.resolvers.values()) any = r.fileChanged(file, kind) || any;
+    return any;
+  }
+
   /** The resolvers created so far, by include dirs (for the status, benchmarks and tests). */
   resolverCount(): number {
     return this.resolvers.size;

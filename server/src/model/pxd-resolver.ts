@@ -73,6 +73,20 @@ export class PxdResolver implements CimportResolver {
     this.lazy = options.lazy ?? true;
   }
 
+  /**
+   * The client saw `file` change on disk (a file event): when it is a .pxd this resolver read, or one that appeared or
+   * went away, it is read again before its next use and whatever was resolved before goes stale (the generation moves
+   * at once, without waiting for the re-check interval). Whether anything here may have changed.
+   */
+  fileChanged(file: string, kind: 'created' | 'changed' | 'deleted'): boolean {
+    const cached = this.cache.get(file);
+    if (cached) cached.checkedAt = -Infinity;
+    else if (kind === 'changed') return false;
+    if (kind !== 'changed') this.lookupCache.clear();
+    this.generation++;
+    return true;
+  }
+
   setSearchPaths(paths: SearchPaths): void {
     this.paths = paths;
     this.lookupCache.clear();
