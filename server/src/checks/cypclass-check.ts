@@ -9,24 +9,35 @@ import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentChe
 import { definedClassOf } from '../model/c-types';
 import { documentModel } from '../model/document-model';
 import type { Scope } from '../model/symbols';
+import { isCythonPlusModule } from '../model/cypclass-capabilities';
 import { type Node, field } from '../model/syntax';
 import { nodeRange } from '../text/positions';
+import { activableBase } from './cypclass/activable-base';
+import { activeCallArity } from './cypclass/active-call-arity';
 import { capabilityArgument } from './cypclass/capability-argument';
 import { capabilityAssignment } from './cypclass/capability-assignment';
 import { capabilityCast } from './cypclass/capability-cast';
 import { constructorWrapper } from './cypclass/constructor-wrapper';
+import { consumeAliased } from './cypclass/consume-aliased';
 import { consumeNonCypclass } from './cypclass/consume-non-cypclass';
+import { lockPerCall } from './cypclass/lock-per-call';
+import { lockTemporary } from './cypclass/lock-temporary';
 import { lockedOutsideFunction } from './cypclass/locked-outside-function';
 import { lockedReturn } from './cypclass/locked-return';
 import { lockingNonCypclass } from './cypclass/locking-non-cypclass';
 import { methodWithoutSelf } from './cypclass/method-without-self';
+import { nonConstMethod } from './cypclass/non-const-method';
 import { pythonConversion } from './cypclass/python-conversion';
 import { qualifierNonCypclass } from './cypclass/qualifier-non-cypclass';
+import { rlockedMutation } from './cypclass/rlocked-mutation';
 import type { CypclassContext, CypclassRule } from './cypclass/rule';
 
 export const cypclassRules: readonly CypclassRule[] = [
   capabilityAssignment, capabilityCast, qualifierNonCypclass, consumeNonCypclass, lockedOutsideFunction,
   capabilityArgument, pythonConversion, methodWithoutSelf, lockedReturn, lockingNonCypclass, constructorWrapper,
+  nonConstMethod, activableBase, activeCallArity,
+  // ours: what the compiler lets through
+  consumeAliased, rlockedMutation, lockTemporary, lockPerCall,
 ];
 
 /** Whether a node is a statement of a cypclass body (a field or a method), possibly decorated. */
@@ -45,8 +56,7 @@ export const cypclassCheck: DocumentCheck = {
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const root = doc.tree.rootNode;
     // Only Cython+ modules: a cypclass defined at top level (a cheap test on the top-level statements).
-    if (!root.namedChildren.some((n) => n?.type === 'cypclass_definition'
-      || (n?.type === 'decorated_definition' && field(n, 'definition')?.type === 'cypclass_definition'))) return [];
+    if (!isCythonPlusModule(root)) return [];
     const model = documentModel(ctx.session, doc, ctx.settings.includeDirs, ctx.settings.directives);
     const out: Diagnostic[] = [];
     const byType = new Map<string, CypclassRule[]>();

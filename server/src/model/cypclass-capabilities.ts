@@ -6,6 +6,16 @@
  */
 import type { CType, CypclassQualifier, FunctionSignature } from './c-types';
 import { unknown } from './c-types';
+import { type Node, field } from './syntax';
+
+/**
+ * Whether a module is Cython+ code: it defines a cypclass at top level (regular Cython cannot: "Cypclass only
+ * allowed in c++" is cython-plus's own message). A cheap test on the top-level statements.
+ */
+export function isCythonPlusModule(root: Node): boolean {
+  return root.namedChildren.some((n) => n?.type === 'cypclass_definition'
+    || (n?.type === 'decorated_definition' && field(n, 'definition')?.type === 'cypclass_definition'));
+}
 
 export type CypclassType = Extract<CType, { kind: 'cpp' }>;
 

@@ -24,6 +24,11 @@ export interface DeclarationContext {
   /** Declarations visible before this file's own (the companion .pxd of a .pyx). */
   companion?: ModuleSymbols;
   inPxd: boolean;
+  /**
+   * A Cython+ module (it defines a cypclass): compiled by cython-plus, a Cython 3.0a6, where a cdef function without
+   * an exception clause has no exception check (Parsing.p_exception_value_clause).
+   */
+  cythonPlus?: boolean;
 }
 
 export interface UnresolvedCimport {

@@ -21,6 +21,7 @@ import { type Node, field, significantChildren } from './syntax';
 import type { Scope } from './symbols';
 import { type Specialisation, fusedTypeTest } from './fused-specialisation';
 import { printIsStatement } from './print-statement';
+import { isCythonPlusModule } from './cypclass-capabilities';
 
 export interface ModuleModel {
   uri: string;
@@ -59,7 +60,8 @@ export interface ModuleBase {
 export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver): ModuleBase {
   const inPxd = uri.endsWith('.pxd');
   const companion = inPxd ? undefined : resolver.companionOf(uri);
-  const collector = new DeclarationCollector({ uri, resolver, companion, inPxd }, builtinsScope());
+  const cythonPlus = isCythonPlusModule(tree.rootNode);
+  const collector = new DeclarationCollector({ uri, resolver, companion, inPxd, cythonPlus }, builtinsScope());
   const declarations = collector.collectModule(tree.rootNode);
   const includedFiles: string[] = [];
   // The module's own includes come first; those of included files are appended as they are collected (their nodes

@@ -56,7 +56,7 @@ export class SignatureReader {
     const withGil = gilSpecs.some((g) => /^with\s+gil$/.test(g.text.trim()));
     // An inline function defined (with a body) in a .pxd gets the implicit exception value of a definition.
     // Cython+ (3.0a6) gives functions without an exception clause no exception check.
-    const exception = cypclass && !field(node, 'exception_spec') && !childOfType(node, 'exception_spec')
+    const exception = (cypclass || this.ctx.cythonPlus) && !field(node, 'exception_spec') && !childOfType(node, 'exception_spec')
       ? { kind: 'noexcept', explicit: false } as const
       : this.exceptionOf(node, returnType, origin, cls !== undefined, this.ctx.inPxd && node.type !== 'c_function_definition');
     return {
