@@ -334,6 +334,29 @@ describe('LSP features: hover, signature help, completion, GIL state', () => {
     assert.deepEqual(closed, { state: 'unknown' });
   });
 
+  it('hovers Cython+ references with their capability (iso, lock, a field seen through an iso reference)', async () => {
+    const text = [
+      'cdef cypclass Item:',                                 // 0
+      '    int v',                                           // 1
+      'cdef cypclass Box:',                                  // 2
+      '    Item item',                                       // 3
+      'cdef void f(lock Item shared) nogil:',                // 4
+      '    cdef iso Box b = consume Box()',                  // 5
+      '    cdef Item local = Item()',                        // 6
+      '    inner = b.item',                                  // 7
+      '    shared.v = local.v',                              // 8
+    ].join('\n') + '\n';
+    const uri = 'file:///ws/cyplus.pyx';
+    await start(uri, text);
+    const title = async (line: number, needle: string) => markdown(await hover(uri, at(text, line, needle))).split('\n')[0];
+    assert.equal(await title(5, 'b ='), '`b`: `iso Box`, isolated (reachable through this reference only) (C variable, local)');
+    assert.equal(await title(8, 'shared'), '`shared`: `lock Item`, shared under a lock (C variable, argument)');
+    assert.equal(await title(7, 'inner'),
+      '`inner`: `iso-> Item`, reached through an isolated object (it must stay inside it) (C variable, local)');
+    assert.equal(await title(6, 'local'),
+      '`local`: `Item`, thread-local (it may have other references in this thread) (C variable, local)');
+  });
+
   it('answers malformed requests without failing', async () => {
     const uri = 'file:///ws/lstsq.pyx';
     await start(uri, LSTSQ);

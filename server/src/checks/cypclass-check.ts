@@ -72,9 +72,12 @@ export const cypclassCheck: DocumentCheck = {
         const rctx: CypclassContext = {
           model, scope, inFunction, inCypclassBody: inCypclassBody(node),
           typeOf: (n) => model.typer.typeOf(n, scope),
-          report: (n, message) => {
+          report: (n, message, fix) => {
             const code = current!.code;
-            out.push({ range: nodeRange(doc, n), severity: defaultSeverity(code), code, source: DIAGNOSTIC_SOURCE, message });
+            const data = !fix ? undefined : fix.fix === 'insert-consume'
+              ? { fix: fix.fix, at: nodeRange(doc, fix.at).start } : fix;
+            out.push({ range: nodeRange(doc, n), severity: defaultSeverity(code), code, source: DIAGNOSTIC_SOURCE, message,
+              ...(data ? { data } : {}) });
           },
         };
         let current: CypclassRule | undefined;

@@ -7,14 +7,16 @@ import { declareNoexcept } from './declare-noexcept';
 import { explicitExceptionValue } from './explicit-exception-value';
 import type { FixContext, QuickFixProvider } from './fix-context';
 import { hoistGilTransition } from './hoist-gil-transition';
+import { insertConsume } from './insert-consume';
 import { makeFunctionNogil } from './make-function-nogil';
 import { moveNogilToEnd } from './move-nogil-to-end';
 import { typeIndexVariable } from './type-index-variable';
 import { wrapInWithGil } from './wrap-in-with-gil';
+import { wrapInWithWlocked } from './wrap-in-with-wlocked';
 
 export const quickFixProviders: readonly QuickFixProvider[] = [
   makeFunctionNogil, declareNoexcept, explicitExceptionValue, moveNogilToEnd, hoistGilTransition, typeIndexVariable,
-  addAddressOf, wrapInWithGil,
+  addAddressOf, wrapInWithGil, insertConsume, wrapInWithWlocked,
 ];
 
 /** The quick fixes for one diagnostic of ours (with `onlySafe`, only from providers that may give safe ones). */

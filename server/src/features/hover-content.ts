@@ -10,6 +10,7 @@ import { type CType, type DeclLocation, type ExceptionSpec, type FunctionSignatu
 import type { Symbol } from '../model/symbols';
 import type { LapackDatabase } from '../lapack/database';
 import { lapackTypedefs } from '../lapack/symbols';
+import { plainCapability } from '../checks/cypclass/capabilities-plain';
 
 function code(text: string): string {
   const ticks = text.includes('`') ? '``' : '`';
@@ -28,6 +29,8 @@ const BINDING: Record<Symbol['binding'], string> = {
 export function describeType(t: CType): string {
   if (t.kind === 'py') return t.name === 'object' ? 'Python object' : `Python object (${code(t.name)})`;
   if (t.kind === 'unknown') return `type unknown to Cython Lens (${t.reason})`;
+  // Cython+: a cypclass reference's capability in words
+  if (t.kind === 'cpp' && t.cypclass) return `${code(typeToString(t))}, ${plainCapability(t.qualifier)}`;
   return code(typeToString(t));
 }
 

@@ -10,7 +10,7 @@ import { capabilityRefused } from '../../model/cypclass-capabilities';
 import { field, significantChildren } from '../../model/syntax';
 import { calleeSignature } from '../../model/expression-types';
 import { whyRefused } from './capabilities-plain';
-import { type CypclassRule, compilerNode, cypclassOf } from './rule';
+import { type CypclassRule, compilerNode, consumeFix, cypclassOf } from './rule';
 
 export const capabilityArgument: CypclassRule = {
   code: 'cypclass-capability-argument',
@@ -31,7 +31,7 @@ export const capabilityArgument: CypclassRule = {
       if (capabilityRefused(s.qualifier, t.qualifier) !== true) return;
       const what = arg.type === 'identifier' ? `\`${arg.text}\`` : 'The argument';
       ctx.report(compilerNode(arg), `Cannot assign type '${typeToString(s)}' to '${typeToString(t)}'\n`
-        + whyRefused(what, s.qualifier, t.qualifier, arg.text));
+        + whyRefused(what, s.qualifier, t.qualifier, arg.text), consumeFix(arg, capabilityRefused('iso~', t.qualifier) === false));
     });
   },
 };

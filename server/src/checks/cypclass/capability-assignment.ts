@@ -11,7 +11,7 @@ import { typeToString } from '../../model/c-types';
 import { capabilityRefused, inferredType } from '../../model/cypclass-capabilities';
 import { type Node, field, fields } from '../../model/syntax';
 import { whyRefused } from './capabilities-plain';
-import { type CypclassRule, compilerNode, cypclassOf } from './rule';
+import { type CypclassRule, compilerNode, consumeFix, cypclassOf } from './rule';
 
 export const capabilityAssignment: CypclassRule = {
   code: 'cypclass-capability-assignment',
@@ -43,6 +43,6 @@ export const capabilityAssignment: CypclassRule = {
     if (capabilityRefused(s.qualifier, t.qualifier) !== true) return;
     const what = value.type === 'identifier' ? `\`${value.text}\`` : 'The value';
     ctx.report(compilerNode(value), `Cannot assign type '${typeToString(s)}' to '${typeToString(t)}'\n`
-      + whyRefused(what, s.qualifier, t.qualifier, value.text));
+      + whyRefused(what, s.qualifier, t.qualifier, value.text), consumeFix(value, capabilityRefused('iso~', t.qualifier) === false));
   },
 };

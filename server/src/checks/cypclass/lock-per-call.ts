@@ -21,6 +21,6 @@ export const lockPerCall: CypclassRule = {
     if (enclosingLocks(node).some((l) => l.object === obj.text)) return;
     ctx.report(node, `Each call on the lock reference \`${obj.text}\` takes and releases its lock\n`
       + `Group the calls in \`with wlocked ${obj.text}:\` (or \`rlocked\` to read): one lock for all of them, and no other `
-      + 'thread can change the object between them.');
+      + 'thread can change the object between them.', { fix: 'wrap-wlocked', object: obj.text });
   },
 };

@@ -14,8 +14,14 @@ export interface CypclassContext {
   /** Whether the node is directly in a cypclass body (a field or method declaration). */
   inCypclassBody: boolean;
   typeOf(node: Node): CType;
-  report(node: Node, message: string): void;
+  /**
+   * `fix`: what a quick fix needs (code-actions/): `insert-consume` before the node `at`, `wrap-wlocked` of the
+   * statement in `with wlocked <object>:`.
+   */
+  report(node: Node, message: string, fix?: CypclassFix): void;
 }
+
+export type CypclassFix = { fix: 'insert-consume'; at: Node } | { fix: 'wrap-wlocked'; object: string };
 
 export interface CypclassRule {
   readonly code: DiagnosticCode;
@@ -29,6 +35,15 @@ export { cypclassType as cypclassOf } from '../../model/cypclass-capabilities';
 export function knownNonCypclass(t: CType): boolean {
   return t.kind === 'scalar' || t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'enum' || t.kind === 'py'
     || (t.kind === 'cpp' && !t.cypclass);
+}
+
+/**
+ * The `consume` quick fix for a cypclass value refused where a `to` reference is expected: handing the object over
+ * (`iso~`) is accepted everywhere but by another `iso~`; only for values `consume` takes as they are written.
+ */
+export function consumeFix(value: Node, accepted: boolean): CypclassFix | undefined {
+  if (!accepted || !['identifier', 'attribute', 'call', 'subscript', 'cast_expression'].includes(value.type)) return undefined;
+  return { fix: 'insert-consume', at: value };
 }
 
 /**
