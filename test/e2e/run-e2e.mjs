@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/e2e-workspace');
 const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'e2e');
-const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic', 'navigation'];
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass'];
 const DEFAULT_FEATURES = ALL_FEATURES; // every feature check runs by default; --features picks a subset while debugging
 
 // ---------- arguments ----------
@@ -301,6 +301,8 @@ function isYellow(css) {
 //                          lines 13, 14, 16 (typed C code) 0
 //   quickfix_demo.pyx:12   scale(x) in `with nogil:` -> error until line 5 reads `... scale(double x) noexcept nogil:`
 //   lapack_demo.pyx:12     dgelss(...) (a, b are [in,out]) inside `with nogil:`
+//   cypclass_demo.pyx:12   `cdef iso Counter mine = Counter()` -> cython-plus 0.3.0 (`cython --cplus`): 12:35 "Cannot
+//                          assign type 'Counter' to 'iso Counter'"; with `consume Counter()` it compiles
 const GIL_CALL = /Calling gil-requiring function not allowed without gil/;
 let extensionId = null;
 const checks = [
@@ -461,6 +463,37 @@ const checks = [
       seen = { cType: await colourOf('total += values[i]', 'total'), pythonObject: await colourOf('return sum(', 'values') };
       return seen.cType && seen.pythonObject && seen.cType !== seen.pythonObject;
     }, 15000).catch((e) => { throw new Error(`${e.message}; colours: ${JSON.stringify(seen)}`); });
+  } },
+  { feature: 'cypclass', name: 'Cython+: a capability error in plain words, fixed by inserting `consume`', run: async () => {
+    await openFile('cypclass_demo.pyx', 'cdef iso Counter mine');
+    const CAP = /Cannot assign type 'Counter' to 'iso Counter'/;
+    const text = await problemAt('cypclass_demo.pyx', 12, CAP);
+    if (!/thread-local/.test(text) || !/consume Counter\(\)/.test(text)) throw new Error(`no plain-words line in the problem: ${text.slice(0, 400)}`);
+    const item = page.locator('.action-widget .monaco-list-row.action', { hasText: /consume/ }).first();
+    for (let attempt = 1; ; attempt++) {
+      const p = await mustPos('mine = Counter()', 'mine = Counter('.length);
+      await page.mouse.click(p.x, p.y);
+      await page.keyboard.press('Control+.');
+      try { await item.waitFor({ timeout: 5000 }); break; } catch {
+        const offered = await page.locator('.action-widget').allInnerTexts().catch(() => []);
+        if (attempt >= 4) throw new Error(`no consume quick fix offered after ${attempt} tries; menu: ${JSON.stringify(offered)}`);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1000 * attempt);
+      }
+    }
+    await sleep(400);
+    await page.screenshot({ path: path.join(OUT, 'cypclass-consume-quick-fix.png') });
+    for (let i = 0; ; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().innerText().catch(() => '');
+      if (/consume/.test(focused)) break;
+      if (i > 15) throw new Error(`could not focus the consume quick fix (focused: ${JSON.stringify(focused)})`);
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await waitUntil('the declaration to read `consume Counter()`', async () => /mine = consume Counter\(\)/.test(await lineText('cdef iso Counter mine') ?? ''), 10000)
+      .catch(async (e) => { throw new Error(`${e.message}; line is now ${JSON.stringify(await lineText('cdef iso Counter mine'))}`); });
+    await waitUntil('the capability error to go away', async () =>
+      !(await problems('cypclass_demo.pyx')).some(p => p.file === 'cypclass_demo.pyx' && CAP.test(p.text)), 15000);
   } },
   { feature: 'navigation', name: 'F12 on a cimported function opens its .pxd at the declaration', run: async () => {
     await openFile('gil_demo.pyx', 'def compute');

@@ -28,7 +28,7 @@ export function whyRefused(what: string, from: CypclassQualifier | undefined, to
       + 'object must be handed over with `consume`.';
   }
   const how = from === 'iso' ? `hand it over with \`consume ${source}\``
-    : !from ? 'only `consume` of an isolated reference converts it'
+    : !from ? `hand it over with \`consume ${source}\` (then it must have no other reference)`
       : from === 'iso->' || from === 'lock->' ? 'it cannot be aliased outside its owner'
         : 'its capability cannot change';
   return `${what} is ${plainCapability(from)}: it cannot become ${plainCapability(to)}; ${how}.`;

@@ -29,7 +29,8 @@ export const capabilityArgument: CypclassRule = {
       const s = cypclassOf(ctx.typeOf(arg));
       if (!s || s.name !== t.name || s.args.length) return;
       if (capabilityRefused(s.qualifier, t.qualifier) !== true) return;
-      const what = arg.type === 'identifier' ? `\`${arg.text}\`` : 'The argument';
+      const what = arg.type === 'identifier' ? `\`${arg.text}\``
+        : arg.type === 'call' && field(arg, 'function')?.text === t.name ? 'The new object' : 'The argument';
       ctx.report(compilerNode(arg), `Cannot assign type '${typeToString(s)}' to '${typeToString(t)}'\n`
         + whyRefused(what, s.qualifier, t.qualifier, arg.text), consumeFix(arg, capabilityRefused('iso~', t.qualifier) === false));
     });

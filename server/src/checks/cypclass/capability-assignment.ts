@@ -41,7 +41,8 @@ export const capabilityAssignment: CypclassRule = {
     // an inferred local takes the type of what is assigned: only the value it was inferred from is checked
     if (inferredTarget && typeToString(inferredType(s)) !== typeToString(t)) return;
     if (capabilityRefused(s.qualifier, t.qualifier) !== true) return;
-    const what = value.type === 'identifier' ? `\`${value.text}\`` : 'The value';
+    const what = value.type === 'identifier' ? `\`${value.text}\``
+      : value.type === 'call' && field(value, 'function')?.text === t.name ? 'The new object' : 'The value';
     ctx.report(compilerNode(value), `Cannot assign type '${typeToString(s)}' to '${typeToString(t)}'\n`
       + whyRefused(what, s.qualifier, t.qualifier, value.text), consumeFix(value, capabilityRefused('iso~', t.qualifier) === false));
   },
