@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -52,6 +53,30 @@ describe('cypclass model: GIL-free objects', () => {
       .map((d) => `${d.range.start.line + 1}: ${d.message} [${String(d.code)}]`);
     assert.deepEqual(extra, [], 'false errors on valid cypclass code');
     assert.ok(errors.some((d) => d.range.start.line + 1 === 56 && d.message === 'Calling gil-requiring function not allowed without gil'));
+  });
+
+  it('gives no Cython 3.3 exception-check hints in a Cython+ module (cython-plus is Cython 3.0a6: no exception check by default)', () => {
+    requireCyplus();
+    const source = [
+      'cdef cypclass A:', '    int x', '',
+      'cdef double first(double[:] v) nogil:', '    return v[0]', '',
+      'cdef void scale(double[:] v, double k) nogil:', '    v[0] = v[0] * k', '',
+      'def run(double[:] v):', '    with nogil:', '        scale(v, first(v))', '',
+    ].join('\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cyplus-hints-'));
+    const file = path.join(dir, 'hints.pyx');
+    fs.writeFileSync(file, source);
+    // 3.0a6 warns where 3.3 gives the boundscheck performance hint; nothing about exception checks
+    // (3.0a6 places it at the `[`, 3.3 and we at the subscript's start: compared by line)
+    const compiler = compileWithCyplus(file).map((m) => `${m.line}: ${m.message}`).sort();
+    assert.deepEqual(compiler, ['5: Use boundscheck(False) for faster access', '8: Use boundscheck(False) for faster access',
+      '8: Use boundscheck(False) for faster access']);
+    const uri = pathToFileURL(file).toString();
+    engine.open(uri, source, 1);
+    const report = engine.analyze(uri, defaultSettings());
+    engine.close(uri);
+    assert.deepEqual((report?.diagnostics ?? []).map((d) => `${d.range.start.line + 1}: ${d.message}`).sort(), compiler);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('types a cypclass reference with its capability, a method\'s self as the class, methods nogil', async () => {
