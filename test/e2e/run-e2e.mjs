@@ -20,6 +20,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/e2e-workspace');
 const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'e2e');
+// A real scikit-learn module for the outline check, from the pinned sdist that scripts/fetch-sdists.sh unpacks (the
+// conformance corpus); copied into the workspace at test time, never into the repository.
+const SKLEARN = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'corpus/scikit-learn-1.9.1');
+const SKLEARN_MODULE = 'sklearn/tree/_splitter.pyx';
 const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass'];
 const DEFAULT_FEATURES = ALL_FEATURES; // every feature check runs by default; --features picks a subset while debugging
 
@@ -60,6 +64,13 @@ const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-e2e-'));
 const dir = (d) => { const p = path.join(ROOT, d); fs.mkdirSync(p, { recursive: true }); return p; };
 const WS = path.join(ROOT, 'ws');
 fs.cpSync(FIXTURES, WS, { recursive: true }); // the quick-fix check edits files: never touch the repo's fixtures
+if (FEATURES.includes('navigation') && fs.existsSync(path.join(SKLEARN, SKLEARN_MODULE))) {
+  // the module with its .pxd (its classes' declarations), where it lives in scikit-learn
+  for (const f of [SKLEARN_MODULE, SKLEARN_MODULE.replace(/\.pyx$/, '.pxd')]) {
+    fs.mkdirSync(path.dirname(path.join(WS, f)), { recursive: true });
+    fs.copyFileSync(path.join(SKLEARN, f), path.join(WS, f));
+  }
+}
 const USER = dir('ud/User');
 fs.writeFileSync(path.join(USER, 'settings.json'), JSON.stringify({
   'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false,
@@ -71,6 +82,8 @@ fs.writeFileSync(path.join(USER, 'settings.json'), JSON.stringify({
   // The checks find lines and columns by their text on screen: inlay hints (`for v: object in values:`) would be part
   // of it (they are tested over LSP in test/navigation/inlay-hints.test.ts).
   'editor.inlayHints.enabled': 'off',
+  // The outline check reads the top level of a module (classes and functions): one row each, nothing expanded.
+  'outline.collapseItems': 'alwaysCollapse',
   // A user's usual setup: a Python with Cython + SciPy, so cimported .pxd files (libc, scipy) resolve.
   ...(PYTHON ? { 'cythonLens.pythonPath': PYTHON } : {}),
 }, null, 1));
@@ -514,6 +527,52 @@ const checks = [
       });
       return current && /\bsqrt\s*\(/.test(current);
     }, 10000);
+  } },
+  { feature: 'navigation', name: 'the outline lists the classes and functions of a scikit-learn module', run: async () => {
+    if (!fs.existsSync(path.join(WS, SKLEARN_MODULE))) {
+      throw new Error(`no ${SKLEARN_MODULE} under ${SKLEARN} (run scripts/fetch-sdists.sh)`);
+    }
+    // its top-level classes and functions (kind by the outline's icon), as the module defines them
+    const expected = [['_init_split', 'function'], ['Splitter', 'class'], ['node_split_best', 'function'],
+      ['node_split_random', 'function'], ['BestSplitter', 'class'], ['BestSparseSplitter', 'class'],
+      ['RandomSplitter', 'class'], ['RandomSparseSplitter', 'class']];
+    await openFile('_splitter.pyx', 'Splitting algorithms');
+    const rows = () => page.evaluate(() => [...document.querySelectorAll('.outline-pane .monaco-list-row')]
+      .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+      .map(r => ({ name: r.querySelector('.label-name')?.textContent.trim() ?? '',
+        icon: r.querySelector('.codicon[class*="codicon-symbol-"]')?.className.match(/codicon-symbol-(\w+)/)?.[1] ?? '' })));
+    let seen = [];
+    const complete = async () => {
+      seen = await rows();
+      return expected.every(([name, kind]) => seen.some(r => r.name === name && r.icon === kind));
+    };
+    // The outline asks the server once the editor is active; on a loaded machine the first answer can come after the
+    // view rendered "no outline": like a user, focus the editor and show the view again, up to 3 times.
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await runCommand('Explorer: Focus on Outline View');
+      await page.locator('.outline-pane').first().waitFor({ timeout: 10000 });
+      // the other sections of the side bar (the folder's files) folded, so that the outline has its height
+      await page.evaluate(() => {
+        for (const h of document.querySelectorAll('#workbench\\.parts\\.sidebar .pane-header[aria-expanded="true"]')) {
+          if (!/outline/i.test(h.textContent ?? '')) h.click();
+        }
+      });
+      try {
+        await waitUntil('the outline to list the module\'s classes and functions', complete, attempt === 1 ? 20000 : 30000, 300);
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw new Error(`${e.message}; outline rows: ${JSON.stringify(seen)}`);
+        log(`outline incomplete (try ${attempt}: ${JSON.stringify(seen).slice(0, 300)}); asking again`);
+        await page.waitForTimeout(1000 * attempt);
+      }
+    }
+    // in the module's order
+    const order = seen.map(r => r.name).filter(n => expected.some(([e]) => e === n));
+    if (JSON.stringify(order) !== JSON.stringify(expected.map(([n]) => n))) throw new Error(`outline order: ${JSON.stringify(order)}`);
+    // a class's row takes the editor to its definition
+    await page.locator('.outline-pane .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*Splitter\s*$/ }) }).first().click();
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'cdef class Splitter:' }).first().waitFor({ timeout: 10000 });
   } },
 ].filter(c => !c.feature || FEATURES.includes(c.feature));
 

@@ -44,6 +44,15 @@ describe('navigation: document and workspace symbols', () => {
     assert.deepEqual(symbols[4]!.selectionRange, { start: { line: 13, character: 12 }, end: { line: 13, character: 16 } });
   });
 
+  it('writes a parameter list spread over lines on one line, as it would be written there', async () => {
+    const uri = ws.uri('spread.pyx');
+    await ws.pair.open(uri, 'cdef int split(\n    int a,\n    double* b,\n) except -1 nogil:\n    return 0\n\ndef f( ):\n    pass\n', 1);
+    await ws.pair.diagnostics(uri, 1);
+    const symbols: DocumentSymbol[] = await ws.pair.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols.map((s) => `${s.name}:${s.detail}`),
+      ['split:cdef int (int a, double* b) except -1 nogil', 'f:def ()']);
+  });
+
   it('finds symbols of every Cython file of the workspace, and of files created later', async () => {
     const query = (q: string): Promise<SymbolInformation[]> => ws.pair.client.sendRequest('workspace/symbol', { query: q });
     const norm = (await query('norm')).map((s) => `${path.relative(tmp, new URL(s.location.uri).pathname)}:`

@@ -170,7 +170,8 @@ function functionDetail(fn: Node): string {
   const kind = fn.type === 'function_definition' ? (children(fn).some((c) => c.type === 'async') ? 'async def' : 'def')
     : kindToken ?? (fn.parent && isInExtern(fn) ? 'extern' : 'cdef');
   const ret = field(fn, 'return_type')?.text;
-  const params = field(fn, 'parameters')?.text.replace(/\s+/g, ' ') ?? '()';
+  // one line, as written on one: `(\n    a,\n    b,\n)` reads `(a, b)`
+  const params = field(fn, 'parameters')?.text.replace(/\s+/g, ' ').replace(/^\( /, '(').replace(/,? \)$/, ')') ?? '()';
   const tail: string[] = [];
   for (const c of children(fn)) {
     if (c.type === 'exception_spec' || c.type === 'noexcept') tail.push(c.text.replace(/\s+/g, ' '));
