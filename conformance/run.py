@@ -53,7 +53,8 @@ HINT_SEVERITIES = {"information", "hint"}
 # Information / hint diagnostics of ours that the compiler has no counterpart for: counted apart ("own hints"),
 # neither as predicted compiler performance hints nor as false ones.
 OWN_HINT_CODES = {"gil-transition-in-loop", "unresolved-cimport", "not-analysed", "nested-too-deeply",
-                  "incomplete-class-layout", "lapack-info-unchecked", "ignored-directive-comment"}
+                  "incomplete-class-layout", "lapack-info-unchecked", "ignored-directive-comment",
+                  "lapack-overwritten-input"}
 # Hints the compiler prints while generating C (Exception check after calling ..., Use boundscheck(False) ...): a file
 # with errors stops before code generation (label "stopped_after": "analysis"), so the compiler says nothing either way
 # about them there; ours on such files are left out of the hint figures (counted as "unjudged_codegen_hint_lines").

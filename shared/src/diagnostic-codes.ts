@@ -154,6 +154,8 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Ours: a leading dimension below the documented rule (LDA >= max(1,M)) or unlike the array passed.' },
   'lapack-info-unchecked': { severity: 'hint', compiler: OURS, reportedBy: 'check',
     summary: 'Ours: the INFO of a LAPACK routine that can fail is never read after the call.' },
+  'lapack-overwritten-input': { severity: 'information', compiler: OURS, reportedBy: 'check',
+    summary: 'Ours: a matrix a LAPACK routine overwrote (factors, singular vectors, destroyed) read after the call as its input.' },
   'directive-value': { severity: 'error', compiler: ERROR, reportedBy: 'check',
     summary: 'A compiler directive value the compiler rejects (in a # cython: comment, decorator or with item).' },
   'directive-scope': { severity: 'error', compiler: ERROR, reportedBy: 'check',

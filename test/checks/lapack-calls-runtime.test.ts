@@ -112,6 +112,15 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
     assert.ok(Number(m[1]) > 0, 'dgelss wrote nothing past the first n elements of WORK');
   });
 
+  it('overwritten input: after dgelss, a residual computed with A is wrong; with a copy passed to dgelss it is right', async () => {
+    assert.deepEqual(Object.fromEntries(flagged('overwritten_input_run')), { residual_after: ['lapack-overwritten-input'] });
+    await build('overwritten_input_run', dir);
+    const r = await python(['overwritten_input']);
+    assert.equal(r.code, 0, r.stderr);
+    // "function info right-solution right-residual": the same solution, the residual wrong only when A was reused
+    assert.deepEqual(r.stdout.trim().split('\n'), ['residual_after 0 True False', 'residual_copied 0 True True']);
+  });
+
   it('leading dimension: LDA below max(1,N) gives INFO = -4; the right LDA solves', async () => {
     assert.deepEqual(Object.fromEntries(flagged('leading_dimension_run')), { lda_below_rows: ['lapack-leading-dimension'] });
     await build('leading_dimension_run', dir);

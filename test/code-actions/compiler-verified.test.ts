@@ -55,6 +55,14 @@ const CASES: Case[] = [
   { fixture: 'nogil-placement', file: 'place.pyx', code: 'nogil-placement',
     title: 'Move `nogil` to the end of the signature', touches: ['place.pyx'],
     gone: ["The keyword 'nogil' should appear at the end of the function signature line"] },
+  // the copy needs the GIL: made before the `with nogil:` block, declared at the function's top level
+  { fixture: 'copy-before-call', file: 'lstsq.pyx', code: 'lapack-overwritten-input',
+    title: 'Copy `a` before the call: pass `a_copy = a.copy_fortran()` to DGELSS', touches: ['lstsq.pyx'], gone: [],
+    ownGone: 'lapack-overwritten-input' },
+  // in a loop: copied on each turn, declared before the loop
+  { fixture: 'copy-before-call-loop', file: 'each.pyx', code: 'lapack-overwritten-input',
+    title: 'Copy `a` before the call: pass `a_copy = a.copy_fortran()` to DGESV', touches: ['each.pyx'], gone: [],
+    ownGone: 'lapack-overwritten-input' },
 ];
 
 describe('quick fixes verified by the real compiler', () => {

@@ -246,8 +246,10 @@ class CallChecker {
       this.bodies.set(definition, values);
     }
     for (const f of checkLapackCall(routine, call, argNodes, values)) {
+      const fix = f.fix && { fix: 'copy-before-call', argument: nodeRange(this.doc, f.fix.argument), name: f.fix.name,
+        routine: f.fix.routine, type: f.fix.type, method: f.fix.method };
       this.diagnostics.push({ range: nodeRange(this.doc, f.node), severity: defaultSeverity(f.code), code: f.code,
-        source: DIAGNOSTIC_SOURCE, message: f.message });
+        source: DIAGNOSTIC_SOURCE, message: f.message, ...(fix ? { data: fix } : {}) });
     }
   }
 

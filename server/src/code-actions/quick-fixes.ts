@@ -3,6 +3,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { isDiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE } from '../engine/check-types';
 import { addAddressOf } from './add-address-of';
+import { copyBeforeCall } from './copy-before-call';
 import { declareNoexcept } from './declare-noexcept';
 import { explicitExceptionValue } from './explicit-exception-value';
 import type { FixContext, QuickFixProvider } from './fix-context';
@@ -16,7 +17,7 @@ import { wrapInWithWlocked } from './wrap-in-with-wlocked';
 
 export const quickFixProviders: readonly QuickFixProvider[] = [
   makeFunctionNogil, declareNoexcept, explicitExceptionValue, moveNogilToEnd, hoistGilTransition, typeIndexVariable,
-  addAddressOf, wrapInWithGil, insertConsume, wrapInWithWlocked,
+  addAddressOf, wrapInWithGil, insertConsume, wrapInWithWlocked, copyBeforeCall,
 ];
 
 /** The quick fixes for one diagnostic of ours (with `onlySafe`, only from providers that may give safe ones). */

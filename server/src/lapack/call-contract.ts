@@ -42,8 +42,34 @@ export interface MatrixContract {
   readonly columns: Formula;
 }
 
+/**
+ * A dimension or leading-dimension rule that depends on a CHARACTER argument, as BLAS states it: `dimension ( LDA, ka
+ * ), where ka is k when TRANSA = 'N' or 'n', and is m otherwise`; `When TRANSA = 'N' or 'n' then LDA must be at least
+ * max( 1, m ), otherwise LDA must be at least max( 1, k )`. Resolved per call when the argument is a constant.
+ */
+export interface ConditionalArray {
+  readonly index: number;
+  readonly param: LapackParam;
+  /** The CHARACTER argument (lower case, `transa`) and the value of the first case (`N`). */
+  readonly flag: string;
+  readonly value: string;
+  readonly when: { readonly dims: readonly Formula[]; readonly text: string };
+  readonly otherwise: { readonly dims: readonly Formula[]; readonly text: string };
+}
+
+export interface ConditionalLeading {
+  readonly index: number;
+  readonly param: LapackParam;
+  readonly flag: string;
+  readonly value: string;
+  readonly when: { readonly bound: Formula; readonly text: string; readonly rows?: string };
+  readonly otherwise: { readonly bound: Formula; readonly text: string; readonly rows?: string };
+}
+
 export interface CallContract {
   readonly arrays: readonly ArrayContract[];
+  /** Dimensions and leading-dimension rules stated per value of a CHARACTER argument (BLAS's TRANSA, SIDE). */
+  readonly conditional: { readonly arrays: readonly ConditionalArray[]; readonly leading: readonly ConditionalLeading[] };
   readonly leading: readonly LeadingDimensionRule[];
   /** 2-D arrays with a leading dimension argument and its rule. */
   readonly matrices: readonly MatrixContract[];
@@ -144,15 +170,47 @@ export function leadingDimensionRule(param: LapackParam): { bound: Formula; text
   return found;
 }
 
-function readContract(routine: LapackRoutine): CallContract {
-  const arrays: ArrayContract[] = [];
-  const leading: LeadingDimensionRule[] = [];
-  routine.params.forEach((param, index) => {
-    const dim = documentedDimension(param);
-    if (dim !== undefined) arrays.push({ index, param, dims: dim.dims, text: dim.text });
-    const ld = leadingDimensionRule(param);
-    if (ld !== undefined) leading.push({ index, param, ...ld });
-  });
+/** `max( 1, m )` → its rows name `m`. */
+function rowsOf(bound: Formula): string | undefined {
+  if (bound.kind !== 'call' || bound.fn !== 'max' || bound.args.length !== 2) return undefined;
+  const [a, b] = bound.args;
+  const one = (f: Formula): boolean => f.kind === 'num' && f.value === 1;
+  const other = one(a) ? b : one(b) ? a : undefined;
+  return other?.kind === 'name' ? other.name : undefined;
+}
+
+/** `dimension ( LDA, ka ), where ka is k when TRANSA = 'N' or 'n', and is m otherwise`. */
+export function conditionalDimension(param: LapackParam, index: number): ConditionalArray | undefined {
+  const flat = (param.doc ?? '').replace(/\s+/g, ' ');
+  const m = /\barray, dimension \( ?(\w+) ?, ?(\w+) ?\),? where \2 is (\w+) when (\w+) = '(\w)' or '\w',? and is (\w+) otherwise\b/i.exec(flat);
+  if (!m) return undefined;
+  const [, ld, , whenDim, flag, value, otherDim] = m;
+  const f = (x: string): Formula | undefined => tryParse(x);
+  const l = f(ld), a = f(whenDim), b = f(otherDim);
+  if (!l || !a || !b) return undefined;
+  const cond = `${flag.toUpperCase()} = '${value.toUpperCase()}'`;
+  return { index, param, flag: flag.toLowerCase(), value: value.toUpperCase(),
+    when: { dims: [l, a], text: `(${ld},${whenDim}) (${cond})` },
+    otherwise: { dims: [l, b], text: `(${ld},${otherDim}) (${flag.toUpperCase()} ≠ '${value.toUpperCase()}')` } };
+}
+
+/** `When TRANSA = 'N' or 'n' then LDA must be at least max( 1, m ), otherwise LDA must be at least max( 1, k )`. */
+export function conditionalLeadingRule(param: LapackParam, index: number): ConditionalLeading | undefined {
+  const flat = (param.doc ?? '').replace(/\s+/g, ' ');
+  const m = /\bWhen (\w+) = '(\w)' or '\w',? then (\w+) must be at least (max\( ?1 ?, ?\w+ ?\)),? otherwise \3 must be at least (max\( ?1 ?, ?\w+ ?\))\s*\./i.exec(flat);
+  if (!m || m[3].toLowerCase() !== normaliseParamName(param.name)) return undefined;
+  const [, flag, value, ld, whenBound, otherBound] = m;
+  const a = tryParse(whenBound), b = tryParse(otherBound);
+  if (!a || !b) return undefined;
+  const upper = ld.toUpperCase();
+  const cond = `${flag.toUpperCase()} = '${value.toUpperCase()}'`;
+  return { index, param, flag: flag.toLowerCase(), value: value.toUpperCase(),
+    when: { bound: a, text: `${upper} >= ${whenBound} (${cond})`, rows: rowsOf(a) },
+    otherwise: { bound: b, text: `${upper} >= ${otherBound} (${flag.toUpperCase()} ≠ '${value.toUpperCase()}')`, rows: rowsOf(b) } };
+}
+
+/** The 2-D arrays whose first dimension is a leading-dimension argument with a rule. */
+function matricesOf(arrays: readonly ArrayContract[], leading: readonly LeadingDimensionRule[]): MatrixContract[] {
   const matrices: MatrixContract[] = [];
   for (const array of arrays) {
     if (array.dims.length !== 2) continue;
@@ -162,6 +220,48 @@ function readContract(routine: LapackRoutine): CallContract {
     if (rule === undefined) continue;
     matrices.push({ array, leading: rule, rows: rule.rows, columns: array.dims[1] });
   }
+  return matrices;
+}
+
+/**
+ * The contract of one call: the conditional dimensions and rules resolved with the call's CHARACTER arguments
+ * (`character(flag)`, upper case; undefined when not a constant: that entry is left out).
+ */
+export function resolveContract(contract: CallContract, character: (flag: string) => string | undefined): CallContract {
+  const { arrays: cArrays, leading: cLeading } = contract.conditional;
+  if (cArrays.length === 0 && cLeading.length === 0) return contract;
+  const arrays = [...contract.arrays];
+  const leading = [...contract.leading];
+  for (const c of cArrays) {
+    const v = character(c.flag)?.toUpperCase();
+    if (v === undefined) continue;
+    const pick = v === c.value ? c.when : c.otherwise;
+    arrays.push({ index: c.index, param: c.param, dims: pick.dims, text: pick.text });
+  }
+  for (const c of cLeading) {
+    const v = character(c.flag)?.toUpperCase();
+    if (v === undefined) continue;
+    const pick = v === c.value ? c.when : c.otherwise;
+    leading.push({ index: c.index, param: c.param, bound: pick.bound, text: pick.text, rows: pick.rows });
+  }
+  return { ...contract, arrays, leading, matrices: matricesOf(arrays, leading) };
+}
+
+function readContract(routine: LapackRoutine): CallContract {
+  const arrays: ArrayContract[] = [];
+  const leading: LeadingDimensionRule[] = [];
+  const conditional = { arrays: [] as ConditionalArray[], leading: [] as ConditionalLeading[] };
+  routine.params.forEach((param, index) => {
+    const dim = documentedDimension(param);
+    if (dim !== undefined) arrays.push({ index, param, dims: dim.dims, text: dim.text });
+    const ld = leadingDimensionRule(param);
+    if (ld !== undefined) leading.push({ index, param, ...ld });
+    const cd = dim === undefined ? conditionalDimension(param, index) : undefined;
+    if (cd !== undefined) conditional.arrays.push(cd);
+    const cl = ld === undefined ? conditionalLeadingRule(param, index) : undefined;
+    if (cl !== undefined) conditional.leading.push(cl);
+  });
+  const matrices = matricesOf(arrays, leading);
   const transposes = routine.params.some((p) => /^trans[a-z]?$/.test(normaliseParamName(p.name)));
-  return { arrays, leading, matrices, transposes, storage: routine.name.slice(1, 3).toLowerCase() };
+  return { arrays, conditional, leading, matrices, transposes, storage: routine.name.slice(1, 3).toLowerCase() };
 }

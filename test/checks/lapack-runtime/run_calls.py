@@ -1,5 +1,5 @@
 """Runs the LAPACK call programs of this folder once built (by test/checks/lapack-calls-runtime.test.ts):
-python run_calls.py BUILD_DIR memory_order | leading_dimension | buffer_size FUNCTION. Prints one line per call."""
+python run_calls.py BUILD_DIR memory_order | leading_dimension | overwritten_input | buffer_size FUNCTION. Prints one line per call."""
 import sys, importlib
 sys.path.insert(0, sys.argv[1])
 import numpy as np
@@ -32,3 +32,15 @@ elif which == 'leading_dimension':
         b = np.array([0.0, -1.0])
         info = getattr(m, fn)(A.copy(order='F'), b)
         print(fn, info, bool(np.allclose(b, np.linalg.solve(A, [0.0, -1.0]))))
+elif which == 'overwritten_input':
+    m = importlib.import_module('overwritten_input_run')
+    rng = np.random.default_rng(1)
+    A = np.asfortranarray(rng.standard_normal((8, 3)))
+    y = rng.standard_normal(8)
+    x = np.linalg.lstsq(A, y, rcond=None)[0]
+    expected = float(np.sum((y - A @ x) ** 2))
+    for fn in ('residual_after', 'residual_copied'):
+        b = y.copy()
+        info, r = getattr(m, fn)(A.copy(order='F'), b, y)
+        # "function info right-solution right-residual"
+        print(fn, info, bool(np.allclose(b[:3], x)), bool(np.isclose(r, expected)))

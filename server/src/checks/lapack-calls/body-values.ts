@@ -29,6 +29,18 @@ export interface BufferFact {
   readonly origin: string;
   /** C element type as written (`double`), when known. */
   readonly element?: string;
+  /** What holds an array's elements: a memoryview, a typed `ndarray` buffer, a Python variable. */
+  readonly kind?: ArrayView['kind'];
+}
+
+/** A memoryview, a typed `ndarray` buffer or a NumPy array made in the function, at a point. */
+export interface ArrayView {
+  readonly shape?: Sym[];
+  readonly order?: Order;
+  readonly origin: string;
+  readonly ndim: number;
+  readonly element: string;
+  readonly kind: 'memoryview' | 'ndarray' | 'object';
 }
 
 interface Write {
@@ -55,6 +67,8 @@ const ALLOCATORS = new Set(['malloc', 'PyMem_Malloc', 'PyMem_RawMalloc', 'PyObje
   'PyMem_RawCalloc']);
 const NUMPY_ALLOCATORS = new Set(['empty', 'zeros', 'ones', 'full']);
 const MAX_DEPTH = 24;
+/** NumPy's default dtype, spelt out: the arrays whose data is `double`. */
+const FLOAT64 = /^(?:(?:np|numpy|cnp)\.)?(?:float64|double|float_)$|^float$|^['"](?:float64|f8|d)['"]$/;
 
 /** The values of one function's variables (built once per function and run of the check). */
 export class BodyValues {
@@ -203,6 +217,61 @@ export class BodyValues {
     return false;
   }
 
+  /**
+   * The first use after `call` of the memoryview `name` passed to it as `argument` (which the routine overwrites),
+   * on a path from the call, before anything writes it: an element read (`a[i, j]` as a value), or, when the call
+   * is in a loop and nothing in the loop writes `a` before the call, the call's own argument on the next turn.
+   * Undefined when `name` is no local memoryview, when something may write or alias it first (`a[...] = x`, `a = ...`,
+   * `&a[0]` passed elsewhere, `a` passed or stored as a whole anywhere in the function), or when the code leaves the
+   * block of the call first (`return`, `raise`, `break`, `continue`).
+   */
+  overwrittenUse(name: string, call: Node, argument: Node): { node: Node; again: boolean } | undefined {
+    const decl = this.declarations.get(name);
+    if (!decl || decl.type?.type !== 'memoryview_type' || hasPointer(decl.declarator)) return undefined;
+    const body = field(this.definition, 'body') ?? this.definition;
+    const mentions: { node: Node; kind: 'read' | 'write' | 'neutral' | 'own' }[] = [];
+    const stack: Node[] = [body];
+    while (stack.length) {
+      const n = stack.pop() as Node;
+      if (NESTED.has(n.type) && n !== body) {
+        if (new RegExp(`\\b${name}\\b`).test(n.text)) return undefined;
+        continue;
+      }
+      if (n.type === 'identifier' && n.text === name) {
+        const kind = mentionKind(n, argument);
+        if (kind === 'alias') return undefined;
+        if (kind !== 'declaration') mentions.push({ node: n, kind });
+        continue;
+      }
+      for (const c of namedChildren(n)) stack.push(c);
+    }
+    mentions.sort((a, b) => a.node.startIndex - b.node.startIndex);
+    let loop: Node | undefined;
+    for (let n: Node | null = call.parent; n && n !== this.definition; n = n.parent) {
+      if (LOOPS.has(n.type)) {
+        loop = n;
+        break;
+      }
+    }
+    const end = loop ? loop.endIndex : body.endIndex;
+    const exitAt = firstExitAfter(call, end, this.definition);
+    for (const m of mentions) {
+      if (m.node.startIndex < call.endIndex || m.node.startIndex >= end) continue;
+      if (exitAt !== undefined && m.node.startIndex >= exitAt) return undefined;
+      if (!reachableAfter(call, m.node)) continue;
+      if (m.kind === 'read') return { node: subscriptOf(m.node), again: false };
+      if (m.kind !== 'neutral') return undefined;
+    }
+    if (!loop || exitAt !== undefined) return undefined;
+    // the next turn of the loop: from its start to the call, then the call reads its argument again
+    for (const m of mentions) {
+      if (m.node.startIndex < loop.startIndex || m.node.startIndex >= call.startIndex) continue;
+      if (m.kind === 'read') return { node: subscriptOf(m.node), again: false };
+      if (m.kind !== 'neutral') return undefined;
+    }
+    return { node: argument, again: true };
+  }
+
   /** The integer value of an expression at its place, as a symbolic expression. */
   scalar(expr: Node, depth = 0): Sym | undefined {
     if (depth > MAX_DEPTH) return undefined;
@@ -296,19 +365,21 @@ export class BodyValues {
   }
 
   /** A memoryview variable at a point: its declared order and its shape. */
-  memoryview(name: string, at: Node, depth = 0): { shape?: Sym[]; order?: Order; origin: string; ndim: number; element: string } | undefined {
+  memoryview(name: string, at: Node, depth = 0): ArrayView | undefined {
     const decl = this.declarations.get(name);
-    if (!decl || decl.type?.type !== 'memoryview_type' || hasPointer(decl.declarator)) return undefined;
-    const axes = namedChildren(decl.type).filter((c) => c.type === 'memoryview_axis').map((c) => c.text.replace(/\s+/g, ''));
-    const element = field(decl.type, 'element')?.text.replace(/\s+/g, ' ') ?? '';
-    const ndim = axes.length;
-    let order: Order | undefined = axes[ndim - 1] === '::1' ? 'C' : ndim > 1 && axes[0] === '::1' ? 'F' : undefined;
-    if (axes.some((a) => a !== ':' && a !== '::1')) return undefined;
-    const origin = `${element}[${axes.join(', ')}]`;
+    if (decl === undefined) return this.untypedArray(name, at, depth);
+    if (!decl || hasPointer(decl.declarator)) return undefined;
+    const declared = decl.type?.type === 'memoryview_type' ? memoryviewType(decl.type)
+      : decl.type ? ndarrayType(decl.type) : undefined;
+    if (!declared) return undefined;
+    const { element, ndim, origin } = declared;
+    let order = declared.order;
+    const axes = Array.from({ length: ndim }, () => ':');
+    const kind = declared.kind;
     const w = this.reaching(name, at);
-    if (w === undefined) return { order, origin, ndim, element };
+    if (w === undefined) return { order, origin, ndim, element, kind };
     if (w === null) {
-      return { shape: axes.map((_, k) => atom(`shape:${name}:${k}`, `${name}.shape[${k}]`)), order, origin, ndim, element };
+      return { shape: axes.map((_, k) => atom(`shape:${name}:${k}`, `${name}.shape[${k}]`)), order, origin, ndim, element, kind };
     }
     const made = w.value && depth < MAX_DEPTH ? this.numpyArray(w.value, depth + 1) : undefined;
     if (made && made.shape && made.shape.length !== ndim) return undefined;
@@ -316,11 +387,21 @@ export class BodyValues {
     order ??= made?.order;
     const shown = (fromAllocation || made?.shape !== undefined) && w.value ? `${origin} = ${w.value.text.replace(/\s+/g, ' ')}` : origin;
     const shape = made?.shape ?? (w.value ? axes.map((_, k) => atom(`shape:${name}:${k}@${w.node.startIndex}`, `${name}.shape[${k}]`)) : undefined);
-    return { shape, order, origin: shown, ndim, element };
+    return { shape, order, origin: shown, ndim, element, kind };
+  }
+
+  /** A Python variable holding a NumPy array made in this function (`x = np.zeros((m, n))`: C order, its shape). */
+  private untypedArray(name: string, at: Node, depth: number): ArrayView | undefined {
+    const w = this.reaching(name, at);
+    if (!w?.value || depth >= MAX_DEPTH) return undefined;
+    const made = this.numpyArray(w.value, depth + 1);
+    if (!made?.shape || made.order === undefined || !(made.dtype === undefined || FLOAT64.test(made.dtype))) return undefined;
+    return { shape: made.shape, order: made.order, origin: w.value.text.replace(/\s+/g, ' '), ndim: made.shape.length,
+      element: 'double', kind: 'object' };
   }
 
   /** `np.empty((m, n), order='F')` and friends: the shape and order of the array made. */
-  private numpyArray(value: Node, depth: number): { shape?: Sym[]; order?: Order } | undefined {
+  private numpyArray(value: Node, depth: number): { shape?: Sym[]; order?: Order; dtype?: string } | undefined {
     if (value.type !== 'call') return undefined;
     const fn = field(value, 'function');
     const args = field(value, 'arguments');
@@ -338,7 +419,11 @@ export class BodyValues {
     if (!first || first.type === 'keyword_argument') return { order };
     const dims = first.type === 'tuple' || first.type === 'list' ? significantChildren(first) : [first];
     const shape = dims.map((d) => this.scalar(d, depth));
-    return { shape: shape.every((s): s is Sym => s !== undefined) ? shape : undefined, order };
+    const dtypeKeyword = list.find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'dtype');
+    const positional = list.filter((a) => a.type !== 'keyword_argument');
+    const dtypeNode = dtypeKeyword ? field(dtypeKeyword, 'value') : positional[attr === 'full' ? 2 : 1];
+    const dtype = dtypeNode ? dtypeNode.text.replace(/\s+/g, '') : undefined;
+    return { shape: shape.every((s): s is Sym => s !== undefined) ? shape : undefined, order, dtype };
   }
 
   /** The buffer a pointer argument points into (`&a[0, 0]`, `work`, `&work[0]`, `&x`). */
@@ -362,7 +447,7 @@ export class BodyValues {
         const contiguous = view.order === 'C' || view.order === 'F';
         const capacity = zero && contiguous && view.shape ? view.shape.reduce((a, b) => mul(a, b)) : undefined;
         return { name: base.text, capacity, shape: view.shape, order: view.order ?? 'strided', origin: view.origin,
-          element: view.element };
+          element: view.element, kind: view.kind };
       }
       if (index.length !== 1) return undefined;
       const whole = this.pointerBuffer(base.text, arg);
@@ -372,7 +457,34 @@ export class BodyValues {
         : { ...whole, capacity: sub(whole.capacity, offset) };
     }
     if (arg.type === 'identifier') return this.pointerBuffer(arg.text, arg);
+    if (arg.type === 'cast_expression') return this.arrayData(arg);
     return undefined;
+  }
+
+  /**
+   * `<double*> x.data`, `<double*> cnp.PyArray_DATA(x)`: the start of a NumPy array's data. Its order and shape when
+   * known (not its capacity: the dtype of an untyped array is not followed).
+   */
+  private arrayData(cast: Node): BufferFact | undefined {
+    const type = field(cast, 'type')?.text.replace(/\s+/g, '') ?? '';
+    let value = field(cast, 'value');
+    while (value?.type === 'parenthesized_expression') value = significantChildren(value)[0] ?? null;
+    let target: Node | null = null;
+    if (value?.type === 'attribute' && field(value, 'attribute')?.text === 'data') target = field(value, 'object');
+    if (value?.type === 'call') {
+      const fn = field(value, 'function');
+      const fnName = fn?.type === 'attribute' ? field(fn, 'attribute')?.text : fn?.text;
+      const args = field(value, 'arguments');
+      const list = args ? significantChildren(args) : [];
+      if (fnName === 'PyArray_DATA' && list.length === 1) target = list[0];
+    }
+    if (target?.type !== 'identifier' || !/^[\w ]+\*$/.test(type)) return undefined;
+    const view = this.memoryview(target.text, cast);
+    if (!view || view.kind === 'memoryview') return undefined;
+    const element = type.slice(0, -1);
+    if (view.kind === 'object' && element !== 'double') return undefined;
+    return { name: target.text, shape: view.shape, order: view.order ?? 'strided', origin: view.origin, element,
+      kind: view.kind };
   }
 
   /** A C array or a pointer variable's allocation. */
@@ -470,4 +582,119 @@ function sizeofType(n: Node): string | undefined {
   if (n.type !== 'sizeof_expression') return undefined;
   const t = field(n, 'type');
   return t ? t.text.replace(/\s+/g, ' ') : undefined;
+}
+
+const SIZE_ATTRIBUTES = new Set(['shape', 'ndim', 'strides', 'size', 'itemsize', 'nbytes']);
+const EXITS = new Set(['return_statement', 'raise_statement', 'break_statement', 'continue_statement']);
+
+/**
+ * What a mention of a memoryview does: reads elements (`a[i, j]` as a value), writes them or rebinds the name
+ * (`a[i] = x`, `a = ...`), reads only its size (`a.shape[0]`), is the call's own argument, declares it, or may
+ * alias it (`p = &a[0]`, `f(a)`, `return a`).
+ */
+function mentionKind(id: Node, argument: Node): 'read' | 'write' | 'neutral' | 'own' | 'declaration' | 'alias' {
+  const parent = id.parent;
+  if (!parent) return 'alias';
+  if (parent.type === 'c_parameter' || parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter'
+    || parent.type === 'default_parameter' || field(parent, 'name')?.id === id.id && /declarator|parameter/.test(parent.type)) {
+    return 'declaration';
+  }
+  if (parent.type === 'attribute' && field(parent, 'object')?.id === id.id) {
+    return SIZE_ATTRIBUTES.has(field(parent, 'attribute')?.text ?? '') ? 'neutral' : 'alias';
+  }
+  if (parent.type === 'assignment' && field(parent, 'left')?.id === id.id) return 'write';
+  if (parent.type !== 'subscript' || field(parent, 'value')?.id !== id.id) return 'alias';
+  const user = parent.parent;
+  if (user?.type === 'address_of') {
+    if (user.id === argument.id) return 'own';
+    return user.parent?.type === 'argument_list' ? 'write' : 'alias';
+  }
+  if (isTarget(parent)) return 'write';
+  return 'read';
+}
+
+/** An assignment's (or augmented assignment's, a for loop's) target, or part of one. */
+function isTarget(n: Node): boolean {
+  let cur = n;
+  while (cur.parent && ['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression']
+    .includes(cur.parent.type)) cur = cur.parent;
+  const p = cur.parent;
+  if (!p) return false;
+  if (p.type === 'assignment' || p.type === 'augmented_assignment') return field(p, 'left')?.id === cur.id;
+  if (p.type === 'for_statement') return field(p, 'left')?.id === cur.id;
+  return p.type === 'delete_statement';
+}
+
+function subscriptOf(id: Node): Node {
+  return id.parent?.type === 'subscript' ? id.parent : id;
+}
+
+/**
+ * Where the first statement after `call` (before `end`) that leaves the block of the call ends: a `return`,
+ * `raise`, `break` or `continue` directly in a block around the call.
+ */
+function firstExitAfter(call: Node, end: number, definition: Node): number | undefined {
+  let first: number | undefined;
+  for (let n: Node | null = call; n && n !== definition; n = n.parent) {
+    const block = n.parent;
+    if (!block || block.type !== 'block') continue;
+    for (const s of namedChildren(block)) {
+      if (s.startIndex >= call.endIndex && s.startIndex < end && EXITS.has(s.type)) {
+        if (first === undefined || s.endIndex < first) first = s.endIndex;
+      }
+    }
+  }
+  return first;
+}
+
+/** Whether `node` (after `call` in the text) can run after it: not in another branch of an `if` or `try` around both. */
+function reachableAfter(call: Node, node: Node): boolean {
+  for (let n: Node | null = call.parent; n; n = n.parent) {
+    if (n.type !== 'if_statement' && n.type !== 'try_statement' && n.type !== 'match_statement') continue;
+    if (!(node.startIndex >= n.startIndex && node.endIndex <= n.endIndex)) continue;
+    const branch = (x: Node): Node | undefined => namedChildren(n as Node).find((c) => x.startIndex >= c.startIndex && x.endIndex <= c.endIndex);
+    const a = branch(call);
+    const b = branch(node);
+    if (a && b && a.id !== b.id) {
+      // from a try's body, its handlers, else and finally can run; from an if's branch, no other branch
+      if (n.type === 'try_statement' && a.type === 'block') continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `double[:, ::1]`: element, axes, order. */
+function memoryviewType(type: Node): { element: string; ndim: number; order?: Order; origin: string; kind: 'memoryview' } | undefined {
+  const axes = namedChildren(type).filter((c) => c.type === 'memoryview_axis').map((c) => c.text.replace(/\s+/g, ''));
+  const element = field(type, 'element')?.text.replace(/\s+/g, ' ') ?? '';
+  const ndim = axes.length;
+  const order: Order | undefined = axes[ndim - 1] === '::1' ? 'C' : ndim > 1 && axes[0] === '::1' ? 'F' : undefined;
+  if (axes.some((a) => a !== ':' && a !== '::1')) return undefined;
+  return { element, ndim, order, origin: `${element}[${axes.join(', ')}]`, kind: 'memoryview' };
+}
+
+/**
+ * `cnp.ndarray[double, ndim=2, mode='c']`: a buffer-typed NumPy array (Cython's buffer modes: `c` and `fortran`
+ * contiguous, `full`/`strided` (the default) any layout; `ndim` 1 by default).
+ */
+function ndarrayType(type: Node): { element: string; ndim: number; order?: Order; origin: string; kind: 'ndarray' } | undefined {
+  const name = field(type, 'name')?.text.replace(/\s+/g, '');
+  if (!name || !/^(?:\w+\.)?ndarray$/.test(name)) return undefined;
+  const args = namedChildren(type).find((c) => c.type === 'template_arguments');
+  if (!args) return undefined;
+  const list = namedChildren(args);
+  const element = list[0]?.type === 'c_type' ? list[0].text.replace(/\s+/g, ' ') : undefined;
+  if (!element) return undefined;
+  const keyword = (k: string): Node | null => {
+    const a = list.find((c) => c.type === 'keyword_argument' && field(c, 'name')?.text === k);
+    return a ? field(a, 'value') : null;
+  };
+  const ndimNode = keyword('ndim');
+  const ndim = ndimNode === null ? 1 : ndimNode.type === 'integer' ? Number(ndimNode.text) : NaN;
+  const modeNode = keyword('mode');
+  const mode = modeNode === null ? 'full' : modeNode.type === 'string' ? stringValue(modeNode) : undefined;
+  if (!Number.isInteger(ndim) || ndim < 1 || mode === undefined) return undefined;
+  const order: Order | undefined = mode === 'c' ? 'C' : mode === 'fortran' ? 'F' : undefined;
+  return { element, ndim, order, origin: type.text.replace(/\s+/g, ' '), kind: 'ndarray' };
 }

@@ -5,7 +5,7 @@
  * folder and by the hover at a call site.
  */
 import { type LapackParam, type LapackRoutine, normaliseParamName } from '../../lapack/database';
-import { type CallContract, callContract } from '../../lapack/call-contract';
+import { type CallContract, callContract, resolveContract } from '../../lapack/call-contract';
 import type { Formula } from '../../lapack/workspace-rules';
 import type { Node } from '../../model/syntax';
 import { field } from '../../model/syntax';
@@ -39,8 +39,8 @@ export interface CallFacts {
 
 /** Reads the facts of a call (its arguments as written, in order). */
 export function callFacts(routine: LapackRoutine, call: Node, argNodes: readonly Node[], values: BodyValues): CallFacts {
-  const contract = callContract(routine);
-  const arrays = new Set(contract.arrays.map((a) => a.index));
+  const documented = callContract(routine);
+  const arrays = new Set([...documented.arrays, ...documented.conditional.arrays].map((a) => a.index));
   const args: ArgumentFact[] = [];
   routine.params.forEach((param, index) => {
     const node = argNodes[index];
@@ -50,7 +50,8 @@ export function callFacts(routine: LapackRoutine, call: Node, argNodes: readonly
       args.push({ index, param, node, buffer });
       return;
     }
-    const inner = node.type === 'address_of' ? field(node, 'value') : /\*\s*$/.test(param.type) ? null : node;
+    const inner = node.type === 'address_of' ? field(node, 'value') : node.type === 'string' ? node
+      : /\*\s*$/.test(param.type) ? null : node;
     if (!inner) {
       args.push({ index, param, node });
       return;
@@ -59,6 +60,8 @@ export function callFacts(routine: LapackRoutine, call: Node, argNodes: readonly
     args.push({ index, param, node, value: character === undefined ? values.scalar(inner) : undefined, character });
   });
   const byName = (name: string): ArgumentFact | undefined => args.find((a) => normaliseParamName(a.param.name) === name);
+  // BLAS's TRANSA-dependent dimensions, resolved when the call passes a constant (`b'N'`, a `char` holding one)
+  const contract = resolveContract(documented, (flag) => byName(flag)?.character);
   const evaluate = (f: Formula): Sym | undefined => evaluateFormula(f, (name) => byName(name)?.value);
   return { routine, contract, call, args, values, byName, evaluate };
 }

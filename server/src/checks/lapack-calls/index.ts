@@ -11,13 +11,15 @@ import { lapackBufferSize } from './lapack-buffer-size';
 import { lapackLeadingDimension } from './lapack-leading-dimension';
 import { lapackInfoUnchecked } from './lapack-info-unchecked';
 import { lapackMemoryOrder } from './lapack-memory-order';
+import { lapackOverwrittenInput } from './lapack-overwritten-input';
 import type { LapackCallRule, LapackFinding } from './rule';
 
 export { BodyValues } from './body-values';
 export { callFacts, type CallFacts } from './call-facts';
 export type { LapackFinding } from './rule';
 
-export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, lapackBufferSize, lapackLeadingDimension, lapackInfoUnchecked];
+export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, lapackBufferSize, lapackLeadingDimension, lapackInfoUnchecked,
+  lapackOverwrittenInput];
 
 export function checkLapackCall(routine: LapackRoutine, call: Node, argNodes: readonly Node[], values: BodyValues): LapackFinding[] {
   const facts = callFacts(routine, call, argNodes, values);

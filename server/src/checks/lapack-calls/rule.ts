@@ -7,6 +7,9 @@ export interface LapackFinding {
   readonly code: DiagnosticCode;
   readonly node: Node;
   readonly message: string;
+  /** A mechanical fix: pass a copy of the memoryview `name` for `argument` (code-actions/copy-before-call.ts). */
+  readonly fix?: { readonly argument: Node; readonly name: string; readonly routine: string; readonly type: string;
+    readonly method: string };
 }
 
 export interface LapackCallRule {
