@@ -56,4 +56,49 @@ describe('incremental GIL analysis', () => {
     const freshDiagnostics = JSON.stringify(engine.analyze(fresh, defaultSettings())?.diagnostics).replaceAll(fresh, uri);
     assert.deepEqual(JSON.parse(freshDiagnostics), second.diagnostics);
   });
+
+  it('a keystroke that breaks the text (and the one that mends it) re-walks the edited definition only', () => {
+    const uri = 'file:///broken.pyx';
+    const text = Array.from({ length: 40 }, (_, i) => kernel(i)).join('\n');
+    engine.open(uri, text, 1);
+    const first = engine.analyze(uri, defaultSettings());
+    assert.ok(first);
+    const line = text.split('\n').findIndex((l) => l.startsWith('cdef double kernel_20(')) + 4;
+    const end = text.split('\n')[line]!.length;
+    const before = gilCacheStats(engine.session, uri)!;
+    // `(` leaves the statement broken (a module with a broken statement is not complete: model/module-model.ts)
+    assert.ok(engine.change(uri, 2, [{ range: { start: { line, character: end }, end: { line, character: end } }, text: '(' }]));
+    assert.ok(engine.document(uri)!.tree!.rootNode.hasError);
+    assert.ok(engine.analyze(uri, defaultSettings()));
+    assert.ok(engine.change(uri, 3, [{ range: { start: { line, character: end }, end: { line, character: end + 1 } }, text: '' }]));
+    const mended = engine.analyze(uri, defaultSettings());
+    const after = gilCacheStats(engine.session, uri)!;
+    assert.ok(after.misses - before.misses <= 4, `${after.misses - before.misses} units re-walked for two keystrokes`);
+    assert.deepEqual(mended?.diagnostics, first.diagnostics);
+  });
+
+  it('a definition using a name declared nowhere is analysed again when the module stops being complete', () => {
+    const uri = 'file:///undeclared.pyx';
+    const text = [
+      'cdef void f() noexcept nogil:',
+      '    undeclared_helper()',
+      '',
+      'def g():',
+      '    return 1',
+      '',
+    ].join('\n');
+    engine.open(uri, text, 1);
+    const complete = engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
+    assert.ok(complete.length > 0, 'a Python global used without the GIL');
+    // a broken top-level statement may hide declarations: the name is unknown then, nothing is said about it
+    assert.ok(engine.change(uri, 2, [{ range: { start: { line: 4, character: 12 }, end: { line: 4, character: 12 } }, text: ' +' }]));
+    const partial = engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
+    const fresh = 'file:///undeclared-fresh.pyx';
+    engine.open(fresh, engine.document(uri)!.text, 1);
+    const freshPartial = engine.analyze(fresh, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
+    assert.deepEqual(JSON.parse(JSON.stringify(freshPartial).replaceAll(fresh, uri)), partial);
+    assert.deepEqual(partial, []);
+    assert.ok(engine.change(uri, 3, [{ range: { start: { line: 4, character: 12 }, end: { line: 4, character: 14 } }, text: '' }]));
+    assert.deepEqual(engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1), complete);
+  });
 });

@@ -32,8 +32,9 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   const memo = cache?.cache.forDocument(cache.uri);
   const out: LineCost[] = [...moduleInitCosts(statements, cache?.cache.doctestsOf(cache.uri))];
   // What every statement depends on besides the names it looks up: directives, includes, unresolved cimports.
-  // (whether every cimport and include resolved decides whether an unknown name is a Python global or unknown)
-  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${model.typer.complete() ? 'complete' : 'partial'}|${directivesKey(fileDirs)}`);
+  // (whether every cimport and include resolved decides whether an undeclared name is a Python global or unknown:
+  // only the entries that looked such a name up depend on it, definition-cache.ts)
+  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`, model.typer.complete());
   const scope = model.declarations.scope;
   let complete = true;
   const units = statements.flatMap((s) => definitionUnits(s, splitClasses));

@@ -47,10 +47,9 @@ export const gilCheck: DocumentCheck = {
       caches.set(doc.uri, cache);
     }
     const directives = fileDirectives(doc.text, directivesFromEntries(ctx.settings.directives ?? {}, DEFAULT_DIRECTIVES));
-    // Whether every cimport/include resolved decides how unknown names are typed (Python global or unknown) in every
-    // definition, so it is part of the context like the directives.
-    const complete = model.typer.complete() ? 'complete' : 'partial';
-    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}\0${complete}`);
+    // Whether every cimport/include resolved (and no top-level statement is broken) decides how names declared
+    // nowhere are typed (Python global or unknown): the entries that looked such a name up depend on it.
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`, model.typer.complete());
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);

@@ -45,6 +45,12 @@ function describe(scope: Scope, name: string): string {
   return d;
 }
 
+/** A name found neither in the module scope nor in its parents (the builtins): what `Scope.lookup` misses. */
+function declaredNowhere(scope: Scope, name: string): boolean {
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.symbols.has(name)) return false;
+  return true;
+}
+
 interface Entry<T> {
   findings: T[];
   /** Module-level names the analysis looked up, with what they were. */
@@ -55,6 +61,12 @@ interface Entry<T> {
   type: string;
   /** A whole statement, or a class without its methods (the same text, different results). */
   whole: boolean;
+  /**
+   * The module's completeness the findings were computed with, when they depend on it: only when a name the
+   * analysis looked up is declared nowhere (neither in the module nor a builtin) does completeness decide what it is
+   * (a Python global, or unknown). Undefined: the findings hold either way.
+   */
+  complete?: boolean;
 }
 
 /**
@@ -66,15 +78,22 @@ export class DefinitionCache<T> {
   /** context ('' or a class header) → unit text → entry */
   private entries = new Map<string, Map<string, Entry<T>>>();
   private context = '';
+  private complete = true;
   hits = 0;
   misses = 0;
 
-  /** Starts an analysis; `context` covers what every definition depends on (directives, include dirs, .pxd cache). */
-  begin(context: string): void {
+  /**
+   * Starts an analysis; `context` covers what every definition depends on (directives, include dirs, .pxd cache).
+   * `complete`: whether every cimport and include resolved and no top-level statement is broken (module-model.ts),
+   * which decides how a name declared nowhere is typed. It is not part of the context: a keystroke that breaks the
+   * text (or mends it) flips it, and only the entries that looked up such a name depend on it.
+   */
+  begin(context: string, complete = true): void {
     if (context !== this.context) {
       this.entries = new Map();
       this.context = context;
     }
+    this.complete = complete;
   }
 
   get(unit: DefinitionUnit, scope: Scope): T[] | undefined {
@@ -84,7 +103,8 @@ export class DefinitionCache<T> {
     }
     // A node's text is memoised (tree/node-memo.ts): its hash is computed once per version for every cache.
     const hit = this.entries.get(unit.context)?.get(unit.node.text);
-    if (hit && hit.type === unit.node.type && hit.whole === (unit.skip === undefined) && (hit.validIn === scope
+    if (hit && hit.type === unit.node.type && hit.whole === (unit.skip === undefined)
+      && (hit.complete === undefined || hit.complete === this.complete) && (hit.validIn === scope
       || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
       hit.validIn = scope;
       this.hits++;
@@ -102,13 +122,19 @@ export class DefinitionCache<T> {
     const { value: findings, names } = recordingLookups(scope, analyse);
     if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
-      for (const n of names) deps.set(n, symbolDescriptor(scope, n));
+      let undeclared = false;
+      for (const n of names) {
+        deps.set(n, symbolDescriptor(scope, n));
+        if (!undeclared && declaredNowhere(scope, n)) undeclared = true;
+      }
       let byText = this.entries.get(unit.context);
       if (!byText) {
         byText = new Map();
         this.entries.set(unit.context, byText);
       }
-      byText.set(unit.node.text, { findings, deps, validIn: scope, type: unit.node.type, whole: unit.skip === undefined });
+      const entry: Entry<T> = { findings, deps, validIn: scope, type: unit.node.type, whole: unit.skip === undefined };
+      if (undeclared) entry.complete = this.complete;
+      byText.set(unit.node.text, entry);
     }
     return findings;
   }
