@@ -75,31 +75,45 @@ export function directiveCommentItems(body: string, base: number): DirectiveComm
  */
 export function directiveComments(source: string, isComment?: (offset: number) => boolean): DirectiveComment[] {
   const out: DirectiveComment[] = [];
-  let inHeader = true;
+  const read = (lineStart: number, end: number, line: number, inHeader: boolean): void => {
+    let text = source.slice(lineStart, end);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    const m = DIRECTIVE_LINE.exec(text);
+    if (!m) return;
+    const hash = lineStart + m[1]!.length;
+    if (inHeader || isComment!(hash)) {
+      const comment = text.slice(m[1]!.length);
+      const bodyStart = hash + m[2]!.length;
+      out.push({
+        start: hash, end: lineStart + text.length, line, inHeader, read: COMPILER_PATTERN.test(comment), bodyStart,
+        items: directiveCommentItems(text.slice(bodyStart - lineStart), bodyStart),
+      });
+    }
+  };
   let line = 0;
-  for (let start = 0; start <= source.length; line++) {
+  let start = 0;
+  // the header, line by line
+  for (; start <= source.length; line++) {
     const nl = source.indexOf('\n', start);
     const end = nl === -1 ? source.length : nl;
-    let text = source.slice(start, end);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    const lineStart = start;
+    const trimmed = source.slice(start, end).trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) break;
+    read(start, end, line, true);
+    if (nl === -1) return out;
     start = end + 1;
-    const trimmed = text.trim();
-    if (inHeader && trimmed !== '' && !trimmed.startsWith('#')) inHeader = false;
-    if (!inHeader && !isComment) break;
-    const m = DIRECTIVE_LINE.exec(text);
-    if (m) {
-      const hash = lineStart + m[1]!.length;
-      if (inHeader || isComment!(hash)) {
-        const comment = text.slice(m[1]!.length);
-        const bodyStart = hash + m[2]!.length;
-        out.push({
-          start: hash, end: lineStart + text.length, line, inHeader, read: COMPILER_PATTERN.test(comment), bodyStart,
-          items: directiveCommentItems(text.slice(bodyStart - lineStart), bodyStart),
-        });
-      }
-    }
+  }
+  if (!isComment || start > source.length) return out;
+  // past the header only lines with the word `cython` can match (found with indexOf, not line by line: this runs
+  // on every keystroke)
+  for (let at = source.indexOf('cython', start); at !== -1; at = source.indexOf('cython', start)) {
+    const lineStart = source.lastIndexOf('\n', at - 1) + 1;
+    for (let i = source.indexOf('\n', start); i !== -1 && i < lineStart; i = source.indexOf('\n', i + 1)) line++;
+    const nl = source.indexOf('\n', at);
+    const end = nl === -1 ? source.length : nl;
+    read(lineStart, end, line, false);
     if (nl === -1) break;
+    start = end + 1;
+    line++;
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { DirectiveScope } from './directive-table';
 import { type Node, field, namedChildren } from './syntax';
+import { someLineMatches } from '../text/line-search';
 
 export interface DirectiveUse {
   readonly kind: 'decorator' | 'with';
@@ -32,11 +33,12 @@ export interface DirectiveUse {
   readonly maybeCclass: boolean;
 }
 
-const IMPORTS_CYTHON = /^[ \t]*(?:c?import[ \t]+cython[ \t]*(?:#.*)?$|c?import[ \t]+cython[ \t]*,|c?import[ \t]+.*,[ \t]*cython[ \t]*(?:,|$|#))/m;
+/** A line binding `cython` (every such line contains the word `cython`: text/line-search.ts). */
+const IMPORTS_CYTHON = /^[ \t]*(?:c?import[ \t]+cython[ \t]*(?:#.*)?$|c?import[ \t]+cython[ \t]*,|c?import[ \t]+.*,[ \t]*cython[ \t]*(?:,|$|#))/;
 
 /** Whether the module binds `cython` to the cython module (`cimport cython`, `import cython`). */
 export function importsCython(text: string): boolean {
-  return IMPORTS_CYTHON.test(text);
+  return someLineMatches(text, 'cython', IMPORTS_CYTHON);
 }
 
 const SCOPE_OF: Readonly<Record<string, DirectiveScope>> = {

@@ -9,6 +9,7 @@
 import { type DirectiveInfo, directiveInfo } from '../../model/directive-table';
 import type { DirectiveUse } from '../../model/directive-uses';
 import type { Node } from '../../model/syntax';
+import { someLineMatches } from '../../text/line-search';
 import { headerValueError, readHeaderComment } from './header-values';
 import type { DirectiveFinding, DirectiveRule } from './rule';
 
@@ -21,9 +22,10 @@ const stringContent = (n: Node): string | undefined => /^[uU]?(['"])(.*)\1$/s.ex
  * literal before directives are read, so `@cython.freelist(N)` is fine.
  */
 export function compileTimeNames(text: string): (node: Node) => boolean {
-  const includes = /^[ \t]*include[ \t]/m.test(text);
+  let includes: boolean | undefined; // read on the first identifier argument (most modules have none)
   return (node) => node.type === 'identifier'
-    && (includes || new RegExp(`^[ \\t]*DEF[ \\t]+${node.text}\\b`, 'm').test(text));
+    && ((includes ??= someLineMatches(text, 'include', /^[ \t]*include[ \t]/))
+      || someLineMatches(text, 'DEF', new RegExp(`^[ \\t]*DEF[ \\t]+${node.text}\\b`)));
 }
 
 /** try_to_parse_directive's message for a decorator or with item, or undefined when it reads it (or may). */
