@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { signatureToString, typeToString } from '../model/c-types';
 import type { Scope } from '../model/symbols';
 import type { DefinitionUnit } from './definition-units';
-import { recordingLookups } from '../model/lookup-recording';
+import { COMPLETENESS_LOOKUP, recordingLookups } from '../model/lookup-recording';
 
 /** A module-level symbol as far as the analysis of another definition can tell: kind, type, signature, members. */
 export function symbolDescriptor(scope: Scope, name: string): string {
@@ -45,12 +45,6 @@ function describe(scope: Scope, name: string): string {
   return d;
 }
 
-/** A name found neither in the module scope nor in its parents (the builtins): what `Scope.lookup` misses. */
-function declaredNowhere(scope: Scope, name: string): boolean {
-  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.symbols.has(name)) return false;
-  return true;
-}
-
 interface Entry<T> {
   findings: T[];
   /** Module-level names the analysis looked up, with what they were. */
@@ -62,9 +56,8 @@ interface Entry<T> {
   /** A whole statement, or a class without its methods (the same text, different results). */
   whole: boolean;
   /**
-   * The module's completeness the findings were computed with, when they depend on it: only when a name the
-   * analysis looked up is declared nowhere (neither in the module nor a builtin) does completeness decide what it is
-   * (a Python global, or unknown). Undefined: the findings hold either way.
+   * The module's completeness the findings were computed with, when the analysis asked for it (a name declared
+   * nowhere is then a Python global, or unknown: COMPLETENESS_LOOKUP). Undefined: the findings hold either way.
    */
   complete?: boolean;
 }
@@ -86,7 +79,7 @@ export class DefinitionCache<T> {
    * Starts an analysis; `context` covers what every definition depends on (directives, include dirs, .pxd cache).
    * `complete`: whether every cimport and include resolved and no top-level statement is broken (module-model.ts),
    * which decides how a name declared nowhere is typed. It is not part of the context: a keystroke that breaks the
-   * text (or mends it) flips it, and only the entries that looked up such a name depend on it.
+   * text (or mends it) flips it, and only the entries whose analysis asked for it depend on it.
    */
   begin(context: string, complete = true): void {
     if (context !== this.context) {
@@ -122,18 +115,14 @@ export class DefinitionCache<T> {
     const { value: findings, names } = recordingLookups(scope, analyse);
     if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
-      let undeclared = false;
-      for (const n of names) {
-        deps.set(n, symbolDescriptor(scope, n));
-        if (!undeclared && declaredNowhere(scope, n)) undeclared = true;
-      }
+      for (const n of names) if (n !== COMPLETENESS_LOOKUP) deps.set(n, symbolDescriptor(scope, n));
       let byText = this.entries.get(unit.context);
       if (!byText) {
         byText = new Map();
         this.entries.set(unit.context, byText);
       }
       const entry: Entry<T> = { findings, deps, validIn: scope, type: unit.node.type, whole: unit.skip === undefined };
-      if (undeclared) entry.complete = this.complete;
+      if (names.has(COMPLETENESS_LOOKUP)) entry.complete = this.complete;
       byText.set(unit.node.text, entry);
     }
     return findings;

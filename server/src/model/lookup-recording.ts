@@ -10,6 +10,13 @@ import type { Scope } from './symbols';
 
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * The pseudo-name recorded when an analysis asks whether the module is complete (every cimport and include resolved,
+ * no broken top-level statement: module-model.ts), which decides how a name declared nowhere is typed. Not an
+ * identifier, so never a module-level name.
+ */
+export const COMPLETENESS_LOOKUP = '\u0000complete';
+
 /** Runs `compute` noting the module-level names it looks up (also passed on to a recorder already listening). */
 export function recordingLookups<T>(moduleScope: Scope, compute: () => T): { value: T; names: ReadonlySet<string> } {
   let names: Set<string> | undefined;

@@ -12,7 +12,7 @@ import { isPythonSourcePath } from './pure-python-mode';
 import type { ModuleDeclarations } from './declaration-types';
 import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
-import { recordingLookups, replayLookups } from './lookup-recording';
+import { COMPLETENESS_LOOKUP, recordingLookups, replayLookups } from './lookup-recording';
 import type { PxdResolver } from './pxd-resolver';
 import { removesUnreachable } from './reachability';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, directivesFromEntries, fileDirectives }
@@ -102,7 +102,13 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
   // keeps the base (document-model.ts) but may break or mend the tree.
   const complete = base.complete && !(root && hasBrokenStatement(root));
-  const typer = new ExpressionTyper(collector, () => complete, (c) => evaluateConstant(c, collector, undefined));
+  const scope = declarations.scope;
+  // asking is noted like a lookup: only the definitions that asked depend on it (engine/definition-cache.ts)
+  const isComplete = (): boolean => {
+    scope.recordLookup?.(COMPLETENESS_LOOKUP);
+    return complete;
+  };
+  const typer = new ExpressionTyper(collector, isComplete, (c) => evaluateConstant(c, collector, undefined));
   const removeUnreachable = root ? removesUnreachable(root) : true;
   // the build's directives (`-X infer_types=True`), then the `# cython:` header comments
   const cliDirectives = directivesFromEntries(buildDirectives, DEFAULT_DIRECTIVES);
@@ -110,7 +116,6 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   const printStatements = root ? printIsStatement(root, moduleDirectives) : false;
   const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
-  const scope = declarations.scope;
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
     functionInfo(fn, parent, cls) {
@@ -123,7 +128,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
         const sig = fn.type === 'c_function_definition' || (fn.parent && isPureModeCFunction(fn.parent))
           || isAugmentedDef(fn, cls) ? model.signatureOf(fn, cls) : undefined;
         return buildFunctionScope(fn, parent, collector, sig, cls, (n, s) => typer.typeOf(n, s), removeUnreachable,
-          complete, scopeDirectives(fn, moduleDirectives).infer_types,
+          isComplete, scopeDirectives(fn, moduleDirectives).infer_types,
           (cond, spec) => evaluateConstant(cond, collector, spec), printStatements);
       });
       functions.set(fn.id, { info, names });
