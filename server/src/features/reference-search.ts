@@ -218,8 +218,11 @@ function occurrences(text: string, name: string, memo: SearchMemo | undefined): 
   return out;
 }
 
+/** The order of `String.prototype.localeCompare` (default locale), without making a collator per comparison. */
+const URI_ORDER = new Intl.Collator();
+
 function sorted(byFile: Map<string, Occurrence[]>): Occurrence[] {
-  return [...byFile.keys()].sort((a, b) => a.localeCompare(b)).flatMap((uri) => byFile.get(uri)!);
+  return [...byFile.keys()].sort(URI_ORDER.compare).flatMap((uri) => byFile.get(uri)!);
 }
 
 /**
