@@ -121,13 +121,25 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
     assert.deepEqual(r.stdout.trim().split('\n'), ['residual_after 0 True False', 'residual_copied 0 True True']);
   });
 
-  it('leading dimension: LDA below max(1,N) gives INFO = -4; the right LDA solves', async () => {
-    assert.deepEqual(Object.fromEntries(flagged('leading_dimension_run')), { lda_below_rows: ['lapack-leading-dimension'] });
+  it('info unchecked: dgesv on a singular matrix returns B as if solved when INFO is not read; reading it raises', async () => {
+    assert.deepEqual(Object.fromEntries(flagged('info_unchecked_run')), { solve_unchecked: ['lapack-info-unchecked'] });
+    await build('info_unchecked_run', dir);
+    const r = await python(['info_unchecked']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['solve_unchecked returned False', 'solve_checked LinAlgError']);
+  });
+
+  it('leading dimension: LDA below max(1,N) gives INFO = -4 (dgesv) or XERBLA (dgemm); the right LDA solves', async () => {
+    assert.deepEqual(Object.fromEntries(flagged('leading_dimension_run')),
+      { lda_below_rows: ['lapack-leading-dimension'], gemm_lda_below: ['lapack-leading-dimension'] });
     await build('leading_dimension_run', dir);
     const r = await python(['leading_dimension']);
     assert.equal(r.code, 0, r.stderr);
     // LAPACK's XERBLA says it too
     assert.match(r.stdout, /On entry to +DGESV parameter number +4 had an illegal value/);
-    assert.deepEqual(r.stdout.trim().split('\n').filter((l) => !l.includes('**')), ['lda_below_rows -4 False', 'lda_right 0 True']);
+    // BLAS's dgemm with TRANSA = 'N' and LDA below max(1,m): XERBLA names parameter 8 and C is not computed
+    assert.match(r.stdout, /On entry to +DGEMM +parameter number +8 had an illegal value/);
+    assert.deepEqual(r.stdout.trim().split('\n').filter((l) => !l.includes('**')),
+      ['lda_below_rows -4 False', 'lda_right 0 True', 'gemm_lda_below False', 'gemm_lda_right True']);
   });
 });

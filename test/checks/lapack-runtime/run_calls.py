@@ -1,5 +1,5 @@
 """Runs the LAPACK call programs of this folder once built (by test/checks/lapack-calls-runtime.test.ts):
-python run_calls.py BUILD_DIR memory_order | leading_dimension | overwritten_input | buffer_size FUNCTION. Prints one line per call."""
+python run_calls.py BUILD_DIR memory_order | leading_dimension | overwritten_input | info_unchecked | buffer_size FUNCTION. Prints one line per call."""
 import sys, importlib
 sys.path.insert(0, sys.argv[1])
 import numpy as np
@@ -32,6 +32,12 @@ elif which == 'leading_dimension':
         b = np.array([0.0, -1.0])
         info = getattr(m, fn)(A.copy(order='F'), b)
         print(fn, info, bool(np.allclose(b, np.linalg.solve(A, [0.0, -1.0]))))
+    a = np.asfortranarray(np.arange(1.0, 7.0).reshape(3, 2))
+    bm = np.asfortranarray(np.arange(1.0, 5.0).reshape(2, 2))
+    for fn in ('gemm_lda_below', 'gemm_lda_right'):
+        c = np.zeros((3, 2), order='F')
+        getattr(m, fn)(a.copy(order='F'), bm.copy(order='F'), c)
+        print(fn, bool(np.allclose(c, a @ bm)), flush=True)
 elif which == 'overwritten_input':
     m = importlib.import_module('overwritten_input_run')
     rng = np.random.default_rng(1)
@@ -44,3 +50,14 @@ elif which == 'overwritten_input':
         info, r = getattr(m, fn)(A.copy(order='F'), b, y)
         # "function info right-solution right-residual"
         print(fn, info, bool(np.allclose(b[:3], x)), bool(np.isclose(r, expected)))
+elif which == 'info_unchecked':
+    m = importlib.import_module('info_unchecked_run')
+    A = np.array([[1.0, 2.0], [2.0, 4.0]], order='F')
+    y = np.array([1.0, 2.0])
+    for fn in ('solve_unchecked', 'solve_checked'):
+        try:
+            x = getattr(m, fn)(A.copy(order='F'), y.copy())
+            # "function returned solves-the-system"
+            print(fn, 'returned', bool(np.allclose(A @ x, y)))
+        except np.linalg.LinAlgError:
+            print(fn, 'LinAlgError')
