@@ -100,6 +100,44 @@ export interface DirectiveInForce {
 }
 
 // ---------------------------------------------------------------------------
+// cythonLens/whatIf request: for a yellow line, which directive would lower its score and to what (the annotator
+// re-run with the directive set on the enclosing function or in the file header), and the directives in force there.
+
+export const WHAT_IF_REQUEST = 'cythonLens/whatIf';
+
+export interface WhatIfParams {
+  textDocument: { uri: string };
+  /** Zero-based line. */
+  line: number;
+}
+
+export interface WhatIfOptionInfo {
+  /** `boundscheck`, `wraparound`, `initializedcheck`, `cdivision`. */
+  directive: string;
+  /** `False` / `True`, as written in Cython. */
+  value: string;
+  /** Set by a decorator on the enclosing function, or by a `# cython:` line in the file header. */
+  where: 'function' | 'file';
+  /** The line's predicted score. */
+  lineScore: number;
+  /** The enclosing function's total score (of the line's top-level statement outside functions), now and predicted. */
+  totalBefore: number;
+  totalAfter: number;
+  /** What the directive gives up, in one sentence. */
+  givesUp: string;
+}
+
+export interface WhatIfResult {
+  /** The line's estimated score now (0: not a yellow line, no options). */
+  score: number;
+  /** The enclosing function's name, if any. */
+  functionName?: string;
+  options: WhatIfOptionInfo[];
+  /** The compiler directives set at the line (as in GilStateResult). */
+  directives: DirectiveInForce[];
+}
+
+// ---------------------------------------------------------------------------
 // cythonLens/annotations notification: `cython -a` style per-line scores.
 
 export const ANNOTATIONS_NOTIFICATION = 'cythonLens/annotations';

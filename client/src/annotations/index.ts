@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ANNOTATIONS_NOTIFICATION, SETTINGS_SECTION, type AnnotationsParams } from '../../../shared/src/protocol';
+import {
+  ANNOTATIONS_NOTIFICATION, SETTINGS_SECTION, WHAT_IF_REQUEST, type AnnotationsParams, type WhatIfParams, type WhatIfResult,
+} from '../../../shared/src/protocol';
 import { WORKSPACE_TRUST_NOTIFICATION } from '../../../shared/src/protocol';
 import { AnnotationDecorations } from './annotation-decorations';
 import { annotationHoverProvider } from './annotation-hover';
@@ -30,13 +32,27 @@ export function registerAnnotationView(client: LanguageClient): vscode.Disposabl
     void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: vscode.workspace.isTrusted });
   };
 
+  // the what-if of a yellow line, from the server; nothing when it is not running or does not answer in time
+  const whatIf = async (document: vscode.TextDocument, line: number, token: vscode.CancellationToken):
+    Promise<WhatIfResult | undefined> => {
+    if (!client.isRunning()) return undefined;
+    const params: WhatIfParams = { textDocument: { uri: document.uri.toString() }, line };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 3000); });
+    try {
+      return await Promise.race([client.sendRequest<WhatIfResult>(WHAT_IF_REQUEST, params, token), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const subscriptions: vscode.Disposable[] = [
     decorations,
     client.onNotification(ANNOTATIONS_NOTIFICATION, (params: AnnotationsParams) => {
       if (!store.accept(params, documentOf(params.uri))) return; // for another version: ignored
       vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === params.uri).forEach(render);
     }),
-    vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, annotationHoverProvider(store, enabled)),
+    vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, annotationHoverProvider(store, enabled, whatIf)),
     vscode.commands.registerCommand('cythonLens.showGeneratedC', () => showGeneratedC(client)),
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
     vscode.window.onDidChangeActiveColorTheme(() => {

@@ -59,6 +59,11 @@ export interface CostEnv {
   readonly methodUnit?: boolean;
   /** The fused-type specialisation being walked (fused functions with an `object` member: one walk each). */
   readonly specialisation?: Specialisation;
+  /**
+   * What-if (what-if.ts): directives set on the definition with this node id after its own decorators, as a new
+   * `@cython.<directive>(value)` decorator would set them.
+   */
+  readonly forceDef?: { readonly id: number; readonly set: Readonly<Partial<Directives>> };
 }
 
 export function gilHeld(env: CostEnv): boolean {

@@ -43,7 +43,8 @@ const FUSED_PER_SPECIALISATION = { def: 2 * PYX_CALL + PY_CALL + 2 * MACRO, cpde
 
 export function definitionCost(raw: Node, env: CostEnv): void {
   const node = undecorate(raw);
-  const directives = definitionDirectives(node, env.directives);
+  const own = definitionDirectives(node, env.directives);
+  const directives = env.forceDef?.id === node.id ? { ...own, ...env.forceDef.set } : own;
   const inner = { ...env, directives };
   if (raw.type === 'decorated_definition') decorators(raw, env);
   switch (node.type) {

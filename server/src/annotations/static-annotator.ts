@@ -61,12 +61,16 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   return out;
 }
 
-/** Costs of one unit: a top-level statement, a class without its methods, or one method (engine/definition-units.ts). */
-function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonly<Directives>): LineCost[] {
+/**
+ * Costs of one unit: a top-level statement, a class without its methods, or one method (engine/definition-units.ts).
+ * `forceDef` (what-if.ts): directives forced on one definition after its decorators.
+ */
+export function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonly<Directives>,
+  forceDef?: CostEnv['forceDef']): LineCost[] {
   const sink = new CostSink();
   const env: CostEnv = {
     walk: new CostWalker(), model, sink, state: HELD, scope: model.declarations.scope, fn: undefined, cls: undefined, directives,
-    level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip, methodUnit: unit.rows !== undefined,
+    level: 'module', facts: { raises: false, returns: 0 }, skip: unit.skip, methodUnit: unit.rows !== undefined, forceDef,
   };
   env.walk.statement(unit.statement, env);
   const rows = unit.rows;
@@ -77,7 +81,7 @@ function unitCosts(model: ModuleModel, unit: DefinitionUnit, directives: Readonl
  * Module initialisation code the compiler attributes to the first line: the `__test__` dict of doctests.
  * `memo` (doctest count by top-level statement text) spares re-reading unchanged statements.
  */
-function moduleInitCosts(statements: readonly Node[], memo?: DoctestMemo): LineCost[] {
+export function moduleInitCosts(statements: readonly Node[], memo?: DoctestMemo): LineCost[] {
   let doctests = 0;
   const next = new Map<string, { kind: string; doctests: number }>();
   for (const s of statements) {

@@ -13,6 +13,8 @@ import type { FixContext } from './fix-context';
 import { FIX_ALL_KIND, fixAllAction } from './fix-all-gil-issues';
 import { quickFixesFor } from './quick-fixes';
 import { SourceFiles } from '../model/source-files';
+import { lineWhatIf } from '../features/what-if-request';
+import { SET_DIRECTIVE_KIND, setDirectiveActions } from './set-directive';
 
 /** Does a requested kind (`only`) select `kind`? (`source` selects `source.fixAll.cythonLens`.) */
 function selects(only: readonly string[] | undefined, kind: string): boolean {
@@ -26,7 +28,8 @@ export function codeActions(session: AnalysisSession, doc: TreeDocument, setting
   const only = params.context.only;
   const wantQuickFix = selects(only, CodeActionKind.QuickFix);
   const wantFixAll = only !== undefined && selects(only, FIX_ALL_KIND);
-  if (!wantQuickFix && !wantFixAll) return [];
+  const wantDirective = only === undefined || selects(only, SET_DIRECTIVE_KIND);
+  if (!wantQuickFix && !wantFixAll && !wantDirective) return [];
   const model = documentModel(session, doc, settings.includeDirs, settings.directives);
   const files = new SourceFiles(session, doc.tree.language, settings.includeDirs, openDocument);
   try {
@@ -39,6 +42,11 @@ export function codeActions(session: AnalysisSession, doc: TreeDocument, setting
       const diagnostics = documentChecks.flatMap((c) => c.run(doc, checkCtx));
       const all = fixAllAction(diagnostics, ctx);
       if (all) out.push(all);
+    }
+    if (wantDirective) {
+      // the what-if of the line the range starts on (a yellow line): set a directive that lowers its score
+      const w = lineWhatIf(model, doc.tree.rootNode, doc.text, settings.directives, params.range.start.line);
+      if (w) out.push(...setDirectiveActions(doc, doc.tree.rootNode, w, doc.uri, /\.py$/i.test(doc.uri)));
     }
     return out;
   } finally {
@@ -70,7 +78,7 @@ export function distinct(actions: CodeAction[]): CodeAction[] {
 export const codeActionFeature: Feature = {
   id: 'code-actions',
   capabilities: {
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, SET_DIRECTIVE_KIND], resolveProvider: false },
   },
   register(connection: Connection, deps: FeatureDeps): void {
     connection.onCodeAction(async (params) => {

@@ -18,13 +18,14 @@ import { renameFeature } from './rename';
 import { selectionRangeFeature } from './selection-ranges';
 import { semanticTokensFeature } from './semantic-tokens';
 import { signatureHelpFeature } from './signature-help';
+import { whatIfRequestFeature } from './what-if-request';
 import { workspaceSymbolFeature } from './workspace-symbols';
 
 export const features: readonly Feature[] = [
   hoverFeature, signatureHelpFeature, completionFeature, gilStateRequestFeature,
   semanticTokensFeature, definitionFeature, documentSymbolFeature, documentHighlightFeature, referencesFeature,
   renameFeature, workspaceSymbolFeature, foldingRangeFeature, selectionRangeFeature,
-  inlayHintFeature, callHierarchyFeature,
+  inlayHintFeature, callHierarchyFeature, whatIfRequestFeature,
 ];
 
 export function featureCapabilities(list: readonly Feature[] = features): Partial<ServerCapabilities> {
