@@ -120,6 +120,47 @@ def read_docs(text: str) -> dict[str, dict]:
     return docs
 
 
+# the value kinds that `# cython:` comments and -X cannot set (model/directive-table.ts settableInHeader)
+_NOT_IN_HEADER = {"deferred", "other", "flag"}
+
+
+def settings_schema(directives: list[dict]) -> dict:
+    """JSON schema properties of the `cythonLens.directives` setting (package.json): one per directive a header or
+    -X can set, with its values (enum) and default, so that VS Code completes names and values in settings.json."""
+    props = {}
+    for d in directives:
+        if not d["inDefaults"] or (d["scopes"] and "module" not in d["scopes"]) or d["type"] in _NOT_IN_HEADER:
+            continue
+        kind = d["type"]
+        if kind == "bool":
+            prop = {"enum": ["True", "False", True, False]}
+        elif kind == "one_of":
+            prop = {"enum": list(d["values"])}
+        elif kind == "int":
+            prop = {"type": ["integer", "string"]}
+        else:
+            prop = {"type": "string"}
+        default = d["default"]
+        shown = {True: "True", False: "False", None: "None"}.get(default, default) if not isinstance(default, (list, dict)) else None
+        doc = ((d.get("doc") or {}).get("text") or "").split("\n\n")[0].replace("\n", " ").replace("``", "`").strip()
+        if len(doc) > 300:
+            doc = doc[:297].rsplit(" ", 1)[0] + "..."
+        text = f"`{d['name']}` ({kind}" + (f", default `{shown}`" if shown not in (None, "") else "") + ")."
+        prop["markdownDescription"] = text + (" " + doc if doc else "")
+        props[d["name"]] = prop
+    return props
+
+
+def write_settings_schema(directives: list[dict]) -> int:
+    """Writes the properties of `cythonLens.directives` into package.json (formatted as JSON.stringify(_, null, 2))."""
+    path = ROOT / "package.json"
+    pkg = json.loads(path.read_text(encoding="utf-8"))
+    setting = pkg["contributes"]["configuration"]["properties"]["cythonLens.directives"]
+    setting["properties"] = settings_schema(directives)
+    path.write_text(json.dumps(pkg, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(setting["properties"])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cache = Path(os.environ.get("CYTHON_LENS_CACHE", Path.home() / ".cache" / "cython-lens"))
@@ -214,6 +255,9 @@ def main() -> int:
         },
     }
     (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    n_schema = write_settings_schema(directives) if args.out == ROOT / "data" / "directives" else 0
+    if n_schema:
+        print(f"package.json: {n_schema} directives in the schema of cythonLens.directives", file=sys.stderr)
     c = provenance["counts"]
     print(f"directives: {c['directives']} ({c['inDefaults']} settable in headers/-X, {c['documented']} documented, "
           f"{c['scopeRestricted']} scope-restricted) from Cython {version}", file=sys.stderr)

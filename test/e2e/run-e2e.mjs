@@ -24,7 +24,7 @@ const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(),
 // conformance corpus); copied into the workspace at test time, never into the repository.
 const SKLEARN = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'corpus/scikit-learn-1.9.1');
 const SKLEARN_MODULE = 'sklearn/tree/_splitter.pyx';
-const ALL_FEATURES = ['hover', 'gil', 'annotations', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass'];
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'whatif', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass'];
 const DEFAULT_FEATURES = ALL_FEATURES; // every feature check runs by default; --features picks a subset while debugging
 
 // ---------- arguments ----------
@@ -316,6 +316,7 @@ function isYellow(css) {
 //   lapack_demo.pyx:12     dgelss(...) (a, b are [in,out]) inside `with nogil:`
 //   cypclass_demo.pyx:12   `cdef iso Counter mine = Counter()` -> cython-plus 0.3.0 (`cython --cplus`): 12:35 "Cannot
 //                          assign type 'Counter' to 'iso Counter'"; with `consume Counter()` it compiles
+//   whatif_demo.pyx:9      `s += xs[i] / k` score 7 (bounds check, zero-division check); 0 with boundscheck=False + cdivision=True
 const GIL_CALL = /Calling gil-requiring function not allowed without gil/;
 let extensionId = null;
 const checks = [
@@ -397,6 +398,43 @@ const checks = [
     await openFile('annotate_demo.pyx', 'c_mean');
     const t = await hoverText('for v in values', /Python interaction on this line: score \d+/);
     if (!/^- |\n- |•/m.test(t) && t.split('\n').length < 3) throw new Error(`no reasons listed: ${JSON.stringify(t.slice(0, 300))}`);
+  } },
+  { feature: 'whatif', name: 'hovering a yellow line says which directive would lower its score', run: async () => {
+    await openFile('whatif_demo.pyx', 'scaled_sum');
+    // on `+=` (no name): the line's own hover only, as in the README's screenshot
+    const t = await hoverText('s += xs[i] / k', /What if/, 3);
+    for (const want of [/boundscheck=False on scaled_sum or for the file: this line \d+ → \d+, scaled_sum \d+ → \d+/,
+      /cdivision=True/, /Gives up:.*out-of-bounds/]) {
+      if (!want.test(t.replace(/\s+/g, ' '))) throw new Error(`hover lacks ${want}: ${JSON.stringify(t.slice(0, 600))}`);
+    }
+    await sleep(400); // let the hover finish fading in before the screenshot
+  } },
+  { feature: 'whatif', name: 'the code action sets boundscheck=False on the function', run: async () => {
+    await openFile('whatif_demo.pyx', 'scaled_sum');
+    const item = page.locator('.action-widget .monaco-list-row.action', { hasText: /boundscheck\(False\)/ }).first();
+    for (let attempt = 1; ; attempt++) {
+      const p = await mustPos('s += xs[i] / k', 5);
+      await page.mouse.click(p.x, p.y);
+      await page.keyboard.press('Control+.');
+      try { await item.waitFor({ timeout: 5000 }); break; } catch {
+        if (attempt >= 4) throw new Error(`no boundscheck action offered; menu: ${JSON.stringify(await page.locator('.action-widget').allInnerTexts().catch(() => []))}`);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1000 * attempt);
+      }
+    }
+    const title = await item.innerText();
+    if (!/`scaled_sum` score \d+ → \d+/.test(title)) throw new Error(`the action does not show the predicted total: ${JSON.stringify(title)}`);
+    await sleep(300);
+    await page.screenshot({ path: path.join(OUT, 'whatif-code-action.png') }).catch(() => {});
+    for (let i = 0; ; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().innerText().catch(() => '');
+      if (/boundscheck\(False\)` on/.test(focused)) break;
+      if (i > 15) throw new Error(`could not focus the boundscheck action (focused: ${JSON.stringify(focused)})`);
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await waitUntil('the decorator above `def scaled_sum`', async () => (await lineText('@cython.boundscheck(False)')) !== null
+      && (await lineText('cimport cython')) !== null, 10000);
   } },
   { feature: 'lapack', name: 'dgelss hover lists parameter intents', run: async () => {
     await openFile('lapack_demo.pyx', 'dgelss(&m');

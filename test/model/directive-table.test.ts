@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DIRECTIVE_TABLE, allowedInScope, directiveInfo, pythonDefault } from '../../server/src/model/directive-table';
+import {
+  DIRECTIVE_TABLE, allowedInScope, directiveInfo, pythonDefault, settableInHeader,
+} from '../../server/src/model/directive-table';
 import { REPO_ROOT } from '../support/paths';
 
 const DATA = path.join(REPO_ROOT, 'data', 'directives');
@@ -38,5 +40,21 @@ describe('the directive table', () => {
     assert.deepEqual(directiveInfo('c_string_type')?.values, ['bytes', 'bytearray', 'str', 'unicode']);
     assert.equal(directiveInfo('cfunc')?.inDefaults, false);
     assert.equal(directiveInfo('no_such_directive'), undefined);
+  });
+
+  it('gives the cythonLens.directives setting one schema property per directive a header or -X can set (settings.json completion)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties['cythonLens.directives'].properties as Record<string, { enum?: unknown[]; type?: unknown; markdownDescription?: string }>;
+    const settable = DIRECTIVE_TABLE.directives.filter(settableInHeader);
+    assert.deepEqual(Object.keys(props).sort(), settable.map((d) => d.name).sort(),
+      'package.json is out of date with data/directives: run .venv/bin/python scripts/build-directive-table.py');
+    for (const d of settable) {
+      const p = props[d.name]!;
+      if (d.type === 'bool') assert.deepEqual(p.enum, ['True', 'False', true, false], d.name);
+      else if (d.type === 'one_of') assert.deepEqual(p.enum, d.values, d.name);
+      else assert.ok(p.type !== undefined && p.enum === undefined, d.name);
+      assert.ok(p.markdownDescription?.startsWith(`\`${d.name}\``), d.name);
+    }
+    assert.match(props.boundscheck!.markdownDescription!, /default `True`\)\. If set to False, Cython is free to assume/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Hovering a yellow line lists its score and reasons (from the last notification for the current version), then,
  * from the server's `cythonLens/whatIf` answer, which directive would lower the score and to what (with the quick
- * fix that sets it) and the directives in force on the line.
+ * fix that sets it) and the directives in force on the line. On other lines the hover says only the directives in
+ * force, when some are set.
  */
 import * as vscode from 'vscode';
 import type { DirectiveInForce, WhatIfOptionInfo, WhatIfResult } from '../../../shared/src/protocol';
@@ -17,11 +18,17 @@ export function annotationHoverProvider(store: AnnotationStore, enabled: () => b
     async provideHover(document, position, token) {
       if (!enabled()) return undefined;
       const a = store.lineFor(document, position.line);
-      if (!a || a.score <= 0) return undefined;
+      const yellow = a !== undefined && a.score > 0;
+      // a white line: only the directives in force there, when any is set (nothing else to say about the line)
+      const w = whatIf ? await whatIf(document, position.line, token).catch(() => undefined) : undefined;
       const md = new vscode.MarkdownString();
+      if (!yellow) {
+        if (!w || w.directives.length === 0) return undefined;
+        md.appendMarkdown(directivesLine(w.directives));
+        return new vscode.Hover(md, document.lineAt(position.line).range);
+      }
       md.appendMarkdown(`**Python interaction on this line: score ${a.score}** (\`cython -a\` scale)\n\n`);
       for (const r of a.reasons) md.appendMarkdown(`- ${r.replace(/\n/g, ' ')}\n`);
-      const w = whatIf ? await whatIf(document, position.line, token).catch(() => undefined) : undefined;
       // the answer is for the text as it is now; the scores above are for the version they were computed for
       if (w && store.lineFor(document, position.line) === a) md.appendMarkdown(whatIfMarkdown(w));
       md.appendMarkdown('\n[Show generated C](command:cythonLens.showGeneratedC)');
@@ -45,8 +52,13 @@ export function whatIfMarkdown(w: WhatIfResult): string {
       out += `- \`${name}=${o.value}\` ${where}: this line ${w.score} → ${o.lineScore}${total}. *Gives up:* ${o.givesUp}\n`;
     }
   }
-  if (w.directives.length > 0) out += `\nDirectives here: ${w.directives.map(inForce).join(', ')}\n`;
+  if (w.directives.length > 0) out += `\n${directivesLine(w.directives)}`;
   return out;
+}
+
+/** One line: the directives in force and where each was set. */
+export function directivesLine(directives: readonly DirectiveInForce[]): string {
+  return `Directives here: ${directives.map(inForce).join(', ')}\n`;
 }
 
 function inForce(d: DirectiveInForce): string {

@@ -29,13 +29,13 @@ export interface WhatIfDirective {
  */
 export const WHAT_IF_DIRECTIVES: readonly WhatIfDirective[] = [
   { name: 'boundscheck', value: false,
-    givesUp: 'an out-of-bounds index is no longer caught: it reads or writes outside the buffer (memory corruption or a crash, not an IndexError)' },
+    givesUp: 'an out-of-bounds index is no longer caught (memory corruption or a crash, not IndexError)' },
   { name: 'wraparound', value: false,
-    givesUp: 'negative indices no longer count from the end: `a[-1]` reads before the start of the buffer' },
+    givesUp: 'negative indices no longer count from the end (`a[-1]` reads before the buffer)' },
   { name: 'initializedcheck', value: false,
-    givesUp: 'a memoryview that was never assigned is no longer caught: using it crashes instead of raising' },
+    givesUp: 'an unassigned memoryview is no longer caught (a crash, not an error)' },
   { name: 'cdivision', value: true,
-    givesUp: 'division by zero on C numbers is no longer caught (a crash or garbage, not ZeroDivisionError), and `/`, `//`, `%` with a negative C integer round towards zero as in C, not as in Python' },
+    givesUp: 'division by zero is no longer caught, and `//` / `%` of negative C integers round as in C' },
 ];
 
 export type WhatIfWhere = 'function' | 'file';

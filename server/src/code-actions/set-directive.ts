@@ -13,13 +13,6 @@ import type { ParsedDocument } from '../text/parsed-document';
 /** The kind of these actions (a refactoring: no diagnostic asks for them). */
 export const SET_DIRECTIVE_KIND = `${CodeActionKind.RefactorRewrite}.cythonLens.directive`;
 
-const SHORT_GIVES_UP: Record<string, string> = {
-  boundscheck: 'an out-of-bounds index is no longer caught',
-  wraparound: 'negative indices no longer count from the end',
-  initializedcheck: 'an unassigned memoryview is no longer caught',
-  cdivision: 'division by zero is no longer caught; C rounding of negative integers',
-};
-
 export function setDirectiveActions(doc: ParsedDocument, root: Node, w: WhatIf, uri: string, isPython: boolean): CodeAction[] {
   const out: CodeAction[] = [];
   for (const o of w.options) {
@@ -32,7 +25,7 @@ export function setDirectiveActions(doc: ParsedDocument, root: Node, w: WhatIf, 
     const whose = name ? `\`${name}\`` : 'statement';
     out.push({
       title: `Set ${target}: ${whose} score ${o.totalBefore} → ${o.totalAfter} (line ${w.score} → ${o.lineScore}); `
-        + `gives up: ${SHORT_GIVES_UP[o.directive.name] ?? o.directive.givesUp}`,
+        + `gives up: ${o.directive.givesUp}`,
       kind: SET_DIRECTIVE_KIND,
       edit: { changes: { [uri]: edits } },
     });
