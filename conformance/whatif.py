@@ -36,13 +36,9 @@ HEADER = re.compile(r"^#\s*cython\s*:(.*)$")
 
 
 def local_dirs(dirs: list[str]) -> list[str]:
-    """Include dirs of the manifest with another checkout's .venv replaced by this checkout's."""
-    out = []
-    for d in dirs:
-        if not Path(d).exists() and "/.venv/" in d:
-            d = str(REPO / ".venv") + "/" + d.split("/.venv/", 1)[1]
-        out.append(d)
-    return out
+    """Include dirs of the manifest with the .venv of whichever checkout prepared it replaced by this checkout's
+    (the pinned Cython and site-packages; the manifest is shared by every checkout using the cache)."""
+    return [str(REPO / ".venv") + "/" + d.split("/.venv/", 1)[1] if "/.venv/" in d else d for d in dirs]
 
 
 def build_directives(entry: dict) -> dict[str, str]:
