@@ -226,6 +226,40 @@ module.exports = grammar(python, {
       ),
     ),
 
+    // Unpacking in comprehensions (PEP 798, Python 3.15; Parsing.p_list_maker / p_dict_or_set_maker accept it):
+    //   [*xs for xs in rows], {*xs for xs in rows}, (*xs for xs in rows), {**m for m in maps}
+    list_comprehension: $ => seq('[', field('body', choice($.expression, $.list_splat)), $._comprehension_clauses, ']'),
+    set_comprehension: $ => seq('{', field('body', choice($.expression, $.list_splat)), $._comprehension_clauses, '}'),
+    generator_expression: $ => seq('(', field('body', choice($.expression, $.list_splat)), $._comprehension_clauses, ')'),
+    dictionary_comprehension: $ => seq('{', field('body', choice($.pair, $.dictionary_splat)), $._comprehension_clauses, '}'),
+
+    // Literal patterns with a unary plus (`case +1:`, `case 0.25 - +1.75j:`), which Cython's parser accepts.
+    _simple_pattern: $ => prec(1, choice(
+      $.class_pattern,
+      $.splat_pattern,
+      $.union_pattern,
+      alias($._list_pattern, $.list_pattern),
+      alias($._tuple_pattern, $.tuple_pattern),
+      $.dict_pattern,
+      $.string,
+      $.concatenated_string,
+      $.true,
+      $.false,
+      $.none,
+      seq(optional(choice('-', '+')), choice($.integer, $.float)),
+      $.complex_pattern,
+      $.dotted_name,
+      '_',
+    )),
+
+    complex_pattern: $ => prec(1, seq(
+      optional(choice('-', '+')),
+      choice($.integer, $.float),
+      choice('+', '-'),
+      optional('+'),
+      choice($.integer, $.float),
+    )),
+
     // [x[i] for i from 0 <= i < n]
     for_from_clause: $ => seq('for', $._for_from_range),
 
