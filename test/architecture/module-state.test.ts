@@ -18,6 +18,8 @@ const SERVER_SRC = path.join(REPO_ROOT, 'server', 'src');
 const ALLOWED: Record<string, string> = {
   'model/builtins.ts: builtinScope': 'the builtins scope, built once from constant tables, never changed',
   'model/declaration-rebase.ts: unresolvedAt': 'data attached to unresolved-cimport objects (a WeakMap keyed by them)',
+  'model/cython-names.ts: namesOfTree': 'memo of a pure reading of a tree\'s import statements (WeakMap keyed by the tree)',
+  'model/cython-names.ts: pythonTrees': 'a mark on tree objects of .py sources (WeakSet keyed by them)',
   'model/type-resolution.ts: typeSyntaxMemo': 'memo of a pure parse of type text (string → immutable syntax)',
   'model/module-interface.ts: uncomparable': 'a counter making each uncomparable shape a distinct string',
   'model/syntax.ts: fieldIdsLanguage': 'field ids of the one grammar (a constant of the loaded language)',

@@ -24,7 +24,8 @@ describe('cython-lens CLI: pure Python mode', () => {
     const r = await run(['check', '--format', 'json', dir]);
     const out = JSON.parse(r.stdout) as FileReport[];
     assert.deepEqual(out.map((f) => path.relative(dir, f.file)),
-      ['kernels.py', 'nogil_kernels.py', path.join('pkg', 'augmented.pxd'), path.join('pkg', 'augmented.py')]);
+      ['aliases.py', 'kernels.py', 'nogil_kernels.py', path.join('pkg', 'augmented.pxd'), path.join('pkg', 'augmented.py'),
+        'python_with_nogil.py']);
   });
 
   it('a plain .py file named on the command line gets nothing', async () => {

@@ -73,4 +73,25 @@ describe('Engine: pure Python mode', () => {
     assert.deepEqual(engine.analyze(plain)?.diagnostics, []);
     engine.close(plain);
   });
+  it('reads cython through aliases: import cython as cy, from cython import nogil as ng, from cython.parallel import prange', () => {
+    const uri = pathToFileURL(fixturePath('pure-mode/aliases.py')).href;
+    engine.open(uri, fixture('pure-mode/aliases.py'), 1, 'python');
+    const lines = [...new Set(engine.analyze(uri)?.diagnostics.filter((d) => d.severity === 1).map((d) => d.range.start.line + 1))];
+    // cython -3 aliases.py: errors on these lines only (the print calls without the GIL)
+    assert.deepEqual(lines, [18, 20, 23, 25]);
+    engine.close(uri);
+  });
+
+  it('in a .py file, with nogil: without `from cython import nogil` is an ordinary with statement (cython -3: no error)', () => {
+    const uri = pathToFileURL(fixturePath('pure-mode/python_with_nogil.py')).href;
+    engine.open(uri, fixture('pure-mode/python_with_nogil.py'), 1, 'python');
+    assert.deepEqual(engine.analyze(uri)?.diagnostics.filter((d) => d.severity === 1), []);
+    engine.close(uri);
+    // the same text as a .pyx: `with nogil:` is the parser's own statement, so print() is an error there
+    const pyx = 'file:///work/python_with_nogil.pyx';
+    engine.open(pyx, fixture('pure-mode/python_with_nogil.py'), 1, 'cython');
+    const errors = engine.analyze(pyx)?.diagnostics.filter((d) => d.severity === 1).map((d) => d.range.start.line + 1);
+    assert.ok(errors?.includes(9), JSON.stringify(errors));
+    engine.close(pyx);
+  });
 });

@@ -4,6 +4,7 @@
  * Types are resolved by type-resolution.ts, signatures read by signature-reader.ts, cimports bound by
  * cimport-binder.ts; the shapes they share are in declaration-types.ts.
  */
+import { cythonDecorator } from './cython-names';
 import {
   type CType, type ClassInfo, type FunctionParam, type FunctionSignature, PY_OBJECT, implicitException, py, unknown,
   C_INT, C_DOUBLE,
@@ -283,9 +284,11 @@ export class DeclarationCollector {
     for (const target of importedNames(s)) {
       if (target.module === 'cython' || target.module.startsWith('cython.')) {
         // `from cython.parallel import prange`, `import cython`: compile-time names, as with cimport.
-        const sym = cythonModule(target.module).symbols.get(target.name)!;
-        this.scope.define({ ...sym, binding: 'module', location: locationOf(this.ctx.uri, target.node),
-          module: target.name === 'cython' ? cythonModule('cython') : sym.module });
+        // `import cython as cy` binds cy to the module; `from cython import nogil as ng` binds ng to cython.nogil
+        const whole = s.type === 'import_statement';
+        const sym = cythonModule(whole ? 'cython' : target.module).symbols.get(whole ? 'cython' : target.imported ?? target.name)!;
+        this.scope.define({ ...sym, name: target.name, binding: 'module', location: locationOf(this.ctx.uri, target.node),
+          module: whole ? cythonModule(target.node.type === 'aliased_import' ? target.module : 'cython') : sym.module });
         continue;
       }
       const existing = this.scope.lookupLocal(target.name);
@@ -604,8 +607,8 @@ export class DeclarationCollector {
 }
 
 
-function importedNames(s: Node): { name: string; module: string; node: Node }[] {
-  const out: { name: string; module: string; node: Node }[] = [];
+function importedNames(s: Node): { name: string; module: string; node: Node; imported?: string }[] {
+  const out: { name: string; module: string; node: Node; imported?: string }[] = [];
   if (s.type === 'import_statement') {
     for (const item of fields(s, 'name')) {
       if (item.type === 'aliased_import') {
@@ -621,7 +624,7 @@ function importedNames(s: Node): { name: string; module: string; node: Node }[] 
     for (const item of fields(s, 'name')) {
       if (item.type === 'aliased_import') {
         const alias = field(item, 'alias');
-        if (alias) out.push({ name: alias.text, module, node: item });
+        if (alias) out.push({ name: alias.text, module, node: item, imported: field(item, 'name')?.text });
       } else {
         out.push({ name: item.text, module, node: item });
       }
@@ -652,6 +655,8 @@ function lastSegment(name: string | undefined): string | undefined {
 /** `@cython.cfunc` or `@cython.ccall` on a def: a C function in pure Python mode. */
 export function isPureModeCFunction(node: Node): boolean {
   if (node.type !== 'decorated_definition') return false;
-  return childrenOfType(node, 'decorator').some((d) => /^@\s*cython\.(cfunc|ccall)\b/
-    .test(d.text));
+  return childrenOfType(node, 'decorator').some((d) => {
+    const name = cythonDecorator(d)?.name;
+    return name === 'cfunc' || name === 'ccall';
+  });
 }

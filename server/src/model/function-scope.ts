@@ -41,8 +41,9 @@ export const SCOPE_NODES = new Set(['function_definition', 'c_function_definitio
 
 interface PendingLocal {
   name: Node;
+  /** `{ unpacked }`: the value a target list (`q, r = ...`) or a chained assignment takes its items from. */
   /** `{ rangeArg }`: an argument of the `range()` a loop variable iterates over (a Python one makes it an object). */
-  values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node } | { augmented: Node })[];
+  values: (Node | 'py' | 'c-loop' | { rangeArg: Node } | { iterable: Node } | { augmented: Node } | { unpacked: Node })[];
 }
 
 /** A compile-time condition's value (module-model.ts), in a fused specialisation if given. */
@@ -164,7 +165,8 @@ export function buildFunctionScope(
           const targets = assignmentTargets(c);
           for (const t of targets) {
             const simple = targets.length === 1 && field(c, 'left')?.type === 'identifier';
-            addPending(t, !simple || !right ? 'py' : c.type === 'assignment' ? finalValue(right) : { augmented: right });
+            addPending(t, !right ? 'py' : !simple ? (c.type === 'assignment' ? { unpacked: finalValue(right) } : 'py')
+              : c.type === 'assignment' ? finalValue(right) : { augmented: right });
           }
           break;
         }
@@ -368,6 +370,9 @@ function valueType(v: PendingLocal['values'][number], scope: Scope, typeOf: (nod
   // safe inference: an in-place operation may overflow a C integer, so the local stays an object (might_overflow)
   if ('augmented' in v) return PY_OBJECT;
   if ('iterable' in v) return elementType(typeOf(v.iterable, scope));
+  // Items of a Python object are objects; of a C tuple (`q, r = divmod(a, b)` on C ints: Builtin.py
+  // _generate_divmod_function) or anything we cannot type, unknown (the model has no C tuple type).
+  if ('unpacked' in v) return typeOf(v.unpacked, scope).kind === 'py' ? PY_OBJECT : unknown('item of an unpacked value');
   if ('rangeArg' in v) {
     // Cython loops over range() in C only when every argument is a C value; otherwise the variable is an object.
     return typeOf(v.rangeArg, scope).kind === 'py' ? PY_OBJECT : { kind: 'scalar', name: 'long', family: 'int' };

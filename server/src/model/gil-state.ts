@@ -3,6 +3,7 @@
  * the GIL is held; it is released (`with nogil:`, `prange(nogil=True)`, `with nogil, parallel():`); or we are in the
  * body of a `nogil` function, where the caller may or may not hold it.
  */
+import { cythonMemberOf, cythonNames as cythonNamesOf, inPythonSource } from './cython-names';
 import { type Node, childrenOfType, field, namedChildren, significantChildren } from './syntax';
 
 export type GilStateKind = 'held' | 'released' | 'nogil-function';
@@ -33,19 +34,44 @@ export interface GilTransition {
   item?: Node;
 }
 
-const NOGIL_NAMES = /^(cython\.)?nogil$/;
-const GIL_NAMES = /^(cython\.)?gil$/;
+/**
+ * `nogil` / `gil` when an expression denotes one: `cython.nogil`, `cy.nogil` (`import cython as cy`), a name bound
+ * by `from cython import nogil`; in Cython sources also the bare words (the parser's own `with nogil`), which in a
+ * `.py` file are ordinary names.
+ */
+function gilWord(expr: Node): 'nogil' | 'gil' | undefined {
+  const member = cythonMemberOf(expr);
+  if (member === 'nogil' || member === 'gil') return member;
+  if (expr.type === 'identifier' && (expr.text === 'nogil' || expr.text === 'gil') && !inPythonSource(expr)) {
+    return expr.text;
+  }
+  return undefined;
+}
+
+/**
+ * Is a `with_nogil_statement` / `with_gil_statement` (its keyword) a GIL transition? `with X.nogil:` when X is
+ * the cython module (`cython`, or an alias); bare `with nogil:` in Cython sources, and in a `.py` file only when
+ * `nogil` was imported from cython (`with nogil:` is then an ordinary with statement: Parsing.p_with_items).
+ */
+function keywordIsTransition(node: Node): boolean {
+  const first = namedChildren(node)[0];
+  const names = cythonNamesOf(node);
+  if (first && first.type === 'identifier' && first.id !== field(node, 'condition')?.id) return names.modules.has(first.text);
+  if (!inPythonSource(node)) return true;
+  const word = node.type === 'with_nogil_statement' ? 'nogil' : 'gil';
+  return names.members.get(word) === word;
+}
 
 /**
  * The first GIL transition of a `with` statement. Several items in one statement are nested with statements
  * (Parsing.p_with_items): `with lock, nogil:` acquires the lock with the GIL held and releases the GIL inside.
  */
 export function gilTransition(node: Node): GilTransition | undefined {
-  if (node.type === 'with_nogil_statement' || node.type === 'with_gil_statement') {
+  if ((node.type === 'with_nogil_statement' || node.type === 'with_gil_statement') && keywordIsTransition(node)) {
     return { to: node.type === 'with_nogil_statement' ? 'nogil' : 'gil', condition: field(node, 'condition'),
       header: headerOf(node) };
   }
-  if (node.type === 'with_statement') {
+  if (isWith(node)) {
     for (const item of withItems(node)) {
       const t = itemTransition(item, node);
       if (t) return t;
@@ -56,8 +82,8 @@ export function gilTransition(node: Node): GilTransition | undefined {
 
 /** Every GIL transition of a `with` statement, outermost first: its own keyword, then its `nogil`/`gil` items. */
 export function gilTransitions(node: Node): GilTransition[] {
-  const own = node.type === 'with_nogil_statement' || node.type === 'with_gil_statement' ? gilTransition(node) : undefined;
-  if (!own && node.type !== 'with_statement') return [];
+  const own = ownTransition(node);
+  if (!isWith(node)) return [];
   const out = own ? [own] : [];
   for (const item of withItems(node)) {
     const t = itemTransition(item, node);
@@ -70,14 +96,14 @@ export function gilTransitions(node: Node): GilTransition[] {
 function itemTransition(item: Node, statement: Node): GilTransition | undefined {
   const value = field(item, 'value') ?? significantChildren(item)[0];
   if (!value) return undefined;
-  if (NOGIL_NAMES.test(value.text)) return { to: 'nogil', condition: null, header: headerOf(statement), item };
-  if (GIL_NAMES.test(value.text)) return { to: 'gil', condition: null, header: headerOf(statement), item };
+  const word = gilWord(value);
+  if (word) return { to: word, condition: null, header: headerOf(statement), item };
   if (value.type === 'call') {
     const fn = field(value, 'function');
-    if (fn && (NOGIL_NAMES.test(fn.text) || GIL_NAMES.test(fn.text))) {
+    const to = fn ? gilWord(fn) : undefined;
+    if (to) {
       const args = field(value, 'arguments');
-      return { to: NOGIL_NAMES.test(fn.text) ? 'nogil' : 'gil',
-        condition: args ? significantChildren(args)[0] ?? null : null, header: headerOf(statement), item };
+      return { to, condition: args ? significantChildren(args)[0] ?? null : null, header: headerOf(statement), item };
     }
   }
   return undefined;
@@ -105,7 +131,7 @@ export function withItemStates(node: Node, outer: GilState, constantCondition: C
   { items: Map<number, { state: GilState; transition: boolean }>; body: GilState } {
   const items = new Map<number, { state: GilState; transition: boolean }>();
   let state = outer;
-  const own = node.type === 'with_nogil_statement' || node.type === 'with_gil_statement' ? gilTransition(node) : undefined;
+  const own = ownTransition(node);
   if (own) state = afterTransition(own, state, constantCondition);
   for (const item of withItems(node)) {
     const t = itemTransition(item, node);
@@ -113,6 +139,16 @@ export function withItemStates(node: Node, outer: GilState, constantCondition: C
     if (t) state = afterTransition(t, state, constantCondition);
   }
   return { items, body: state };
+}
+
+/** The transition of a with_nogil_statement / with_gil_statement's own keyword, when it is one. */
+function ownTransition(node: Node): GilTransition | undefined {
+  if (node.type !== 'with_nogil_statement' && node.type !== 'with_gil_statement') return undefined;
+  return keywordIsTransition(node) ? gilTransition(node) : undefined;
+}
+
+function isWith(node: Node): boolean {
+  return node.type === 'with_statement' || node.type === 'with_nogil_statement' || node.type === 'with_gil_statement';
 }
 
 export function withItems(node: Node): Node[] {
@@ -133,7 +169,8 @@ export function contextManagerOf(item: Node): { manager: Node; target: Node | nu
   const manager = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
   if (!manager) return undefined;
   const callee = manager.type === 'call' ? field(manager, 'function') : manager;
-  if (callee && SPECIAL_ITEM.test(callee.text)) return undefined;
+  if (callee && (cythonMemberOf(callee) !== undefined || /^cython\./.test(callee.text)
+    || (!inPythonSource(callee) && SPECIAL_ITEM.test(callee.text)))) return undefined;
   const alias = value?.type === 'as_pattern' ? field(value, 'alias') : null;
   return { manager, target: alias ? namedChildren(alias)[0] ?? null : null };
 }
@@ -144,7 +181,7 @@ export function isParallelBlock(node: Node): boolean {
   return withItems(node).some((item) => {
     const value = field(item, 'value') ?? significantChildren(item)[0];
     const fn = value?.type === 'call' ? field(value, 'function') : null;
-    return fn !== null && /^((cython\.)?parallel\.)?parallel$/.test(fn.text);
+    return fn !== null && (/^((cython\.)?parallel\.)?parallel$/.test(fn.text) || cythonMemberOf(fn) === 'parallel.parallel');
   });
 }
 
@@ -154,7 +191,7 @@ export function prangeOf(forNode: Node): { nogil: boolean } | undefined {
   const right = field(forNode, 'right');
   if (!right || right.type !== 'call') return undefined;
   const fn = field(right, 'function');
-  if (!fn || !/^((cython\.)?parallel\.)?prange$/.test(fn.text)) return undefined;
+  if (!fn || !(/^((cython\.)?parallel\.)?prange$/.test(fn.text) || cythonMemberOf(fn) === 'parallel.prange')) return undefined;
   const args = field(right, 'arguments');
   const nogil = args ? namedChildren(args).some((a) => a.type === 'keyword_argument'
     && field(a, 'name')?.text === 'nogil' && field(a, 'value')?.text === 'True') : false;

@@ -9,6 +9,7 @@ import { type ClassInfo, type FunctionSignature } from './c-types';
 import { builtinsScope } from './builtins';
 import { DeclarationCollector, isPureModeCFunction } from './declarations';
 import { isPythonSourcePath } from './pure-python-mode';
+import { markPythonSourceTree } from './cython-names';
 import type { ModuleDeclarations } from './declaration-types';
 import { ExpressionTyper } from './expression-types';
 import { type FunctionInfo, buildFunctionScope } from './function-scope';
@@ -58,6 +59,7 @@ export interface ModuleBase {
 }
 
 export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver): ModuleBase {
+  if (isPythonSourcePath(uri)) markPythonSourceTree(tree);
   const inPxd = uri.endsWith('.pxd');
   const companion = inPxd ? undefined : resolver.companionOf(uri);
   const cythonPlus = isCythonPlusModule(tree.rootNode);
@@ -98,6 +100,7 @@ export function buildModuleBase(tree: Tree, uri: string, resolver: PxdResolver):
 export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Readonly<Record<string, string>> = {}):
   ModuleModel {
   const { uri, inPxd, declarations, collector, includedFiles } = base;
+  if (root && isPythonSourcePath(uri)) markPythonSourceTree(root.tree);
   // A module-level syntax error may hide declarations (error recovery can swallow the statements after it): names we
   // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
   // keeps the base (document-model.ts) but may break or mend the tree.

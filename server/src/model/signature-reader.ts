@@ -3,6 +3,7 @@
  * `with gil`, and the exception specification the compiler gives them, explicit or implicit
  * (Nodes.CFuncDeclaratorNode.analyse).
  */
+import { cythonDecorator } from './cython-names';
 import {
   type CType, type ClassInfo, type ExceptionSpec, type FunctionParam, type FunctionSignature, PY_BUILTIN_TYPES,
   PY_OBJECT, VOID, implicitException, scalarType, unknown, C_INT,
@@ -227,7 +228,7 @@ function pointerException(trailer: string, extern: boolean): ExceptionSpec {
 }
 
 /**
- * The `@cython.X` / `@cython.X(args)` decorators of a def (X → the argument text, '' without arguments), as the
+ * The `@cython.X` / `@cython.X(args)` decorators of a def (also through `import cython as cy`, `from cython import X`) (X → the argument text, '' without arguments), as the
  * compiler reads them; `@cython.boundscheck(False)` and other directives are included (callers ask by name).
  */
 export function pureModeDecorators(def: Node): Map<string, string> {
@@ -235,8 +236,8 @@ export function pureModeDecorators(def: Node): Map<string, string> {
   const parent = def.parent;
   if (!parent || parent.type !== 'decorated_definition') return out;
   for (const d of childrenOfType(parent, 'decorator')) {
-    const m = /^@\s*cython\s*\.\s*(\w+)\s*(?:\(([\s\S]*)\))?\s*$/.exec(d.text);
-    if (m) out.set(m[1]!, m[2] ?? '');
+    const c = cythonDecorator(d);
+    if (c) out.set(c.name, c.args);
   }
   return out;
 }

@@ -62,6 +62,14 @@ export class TypeResolver {
     if (name === 'void') return VOID;
     const scalar = scalarType(name);
     if (scalar) return scalar;
+    const dot = name.indexOf('.');
+    if (dot > 0 && !name.startsWith('cython.')) {
+      // `cy.int` after `import cython as cy` is `cython.int`
+      const head = this.lookupDotted(name.slice(0, dot).trim());
+      if (head?.kind === 'cython-builtin' && head.module?.name === 'cython') {
+        return this.resolveBaseName(`cython${name.slice(dot)}`, templateArgs);
+      }
+    }
     if (name.startsWith('cython.')) {
       // pure Python mode: `cython.p_double`, `cython.ulonglong`, `cython.pointer[cython.double]`
       const pure = pureModeTypeName(name);
