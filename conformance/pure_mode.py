@@ -13,7 +13,7 @@ scripts/fetch-sdists.sh):
 Figures (as run.py computes them for .pyx): false error lines on files the compiler accepts, GIL error-line
 precision/recall, compiler hint-line recall, `cython -a` "score > 0" F1 and Spearman.
 
-  .venv/bin/python conformance/pure_mode.py [--groups examples,tests,compiler,mutants] [--json OUT]
+  .venv/bin/python conformance/pure_mode.py [--groups examples,tests,compiler,mutants] [--json OUT] [--check-targets]
 """
 from __future__ import annotations
 
@@ -158,6 +158,9 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="write the report here (default: <cache>/conformance/pure-mode/report.json)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--mutants", type=int, default=240, help="number of mutants (spread over the nogil regions)")
+    ap.add_argument("--check-targets", action="store_true",
+                    help="exit 3 unless every group has 0 false error lines (files the compiler accepts) and the "
+                         "mutants (when run) reach error precision >= 0.99 and recall >= 0.95")
     args = ap.parse_args(argv)
     groups = [g for g in args.groups.split(",") if g]
     if not CYTHON_SRC.exists():
@@ -206,6 +209,18 @@ def main(argv=None) -> int:
               f"{f['errors']['precision']:>6.3f} {f['errors']['recall']:>6.3f} {f['hints']['precision']:>6.3f} "
               f"{f['hints']['recall']:>6.3f} {a['f1']:>6.3f} {a['spearman'] if a['spearman'] is not None else float('nan'):>8.3f}")
     print(f"report: {out}")
+    if args.check_targets:
+        missed = [f"{g}: {f['false_error_lines']} false error lines" for g, f in report["groups"].items()
+                  if f["false_error_lines"] > 0]
+        m = report["groups"].get("mutants")
+        if m and (m["errors"]["precision"] < 0.99 or m["errors"]["recall"] < 0.95):
+            missed.append(f"mutants: error precision {m['errors']['precision']:.3f} (>= 0.99), "
+                          f"recall {m['errors']['recall']:.3f} (>= 0.95)")
+        for x in missed:
+            print(f"pure-mode target missed: {x}")
+        if missed:
+            return 3
+        print("pure-mode targets met")
     return 0
 
 

@@ -10,6 +10,7 @@ EXTRA_SUITES=(
   "grammar corpus (web-tree-sitter)|node --test grammar/test/"
   "real editors: VS Code UI + extension host + Neovim|npm run --silent test:e2e"
   "conformance against the real compiler (targets)|npm run --silent conformance -- --cli-directives --check-targets --advisory-targets broad-ci/"
+  "pure Python mode against the real compiler (0 false error lines on Cython's pure tests and compiler modules)|.venv/bin/python conformance/pure_mode.py --groups tests,compiler --check-targets"
 )
 
 passed=0

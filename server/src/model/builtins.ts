@@ -167,13 +167,16 @@ export const OPTIMISED_BUILTINS: ReadonlyMap<string, OptimisedBuiltin> = new Map
     },
   }],
   ['float', {
-    compiler: 'Optimize.py _handle_simple_function_float: float(C number) is a C cast to double',
+    compiler: 'Optimize.py _handle_simple_function_float: float(C number) is a C cast to double, float(object) a C call returning a double',
     outcome(args, keywords) {
       if (args.length !== 1 || keywords) return PYTHON;
       const t = args[0].type;
       if (t.kind === 'unknown') return { kind: 'unknown', reason: 'float()' };
       if (isUnicodeChar(t)) return { kind: 'unknown', reason: 'float() of a character' };
       if (isCNumber(t)) return { kind: 'c', type: { kind: 'scalar', name: 'double', family: 'float' } };
+      // float() is typed as returning a C double (Builtin.py): of a Python object it is a C-API call returning a
+      // double (__Pyx_PyUnicode_AsDouble, __Pyx_PyObject_AsDouble...), which needs the GIL; no argument tuple
+      if (t.kind === 'py') return { kind: 'needs-gil', type: { kind: 'scalar', name: 'double', family: 'float' }, boxesArguments: false };
       return PYTHON;
     },
   }],

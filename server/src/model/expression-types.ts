@@ -395,6 +395,11 @@ export class ExpressionTyper {
         return { type: unknown(`memoryview.${attr}`), temp: false };
       case 'scalar':
         if (t.family === 'complex' && (attr === 'real' || attr === 'imag')) return { type: C_DOUBLE, temp: false };
+        // A C int or float has one C method, conjugate (CNumericType.attributes_known); any other attribute is looked
+        // up on the value coerced to a Python object (AttributeNode.analyse_attribute): `(1).real`, `x.bit_length`
+        if ((t.family === 'int' || t.family === 'float') && attr !== 'conjugate') {
+          return { type: PY_OBJECT, temp: true, pyAttribute: true };
+        }
         return { type: unknown(`.${attr}`), temp: false };
       case 'py': {
         const cls = t.cls;

@@ -93,7 +93,8 @@ export class SignatureReader {
     const returnType = returns !== undefined ? this.types.resolveTypeSyntax(typeSyntaxOf(returns.trim()))
       : annotation ? this.types.resolveTypeNode(annotation) : PY_OBJECT;
     const withGil = decorators.has('with_gil');
-    const nogil = decorators.has('nogil') || withGil;
+    // `@cython.nogil(False)` is the directive set to False: not a nogil function
+    const nogil = (decorators.has('nogil') && decorators.get('nogil')!.trim() !== 'False') || withGil;
     const exceptval = decorators.get('exceptval');
     const exception = exceptval !== undefined ? pureExceptionSpec(exceptval)
       : implicitException(returnType, kind, false, cls !== undefined);

@@ -1,12 +1,15 @@
 /** A `nogil` function with local variables that are Python objects (declared, or inferred from assignments). */
+import { isPureModeCFunction } from '../../model/declarations';
 import { definitionAnchor } from './expression-roles';
 import { type GilRule, nogilSignature } from './rule';
 
 export const nogilFunctionPythonLocals: GilRule = {
   code: 'nogil-function-python-locals',
-  nodeTypes: ['c_function_definition'],
+  // a def made a C function by @cython.cfunc / @cython.ccall (pure Python mode) too
+  nodeTypes: ['c_function_definition', 'function_definition'],
   when: 'always',
   check(node, ctx) {
+    if (node.type === 'function_definition' && !(node.parent && isPureModeCFunction(node.parent))) return;
     const sig = nogilSignature(node, ctx);
     if (!sig) return;
     const info = ctx.model.functionInfo(node, ctx.scope, ctx.cls);
