@@ -9,6 +9,8 @@ export interface BenchArgs {
   /** Internal: run the cold-indexing measurement in this (fresh) process and print JSON. */
   coldIndexChild: boolean;
   lines: number[];
+  /** Keystroke section: the typing modes (bench/typing.ts), each at every size. */
+  typing: ('body' | 'header')[];
   /** Real files: the largest module of this many projects of the broad corpus. */
   realProjects: number;
   /** Start-up: runs of each process. */
@@ -19,7 +21,7 @@ export const ALL_SECTIONS = ['startup', 'real', 'compiler', 'project', 'keystrok
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { repo: process.cwd(), files: undefined, edits: 300, sections: new Set(ALL_SECTIONS),
-    coldIndexChild: false, lines: [1000, 5000, 20000], realProjects: 8, startupRuns: 10 };
+    coldIndexChild: false, lines: [1000, 5000, 20000], typing: ['body', 'header'], realProjects: 8, startupRuns: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -31,12 +33,17 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (a === '--files') args.files = Number(value());
     else if (a === '--edits') args.edits = Number(value());
     else if (a === '--lines') args.lines = value().split(',').map(Number);
-    else if (a === '--sections') args.sections = new Set(value().split(','));
+    else if (a === '--typing') {
+      const modes = value().split(',');
+      const bad = modes.find((m) => m !== 'body' && m !== 'header');
+      if (bad !== undefined) throw new Error(`bench: unknown typing mode ${bad} (body, header)`);
+      args.typing = modes as ('body' | 'header')[];
+    } else if (a === '--sections') args.sections = new Set(value().split(','));
     else if (a === '--real') args.realProjects = Number(value());
     else if (a === '--startup-runs') args.startupRuns = Number(value());
     else if (a === '--no-compiler') args.sections.delete('compiler');
     else if (a === '--cold-index-child') args.coldIndexChild = true;
-    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --real N, --startup-runs N, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
+    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --typing body,header, --real N, --startup-runs N, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
   }
   for (const s of args.sections) {
     if (!(ALL_SECTIONS as readonly string[]).includes(s)) throw new Error(`bench: unknown section ${s}`);

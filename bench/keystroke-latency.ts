@@ -12,10 +12,12 @@ import { createParser } from '../server/src/tree/language';
 import { defaultSettings } from '../server/src/settings/validate-settings';
 import type { CythonLensSettings } from '../shared/src/protocol';
 import { percentile } from './stats';
-import { typingSession } from './typing';
+import { type TypingMode, typingSession } from './typing';
 
 export interface KeystrokeResult {
   lines: number;
+  /** where the typing happens (bench/typing.ts): in bodies, or in headers and module-level declarations */
+  mode: TypingMode;
   edits: number;
   /** edit → diagnostics + scores (Engine.change + Engine.analyze with every check and annotator) */
   full: { p50: number; p95: number; mean: number };
@@ -47,7 +49,7 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 }
 
 export async function keystrokeLatency(text: string, uri: string, edits: number, settings: CythonLensSettings = defaultSettings(),
-  python?: string): Promise<KeystrokeResult> {
+  python?: string, mode: TypingMode = 'body'): Promise<KeystrokeResult> {
   const lines = text.split('\n').length;
   const full = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
   if (python) await full.session.discover(python);
@@ -68,7 +70,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   full.open(warmUri, text, 1);
   full.analyze(warmUri, settings);
   let warmVersion = 2;
-  for (const k of typingSession(text, 60, 2)) {
+  for (const k of typingSession(text, 60, 2, mode)) {
     full.change(warmUri, warmVersion++, [k.change]);
     full.analyze(warmUri, settings);
   }
@@ -87,7 +89,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   let rewalked = 0;
   let broken = 0;
   let version = 2;
-  for (const k of typingSession(text, edits)) {
+  for (const k of typingSession(text, edits, 1, mode)) {
     const t0 = performance.now();
     full.change(uri, version, [k.change]);
     full.analyze(uri, settings);
@@ -131,7 +133,7 @@ export async function keystrokeLatency(text: string, uri: string, edits: number,
   tree.delete();
   parser.delete();
   return {
-    lines, edits: tFull.length, full: summary(tFull), store: summary(tStore), reparse: summary(tParse),
+    lines, mode, edits: tFull.length, full: summary(tFull), store: summary(tStore), reparse: summary(tParse),
     openAnalyze: percentile(opens, 50), rewalkedPerEdit: rewalked / tFull.length, brokenShare: broken / tFull.length,
     settle: { p50: tSettle.length ? percentile(tSettle, 50) : 0, p95: tSettle.length ? percentile(tSettle, 95) : 0, count: tSettle.length },
   };

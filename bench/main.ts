@@ -143,22 +143,29 @@ async function main(): Promise<number> {
     print('');
     print(`### Keystroke latency (real scikit-learn code concatenated; ${args.edits} keystrokes per size, typing bursts erased again)`);
     print('');
-    print('| lines | edit → diagnostics + scores p50 / p95 | document store only p50 / p95 | tree-sitter re-parse p50 / p95 | p95 ratio | broken states | units re-walked | settling after a pause p50 / p95 |');
-    print('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    print('Typing: `body` at the end of indented code lines; `header` in function/class headers (a parameter, a renamed name) and module-level declarations.');
+    print('');
+    print('| lines | typing | edit → diagnostics + scores p50 / p95 | document store only p50 / p95 | tree-sitter re-parse p50 / p95 | p95 ratio | broken states | units re-walked | settling after a pause p50 / p95 |');
+    print('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const lines of args.lines) {
       const text = concatenatedCode(pyx, lines);
       const uri = pathToFileURL(path.join(corpus.root, 'sklearn', `bench_${lines}.pyx`)).href;
-      const r = await keystrokeLatency(text, uri, args.edits, settings, python);
-      keystrokes.push(r);
-      print(`| ${r.lines} | ${ms(r.full.p50)} / ${ms(r.full.p95)} ms | ${ms(r.store.p50)} / ${ms(r.store.p95)} ms | `
-        + `${ms(r.reparse.p50)} / ${ms(r.reparse.p95)} ms | ${(r.full.p95 / r.reparse.p95).toFixed(1)}x | `
-        + `${(100 * r.brokenShare).toFixed(0)}% | ${r.rewalkedPerEdit.toFixed(2)} | `
-        + `${r.settle.count ? `${ms(r.settle.p50)} / ${ms(r.settle.p95)} ms (${r.settle.count}×)` : '–'} |`);
+      for (const mode of args.typing) {
+        const r = await keystrokeLatency(text, uri, args.edits, settings, python, mode);
+        keystrokes.push(r);
+        print(`| ${r.lines} | ${r.mode} | ${ms(r.full.p50)} / ${ms(r.full.p95)} ms | ${ms(r.store.p50)} / ${ms(r.store.p95)} ms | `
+          + `${ms(r.reparse.p50)} / ${ms(r.reparse.p95)} ms | ${(r.full.p95 / r.reparse.p95).toFixed(1)}x | `
+          + `${(100 * r.brokenShare).toFixed(0)}% | ${r.rewalkedPerEdit.toFixed(2)} | `
+          + `${r.settle.count ? `${ms(r.settle.p50)} / ${ms(r.settle.p95)} ms (${r.settle.count}×)` : '–'} |`);
+      }
     }
-    const at5k = keystrokes.reduce((best, r) => (Math.abs(r.lines - 5000) < Math.abs(best.lines - 5000) ? r : best), keystrokes[0] as KeystrokeResult);
-    const worstRatio = Math.max(...keystrokes.map((r) => r.full.p95 / r.reparse.p95));
-    summary.push(`| keystroke p95 vs re-parse | <= 2x | worst ${worstRatio.toFixed(1)}x | ${verdict(worstRatio <= 2)} |`);
-    summary.push(`| keystroke p95 at ~5k lines | <= 20 ms | ${ms(at5k.full.p95)} ms (${at5k.lines} lines) | ${verdict(at5k.full.p95 <= 20)} |`);
+    // the worst typing mode at the size nearest 5k lines
+    const near5k = keystrokes.reduce((best, r) => (Math.abs(r.lines - 5000) < Math.abs(best.lines - 5000) ? r : best), keystrokes[0] as KeystrokeResult).lines;
+    const at5k = keystrokes.filter((r) => r.lines === near5k).reduce((a, b) => (b.full.p95 > a.full.p95 ? b : a));
+    const worst = keystrokes.reduce((a, b) => (b.full.p95 / b.reparse.p95 > a.full.p95 / a.reparse.p95 ? b : a));
+    const worstRatio = worst.full.p95 / worst.reparse.p95;
+    summary.push(`| keystroke p95 vs re-parse | <= 2x | worst ${worstRatio.toFixed(1)}x (${worst.lines} lines, ${worst.mode} typing) | ${verdict(worstRatio <= 2)} |`);
+    summary.push(`| keystroke p95 at ~5k lines | <= 20 ms | ${ms(at5k.full.p95)} ms (${at5k.lines} lines, ${at5k.mode} typing) | ${verdict(at5k.full.p95 <= 20)} |`);
   }
 
   if (args.sections.has('index')) {
@@ -216,10 +223,11 @@ async function main(): Promise<number> {
     print('');
     print(`Fit: time ≈ ${ms(fit.slope * 1000)} ms per 1k lines + ${ms(fit.intercept)} ms (R² = ${fit.r2.toFixed(3)}); log-log exponent ${k.toFixed(2)} (1 = linear).`);
     let keystrokeFit = '';
-    if (keystrokes.length >= 2) {
-      const kk = growthExponent(keystrokes.map((r) => r.lines), keystrokes.map((r) => r.full.mean));
+    const bodyTyping = keystrokes.filter((r) => r.mode === 'body');
+    if (bodyTyping.length >= 2) {
+      const kk = growthExponent(bodyTyping.map((r) => r.lines), bodyTyping.map((r) => r.full.mean));
       keystrokeFit = `; keystroke mean exponent ${kk.toFixed(2)}`;
-      print(`Keystroke (mean) growth exponent over ${keystrokes.map((r) => r.lines).join(', ')} lines: ${kk.toFixed(2)}.`);
+      print(`Keystroke (mean, body typing) growth exponent over ${bodyTyping.map((r) => r.lines).join(', ')} lines: ${kk.toFixed(2)}.`);
     }
     // "linear" = not worse than linear: a log-log exponent above ~1.15 would mean super-linear cost
     summary.push(`| growth 1k..20k lines | linear | exponent ${k.toFixed(2)}, R² ${fit.r2.toFixed(3)}${keystrokeFit} | ${verdict(k <= 1.15)} |`);
