@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyWasm, nodeBundleOptions, root } from './lib/node-bundle.mjs';
+import { bundleCli, copyWasm, nodeBundleOptions, root } from './lib/node-bundle.mjs';
 const out = mkdtempSync(join(tmpdir(), 'cython-lens-bench-'));
 const keep = process.argv.includes('--keep');
 
@@ -18,7 +18,7 @@ await esbuild.build({
   sourcemap: 'linked',
 });
 // the CLI as dist/cli.js bundles it, for the whole-process figures (bench/whole-process.ts)
-await esbuild.build({ ...nodeBundleOptions, entryPoints: [join(root, 'server', 'src', 'cli', 'main.ts')], outfile: join(out, 'cli.js') });
+await bundleCli(out);
 if (!copyWasm(out)) {
   console.error('bench: grammar/tree-sitter-cython.wasm is missing; run `npm run grammar` first.');
   process.exit(2);
@@ -26,7 +26,9 @@ if (!copyWasm(out)) {
 
 const args = process.argv.slice(2).filter((a) => a !== '--keep');
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const r = spawnSync(process.execPath, [...nodeFlags, join(out, 'bench.js'), '--repo', root, ...args], { stdio: 'inherit' });
+// the CLI's compile cache (server/src/cli/launcher.ts) of this bundle lives and dies with it
+const env = { ...process.env, CYTHON_LENS_COMPILE_CACHE: process.env.CYTHON_LENS_COMPILE_CACHE || join(out, 'compile-cache') };
+const r = spawnSync(process.execPath, [...nodeFlags, join(out, 'bench.js'), '--repo', root, ...args], { stdio: 'inherit', env });
 if (keep) console.error(`bench: bundle kept in ${out}`);
 else rmSync(out, { recursive: true, force: true });
 process.exit(r.status ?? 2);

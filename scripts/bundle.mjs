@@ -2,11 +2,11 @@
 // Bundles the extension client, the language server and the CLI into dist/ (CommonJS, Node 20) and copies
 // the WASM files they load at run time next to them.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { webTreeSitterCjs } from './lib/node-bundle.mjs';
+import { bundleCli, webTreeSitterCjs } from './lib/node-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -31,14 +31,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({
-    ...common,
-    entryPoints: ['server/src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
-  }),
+  bundleCli(dist, { sourcemap: common.sourcemap, minify: common.minify }),
 ]);
-chmodSync(join(dist, 'cli.js'), 0o755);
 
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
 const grammar = process.env.CYTHON_LENS_GRAMMAR_WASM || join(root, 'grammar', 'tree-sitter-cython.wasm');
@@ -47,4 +41,4 @@ if (!existsSync(grammar)) {
   process.exit(1);
 }
 copyFileSync(grammar, join(dist, 'tree-sitter-cython.wasm'));
-console.log('bundle: dist/client.js dist/server.js dist/cli.js + tree-sitter.wasm, tree-sitter-cython.wasm');
+console.log('bundle: dist/client.js dist/server.js dist/cli.js + cli-main.js, tree-sitter.wasm, tree-sitter-cython.wasm');

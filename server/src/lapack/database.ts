@@ -3,11 +3,14 @@
  * pinned scipy's cython_lapack.pxd / cython_blas.pxd and LAPACK's Fortran sources).
  *
  * Loaded lazily: nothing is read until the first lookup; the parsed database is cached per file.
- * Depends only on Node's fs/path/zlib.
+ * Depends only on Node's fs/path/zlib (zlib loaded on first read: it costs a few ms of the CLI's start-up).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
+
+function zlib(): typeof import('zlib') {
+  return require('zlib') as typeof import('zlib');
+}
 
 export const LAPACK_DB_SCHEMA = 1;
 export const LAPACK_DB_RELATIVE_PATH = path.join('data', 'lapack', 'routines.json.gz');
@@ -167,7 +170,7 @@ export class LapackDatabase {
     if (this.data === undefined) {
       let text: string;
       try {
-        text = zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8');
+        text = zlib().gunzipSync(fs.readFileSync(this.file)).toString('utf8');
       } catch (err) {
         throw new LapackDatabaseError(`cannot read ${this.file}: ${(err as Error).message}`);
       }
@@ -185,7 +188,7 @@ export class LapackDatabase {
     if (this.pending === undefined) {
       this.pending = fs.promises.readFile(this.file)
         .then((buf) => new Promise<Buffer>((resolve, reject) =>
-          zlib.gunzip(buf, (err, out) => (err ? reject(err) : resolve(out)))))
+          zlib().gunzip(buf, (err, out) => (err ? reject(err) : resolve(out)))))
         .then((out) => {
           if (this.data === undefined) this.data = validate(JSON.parse(out.toString('utf8')) as unknown, this.file);
           return this.data;
