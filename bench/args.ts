@@ -17,7 +17,7 @@ export interface BenchArgs {
   startupRuns: number;
 }
 
-export const ALL_SECTIONS = ['startup', 'real', 'compiler', 'project', 'keystroke', 'index', 'growth', 'navigation', 'config'] as const;
+export const ALL_SECTIONS = ['startup', 'open', 'real', 'compiler', 'project', 'keystroke', 'index', 'growth', 'navigation', 'config'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { repo: process.cwd(), files: undefined, edits: 300, sections: new Set(ALL_SECTIONS),

@@ -37,6 +37,15 @@ export function venvPython(repo: string): string {
   return path.join(repo, '.venv', 'bin', 'python');
 }
 
+/**
+ * An include dir of a manifest with the .venv of whichever checkout prepared it (the shared cache may have been
+ * prepared by another checkout, e.g. a fresh clone's CI run) replaced by this checkout's.
+ */
+export function ownVenv(repo: string, dir: string): string {
+  const at = dir.indexOf('/.venv/');
+  return at < 0 ? dir : path.join(repo, '.venv', dir.slice(at + '/.venv/'.length));
+}
+
 export function loadCorpus(repo: string): { files: CorpusFile[]; root: string } {
   const manifest = path.join(cacheDir(), 'conformance', 'sklearn', 'manifest.json');
   if (!fs.existsSync(manifest)) {
@@ -52,7 +61,7 @@ export function loadCorpus(repo: string): { files: CorpusFile[]; root: string } 
   process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   const moved = (p: string): string => (p === source || p.startsWith(`${source}${path.sep}`) ? root + p.slice(source.length) : p);
   const files = entries
-    .map((e) => ({ id: e.id, project: 'scikit-learn', path: moved(e.path), module: e.module, cplus: e.cplus, includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }))
+    .map((e) => ({ id: e.id, project: 'scikit-learn', path: moved(e.path), module: e.module, cplus: e.cplus, includeDirs: e.include_dirs.map((d) => ownVenv(repo, moved(d))), cythonArgs: e.cython_args }))
     .filter((e) => fs.existsSync(e.path))
     .sort((a, b) => a.id.localeCompare(b.id));
   if (files.length === 0) throw new Error(`bench: no corpus files listed in ${manifest}`);
@@ -116,5 +125,5 @@ export function loadBroadLargest(repo: string, projects: number): CorpusFile[] |
   }
   const moved = (p: string): string => (p === src || p.startsWith(`${src}${path.sep}`) ? root + p.slice(src.length) : p);
   return chosen.map(({ e }) => ({ id: e.id, project: e.project ?? '', path: moved(e.path), module: e.module, cplus: e.cplus,
-    includeDirs: e.include_dirs.map(moved), cythonArgs: e.cython_args }));
+    includeDirs: e.include_dirs.map((d) => ownVenv(repo, moved(d))), cythonArgs: e.cython_args }));
 }

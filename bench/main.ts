@@ -21,6 +21,7 @@ import { loadBroadLargest, loadCorpus, venvPython } from './corpus';
 import { cliCheck, lineCount, startup } from './whole-process';
 import { keystrokeLatency, type KeystrokeResult } from './keystroke-latency';
 import { navigationBench, sklearnSample } from './navigation';
+import { openLatency } from './open-latency';
 import { projectConfigBench } from './project-config';
 import { concatenatedCode } from './real-code';
 import { growthExponent, linearFit, median } from './stats';
@@ -64,6 +65,36 @@ async function main(): Promise<number> {
     summary.push(`| CLI start-up: one-line check minus bare Node (${cpuExtra === undefined ? 'wall' : 'CPU'}) | <= 100 ms | ${ms(extra)} ms (wall: ${ms(r.cliMs)} ms whole, bare Node ${ms(r.nodeMs)} ms) | ${verdict(extra <= 100)} |`);
   }
 
+  if (args.sections.has('open')) {
+    const real = loadBroadLargest(args.repo, args.realProjects);
+    print('');
+    if (!real) {
+      print('### Open in a running server: skipped (the broad corpus could not be prepared)');
+    } else {
+      print(`### Open in a running server: the largest module of ${real.length} projects of the broad corpus`);
+      print('');
+      print('The bundled server (`cli.js lsp --stdio`, a process of its own per file, JIT warm from 3 scikit-learn files, '
+        + 'Python environment known), `didOpen` → the first publishDiagnostics and line scores (a document of 1000 lines '
+        + 'or more: its first 100 rows first, then the rest in slices; features/diagnostics.ts) and → the complete '
+        + 'scores. Cold: no .pxd of its include dirs parsed yet; warm: reopened. Wall time (CPU time of the server '
+        + 'process in brackets, 10 ms ticks).');
+      print('');
+      print('| file | lines | first, cold | complete, cold | first, warm | complete, warm | lines scored first / complete |');
+      print('|---|---:|---:|---:|---:|---:|---:|');
+      const rows = await openLatency(venvPython(args.repo), real, corpus.files.slice(0, 3));
+      for (const r of rows) {
+        const t = (ms1: number, cpu: number | undefined): string => `${ms(ms1)} ms${cpu === undefined ? '' : ` (${ms(cpu)})`}`;
+        print(`| ${r.file.id.replace(/^broad\//, '')} | ${r.lines} | ${t(r.cold.firstMs, r.cold.firstCpuMs)} | ${t(r.cold.fullMs, r.cold.fullCpuMs)} | `
+          + `${t(r.warm.firstMs, r.warm.firstCpuMs)} | ${t(r.warm.fullMs, r.warm.fullCpuMs)} | ${r.cold.firstLines} / ${r.cold.fullLines} |`);
+      }
+      const near5k = rows.reduce((b, r) => (Math.abs(r.lines - 5000) < Math.abs(b.lines - 5000) ? r : b), rows[0]!);
+      summary.push(`| open in a running server: first diagnostics + scores, ~5k-line real module (first screen; .pxd cold) | <= 150 ms | `
+        + `${ms(near5k.cold.firstMs)} ms wall, server CPU ${ms(near5k.cold.firstCpuMs ?? NaN)} ms (warm ${ms(near5k.warm.firstMs)} ms, CPU ${ms(near5k.warm.firstCpuMs ?? NaN)} ms); `
+        + `complete ${ms(near5k.cold.fullMs)} ms (${near5k.lines} lines) | ${verdict(near5k.cold.firstMs <= 150)}`
+        + `${near5k.cold.firstMs > 150 && (near5k.cold.firstCpuMs ?? Infinity) <= 150 ? ' (met in CPU time)' : ''} |`);
+    }
+  }
+
   if (args.sections.has('real')) {
     const real = loadBroadLargest(args.repo, args.realProjects);
     print('');
@@ -91,7 +122,7 @@ async function main(): Promise<number> {
       const compiled = rows.filter((r) => r.compiled);
       const near5k = (compiled.length ? compiled : rows).reduce((b, r) => (Math.abs(r.lines - 5000) < Math.abs(b.lines - 5000) ? r : b),
         (compiled.length ? compiled : rows)[0] as (typeof rows)[number]);
-      summary.push(`| open: first diagnostics + scores, ~5k-line real module | <= 150 ms | ${ms(near5k.open.coldMs)} ms (.pxd cold; ${ms(near5k.open.warmMs)} ms warm; ${near5k.lines} lines) | ${verdict(near5k.open.coldMs <= 150)} |`);
+      summary.push(`| whole analysis of a ~5k-line real module in an engine (not the open target: see the open section) | – | ${ms(near5k.open.coldMs)} ms (.pxd cold; ${ms(near5k.open.warmMs)} ms warm; ${near5k.lines} lines) | |`);
       summary.push(`| CLI vs cython -a, single ~5k-line real file (processes) | >= 20x | ${(near5k.cython / near5k.ours).toFixed(1)}x (${near5k.lines} lines) | ${verdict(near5k.cython / near5k.ours >= 20)} |`);
       const ratios = compiled.map((r) => r.cython / r.ours);
       summary.push(`| CLI vs cython -a, each of the ${compiled.length} real files cython compiles (processes) | >= 20x | min ${Math.min(...ratios).toFixed(1)}x, median ${median(ratios).toFixed(1)}x | ${verdict(Math.min(...ratios) >= 20)} |`);

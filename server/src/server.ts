@@ -31,7 +31,7 @@ import { codeActionFeature } from './code-actions/code-action-feature';
 import { Engine, type EngineOptions } from './engine';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { AnnotationsPublisher } from './features/annotations-publisher';
-import { DiagnosticsPublisher } from './features/diagnostics';
+import { DiagnosticsPublisher, type DiagnosticsPublisherOptions } from './features/diagnostics';
 import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
 import type { Feature, FeatureDeps } from './features/feature';
 import { featureCapabilities, features as lspFeatures } from './features';
@@ -48,6 +48,8 @@ export interface ServerOptions {
   debounceMs?: number;
   /** Pause in typing before a broken incremental tree is re-parsed from scratch (ms, default 300; 0: always). */
   settleDelayMs?: number;
+  /** The progressive first publication of a large document (features/diagnostics.ts); false: off. */
+  progressive?: DiagnosticsPublisherOptions['progressive'];
   /** Engine options (checks, time budget) — tests inject failing checks here. */
   engine?: Partial<Omit<EngineOptions, 'log' | 'maxFileSize'>>;
   /** LSP features beyond diagnostics (default: `defaultFeatures`). */
@@ -168,7 +170,7 @@ export class CythonLensServer {
         const engine = this.requireEngine();
         engine.open(td.uri, td.text, td.version, td.languageId);
         this.workspace.openChanged();
-        this.publisher?.schedule(td.uri);
+        this.publisher?.schedule(td.uri, 0); // nothing to coalesce yet: published as soon as the settings are known
         // (a plain Python file, not in pure Python mode, is none of ours: no Python is run for it)
         if (engine.isAnalysed(td.uri)) this.ensurePythonEnvironment(td.uri);
       }),
@@ -286,6 +288,7 @@ export class CythonLensServer {
       settings: (uri) => this.settings.get(uri),
       delayMs: this.options.debounceMs ?? 40,
       ...(this.options.settleDelayMs !== undefined ? { settleDelayMs: this.options.settleDelayMs } : {}),
+      ...(this.options.progressive !== undefined ? { progressive: this.options.progressive } : {}),
       log: (m) => this.log(m),
     });
     return {

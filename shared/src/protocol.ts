@@ -156,6 +156,11 @@ export interface AnnotationsParams {
   /** Document version the scores were computed for. */
   version: number;
   lines: LineAnnotation[];
+  /**
+   * True when these are the scores of the first screen of a large document just opened (its other definitions are
+   * still being analysed); the complete scores of the same version follow.
+   */
+  partial?: boolean;
 }
 
 // ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * per-line scores with reasons. Unchanged top-level statements are served from a per-definition cache
  * (definition-cache.ts).
  */
-import type { CheckContext, LineAnnotation, LineAnnotator, TreeDocument } from '../engine/check-types';
+import type { CheckContext, LineAnnotation, LineAnnotator, RowWindow, TreeDocument } from '../engine/check-types';
 import { documentModel } from '../model/document-model';
 import { SessionSlot } from '../model/analysis-session';
 import { HELD } from '../model/gil-state';
@@ -13,7 +13,7 @@ import { type Node, field, significantChildren, undecorate } from '../model/synt
 import type { CostEnv } from './cost-env';
 import { CostWalker } from './cost-walker';
 import { AnnotatorCache, type DoctestMemo } from './annotator-cache';
-import { type DefinitionUnit, definitionUnits } from '../engine/definition-units';
+import { type DefinitionUnit, definitionUnits, unitsInRows } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
 import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
@@ -26,7 +26,8 @@ export interface StaticAnnotatorOptions {
 
 /** Costs of a whole module; `directives` are the ones in force at the top of the file. */
 export function moduleCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
-  cache?: { uri: string; cache: AnnotatorCache }, isCancelled: () => boolean = () => false, splitClasses = true): LineCost[] {
+  cache?: { uri: string; cache: AnnotatorCache }, isCancelled: () => boolean = () => false, splitClasses = true,
+  rows?: RowWindow): LineCost[] {
   const fileDirs = fileDirectives(source, directives);
   const statements = significantChildren(root);
   const memo = cache?.cache.forDocument(cache.uri);
@@ -36,9 +37,9 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   // only the entries that looked such a name up depend on it, definition-cache.ts)
   memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`, model.typer.complete());
   const scope = model.declarations.scope;
-  let complete = true;
+  let complete = !rows;
   const units = statements.flatMap((s) => definitionUnits(s, splitClasses));
-  for (const unit of units) {
+  for (const unit of unitsInRows(units, rows)) {
     if (isCancelled()) {
       complete = false;
       break;
@@ -56,7 +57,8 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
     }
     for (const c of placedAt(costs, row, (r, at) => ({ ...r, line: r.line + at }))) out.push(c);
   }
-  // A run stopped at the deadline keeps every entry, so that the next run continues where it stopped.
+  // A run stopped at the deadline (or one of some rows only) keeps every entry, so that the next run continues where
+  // it stopped.
   if (memo && complete) memo.retain(units);
   return out;
 }
@@ -137,7 +139,7 @@ export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): Lin
       // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
       const inForce = directivesFromEntries(ctx.settings.directives ?? {}, directives);
       const costs = moduleCosts(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },
-        () => ctx.isCancelled(), ctx.session.splitClasses);
+        () => ctx.isCancelled(), ctx.session.splitClasses, ctx.rows);
       return toAnnotations(costs);
     },
   };

@@ -16,7 +16,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
-import { definitionUnits, skippedMembers } from '../engine/definition-units';
+import { definitionUnits, skippedMembers, unitsInRows } from '../engine/definition-units';
 import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
 import { type CType, type ClassInfo, definedClassOf } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
@@ -59,7 +59,7 @@ export const callArgumentsCheck: DocumentCheck = {
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
     const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
-    for (const unit of units) {
+    for (const unit of unitsInRows(units, ctx.rows)) {
       if (ctx.isCancelled()) break;
       const base = unit.node.startPosition.row;
       const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
@@ -73,7 +73,7 @@ export const callArgumentsCheck: DocumentCheck = {
       }, (ds) => !ctx.isCancelled() && ds.every((d) => !d.relatedInformation?.length));
       for (const d of placedAt(relative, base, shiftRows)) out.push(d);
     }
-    cache.retain(units);
+    if (!ctx.rows) cache.retain(units);
     return out;
   },
 };

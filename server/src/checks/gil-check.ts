@@ -11,7 +11,7 @@ import { documentModel } from '../model/document-model';
 import { unresolvedRange } from '../model/declaration-rebase';
 import { gilRules } from './gil';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
-import { definitionUnits } from '../engine/definition-units';
+import { definitionUnits, unitsInRows } from '../engine/definition-units';
 import type { CachedFinding } from './gil/cached-finding';
 import { GilWalker } from './gil/gil-walker';
 import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../model/directives';
@@ -54,7 +54,7 @@ export const gilCheck: DocumentCheck = {
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
-    for (const unit of units) {
+    for (const unit of unitsInRows(units, ctx.rows)) {
       if (ctx.isCancelled()) break;
       const cached = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
         const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
@@ -66,7 +66,7 @@ export const gilCheck: DocumentCheck = {
       if (ctx.isCancelled()) break;
       for (const d of placedAt(cached, unit.node.startPosition.row, (f, row) => toDiagnostic(doc.uri, row, f))) out.push(d);
     }
-    cache.retain(units);
+    if (!ctx.rows) cache.retain(units);
     const seen = new Set<string>();
     const rowColumnRange = (r: { start: Point; end: Point }): Range => ({
       start: { line: r.start.row, character: r.start.column }, end: { line: r.end.row, character: r.end.column },

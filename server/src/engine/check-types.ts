@@ -13,6 +13,12 @@ import type { ParsedDocument } from '../text/parsed-document';
 
 export type { Diagnostic, LineAnnotation, ParsedDocument };
 
+/** Rows of a document, inclusive, 0-based. */
+export interface RowWindow {
+  first: number;
+  last: number;
+}
+
 /** A document that was parsed (not skipped): what checks receive. */
 export type TreeDocument = ParsedDocument & { readonly tree: Tree };
 
@@ -25,6 +31,12 @@ export interface CheckContext {
   readonly deadline: number;
   /** True once the deadline has passed or a newer version of the document arrived. */
   isCancelled(): boolean;
+  /**
+   * Only the definition units that meet these rows (inclusive, 0-based) are analysed (a first screen of a large file,
+   * or one slice of it: features/diagnostics.ts); undefined: the whole document. Checks that work per unit honour it
+   * (`unitsInRows`); the cheap whole-document ones ignore it.
+   */
+  readonly rows?: RowWindow;
   /** Log a line to the server's output (LSP) or stderr (CLI). */
   log(message: string): void;
 }

@@ -57,6 +57,15 @@ function unitsOf(statement: Node, splitClasses: boolean): DefinitionUnit[] {
   return units;
 }
 
+/**
+ * The units that meet `rows` (all when undefined): a partial analysis (CheckContext.rows) walks only these, and their
+ * results go into the per-definition caches like those of a full analysis.
+ */
+export function unitsInRows(units: readonly DefinitionUnit[], rows: { first: number; last: number } | undefined): readonly DefinitionUnit[] {
+  if (!rows) return units;
+  return units.filter((u) => u.node.endPosition.row >= rows.first && u.node.startPosition.row <= rows.last);
+}
+
 /** The class members a unit skips (for analyses that sweep offsets rather than walk the tree). */
 export function skippedMembers(unit: DefinitionUnit): Node[] {
   const skip = unit.skip;

@@ -22,6 +22,7 @@ import {
   type CheckContext,
   type DocumentCheck,
   type LineAnnotator,
+  type RowWindow,
   type TreeDocument,
 } from './check-types';
 
@@ -38,6 +39,11 @@ export interface AnalysisReport {
   /** One entry per line with a score or reasons, sorted by line. */
   annotations: LineAnnotation[];
   status: StatusParams;
+  /**
+   * The rows the per-definition analyses were limited to (AnalyzeOptions.rows): the report holds their results (and
+   * those of the whole-document checks), not the rest of the document's. Absent: a full report.
+   */
+  rows?: RowWindow;
 }
 
 export interface EngineOptions {
@@ -57,6 +63,12 @@ export interface EngineOptions {
 export interface AnalyzeOptions {
   /** Extra cancellation signal, e.g. "a newer version arrived". */
   isCancelled?: () => boolean;
+  /**
+   * Analyse only the definition units that meet these rows (CheckContext.rows): a first screen of a large document,
+   * or a slice of it; their results are cached per definition like those of a full analysis, so a full analysis
+   * afterwards only walks the rest.
+   */
+  rows?: RowWindow;
 }
 
 function mergeAnnotations(lists: LineAnnotation[][]): LineAnnotation[] {
@@ -219,6 +231,7 @@ export class Engine {
       deadline,
       isCancelled: () => Date.now() > deadline || (options.isCancelled?.() ?? false),
       log: this.log,
+      ...(options.rows ? { rows: options.rows } : {}),
     };
     const diagnostics: Diagnostic[] = [];
     const annotationLists: LineAnnotation[][] = [];
@@ -267,6 +280,7 @@ export class Engine {
       diagnostics: applySeverityOverrides(diagnostics, settings.severityOverrides),
       annotations: mergeAnnotations(annotationLists),
       status: { uri, state: 'ok' },
+      ...(options.rows ? { rows: options.rows } : {}),
     };
   }
 }

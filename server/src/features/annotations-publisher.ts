@@ -18,6 +18,8 @@ export interface AnnotatedReport {
   uri: string;
   version: number;
   annotations: LineAnnotation[];
+  /** Set on a report of some rows only (engine AnalyzeOptions.rows): published as `partial`. */
+  rows?: unknown;
 }
 
 export type ExactScores = (uri: string, version: number) => LineAnnotation[] | undefined;
@@ -37,7 +39,7 @@ export class AnnotationsPublisher {
   async publish(report: AnnotatedReport, settings: CythonLensSettings): Promise<void> {
     const lines = this.linesFor(report, settings);
     if (lines.length === 0 && !this.shown.has(report.uri)) return;
-    const params: AnnotationsParams = { uri: report.uri, version: report.version, lines };
+    const params: AnnotationsParams = { uri: report.uri, version: report.version, lines, ...(report.rows ? { partial: true } : {}) };
     this.last.set(report.uri, params);
     if (lines.length > 0) this.shown.add(report.uri);
     else this.shown.delete(report.uri);

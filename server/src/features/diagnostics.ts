@@ -3,6 +3,11 @@
  * line scores (cythonLens/annotations, through the AnnotationsPublisher) and health (cythonLens/status, sent
  * when it changes). A document's report always replaces the previous one; on an internal error an empty report
  * is sent.
+ *
+ * The first publication of a large document (just opened) is progressive: the definitions of its first screen are
+ * analysed and published first (the scores marked `partial`), then the rest in slices with the event loop free
+ * between them (other requests are answered meanwhile; each slice has its own time budget), then the full report,
+ * whose per-definition work is then all cached. Later publications (keystrokes) analyse the document in one go.
  */
 import type { Connection } from 'vscode-languageserver';
 import { STATUS_NOTIFICATION, type CythonLensSettings, type StatusParams } from '../../../shared/src/protocol';
@@ -22,7 +27,23 @@ export interface DiagnosticsPublisherOptions {
    */
   settleDelayMs?: number;
   log: (message: string) => void;
+  /**
+   * Progressive first publication (see above): for documents of at least `minLines` lines, first `firstRows` rows,
+   * then slices of `sliceRows` rows. Default { minLines: 1000, firstRows: 100, sliceRows: 500 }; false: off.
+   */
+  progressive?: ProgressiveOptions | false;
 }
+
+export interface ProgressiveOptions {
+  minLines: number;
+  firstRows: number;
+  sliceRows: number;
+}
+
+const DEFAULT_PROGRESSIVE: ProgressiveOptions = { minLines: 1000, firstRows: 100, sliceRows: 500 };
+
+/** Lets the event loop run (pending requests and notifications) before the next slice of an analysis. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -32,21 +53,25 @@ export class DiagnosticsPublisher {
   private readonly delayMs: number;
   private readonly settleDelayMs: number;
   private readonly settleTimers = new Map<string, NodeJS.Timeout>();
+  /** Documents with a full report published since they were opened (later publications are not progressive). */
+  private readonly published = new Set<string>();
+  private readonly progressive: ProgressiveOptions | undefined;
 
   constructor(private readonly options: DiagnosticsPublisherOptions) {
     this.delayMs = options.delayMs ?? 40;
     this.settleDelayMs = options.settleDelayMs ?? 300;
+    this.progressive = options.progressive === false ? undefined : options.progressive ?? DEFAULT_PROGRESSIVE;
   }
 
-  /** (Re)starts the debounce timer of a document. */
-  schedule(uri: string): void {
+  /** (Re)starts the debounce timer of a document (`delayMs`: this time only, e.g. 0 for a document just opened). */
+  schedule(uri: string, delayMs = this.delayMs): void {
     const existing = this.timers.get(uri);
     if (existing) clearTimeout(existing);
     this.cancelSettling(uri);
     const timer = setTimeout(() => {
       this.timers.delete(uri);
       this.publishLogged(uri);
-    }, this.delayMs);
+    }, delayMs);
     this.timers.set(uri, timer);
   }
 
@@ -62,6 +87,7 @@ export class DiagnosticsPublisher {
     this.cancelSettling(uri);
     this.lastStatus.delete(uri);
     this.limitSettings.delete(uri);
+    this.published.delete(uri);
     const failed = (err: unknown): void => this.options.log(`[warn] clearing ${uri}: ${String(err)}`);
     this.options.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(failed);
     this.options.annotations.clear(uri).catch(failed);
@@ -117,8 +143,10 @@ export class DiagnosticsPublisher {
       engine.revalidate(uri);
     }
     if (this.settleDelayMs === 0) engine.settle(uri);
+    if (!this.published.has(uri) && !await this.publishProgressively(uri, doc.version, settings)) return;
     const report = engine.analyze(uri, settings, { isCancelled: () => this.timers.has(uri) });
     if (!report) return;
+    this.published.add(uri);
     if (engine.needsSettling(uri)) this.scheduleSettling(uri, report.version);
     await connection.sendDiagnostics({ uri, version: report.version, diagnostics: report.diagnostics });
 
@@ -130,5 +158,30 @@ export class DiagnosticsPublisher {
       await connection.sendNotification(STATUS_NOTIFICATION, status);
     }
     this.lastStatus.set(uri, key);
+  }
+
+  /**
+   * The first screen of a large document published, then the rest analysed slice by slice (results cached per
+   * definition for the full analysis that follows). False when the document changed or closed meanwhile (a newer
+   * timer publishes it) or the first screen's analysis failed (published as such).
+   */
+  private async publishProgressively(uri: string, version: number, settings: CythonLensSettings): Promise<boolean> {
+    const { engine, connection } = this.options;
+    const p = this.progressive;
+    const lastRow = engine.document(uri)?.tree?.rootNode.endPosition.row ?? 0;
+    if (!p || lastRow + 1 < p.minLines) return true;
+    const stale = (): boolean => this.timers.has(uri) || engine.document(uri)?.version !== version;
+    const first = engine.analyze(uri, settings, { isCancelled: stale, rows: { first: 0, last: p.firstRows - 1 } });
+    if (!first || stale()) return false;
+    await connection.sendDiagnostics({ uri, version: first.version, diagnostics: first.diagnostics });
+    await this.options.annotations.publish(first, settings);
+    if (first.status.state !== 'ok') return true; // the full analysis reports it (and its status)
+    for (let start = p.firstRows; start <= lastRow; start += p.sliceRows) {
+      await yieldToEventLoop();
+      if (stale()) return false;
+      engine.analyze(uri, settings, { isCancelled: stale, rows: { first: start, last: start + p.sliceRows - 1 } });
+    }
+    await yieldToEventLoop();
+    return !stale();
   }
 }
