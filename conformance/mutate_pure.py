@@ -3,6 +3,11 @@ compiler accepts: the body of `with cython.nogil:` / `with nogil:`, or of a def 
 C function (`@cython.cfunc` / `@cython.ccall`).  The compiler labels each mutant (errors, hints, or clean); the kinds
 cover Python objects built, called, assigned and discarded without the GIL, and statements that must stay clean
 (`raise` and `with gil:` are legal there, C arithmetic, C declarations by annotation).
+
+Call mutants (CALL_KINDS, after those): a C function defined at the end of the file in pure spelling and one call of
+it inserted in the region; they give the compiler's exception-check performance hints (at the definition and the
+call), "Calling gil-requiring function not allowed without gil", or nothing, depending on the decorators. They are
+numbered after the statement mutants, so the statement mutants (and their cached labels) stay as they were.
 """
 from __future__ import annotations
 
@@ -25,6 +30,26 @@ KINDS: list[tuple[str, list[str]]] = [
     ("c-declared", ["{v}: cython.int = 1"]),
     ("c-arithmetic", ["{v}: cython.double = 2.0 * 3.0"]),
     ("pass", ["pass"]),
+]
+
+# (kind, statement lines in the region, lines of a module-level def appended to the file; {v} a fresh variable,
+# {f} a fresh function name)
+CALL_KINDS: list[tuple[str, list[str], list[str]]] = [
+    ("call-void-cfunc", ["{f}()"], ["@cython.cfunc", "@cython.nogil", "def {f}() -> cython.void:", "    pass"]),
+    ("call-void-ccall", ["{f}()"], ["@cython.ccall", "@cython.nogil", "def {f}() -> cython.void:", "    pass"]),
+    ("call-exceptval-star", ["{v}: cython.int = {f}(1)"],
+     ["@cython.cfunc", "@cython.nogil", "@cython.exceptval(check=True)", "def {f}(x: cython.int) -> cython.int:",
+      "    return x + 1"]),
+    ("call-noexcept", ["{f}()"],
+     ["@cython.cfunc", "@cython.nogil", "@cython.exceptval(check=False)", "def {f}() -> cython.void:", "    pass"]),
+    ("call-int-return", ["{v}: cython.int = {f}()"],
+     ["@cython.cfunc", "@cython.nogil", "def {f}() -> cython.int:", "    return 1"]),
+    ("call-exceptval-value", ["{v}: cython.double = {f}(2.0)"],
+     ["@cython.cfunc", "@cython.nogil", "@cython.exceptval(-1.0)", "def {f}(x: cython.double) -> cython.double:",
+      "    return x * x"]),
+    ("call-gil-cfunc", ["{f}()"], ["@cython.cfunc", "def {f}() -> cython.void:", "    pass"]),
+    ("call-with-gil-cfunc", ["{f}()"], ["@cython.cfunc", "@cython.with_gil", "def {f}() -> cython.void:",
+                                        "    pass"]),
 ]
 
 _WITH_NOGIL = re.compile(r"^(\s*)with\s+(?:cython\s*\.\s*)?nogil\s*:\s*(#.*)?$")
@@ -120,4 +145,21 @@ def make_mutants(bases: list[dict], dst: Path, count: int) -> list[dict]:
             out.append({"path": str(path), "cplus": e.get("cplus", False), "mutation": {
                 "kind": kind, "first_line": line + 1, "last_line": line + len(new), "base": e["id"], "project": e["group"]}})
         round_ += 1
+    for kind, stmts, fdef in CALL_KINDS:
+        for e, src, text, line, indent in sites:
+            k = len(out)
+            lines = text.split("\n")
+            new = [indent + x.format(v=f"_pm_v{k}", f=f"_pm_f{k}") for x in stmts]
+            tail = "\n".join(x.format(f=f"_pm_f{k}") for x in fdef)
+            mutated = "\n".join(lines[:line] + new + lines[line:]).rstrip("\n") + "\n\n\n" + tail + "\n"
+            folder = dst / f"m{k:04d}"
+            folder.mkdir(parents=True)
+            for f in src.parent.iterdir():
+                if f.is_file() and f.suffix in (".pxd", ".h", ".pxi"):
+                    shutil.copy2(f, folder / f.name)
+            path = folder / src.name
+            path.write_text(mutated, encoding="utf-8")
+            out.append({"path": str(path), "cplus": e.get("cplus", False), "mutation": {
+                "kind": kind, "first_line": line + 1, "last_line": line + len(new), "base": e["id"],
+                "project": e["group"]}})
     return out

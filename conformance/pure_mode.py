@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     ap.add_argument("--groups", default=",".join(GROUPS))
     ap.add_argument("--json", type=Path, help="write the report here (default: <cache>/conformance/pure-mode/report.json)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--mutants", type=int, default=240, help="number of mutants (spread over the nogil regions)")
+    ap.add_argument("--mutants", type=int, default=240, help="number of statement mutants (spread over the nogil regions); the call mutants (mutate_pure.CALL_KINDS, one per kind and region) come on top")
     ap.add_argument("--check-targets", action="store_true",
                     help="exit 3 unless every group has 0 false error lines (files the compiler accepts) and the "
                          "mutants (when run) reach error precision >= 0.99 and recall >= 0.95")

@@ -12,7 +12,8 @@
  *   ("Unreachable code", C++ mode), the compiler's wording of syntax errors, or on purpose what depends on a file
  *   we cannot find (unknown is not Python).
  *
- * Each fixture (and each cross-rule fixture in server/src/checks/gil/fixtures/semantics/) is run through the
+ * Each fixture (and each cross-rule fixture in server/src/checks/gil/fixtures/semantics/, where `.py` files are pure
+ * Python mode fixtures) is run through the
  * compiler and through our engine, and both must agree with its blocks: the compiler exactly (line, column,
  * message); our engine on line and message (and column for its own messages).
  */
@@ -53,7 +54,8 @@ function findFixtures(): string[] {
     }
   };
   walk(SERVER);
-  for (const f of fs.readdirSync(SEMANTICS)) if (f.endsWith('.pyx')) out.push(path.join(SEMANTICS, f));
+  // cross-rule fixtures, in pure Python mode too (`.py` files that import cython, compiled by `cython -3` the same way)
+  for (const f of fs.readdirSync(SEMANTICS)) if (f.endsWith('.pyx') || f.endsWith('.py')) out.push(path.join(SEMANTICS, f));
   return out.sort();
 }
 
@@ -135,7 +137,7 @@ describe('a fixture per rule, agreeing with the compiler and with our engine', (
 
       // 2. Our engine says the same, and its codes are rows of the table.
       const uri = pathToFileURL(file).toString();
-      engine.open(uri, source, 1);
+      engine.open(uri, source, 1, file.endsWith('.py') ? 'python' : 'cython');
       const report = engine.analyze(uri, defaultSettings());
       engine.close(uri);
       assert.ok(report);

@@ -96,8 +96,14 @@ export class SignatureReader {
     // `@cython.nogil(False)` is the directive set to False: not a nogil function
     const nogil = (decorators.has('nogil') && decorators.get('nogil')!.trim() !== 'False') || withGil;
     const exceptval = decorators.get('exceptval');
-    const exception = exceptval !== undefined ? pureExceptionSpec(exceptval)
+    let exception = exceptval !== undefined ? pureExceptionSpec(exceptval)
       : implicitException(returnType, kind, false, cls !== undefined);
+    // `@cython.exceptval(check=True)` without a value is `except *`, which takes the return type's error value
+    // where it has one (Nodes.CFuncDeclaratorNode.analyse: `except? -1` for a C int), as in a .pyx definition
+    if (exception.kind === 'star') {
+      const implicit = implicitException(returnType, kind, false, cls !== undefined);
+      if (implicit.kind === 'query') exception = { kind: 'query', value: implicit.value, explicit: true };
+    }
     return {
       name: nameNode.text, returnType, params: params.params, varargs: false, nogil, withGil, exception, origin: kind,
       inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
