@@ -15,13 +15,16 @@ export interface BenchArgs {
   realProjects: number;
   /** Start-up: runs of each process. */
   startupRuns: number;
+  /** CLI section: whole projects of the broad corpus, by name. */
+  cliProjects: string[];
 }
 
-export const ALL_SECTIONS = ['startup', 'open', 'real', 'compiler', 'project', 'keystroke', 'index', 'growth', 'navigation', 'config'] as const;
+export const ALL_SECTIONS = ['startup', 'cli', 'open', 'real', 'compiler', 'project', 'keystroke', 'index', 'growth', 'navigation', 'config'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { repo: process.cwd(), files: undefined, edits: 300, sections: new Set(ALL_SECTIONS),
-    coldIndexChild: false, lines: [1000, 5000, 20000], typing: ['body', 'header'], realProjects: 8, startupRuns: 10 };
+    coldIndexChild: false, lines: [1000, 5000, 20000], typing: ['body', 'header'], realProjects: 8, startupRuns: 10,
+    cliProjects: ['cytoolz', 'pyproj', 'h5py'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -41,9 +44,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     } else if (a === '--sections') args.sections = new Set(value().split(','));
     else if (a === '--real') args.realProjects = Number(value());
     else if (a === '--startup-runs') args.startupRuns = Number(value());
+    else if (a === '--cli-projects') args.cliProjects = value().split(',').filter(Boolean);
     else if (a === '--no-compiler') args.sections.delete('compiler');
     else if (a === '--cold-index-child') args.coldIndexChild = true;
-    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --typing body,header, --real N, --startup-runs N, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
+    else throw new Error(`bench: unknown option ${a} (options: --files N, --edits N, --lines 1000,5000,20000, --typing body,header, --real N, --startup-runs N, --cli-projects a,b,c, --sections ${ALL_SECTIONS.join(',')}, --no-compiler)`);
   }
   for (const s of args.sections) {
     if (!(ALL_SECTIONS as readonly string[]).includes(s)) throw new Error(`bench: unknown section ${s}`);

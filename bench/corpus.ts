@@ -101,7 +101,7 @@ export function loadBroadLargest(repo: string, projects: number): CorpusFile[] |
       return undefined;
     }
   }
-  const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as ManifestEntry[];
+  const entries = readBroadManifest(manifest);
   const lines = (p: string): number => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').length : 0);
   const largest = new Map<string, { e: ManifestEntry; lines: number }>();
   for (const e of entries) {
@@ -110,11 +110,20 @@ export function loadBroadLargest(repo: string, projects: number): CorpusFile[] |
     if (!best || n > best.lines || (n === best.lines && e.id < best.e.id)) largest.set(e.project ?? '', { e, lines: n });
   }
   const chosen = [...largest.values()].sort((a, b) => b.lines - a.lines || a.e.id.localeCompare(b.e.id)).slice(0, projects);
+  return snapshotBroad(repo, base, chosen.map(({ e }) => e));
+}
+
+function readBroadManifest(manifest: string): ManifestEntry[] {
+  return JSON.parse(fs.readFileSync(manifest, 'utf8')) as ManifestEntry[];
+}
+
+/** Copies the projects' trees (and those they cimport from) to a private snapshot; the entries there. */
+function snapshotBroad(repo: string, base: string, chosen: readonly ManifestEntry[]): CorpusFile[] {
   const src = path.join(base, 'src');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-bench-broad-'));
   process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   const copied = new Set<string>();
-  for (const { e } of chosen) {
+  for (const e of chosen) {
     for (const d of [path.dirname(e.path), ...e.include_dirs]) {
       if (!d.startsWith(`${src}${path.sep}`)) continue;
       const project = d.slice(src.length + 1).split(path.sep)[0] as string;
@@ -124,6 +133,31 @@ export function loadBroadLargest(repo: string, projects: number): CorpusFile[] |
     }
   }
   const moved = (p: string): string => (p === src || p.startsWith(`${src}${path.sep}`) ? root + p.slice(src.length) : p);
-  return chosen.map(({ e }) => ({ id: e.id, project: e.project ?? '', path: moved(e.path), module: e.module, cplus: e.cplus,
-    includeDirs: e.include_dirs.map((d) => ownVenv(repo, moved(d))), cythonArgs: e.cython_args }));
+  return chosen.map((e) => ({ id: e.id, project: e.project ?? '', path: moved(e.path), module: e.module, cplus: e.cplus,
+    includeDirs: e.include_dirs.map((d) => ownVenv(repo, moved(d))), cythonArgs: e.cython_args.map((a) => ownVenv(repo, a)) }));
+}
+
+/**
+ * Whole projects of the broad corpus (`names`: its project names), every corpus file of each (sorted), in a private
+ * snapshot; and the broad corpus's file whose length is nearest `singleLines` (among all projects). Undefined when
+ * the broad corpus is not prepared (loadBroadLargest prepares it).
+ */
+export function loadBroadProjects(repo: string, names: readonly string[], singleLines: number):
+  { projects: { name: string; files: CorpusFile[] }[]; single: CorpusFile | undefined } | undefined {
+  const base = path.join(cacheDir(), 'conformance', 'broad');
+  const manifest = path.join(base, 'manifest.json');
+  if (!fs.existsSync(manifest) && !loadBroadLargest(repo, 1)) return undefined;
+  const entries = readBroadManifest(manifest).filter((e) => fs.existsSync(e.path));
+  const lines = new Map(entries.map((e) => [e.id, fs.readFileSync(e.path, 'utf8').split('\n').length]));
+  const single = [...entries].sort((a, b) => Math.abs((lines.get(a.id) ?? 0) - singleLines) - Math.abs((lines.get(b.id) ?? 0) - singleLines)
+    || a.id.localeCompare(b.id))[0];
+  const missing = names.filter((n) => !entries.some((e) => e.project === n));
+  if (missing.length) throw new Error(`bench: no such project in the broad corpus: ${missing.join(', ')}`);
+  const chosen = entries.filter((e) => names.includes(e.project ?? '')).sort((a, b) => a.id.localeCompare(b.id));
+  const snap = snapshotBroad(repo, base, single ? [...chosen, single] : chosen);
+  const files = single ? snap.slice(0, -1) : snap;
+  return {
+    projects: names.map((name) => ({ name, files: files.filter((f) => f.project === name) })),
+    single: single ? snap[snap.length - 1] : undefined,
+  };
 }

@@ -4,7 +4,8 @@
  * (edit → diagnostics + scores vs tree-sitter's incremental re-parse, on 1k/5k/20k lines of real code), index
  * (cold indexing of the whole corpus with its .pxd files, in a fresh process: time, peak RSS), growth (cost vs
  * document size, with a least-squares fit), navigation (workspace symbols of the whole tree, definition over every
- * identifier of a few files, references of widely used names, through the real server; bench/navigation.ts).
+ * identifier of a few files, references of widely used names, through the real server; bench/navigation.ts), cli
+ * (whole projects of the broad corpus and its ~5k-line file: `check --annotate` vs `cython -a`, whole processes).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,8 +18,8 @@ import { defaultSettings } from '../server/src/settings/validate-settings';
 import { parseArgs } from './args';
 import { coldIndex, coldIndexInChild } from './cold-index';
 import { compareWithCompiler, type FileComparison, openInRunningEngine, runCython, spread } from './compiler-ratio';
-import { loadBroadLargest, loadCorpus, venvPython } from './corpus';
-import { cliCheck, lineCount, startup } from './whole-process';
+import { loadBroadLargest, loadBroadProjects, loadCorpus, venvPython } from './corpus';
+import { cliCheck, cythonProcess, lineCount, type ProcessRun, startup } from './whole-process';
 import { keystrokeLatency, type KeystrokeResult } from './keystroke-latency';
 import { navigationBench, sklearnSample } from './navigation';
 import { openLatency } from './open-latency';
@@ -92,6 +93,60 @@ async function main(): Promise<number> {
         + `${ms(near5k.cold.firstMs)} ms wall, server CPU ${ms(near5k.cold.firstCpuMs ?? NaN)} ms (warm ${ms(near5k.warm.firstMs)} ms, CPU ${ms(near5k.warm.firstCpuMs ?? NaN)} ms); `
         + `complete ${ms(near5k.cold.fullMs)} ms (${near5k.lines} lines) | ${verdict(near5k.cold.firstMs <= 150)}`
         + `${near5k.cold.firstMs > 150 && (near5k.cold.firstCpuMs ?? Infinity) <= 150 ? ' (met in CPU time)' : ''} |`);
+    }
+  }
+
+  if (args.sections.has('cli')) {
+    const broad = loadBroadProjects(args.repo, args.cliProjects, 5000);
+    print('');
+    if (!broad) {
+      print('### CLI on whole projects of the broad corpus: skipped (the broad corpus could not be prepared)');
+    } else {
+      // wall time and CPU time (user + system, all threads; Linux) of whole processes, ours and the compiler's
+      const cpu = (runs: readonly ProcessRun[]): number | undefined =>
+        runs.some((r) => r.cpuMs === undefined) ? undefined : runs.reduce((a, r) => a + (r.cpuMs as number), 0);
+      const wall = (runs: readonly ProcessRun[]): number => runs.reduce((a, r) => a + r.ms, 0);
+      const ratio = (a: number | undefined, b: number | undefined): string =>
+        (a === undefined || b === undefined || b <= 0 ? '–' : `${(a / b).toFixed(1)}x`);
+      const cpuMs = (v: number | undefined): string => (v === undefined ? '–' : `${ms(v)} ms`);
+      print(`### CLI on whole projects of the broad corpus (whole processes; load average ${load()})`);
+      print('');
+      print('Ours: one `cython-lens check --annotate` process over every corpus file of the project (the include dirs '
+        + 'and directives of its build), default jobs and `--jobs 1`. The compiler: `cython -a FILE`, one process per file '
+        + '(as a build runs it), summed. Wall / CPU time (user + system, every thread).');
+      print('');
+      print('| project | files | lines | `check --annotate` wall / CPU | `--jobs 1` wall / CPU | `cython -a` wall / CPU | ratio wall | ratio CPU |');
+      print('|---|---:|---:|---:|---:|---:|---:|---:|');
+      const projectRatios: { name: string; wall: number; cpu: number | undefined }[] = [];
+      for (const { name, files } of broad.projects) {
+        const lines = files.reduce((a, f) => a + lineCount(f.path), 0);
+        const ours = cliCheck(args.repo, files);
+        const one = cliCheck(args.repo, files, 1);
+        const cy = files.map((f) => cythonProcess(args.repo, f));
+        const failed = cy.filter((r) => r.status !== 0).length;
+        print(`| ${name} | ${files.length} | ${lines} | ${ms(ours.ms)} / ${cpuMs(ours.cpuMs)} | ${ms(one.ms)} / ${cpuMs(one.cpuMs)} | `
+          + `${ms(wall(cy))} / ${cpuMs(cpu(cy))}${failed ? ` (${failed} exit ≠ 0)` : ''} | ${ratio(wall(cy), ours.ms)} | ${ratio(cpu(cy), ours.cpuMs)} |`);
+        if (ours.stdout !== one.stdout) print(`WARNING: ${name}: the reports of the default jobs and of --jobs 1 differ`);
+        projectRatios.push({ name, wall: wall(cy) / ours.ms, cpu: cpu(cy) === undefined || !ours.cpuMs ? undefined : (cpu(cy) as number) / ours.cpuMs });
+      }
+      const single = broad.single;
+      if (single) {
+        const lines = lineCount(single.path);
+        const ours = cliCheck(args.repo, [single]);
+        const cy = cythonProcess(args.repo, single);
+        print('');
+        print('| single file | lines | `check --annotate FILE` wall / CPU | `cython -a FILE` wall / CPU | ratio wall | ratio CPU |');
+        print('|---|---:|---:|---:|---:|---:|');
+        print(`| ${single.id.replace(/^broad\//, '')} | ${lines} | ${ms(ours.ms)} / ${cpuMs(ours.cpuMs)} | ${ms(cy.ms)} / ${cpuMs(cy.cpuMs)}`
+          + `${cy.status === 0 ? '' : ` (exit ${cy.status})`} | ${ratio(cy.ms, ours.ms)} | ${ratio(cy.cpuMs, ours.cpuMs)} |`);
+        const w = cy.ms / ours.ms;
+        summary.push(`| CLI vs cython -a, single ~5k-line file (${lines} lines, processes) | >= 20x | wall ${w.toFixed(1)}x, CPU ${ratio(cy.cpuMs, ours.cpuMs)} | ${verdict(w >= 20)} |`);
+      }
+      const worst = projectRatios.reduce((b, r) => (r.wall < b.wall ? r : b), projectRatios[0] as (typeof projectRatios)[number]);
+      if (worst) {
+        summary.push(`| CLI vs cython -a, whole projects of the broad corpus (processes) | >= 100x | wall ${projectRatios.map((r) => `${r.name} ${r.wall.toFixed(1)}x`).join(', ')}; `
+          + `CPU ${projectRatios.map((r) => `${r.name} ${r.cpu === undefined ? '–' : `${r.cpu.toFixed(1)}x`}`).join(', ')} | ${verdict(worst.wall >= 100)} |`);
+      }
     }
   }
 

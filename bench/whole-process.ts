@@ -62,12 +62,15 @@ export function timeProcess(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return { ms, cpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0, status: r.status ?? -1, stdout: r.stdout };
 }
 
-/** The CLI's `check --annotate` over `files` (one process; their include dirs and directives; jobs: default). */
+/**
+ * The CLI's `check --annotate` over `files` (one process; jobs: default): the include dirs and directives of their
+ * builds (in a project they are the same for every file; otherwise their union, in order).
+ */
 export function cliCheck(repo: string, files: readonly CorpusFile[], jobs?: number): ProcessRun {
-  const first = files[0];
-  if (!first) throw new Error('cliCheck: no files');
+  if (!files.length) throw new Error('cliCheck: no files');
+  const union = (f: (file: CorpusFile) => string[]): string[] => [...new Set(files.flatMap(f))];
   const argv = [process.execPath, benchCli(), 'check', '--annotate', '--format', 'json',
-    ...first.includeDirs.flatMap((d) => ['-I', d]), ...directivesOf(first).flatMap((x) => ['-X', x]),
+    ...union((f) => f.includeDirs).flatMap((d) => ['-I', d]), ...union(directivesOf).flatMap((x) => ['-X', x]),
     ...(jobs ? ['--jobs', String(jobs)] : []), ...files.map((f) => f.path)];
   const r = timeProcess(argv, { ...process.env, CYTHON_LENS_PYTHON: venvPython(repo) });
   if (r.status === 2) throw new Error(`bench: cython-lens check failed (exit 2) on ${files.map((f) => f.id).join(', ').slice(0, 300)}`);
@@ -122,4 +125,22 @@ export function startup(runs: number): StartupResult {
 
 export function lineCount(file: string): number {
   return fs.readFileSync(file, 'utf8').split('\n').length;
+}
+
+/**
+ * `cython -a FILE` as a whole process (the include dirs, directives and options of its build; the C file and the
+ * HTML written to a temporary folder), with its CPU time.
+ */
+export function cythonProcess(repo: string, file: CorpusFile): ProcessRun {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-bench-c-'));
+  try {
+    const out = path.join(tmp, `${file.module.replace(/\./g, '_')}.${file.cplus ? 'cpp' : 'c'}`);
+    const argv = [path.join(repo, '.venv', 'bin', 'cython'), ...file.cythonArgs, ...(file.cplus ? ['--cplus'] : []), '-a',
+      ...file.includeDirs.flatMap((d) => ['-I', d]), file.path, '-o', out];
+    const r = timeProcess(argv, process.env, path.dirname(file.path));
+    if (r.status === 0 && !fs.existsSync(out.replace(/\.(c|cpp)$/, '.html'))) throw new Error(`bench: cython -a made no HTML for ${file.id}`);
+    return r;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
