@@ -1,9 +1,10 @@
 /**
  * The LAPACK call contract checks against real runs (issue 16): each program of test/checks/lapack-runtime/ holds a
- * call one rule flags and its corrected form. Our engine must flag the first and not the second; then the program is
- * built with the pinned Cython and the machine's C compiler, linked against nothing (SciPy's cython_lapack is reached
- * through its capsules), and run with the pinned SciPy: the flagged call goes wrong as the warning says (a transposed
- * solve, INFO < 0, a crash), the corrected one gives the right answer.
+ * call one rule flags and its corrected form. Our engine must flag the first and not the second; then the programs
+ * are built with `cythonize` (the pinned Cython, setuptools and the machine's C compiler), linked against nothing
+ * (SciPy's cython_lapack is reached through its capsules), and run with the pinned SciPy: the flagged call goes wrong
+ * as the warning says (a transposed solve, INFO < 0 with XERBLA's message, a heap overrun that AddressSanitizer
+ * reports), the corrected one gives the right answer.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -27,25 +28,36 @@ interface Run {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], cwd?: string): Promise<Run> {
+function run(cmd: string, args: string[], cwd?: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
       resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, signal: e?.signal ?? null, stdout, stderr });
     });
   });
 }
 
-/** Builds PROGRAMS/<name>.pyx into an extension module in `dir` (cython -3, then cc -shared). */
-async function build(name: string, dir: string): Promise<void> {
-  const c = path.join(dir, `${name}.c`);
-  const cy = await run(VENV_PYTHON, ['-m', 'cython', '-3', path.join(PROGRAMS, `${name}.pyx`), '-o', c]);
-  assert.equal(cy.code, 0, cy.stderr);
-  const conf = await run(VENV_PYTHON, ['-c',
-    "import sysconfig; print(sysconfig.get_paths()['include']); print(sysconfig.get_config_var('EXT_SUFFIX'))"]);
-  const [include, suffix] = conf.stdout.trim().split('\n');
-  const cc = await run('cc', ['-shared', '-fPIC', '-O1', `-I${include}`, c, '-o', path.join(dir, `${name}${suffix}`)]);
-  assert.equal(cc.code, 0, cc.stderr);
+/**
+ * Builds every program of PROGRAMS into extension modules in `dir` with `cythonize -i` (setuptools runs the machine's
+ * C compiler, at -O1 to build quicker, with CFLAGS/LDFLAGS from `env`).
+ */
+async function build(dir: string, names: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of names) fs.copyFileSync(path.join(PROGRAMS, `${name}.pyx`), path.join(dir, `${name}.pyx`));
+  const r = await run(VENV_PYTHON, ['-m', 'Cython.Build.Cythonize', '-i', '-3', '-j', '2',
+    ...names.map((n) => `${n}.pyx`)], dir, { ...env, CFLAGS: `-O1 ${env.CFLAGS ?? ''}` });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  for (const name of names) {
+    assert.ok(fs.readdirSync(dir).some((f) => f.startsWith(`${name}.`) && f.endsWith('.so')), `${name} was not built`);
+  }
+}
+
+/** The machine's C compiler's AddressSanitizer runtime, to preload into the (uninstrumented) Python. */
+async function asanRuntime(): Promise<string> {
+  const r = await run('cc', ['-print-file-name=libasan.so']);
+  const lib = r.stdout.trim();
+  assert.ok(r.code === 0 && path.isAbsolute(lib) && fs.existsSync(lib), `cc has no AddressSanitizer runtime: ${lib}`);
+  return lib;
 }
 
 describe('LAPACK call checks: the flagged calls go wrong when run, the corrected ones do not', () => {
@@ -55,6 +67,7 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
     engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
     await engine.session.discover(VENV_PYTHON);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-lapack-run-'));
+    await build(dir, fs.readdirSync(PROGRAMS).filter((f) => f.endsWith('.pyx')).map((f) => path.basename(f, '.pyx')));
   });
   after(() => {
     engine?.dispose();
@@ -86,11 +99,11 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
     return out;
   }
 
-  const python = (args: string[]): Promise<Run> => run(VENV_PYTHON, [path.join(PROGRAMS, 'run_calls.py'), dir, ...args]);
+  const python = (args: string[], where = dir, env: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    run(VENV_PYTHON, [path.join(PROGRAMS, 'run_calls.py'), where, ...args], undefined, env);
 
   it('memory order: dgesv on a double[:, ::1] solves the transposed system, on a double[::1, :] the right one', async () => {
     assert.deepEqual(Object.fromEntries(flagged('memory_order_run')), { solve_c_order: ['lapack-memory-order'] });
-    await build('memory_order_run', dir);
     const r = await python(['memory_order']);
     assert.equal(r.code, 0, r.stderr);
     // "function info right-answer"
@@ -99,7 +112,6 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
 
   it('buffer size: dgelss writes past the first n elements of a WORK of LWORK elements; the workspace query runs', async () => {
     assert.deepEqual(Object.fromEntries(flagged('buffer_size_run')), { lstsq_short_work: ['lapack-buffer-size'] });
-    await build('buffer_size_run', dir);
     const good = await python(['buffer_size', 'lstsq_query']);
     assert.equal(good.code, 0, good.stderr);
     assert.equal(good.stdout.trim(), 'lstsq_query 0');
@@ -112,9 +124,39 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
     assert.ok(Number(m[1]) > 0, 'dgelss wrote nothing past the first n elements of WORK');
   });
 
+  it('buffer size, under AddressSanitizer: the short WORK is a heap-buffer-overflow, the workspace query is clean', async () => {
+    // the program built with -fsanitize=address, run in a Python with the sanitizer's runtime preloaded. LAPACK itself
+    // is not instrumented: the overrun is seen where OpenBLAS's dscal zeroes WORK through memset, which the sanitizer
+    // intercepts (the SSE/AVX2/AVX-512 kernels of x86-64 do; a generic build's loop would go unseen)
+    const asan = path.join(dir, 'asan');
+    await build(asan, ['buffer_size_run'], { CFLAGS: '-fsanitize=address -fno-omit-frame-pointer',
+      LDFLAGS: '-fsanitize=address' });
+    const env = { LD_PRELOAD: await asanRuntime(), ASAN_OPTIONS: 'detect_leaks=0' };
+    const bad = await python(['buffer_size', 'lstsq_short_work', '1'], asan, env);
+    assert.notEqual(bad.code, 0, bad.stdout);
+    assert.match(bad.stderr, /ERROR: AddressSanitizer: heap-buffer-overflow/);
+    // the region overrun is lstsq_short_work's malloc of n = 40 doubles
+    assert.match(bad.stderr, /located \d+ bytes to the right of 320-byte region/);
+    assert.match(bad.stderr, /allocated by thread T0 here:\n(?:.*\n){0,3}.*lstsq_short_work/);
+    assert.match(bad.stderr, /scipy_dgelss_/);
+    const good = await python(['buffer_size', 'lstsq_query', '1'], asan, env);
+    assert.equal(good.code, 0, good.stderr);
+    assert.doesNotMatch(good.stderr, /AddressSanitizer/);
+    assert.equal(good.stdout.trim(), 'lstsq_query 0');
+  });
+
+  it('workspace: LWORK below the documented minimum, constant or N, gives INFO = -12 and XERBLA; the minimum solves', async () => {
+    assert.deepEqual(Object.fromEntries(flagged('workspace_run')),
+      { lwork_constant_below: ['lapack-workspace'], lwork_n: ['lapack-workspace'] });
+    const r = await python(['workspace']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /On entry to +DGELSS +parameter number +12 had an illegal value/);
+    assert.deepEqual(r.stdout.trim().split('\n').filter((l) => !l.includes('**')),
+      ['lwork_constant_below -12 False', 'lwork_constant_right 0 True', 'lwork_n -12 False', 'lwork_minimum 0 True']);
+  });
+
   it('overwritten input: after dgelss, a residual computed with A is wrong; with a copy passed to dgelss it is right', async () => {
     assert.deepEqual(Object.fromEntries(flagged('overwritten_input_run')), { residual_after: ['lapack-overwritten-input'] });
-    await build('overwritten_input_run', dir);
     const r = await python(['overwritten_input']);
     assert.equal(r.code, 0, r.stderr);
     // "function info right-solution right-residual": the same solution, the residual wrong only when A was reused
@@ -123,7 +165,6 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
 
   it('info unchecked: dgesv on a singular matrix returns B as if solved when INFO is not read; reading it raises', async () => {
     assert.deepEqual(Object.fromEntries(flagged('info_unchecked_run')), { solve_unchecked: ['lapack-info-unchecked'] });
-    await build('info_unchecked_run', dir);
     const r = await python(['info_unchecked']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), ['solve_unchecked returned False', 'solve_checked LinAlgError']);
@@ -132,7 +173,6 @@ describe('LAPACK call checks: the flagged calls go wrong when run, the corrected
   it('leading dimension: LDA below max(1,N) gives INFO = -4 (dgesv) or XERBLA (dgemm); the right LDA solves', async () => {
     assert.deepEqual(Object.fromEntries(flagged('leading_dimension_run')),
       { lda_below_rows: ['lapack-leading-dimension'], gemm_lda_below: ['lapack-leading-dimension'] });
-    await build('leading_dimension_run', dir);
     const r = await python(['leading_dimension']);
     assert.equal(r.code, 0, r.stderr);
     // LAPACK's XERBLA says it too

@@ -9,15 +9,15 @@
  *
  * Only certain errors are reported: any argument whose type or type name is not known exactly is skipped, as are
  * calls with keyword or starred arguments, C++ functions (overloads) and fused functions' argument types.
- * A warning (`lapack-workspace`) flags a constant LWORK/LIWORK/LRWORK below the documented minimum, computed from
- * the other constant arguments (lapack/workspace-rules.ts); the compiler accepts such calls, LAPACK rejects them.
+ * Calls of BLAS/LAPACK routines the compiler accepts are then checked against the routine's documented contract
+ * (lapack-calls/: memory order, buffer sizes, leading dimensions, LWORK below the minimum, INFO, overwritten inputs).
  */
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
 import { definitionUnits, skippedMembers, unitsInRows } from '../engine/definition-units';
-import { checkWorkspaceArgs, describeBelow, type ArgValue, type LapackRoutine } from '../lapack';
+import type { LapackRoutine } from '../lapack';
 import { type CType, type ClassInfo, definedClassOf } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
 import type { LapackDatabase } from '../lapack/database';
@@ -30,17 +30,15 @@ import { type Node, field, isBrokenSyntax, namedChildren, significantChildren } 
 import { typeName } from '../model/type-names';
 import { nodeRange, offsetRange } from '../text/positions';
 import { type Callee, CalleeResolver, nodeAt } from './call-arguments/callee';
-import { constantValue, enclosingBody } from './call-arguments/constant-values';
 import { SOURCES, type SourceEntry } from './call-arguments/declaring-sources';
 import { charLike, compatiblePointer, containsFused, sameType, targetName } from './call-arguments/type-compatibility';
 import { BodyValues, checkLapackCall, lapackCallRules } from './lapack-calls';
 
 export const CALL_ARGUMENTS_CODE = 'call-arguments' satisfies DiagnosticCode;
-export const LAPACK_WORKSPACE_CODE = 'lapack-workspace' satisfies DiagnosticCode;
 
 export const callArgumentsCheck: DocumentCheck = {
   id: CALL_ARGUMENTS_CODE,
-  codes: [CALL_ARGUMENTS_CODE, LAPACK_WORKSPACE_CODE, ...lapackCallRules.map((r) => r.code)],
+  codes: [CALL_ARGUMENTS_CODE, ...lapackCallRules.map((r) => r.code)],
   run(doc: TreeDocument, ctx: CheckContext): Diagnostic[] {
     const session = ctx.session;
     const model = documentModel(session, doc, ctx.settings.includeDirs, ctx.settings.directives);
@@ -231,12 +229,11 @@ class CallChecker {
       if (param) this.checkArgument(arg, i, param.type, scope, callee);
     });
     const rejected = this.diagnostics.length !== before;
-    if (callee.routine?.workspace?.rules.length) this.checkWorkspace(call, argNodes, callee.routine);
     // a call the compiler rejects is not checked against the routine's contract
     if (callee.routine && !rejected) this.checkContract(call, argNodes, callee.routine, scope);
   }
 
-  /** The call contract rules (lapack-calls/): memory order, buffer sizes, leading dimensions. */
+  /** The call contract rules (lapack-calls/): memory order, buffer sizes, leading dimensions, workspace sizes... */
   private checkContract(call: Node, argNodes: Node[], routine: LapackRoutine, scope: Scope): void {
     const definition = enclosingDefinition(call);
     let values = this.bodies.get(definition);
@@ -390,28 +387,6 @@ class CallChecker {
     if (!element || axes.length === 0) return undefined;
     const prefix = type.text.slice(0, element.startIndex - type.startIndex).replace(/\s+/g, ' ');
     return `${prefix}${element.text.replace(/\s+/g, ' ')}[${axes.join(', ')}]`;
-  }
-
-  /** LWORK-style arguments whose constant value is below LAPACK's documented minimum. */
-  private checkWorkspace(call: Node, argNodes: Node[], routine: LapackRoutine): void {
-    const values: Record<string, ArgValue> = {};
-    const body = enclosingBody(call);
-    routine.params.forEach((p, i) => {
-      const arg = argNodes[i];
-      const inner = arg?.type === 'address_of' ? (field(arg, 'value') ?? significantChildren(arg)[0]) : undefined;
-      if (inner?.type !== 'identifier') return;
-      const v = constantValue(inner.text, body);
-      if (v !== undefined) values[p.name] = v;
-    });
-    for (const below of checkWorkspaceArgs(routine, values)) {
-      const index = routine.params.findIndex((p) => p.name === below.param);
-      const arg = argNodes[index];
-      if (!arg) continue;
-      this.diagnostics.push({
-        range: nodeRange(this.doc, arg), severity: defaultSeverity(LAPACK_WORKSPACE_CODE), code: LAPACK_WORKSPACE_CODE,
-        source: DIAGNOSTIC_SOURCE, message: describeBelow(routine, below),
-      });
-    }
   }
 
   private error(range: Diagnostic['range'], message: string, data?: { fix: string }): void {

@@ -9,7 +9,7 @@
  */
 import type { LapackParam, LapackRoutine } from './database';
 import { normaliseParamName } from './database';
-import { type Formula, FormulaError, parseFormula } from './workspace-rules';
+import { type Formula, tryParseFormula } from './workspace-rules';
 
 export interface ArrayContract {
   /** Index of the parameter in the call. */
@@ -91,15 +91,6 @@ export function callContract(routine: LapackRoutine): CallContract {
   return c;
 }
 
-function tryParse(src: string): Formula | undefined {
-  try {
-    return parseFormula(src);
-  } catch (err) {
-    if (err instanceof FormulaError) return undefined;
-    throw err;
-  }
-}
-
 /** `(LDA,N)` of `A is DOUBLE PRECISION array, dimension (LDA,N)`, when nothing conditions it. */
 export function documentedDimension(param: LapackParam): { dims: Formula[]; text: string } | undefined {
   const doc = param.doc;
@@ -137,7 +128,7 @@ export function documentedDimension(param: LapackParam): { dims: Formula[]; text
   parts.push(inner.slice(start));
   const dims: Formula[] = [];
   for (const p of parts) {
-    const f = tryParse(p.trim());
+    const f = tryParseFormula(p.trim());
     if (f === undefined) return undefined;
     dims.push(f);
   }
@@ -156,7 +147,7 @@ export function leadingDimensionRule(param: LapackParam): { bound: Formula; text
   for (const m of flat.matchAll(re)) {
     if (/\b(if|when|unless|otherwise)\b/i.test(m[2]) || /\b(if|and|or|when|otherwise)\b|,\s*$/i.test(m[3])) return undefined;
     if (m[4] === ';' ) return undefined;
-    const bound = tryParse(m[3]);
+    const bound = tryParseFormula(m[3]);
     if (bound === undefined) return undefined;
     if (found !== undefined) return undefined;
     found = { bound, text: `${upper} >= ${m[3].trim()}` };
@@ -185,7 +176,7 @@ export function conditionalDimension(param: LapackParam, index: number): Conditi
   const m = /\barray, dimension \( ?(\w+) ?, ?(\w+) ?\),? where \2 is (\w+) when (\w+) = '(\w)' or '\w',? and is (\w+) otherwise\b/i.exec(flat);
   if (!m) return undefined;
   const [, ld, , whenDim, flag, value, otherDim] = m;
-  const f = (x: string): Formula | undefined => tryParse(x);
+  const f = (x: string): Formula | undefined => tryParseFormula(x);
   const l = f(ld), a = f(whenDim), b = f(otherDim);
   if (!l || !a || !b) return undefined;
   const cond = `${flag.toUpperCase()} = '${value.toUpperCase()}'`;
@@ -200,7 +191,7 @@ export function conditionalLeadingRule(param: LapackParam, index: number): Condi
   const m = /\bWhen (\w+) = '(\w)' or '\w',? then (\w+) must be at least (max\( ?1 ?, ?\w+ ?\)),? otherwise \3 must be at least (max\( ?1 ?, ?\w+ ?\))\s*\./i.exec(flat);
   if (!m || m[3].toLowerCase() !== normaliseParamName(param.name)) return undefined;
   const [, flag, value, ld, whenBound, otherBound] = m;
-  const a = tryParse(whenBound), b = tryParse(otherBound);
+  const a = tryParseFormula(whenBound), b = tryParseFormula(otherBound);
   if (!a || !b) return undefined;
   const upper = ld.toUpperCase();
   const cond = `${flag.toUpperCase()} = '${value.toUpperCase()}'`;

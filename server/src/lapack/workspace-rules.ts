@@ -179,6 +179,16 @@ export function parseFormula(src: string): Formula {
   return f;
 }
 
+/** A formula, or undefined when it cannot be read (a FormulaError). */
+export function tryParseFormula(src: string): Formula | undefined {
+  try {
+    return parseFormula(src);
+  } catch (err) {
+    if (err instanceof FormulaError) return undefined;
+    throw err;
+  }
+}
+
 /** Names (lower case) a formula refers to. */
 export function formulaNames(f: Formula, into: Set<string> = new Set()): Set<string> {
   switch (f.kind) {

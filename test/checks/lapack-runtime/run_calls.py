@@ -1,5 +1,6 @@
 """Runs the LAPACK call programs of this folder once built (by test/checks/lapack-calls-runtime.test.ts):
-python run_calls.py BUILD_DIR memory_order | leading_dimension | overwritten_input | info_unchecked | buffer_size FUNCTION. Prints one line per call."""
+python run_calls.py BUILD_DIR memory_order | leading_dimension | overwritten_input | info_unchecked | workspace |
+buffer_size FUNCTION [RUNS]. Prints one line per call."""
 import sys, importlib
 sys.path.insert(0, sys.argv[1])
 import numpy as np
@@ -22,7 +23,8 @@ elif which == 'buffer_size':
         # n = 40: how many of WORK's elements past the 40th dgelss writes
         print(fn, *m.written_past(a.copy(order='F'), b.copy(), 40), flush=True)
     else:
-        for _ in range(20):
+        # a count of runs may follow the function's name (default 20)
+        for _ in range(int(sys.argv[4]) if len(sys.argv) > 4 else 20):
             info = getattr(m, fn)(a.copy(order='F'), b.copy())
         print(fn, info, flush=True)
 elif which == 'leading_dimension':
@@ -61,3 +63,15 @@ elif which == 'info_unchecked':
             print(fn, 'returned', bool(np.allclose(A @ x, y)))
         except np.linalg.LinAlgError:
             print(fn, 'LinAlgError')
+elif which == 'workspace':
+    m = importlib.import_module('workspace_run')
+    rng = np.random.default_rng(2)
+    for fns, shape in ((('lwork_constant_below', 'lwork_constant_right'), (3, 2)), (('lwork_n', 'lwork_minimum'), (6, 4))):
+        A = np.asfortranarray(rng.standard_normal(shape))
+        y = rng.standard_normal(shape[0])
+        x = np.linalg.lstsq(A, y, rcond=None)[0]
+        for fn in fns:
+            b = y.copy()
+            info = getattr(m, fn)(A.copy(order='F'), b)
+            # "function info right-solution"
+            print(fn, info, bool(np.allclose(b[:shape[1]], x)), flush=True)

@@ -62,21 +62,22 @@ export function callFacts(routine: LapackRoutine, call: Node, argNodes: readonly
   const byName = (name: string): ArgumentFact | undefined => args.find((a) => normaliseParamName(a.param.name) === name);
   // BLAS's TRANSA-dependent dimensions, resolved when the call passes a constant (`b'N'`, a `char` holding one)
   const contract = resolveContract(documented, (flag) => byName(flag)?.character);
-  const evaluate = (f: Formula): Sym | undefined => evaluateFormula(f, (name) => byName(name)?.value);
+  const evaluate = (f: Formula): Sym | undefined => evaluateSymbolic(f, (name) => byName(name)?.value);
   return { routine, contract, call, args, values, byName, evaluate };
 }
 
-function evaluateFormula(f: Formula, env: (name: string) => Sym | undefined): Sym | undefined {
+/** A documented formula (`3*min(M,N) + ...`) with each name's value from `env`; `/` and `**` on constants only. */
+export function evaluateSymbolic(f: Formula, env: (name: string) => Sym | undefined): Sym | undefined {
   switch (f.kind) {
     case 'num': return num(f.value);
     case 'name': return env(f.name);
     case 'neg': {
-      const v = evaluateFormula(f.operand, env);
+      const v = evaluateSymbolic(f.operand, env);
       return v && neg(v);
     }
     case 'bin': {
-      const l = evaluateFormula(f.left, env);
-      const r = evaluateFormula(f.right, env);
+      const l = evaluateSymbolic(f.left, env);
+      const r = evaluateSymbolic(f.right, env);
       if (!l || !r) return undefined;
       switch (f.op) {
         case '+': return add(l, r);
@@ -91,7 +92,7 @@ function evaluateFormula(f: Formula, env: (name: string) => Sym | undefined): Sy
     }
     case 'call': {
       if (f.fn !== 'max' && f.fn !== 'min') return undefined;
-      const vals = f.args.map((a) => evaluateFormula(a, env));
+      const vals = f.args.map((a) => evaluateSymbolic(a, env));
       return vals.every((v): v is Sym => v !== undefined) ? extremum(f.fn, vals) : undefined;
     }
   }

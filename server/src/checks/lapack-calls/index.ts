@@ -12,6 +12,7 @@ import { lapackLeadingDimension } from './lapack-leading-dimension';
 import { lapackInfoUnchecked } from './lapack-info-unchecked';
 import { lapackMemoryOrder } from './lapack-memory-order';
 import { lapackOverwrittenInput } from './lapack-overwritten-input';
+import { lapackWorkspace } from './lapack-workspace';
 import type { LapackCallRule, LapackFinding } from './rule';
 
 export { BodyValues } from './body-values';
@@ -19,7 +20,7 @@ export { callFacts, type CallFacts } from './call-facts';
 export type { LapackFinding } from './rule';
 
 export const lapackCallRules: readonly LapackCallRule[] = [lapackMemoryOrder, lapackBufferSize, lapackLeadingDimension, lapackInfoUnchecked,
-  lapackOverwrittenInput];
+  lapackOverwrittenInput, lapackWorkspace];
 
 export function checkLapackCall(routine: LapackRoutine, call: Node, argNodes: readonly Node[], values: BodyValues): LapackFinding[] {
   const facts = callFacts(routine, call, argNodes, values);
