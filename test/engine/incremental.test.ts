@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
+import { documentModelStats } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { analyses } from '../../server/src/checks';
+import { type TypingMode, typingSession } from '../../bench/typing';
 
 function kernel(i: number): string {
   return [
@@ -23,6 +25,40 @@ function kernel(i: number): string {
     '',
   ].join('\n');
 }
+
+/** Module-level declarations, a cdef class with C and Python methods, a Python class: where header typing goes. */
+const DECLARATIONS = [
+  'from libc.math cimport sqrt',
+  'cimport cython',
+  '',
+  'DEF SIZE = 4',
+  'cdef int counter',
+  'cdef double scale',
+  'ctypedef double real_t',
+  '',
+  'cdef class Acc:',
+  '    cdef real_t total',
+  '    def add(self, double v):',
+  '        self.total += v * scale',
+  '    cpdef double get(self, int k):',
+  '        return self.total + k',
+  '    cdef void reset(self) noexcept nogil:',
+  '        self.total = 0',
+  '',
+  'class Plain(object):',
+  '    def go(self, x):',
+  '        return sqrt(x)',
+  '',
+  '@cython.boundscheck(False)',
+  'def api(double[:] xs, int n):',
+  '    cdef double r = 0',
+  '    cdef Py_ssize_t i',
+  '    with nogil:',
+  '        for i in range(n):',
+  '            r += kernel_1(xs, i) + counter',
+  '    return Acc().get(n) + r',
+  '',
+].join('\n');
 
 describe('incremental GIL analysis', () => {
   let engine: Engine;
@@ -75,6 +111,43 @@ describe('incremental GIL analysis', () => {
     const after = gilCacheStats(engine.session, uri)!;
     assert.ok(after.misses - before.misses <= 4, `${after.misses - before.misses} units re-walked for two keystrokes`);
     assert.deepEqual(mended?.diagnostics, first.diagnostics);
+  });
+
+  it('typing in bodies and in headers gives, keystroke by keystroke, the report of an analysis from scratch', async () => {
+    // the same edits reach both engines (the same trees: tree-sitter's incremental re-parse is deterministic); the
+    // reference drops every cache before each analysis
+    const reference = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
+    try {
+      const text = `${DECLARATIONS}\n${[0, 1, 2].map(kernel).join('\n')}`;
+      for (const mode of ['body', 'header'] as TypingMode[]) {
+        const uri = `file:///typing-${mode}.pyx`;
+        engine.open(uri, text, 1);
+        reference.open(uri, text, 1);
+        engine.analyze(uri, defaultSettings());
+        let version = 2;
+        let compared = 0;
+        const models = documentModelStats(engine.session);
+        for (const k of typingSession(text, 160, 3, mode)) {
+          assert.ok(engine.change(uri, version, [k.change]));
+          assert.ok(reference.change(uri, version, [k.change]));
+          version++;
+          const live = engine.analyze(uri, defaultSettings());
+          reference.resetCaches(uri);
+          const scratch = reference.analyze(uri, defaultSettings());
+          assert.deepEqual({ d: live?.diagnostics, a: live?.annotations }, { d: scratch?.diagnostics, a: scratch?.annotations },
+            `${mode} typing, keystroke ${version - 2}: ${JSON.stringify(k.change)}`);
+          compared++;
+        }
+        assert.equal(compared, 160);
+        // header typing both keeps the declarations (a def's parameters) and rebuilds them (C headers, names)
+        const now = documentModelStats(engine.session);
+        assert.ok(now.reused > models.reused && (mode === 'body' || now.built > models.built), JSON.stringify([models, now]));
+        engine.close(uri);
+        reference.close(uri);
+      }
+    } finally {
+      reference.dispose();
+    }
   });
 
   it('a definition using a name declared nowhere is analysed again when the module stops being complete', () => {

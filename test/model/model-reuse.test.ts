@@ -1,7 +1,8 @@
 /**
- * The module's declarations are rebuilt only when its interface changes: typing inside a function body reuses them,
- * editing a header, adding a line above a definition or breaking the syntax of a statement rebuilds them, and in
- * every case the diagnostics equal those of a freshly opened document.
+ * The module's declarations are rebuilt only when its interface changes: typing inside a function body, or in the
+ * parameters of a Python def, reuses them, editing a C header or a name, adding a line above a definition or breaking
+ * the syntax of a statement rebuilds them, and in every case the diagnostics and scores equal those of a freshly
+ * opened document.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,21 @@ const TEXT = [
   '',
   'cdef double norm(double x, double y) noexcept nogil:',
   '    return sqrt(x * x + y * y)',
+  '',
+  'cdef class Acc:',
+  '    cdef double total',
+  '    def add(self, double v):',
+  '        self.total += v',
+  '    cpdef double get(self):',
+  '        return self.total',
+  '',
+  'def helper(double a, b):',
+  '    with nogil:',
+  '        a = norm(a, a)',
+  '    return a + b',
+  '',
+  'def user():',
+  '    return helper(1.0, 2) + Acc().get()',
   '',
   'def api(double x):',
   '    cdef double r',
@@ -80,12 +96,35 @@ describe('document model reuse across versions', () => {
     assert.equal(documentModelStats(engine.session).moved, moved + 2);
   });
 
-  it('a body broken while typing, or a comment edited in a header, keeps them; a broken header does not', () => {
+  it('a body broken while typing, or a comment edited in a header, keeps them; a broken C header does not', () => {
     assert.equal(edit('    return r + 1', '    return (r + 1'), 'reused');
     assert.equal(edit('    return (r + 1', '    return r + 1'), 'reused');
     assert.equal(edit('def api(double x):', 'def api(double x):  # entry point'), 'reused');
+    // error recovery makes an ERROR of a def whose parameters are not closed
     assert.equal(edit('def api(double x):', 'def api(double x:'), 'built');
     assert.equal(edit('def api(double x:', 'def api(double x):'), 'built');
+    assert.equal(edit('double y) noexcept:', 'double y noexcept:'), 'built');
+    assert.equal(edit('double y noexcept:', 'double y) noexcept:'), 'built');
+    // a method with a broken header makes its cdef class incomplete
+    assert.equal(edit('    def add(self, double v):', '    def add(self, double v:'), 'built');
+    assert.equal(edit('    def add(self, double v:', '    def add(self, double v):'), 'built');
+  });
+
+  it('typing in the parameters of a def or of a method of a cdef class keeps them; its name or decorators do not', () => {
+    const moved = documentModelStats(engine.session).moved;
+    assert.equal(edit('def helper(double a, b):', 'def helper(double a, b, int k):'), 'reused');
+    assert.equal(edit('def helper(double a, b, int k):', 'def helper(double a, b, int k, double[:] w):'), 'reused');
+    assert.equal(edit('    def add(self, double v):', '    def add(self, double v, x=None):'), 'reused');
+    // a new line in a def's parameters moves the statements below it
+    assert.equal(edit('def helper(double a, b, int k, double[:] w):', 'def helper(double a, b,\n           int k, double[:] w):'), 'reused');
+    assert.equal(documentModelStats(engine.session).moved, moved + 1);
+    assert.equal(edit('def helper(', 'def helper2('), 'built');
+    assert.equal(edit('def helper2(', 'def helper('), 'built');
+    assert.equal(edit('    def add(self', '    def add_(self'), 'built');
+    assert.equal(edit('def helper(', '@cython.cfunc\ndef helper('), 'built');
+    assert.equal(edit('@cython.cfunc\ndef helper(', 'def helper('), 'built');
+    // a C function's parameters are its signature
+    assert.equal(edit('    cpdef double get(self):', '    cpdef double get(self, int k=0):'), 'built');
   });
 
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {

@@ -35,12 +35,12 @@ function describe(scope: Scope, name: string): string {
   const sym = scope.symbols.get(name);
   if (!sym) return '-';
   let d = `${sym.kind}\u0001${sym.binding}\u0001${typeToString(sym.type)}\u0001${sym.alsoPython ? 1 : 0}`;
-  if (sym.signature) d += `\u0001${signatureToString(sym.signature)}${sym.signature.exception.kind}`;
+  if (sym.signature) d += `\u0001${signatureToString(sym.signature)}${sym.signature.exception.kind}${sym.signature.brokenDeclaration ? '\u0005' : ''}`;
   const cls = sym.type.kind === 'py' || sym.type.kind === 'cpp' ? sym.type.cls : undefined;
   if (cls) {
     if (cls.incomplete) d += `\u0004${cls.incomplete}`;
     for (const [a, t] of cls.attributes) d += `\u0002${a}:${typeToString(t)}`;
-    for (const [m, sig] of cls.methods) d += `\u0003${m}:${signatureToString(sig)}${sig.exception.kind}`;
+    for (const [m, sig] of cls.methods) d += `\u0003${m}:${signatureToString(sig)}${sig.exception.kind}${sig.brokenDeclaration ? '\u0005' : ''}`;
   }
   return d;
 }

@@ -132,6 +132,14 @@ export class Engine {
   close(uri: string): void {
     this.store.close(uri);
     this.pythonSelection.delete(uri);
+    this.resetCaches(uri);
+  }
+
+  /**
+   * Drops what was cached for an open document (its model, the checks' per-definition results) and keeps the
+   * document and its tree: its next analysis starts from scratch (tests compare it with an incremental one).
+   */
+  resetCaches(uri: string): void {
     this.session.forget(uri);
     for (const check of this.checks) check.forget?.(uri);
     for (const annotator of this.annotators) annotator.forget?.(uri);

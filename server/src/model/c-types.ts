@@ -37,6 +37,11 @@ export interface FunctionSignature {
   inPxd: boolean;
   /** Where it is declared: file and 0-based position of the name. */
   location?: DeclLocation;
+  /**
+   * The declaration (its header: decorators, name, parameters, specs; not the body) holds a syntax error, or lies in
+   * one: the reading of it is no ground for an error about its calls.
+   */
+  brokenDeclaration?: boolean;
 }
 
 export interface DeclLocation {

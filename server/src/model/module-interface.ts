@@ -55,14 +55,18 @@ export function sameInterface(a: ModuleInterface, b: ModuleInterface): boolean {
 /**
  * One statement's part, rows of nested pieces relative to `baseRow`. Definitions contribute their header (without
  * comments) and its shape, so that a body that becomes broken while typing, or an edited comment, keeps the
- * interface; other statements their text, and their shape where their syntax is broken.
+ * interface (Python defs and classes only their name: pythonDefinitionPart); other statements their text, and their
+ * shape where their syntax is broken.
  */
-function statementInterface(s: Node, baseRow: number): string {
+function statementInterface(s: Node, baseRow: number, member = false): string {
   const def = undecorate(s);
   const body = FUNCTIONS.has(def.type) || CLASSES.has(def.type) ? field(def, 'body') : null;
   // the node type too: error recovery can leave the same text as another kind of node
   if (!body && isDocstring(s)) return 'docstring'; // its words declare nothing (its lines are in the positions)
   if (!body) return s.hasError ? `${s.type}\u0001${s.text}\u0002${structureOf(s).shape}` : `${s.type}\u0001${s.text}`;
+  const python = def.type === 'function_definition' || def.type === 'class_definition'
+    ? pythonDefinitionPart(s, def, baseRow, member) : undefined;
+  if (python !== undefined) return python;
   const { shape, comments } = structureOf(s, body);
   let header = s.text.slice(0, body.startIndex - s.startIndex);
   for (let i = comments.length - 1; i >= 0; i--) {
@@ -73,8 +77,27 @@ function statementInterface(s: Node, baseRow: number): string {
   header = header.replace(/[ \t]+(?=\r?\n|$)/g, '');
   if (!CLASSES.has(def.type)) return `${header}\u0002${shape}`;
   const members = significantChildren(body).map((m) =>
-    `${m.startPosition.row - baseRow}:${m.startPosition.column}:${statementInterface(m, baseRow)}`);
+    `${m.startPosition.row - baseRow}:${m.startPosition.column}:${statementInterface(m, baseRow, true)}`);
   return `${header}\u0002${shape}{${members.join('\u0000')}}`;
+}
+
+/**
+ * A Python `def` or `class` declares its name and nothing else of its header or body (DeclarationCollector: at module
+ * level `definePython`, in a cdef class an attribute of that name; a Python class's body declares nothing at module
+ * level), so its part is its kind, its decorators (`@cython.cfunc` makes a C function of a def), its name and where
+ * the name is, and for a class member whether its header is broken (a class with a broken member is incomplete;
+ * module level, the collector does not look at errors in a def's header): typing in the
+ * parameters of a def, or in the base classes or the body of a Python class, keeps the module's declarations
+ * (incremental declarations, document-model.ts). A C function's header is its signature: it keeps its whole part.
+ */
+function pythonDefinitionPart(s: Node, def: Node, baseRow: number, member: boolean): string | undefined {
+  const name = field(def, 'name');
+  if (!name || name.type !== 'identifier') return undefined;
+  const decorators = s === def ? '' : s.text.slice(0, def.startIndex - s.startIndex);
+  const start = name.startPosition;
+  const end = name.endPosition;
+  return `${s.type}\u0001${def.type}\u0001${decorators}\u0001${name.text}\u0001${start.row - baseRow}:${start.column}:`
+    + `${end.row - baseRow}:${end.column}${member && interfaceHasError(s) ? '\u0001broken' : ''}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import type { DeclarationContext } from './declaration-types';
 import { type Node, childOfType, childrenOfType, field, fields, locationOf, namedChildren, significantChildren } from './syntax';
 import type { Scope } from './symbols';
+import { interfaceHasError } from './module-interface';
 import { type TypeResolver, typeSyntaxOf } from './type-resolution';
 import { type TypeSyntax, parseDeclaratorText, splitTopLevel } from './type-syntax';
 
@@ -60,10 +61,12 @@ export class SignatureReader {
     const exception = (cypclass || this.ctx.cythonPlus) && !field(node, 'exception_spec') && !childOfType(node, 'exception_spec')
       ? { kind: 'noexcept', explicit: false } as const
       : this.exceptionOf(node, returnType, origin, cls !== undefined, this.ctx.inPxd && node.type !== 'c_function_definition');
-    return {
+    const sig: FunctionSignature = {
       name: nameNode.text, returnType, params: params.params, varargs: params.varargs, nogil: nogil || withGil,
       withGil, exception, origin, inPxd: this.ctx.inPxd, location: locationOf(this.ctx.uri, nameNode),
     };
+    if (declarationBroken(node)) sig.brokenDeclaration = true;
+    return sig;
   }
 
   /**
@@ -267,4 +270,13 @@ export function pureExceptionSpec(args: string): ExceptionSpec {
     return check === false ? { kind: 'noexcept', explicit: true } : { kind: 'star', explicit: true };
   }
   return check ? { kind: 'query', value, explicit: true } : { kind: 'value', value };
+}
+
+/**
+ * A syntax error in the header of a C function (not in its body: error recovery inside a body leaves the header's
+ * reading intact, and the module's declarations are kept across body edits, module-interface.ts), or around it.
+ */
+function declarationBroken(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'ERROR') return true;
+  return interfaceHasError(node);
 }

@@ -105,7 +105,9 @@ export class CalleeResolver {
         if (n.type === 'ERROR') return false;
         n = n.parent;
       }
-      return n !== null && !n.hasError;
+      // the header's errors only, as the model read it (an error inside the body does not touch the reading, and the
+      // signature is what the per-definition caches of the callers depend on: engine/definition-cache.ts)
+      return n !== null && !sig.brokenDeclaration;
     }
     return !(sig.origin === 'extern' && (this.cpp || cppDeclarations(this.sources, uri)));
   }
