@@ -126,7 +126,17 @@ async function main(): Promise<number> {
         const failed = cy.filter((r) => r.status !== 0).length;
         print(`| ${name} | ${files.length} | ${lines} | ${ms(ours.ms)} / ${cpuMs(ours.cpuMs)} | ${ms(one.ms)} / ${cpuMs(one.cpuMs)} | `
           + `${ms(wall(cy))} / ${cpuMs(cpu(cy))}${failed ? ` (${failed} exit ≠ 0)` : ''} | ${ratio(wall(cy), ours.ms)} | ${ratio(cpu(cy), ours.cpuMs)} |`);
-        if (ours.stdout !== one.stdout) print(`WARNING: ${name}: the reports of the default jobs and of --jobs 1 differ`);
+        if (ours.stdout !== one.stdout) {
+          const a = JSON.parse(ours.stdout) as { file: string }[];
+          const b = JSON.parse(one.stdout) as { file: string }[];
+          const differ = a.filter((r, i) => JSON.stringify(r) !== JSON.stringify(b[i])).map((r) => path.basename(r.file));
+          print(`WARNING: ${name}: the reports of the default jobs and of --jobs 1 differ (${differ.join(', ')})`);
+          if (process.env['BENCH_KEEP_REPORTS']) {
+            const fs = await import('node:fs');
+            fs.writeFileSync(path.join(process.env['BENCH_KEEP_REPORTS'], `${name}-jobs-default.json`), ours.stdout);
+            fs.writeFileSync(path.join(process.env['BENCH_KEEP_REPORTS'], `${name}-jobs-1.json`), one.stdout);
+          }
+        }
         projectRatios.push({ name, wall: wall(cy) / ours.ms, cpu: cpu(cy) === undefined || !ours.cpuMs ? undefined : (cpu(cy) as number) / ours.cpuMs });
       }
       const single = broad.single;
