@@ -1,15 +1,16 @@
 /**
- * Navigation on the real scikit-learn tree, through the real server over an in-memory connection: time to list the
+ * Navigation on the real scikit-learn tree, through the real server in its own process (`cli.js lsp --stdio`, as an
+ * editor starts it; this process is the client, decoding the answers as the editor's would): time to list the
  * workspace and build the outlines of every file (first workspace/symbol), definition latency over every
  * identifier of a few files, references (with the declaration) of widely used names across the tree, and the
- * process's peak RSS. Every request must answer without an error.
+ * server's peak RSS and CPU time. Every request must answer without an error.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Location } from 'vscode-languageserver';
-import { LspPair } from '../test/support/lsp-pair';
+import { LspProcess } from '../test/support/lsp-process';
 import { percentile } from './stats';
 
 export interface NavigationResult {
@@ -19,14 +20,21 @@ export interface NavigationResult {
   definition: { count: number; answered: number; p50: number; p95: number };
   /**
    * Per name: the first run (reads the files), then WARM_RUNS warm runs after a second one: ms and p95, their median
-   * and 95th percentile wall time; cpuMs, the median CPU time the process spent in one (less sensitive to load).
+   * and 95th percentile wall time (request sent to answer decoded); serverCpuMs, the server's CPU time over the warm
+   * runs divided by their number (/proc counts in 10 ms steps: a mean, not a percentile; less sensitive to load);
+   * clientCpuMs, the median CPU time this process (the client) spent in one, mostly decoding the answer.
    */
-  references: { name: string; found: number; files: number; firstMs: number; ms: number; p95: number; cpuMs: number;
-    warm: number[]; warmCpu: number[] }[];
+  references: { name: string; found: number; files: number; firstMs: number; ms: number; p95: number;
+    serverCpuMs: number | undefined; clientCpuMs: number; warm: number[] }[];
   /** Over the warm runs of every name. */
   referencesP95: number;
-  referencesCpuP95: number;
-  peakRssMb: number;
+  /** The server's CPU time over all warm runs, per request. */
+  referencesServerCpuMs: number | undefined;
+  /** The server process's peak RSS (undefined where /proc is missing), and this client process's. */
+  peakRssMb: number | undefined;
+  clientPeakRssMb: number;
+  /** The server's resident set (MB) after each phase, and its peak then (where is the memory taken). */
+  rssByPhase: { phase: string; rssMb: number | undefined; peakMb: number | undefined }[];
   errors: string[];
 }
 
@@ -34,9 +42,14 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** Warm references requests measured per name (a 95th percentile needs a few tens of samples). */
 const WARM_RUNS = 10;
 
-export async function navigationBench(root: string, python: string, includeDirs: string[], sample: string[],
+export async function navigationBench(cli: string, root: string, python: string, includeDirs: string[], sample: string[],
   names: { file: string; name: string }[]): Promise<NavigationResult> {
-  const pair = new LspPair({ debounceMs: 5 });
+  // BENCH_SERVER_NODE_FLAGS: Node flags for the server process (e.g. to try heap settings)
+  const pair = LspProcess.start(cli, (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean));
+  const rssByPhase: NavigationResult['rssByPhase'] = [];
+  const phase = (name: string): void => {
+    rssByPhase.push({ phase: name, rssMb: pair.rssMb(), peakMb: pair.peakRssMb() });
+  };
   const errors: string[] = [];
   pair.config = { pythonPath: python, includeDirs };
   const rootUri = pathToFileURL(root).toString();
@@ -54,6 +67,7 @@ export async function navigationBench(root: string, python: string, includeDirs:
     return text;
   };
   await open(sample[0]!);
+  phase('first file open');
   await pair.waitFor((n) => n.method === 'window/logMessage' && /Python environment: /.test((n.params as { message: string }).message), 30000)
     .catch(() => undefined);
   // a query nothing matches: every file is listed and outlined
@@ -61,6 +75,7 @@ export async function navigationBench(root: string, python: string, includeDirs:
   await pair.client.sendRequest('workspace/symbol', { query: 'zzzzqqqxxxjjj' });
   const indexMs = performance.now() - t0;
   const symbols: unknown[] = await pair.client.sendRequest('workspace/symbol', { query: '' });
+  phase('workspace symbols');
 
   const times: number[] = [];
   let answered = 0;
@@ -78,6 +93,7 @@ export async function navigationBench(root: string, python: string, includeDirs:
       }
     }
   }
+  phase('definitions');
   const references: NavigationResult['references'] = [];
   for (const { file, name } of names) {
     const text = await open(file);
@@ -91,8 +107,10 @@ export async function navigationBench(root: string, python: string, includeDirs:
     let found: Location[] | null = null;
     const warm: number[] = [];
     const warmCpu: number[] = [];
+    let serverCpu: number | undefined;
     // the first run reads the files; the second is the first warm one; then WARM_RUNS more are measured
     for (let run = 0; run < 2 + WARM_RUNS; run++) {
+      if (run === 2) serverCpu = pair.cpuMs();
       const t = performance.now();
       const cpu = process.cpuUsage();
       const r = await pair.client.sendRequest('textDocument/references',
@@ -108,11 +126,15 @@ export async function navigationBench(root: string, python: string, includeDirs:
         if ((r?.length ?? 0) !== (found?.length ?? 0)) errors.push(`references of ${name}: ${r?.length} found, first ${found?.length}`);
       }
     }
+    const after = pair.cpuMs();
+    const serverCpuMs = serverCpu === undefined || after === undefined ? undefined : (after - serverCpu) / WARM_RUNS;
     warm.sort((a, b) => a - b);
     warmCpu.sort((a, b) => a - b);
     references.push({ name, found: found?.length ?? 0, files: new Set((found ?? []).map((l) => l.uri)).size, firstMs,
-      ms: percentile(warm, 50), p95: percentile(warm, 95), cpuMs: percentile(warmCpu, 50), warm, warmCpu });
+      ms: percentile(warm, 50), p95: percentile(warm, 95), serverCpuMs, clientCpuMs: percentile(warmCpu, 50), warm });
+    phase(`references of ${name}`);
   }
+  const peakRssMb = pair.peakRssMb();
   await pair.dispose();
   const sorted = [...times].sort((a, b) => a - b);
   const refTimes = references.flatMap((r) => r.warm).sort((a, b) => a - b);
@@ -121,8 +143,9 @@ export async function navigationBench(root: string, python: string, includeDirs:
     indexMs, symbols: symbols.length,
     definition: { count: times.length, answered, p50: percentile(sorted, 50), p95: percentile(sorted, 95) },
     references, referencesP95: percentile(refTimes, 95),
-    referencesCpuP95: percentile(references.flatMap((r) => r.warmCpu).sort((a, b) => a - b), 95),
-    peakRssMb: process.resourceUsage().maxRSS / 1024, errors,
+    referencesServerCpuMs: references.every((r) => r.serverCpuMs !== undefined)
+      ? references.reduce((n, r) => n + (r.serverCpuMs as number), 0) / references.length : undefined,
+    peakRssMb, clientPeakRssMb: process.resourceUsage().maxRSS / 1024, rssByPhase, errors,
   };
 }
 

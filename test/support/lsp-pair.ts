@@ -18,24 +18,19 @@ export interface Received {
   params: unknown;
 }
 
-export class LspPair {
+/**
+ * The client's side of a connection to the server: requests, the notifications received, configuration answers.
+ * LspPair runs the server in this process; LspProcess (lsp-process.ts) talks to it in its own process.
+ */
+export class LspClientSide {
   readonly client: MessageConnection;
   readonly notifications: Received[] = [];
   /** What workspace/configuration answers (the `cythonLens` section); a function answers per scope URI. */
   config: unknown = {};
-  private readonly toServer = new PassThrough();
-  private readonly toClient = new PassThrough();
   private readonly waiters: { test: (r: Received) => boolean; resolve: (r: Received) => void }[] = [];
-  private readonly serverConnection;
-  /** The server under test (its analysis session is what some tests look at). */
-  readonly server: CythonLensServer;
 
-  constructor(options: ServerOptions = { debounceMs: 5 }) {
-    this.serverConnection = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
-    // settle broken trees before every publish unless a test asks otherwise (tests read the first publish)
-    this.server = new CythonLensServer(this.serverConnection, { settleDelayMs: 0, ...options });
-    this.serverConnection.listen();
-    this.client = createMessageConnection(new StreamMessageReader(this.toClient), new StreamMessageWriter(this.toServer));
+  constructor(reader: StreamMessageReader, writer: StreamMessageWriter) {
+    this.client = createMessageConnection(reader, writer);
     this.client.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) => params.items.map(
       (item) => (typeof this.config === 'function' ? (this.config as (scopeUri?: string) => unknown)(item.scopeUri) : this.config)));
     this.client.onRequest('client/registerCapability', () => null);
@@ -100,6 +95,27 @@ export class LspPair {
 
   change(uri: string, version: number, contentChanges: object[]): Promise<void> {
     return this.client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  }
+
+}
+
+export class LspPair extends LspClientSide {
+  private readonly toServer: PassThrough;
+  private readonly toClient: PassThrough;
+  private readonly serverConnection;
+  /** The server under test (its analysis session is what some tests look at). */
+  readonly server: CythonLensServer;
+
+  constructor(options: ServerOptions = { debounceMs: 5 }) {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    super(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    this.toServer = toServer;
+    this.toClient = toClient;
+    this.serverConnection = createConnection(new StreamMessageReader(this.toServer), new StreamMessageWriter(this.toClient));
+    // settle broken trees before every publish unless a test asks otherwise (tests read the first publish)
+    this.server = new CythonLensServer(this.serverConnection, { settleDelayMs: 0, ...options });
+    this.serverConnection.listen();
   }
 
   /** Shuts the server down (stops its timers) before closing both ends. */
