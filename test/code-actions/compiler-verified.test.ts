@@ -63,6 +63,19 @@ const CASES: Case[] = [
   { fixture: 'copy-before-call-loop', file: 'each.pyx', code: 'lapack-overwritten-input',
     title: 'Copy `a` before the call: pass `a_copy = a.copy_fortran()` to DGESV', touches: ['each.pyx'], gone: [],
     ownGone: 'lapack-overwritten-input' },
+  // pure Python mode: the fixes in the file's own spelling (decorators, `with cython.gil:`)
+  { fixture: 'pure-noexcept', file: 'scale.py', code: 'exception-check-definition',
+    title: 'Declare `scale` noexcept', touches: ['scale.py'],
+    gone: ["Exception check on 'scale'", "Exception check after calling 'scale'"] },
+  { fixture: 'pure-make-nogil', file: 'twice.py', code: 'nogil-gil-requiring-call', title: 'Make `twice` nogil',
+    touches: ['twice.py'], gone: ['Calling gil-requiring function not allowed without gil'] },
+  { fixture: 'pure-make-nogil', file: 'twice.py', code: 'nogil-gil-requiring-call',
+    title: 'Make `twice` noexcept nogil', touches: ['twice.py'],
+    gone: ['Calling gil-requiring function not allowed without gil'] },
+  { fixture: 'pure-wrap-with-gil', file: 'report.py', code: 'nogil-gil-requiring-call',
+    title: 'Wrap in `with cython.gil:`', touches: ['report.py'], gone: ['not allowed without gil'] },
+  { fixture: 'pure-wrap-alias', file: 'report.py', code: 'nogil-gil-requiring-call',
+    title: 'Wrap in `with cy.gil:`', touches: ['report.py'], gone: ['not allowed without gil'] },
 ];
 
 describe('quick fixes verified by the real compiler', () => {

@@ -61,7 +61,7 @@ export class CodeActionSession {
   /** Opens a file of `dir` and returns its diagnostics. */
   open(dir: string, file: string): { uri: string; diagnostics: Diagnostic[] } {
     const uri = uriOf(dir, file);
-    this.engine.open(uri, fs.readFileSync(path.join(dir, file), 'utf8'), 1);
+    this.engine.open(uri, fs.readFileSync(path.join(dir, file), 'utf8'), 1, file.endsWith('.py') ? 'python' : 'cython');
     return { uri, diagnostics: this.engine.analyze(uri)?.diagnostics ?? [] };
   }
 
@@ -108,12 +108,12 @@ export interface CompilerMessage {
   message: string;
 }
 
-const LINE = /^(warning: |performance hint: )?([^\s:]+\.p[yx][xdi]):(\d+):(\d+): (.*)$/;
+const LINE = /^(warning: |performance hint: )?([^\s:]+\.(?:p[yx][xdi]|py)):(\d+):(\d+): (.*)$/;
 
-/** Compiles every .pyx of `dir` with the pinned `cython -3`; the messages of all of them. */
+/** Compiles every .pyx (and pure-mode .py) of `dir` with the pinned `cython -3`; the messages of all of them. */
 export function compileAll(dir: string): CompilerMessage[] {
   const out: CompilerMessage[] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pyx')).sort()) {
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pyx') || n.endsWith('.py')).sort()) {
     const r = spawnSync(CYTHON, ['-3', f, '-o', path.join(dir, `${f}.c`)], { cwd: dir, encoding: 'utf8' });
     if (r.error) throw r.error;
     const seen = new Set<string>();

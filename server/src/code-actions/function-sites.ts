@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import type { DeclLocation } from '../model/c-types';
 import { uriToPath } from '../model/pxd-resolver';
 import type { Node } from '../model/syntax';
-import { classOf, enclosingFunction, findFunction, isExtern } from './function-signatures';
+import { classOf, enclosingFunction, findFunction, isExtern, isPureDef } from './function-signatures';
 import type { SourceFile, SourceFiles } from '../model/source-files';
 
 export interface FunctionSite {
@@ -55,6 +55,8 @@ export function sitesOfNode(files: SourceFiles, file: SourceFile, node: Node | n
   const otherNode = other ? findFunction(other.tree.rootNode, name, cls) : undefined;
   const otherSite = other && otherNode && !isExtern(otherNode) ? { file: other, node: otherNode } : undefined;
   if (inPxd) return { name, cls, declaration: here, definition: otherSite };
+  // a def made a C function by @cython.cfunc / @cython.ccall (pure Python mode; no companion .pxd looked up)
+  if (isPureDef(fn)) return file.uri.endsWith('.py') ? { name, cls, definition: here } : undefined;
   if (fn.type !== 'c_function_definition') return undefined;
   return { name, cls, definition: here, declaration: otherSite };
 }

@@ -1,11 +1,13 @@
 /**
  * Wraps the statement that needs the GIL in `with gil:`, re-indenting it one step. Only for statements that own
- * their lines, are not declarations, and sit where the GIL is not held.
+ * their lines, are not declarations, and sit where the GIL is not held. In a `.py` file (pure Python mode, where a
+ * bare `with gil:` is an ordinary with statement) it is `with cython.gil:`, through the name the file gives cython.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { contextAt } from '../model/document-model';
 import type { Node } from '../model/syntax';
+import { cythonNames, inPythonSource } from '../model/cython-names';
 import { type FixContext, type QuickFixProvider, nodeOfDiagnostic, workspaceEdit } from './fix-context';
 import { makeNogilActions } from './make-function-nogil';
 import { hasMultilineString, indentAt, indentUnit, lineEnd, lineStart, ownsItsLines } from './text-layout';
@@ -25,6 +27,17 @@ function statementOf(node: Node | null): Node | undefined {
   return undefined;
 }
 
+/** `gil` as a .py file spells it: `cython.gil` (`cy.gil` after `import cython as cy`, `gil` after `from cython
+ * import gil`). */
+function pureGil(stmt: Node, text: string): string {
+  if (/^[ \t]*import[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*cython[ \t]*(?:,|#|$)/m.test(text)) return 'cython.gil';
+  const names = cythonNames(stmt);
+  const alias = [...names.modules].find((m) => m !== 'cython');
+  if (alias) return `${alias}.gil`;
+  const member = [...names.members].find(([, v]) => v === 'gil');
+  return member ? member[0] : 'cython.gil';
+}
+
 export function wrapActions(d: Diagnostic, ctx: FixContext, preferred: boolean): CodeAction[] {
   const stmt = statementOf(nodeOfDiagnostic(ctx, d));
   if (!stmt || NOT_WRAPPABLE.has(stmt.type)) return [];
@@ -36,10 +49,11 @@ export function wrapActions(d: Diagnostic, ctx: FixContext, preferred: boolean):
   const from = lineStart(text, stmt.startIndex);
   const to = lineEnd(text, stmt.endIndex);
   const body = text.slice(from, to).split('\n').map((l) => (l.trim() ? unit + l : l)).join('\n');
-  const newText = `${indent}with gil:\n${body}`;
+  const gil = inPythonSource(stmt) ? pureGil(stmt, text) : 'gil';
+  const newText = `${indent}with ${gil}:\n${body}`;
   const pos = (o: number) => ctx.file.lines.positionAt(o);
   return [{
-    title: 'Wrap in `with gil:`', kind: CodeActionKind.QuickFix, isPreferred: preferred, diagnostics: [d],
+    title: `Wrap in \`with ${gil}:\``, kind: CodeActionKind.QuickFix, isPreferred: preferred, diagnostics: [d],
     edit: workspaceEdit(new Map([[ctx.doc.uri, [{ range: { start: pos(from), end: pos(to) }, newText }]]])),
   }];
 }

@@ -269,7 +269,8 @@ export function pureExceptionSpec(args: string): ExceptionSpec {
   if (value === undefined || value === 'None') {
     return check === false ? { kind: 'noexcept', explicit: true } : { kind: 'star', explicit: true };
   }
-  return check ? { kind: 'query', value, explicit: true } : { kind: 'value', value };
+  // the check defaults to True (ParseTreeTransforms: exceptval(None, check=True)): `exceptval(-1)` is `except? -1`
+  return check !== false ? { kind: 'query', value, explicit: true } : { kind: 'value', value };
 }
 
 /**
