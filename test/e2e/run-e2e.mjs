@@ -24,7 +24,7 @@ const CACHE = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(),
 // conformance corpus); copied into the workspace at test time, never into the repository.
 const SKLEARN = path.join(process.env.CYTHON_LENS_CACHE ?? path.join(os.homedir(), '.cache/cython-lens'), 'corpus/scikit-learn-1.9.1');
 const SKLEARN_MODULE = 'sklearn/tree/_splitter.pyx';
-const ALL_FEATURES = ['hover', 'gil', 'annotations', 'whatif', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass'];
+const ALL_FEATURES = ['hover', 'gil', 'annotations', 'whatif', 'lapack', 'quickfix', 'status', 'semantic', 'navigation', 'cypclass', 'pure'];
 const DEFAULT_FEATURES = ALL_FEATURES; // every feature check runs by default; --features picks a subset while debugging
 
 // ---------- arguments ----------
@@ -545,6 +545,44 @@ const checks = [
       .catch(async (e) => { throw new Error(`${e.message}; line is now ${JSON.stringify(await lineText('cdef iso Counter mine'))}`); });
     await waitUntil('the capability error to go away', async () =>
       !(await problems('cypclass_demo.pyx')).some(p => p.file === 'cypclass_demo.pyx' && CAP.test(p.text)), 15000);
+  } },
+  { feature: 'pure', name: 'pure Python mode: GIL error, yellow lines and the quick fix in decorator spelling', run: async () => {
+    // pure_demo.py (cython -3 -a, 3.3.1): line 14 "Calling gil-requiring function not allowed without gil"; scores
+    // 52 (def compute), 10 (print), 15 (return), 0 on the annotated C declarations
+    await openFile('pure_demo.py', 'def compute');
+    await problemAt('pure_demo.py', 14, new RegExp(GIL_CALL.source + '.*cython-lens'));
+    for (const needle of ['print("total", total)', 'return [total] * 2']) {
+      await waitUntil(`a yellow decoration on "${needle}"`, async () => (await lineDecorationColours(needle)).some(d => isYellow(d.bg)), 20000);
+    }
+    for (const needle of ['total: cython.double = 0.0', 'i: cython.Py_ssize_t']) {
+      const d = (await lineDecorationColours(needle)).filter(d => isYellow(d.bg));
+      if (d.length) throw new Error(`typed C line "${needle}" is yellow: ${JSON.stringify(d)}`);
+    }
+    const item = page.locator('.action-widget .monaco-list-row.action', { hasText: /noexcept nogil/ }).first();
+    for (let attempt = 1; ; attempt++) {
+      const p = await mustPos('scale(values[i])', 2);
+      await page.mouse.click(p.x, p.y);
+      await page.keyboard.press('Control+.');
+      try { await item.waitFor({ timeout: 5000 }); break; } catch {
+        const offered = await page.locator('.action-widget').allInnerTexts().catch(() => []);
+        if (attempt >= 4) throw new Error(`no "noexcept nogil" quick fix offered after ${attempt} tries; menu: ${JSON.stringify(offered)}`);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1000 * attempt);
+      }
+    }
+    await sleep(400);
+    await page.screenshot({ path: path.join(OUT, 'pure-mode-quick-fix.png') });
+    for (let i = 0; ; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().innerText().catch(() => '');
+      if (/noexcept nogil/.test(focused)) break;
+      if (i > 15) throw new Error(`could not focus the quick fix (focused: ${JSON.stringify(focused)})`);
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await waitUntil('the decorators @cython.nogil and @cython.exceptval(check=False)', async () =>
+      (await lineText('@cython.nogil')) !== null && (await lineText('@cython.exceptval(check=False)')) !== null, 10000);
+    await waitUntil('the GIL error on line 14 to go away', async () =>
+      !(await problems('pure_demo.py')).some(p => p.file === 'pure_demo.py' && GIL_CALL.test(p.text)), 15000);
   } },
   { feature: 'navigation', name: 'F12 on a cimported function opens its .pxd at the declaration', run: async () => {
     await openFile('gil_demo.pyx', 'def compute');
