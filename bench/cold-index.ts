@@ -17,6 +17,8 @@ export interface ColdIndexResult {
   lines: number;
   pxdCached: number;
   ms: number;
+  /** CPU time of the process over the same span (user + system): on a shared machine wall time mostly waits */
+  cpuMs: number;
   /** of which: grammar load + Python discovery */
   startupMs: number;
   peakRssMb: number;
@@ -24,6 +26,7 @@ export interface ColdIndexResult {
 
 export async function coldIndex(root: string, python: string, includeDirs: string[]): Promise<ColdIndexResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
   await engine.session.discover(python);
   const startupMs = performance.now() - t0;
@@ -41,9 +44,10 @@ export async function coldIndex(root: string, python: string, includeDirs: strin
     engine.close(uri);
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const pxdCached = engine.session.pxdCacheSize;
   engine.dispose();
-  return { files: files.length, lines, pxdCached, ms, startupMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { files: files.length, lines, pxdCached, ms, cpuMs: (cpu.user + cpu.system) / 1000, startupMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Runs the measurement in a fresh Node process (this bundle with --cold-index-child) and returns its result. */

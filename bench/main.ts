@@ -269,10 +269,10 @@ async function main(): Promise<number> {
     print('');
     print('### Cold indexing of the whole corpus (fresh process)');
     print('');
-    print('| files (.pyx/.pxd/.pxi) | lines | .pxd parsed (incl. numpy/scipy/libc) | time | of which startup | peak RSS |');
-    print('|---:|---:|---:|---:|---:|---:|');
-    print(`| ${r.files} | ${r.lines} | ${r.pxdCached} | ${ms(r.ms)} ms | ${ms(r.startupMs)} ms | ${r.peakRssMb.toFixed(0)} MB |`);
-    summary.push(`| cold indexing | <= 3 s, <= 250 MB | ${(r.ms / 1000).toFixed(2)} s, ${r.peakRssMb.toFixed(0)} MB | ${verdict(r.ms <= 3000 && r.peakRssMb <= 250)} |`);
+    print('| files (.pyx/.pxd/.pxi) | lines | .pxd parsed (incl. numpy/scipy/libc) | time | CPU time | of which startup | peak RSS |');
+    print('|---:|---:|---:|---:|---:|---:|---:|');
+    print(`| ${r.files} | ${r.lines} | ${r.pxdCached} | ${ms(r.ms)} ms | ${ms(r.cpuMs)} ms | ${ms(r.startupMs)} ms | ${r.peakRssMb.toFixed(0)} MB |`);
+    summary.push(`| cold indexing | <= 3 s, <= 250 MB | ${(r.ms / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s), ${r.peakRssMb.toFixed(0)} MB | ${verdict(r.ms <= 3000 && r.peakRssMb <= 250)} |`);
   }
 
   if (args.sections.has('config')) {

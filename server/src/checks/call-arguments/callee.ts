@@ -14,6 +14,7 @@ import { type PxdResolver, uriToPath } from '../../model/pxd-resolver';
 import type { Scope, Symbol } from '../../model/symbols';
 import { type Node, field } from '../../model/syntax';
 import { splitTopLevel } from '../../model/type-syntax';
+import { someLineMatches } from '../../text/line-search';
 import { type SourceEntry, cppDeclarations, offsetIn, sourceEntry } from './declaring-sources';
 
 export interface Callee {
@@ -35,7 +36,7 @@ export class CalleeResolver {
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
     private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>,
     private readonly routines: LapackDatabase | undefined) {
-    this.cpp = CPP_MODULE.test(doc.text.slice(0, 4000));
+    this.cpp = isCppModuleHeader(doc.text.slice(0, 4000));
   }
 
   /** The C function a call's callee names, when its signature is known and plain C. */
@@ -144,7 +145,17 @@ export function nodeAt(doc: TreeDocument, loc: FunctionSignature['location']): N
   return loc ? doc.tree.rootNode.descendantForPosition({ row: loc.line, column: loc.character }) : null;
 }
 
-const CPP_MODULE = /^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m;
+/**
+ * Whether a module's header says it is compiled as C++ (`# distutils: language = c++`, a test's `# tag: cpp`, the
+ * `cpp_locals` directive): the answer of `/^#\s*distutils:\s*language\s*=\s*c\+\+|^#\s*tag:.*\bcpp\b|^#\s*cython:.*\bcpp_locals\b/m`,
+ * found by the words each line must contain (a multiline regex with no literal is tried at every offset, and this
+ * runs once per definition).
+ */
+export function isCppModuleHeader(head: string): boolean {
+  return someLineMatches(head, 'distutils:', /^#\s*distutils:\s*language\s*=\s*c\+\+/)
+    || someLineMatches(head, 'tag:', /^#\s*tag:.*\bcpp\b/)
+    || someLineMatches(head, 'cython:', /^#\s*cython:.*\bcpp_locals\b/);
+}
 
 /** The parameter texts of the declaration of `sig` whose name starts at `nameOffset` in `source`. */
 function declaredParams(source: string, nameOffset: number | undefined, sig: FunctionSignature): string[] | undefined {
