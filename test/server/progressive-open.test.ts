@@ -19,10 +19,12 @@ const isDiagnostics = (n: Received): boolean => n.method === 'textDocument/publi
 async function publications(pair: LspPair): Promise<{ diagnostics: PublishDiagnosticsParams[]; scores: AnnotationsParams[] }> {
   await pair.initialize();
   await pair.open(URI, TEXT, 1);
-  await pair.waitFor((n) => isScores(n) && !(n.params as AnnotationsParams).partial, 60_000);
+  const full = await pair.waitFor((n) => isScores(n) && !(n.params as AnnotationsParams).partial, 60_000);
+  // up to the complete scores (the Python environment found later may publish the document again)
+  const upTo = pair.notifications.slice(0, pair.notifications.indexOf(full) + 1);
   return {
-    diagnostics: pair.notifications.filter(isDiagnostics).map((n) => n.params as PublishDiagnosticsParams),
-    scores: pair.notifications.filter(isScores).map((n) => n.params as AnnotationsParams),
+    diagnostics: upTo.filter(isDiagnostics).map((n) => n.params as PublishDiagnosticsParams),
+    scores: upTo.filter(isScores).map((n) => n.params as AnnotationsParams),
   };
 }
 
@@ -66,6 +68,6 @@ describe('progressive first publication', () => {
     await pair.change(URI, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
     const next = await pair.waitFor((n) => isScores(n) && (n.params as AnnotationsParams).version === 2, 60_000, from);
     assert.equal((next.params as AnnotationsParams).partial, undefined);
-    assert.equal(pair.notifications.slice(from).filter(isScores).length, 1);
+    assert.ok(pair.notifications.slice(from).filter(isScores).every((n) => (n.params as AnnotationsParams).partial === undefined));
   });
 });
