@@ -33,14 +33,15 @@ describe('progressive first publication', () => {
   afterEach(() => pair?.dispose());
 
   it('publishes the first screen first, then the same complete report as a one-go publication', async () => {
-    pair = new LspPair({ debounceMs: 5, progressive: false });
+    // no time budget: under load a one-go analysis could be cut at the default 2 s (the progressive one's slices not)
+    pair = new LspPair({ debounceMs: 5, progressive: false, engine: { timeBudgetMs: 600_000 } });
     const oneGo = await publications(pair);
     await pair.dispose();
     assert.equal(oneGo.diagnostics.length, 1);
     assert.equal(oneGo.scores.length, 1);
     assert.equal(oneGo.scores[0]!.partial, undefined);
 
-    pair = new LspPair({ debounceMs: 5, progressive: { minLines: 100, firstRows: 21, sliceRows: 100 } });
+    pair = new LspPair({ debounceMs: 5, progressive: { minLines: 100, firstRows: 21, sliceRows: 100 }, engine: { timeBudgetMs: 600_000 } });
     const progressive = await publications(pair);
     assert.equal(progressive.diagnostics.length, 2);
     assert.equal(progressive.scores.length, 2);
