@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import OUT, REPO, VENV_PY, read_json, sha256_file, write_json  # noqa: E402
-from label import parse_annotation_html  # noqa: E402
+from label import cache_key as label_key, label_one, parse_annotation_html  # noqa: E402
+from common import cython_version  # noqa: E402
 
 CACHE_DIR = OUT / "whatif"
 _LANGUAGE_LEVEL_ARGS = {"-2": "2", "-3": "3", "--3str": "3str"}
@@ -83,14 +84,22 @@ def predict(entries: list[dict]) -> dict[str, dict]:
 MISSING = object()
 
 
+def compile_key(entry: dict, directive: str, repo: Path = REPO) -> str:
+    """The compile cache key: the file's bytes, the arguments, the include dirs with the checkout's .venv written as
+    `<venv>` (which checkout or worktree runs this does not change what the compiler says)."""
+    dirs = ["<venv>/" + d.split("/.venv/", 1)[1] if "/.venv/" in d else d for d in entry["include_dirs"]]
+    args = list(entry["cython_args"]) + ["-X", directive]
+    return hashlib.sha256(json.dumps([sha256_file(Path(entry["path"])), args, bool(entry.get("cplus")), dirs,
+                                      entry.get("module")]).encode()).hexdigest()
+
+
 def compile_with(entry: dict, directive: str, cached_only: bool = False):
     """`cython -a` of the module with `-X directive` after its own arguments: {line: score} as a list, None if the
     compiler rejects the module (MISSING: not compiled yet and `cached_only`)."""
     src = Path(entry["path"])
     args = list(entry["cython_args"]) + ["-X", directive]
     dirs = local_dirs(entry["include_dirs"])
-    key = hashlib.sha256(json.dumps([sha256_file(src), args, bool(entry.get("cplus")), dirs, entry.get("module")])
-                         .encode()).hexdigest()
+    key = compile_key(entry, directive)
     cached = CACHE_DIR / f"{key}.json"
     if cached.exists():
         return read_json(cached)["annotations"]
@@ -112,6 +121,21 @@ def compile_with(entry: dict, directive: str, cached_only: bool = False):
     return ann
 
 
+def label_file(entry: dict) -> Path:
+    """Where conformance/label.py caches the module's label (its key is made with this checkout's include dirs)."""
+    return OUT / "labels" / f"{label_key(dict(entry, include_dirs=local_dirs(entry['include_dirs'])), cython_version())}.json"
+
+
+def base_label(entry: dict) -> dict[int, int] | None:
+    """The compiler's line scores of the module without the directive (conformance/label.py's cached label), None
+    when it is not labelled."""
+    f = label_file(entry)
+    if not f.exists():
+        return None
+    ann = read_json(f).get("annotations")
+    return scores(ann) if ann is not None else None
+
+
 def scores(ann: list[dict]) -> dict[int, int]:
     return {a["line"]: a["score"] for a in ann if a["score"] > 0}
 
@@ -124,6 +148,12 @@ def main(argv=None) -> int:
     ap.add_argument("--project", default="")
     ap.add_argument("--max-size", type=int, default=200_000, help="leave out modules larger than this (bytes)")
     ap.add_argument("--show", type=int, default=0, help="print N disagreeing lines")
+    ap.add_argument("--label-missing", action="store_true",
+                    help="first label (conformance/label.py's label, cached there) the modules of the pairs that have "
+                         "none, so that every disagreement can be split by the module's compiler output without the "
+                         "directive")
+    ap.add_argument("--show-kind", choices=("base", "effect", "unlabelled"), default="",
+                    help="print only disagreements of this kind")
     ap.add_argument("--compiled-so-far", action="store_true",
                     help="compile nothing: measure the pairs whose compiler output is cached (while a run is going on)")
     args = ap.parse_args(argv)
@@ -161,6 +191,16 @@ def main(argv=None) -> int:
     print(f"whatif: {len(entries)} modules predicted, {len(pairs)} (module, directive) pairs change a function; "
           f"compiling {len(ordered)}", file=sys.stderr)
 
+    if args.label_missing:
+        todo = list({pr[0]["path"]: pr[0] for pr in ordered if not label_file(pr[0]).exists()}.values())
+        print(f"whatif: labelling {len(todo)} modules without a label", file=sys.stderr)
+
+        def label(e):
+            local = dict(e, include_dirs=local_dirs(e["include_dirs"]))
+            write_json(label_file(e), label_one(local, cython_version()))
+
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            list(pool.map(label, todo))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         compiled = list(pool.map(lambda pr: compile_with(pr[0], pr[1], args.compiled_so_far), ordered))
     kept = [(pr, c) for pr, c in zip(ordered, compiled) if c is not MISSING]
@@ -172,12 +212,17 @@ def main(argv=None) -> int:
     functions = agree_functions = rejected = 0
     turned_white = turned_white_ok = 0
     by_directive: dict[str, list[int]] = {}
+    # a disagreement after the change, split by the module's label without the directive: our line was already
+    # wrong before the change ("base"), or right before and wrong after ("effect"), or the module is not labelled
+    split = {"base": [0, 0], "effect": [0, 0], "unlabelled": [0, 0]}  # [fp, fn]
+    split_by_directive: dict[str, dict[str, list[int]]] = {}
     shown = 0
     for (e, directive, changed, base, after), ann in zip(ordered, compiled):
         if ann is None:
             rejected += 1
             continue
         real = scores(ann)
+        real_base = base_label(e)
         lines = sorted({i for f in changed for i in range(f["first"], f["last"] + 1)})
         d = by_directive.setdefault(directive, [0, 0, 0, 0])
         for f in changed:
@@ -199,10 +244,18 @@ def main(argv=None) -> int:
             if base.get(i, 0) > 0 and not p:
                 turned_white += 1
                 turned_white_ok += not r
-            if p != r and shown < args.show:
-                shown += 1
-                src = Path(e["path"]).read_text(encoding="utf-8", errors="replace").splitlines()[i - 1].strip()
-                print(f"  {e['id']}:{i} [{directive}] predicted {after.get(i, 0)} compiler {real.get(i, 0)} | {src[:90]}")
+            if p != r:
+                kind = "unlabelled" if real_base is None else \
+                    "base" if (base.get(i, 0) > 0) != (real_base.get(i, 0) > 0) else "effect"
+                split[kind][0 if p else 1] += 1
+                sd = split_by_directive.setdefault(directive, {k: [0, 0] for k in split})
+                sd[kind][0 if p else 1] += 1
+                if shown < args.show and (not args.show_kind or args.show_kind == kind):
+                    shown += 1
+                    src = Path(e["path"]).read_text(encoding="utf-8", errors="replace").splitlines()[i - 1].strip()
+                    was = "-" if real_base is None else real_base.get(i, 0)
+                    print(f"  {e['id']}:{i} [{directive}] {kind}: predicted {base.get(i, 0)}->{after.get(i, 0)} "
+                          f"compiler {was}->{real.get(i, 0)} | {src[:90]}")
 
     def f1(t, p_, n):
         pr = t / (t + p_) if t + p_ else 1.0
@@ -217,6 +270,10 @@ def main(argv=None) -> int:
     print(f"lines predicted to turn white: {turned_white}; white in the compiler's output too: {turned_white_ok}")
     for directive, (t, p_, n, nf) in sorted(by_directive.items()):
         print(f"  {directive}: {nf} functions, F1 {f1(t, p_, n)[2]:.4f} (tp {t} fp {p_} fn {n})")
+    print("disagreements after the change [fp, fn]: our line already wrong without the directive (base) / right "
+          "without it, wrong with it (effect) / module not labelled: " + ", ".join(f"{k} {v}" for k, v in split.items()))
+    for directive, sd in sorted(split_by_directive.items()):
+        print(f"  {directive}: " + ", ".join(f"{k} {v}" for k, v in sd.items()))
     return 0
 
 

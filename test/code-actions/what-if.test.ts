@@ -107,6 +107,10 @@ describe('what-if of a yellow line', () => {
     ['s += xs[i] / k', 'def total', 'boundscheck', 'function'], ['s += xs[i] / k', 'def total', 'cdivision', 'file'],
     ['return self.buf[0]', 'def first', 'initializedcheck', 'function'],
     ['return m[m.shape[0] - 1, -1]', 'def last', 'boundscheck', 'file'],
+    // slices of memoryview attributes: the attribute's initialisation check is the line's only cost
+    ['self.buf[:] = 0', 'def clear', 'initializedcheck', 'function'],
+    ['self.grid[:, n] = 1', 'def clear', 'initializedcheck', 'file'],
+    ['self.grid[:, n] = 1', 'def clear', 'boundscheck', 'function'],
   ] as const) {
     it(`${directive} ${where === 'function' ? 'on the function' : 'in the header'} (${needle}): the prediction is the annotator's and the compiler's`, async () => {
       const line = lineOf(needle);

@@ -6,6 +6,7 @@ import { type CType, PY_OBJECT } from '../model/c-types';
 import { type Node, field, fieldNodes, fields, namedChildren, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
+import { isMemviewSlicing, memviewSliceChecks } from './expression-cost';
 import { isBufferIndex, label, typeInfo } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
@@ -77,12 +78,16 @@ function store(target: Node, value: { type: CType; temp: boolean; literal?: bool
       const vi = env.walk.expr(v, env);
       const indices = fieldNodes(target, 'subscript');
       if (vi.type.kind === 'memview') {
-        for (const i of indices) env.walk.expr(i, env);
-        if (env.directives.boundscheck && !indices.some((i) => i.type === 'slice')) {
+        for (const i of indices) {
+          if (i.type === 'slice') for (const part of significantChildren(i)) env.walk.expr(part, env);
+          else env.walk.expr(i, env);
+        }
+        if (isMemviewSlicing(indices, typeInfo(target, env))) {
+          // `m[:] = x`: the slice is made as when reading it, then filled in C loops (MemoryCopyScalar) or copied by
+          // `__pyx_memoryview_copy_contents` (MemoryCopySlice); neither name is counted by the annotation
+          memviewSliceChecks(target, indices, env);
+        } else if (env.directives.boundscheck) {
           env.sink.add(line, PYX_CALL, `bounds check on \`${label(target)}\` (boundscheck is on)`);
-          env.facts.raises = true;
-        } else if (indices.some((i) => i.type === 'slice')) {
-          env.sink.add(line, PYX_CALL + 2 * MACRO, `copy into memoryview slice \`${label(target)}\``);
           env.facts.raises = true;
         }
         return;

@@ -176,6 +176,30 @@ function indicesOf(node: Node): Node[] {
   return fieldNodes(node, 'subscript');
 }
 
+/**
+ * A subscript of a memoryview that makes a view (MemoryViewSliceNode): a slice, `...` or `None` among the indices, or
+ * fewer indices than dimensions (the subscript's type is a view).
+ */
+export function isMemviewSlicing(indices: readonly Node[], info: ExprInfo): boolean {
+  return info.type.kind === 'memview' || indices.some((i) => i.type === 'slice' || i.type === 'ellipsis' || i.type === 'none');
+}
+
+/**
+ * The checks of slicing a memoryview (MemoryView.py generate_buffer_slice_code): a `start:stop:step` slice calls
+ * `__pyx_memoryview_slice_memviewslice` and `:` copies the shape, neither counted by the annotation; an integer index
+ * among slices (the SliceIndex template, MemoryView_C.c) with boundscheck raises IndexError by `PyErr_SetString`
+ * (without the GIL it also takes it by `PyGILState_Ensure`/`Release`, which the annotation's pattern does not count).
+ * Reference counting uses the uncounted `__PYX_INC_MEMVIEW` macros.
+ */
+export function memviewSliceChecks(node: Node, indices: readonly Node[], env: CostEnv): void {
+  if (!env.directives.boundscheck) return;
+  for (const i of indices) {
+    if (i.type === 'slice' || i.type === 'ellipsis' || i.type === 'none') continue;
+    env.sink.add(lineOf(i), PY_CALL, `bounds check of the index \`${i.text}\` when slicing \`${label(node)}\` (boundscheck is on)`);
+    env.facts.raises = true;
+  }
+}
+
 function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
   const valueNode = field(node, 'value');
   if (!valueNode) return;
@@ -189,8 +213,9 @@ function subscript(node: Node, info: ExprInfo, env: CostEnv): void {
       if (i.type === 'slice') for (const part of significantChildren(i)) env.walk.expr(part, env);
       else env.walk.expr(i, env);
     }
-    if (isSlice || info.type.kind === 'memview') {
-      return; // slicing a view: plain C (its reference counting uses uncounted __PYX_ macros)
+    if (isMemviewSlicing(indices, info)) {
+      memviewSliceChecks(node, indices, env);
+      return;
     } else if (env.directives.boundscheck) {
       env.sink.add(line, PYX_CALL, `bounds check on \`${label(node)}\` (boundscheck is on)`);
       env.facts.raises = true;
