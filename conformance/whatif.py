@@ -6,13 +6,17 @@ wraparound=False, initializedcheck=False, cdivision=True) are compared with `cyt
 the directive is left out, since there the header line and -X differ).
 
     .venv/bin/python conformance/whatif.py [--max-pairs N] [--jobs 2] [--project NAME] [--max-size BYTES]
+        [--compiled-so-far] [--label-missing] [--show N [--show-kind base|base-score|effect|unlabelled]]
 
 Only (module, directive) pairs where the prediction changes some function are compiled. For those, every function
 whose predicted line scores change is a measured function; the figures are precision / recall / F1 of "score > 0"
 over the lines of the measured functions (our prediction after the change against the compiler's after the change),
-how many measured functions agree on every line, and, where the label of the module without the directive is in
-the label cache (conformance/label.py), whether the lines we predict to turn white really do.
-Compiler results are cached in $CYTHON_LENS_CACHE/conformance/whatif/ (keyed by the file's sha256 and arguments).
+how many measured functions agree on every line, whether the lines we predict to turn white really do, and each
+disagreement split by the compiler's output for the module without the directive (conformance/label.py's label, from
+its cache; --label-missing labels the modules of the pairs that have none): was our line already wrong without the
+directive, or is the directive's effect what we got wrong?
+Compiler results are cached in $CYTHON_LENS_CACHE/conformance/whatif/ (keyed by the file's sha256, the arguments and
+the include dirs with the checkout's .venv left out).
 """
 from __future__ import annotations
 
@@ -152,7 +156,7 @@ def main(argv=None) -> int:
                     help="first label (conformance/label.py's label, cached there) the modules of the pairs that have "
                          "none, so that every disagreement can be split by the module's compiler output without the "
                          "directive")
-    ap.add_argument("--show-kind", choices=("base", "effect", "unlabelled"), default="",
+    ap.add_argument("--show-kind", choices=("base", "base-score", "effect", "unlabelled"), default="",
                     help="print only disagreements of this kind")
     ap.add_argument("--compiled-so-far", action="store_true",
                     help="compile nothing: measure the pairs whose compiler output is cached (while a run is going on)")
@@ -197,7 +201,10 @@ def main(argv=None) -> int:
 
         def label(e):
             local = dict(e, include_dirs=local_dirs(e["include_dirs"]))
-            write_json(label_file(e), label_one(local, cython_version()))
+            try:
+                write_json(label_file(e), label_one(local, cython_version()))
+            except (RuntimeError, subprocess.TimeoutExpired) as ex:  # left unlabelled (and counted as such)
+                print(f"whatif: {e['id']}: not labelled: {str(ex)[:300]}", file=sys.stderr)
 
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             list(pool.map(label, todo))
@@ -213,8 +220,10 @@ def main(argv=None) -> int:
     turned_white = turned_white_ok = 0
     by_directive: dict[str, list[int]] = {}
     # a disagreement after the change, split by the module's label without the directive: our line was already
-    # wrong before the change ("base"), or right before and wrong after ("effect"), or the module is not labelled
-    split = {"base": [0, 0], "effect": [0, 0], "unlabelled": [0, 0]}  # [fp, fn]
+    # wrong before the change ("base"), yellow on both sides before but with another score ("base-score": the
+    # directive removes what we counted and leaves what we missed, or the reverse), right before and wrong after
+    # ("effect"), or the module is not labelled
+    split = {"base": [0, 0], "base-score": [0, 0], "effect": [0, 0], "unlabelled": [0, 0]}  # [fp, fn]
     split_by_directive: dict[str, dict[str, list[int]]] = {}
     shown = 0
     for (e, directive, changed, base, after), ann in zip(ordered, compiled):
@@ -246,7 +255,8 @@ def main(argv=None) -> int:
                 turned_white_ok += not r
             if p != r:
                 kind = "unlabelled" if real_base is None else \
-                    "base" if (base.get(i, 0) > 0) != (real_base.get(i, 0) > 0) else "effect"
+                    "base" if (base.get(i, 0) > 0) != (real_base.get(i, 0) > 0) else \
+                    "base-score" if base.get(i, 0) != real_base.get(i, 0) else "effect"
                 split[kind][0 if p else 1] += 1
                 sd = split_by_directive.setdefault(directive, {k: [0, 0] for k in split})
                 sd[kind][0 if p else 1] += 1
@@ -270,8 +280,9 @@ def main(argv=None) -> int:
     print(f"lines predicted to turn white: {turned_white}; white in the compiler's output too: {turned_white_ok}")
     for directive, (t, p_, n, nf) in sorted(by_directive.items()):
         print(f"  {directive}: {nf} functions, F1 {f1(t, p_, n)[2]:.4f} (tp {t} fp {p_} fn {n})")
-    print("disagreements after the change [fp, fn]: our line already wrong without the directive (base) / right "
-          "without it, wrong with it (effect) / module not labelled: " + ", ".join(f"{k} {v}" for k, v in split.items()))
+    print("disagreements after the change [fp, fn]: our line already wrong without the directive (base) / yellow "
+          "on both sides without it but another score (base-score) / the same score without it (effect) / module "
+          "not labelled: " + ", ".join(f"{k} {v}" for k, v in split.items()))
     for directive, sd in sorted(split_by_directive.items()):
         print(f"  {directive}: " + ", ".join(f"{k} {v}" for k, v in sd.items()))
     return 0

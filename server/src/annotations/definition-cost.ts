@@ -224,6 +224,10 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
         sink.add(line, PYX_CALL + pyLocals * MACRO, noexcept ? 'errors inside a noexcept function are printed (unraisable)'
           : 'error exit: traceback recorded');
         if (nogil) sink.add(line, 2 * PYX_CALL, 'the error exit acquires the GIL');
+      } else if (pyLocals > 0) {
+        // the return cleanup releases the Python locals on the success path too (Nodes.py FuncDefNode
+        // generate_function_definitions, "Return cleanup for both error and no-error return")
+        sink.add(line, pyLocals * MACRO, 'Python locals released on return');
       }
       if (sig.withGil) sink.add(line, 2 * PYX_CALL, '`with gil` function acquires the GIL on entry');
     }
