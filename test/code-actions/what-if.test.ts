@@ -111,6 +111,8 @@ describe('what-if of a yellow line', () => {
     ['self.buf[:] = 0', 'def clear', 'initializedcheck', 'function'],
     ['self.grid[:, n] = 1', 'def clear', 'initializedcheck', 'file'],
     ['self.grid[:, n] = 1', 'def clear', 'boundscheck', 'function'],
+    // the function no longer raises, but its def line stays yellow: the Python local is released there
+    ['h.buf[:] = v', 'cdef void reset', 'initializedcheck', 'function'],
   ] as const) {
     it(`${directive} ${where === 'function' ? 'on the function' : 'in the header'} (${needle}): the prediction is the annotator's and the compiler's`, async () => {
       const line = lineOf(needle);
