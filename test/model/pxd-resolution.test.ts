@@ -2,6 +2,8 @@
  * cimports resolve relative to each importing file: the same module name in two folders is two different .pxd. A
  * relative cimport (`from ..util.helpers cimport twice`) names a module of the importing file's package, which the
  * compiler looks for in the package root and in the include dirs (another tree holding the package's .pxd files).
+ * A .pyx's own members (its `def` methods and properties) belong to that module only: a module that cimports the
+ * .pxd sees the .pxd alone, whichever modules were analysed before it.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -40,6 +42,31 @@ describe('.pxd resolution', () => {
     engine.close(uri);
     return (report?.diagnostics ?? []).filter((d) => d.severity === 1).map((d) => `${d.range.start.line + 1}: ${d.message}`);
   };
+
+  it("reports a cimporting module the same before and after the cimported .pyx was analysed", () => {
+    const sub = path.join(dir, 'order');
+    fs.mkdirSync(sub);
+    const files: Record<string, string> = {
+      'provider.pxd': 'cdef class Op:\n    cdef readonly list _grids\n    cdef int n\n',
+      'provider.pyx': 'cdef class Op:\n    @property\n    def grids(self):\n        return self._grids\n\n'
+        + '    def count(self):\n        return self.n\n',
+      'consumer.pyx': 'from provider cimport Op\n\ndef f(Op op):\n    return f"{op.grids[0]!r}"\n\n'
+        + 'def g(Op op):\n    return op.count()\n',
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(sub, name), text);
+    const report = (name: string): string => {
+      const uri = pathToFileURL(path.join(sub, name)).toString();
+      engine.open(uri, files[name]!, 1);
+      const r = engine.analyze(uri, defaultSettings());
+      engine.close(uri);
+      assert.ok(r, `no report for ${name}`);
+      return JSON.stringify({ diagnostics: r.diagnostics, annotations: r.annotations });
+    };
+    const alone = report('consumer.pyx');
+    assert.match(alone, /"line":3/, 'the f-string line has a score'); // a report with content, not an empty one
+    report('provider.pyx');
+    assert.equal(report('consumer.pyx'), alone);
+  });
 
   it('uses the sibling .pxd of each importing file', () => {
     assert.deepEqual(gilErrors('a'), []); // a/helpers.pxd: twice is nogil

@@ -39,7 +39,7 @@ export class DeclarationCollector {
   constructor(readonly ctx: DeclarationContext, parent: Scope, scope?: Scope) {
     this.scope = scope ?? new Scope('module', parent);
     if (ctx.companion) {
-      for (const sym of ctx.companion.symbols.values()) this.scope.define(sym);
+      for (const sym of ctx.companion.symbols.values()) this.scope.define(classCopyOf(sym));
     }
     this.types = new TypeResolver(this.scope);
     this.signatures = new SignatureReader(ctx, this.types, this.scope);
@@ -646,6 +646,20 @@ function declaresAttributes(raw: Node): boolean {
 function pxdNameOf(uri: string): string {
   const file = uri.split('/').pop() ?? uri;
   return file.endsWith('.pyx') ? `${file.slice(0, -4)}.pxd` : 'its .pxd';
+}
+
+/**
+ * A cdef class of a module's own .pxd, copied for the .pyx being collected: the .pyx adds its `def` methods,
+ * properties and `nogil` to the class (Symtab: the .pyx's class scope is the .pxd's, extended while compiling that
+ * module), but the .pxd's other cimporters see the .pxd alone. Collecting into the shared object would leak the
+ * .pyx's members into every module analysed after it (results depending on the order of analysis), and keep members
+ * the .pyx no longer has.
+ */
+function classCopyOf(sym: Symbol): Symbol {
+  if (sym.kind !== 'ext-class' || sym.type.kind !== 'py' || !sym.type.cls) return sym;
+  const cls = sym.type.cls;
+  const copy: ClassInfo = { ...cls, attributes: new Map(cls.attributes), methods: new Map(cls.methods) };
+  return { ...sym, type: { ...sym.type, cls: copy } };
 }
 
 function lastSegment(name: string | undefined): string | undefined {
