@@ -7,24 +7,7 @@ import { documentModelStats } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { analyses } from '../../server/src/checks';
 import { type TypingMode, typingSession } from '../../bench/typing';
-
-function kernel(i: number): string {
-  return [
-    `cdef double kernel_${i}(double[:, ::1] X, Py_ssize_t n) noexcept nogil:`,
-    '    cdef Py_ssize_t i',
-    '    cdef double acc = 0',
-    '    for i in range(n):',
-    '        acc += X[i, 0] * X[i, 1]',
-    '    return acc',
-    '',
-    `def wrapper_${i}(X):`,
-    `    cdef double r`,
-    '    with nogil:',
-    `        r = kernel_${i}(X, 3)`,
-    '    return r',
-    '',
-  ].join('\n');
-}
+import { kernels } from '../support/kernels';
 
 /** Module-level declarations, a cdef class with C and Python methods, a Python class: where header typing goes. */
 const DECLARATIONS = [
@@ -69,7 +52,7 @@ describe('incremental GIL analysis', () => {
 
   it('re-walks one definition after an edit inside it, with the same result as a fresh analysis', () => {
     const uri = 'file:///big.pyx';
-    const text = Array.from({ length: 160 }, (_, i) => kernel(i)).join('\n');
+    const text = kernels(160, []);
     assert.ok(text.split('\n').length >= 2000);
     engine.open(uri, text, 1);
     const first = engine.analyze(uri, defaultSettings());
@@ -95,7 +78,7 @@ describe('incremental GIL analysis', () => {
 
   it('a keystroke that breaks the text (and the one that mends it) re-walks the edited definition only', () => {
     const uri = 'file:///broken.pyx';
-    const text = Array.from({ length: 40 }, (_, i) => kernel(i)).join('\n');
+    const text = kernels(40, []);
     engine.open(uri, text, 1);
     const first = engine.analyze(uri, defaultSettings());
     assert.ok(first);
@@ -118,7 +101,7 @@ describe('incremental GIL analysis', () => {
     // reference drops every cache before each analysis
     const reference = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
     try {
-      const text = `${DECLARATIONS}\n${[0, 1, 2].map(kernel).join('\n')}`;
+      const text = `${DECLARATIONS}\n${kernels(3, [])}`;
       for (const mode of ['body', 'header'] as TypingMode[]) {
         const uri = `file:///typing-${mode}.pyx`;
         engine.open(uri, text, 1);
