@@ -108,6 +108,18 @@ def nogil_regions(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _write_mutant(folder: Path, e: dict, src: Path, mutated: str, kind: str, line: int, n_new: int) -> dict:
+    """Writes one mutant in its own folder, beside copies of the base's folder's .pxd/.h/.pxi files; its entry."""
+    folder.mkdir(parents=True)
+    for f in src.parent.iterdir():
+        if f.is_file() and f.suffix in (".pxd", ".h", ".pxi"):
+            shutil.copy2(f, folder / f.name)
+    path = folder / src.name
+    path.write_text(mutated, encoding="utf-8")
+    return {"path": str(path), "cplus": e.get("cplus", False), "mutation": {
+        "kind": kind, "first_line": line + 1, "last_line": line + n_new, "base": e["id"], "project": e["group"]}}
+
+
 def make_mutants(bases: list[dict], dst: Path, count: int) -> list[dict]:
     """Writes up to `count` mutants under dst (one folder each, with the base's folder's .pxd/.h files); returns
     [{path, cplus, mutation: {kind, first_line, last_line, base}}] (1-based lines of the inserted statement)."""
@@ -135,15 +147,7 @@ def make_mutants(bases: list[dict], dst: Path, count: int) -> list[dict]:
             lines = text.split("\n")
             new = [indent + s.format(v=f"_pm_v{len(out)}") for s in stmts]
             mutated = "\n".join(lines[:line] + new + lines[line:])
-            folder = dst / f"m{len(out):04d}"
-            folder.mkdir(parents=True)
-            for f in src.parent.iterdir():
-                if f.is_file() and f.suffix in (".pxd", ".h", ".pxi") :
-                    shutil.copy2(f, folder / f.name)
-            path = folder / src.name
-            path.write_text(mutated, encoding="utf-8")
-            out.append({"path": str(path), "cplus": e.get("cplus", False), "mutation": {
-                "kind": kind, "first_line": line + 1, "last_line": line + len(new), "base": e["id"], "project": e["group"]}})
+            out.append(_write_mutant(dst / f"m{len(out):04d}", e, src, mutated, kind, line, len(new)))
         round_ += 1
     for kind, stmts, fdef in CALL_KINDS:
         for e, src, text, line, indent in sites:
@@ -152,14 +156,5 @@ def make_mutants(bases: list[dict], dst: Path, count: int) -> list[dict]:
             new = [indent + x.format(v=f"_pm_v{k}", f=f"_pm_f{k}") for x in stmts]
             tail = "\n".join(x.format(f=f"_pm_f{k}") for x in fdef)
             mutated = "\n".join(lines[:line] + new + lines[line:]).rstrip("\n") + "\n\n\n" + tail + "\n"
-            folder = dst / f"m{k:04d}"
-            folder.mkdir(parents=True)
-            for f in src.parent.iterdir():
-                if f.is_file() and f.suffix in (".pxd", ".h", ".pxi"):
-                    shutil.copy2(f, folder / f.name)
-            path = folder / src.name
-            path.write_text(mutated, encoding="utf-8")
-            out.append({"path": str(path), "cplus": e.get("cplus", False), "mutation": {
-                "kind": kind, "first_line": line + 1, "last_line": line + len(new), "base": e["id"],
-                "project": e["group"]}})
+            out.append(_write_mutant(dst / f"m{k:04d}", e, src, mutated, kind, line, len(new)))
     return out
