@@ -13,6 +13,7 @@ import { Parser, type Language } from 'web-tree-sitter';
 import type { CType, FunctionSignature } from '../../server/src/model/c-types';
 import type { CimportRequest } from '../../server/src/model/declaration-types';
 import { PxdResolver, type SearchPaths } from '../../server/src/model/pxd-resolver';
+import { signaturePending } from '../../server/src/model/lazy-signatures';
 import { splitPxdUnits } from '../../server/src/model/pxd-units';
 import type { Symbol } from '../../server/src/model/symbols';
 import { loadGrammar } from '../../server/src/tree/language';
@@ -224,6 +225,40 @@ describe('lazy .pxd declarations', () => {
     unlisted.length = 0;
     assert.ok(compare(path.join(dir, 'tricky.pxd')) > 30);
     assert.deepEqual(unlisted, []);
+  });
+
+  it('reads the signatures of a .pxd enumerated first on use, against its scope as it was at the declaration', () => {
+    // a type defined or redefined below a declaration is not the one it names (the eager collection, in file order)
+    const body = 'ctypedef int redefined_t\ncdef redefined_t before_redefinition(redefined_t x, Later* p)\n'
+      + 'ctypedef double redefined_t\ncdef later_t before_later(later_t x)\nctypedef int later_t\n'
+      + 'cdef struct Later:\n    int n\ncpdef int python_too(int x)\ncdef extern int extern_int(int)\n'
+      + 'cdef redefined_t after(redefined_t x) noexcept nogil\n';
+    // split into units (enumerated whole: lazy-declarations.ts) and not split (a star cimport: pxd-resolver.ts)
+    for (const [name, text] of [['order_split.pxd', body], ['order_whole.pxd', `from libc.math cimport *\n${body}`]] as const) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      assert.equal(splitPxdUnits(text) === undefined, name === 'order_whole.pxd');
+      const eager = resolver(false);
+      const lazy = resolver(true);
+      try {
+        const whole = eager.load(file)!;
+        const all = lazy.load(file)!;
+        assert.deepEqual([...all.symbols.keys()], [...whole.symbols.keys()], name);
+        const functions = ['before_redefinition', 'before_later', 'python_too', 'extern_int', 'after'];
+        for (const f of functions) assert.ok(signaturePending(all.symbols.get(f)!), `${name}: ${f} not read yet`);
+        assert.equal(all.symbols.get('python_too')!.alsoPython, true);
+        for (const n of [...whole.symbols.keys()].reverse()) {
+          assert.equal(describeSymbol(all.symbols.get(n)), describeSymbol(whole.symbols.get(n)), `${name}: ${n}`);
+        }
+        const sig = all.symbols.get('before_redefinition')!.signature!;
+        assert.equal(sig.params[0]!.type.kind === 'scalar' && sig.params[0]!.type.underlying, 'int');
+        assert.equal(all.symbols.get('before_later')!.signature!.params[0]!.type.kind, 'unknown');
+        assert.ok(!signaturePending(all.symbols.get('after')!));
+      } finally {
+        eager.dispose();
+        lazy.dispose();
+      }
+    }
   });
 
   it('parses only the units a lookup needs: cnp.float64_t does not collect numpy', () => {

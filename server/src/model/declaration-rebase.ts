@@ -8,6 +8,7 @@ import type { DeclLocation, FunctionSignature } from './c-types';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
 import type { UnresolvedCimport } from './declaration-types';
+import { signaturePending } from './lazy-signatures';
 
 type Point = { row: number; column: number };
 
@@ -72,6 +73,8 @@ function ownLocations(base: ModuleBase): DeclLocation[] {
   const signature = (s: FunctionSignature | undefined): void => add(s?.location);
   for (const sym of base.declarations.scope.symbols.values()) {
     add(sym.location);
+    // a signature not read yet (lazy-signatures.ts) is declared where its symbol is: another file, unless it is this one
+    if (signaturePending(sym) && sym.location?.uri !== base.uri) continue;
     signature(sym.signature);
     const t = sym.type;
     const cls = t.kind === 'py' || t.kind === 'cpp' ? t.cls : undefined;

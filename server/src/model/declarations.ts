@@ -17,6 +17,7 @@ import { assignmentTargets, namesIn } from './assignment-targets';
 import { cythonModule } from './cython-module';
 import { CimportBinder } from './cimport-binder';
 import { interfaceHasError } from './module-interface';
+import type { LazySignatures } from './lazy-signatures';
 import { SignatureReader } from './signature-reader';
 import { TypeResolver, typeSyntaxOf } from './type-resolution';
 import { type TypeSyntax, parseDeclaratorText } from './type-syntax';
@@ -34,6 +35,11 @@ export class DeclarationCollector {
   /** Reads the C signatures declared in this module. */
   readonly signatures: SignatureReader;
   private readonly cimports: CimportBinder;
+  /**
+   * Set by the .pxd resolver for a .pxd collected in one pass: module-level C function signatures are read on first
+   * use (lazy-signatures.ts).
+   */
+  lazySignatures: LazySignatures | undefined;
 
   /** `scope`: the module scope to collect into (a lazily collected .pxd supplies its own, lazy-declarations.ts). */
   constructor(readonly ctx: DeclarationContext, parent: Scope, scope?: Scope) {
@@ -180,6 +186,11 @@ export class DeclarationCollector {
       }
       case 'c_variable_declaration': this.collectVariables(s, this.scope, env.extern ? 'extern' : 'module'); break;
       case 'c_function_definition': case 'c_function_declaration': {
+        const lazy = this.lazySignatures?.functionSymbol(s, env);
+        if (lazy) {
+          this.scope.define(lazy);
+          break;
+        }
         const sig = this.signatureOf(s, env, undefined);
         if (sig) this.defineFunction(sig, s);
         break;

@@ -12,6 +12,7 @@ import type { Tree } from 'web-tree-sitter';
 import { builtinsScope } from './builtins';
 import type { CimportResolver, ModuleDeclarations } from './declaration-types';
 import { DeclarationCollector } from './declarations';
+import { DefinitionLog, LazySignatures } from './lazy-signatures';
 import type { PxdUnit } from './pxd-units';
 import { Scope, type Symbol } from './symbols';
 
@@ -24,6 +25,8 @@ export interface LazyDeclarationStats {
 
 /** The symbol table of a lazily collected module: lookups collect the units that may declare the name. */
 class LazySymbols extends Map<string, Symbol> {
+  readonly log = new DefinitionLog();
+
   constructor(private readonly owner: LazyPxdModule) {
     super();
   }
@@ -40,6 +43,7 @@ class LazySymbols extends Map<string, Symbol> {
 
   override set(name: string, sym: Symbol): this {
     this.owner.beforeDefine(name);
+    this.log.record(name, super.get(name));
     return super.set(name, sym);
   }
 
@@ -99,6 +103,7 @@ export class LazyPxdModule {
   private collectedCount = 0;
   /** The whole file's tree, when it was enumerated before any unit was collected. */
   private wholeTree: Tree | undefined;
+  private readonly symbolLog: DefinitionLog;
 
   constructor(private readonly text: string, private readonly units: PxdUnit[], uri: string,
     resolver: CimportResolver, private readonly parse: (text: string) => Tree,
@@ -111,8 +116,10 @@ export class LazyPxdModule {
       }
     });
     this.collected = units.map(() => false);
-    const scope = new LazyScope(new LazySymbols(this));
+    const symbols = new LazySymbols(this);
+    const scope = new LazyScope(symbols);
     this.collector = new DeclarationCollector({ uri, resolver, inPxd: true }, scope.parent!, scope);
+    this.symbolLog = symbols.log;
     this.declarations = {
       name: '', uri, symbols: scope.symbols, scope, unresolved: this.collector.unresolved,
       includes: this.collector.includes,
@@ -135,6 +142,8 @@ export class LazyPxdModule {
       this.collected.fill(true);
       this.collectedCount = this.units.length;
       this.wholeTree = this.parse(this.text);
+      // collected in one pass, in file order: its function signatures are read on first use
+      this.collector.lazySignatures = new LazySignatures(this.collector.ctx, this.collector.scope, this.symbolLog);
       this.collector.collectModule(this.wholeTree.rootNode);
       return;
     }
@@ -201,6 +210,7 @@ export class LazyPxdModule {
   }
 
   dispose(): void {
+    this.collector.lazySignatures?.settle(); // they are read from the trees freed here
     for (const t of this.unitTrees.values()) t.delete();
     this.unitTrees.clear();
     this.wholeTree?.delete();

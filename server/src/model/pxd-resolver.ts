@@ -15,6 +15,7 @@ import { augmentingPxdPath } from './pure-python-mode';
 import type { CimportRequest, CimportResolver, ModuleDeclarations } from './declaration-types';
 import { DeclarationCollector } from './declarations';
 import { type LazyDeclarationStats, LazyPxdModule } from './lazy-declarations';
+import { LazySignatures, LoggedScope } from './lazy-signatures';
 import { splitPxdUnits } from './pxd-units';
 import { significantChildren } from './syntax';
 import type { ModuleSymbols } from './symbols';
@@ -238,8 +239,19 @@ export class PxdResolver implements CimportResolver {
   /** Parses the whole file and collects every declaration (with its includes). */
   private collectWhole(text: string, uri: string, mtimeMs: number, now: number): CacheEntry {
     const tree = this.parse(text);
-    const collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope());
+    let collector: DeclarationCollector;
+    if (this.lazy) {
+      // function signatures read on first use (lazy-signatures.ts)
+      const scope = new LoggedScope(builtinsScope());
+      collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope(), scope);
+      collector.lazySignatures = new LazySignatures(collector.ctx, scope, scope.symbols.log);
+    } else {
+      collector = new DeclarationCollector({ uri, resolver: this, inPxd: true }, builtinsScope());
+    }
     const module = collector.collectModule(tree.rootNode);
+    // an included file's tree is freed once collected: its declarations are read at once
+    const lazy = collector.lazySignatures;
+    collector.lazySignatures = undefined;
     for (const inc of module.includes) {
       const incFile = this.locateInclude(inc.path, uri);
       if (!incFile) continue;
@@ -249,7 +261,10 @@ export class PxdResolver implements CimportResolver {
       collector.collectIncluded(significantChildren(incTree.rootNode), pathToFileURL(incFile).toString());
       incTree.delete();
     }
-    return { mtimeMs, checkedAt: now, module, release: () => tree.delete() };
+    return { mtimeMs, checkedAt: now, module, release: () => {
+      lazy?.settle(); // they are read from the tree freed here
+      tree.delete();
+    } };
   }
 
   /** The directory above the outermost package containing `file` (packages have __init__.py/.pxd/.pyx). */
