@@ -13,7 +13,7 @@
  * (`applyProjectConfig`). Files are read asynchronously and kept by mtime; a folder's result is kept while the mtimes
  * of the files it was made from stay the same. Every value keeps where it came from (`describeProjectConfig`).
  */
-import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CythonLensSettings } from '../../../../shared/src/protocol';
 import { readCythonArgs } from './cython-args';
@@ -48,9 +48,14 @@ export interface ProjectFs {
   read(file: string): Promise<string | undefined>;
 }
 
+/** (callback fs, not fs.promises: loading node:fs/promises costs a few ms of every CLI start) */
 export const nodeProjectFs: ProjectFs = {
-  mtime: (file) => fsp.stat(file).then((s) => (s.isFile() ? s.mtimeMs : undefined), () => undefined),
-  read: (file) => fsp.readFile(file, 'utf8').then((t) => t, () => undefined),
+  mtime: (file) => new Promise((resolve) => {
+    fs.stat(file, (err, s) => resolve(!err && s.isFile() ? s.mtimeMs : undefined));
+  }),
+  read: (file) => new Promise((resolve) => {
+    fs.readFile(file, 'utf8', (err, t) => resolve(err ? undefined : t));
+  }),
 };
 
 const ROOT_MARKERS = ['pyproject.toml', 'setup.py'];
