@@ -1,8 +1,11 @@
 /** Memoised node accessors (tree/node-memo.ts) answer exactly what web-tree-sitter answers, and share node objects. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import { createParser } from '../../server/src/tree/language';
+import { REPO_ROOT } from '../support/paths';
 
 describe('memoised node accessors', () => {
   it('same answers as a fresh reading, field children are the objects of `children`, one root per tree', async () => {
@@ -44,5 +47,62 @@ describe('memoised node accessors', () => {
       tree.delete();
       parser.delete();
     }
+  });
+
+  it('errors known from a clean parent and memoised field lists agree with fresh readings, broken texts included', async () => {
+    const parser = await createParser();
+    const dir = path.join(REPO_ROOT, 'server/src/checks/gil/fixtures');
+    const texts: string[] = [];
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pyx')).sort()) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      // the whole file, and cut short in three places (unclosed brackets, missing bodies: errors and missing nodes)
+      texts.push(text, text.slice(0, text.length / 4), text.slice(0, text.length / 2), text.slice(0, (3 * text.length) / 4));
+    }
+    let compared = 0;
+    let inherited = 0;
+    for (const [k, text] of texts.entries()) {
+      const tree = parser.parse(text);
+      assert.ok(tree);
+      try {
+        // The reference: fresh node objects from a cursor (nothing memoised on them, so WASM answers).
+        const cursor: TreeCursor = tree.walk();
+        const visit = (n: Node): void => {
+          const fresh = cursor.currentNode;
+          assert.equal(n.id, fresh.id);
+          // ask the parent first half of the time (its children are then known clean), its children first otherwise
+          const parentFirst = (k + n.startIndex) % 2 === 0;
+          if (parentFirst) n.hasError;
+          const kids = n.children;
+          assert.equal(n.hasError, fresh.hasError, `hasError at ${n.startIndex} (${n.type})`);
+          assert.equal(n.isMissing, fresh.isMissing, `isMissing at ${n.startIndex} (${n.type})`);
+          // the fields its children have (from the cursor), and one field of another node
+          const ids = new Set<number>([1]);
+          if (cursor.gotoFirstChild()) {
+            do if (cursor.currentFieldId) ids.add(cursor.currentFieldId); while (cursor.gotoNextSibling());
+            cursor.gotoParent();
+          }
+          for (const id of ids) {
+            const list = n.childrenForFieldId(id);
+            assert.deepEqual(list.map((c) => c?.id), fresh.childrenForFieldId(id).map((c) => c?.id));
+            for (const c of list) assert.ok(kids.includes(c), 'a field child is the object in `children`');
+            assert.equal(n.childrenForFieldId(id), list, 'memoised');
+          }
+          compared++;
+          if (!n.hasError) inherited += kids.length;
+          if (cursor.gotoFirstChild()) {
+            let i = 0;
+            do visit(kids[i++] as Node); while (cursor.gotoNextSibling());
+            cursor.gotoParent();
+            assert.equal(i, kids.length);
+          }
+        };
+        visit(tree.rootNode);
+        cursor.delete();
+      } finally {
+        tree.delete();
+      }
+    }
+    parser.delete();
+    assert.ok(compared > 10000 && inherited > 1000, `compared ${compared} nodes`);
   });
 });

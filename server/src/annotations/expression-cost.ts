@@ -172,7 +172,7 @@ function attribute(node: Node, info: ExprInfo, env: CostEnv): void {
   }
 }
 
-function indicesOf(node: Node): Node[] {
+function indicesOf(node: Node): readonly Node[] {
   return fieldNodes(node, 'subscript');
 }
 

@@ -22,7 +22,7 @@ export function unparen(node: Node): Node {
 }
 
 /** Indexing a numpy array declared with a buffer type (`ndarray[...]`) with C integers only. */
-export function isBufferIndex(v: ExprInfo, indices: Node[], env: CostEnv): boolean {
+export function isBufferIndex(v: ExprInfo, indices: readonly Node[], env: CostEnv): boolean {
   if (v.type.kind !== 'py' || !/(^|\.)ndarray$/.test(v.type.name)) return false;
   return indices.length > 0 && indices.every((i) => {
     const t = typeInfo(i, env).type;

@@ -41,25 +41,12 @@ export function fields(node: Node, name: string): Node[] {
 
 /**
  * The children with field `name`, as the same node objects as `node.children` (web-tree-sitter builds new ones for
- * each `childrenForFieldName`: what is memoised on the shared ones, their parent first of all, would be lost).
+ * each `childrenForFieldName`: what is memoised on the shared ones, their parent first of all, would be lost;
+ * tree/node-memo.ts memoises the lists as shared objects). Read-only, like `children`.
  */
-export function fieldNodes(node: Node, name: string): Node[] {
-  const found = node.childrenForFieldName(name);
-  if (found.length === 0) return [];
-  const kids = node.children;
-  const out: Node[] = [];
-  for (const f of found) {
-    if (!f) continue;
-    let shared: Node | null = null;
-    for (const c of kids) {
-      if (c !== null && c.id === f.id) {
-        shared = c;
-        break;
-      }
-    }
-    out.push(shared ?? f);
-  }
-  return out;
+export function fieldNodes(node: Node, name: string): readonly Node[] {
+  const id = fieldIdOf(node, name);
+  return id <= 0 ? [] : (node.childrenForFieldId(id) as readonly Node[]);
 }
 
 /**

@@ -30,6 +30,9 @@ interface Memo {
   /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
   fieldIds: number[] | undefined;
   fieldNodes: (Node | null)[] | undefined;
+  /** the same for the lists of `childrenForFieldId` */
+  fieldListIds: number[] | undefined;
+  fieldLists: Node[][] | undefined;
 }
 
 type Memoised = Node & { _memo?: Memo };
@@ -43,7 +46,7 @@ function memoOf(node: Memoised): Memo {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
       isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldIds: undefined,
-      fieldNodes: undefined,
+      fieldNodes: undefined, fieldListIds: undefined, fieldLists: undefined,
     };
     node._memo = m;
   }
@@ -67,6 +70,28 @@ function flag(proto: object, name: 'hasError' | 'isNamed' | 'isMissing' | 'isErr
     if (m[name] === 0) m[name] = original.call(this) ? 2 : 1;
     return m[name] === 2;
   });
+}
+
+/**
+ * A node without errors: its children (already listed) have none either and none is missing — a node's error cost
+ * is the sum of its children's and a missing node has one (ts_subtree_summarize_children) — so they need no WASM
+ * call to tell. Children listed later are marked as they are listed (`children`).
+ */
+function markClean(node: Memoised, m: Memo): void {
+  const stack: Memoised[] = [node];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    const nm = n === node ? m : memoOf(n);
+    if (!nm.childrenLinked) continue;
+    for (const c of (n as Node).children) {
+      if (!c) continue;
+      const cm = memoOf(c as Memoised);
+      cm.isMissing = 1;
+      if (cm.hasError === 0) {
+        cm.hasError = 1;
+        stack.push(c as Memoised);
+      }
+    }
+  }
 }
 
 /** Patches web-tree-sitter's Node and Tree prototypes (idempotent). */
@@ -111,19 +136,34 @@ export function installNodeMemo(): void {
     if (m.parent === undefined) m.parent = parent.call(this);
     return m.parent;
   });
-  for (const name of ['hasError', 'isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
+  for (const name of ['isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
+  const hasError = getter<boolean>(proto, 'hasError');
+  define(proto, 'hasError', function (this: Memoised) {
+    const m = memoOf(this);
+    if (m.hasError === 0) {
+      m.hasError = hasError.call(this) ? 2 : 1;
+      if (m.hasError === 1) markClean(this, m);
+    }
+    return m.hasError === 2;
+  });
 
   // Children know their parent: walks go top-down, and `parent` in web-tree-sitter searches down from the root.
+  // The children of a node known to have no errors are known to have none (markClean).
   const children = getter<(Node | null)[]>(proto, 'children');
   define(proto, 'children', function (this: Memoised) {
     const m = memoOf(this);
     const out = children.call(this);
     if (!m.childrenLinked) {
       m.childrenLinked = true;
+      const clean = m.hasError === 1;
       for (const c of out) {
         if (!c) continue;
         const cm = memoOf(c as Memoised);
         if (cm.parent === undefined) cm.parent = this;
+        if (clean) {
+          cm.hasError = 1;
+          cm.isMissing = 1;
+        }
       }
     }
     return out;
@@ -152,6 +192,30 @@ export function installNodeMemo(): void {
       const found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
       ids.push(fieldId);
       nodes.push(found);
+      return found;
+    },
+  });
+
+  // Lists of field children: memoised, as the objects of `children` (read-only for callers, like `children`).
+  const childrenForFieldId = (Node.prototype as unknown as { childrenForFieldId(id: number): (Node | null)[] })
+    .childrenForFieldId;
+  Object.defineProperty(proto, 'childrenForFieldId', {
+    configurable: true, writable: true, enumerable: false,
+    value(this: Memoised, fieldId: number): Node[] {
+      const m = memoOf(this);
+      const ids = (m.fieldListIds ??= []);
+      const lists = (m.fieldLists ??= []);
+      const at = ids.indexOf(fieldId);
+      if (at >= 0) return lists[at] as Node[];
+      const fresh = childrenForFieldId.call(this, fieldId);
+      const kids = fresh.length ? this.children : [];
+      const found: Node[] = [];
+      for (const f of fresh) {
+        if (!f) continue;
+        found.push(kids.find((c) => c !== null && c.id === f.id) ?? f);
+      }
+      ids.push(fieldId);
+      lists.push(found);
       return found;
     },
   });
