@@ -3,7 +3,7 @@
  * node to the rules registered for its type.
  */
 import { keptCompileTimeBranch } from '../../model/compile-time-branch';
-import { type ClassInfo, definedClassOf } from '../../model/c-types';
+import { type CType, type ClassInfo, definedClassOf } from '../../model/c-types';
 import { type FunctionInfo } from '../../model/function-scope';
 import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates } from '../../model/gil-state';
 import type { ModuleModel } from '../../model/module-model';
@@ -319,13 +319,34 @@ export class GilWalker {
     const first = this.findings.length;
     const stmts = namedChildren(body);
     const reachable = inner.directives.remove_unreachable ? reachableStatements(stmts) : stmts;
-    for (const specialisation of specialisations.length ? specialisations : [env.specialisation]) {
+    if (specialisations.length <= 1) {
+      const one: Env = { ...inner, specialisation: specialisations[0] ?? env.specialisation };
       for (const c of reachable) {
         if (this.isCancelled()) return;
-        this.walk(c, { ...inner, specialisation });
+        this.walk(c, one);
+      }
+      return;
+    }
+    // What all specialisations share is walked once: a statement whose walk in the first specialisation never read
+    // it (no fused-type test decided, no nested fused function) walks the same way in every other one, so there it
+    // could only report what the first one did (dropped below). The others walk only the statements that read it.
+    const watched = new WatchedSpecialisation(specialisations[0]);
+    const firstEnv: Env = { ...inner, specialisation: watched };
+    const differing: Node[] = [];
+    for (const c of reachable) {
+      if (this.isCancelled()) return;
+      watched.read = false;
+      this.walk(c, firstEnv);
+      if (watched.read) differing.push(c);
+    }
+    for (const specialisation of differing.length ? specialisations.slice(1) : []) {
+      const other: Env = { ...inner, specialisation };
+      for (const c of differing) {
+        if (this.isCancelled()) return;
+        this.walk(c, other);
       }
     }
-    if (specialisations.length > 1) this.dropDuplicates(first);
+    this.dropDuplicates(first);
   }
 
   /** Findings from `first` on that another specialisation already reported (same rule, node and message). */
@@ -383,4 +404,53 @@ function isConstantStatement(node: Node): boolean {
     stack.push(...namedChildren(n));
   }
   return true;
+}
+
+/**
+ * A specialisation that notes whether it was read (every question a walk asks of it goes through these methods; its
+ * identity is never compared), so that the walker knows which statements depend on it.
+ */
+class WatchedSpecialisation implements ReadonlyMap<string, CType> {
+  read = false;
+
+  constructor(private readonly spec: Specialisation) {}
+
+  get size(): number {
+    this.read = true;
+    return this.spec.size;
+  }
+
+  get(key: string): CType | undefined {
+    this.read = true;
+    return this.spec.get(key);
+  }
+
+  has(key: string): boolean {
+    this.read = true;
+    return this.spec.has(key);
+  }
+
+  forEach(f: (value: CType, key: string, map: ReadonlyMap<string, CType>) => void, thisArg?: unknown): void {
+    this.read = true;
+    this.spec.forEach((v, k) => f.call(thisArg, v, k, this));
+  }
+
+  entries(): MapIterator<[string, CType]> {
+    this.read = true;
+    return this.spec.entries();
+  }
+
+  keys(): MapIterator<string> {
+    this.read = true;
+    return this.spec.keys();
+  }
+
+  values(): MapIterator<CType> {
+    this.read = true;
+    return this.spec.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, CType]> {
+    return this.entries();
+  }
 }
