@@ -1,6 +1,10 @@
 /** A keystroke re-checks only the definition it touched, and gives the diagnostics of a fresh analysis. */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { Engine } from '../../server/src/engine';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { documentModelStats } from '../../server/src/model/document-model';
@@ -40,6 +44,120 @@ const DECLARATIONS = [
   '        for i in range(n):',
   '            r += kernel_1(xs, i) + counter',
   '    return Acc().get(n) + r',
+  '',
+].join('\n');
+
+/**
+ * Shaped like a loss module of scikit-learn (sklearn/_loss/_loss.pyx.tp and its .pxd): a companion .pxd declaring a
+ * struct, inline helpers and a cdef class hierarchy; the .pyx defines them, adds subclasses, module-level cdef lines,
+ * fused-type kernels calling the helpers and methods in nogil loops, and Python wrappers calling them with the
+ * GIL. Header typing there changes signatures that the .pxd declares too, that callers and subclasses use.
+ */
+const LOSS_PXD = [
+  'ctypedef fused floating_t:',
+  '    double',
+  '    float',
+  '',
+  'ctypedef struct double_pair:',
+  '    double val1',
+  '    double val2',
+  '',
+  'cdef double log1pexp(double x) noexcept nogil',
+  'cdef double_pair sum_exp_minus_max(int i, double[:, :] raw) noexcept nogil',
+  '',
+  'cdef class CyLossFunction:',
+  '    cdef double cy_loss(self, double y_true, double raw_prediction) noexcept nogil',
+  '    cdef double cy_gradient(self, double y_true, double raw_prediction) noexcept nogil',
+  '',
+  'cdef class CyHalfSquaredError(CyLossFunction):',
+  '    pass',
+  '',
+].join('\n');
+
+const LOSS_PYX = [
+  'from libc.math cimport exp, log, fabs',
+  'cimport cython',
+  'from cython.parallel cimport prange',
+  '',
+  'DEF EPS = 1e-12',
+  'cdef double huber_delta = 1.0',
+  'cdef int n_threads_default',
+  '',
+  'cdef inline double log1pexp(double x) noexcept nogil:',
+  '    if x <= -37:',
+  '        return exp(x)',
+  '    elif x <= 18:',
+  '        return log(1. + exp(x))',
+  '    return x',
+  '',
+  'cdef inline double_pair sum_exp_minus_max(int i, double[:, :] raw) noexcept nogil:',
+  '    cdef double_pair out',
+  '    out.val1 = raw[i, 0]',
+  '    out.val2 = exp(raw[i, 0] - out.val1)',
+  '    return out',
+  '',
+  'cdef inline double closed_form(double y_true, double raw_prediction) noexcept nogil:',
+  '    return 0.5 * (raw_prediction - y_true) * (raw_prediction - y_true)',
+  '',
+  'cdef double clipped(double x, double lo) nogil:',
+  '    if x < lo:',
+  '        return lo',
+  '    return x',
+  '',
+  'cdef class CyLossFunction:',
+  '    cdef double cy_loss(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        pass',
+  '',
+  '    cdef double cy_gradient(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        pass',
+  '',
+  'cdef class CyHalfSquaredError(CyLossFunction):',
+  '    cdef inline double cy_loss(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        return closed_form(y_true, raw_prediction)',
+  '',
+  '    cdef inline double cy_gradient(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        return raw_prediction - y_true',
+  '',
+  '    def loss(self, const floating_t[::1] y_true, const floating_t[::1] raw_prediction, floating_t[::1] out, int n_threads=1):',
+  '        cdef int i',
+  '        cdef int n = y_true.shape[0]',
+  '        for i in prange(n, schedule="static", nogil=True, num_threads=n_threads):',
+  '            out[i] = closed_form(y_true[i], raw_prediction[i])',
+  '        return out',
+  '',
+  'cdef class CyHuberLoss(CyLossFunction):',
+  '    cdef readonly double delta',
+  '',
+  '    def __init__(self, delta):',
+  '        self.delta = delta',
+  '',
+  '    cdef inline double cy_loss(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        cdef double abserr = fabs(y_true - raw_prediction)',
+  '        if abserr <= self.delta:',
+  '            return closed_form(y_true, raw_prediction)',
+  '        return self.delta * (abserr - 0.5 * self.delta)',
+  '',
+  '    cdef double cy_gradient(self, double y_true, double raw_prediction) noexcept nogil:',
+  '        return clipped(raw_prediction - y_true, -self.delta)',
+  '',
+  'cdef double total_loss(CyLossFunction loss, double[::1] y, double[::1] raw) noexcept nogil:',
+  '    cdef double acc = 0',
+  '    cdef Py_ssize_t i',
+  '    for i in range(y.shape[0]):',
+  '        acc += loss.cy_loss(y[i], raw[i]) + log1pexp(raw[i]) + clipped(raw[i], EPS)',
+  '    return acc',
+  '',
+  'cpdef double mean_loss(CyLossFunction loss, double[::1] y, double[::1] raw):',
+  '    cdef double r',
+  '    with nogil:',
+  '        r = total_loss(loss, y, raw)',
+  '    return r / y.shape[0] + huber_delta',
+  '',
+  'def softmax_row(double[:, :] raw, int i):',
+  '    cdef double_pair p',
+  '    with nogil:',
+  '        p = sum_exp_minus_max(i, raw)',
+  '    return p.val1, clipped(p.val2, 0), log1pexp(p.val2)',
   '',
 ].join('\n');
 
@@ -122,14 +240,51 @@ describe('incremental GIL analysis', () => {
           compared++;
         }
         assert.equal(compared, 160);
-        // header typing both keeps the declarations (a def's parameters) and rebuilds them (C headers, names)
+        // header typing keeps the declarations (a def's parameters), patches them (C headers, names) and rebuilds them
         const now = documentModelStats(engine.session);
-        assert.ok(now.reused > models.reused && (mode === 'body' || now.built > models.built), JSON.stringify([models, now]));
+        assert.ok(now.reused > models.reused && (mode === 'body' || (now.built > models.built && now.patched > models.patched)),
+          JSON.stringify([models, now]));
         engine.close(uri);
         reference.close(uri);
       }
     } finally {
       reference.dispose();
+    }
+  });
+
+  it('typing in the C headers of a module with a companion .pxd gives, keystroke by keystroke, the report from scratch', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-headers-'));
+    const reference = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
+    try {
+      fs.writeFileSync(path.join(dir, '_loss.pxd'), LOSS_PXD);
+      fs.writeFileSync(path.join(dir, '_loss.pyx'), LOSS_PYX);
+      const uri = pathToFileURL(path.join(dir, '_loss.pyx')).href;
+      engine.open(uri, LOSS_PYX, 1);
+      reference.open(uri, LOSS_PYX, 1);
+      const first = engine.analyze(uri, defaultSettings());
+      assert.ok(first && first.annotations.length > 0);
+      let version = 2;
+      let broken = 0;
+      const models = documentModelStats(engine.session);
+      for (const k of typingSession(LOSS_PYX, 240, 5, 'header')) {
+        assert.ok(engine.change(uri, version, [k.change]));
+        assert.ok(reference.change(uri, version, [k.change]));
+        version++;
+        if (engine.document(uri)!.tree!.rootNode.hasError) broken++;
+        const live = engine.analyze(uri, defaultSettings());
+        reference.resetCaches(uri);
+        const scratch = reference.analyze(uri, defaultSettings());
+        assert.deepEqual({ d: live?.diagnostics, a: live?.annotations }, { d: scratch?.diagnostics, a: scratch?.annotations },
+          `keystroke ${version - 2}: ${JSON.stringify(k.change)}\n${engine.document(uri)!.text}`);
+      }
+      const now = documentModelStats(engine.session);
+      // C headers and names were typed in, broken and mended; most keystrokes patched one statement's declarations
+      assert.ok(broken > 10, `${broken} broken states`);
+      assert.ok(now.patched - models.patched > 100 && now.built > models.built, JSON.stringify([models, now]));
+    } finally {
+      engine.close(pathToFileURL(path.join(dir, '_loss.pyx')).href);
+      reference.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

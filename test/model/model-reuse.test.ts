@@ -1,8 +1,8 @@
 /**
  * The module's declarations are rebuilt only when its interface changes: typing inside a function body, or in the
  * parameters of a Python def, reuses them, editing a C header or a name, adding a line above a definition or breaking
- * the syntax of a statement rebuilds them, and in every case the diagnostics and scores equal those of a freshly
- * opened document.
+ * the syntax of a statement rebuilds them, or collects that one statement again (model/declaration-patch.ts), and in
+ * every case the diagnostics and scores equal those of a freshly opened document.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -60,7 +60,7 @@ describe('document model reuse across versions', () => {
   });
 
   /** Replaces `from` (first occurrence) by `to`, analyses, and returns how the model was obtained. */
-  function edit(from: string, to: string): 'reused' | 'built' {
+  function edit(from: string, to: string): 'reused' | 'built' | 'patched' {
     const at = text.indexOf(from);
     assert.ok(at >= 0, from);
     const before = documentModelStats(engine.session);
@@ -68,8 +68,9 @@ describe('document model reuse across versions', () => {
     engine.change(uri, ++version, [{ text }]);
     const live = engine.analyze(uri, defaultSettings());
     const stats = documentModelStats(engine.session);
-    const how = stats.built > before.built ? 'built' : 'reused';
+    const how = stats.built > before.built ? 'built' : stats.patched > before.patched ? 'patched' : 'reused';
     if (how === 'reused') assert.equal(stats.reused, before.reused + 1);
+    if (how === 'patched') assert.equal(stats.patched, before.patched + 1);
     fresh.open(`${uri}.fresh`, text, 1);
     const reference = fresh.analyze(`${uri}.fresh`, defaultSettings());
     fresh.close(`${uri}.fresh`);
@@ -88,7 +89,8 @@ describe('document model reuse across versions', () => {
   });
 
   it('a header edit rebuilds them; a new line above definitions moves their locations instead', () => {
-    assert.equal(edit('noexcept nogil:', 'noexcept:'), 'built');
+    // one C function's header: that statement alone is collected again (model/declaration-patch.ts)
+    assert.equal(edit('noexcept nogil:', 'noexcept:'), 'patched');
     const moved = documentModelStats(engine.session).moved;
     assert.equal(edit('def api(double x):', '# moved\ndef api(double x):'), 'reused');
     // above the unresolved cimport too: its diagnostic moves with it (compared with a fresh open in edit())
@@ -105,9 +107,9 @@ describe('document model reuse across versions', () => {
     assert.equal(edit('def api(double x:', 'def api(double x):'), 'built');
     assert.equal(edit('double y) noexcept:', 'double y noexcept:'), 'built');
     assert.equal(edit('double y noexcept:', 'double y) noexcept:'), 'built');
-    // a method with a broken header makes its cdef class incomplete
-    assert.equal(edit('    def add(self, double v):', '    def add(self, double v:'), 'built');
-    assert.equal(edit('    def add(self, double v:', '    def add(self, double v):'), 'built');
+    // a method with a broken header makes its cdef class incomplete: the class is collected again
+    assert.equal(edit('    def add(self, double v):', '    def add(self, double v:'), 'patched');
+    assert.equal(edit('    def add(self, double v:', '    def add(self, double v):'), 'patched');
   });
 
   it('typing in the parameters of a def or of a method of a cdef class keeps them; its name or decorators do not', () => {
@@ -118,13 +120,42 @@ describe('document model reuse across versions', () => {
     // a new line in a def's parameters moves the statements below it
     assert.equal(edit('def helper(double a, b, int k, double[:] w):', 'def helper(double a, b,\n           int k, double[:] w):'), 'reused');
     assert.equal(documentModelStats(engine.session).moved, moved + 1);
-    assert.equal(edit('def helper(', 'def helper2('), 'built');
-    assert.equal(edit('def helper2(', 'def helper('), 'built');
-    assert.equal(edit('    def add(self', '    def add_(self'), 'built');
+    // a renamed def, a decorator making a C function of it: that statement is collected again
+    assert.equal(edit('def helper(', 'def helper2('), 'patched');
+    assert.equal(edit('def helper2(', 'def helper('), 'patched');
+    assert.equal(edit('    def add(self', '    def add_(self'), 'patched');
+    // a decorator on a line of its own moves the statements below: rebuilt
     assert.equal(edit('def helper(', '@cython.cfunc\ndef helper('), 'built');
     assert.equal(edit('@cython.cfunc\ndef helper(', 'def helper('), 'built');
     // a C function's parameters are its signature
-    assert.equal(edit('    cpdef double get(self):', '    cpdef double get(self, int k=0):'), 'built');
+    assert.equal(edit('    cpdef double get(self):', '    cpdef double get(self, int k=0):'), 'patched');
+  });
+
+  it('a statement is not collected again alone where other statements saw what it declares or declare what it reads', () => {
+    assert.equal(edit('def api(double x):', [
+      "__all__ = ['norm', 'api']",
+      '',
+      'cdef later_t uses_later(later_t v):',
+      '    return v',
+      '',
+      'ctypedef double later_t',
+      '',
+      'cdef class Sub(Acc):',
+      '    cpdef double twice(self):',
+      '        return 2 * self.get()',
+      '',
+      'def api(double x):',
+    ].join('\n')), 'built');
+    // `norm` is named by another statement (__all__)
+    assert.equal(edit('cdef double norm(double x, double y)', 'cdef double norm(double x, double y=1)'), 'built');
+    // `later_t` is declared after the function: where the function is, it is not declared yet
+    assert.equal(edit('uses_later(later_t v)', 'uses_later(later_t v, int k)'), 'built');
+    // a derived class copied Acc's methods when it was collected
+    assert.equal(edit('    cpdef double get(self, int k=0):', '    cpdef double get(self, int k=1):'), 'built');
+    // nothing else names Sub
+    assert.equal(edit('    cpdef double twice(self):', '    cpdef double twice(self, int n=2):'), 'patched');
+    // a function renamed to a name another statement uses
+    assert.equal(edit('cdef later_t uses_later(', 'cdef later_t api('), 'built');
   });
 
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {

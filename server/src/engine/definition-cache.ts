@@ -17,19 +17,30 @@ import { COMPLETENESS_LOOKUP, recordingLookups } from '../model/lookup-recording
 export function symbolDescriptor(scope: Scope, name: string): string {
   let memo = descriptors.get(scope);
   if (!memo) {
-    memo = new Map();
+    memo = { generation: generationOf(scope), byName: new Map() };
     descriptors.set(scope, memo);
+  } else if (memo.generation !== generationOf(scope)) {
+    // the declarations were patched in place since (model/declaration-patch.ts): forget what the patches changed
+    for (const names of scope.patches!.slice(memo.generation)) for (const n of names) memo.byName.delete(n);
+    memo.generation = generationOf(scope);
   }
-  let d = memo.get(name);
+  let d = memo.byName.get(name);
   if (d === undefined) {
     d = describe(scope, name);
-    memo.set(name, d);
+    memo.byName.set(name, d);
   }
   return d;
 }
 
-/** Descriptors per module scope (a module's declarations do not change once built: document-model.ts). */
-const descriptors = new WeakMap<Scope, Map<string, string>>();
+/**
+ * Descriptors per module scope, as of a generation of the scope (a module's declarations change only by patches,
+ * which list the names they changed: model/declaration-patch.ts).
+ */
+const descriptors = new WeakMap<Scope, { generation: number; byName: Map<string, string> }>();
+
+function generationOf(scope: Scope): number {
+  return scope.patches?.length ?? 0;
+}
 
 function describe(scope: Scope, name: string): string {
   const sym = scope.symbols.get(name);
@@ -51,6 +62,8 @@ interface Entry<T> {
   deps: Map<string, string>;
   /** The module scope the deps were last found valid in (a reused model: nothing to check). */
   validIn: Scope;
+  /** The generation of `validIn` they were found valid in (a patched scope: only the names patched since). */
+  validAt: number;
   /** The unit's node type (part of the key: error recovery can leave the same text as another kind of node). */
   type: string;
   /** A whole statement, or a class without its methods (the same text, different results). */
@@ -97,9 +110,9 @@ export class DefinitionCache<T> {
     // A node's text is memoised (tree/node-memo.ts): its hash is computed once per version for every cache.
     const hit = this.entries.get(unit.context)?.get(unit.node.text);
     if (hit && hit.type === unit.node.type && hit.whole === (unit.skip === undefined)
-      && (hit.complete === undefined || hit.complete === this.complete) && (hit.validIn === scope
-      || [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d))) {
+      && (hit.complete === undefined || hit.complete === this.complete) && depsHold(hit, scope)) {
       hit.validIn = scope;
+      hit.validAt = generationOf(scope);
       this.hits++;
       return hit.findings;
     }
@@ -121,7 +134,7 @@ export class DefinitionCache<T> {
         byText = new Map();
         this.entries.set(unit.context, byText);
       }
-      const entry: Entry<T> = { findings, deps, validIn: scope, type: unit.node.type, whole: unit.skip === undefined };
+      const entry: Entry<T> = { findings, deps, validIn: scope, validAt: generationOf(scope), type: unit.node.type, whole: unit.skip === undefined };
       if (names.has(COMPLETENESS_LOOKUP)) entry.complete = this.complete;
       byText.set(unit.node.text, entry);
     }
@@ -154,6 +167,21 @@ export class DefinitionCache<T> {
       for (const k of [...byText.keys()]) if (!texts.has(k)) byText.delete(k);
     }
   }
+}
+
+/** Whether every module-level name an entry's analysis looked up still denotes what it did. */
+function depsHold(hit: Entry<unknown>, scope: Scope): boolean {
+  if (hit.validIn !== scope) return [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d);
+  const generation = generationOf(scope);
+  if (hit.validAt === generation) return true;
+  // the same scope, patched since: only the names the patches changed are compared again
+  for (const names of scope.patches!.slice(hit.validAt, generation)) {
+    for (const n of names) {
+      const d = hit.deps.get(n);
+      if (d !== undefined && symbolDescriptor(scope, n) !== d) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -138,6 +138,11 @@ export class DeclarationCollector {
     }
   }
 
+  /** Collects one top-level statement again, into the scope as it is (incremental declarations: declaration-patch.ts). */
+  collectTopLevel(raw: Node): void {
+    this.collectStatement(raw, { extern: false, externNogil: false });
+  }
+
   private collectStatement(raw: Node, env: { extern: boolean; externNogil: boolean }): void {
     const s = undecorate(raw);
     switch (s.type) {

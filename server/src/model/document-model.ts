@@ -11,6 +11,7 @@ import { type GilState, HELD, bodyState } from './gil-state';
 import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
 import { type ModuleInterface, moduleInterface, sameInterface } from './module-interface';
 import { rebaseDeclarations } from './declaration-rebase';
+import { PatchMemo, patchDeclarations } from './declaration-patch';
 import type { Scope } from './symbols';
 import { field, namedChildren } from './syntax';
 
@@ -30,13 +31,15 @@ interface Cached {
   base: ModuleBase;
   /** The base's own copy of the tree it was built from: its declarations keep nodes of that tree. */
   baseTree: Tree;
+  /** What patching the base's declarations needs across versions (declaration-patch.ts). */
+  patches: PatchMemo;
   model: ModuleModel;
 }
 
 /** The models of a session's documents, by URI. */
 const MODELS = new SessionSlot('document models', () => ({
   cache: new Map<string, Cached>(),
-  stats: { built: 0, reused: 0, moved: 0 },
+  stats: { built: 0, reused: 0, moved: 0, patched: 0 },
 }), {
   forget: (m, uri) => {
     m.cache.get(uri)?.baseTree.delete();
@@ -55,14 +58,16 @@ export interface ModelSource {
 }
 
 /** Statistics for benchmarks and tests: how often a new version reused the module's declarations. */
-export function documentModelStats(session: AnalysisSession): Readonly<{ built: number; reused: number; moved: number }> {
+export function documentModelStats(session: AnalysisSession):
+  Readonly<{ built: number; reused: number; moved: number; patched: number }> {
   return { ...session.slot(MODELS).stats };
 }
 
 /**
  * The model of `doc`. A new version (tree) gets a new view; the module's declarations are rebuilt only when the
  * interface (declarations, headers, their columns), the include dirs or the .pxd cache changed; when only the rows
- * of statements changed, their locations are moved instead (declaration-rebase.ts).
+ * of statements changed, their locations are moved instead (declaration-rebase.ts); when one C function or the
+ * members of one cdef class changed, that statement alone is collected again (declaration-patch.ts).
  */
 export function documentModel(session: AnalysisSession, doc: ModelSource, includeDirs: readonly string[] = [],
   directives: Readonly<Record<string, string>> = {}): ModuleModel {
@@ -84,6 +89,15 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
     stats.reused++;
     return model;
   }
+  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
+    && patchDeclarations(hit.base, hit.patches, hit.iface, iface, doc.tree.rootNode)) {
+    // one statement's declarations collected again; loading a .pxd meanwhile bumped the generation: keep the new one
+    const model = moduleView(hit.base, doc.tree.rootNode, directives);
+    cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface, directives: directivesKey,
+      key: `${includeDirs.join('\0')}\0${resolver.generation}` });
+    stats.patched++;
+    return model;
+  }
   const baseTree = doc.tree.copy();
   let base: ModuleBase;
   try {
@@ -99,7 +113,7 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
   cache.set(doc.uri, {
     version: doc.version, tree: doc.tree, key: builtKey, directives: directivesKey, iface,
     includeTimes: includeTimes(base.includedFiles), parts,
-    base, baseTree, model,
+    base, baseTree, patches: new PatchMemo(baseTree.rootNode), model,
   });
   stats.built++;
   return model;

@@ -69,6 +69,13 @@ export class Scope {
   /** Set on a module scope to learn which module-level names an analysis depended on (for caching). */
   recordLookup: ((name: string) => void) | undefined;
 
+  /**
+   * A module scope whose declarations were patched in place (model/declaration-patch.ts): per patch, the names whose
+   * symbols it changed. Its length is the scope's generation; what was found valid in an earlier generation stays
+   * valid unless it depends on one of the names changed since (engine/definition-cache.ts).
+   */
+  patches: (readonly string[])[] | undefined;
+
   lookup(name: string): Symbol | undefined {
     let scope: Scope | undefined = this;
     while (scope) {
