@@ -24,7 +24,8 @@ describe('cython-lens CLI: pure Python mode', () => {
     const r = await run(['check', '--format', 'json', dir]);
     const out = JSON.parse(r.stdout) as FileReport[];
     assert.deepEqual(out.map((f) => path.relative(dir, f.file)),
-      ['aliases.py', 'kernels.py', 'nogil_kernels.py', path.join('pkg', 'augmented.pxd'), path.join('pkg', 'augmented.py'),
+      ['aliases.py', 'cclass.py', 'cython_not_imported.py', 'declarations.py', 'kernels.py', 'nogil_kernels.py',
+        path.join('pkg', 'augmented.pxd'), path.join('pkg', 'augmented.py'),
         'python_with_nogil.py']);
   });
 

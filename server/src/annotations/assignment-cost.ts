@@ -3,6 +3,7 @@
  * in-place operators, `cdef` declarations with a value, and `del`.
  */
 import { type CType, PY_OBJECT } from '../model/c-types';
+import { pureDeclarationOf } from '../model/pure-declarations';
 import { type Node, field, fieldNodes, fields, namedChildren, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
@@ -24,6 +25,20 @@ function chainOf(node: Node): { targets: Node[]; value: Node | null; annotated: 
 }
 
 export function assignment(node: Node, env: CostEnv): void {
+  const pure = pureDeclarationOf(node);
+  if (pure) {
+    // `x = cython.declare(T)`, typedefs, structs: no code; `x = cython.declare(T, value)`: the value assigned to x
+    if (pure.kind === 'declare' && pure.value) {
+      const left = field(node, 'left');
+      if (pure.names.length === 1) {
+        const [name] = pure.names;
+        store(name!, env.walk.exprTo(pure.value, typeInfo(name!, env).type, env), pure.value, env);
+      } else if (left) {
+        unpacking(left, pure.value, env);
+      }
+    }
+    return;
+  }
   const { targets, value } = chainOf(node);
   if (!value) return;
   if (targets.length === 1 && targets[0]!.type === 'pattern_list' || targets[0]?.type === 'tuple_pattern') {

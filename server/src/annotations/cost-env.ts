@@ -13,6 +13,7 @@ import type { Specialisation } from '../model/fused-specialisation';
 import type { Directives } from './directives';
 import type { CostSink } from './line-costs';
 import type { Node } from '../model/syntax';
+import { isPureExtensionClass } from '../model/pure-classes';
 
 /** The recursion of the estimate: every cost function evaluates its children through these (cost-walker.ts). */
 export interface CostWalk {
@@ -72,4 +73,9 @@ export function gilHeld(env: CostEnv): boolean {
 
 export function lineOf(node: { startPosition: { row: number } }): number {
   return node.startPosition.row;
+}
+
+/** A `cdef class`, or a class the compiler makes one in pure Python mode (`@cython.cclass`, the augmenting .pxd). */
+export function isExtensionClassNode(cls: Node, env: CostEnv): boolean {
+  return cls.type === 'cdef_class_definition' || isPureExtensionClass(cls, env.model.declarations.scope);
 }

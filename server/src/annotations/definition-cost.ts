@@ -4,7 +4,7 @@
  * GIL acquisition of `with gil` functions), classes, and the walk of function bodies with their GIL state and
  * directives. Fused functions are generated once per specialisation: their lines are counted that many times.
  */
-import { type ClassInfo, type FunctionParam, type FunctionSignature, definedClassOf, isPy } from '../model/c-types';
+import { type CType, type ClassInfo, type FunctionParam, type FunctionSignature, definedClassOf, isPy } from '../model/c-types';
 import type { FunctionInfo } from '../model/function-scope';
 import { type GilState, HELD } from '../model/gil-state';
 import { Scope } from '../model/symbols';
@@ -18,6 +18,8 @@ import { type FusedLookup, fusedTypesOf, specialisationCount, specialisationsOf,
 import { ExpressionTyper } from '../model/expression-types';
 import { specialisationsFor } from '../model/fused-specialisation';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+import { pureDeclarationOf } from '../model/pure-declarations';
+import { isPureExtensionClass } from '../model/pure-classes';
 
 /** Special methods of a `cdef class` that fill a type slot with a C signature (Cython/Compiler/TypeSlots.py). */
 const SLOT_METHODS = new Set(['__dealloc__', '__iter__', '__next__', '__len__', '__getitem__', '__setitem__',
@@ -46,13 +48,18 @@ export function definitionCost(raw: Node, env: CostEnv): void {
   const own = definitionDirectives(node, env.directives);
   const directives = env.forceDef?.id === node.id ? { ...own, ...env.forceDef.set } : own;
   const inner = { ...env, directives };
-  if (raw.type === 'decorated_definition') decorators(raw, env);
+  if (raw.type === 'decorated_definition') {
+    const extension = node.type === 'cdef_class_definition' || isPureExtensionClass(node, env.scope);
+    decorators(raw, extension ? { ...env, inExtensionClass: true } : env, extension);
+  }
   switch (node.type) {
     case 'function_definition': case 'c_function_definition':
       functionCost(node, inner, lineOf(raw));
       return;
     case 'class_definition':
-      pythonClass(node, inner);
+      // `@cython.cclass` classes, and classes the augmenting .pxd declares `cdef class`, are extension types
+      if (isPureExtensionClass(node, env.scope)) extensionClass(node, inner);
+      else pythonClass(node, inner);
       return;
     case 'cdef_class_definition':
       extensionClass(node, inner);
@@ -62,10 +69,13 @@ export function definitionCost(raw: Node, env: CostEnv): void {
   }
 }
 
-function decorators(raw: Node, env: CostEnv): void {
+function decorators(raw: Node, env: CostEnv, extensionClass = false): void {
   for (const d of namedChildren(raw)) {
     if (d.type !== 'decorator') continue;
     const e = significantChildren(d)[0];
+    // On an extension type, `@functools.total_ordering` and `@dataclasses.dataclass(...)` are directives, not calls
+    // (Nodes.CClassDefNode: Builtin.exprnode_to_known_standard_library_name)
+    if (e && extensionClass && isKnownClassDirective(e, env)) continue;
     if (!e || /^(cython\.)?\w+(\(.*\))?$/s.test(e.text) && /^(cython\.|boundscheck|wraparound|cdivision|initializedcheck|nonecheck|cfunc|ccall|inline|locals|returns|exceptval|final|nogil|with_gil|profile|linetrace|infer_types|overflowcheck|embedsignature|binding|freelist|cclass)/.test(e.text)) continue;
     if (e.text === 'staticmethod' || e.text === 'classmethod' || e.text === 'property') continue;
     // `@name.setter` in a cdef class fills the property's C setter: no decorator call
@@ -73,6 +83,17 @@ function decorators(raw: Node, env: CostEnv): void {
     env.walk.expr(e, env);
     env.sink.add(lineOf(d), PY_CALL + 2 * PYX_CALL, `decorator \`${e.text.slice(0, 30)}\` applied`);
   }
+}
+
+/** `functools.total_ordering`, `dataclasses.dataclass` (also called, and as names imported from those modules). */
+function isKnownClassDirective(e: Node, env: CostEnv): boolean {
+  const callee = e.type === 'call' ? field(e, 'function') : e;
+  const m = callee ? /^(?:(\w+)\.)?(\w+)$/.exec(callee.text.replace(/\s+/g, '')) : null;
+  if (!m) return false;
+  const [, module, name] = m;
+  const origin = env.scope.lookup(module ?? name!)?.origin;
+  return (name === 'total_ordering' && origin === 'import functools')
+    || (name === 'dataclass' && origin === 'import dataclasses');
 }
 
 /** The name a parameter node declares (`x`, `x=1`, `int x=1`, `x: int = 1`), if the syntax says it plainly. */
@@ -321,6 +342,16 @@ function declarationsIn(s: Node): Node[] {
  */
 function attributeCosts(statements: Node[], cls: ClassInfo | undefined, env: CostEnv): void {
   for (const s of statements) {
+    const pure = s.type === 'expression_statement' ? pureAttribute(s, cls) : undefined;
+    if (pure) {
+      if (pure.visibility === 'public' || pure.visibility === 'readonly') {
+        for (const name of pure.names) {
+          const t = cls?.attributes.get(name.text);
+          if (t) propertyCost(name, name.text, t, pure.visibility, env);
+        }
+      }
+      continue;
+    }
     const blockVisibility = /^cdef\s+(public|readonly)\b/.exec(s.text)?.[1];
     for (const d of declarationsIn(s)) {
       const visibility = field(d, 'visibility')?.text ?? blockVisibility;
@@ -329,15 +360,34 @@ function attributeCosts(statements: Node[], cls: ClassInfo | undefined, env: Cos
         const name = field(decl, 'name')?.text ?? namedChildren(decl).find((c) => c.type === 'identifier')?.text ?? '';
         const t = cls?.attributes.get(name);
         if (!t) continue;
-        const setter = visibility === 'public';
-        const points = t.kind === 'py' ? (setter ? 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO : PY_CALL + 2 * PYX_CALL)
-          : t.kind === 'memview' ? (setter ? 3 * PY_CALL + 5 * PYX_CALL + 4 * MACRO : PY_CALL + 3 * PYX_CALL)
-            : (boxing(t)?.points ?? 0) + (setter ? (unboxing(t)?.points ?? 0) + 3 * PY_CALL + 5 * PYX_CALL : 2 * PYX_CALL);
-        env.sink.add(lineOf(decl), points, `${visibility} attribute \`${name}\`: Python property ${setter
-          ? 'getter and setter convert' : 'getter converts'} the value`);
+        propertyCost(decl, name, t, visibility, env);
       }
     }
   }
+}
+
+function propertyCost(decl: Node, name: string, t: CType, visibility: 'public' | 'readonly', env: CostEnv): void {
+  const setter = visibility === 'public';
+  const points = t.kind === 'py' ? (setter ? 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO : PY_CALL + 2 * PYX_CALL)
+    : t.kind === 'memview' ? (setter ? 3 * PY_CALL + 5 * PYX_CALL + 4 * MACRO : PY_CALL + 3 * PYX_CALL)
+      : (boxing(t)?.points ?? 0) + (setter ? (unboxing(t)?.points ?? 0) + 3 * PY_CALL + 5 * PYX_CALL : 2 * PYX_CALL);
+  env.sink.add(lineOf(decl), points, `${visibility} attribute \`${name}\`: Python property ${setter
+    ? 'getter and setter convert' : 'getter converts'} the value`);
+}
+
+/**
+ * A cclass attribute declared in pure Python mode: `x = cython.declare(T, visibility='public')`,
+ * `cython.declare(x=T)` (private), `x: T` (private; public in a cython dataclass, readonly if frozen, when T converts
+ * to a Python object: ExprNodes.NameNode.declare_from_annotation).
+ */
+function pureAttribute(s: Node, cls: ClassInfo | undefined): { names: Node[]; visibility: string } | undefined {
+  const d = pureDeclarationOf(s);
+  if (d?.kind === 'declare') return { names: d.names, visibility: d.visibility };
+  if (d?.kind === 'declare-names') return { names: d.entries.map((e) => e.name), visibility: 'private' };
+  const a = significantChildren(s)[0];
+  const left = a?.type === 'assignment' ? field(a, 'left') : null;
+  if (!a || !field(a, 'type') || left?.type !== 'identifier' || (field(a, 'right') && !cls?.dataclass)) return undefined;
+  return { names: [left], visibility: cls?.dataclass ? 'public' : 'private' };
 }
 
 function definitionOrStatement(s: Node, env: CostEnv): void {

@@ -4,7 +4,7 @@
  */
 import { HELD } from '../model/gil-state';
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
-import { type CostEnv, gilHeld, lineOf } from './cost-env';
+import { type CostEnv, gilHeld, isExtensionClassNode, lineOf } from './cost-env';
 import { PY_OBJECT } from '../model/c-types';
 import { isTerminator, lastLine } from './control-flow';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
@@ -155,7 +155,7 @@ function builtinRaise(node: Node, env: CostEnv): 'MemoryError' | 'StopIteration'
   if (exc.text !== 'StopIteration' || !env.fn || field(env.fn.node, 'name')?.text !== '__next__') return undefined;
   let cls = env.fn.node.parent;
   while (cls && (cls.type === 'block' || cls.type === 'decorated_definition')) cls = cls.parent;
-  if (cls?.type !== 'cdef_class_definition') return undefined;
+  if (!cls || !isExtensionClassNode(cls, env)) return undefined;
   for (let p = node.parent; p && p !== env.fn.node; p = p.parent) if (p.type === 'try_statement') return undefined;
   return 'StopIteration';
 }

@@ -4,6 +4,8 @@
  * unreachable code dropped, conditions folded at compile time, expression statements, `return` and imports.
  */
 import { keptCompileTimeBranch } from '../model/compile-time-branch';
+import { pureDeclarationOf } from '../model/pure-declarations';
+import { isExtensionClassNode } from './cost-env';
 import { type CType, PY_OBJECT } from '../model/c-types';
 import { type Node, field, fields, significantChildren } from '../model/syntax';
 import { assignment, augmented, declaration, deletion } from './assignment-cost';
@@ -139,6 +141,8 @@ export function statementCost(node: Node, env: CostEnv): void {
 
 function expressionStatement(node: Node, env: CostEnv): void {
   if (node.type === 'assignment') return assignment(node, env);
+  // `cython.declare(x=T, y=U)`: declarations, no code (pure Python mode)
+  if (node.type === 'call' && node.parent && pureDeclarationOf(node.parent)) return;
   if (node.type === 'augmented_assignment') return augmented(node, env);
   if (node.type === 'string' || node.type === 'concatenated_string') return; // docstrings, bare strings
   const info = env.walk.expr(node, env);
@@ -150,7 +154,7 @@ function expressionStatement(node: Node, env: CostEnv): void {
 function returnStatement(node: Node, env: CostEnv): void {
   const value = significantChildren(node)[0];
   const fn = env.fn;
-  const slot = fn ? slotReturnType(fn.node) : undefined;
+  const slot = fn ? slotReturnType(fn.node, env) : undefined;
   const returnsPy = !slot && (!fn || fn.isPythonFunction || fn.signature?.returnType.kind === 'py');
   if (!gilHeld(env)) env.facts.returns++;
   if (!value) {
@@ -170,13 +174,13 @@ const SLOT_RETURNS: Record<string, string> = {
   __delitem__: 'int', __setattr__: 'int', __delattr__: 'int', __set__: 'int', __delete__: 'int', __getbuffer__: 'int',
 };
 
-function slotReturnType(def: Node): CType | undefined {
+function slotReturnType(def: Node, env: CostEnv): CType | undefined {
   if (def.type !== 'function_definition') return undefined;
   const name = SLOT_RETURNS[field(def, 'name')?.text ?? ''];
   if (!name) return undefined;
   let p = def.parent;
   while (p && (p.type === 'block' || p.type === 'decorated_definition')) p = p.parent;
-  return p?.type === 'cdef_class_definition' ? { kind: 'scalar', name, family: 'int' } : undefined;
+  return p && isExtensionClassNode(p, env) ? { kind: 'scalar', name, family: 'int' } : undefined;
 }
 
 function importStatement(node: Node, env: CostEnv): void {

@@ -73,6 +73,8 @@ export interface ClassInfo {
    * with the class's attributes that was not found): such members are unknown, not Python attributes.
    */
   incomplete?: string;
+  /** A `@cython.dataclasses.dataclass` cclass (pure Python mode): its annotated fields are public attributes. */
+  dataclass?: boolean;
 }
 
 export type CType =

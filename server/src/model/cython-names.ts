@@ -14,7 +14,7 @@ import type { Tree } from 'web-tree-sitter';
 import { type Node, field, fields, namedChildren } from './syntax';
 
 export interface CythonNames {
-  /** Local names bound to the `cython` module (always includes `cython`). */
+  /** Local names bound to the `cython` module (`cython` itself: in a `.py` file only once imported). */
   readonly modules: ReadonlySet<string>;
   /** Local names bound to `cython.parallel`. */
   readonly parallelModules: ReadonlySet<string>;
@@ -28,7 +28,9 @@ const namesOfTree = new WeakMap<Tree, CythonNames>();
 const pythonTrees = new WeakSet<Tree>();
 
 export function markPythonSourceTree(tree: Tree): void {
+  if (pythonTrees.has(tree)) return;
   pythonTrees.add(tree);
+  namesOfTree.delete(tree); // read before the mark (as a Cython source): read again
 }
 
 /** Is this node in a `.py` source (pure Python mode), where bare `with nogil:` is an ordinary with statement? */
@@ -40,7 +42,7 @@ export function cythonNames(node: Node): CythonNames {
   const tree = node.tree;
   let names = namesOfTree.get(tree);
   if (!names) {
-    names = readNames(tree.rootNode);
+    names = readNames(tree.rootNode, pythonTrees.has(tree));
     namesOfTree.set(tree, names);
   }
   return names;
@@ -48,8 +50,13 @@ export function cythonNames(node: Node): CythonNames {
 
 const IMPORTS = new Set(['import_statement', 'cimport_statement', 'import_from_statement', 'cimport_from_statement']);
 
-function readNames(root: Node): CythonNames {
-  const modules = new Set<string>(['cython']);
+/**
+ * `python`: a `.py` source, where `cython` names the cython module only once imported (`import cython`, `import
+ * cython.parallel`: InterpretCompilerDirectives.visit_CImportStatNode adds it to cython_module_names; `from cython...
+ * import` does not). Elsewhere it is always the module (as the model has always read .pyx files).
+ */
+function readNames(root: Node, python: boolean): CythonNames {
+  const modules = new Set<string>(python ? [] : ['cython']);
   const parallelModules = new Set<string>();
   const members = new Map<string, string>();
   // Every import that binds a name of cython names the module `cython` (readImport): only the subtrees whose text
@@ -98,7 +105,7 @@ function dotted(n: Node | null): string | undefined {
 function readImport(stmt: Node, modules: Set<string>, parallelModules: Set<string>, members: Map<string, string>): void {
   const from = stmt.type === 'import_from_statement' || stmt.type === 'cimport_from_statement';
   const moduleName = from ? dotted(field(stmt, 'module_name')) : undefined;
-  if (from && moduleName !== 'cython' && moduleName !== 'cython.parallel') return;
+  if (from && moduleName !== 'cython' && moduleName !== 'cython.parallel' && moduleName !== 'cython.dataclasses') return;
   for (const item of fields(stmt, 'name')) {
     const aliased = item.type === 'aliased_import';
     const name = dotted(aliased ? field(item, 'name') : item);
@@ -108,6 +115,7 @@ function readImport(stmt: Node, modules: Set<string>, parallelModules: Set<strin
       // import cython [as cy] / import cython.parallel [as par]
       if (name === 'cython') modules.add(alias ?? 'cython');
       else if (name === 'cython.parallel' && alias) parallelModules.add(alias);
+      else if (name.startsWith('cython.') && !alias) modules.add('cython');
       continue;
     }
     const local = alias ?? name;
@@ -115,7 +123,7 @@ function readImport(stmt: Node, modules: Set<string>, parallelModules: Set<strin
       if (name === 'parallel') parallelModules.add(local);
       else members.set(local, name);
     } else {
-      members.set(local, `parallel.${name}`);
+      members.set(local, `${(moduleName ?? "").slice('cython.'.length)}.${name}`);
     }
   }
 }
@@ -137,8 +145,9 @@ export function cythonMemberOf(expr: Node): string | undefined {
     return undefined;
   }
   if (object.type === 'attribute') {
+    // `cython.parallel.prange`, `cython.dataclasses.dataclass` / `cython.dataclasses.field`
     const inner = cythonMemberOf(object);
-    return inner === 'parallel' ? `parallel.${attribute}` : undefined;
+    return inner === 'parallel' || inner === 'dataclasses' ? `${inner}.${attribute}` : undefined;
   }
   return undefined;
 }

@@ -5,6 +5,9 @@
  * cimport-binder.ts; the shapes they share are in declaration-types.ts.
  */
 import { cythonDecorator } from './cython-names';
+import { pureDeclarationOf } from './pure-declarations';
+import { isPythonSourcePath } from './pure-python-mode';
+import { hasCClassDecorator, isCythonDataclass, isPureExtensionClass } from './pure-classes';
 import {
   type CType, type ClassInfo, type FunctionParam, type FunctionSignature, PY_OBJECT, implicitException, py, unknown,
   C_INT, C_DOUBLE,
@@ -47,7 +50,7 @@ export class DeclarationCollector {
     if (ctx.companion) {
       for (const sym of ctx.companion.symbols.values()) this.scope.define(classCopyOf(sym));
     }
-    this.types = new TypeResolver(this.scope);
+    this.types = new TypeResolver(this.scope, isPythonSourcePath(ctx.uri));
     this.signatures = new SignatureReader(ctx, this.types, this.scope);
     this.cimports = new CimportBinder(ctx, this.scope, this.unresolved);
   }
@@ -80,6 +83,12 @@ export class DeclarationCollector {
             }
             break;
           }
+          case 'class_definition': {
+            // `@cython.cclass class A:` (pure Python mode) is a cdef class
+            const name = field(s, 'name')?.text;
+            if (name && hasCClassDecorator(s) && !this.scope.lookupLocal(name)) this.defineTypeName(s, name);
+            break;
+          }
           case 'cdef_statement': case 'cdef_block': case 'extern_block': case 'ctypedef_statement':
             visit(significantChildren(s).flatMap((c) => (c.type === 'block' ? significantChildren(c) : [c])));
             break;
@@ -103,7 +112,7 @@ export class DeclarationCollector {
           templates: (field(node, 'template_parameters')?.namedChildren ?? []).filter((c) => c !== null).filter((c) => c.type === 'identifier').map((c) => c.text) } };
       this.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [], cypclass: true },
         binding: 'module', location: loc });
-    } else if (node.type === 'cdef_class_definition') {
+    } else if (node.type === 'cdef_class_definition' || node.type === 'class_definition') {
       const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
       this.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
     } else if (node.type === 'struct_definition') {
@@ -220,11 +229,12 @@ export class DeclarationCollector {
       }
       case 'class_definition': {
         const name = field(s, 'name')?.text;
-        if (name) this.definePython(name, 'py-class', s);
+        if (name && isPureExtensionClass(s, this.scope)) this.collectClass(s, env);
+        else if (name) this.definePython(name, 'py-class', s);
         break;
       }
       case 'expression_statement': case 'assignment': case 'augmented_assignment':
-        if (this.collectPureFusedType(s)) break;
+        if (this.collectPureDeclaration(s)) break;
         for (const target of assignmentTargets(s)) this.definePythonVariable(target);
         break;
       case 'for_statement': {
@@ -242,18 +252,50 @@ export class DeclarationCollector {
     }
   }
 
-  /** `floating = cython.fused_type(cython.float, cython.double)` (pure Python mode). */
-  private collectPureFusedType(s: Node): boolean {
-    const a = s.type === 'assignment' ? s : namedChildren(s).find((c) => c.type === 'assignment');
-    const left = a ? field(a, 'left') : null;
-    const right = a ? field(a, 'right') : null;
-    if (!a || !left || left.type !== 'identifier' || right?.type !== 'call') return false;
-    if (!/^cython\.fused_type$/.test(field(right, 'function')?.text ?? '')) return false;
-    const args = field(right, 'arguments');
-    const members = args ? significantChildren(args).map((m) => this.resolveTypeSyntax(typeSyntaxOf(m.text))) : [];
-    this.scope.define({ name: left.text, kind: 'c-type', type: { kind: 'fused', name: left.text, members },
-      binding: 'module', location: locationOf(this.ctx.uri, left), origin: 'cython.fused_type' });
-    return true;
+  /**
+   * Pure Python mode declarations at module level (pure-declarations.ts): `x = cython.declare(T)` and
+   * `cython.declare(x=T)` declare C globals (Symtab.ModuleScope.declare_var with is_cdef: a Python-typed one is a
+   * C global too), `T = cython.typedef(U)` a typedef, `S = cython.struct(a=T)` / `cython.union(...)` a struct or
+   * union, `F = cython.fused_type(A, B)` a fused type.
+   */
+  private collectPureDeclaration(s: Node): boolean {
+    const d = pureDeclarationOf(s);
+    if (!d) return false;
+    const typeOf = (n: Node): CType => this.resolveTypeSyntax(typeSyntaxOf(n.text));
+    switch (d.kind) {
+      case 'declare': case 'declare-names': {
+        const entries = d.kind === 'declare' ? d.names.map((name) => ({ name, type: d.type })) : d.entries;
+        for (const { name, type } of entries) {
+          const t = typeOf(type);
+          this.scope.define({ name: name.text, kind: t.kind === 'py' ? 'py-variable' : t.kind === 'unknown' ? 'unresolved' : 'c-variable',
+            type: t, binding: 'module', location: locationOf(this.ctx.uri, name), origin: 'cython.declare',
+            ...(t.kind === 'py' ? { cdefGlobal: true } : {}) });
+        }
+        return true;
+      }
+      case 'typedef': {
+        let t = typeOf(d.type);
+        if (t.kind === 'scalar') t = { ...t, name: d.name.text, underlying: t.underlying ?? t.name };
+        this.scope.define({ name: d.name.text, kind: 'c-type', type: t, binding: 'module',
+          location: locationOf(this.ctx.uri, d.name), origin: `cython.typedef(${d.type.text})` });
+        return true;
+      }
+      case 'struct': case 'union': {
+        const location = locationOf(this.ctx.uri, d.name);
+        const fieldsMap = new Map<string, CType>();
+        for (const m of d.members) fieldsMap.set(m.name.text, typeOf(m.type));
+        this.scope.define({ name: d.name.text, kind: 'c-type', type: { kind: 'struct', info: { name: d.name.text,
+          fields: fieldsMap, location } }, binding: 'module', location, origin: `cython.${d.kind}` });
+        return true;
+      }
+      case 'fused_type':
+        this.scope.define({ name: d.name.text, kind: 'c-type', type: { kind: 'fused', name: d.name.text,
+          members: d.members.map(typeOf) }, binding: 'module', location: locationOf(this.ctx.uri, d.name),
+          origin: 'cython.fused_type' });
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Module-level blocks (if/try/with/for bodies) may hold definitions and assignments too. */
@@ -569,6 +611,7 @@ export class DeclarationCollector {
         }
       }
     }
+    if (s.type === 'class_definition' && isCythonDataclass(s)) cls.dataclass = true;
     const body = field(s, 'body');
     // only errors the module interface sees: an error inside a method body keeps the declarations (module-interface.ts)
     if (interfaceHasError(s)) cls.incomplete ??= 'its body has a syntax error';
@@ -608,7 +651,34 @@ export class DeclarationCollector {
       }
       case 'function_definition': {
         const name = field(member, 'name')?.text;
-        if (name && !cls.methods.has(name) && !cls.attributes.has(name)) cls.attributes.set(name, PY_OBJECT);
+        const sig = name && isPureModeCFunction(raw) ? this.signatureOf(member, env, cls) : undefined;
+        if (sig) {
+          // `@cython.cfunc` / `@cython.ccall` method of a cclass (pure Python mode)
+          const prev = cls.methods.get(sig.name);
+          cls.methods.set(sig.name, prev && prev.inPxd ? { ...prev, nogil: prev.nogil || sig.nogil } : sig);
+        } else if (name && !cls.methods.has(name) && !cls.attributes.has(name)) {
+          cls.attributes.set(name, PY_OBJECT);
+        }
+        break;
+      }
+      case 'expression_statement': {
+        // cclass attributes in pure Python mode: `x = cython.declare(T)`, `cython.declare(x=T)`, `x: T` (a cdef
+        // attribute: ExprStatNode.analyse_declarations, NameNode.declare_from_annotation in a C class scope);
+        // `x: T = value` is a class attribute (a Python object), except in a cython dataclass (a field of type T)
+        const pure = pureDeclarationOf(member);
+        if (pure?.kind === 'declare' || pure?.kind === 'declare-names') {
+          const entries = pure.kind === 'declare' ? pure.names.map((name) => ({ name, type: pure.type })) : pure.entries;
+          for (const { name, type } of entries) cls.attributes.set(name.text, this.resolveTypeSyntax(typeSyntaxOf(type.text)));
+          break;
+        }
+        const a = significantChildren(member)[0];
+        const left = a?.type === 'assignment' ? field(a, 'left') : null;
+        const annotation = a ? field(a, 'type') : null;
+        if (!a || !annotation || left?.type !== 'identifier') break;
+        const dataclass = cls.dataclass === true;
+        if (field(a, 'right') && !dataclass) break;
+        const t = this.resolveTypeSyntax(typeSyntaxOf(annotation.text));
+        cls.attributes.set(left.text, t.kind === 'unknown' && !/^\s*cython\./.test(annotation.text) ? PY_OBJECT : t);
         break;
       }
       case 'property_definition': {

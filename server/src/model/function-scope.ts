@@ -19,6 +19,7 @@ import { type Specialisation, specialisationsFor } from './fused-specialisation'
 import { gilTransitions, prangeOf } from './gil-state';
 import { isPrintStatementCall } from './print-statement';
 import { pureModeDecorators } from './signature-reader';
+import { type PureDeclaration, pureDeclarationOf } from './pure-declarations';
 import { typeSyntaxOf } from './type-resolution';
 import { inferredType } from './cypclass-capabilities';
 import { splitTopLevel } from './type-syntax';
@@ -118,6 +119,21 @@ export function buildFunctionScope(
     }
     for (const n of cdefNames.get(d.id) ?? []) declare(n);
   };
+  // `x = cython.declare(T)`, `cython.declare(x=T, y=U)` (pure Python mode): C locals of the declared types
+  // (Nodes.SingleAssignmentNode / ExprStatNode.analyse_declarations: env.declare_var(..., is_cdef=True)).
+  const declarePure = (d: PureDeclaration): void => {
+    const entries = d.kind === 'declare' ? d.names.map((name) => ({ name, type: d.type }))
+      : d.kind === 'declare-names' ? d.entries : [];
+    for (const { name, type } of entries) {
+      if (declaredGlobal.has(name.text)) continue;
+      declare(name.text);
+      if (scope.lookupLocal(name.text)?.binding === 'argument') continue;
+      const t = collector.resolveTypeSyntax(typeSyntaxOf(type.text));
+      pending.delete(name.text);
+      scope.define({ name: name.text, kind: t.kind === 'unknown' ? 'unresolved' : t.kind === 'py' ? 'py-variable' : 'c-variable',
+        type: t, binding: 'local', location: locationOf(collector.ctx.uri, name) });
+    }
+  };
   // The compiler declares a function's locals in one pass over its body (analyse_declarations), in which every
   // `with gil:` / `with nogil:` block sets a flag of the scope that is never reset (Nodes.GILStatNode.
   // analyse_declarations: `env._in_with_gil_block = (self.state == 'gil')`); a local first declared while it is set
@@ -150,6 +166,12 @@ export function buildFunctionScope(
           for (const n of namedChildren(c)) if (n.type === 'identifier') declaredGlobal.add(n.text);
           continue;
         case 'assignment': case 'augmented_assignment': {
+          const pure = c.type === 'assignment' ? pureDeclarationOf(c) : undefined;
+          if (pure) {
+            // `x = cython.declare(T[, value])`, `T = cython.typedef(...)`: declared, not inferred (pure Python mode)
+            declarePure(pure);
+            break;
+          }
           const right = field(c, 'right');
           const annotation = field(c, 'type');
           const annotated = field(c, 'left');
@@ -213,9 +235,15 @@ export function buildFunctionScope(
           if (nogil) afterGilBlock = true; // an implicit `with gil:` (InjectGilHandling)
           visit(c, spec, first, false);
           continue;
-        case 'expression_statement':
+        case 'expression_statement': {
           if (nogil && printStatements && isPrintStatementCall(c)) afterGilBlock = true; // language level 2
+          const pure = pureDeclarationOf(c);
+          if (pure?.kind === 'declare-names') {
+            declarePure(pure);
+            continue;
+          }
           break;
+        }
         case 'with_statement': case 'with_gil_statement': case 'with_nogil_statement': {
           const steps = transitions(c, spec);
           if (steps.length) {

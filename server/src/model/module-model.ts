@@ -172,8 +172,10 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
 
   /** A module-level def of a pure Python mode module that its augmenting .pxd declares as a C function. */
   function isAugmentedDef(fn: Node, cls: ClassInfo | undefined): boolean {
-    if (cls || fn.type !== 'function_definition' || !isPythonSourcePath(uri)) return false;
+    if (fn.type !== 'function_definition' || !isPythonSourcePath(uri)) return false;
     const name = field(fn, 'name')?.text;
+    // a method of a cclass that the .pxd declares `cdef`/`cpdef` (AlignFunctionDefinitions: the .pxd's signature)
+    if (cls) return !!name && cls.methods.get(name)?.inPxd === true;
     const sym = name ? declarations.scope.lookupLocal(name) : undefined;
     return sym?.kind === 'c-function' && sym.signature?.inPxd === true && isModuleLevel(fn);
   }

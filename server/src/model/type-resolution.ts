@@ -27,7 +27,12 @@ export function typeSyntaxOf(text: string): Readonly<TypeSyntax> {
 
 /** Resolves type syntax in a module scope (the scope a declaration collector fills). */
 export class TypeResolver {
-  constructor(private readonly scope: Scope) {}
+  /**
+   * `pythonSource`: the types of a `.py` module, where `cython.X` is a C type only when the module imports cython;
+   * otherwise `cython` is a Python global and an annotation naming it is no type (the compiler makes the variable a
+   * Python object).
+   */
+  constructor(private readonly scope: Scope, private readonly pythonSource = false) {}
 
   resolveTypeNode(node: Node | null): CType {
     if (!node) return PY_OBJECT;
@@ -58,8 +63,11 @@ export class TypeResolver {
     return base;
   }
 
-  private resolveBaseName(name: string, templateArgs: TypeSyntax[]): CType {
+  private resolveBaseName(name: string, templateArgs: TypeSyntax[], viaAlias = false): CType {
     if (name === 'void') return VOID;
+    if (name.startsWith('cython.') && this.pythonSource && !viaAlias && this.scope.lookupLocal('cython')?.kind !== 'cython-builtin') {
+      return PY_OBJECT;
+    }
     const scalar = scalarType(name);
     if (scalar) return scalar;
     const dot = name.indexOf('.');
@@ -67,7 +75,7 @@ export class TypeResolver {
       // `cy.int` after `import cython as cy` is `cython.int`
       const head = this.lookupDotted(name.slice(0, dot).trim());
       if (head?.kind === 'cython-builtin' && head.module?.name === 'cython') {
-        return this.resolveBaseName(`cython${name.slice(dot)}`, templateArgs);
+        return this.resolveBaseName(`cython${name.slice(dot)}`, templateArgs, true);
       }
     }
     if (name.startsWith('cython.')) {

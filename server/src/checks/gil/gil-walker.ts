@@ -2,6 +2,7 @@
  * One walk of a module's tree carrying the GIL state (like the compiler's GilCheck transform), dispatching each
  * node to the rules registered for its type.
  */
+import { pureDeclarationOf } from '../../model/pure-declarations';
 import { keptCompileTimeBranch } from '../../model/compile-time-branch';
 import { type CType, type ClassInfo, definedClassOf } from '../../model/c-types';
 import { type FunctionInfo } from '../../model/function-scope';
@@ -167,6 +168,15 @@ export class GilWalker {
     if (node.type === 'expression_statement' && isConstantStatement(node)) {
       // Constant expression statements (`[1, 2]`, `f"{0}"`) are dropped by the compiler before GIL checks.
       return;
+    }
+    if (node.type === 'assignment' || node.type === 'expression_statement') {
+      // Pure Python mode declarations (`x = cython.declare(T)`, typedefs, structs) are removed before the GIL checks;
+      // `x = cython.declare(T, value)` evaluates the value only (the conversion to T is not judged here).
+      const pure = pureDeclarationOf(node);
+      if (pure) {
+        if (pure.kind === 'declare' && pure.value) this.walk(pure.value, env);
+        return;
+      }
     }
     if ((node.type === 'raise_statement' || node.type === 'print_statement'
       || (isPrintStatementCall(node) && this.printStatements(node))) && env.state.kind !== 'held' && env.injectsGil) {
