@@ -150,3 +150,28 @@ describe('pure Python mode: cython not imported', () => {
     }
   });
 });
+
+/**
+ * A cclass body declares the class's layout: typing a member into it changes the module's declarations (the module
+ * interface keeps a decorated class's members, and a `.py` module's classes: model/module-interface.ts).
+ */
+describe('pure Python mode cclass: editing its body', () => {
+  it('sees an attribute typed into the class body', async () => {
+    const engine = await Engine.create({ ...analyses, log: () => undefined });
+    try {
+      const uri = 'file:///work/cclass_edit.py';
+      const text = ['import cython', '', '@cython.cclass', 'class Counter:', '    count: cython.int', '', '',
+        'def f(c: Counter):', '    n: cython.int', '    with cython.nogil:', '        n = c.count + c.extra', '    return n', ''].join('\n');
+      engine.open(uri, text, 1, 'python');
+      const errors = (): string[] => (engine.analyze(uri)?.diagnostics ?? []).filter((d) => d.severity === 1).map((d) => d.message);
+      // c.extra is no attribute of the extension type: a Python attribute lookup without the GIL
+      assert.ok(errors().length > 0, 'c.extra is a Python attribute');
+      assert.ok(engine.change(uri, 2, [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } },
+        text: '    extra: cython.int' }]));
+      assert.deepEqual(errors(), []);
+      engine.close(uri);
+    } finally {
+      engine.dispose();
+    }
+  });
+});

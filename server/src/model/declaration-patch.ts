@@ -114,6 +114,8 @@ function declaredBy(s: Node): Declared {
   const def = undecorate(s);
   if (C_FUNCTIONS.has(def.type)) return { kind: 'function', name: field(def, 'name')?.text };
   if (def.type === 'cdef_class_definition') return { kind: 'class', name: field(def, 'name')?.text.split('.').pop()?.trim() };
+  // a decorated class may be an extension type (`@cython.cclass`, pure-classes.ts): its body declares its layout
+  if (def.type === 'class_definition' && def !== s) return { kind: 'other', name: undefined };
   if (def.type === 'function_definition' || def.type === 'class_definition') {
     const name = field(def, 'name');
     if (name?.type === 'identifier') return { kind: 'python', name: name.text };

@@ -10,6 +10,7 @@ import type { FunctionInfo } from './function-scope';
 import { type GilState, HELD, bodyState } from './gil-state';
 import { type ModuleBase, type ModuleModel, buildModuleBase, moduleView } from './module-model';
 import { type ModuleInterface, moduleInterface, sameInterface } from './module-interface';
+import { isPythonSourcePath } from './pure-python-mode';
 import { rebaseDeclarations } from './declaration-rebase';
 import { PatchMemo, patchDeclarations } from './declaration-patch';
 import type { Scope } from './symbols';
@@ -81,7 +82,7 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
   const hit = cache.get(doc.uri);
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key
     && hit.directives === directivesKey) return hit.model;
-  const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts);
+  const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts, isPythonSourcePath(doc.uri));
   if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface, stats)) {
     const model = moduleView(hit.base, doc.tree.rootNode, directives);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again

@@ -23,7 +23,7 @@ export interface ModuleInterface {
  * relative to the statement): pass the map returned by the previous call so that unchanged statements are not
  * read again (and their parts are the same string objects, compared in constant time by sameInterface).
  */
-export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = new Map()):
+export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = new Map(), pythonSource = false):
   { iface: ModuleInterface; memo: Map<string, string> } {
   const next = new Map<string, string>();
   const parts: string[] = [];
@@ -34,9 +34,9 @@ export function moduleInterface(root: Node, memo: ReadonlyMap<string, string> = 
     if (s.hasError || s.startPosition.column !== 0) {
       // the same text with a syntax error (or a fragment error recovery left away from column 0) can parse
       // differently depending on what precedes it: not memoised
-      part = statementInterface(s, s.startPosition.row);
+      part = statementInterface(s, s.startPosition.row, false, pythonSource);
     } else {
-      part = memo.get(text) ?? next.get(text) ?? statementInterface(s, s.startPosition.row);
+      part = memo.get(text) ?? next.get(text) ?? statementInterface(s, s.startPosition.row, false, pythonSource);
       next.set(text, part);
     }
     parts.push(part);
@@ -58,13 +58,16 @@ export function sameInterface(a: ModuleInterface, b: ModuleInterface): boolean {
  * interface (Python defs and classes only their name: pythonDefinitionPart); other statements their text, and their
  * shape where their syntax is broken.
  */
-function statementInterface(s: Node, baseRow: number, member = false): string {
+function statementInterface(s: Node, baseRow: number, member = false, pythonSource = false): string {
   const def = undecorate(s);
   const body = FUNCTIONS.has(def.type) || CLASSES.has(def.type) ? field(def, 'body') : null;
   // the node type too: error recovery can leave the same text as another kind of node
   if (!body && isDocstring(s)) return 'docstring'; // its words declare nothing (its lines are in the positions)
   if (!body) return s.hasError ? `${s.type}\u0001${s.text}\u0002${structureOf(s).shape}` : `${s.type}\u0001${s.text}`;
-  const python = def.type === 'function_definition' || def.type === 'class_definition'
+  // A class may be an extension type whose body declares its layout (pure-classes.ts): a decorated class
+  // (`@cython.cclass`), or in a `.py` module any top-level class (its .pxd may declare it `cdef class`).
+  const layout = def.type === 'class_definition' && (s !== def || (pythonSource && !member));
+  const python = def.type === 'function_definition' || (def.type === 'class_definition' && !layout)
     ? pythonDefinitionPart(s, def, baseRow, member) : undefined;
   if (python !== undefined) return python;
   const { shape, comments } = structureOf(s, body);
