@@ -147,6 +147,13 @@ const LOSS_PYX = [
   '        acc += loss.cy_loss(y[i], raw[i]) + log1pexp(raw[i]) + clipped(raw[i], EPS)',
   '    return acc',
   '',
+  'cdef double huber_total(CyHuberLoss loss, double[::1] y, double[::1] raw) noexcept nogil:',
+  '    cdef double acc = 0',
+  '    cdef Py_ssize_t i',
+  '    for i in range(y.shape[0]):',
+  '        acc += loss.cy_loss(y[i], raw[i])',
+  '    return acc',
+  '',
   'cpdef double mean_loss(CyLossFunction loss, double[::1] y, double[::1] raw):',
   '    cdef double r',
   '    with nogil:',
@@ -281,6 +288,17 @@ describe('incremental GIL analysis', () => {
       // C headers and names were typed in, broken and mended; most keystrokes patched one statement's declarations
       assert.ok(broken > 10, `${broken} broken states`);
       assert.ok(now.patched - models.patched > 100 && now.built > models.built, JSON.stringify([models, now]));
+      // a method's new parameter: the method and the class's own code are walked again, not the definitions that use
+      // the class and its other methods (huber_total)
+      const lines = engine.document(uri)!.text.split('\n');
+      const huber = lines.indexOf('cdef class CyHuberLoss(CyLossFunction):');
+      const line = lines.findIndex((l, i) => i > huber && l.startsWith('    cdef double cy_gradient(self, double y_true, double raw_prediction)'));
+      assert.ok(huber > 0 && line > huber);
+      const misses = gilCacheStats(engine.session, uri)!.misses;
+      const at = { line: line, character: '    cdef double cy_gradient(self, double y_true, double raw_prediction'.length };
+      assert.ok(engine.change(uri, version, [{ range: { start: at, end: at }, text: ', int k=0' }]));
+      engine.analyze(uri, defaultSettings());
+      assert.equal(gilCacheStats(engine.session, uri)!.misses - misses, 2);
     } finally {
       engine.close(pathToFileURL(path.join(dir, '_loss.pyx')).href);
       reference.dispose();

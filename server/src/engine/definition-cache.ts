@@ -8,7 +8,8 @@
  * Results are stored relative to the unit's first line by the caller and placed at its row (placedAt).
  */
 import type { Node } from 'web-tree-sitter';
-import { signatureToString, typeToString } from '../model/c-types';
+import { type FunctionSignature, signatureToString, typeToString } from '../model/c-types';
+import { MEMBER_SEPARATOR, RecordedMethods } from '../model/recorded-methods';
 import type { Scope } from '../model/symbols';
 import type { DefinitionUnit } from './definition-units';
 import { COMPLETENESS_LOOKUP, recordingLookups } from '../model/lookup-recording';
@@ -43,6 +44,8 @@ function generationOf(scope: Scope): number {
 }
 
 function describe(scope: Scope, name: string): string {
+  const member = name.indexOf(MEMBER_SEPARATOR);
+  if (member > 0) return describeMethods(scope, name.slice(0, member), name.slice(member + 1));
   const sym = scope.symbols.get(name);
   if (!sym) return '-';
   let d = `${sym.kind}\u0001${sym.binding}\u0001${typeToString(sym.type)}\u0001${sym.alsoPython ? 1 : 0}`;
@@ -51,9 +54,29 @@ function describe(scope: Scope, name: string): string {
   if (cls) {
     if (cls.incomplete) d += `\u0004${cls.incomplete}`;
     for (const [a, t] of cls.attributes) d += `\u0002${a}:${typeToString(t)}`;
-    for (const [m, sig] of cls.methods) d += `\u0003${m}:${signatureToString(sig)}${sig.exception.kind}${sig.brokenDeclaration ? '\u0005' : ''}`;
+    // the methods of this module's own classes are dependencies of their own, one by one (recorded-methods.ts)
+    if (!ownMethods(scope, name, cls.methods)) {
+      for (const [m, sig] of cls.methods) d += `\u0003${m}:${describeSignature(sig)}`;
+    }
   }
   return d;
+}
+
+function describeSignature(sig: FunctionSignature | undefined): string {
+  return sig ? `${signatureToString(sig)}${sig.exception.kind}${sig.brokenDeclaration ? '\u0005' : ''}` : '-';
+}
+
+function ownMethods(scope: Scope, owner: string, methods: Map<string, FunctionSignature>): methods is RecordedMethods {
+  return methods instanceof RecordedMethods && methods.scope === scope && methods.owner === owner;
+}
+
+/** A recorded read of a class's methods: one (`Class\u0003name`) or all of them (`Class\u0003*`). */
+function describeMethods(scope: Scope, owner: string, method: string): string {
+  const sym = scope.symbols.get(owner);
+  const cls = sym && (sym.type.kind === 'py' || sym.type.kind === 'cpp') ? sym.type.cls : undefined;
+  if (!cls || !ownMethods(scope, owner, cls.methods)) return '-';
+  if (method !== '*') return describeSignature(cls.methods.peek(method));
+  return cls.methods.all().map(([m, sig]) => `${m}:${describeSignature(sig)}`).join('\u0003');
 }
 
 interface Entry<T> {

@@ -18,7 +18,9 @@
  * Otherwise the declarations are rebuilt. Each patch lists the names it changed on the scope (Scope.patches): the
  * per-definition caches compare only those again (engine/definition-cache.ts).
  */
-import type { ClassInfo } from './c-types';
+import type { ClassInfo, FunctionSignature } from './c-types';
+import { MEMBER_SEPARATOR, RecordedMethods } from './recorded-methods';
+import type { Scope } from './symbols';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
 import { recordingLookups } from './lookup-recording';
@@ -31,8 +33,8 @@ const C_FUNCTIONS = new Set(['c_function_definition', 'c_function_declaration'])
 const PATCH_LIMIT = 500;
 
 /**
- * What a top-level statement declares, as far as patches are concerned: a C function, a cdef class, a Python def or
- * class declare their name only (DeclarationCollector); other statements may declare any name they spell.
+ * What a top-level statement declares, as far as patches are concerned: a C function, a cdef class, a Python def
+ * declare their name only (DeclarationCollector); other statements may declare any name they spell.
  */
 interface Declared {
   kind: 'function' | 'class' | 'python' | 'other';
@@ -116,7 +118,8 @@ function declaredBy(s: Node): Declared {
   if (def.type === 'cdef_class_definition') return { kind: 'class', name: field(def, 'name')?.text.split('.').pop()?.trim() };
   // a decorated class may be an extension type (`@cython.cclass`, pure-classes.ts): its body declares its layout
   if (def.type === 'class_definition' && def !== s) return { kind: 'other', name: undefined };
-  if (def.type === 'function_definition' || def.type === 'class_definition') {
+  // (a Python class may be a pure-mode cdef class, `@cython.cclass`, with members and a class object: not patched)
+  if (def.type === 'function_definition') {
     const name = field(def, 'name');
     if (name?.type === 'identifier') return { kind: 'python', name: name.text };
   }
@@ -175,12 +178,18 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
     for (let k = 0; k < parts.length; k++) {
       if (k !== index && named(name, k) && (named('class', k) || named('cypclass', k))) return false;
     }
-    changed = [name];
     const declared = base.collector.ctx.companion?.symbols.get(name);
     const pre = declared?.kind === 'ext-class' && declared.type.kind === 'py' ? declared.type.cls : undefined;
+    // the class, and its methods (reads of them are recorded one by one: recorded-methods.ts), before and after
+    const methodNames = (): string[] => [...Map.prototype.keys.call(cls.methods)] as string[];
+    changed = [name, `${name}${MEMBER_SEPARATOR}*`, ...methodNames().map((m) => `${name}${MEMBER_SEPARATOR}${m}`)];
     collect = () => {
-      refill(cls, pre, sym.location);
+      refill(cls, pre, sym.location, scope);
       base.collector.collectTopLevel(statement);
+      for (const m of methodNames()) {
+        const member = `${name}${MEMBER_SEPARATOR}${m}`;
+        if (!changed.includes(member)) changed.push(member);
+      }
     };
   }
   const { names } = recordingLookups(scope, collect);
@@ -201,10 +210,11 @@ function headerOf(part: string): string {
  * Empties a cdef class object in place, back to what it is before its statement is collected: a copy of its
  * companion .pxd's class (DeclarationCollector copies those), or a class with no members declared at its name.
  */
-function refill(cls: ClassInfo, pre: ClassInfo | undefined, location: ClassInfo['location']): void {
+function refill(cls: ClassInfo, pre: ClassInfo | undefined, location: ClassInfo['location'], scope: Scope): void {
   const name = cls.name;
   const target = cls as unknown as Record<string, unknown>;
   for (const key of Object.keys(target)) delete target[key];
-  if (pre) Object.assign(cls, { ...pre, attributes: new Map(pre.attributes), methods: new Map(pre.methods) });
-  else Object.assign(cls, { name, attributes: new Map(), methods: new Map(), location });
+  const methods = new RecordedMethods(scope, name, pre ? Map.prototype.entries.call(pre.methods) as Iterable<[string, FunctionSignature]> : undefined);
+  if (pre) Object.assign(cls, { ...pre, attributes: new Map(pre.attributes), methods });
+  else Object.assign(cls, { name, attributes: new Map(), methods, location });
 }

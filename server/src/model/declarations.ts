@@ -21,6 +21,7 @@ import { cythonModule } from './cython-module';
 import { CimportBinder } from './cimport-binder';
 import { interfaceHasError } from './module-interface';
 import type { LazySignatures } from './lazy-signatures';
+import { RecordedMethods } from './recorded-methods';
 import { SignatureReader } from './signature-reader';
 import { TypeResolver, typeSyntaxOf } from './type-resolution';
 import { type TypeSyntax, parseDeclaratorText } from './type-syntax';
@@ -48,7 +49,7 @@ export class DeclarationCollector {
   constructor(readonly ctx: DeclarationContext, parent: Scope, scope?: Scope) {
     this.scope = scope ?? new Scope('module', parent);
     if (ctx.companion) {
-      for (const sym of ctx.companion.symbols.values()) this.scope.define(classCopyOf(sym));
+      for (const sym of ctx.companion.symbols.values()) this.scope.define(classCopyOf(sym, this.scope));
     }
     this.types = new TypeResolver(this.scope, isPythonSourcePath(ctx.uri));
     this.signatures = new SignatureReader(ctx, this.types, this.scope);
@@ -113,7 +114,8 @@ export class DeclarationCollector {
       this.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [], cypclass: true },
         binding: 'module', location: loc });
     } else if (node.type === 'cdef_class_definition' || node.type === 'class_definition') {
-      const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
+      // reads of its methods are recorded one by one (recorded-methods.ts)
+      const cls: ClassInfo = { name, attributes: new Map(), methods: new RecordedMethods(this.scope, name), location: loc };
       this.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
     } else if (node.type === 'struct_definition') {
       this.scope.define({
@@ -741,10 +743,10 @@ function pxdNameOf(uri: string): string {
  * .pyx's members into every module analysed after it (results depending on the order of analysis), and keep members
  * the .pyx no longer has.
  */
-function classCopyOf(sym: Symbol): Symbol {
+function classCopyOf(sym: Symbol, scope: Scope): Symbol {
   if (sym.kind !== 'ext-class' || sym.type.kind !== 'py' || !sym.type.cls) return sym;
   const cls = sym.type.cls;
-  const copy: ClassInfo = { ...cls, attributes: new Map(cls.attributes), methods: new Map(cls.methods) };
+  const copy: ClassInfo = { ...cls, attributes: new Map(cls.attributes), methods: new RecordedMethods(scope, sym.name, cls.methods) };
   return { ...sym, type: { ...sym.type, cls: copy } };
 }
 

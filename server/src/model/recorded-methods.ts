@@ -1,0 +1,74 @@
+/**
+ * The methods of a cdef class declared in the module being analysed, noting which of them an analysis reads: through
+ * the module scope's lookup recorder (Scope.recordLookup), as the pseudo-names `Class\u0003method` (one method,
+ * present or not) and `Class\u0003*` (all of them: iteration, size). The per-definition caches then depend on the
+ * methods a definition used, not on every method of the class (engine/definition-cache.ts): editing one method's
+ * header re-checks the definitions that use that method, not every definition that uses the class.
+ */
+import type { FunctionSignature } from './c-types';
+import type { Scope } from './symbols';
+
+/** Separates a class name from a member in a recorded pseudo-name (not an identifier character). */
+export const MEMBER_SEPARATOR = '\u0003';
+
+export class RecordedMethods extends Map<string, FunctionSignature> {
+  /** `scope`: the module scope the class is declared in; `owner`: the class's name there. */
+  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, FunctionSignature]>) {
+    super();
+    if (entries) for (const [k, v] of entries) super.set(k, v);
+  }
+
+  private note(member: string): void {
+    this.scope.recordLookup?.(`${this.owner}${MEMBER_SEPARATOR}${member}`);
+  }
+
+  override get(key: string): FunctionSignature | undefined {
+    this.note(key);
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.note(key);
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.note('*');
+    return super.size;
+  }
+
+  override forEach(fn: (value: FunctionSignature, key: string, map: Map<string, FunctionSignature>) => void, thisArg?: unknown): void {
+    this.note('*');
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, FunctionSignature]> {
+    this.note('*');
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.note('*');
+    return super.keys();
+  }
+
+  override values(): MapIterator<FunctionSignature> {
+    this.note('*');
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, FunctionSignature]> {
+    this.note('*');
+    return super[Symbol.iterator]();
+  }
+
+  /** The signature of a method without noting the read (descriptors of the recorded reads). */
+  peek(key: string): FunctionSignature | undefined {
+    return super.get(key);
+  }
+
+  /** Every method without noting the read. */
+  all(): [string, FunctionSignature][] {
+    return [...super.entries()];
+  }
+}
