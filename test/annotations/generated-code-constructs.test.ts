@@ -196,4 +196,58 @@ describe('generated code of compiler constructs', () => {
     assert.equal(scoreAt(lines, 6), 0);
     assert.equal(scoreAt(lines, 13), 0);
   });
+
+  it('a local assigned from a local inferred after it is still a Python local (inference rounds)', async () => {
+    const lines = await estimate([
+      'def f(x):',               // 1
+      '    out = 0',             // 2   compiler: 1 (a new reference to the constant)
+      '    for p in x:',         // 3
+      '        out = p',         // 4   compiler: 2
+      '    return out',          // 5
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 2), 1, reasonsAt(lines, 2).join('|'));
+    assert.ok(scoreAt(lines, 4) > 0, 'out is an object: the store counts references');
+  });
+
+  it('a list literal stored into a C array or pointer builds no list; a list literal iterated is a constant tuple', async () => {
+    const lines = await estimate([
+      'def f(x):',                               // 1
+      '    cdef int a[3]',                       // 2
+      '    a = [1, 2, 3]',                       // 3   compiler: 0
+      '    cdef double *d = [1.5, x]',           // 4   compiler: 7 (x unboxed)
+      '    r = [i for i in [1, 2, 3]]',          // 5   compiler: 28
+      '    for j in [-1, 2]:',                   // 6   compiler: 17
+      '        pass',                            // 7
+      '    return r',                            // 8
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 3), 0, reasonsAt(lines, 3).join('|'));
+    assert.equal(scoreAt(lines, 4), 7, reasonsAt(lines, 4).join('|'));
+    for (const l of [4, 5, 6]) {
+      assert.ok(!reasonsAt(lines, l).some((r) => /^Python (list|tuple) built/.test(r)), reasonsAt(lines, l).join('|'));
+    }
+  });
+
+  it('yield, await and comprehensions over C arrays: what the generated code does', async () => {
+    const lines = await estimate([
+      'def gen(x):',                             // 1   compiler: 60 (with the generator object)
+      '    yield 1',                             // 2   compiler: 3
+      '    z = yield',                           // 3   compiler: 4
+      '    yield from x',                        // 4   compiler: 5
+      'async def co(x):',                        // 5
+      '    await x',                             // 6   compiler: 5
+      'def carr():',                             // 7
+      '    cdef int carray[3]',                  // 8
+      '    a = [item for item in carray]',       // 9   compiler: 9 (a C loop, items boxed)
+      '    return a',                            // 10
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 2), 3, reasonsAt(lines, 2).join('|'));
+    assert.equal(scoreAt(lines, 3), 4, reasonsAt(lines, 3).join('|'));
+    assert.equal(scoreAt(lines, 4), 5, reasonsAt(lines, 4).join('|'));
+    assert.equal(scoreAt(lines, 6), 5, reasonsAt(lines, 6).join('|'));
+    // (the model looks the comprehension variable up as a global: one point more than the compiler)
+    assert.ok(Math.abs(scoreAt(lines, 9) - 9) <= 1, reasonsAt(lines, 9).join('|'));
+    assert.ok(!reasonsAt(lines, 9).includes('Python iteration in a comprehension'), reasonsAt(lines, 9).join('|'));
+    assert.ok(reasonsAt(lines, 1).includes('generator/coroutine object created'), reasonsAt(lines, 1).join('|'));
+    assert.ok(reasonsAt(lines, 5).includes('generator/coroutine object created'), reasonsAt(lines, 5).join('|'));
+  });
 });

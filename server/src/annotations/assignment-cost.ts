@@ -47,11 +47,23 @@ export function assignment(node: Node, env: CostEnv): void {
   }
   const first = targets[0];
   const targetType = first ? typeInfo(first, env).type : PY_OBJECT;
+  if (targets.length === 1 && cArrayItems(value, targetType, env)) return;
   const vi = targets.length === 1 ? env.walk.exprTo(value, targetType, env) : env.walk.expr(value, env);
   for (const t of targets) {
     if (targets.length > 1) convert(value, vi, typeInfo(t, env).type, env);
     store(t, vi, value, env);
   }
+}
+
+/**
+ * A list literal stored into a C array or pointer (`cdef int a[3] = [1, 2, 3]`, `p: cython.pointer[cython.int] = [...]`):
+ * no list is built, each item is converted to the base type and stored in C (ExprNodes.ListNode.coerce_to → as_carray).
+ */
+function cArrayItems(value: Node, target: CType, env: CostEnv): boolean {
+  if (value.type !== 'list' || (target.kind !== 'array' && target.kind !== 'ptr') || target.base.kind === 'void') return false;
+  if (significantChildren(value).some((i) => i.type === 'list_splat' || i.type === 'list_comprehension')) return false;
+  for (const item of significantChildren(value)) env.walk.exprTo(item, target.base, env);
+  return true;
 }
 
 /** The cost of binding a value to a target (beyond evaluating and converting it). */
@@ -202,6 +214,7 @@ export function declaration(node: Node, env: CostEnv): void {
     const name = field(d, 'name') ?? namedChildren(d).find((c) => c.type === 'identifier');
     const sym = name ? env.scope.lookup(name.text) : undefined;
     const target = sym?.type ?? PY_OBJECT;
+    if (cArrayItems(value, target, env)) continue;
     const vi = env.walk.exprTo(value, target, env);
     if (target.kind === 'py' && gilHeld(env) && !vi.temp) {
       env.sink.add(lineOf(d), MACRO, 'new reference stored in a Python variable');

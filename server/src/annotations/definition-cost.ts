@@ -283,6 +283,11 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
         `\`__annotations__\` dict of ${annotations} annotation${annotations === 1 ? '' : 's'} built`);
     }
   }
+  if (kind === 'def' && node.type === 'function_definition' && isGeneratorFunction(node)) {
+    // Nodes.py GeneratorDefNode: the generator/coroutine object (__Pyx_Generator_New...) and the check that the
+    // first value sent in is None (PyErr_SetString)
+    sink.add(line, PYX_CALL + PY_CALL, 'generator/coroutine object created');
+  }
   if (kind !== 'cdef') {
     if (env.level === 'module') sink.add(line, 2 * PYX_CALL + 2 * PY_CALL + MACRO, 'function object created and stored in the module dict');
     else if (env.level === 'class' && !env.inExtensionClass) {
@@ -401,3 +406,16 @@ function definitionOrStatement(s: Node, env: CostEnv): void {
     env.walk.statement(s, env);
   }
 }
+
+/** `async def`, or a def whose own body yields or awaits (nested definitions, lambdas and classes aside). */
+function isGeneratorFunction(def: Node): boolean {
+  if (def.children.some((c) => c?.type === 'async')) return true;
+  const visit = (n: Node): boolean => namedChildren(n).some((c) => c.type === 'yield' || c.type === 'await'
+    || !NESTED_SCOPES.has(c.type) && visit(c));
+  const body = field(def, 'body');
+  return body !== null && visit(body);
+}
+
+const NESTED_SCOPES = new Set(['function_definition', 'c_function_definition', 'class_definition',
+  'cdef_class_definition', 'decorated_definition', 'lambda', 'list_comprehension', 'set_comprehension',
+  'dictionary_comprehension', 'generator_expression']);

@@ -9,7 +9,7 @@ import { type ExprInfo, comparesInC, flattenedInElements, isUnpackedMinMaxSequen
 import { type Node, field, fieldNodes, namedChildren, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { dictIteration, dictIterationPoints, isBufferIndex, isCRange, label, typeInfo, unparen } from './expression-info';
+import { constantIterable, dictIteration, dictIterationPoints, isBufferIndex, isCRange, label, typeInfo, unparen } from './expression-info';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 const MEMVIEW_PY_ATTRS = new Set(['size', 'nbytes', 'itemsize', 'base', 'T', 'copy', 'copy_fortran']);
@@ -120,10 +120,20 @@ export function expressionCost(node: Node, env: CostEnv): ExprInfo {
     case 'lambda':
       if (gil) env.sink.add(line, PYX_CALL + MACRO, 'Python function object created for the lambda');
       return info;
-    case 'await': case 'yield':
-      if (gil) env.sink.add(line, 4 * PYX_CALL + 2 * MACRO, 'generator/coroutine suspension');
-      for (const c of significantChildren(node)) env.walk.exprTo(c, PY_OBJECT, env);
-      return info;
+    case 'await': case 'yield': {
+      // Nodes.py YieldExprNode: the value handed over (a new reference unless it is a temp), the frame's exception
+      // state saved (__Pyx_Coroutine_ResetAndClearException); `await`/`yield from` delegate through
+      // __Pyx_Coroutine_Yield_From and release the awaitable. The sent value comes back as a new reference.
+      const delegated = node.type === 'await' || node.children.some((c) => c?.text === 'from');
+      const value = significantChildren(node)[0];
+      const vi = value ? env.walk.exprTo(value, PY_OBJECT, env) : undefined;
+      if (gil) {
+        env.sink.add(line, delegated ? 2 * PYX_CALL : PYX_CALL + (vi?.temp ? 0 : MACRO),
+          delegated ? 'coroutine suspension (await / yield from)' : 'generator suspension (yield)');
+      }
+      // the sent value is borrowed until stored (`x = yield`: INCREF'd; a bare `yield` statement drops it for free)
+      return delegated ? info : { ...info, temp: false };
+    }
     case 'keyword_argument': {
       const v = field(node, 'value');
       return v ? env.walk.expr(v, env) : info;
@@ -403,12 +413,21 @@ function comprehension(node: Node, env: CostEnv): void {
         // `[k for k in d.keys()]`: a dict iteration loop, as in a for statement
         env.walk.expr(dict.object, env);
         if (gilHeld(env)) env.sink.add(lineOf(c), dictIterationPoints(dict), 'dict/set iteration in a comprehension');
+      } else if (right && env.model.typer.loopPlan(c, env.scope).kind === 'c' && !isCRange(right, env)) {
+        // a C loop (a C array, a memoryview, a pointer slice: model/loop-iteration.ts): no iterator, C items
+        env.walk.expr(right, env);
       } else if (right && !isCRange(right, env)) {
-        const ri = env.walk.exprTo(right, PY_OBJECT, env);
-        const seq = ri.type.kind === 'py' && (ri.type.name === 'list' || ri.type.name === 'tuple');
+        const constant = constantIterable(right, env); // a constant tuple: nothing built
+        const ri = constant ? undefined : env.walk.exprTo(right, PY_OBJECT, env);
+        const seq = constant || ri!.type.kind === 'py' && (ri!.type.name === 'list' || ri!.type.name === 'tuple');
         // a list/tuple is indexed; anything else also gets the generic iterator path (as in a for loop)
         if (gilHeld(env)) env.sink.add(lineOf(c), seq ? 2 * PY_CALL + PYX_CALL : 8 * PY_CALL + 2 * PYX_CALL + 4 * MACRO,
           'Python iteration in a comprehension');
+        const left = field(c, 'left');
+        if (gilHeld(env) && (left?.type === 'pattern_list' || left?.type === 'tuple_pattern')) {
+          // as in a for loop: tuple/list fast paths and the generic unpacking through an iterator
+          env.sink.add(lineOf(c), 6 * PY_CALL + 8 * PYX_CALL + 5 * MACRO, 'comprehension item unpacked into several targets');
+        }
       }
     } else {
       const cond = significantChildren(c)[0];

@@ -142,3 +142,14 @@ export function dictIterationPoints(d: DictIteration): number {
   if (d.kind === 'set') return 3;
   return (d.kind === 'dict' ? 7 : 8) + (d.keys && d.values ? 1 : 0);
 }
+
+/**
+ * A list or tuple literal of constants being iterated: the compiler iterates a list literal as a tuple
+ * (Optimize.py IterationTransform: `sequence.as_tuple()`), and a tuple of constants is a cached constant, so nothing
+ * is built at the loop.
+ */
+export function constantIterable(node: Node, env: CostEnv): boolean {
+  if (node.type !== 'list' && node.type !== 'tuple') return false;
+  const items = significantChildren(node);
+  return items.length > 0 && items.every((i) => i.type !== 'list_splat' && typeInfo(i, env).literal === true);
+}

@@ -7,9 +7,11 @@ import { bodyState, prangeOf } from '../model/gil-state';
 import { type Node, field, significantChildren } from '../model/syntax';
 import { convert } from './conversion-cost';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
-import { type DictIteration, dictIteration, dictIterationPoints, isCRange, label, typeInfo } from './expression-info';
+import { type DictIteration, constantIterable, dictIteration, dictIterationPoints, isCRange, label, typeInfo } from './expression-info';
 import { nogilRegion } from './gil-region-cost';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+
+const PY_OBJECT_TUPLE: CType = { kind: 'py', name: 'tuple' };
 
 export function forStatement(node: Node, env: CostEnv): void {
   const left = field(node, 'left');
@@ -85,7 +87,8 @@ export function forStatement(node: Node, env: CostEnv): void {
     if (alt) env.walk.statement(alt, env);
     return;
   }
-  const ri = env.walk.exprTo(iterable, PY_OBJECT, env);
+  const ri = constantIterable(iterable, env) ? { type: PY_OBJECT_TUPLE, temp: false }
+    : env.walk.exprTo(iterable, PY_OBJECT, env);
   if (gilHeld(env) && (ri.type.kind === 'py' || ri.type.kind === 'unknown')) {
     const line = lineOf(node);
     const name = ri.type.kind === 'py' ? ri.type.name : 'object';

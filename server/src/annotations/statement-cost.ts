@@ -1,6 +1,6 @@
 /**
  * Statements: the dispatch by statement kind (bindings: assignment-cost.ts; loops: loop-cost.ts; `with`:
- * gil-region-cost.ts; exceptions: exception-cost.ts; nested definitions: the walker's `definition`), blocks with
+ * gil-region-cost.ts; exceptions: exception-cost.ts; `match`: match-cost.ts; nested definitions: the walker's `definition`), blocks with
  * unreachable code dropped, conditions folded at compile time, expression statements, `return` and imports.
  */
 import { keptCompileTimeBranch } from '../model/compile-time-branch';
@@ -15,6 +15,7 @@ import { raiseStatement, tryStatement } from './exception-cost';
 import { label } from './expression-info';
 import { withStatement } from './gil-region-cost';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
+import { matchStatement } from './match-cost';
 import { forStatement } from './loop-cost';
 
 /** The statements of a block in order; after a terminator the rest is dropped when `remove_unreachable` is on. */
@@ -104,6 +105,9 @@ export function statementCost(node: Node, env: CostEnv): void {
       return;
     case 'try_statement':
       tryStatement(node, env);
+      return;
+    case 'match_statement':
+      matchStatement(node, env);
       return;
     case 'assert_statement': {
       const [cond, msg] = significantChildren(node);

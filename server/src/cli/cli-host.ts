@@ -38,13 +38,21 @@ export function cliPython(settings: CythonLensSettings): string {
 }
 
 /**
+ * The parse time limit of a batch run: no keystroke is waiting, so a big file (Cython's 25k-line
+ * tests/run/extsubscript.py) is parsed to the end even on a loaded machine, where the server's 4 s
+ * (PARSE_TIME_LIMIT_MS) would leave it "not analysed". Still finite: a pathological parse (tree-sitter's quadratic
+ * error recovery) ends the file's analysis, not the run.
+ */
+export const CLI_PARSE_TIME_LIMIT_MS = 120_000;
+
+/**
  * An engine for a batch run (no keystroke is waiting, so every check gets all the time it needs; `given`: the
  * caller's). Its Python environment is not discovered here (see PythonOnDemand); `discoverPython`: how (a worker
  * asks the main thread).
  */
 export async function cliEngine(log: (s: string) => void, given?: Engine,
   discoverPython?: (python: string) => Promise<PythonEnvironment>): Promise<Engine> {
-  return given ?? await Engine.create({ ...analyses, log, timeBudgetMs: 120_000,
+  return given ?? await Engine.create({ ...analyses, log, timeBudgetMs: 120_000, parseTimeLimitMs: CLI_PARSE_TIME_LIMIT_MS,
     session: { host: CLI_HOST, ...(discoverPython ? { discoverPython } : {}) } });
 }
 

@@ -58,6 +58,11 @@ export interface EngineOptions {
   maxFileSize?: (uri: string) => number;
   /** Options of the engine's analysis session (model/analysis-session.ts). */
   session?: SessionOptions;
+  /**
+   * Wall-clock limit of one parse in ms (text/document-store.ts; default PARSE_TIME_LIMIT_MS, the server's, which
+   * keeps a keystroke from waiting on a pathological parse). A batch run (the CLI) gives a much larger one.
+   */
+  parseTimeLimitMs?: number;
 }
 
 export interface AnalyzeOptions {
@@ -107,7 +112,8 @@ export class Engine {
 
   private constructor(parser: Parser, options: EngineOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
-    this.store = new DocumentStore(parser, { ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}), log: this.log });
+    this.store = new DocumentStore(parser, { ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}), log: this.log,
+      ...(options.parseTimeLimitMs !== undefined ? { parseTimeLimitMs: options.parseTimeLimitMs } : {}) });
     this.checks = options.checks;
     this.annotators = options.annotators;
     this.timeBudgetMs = options.timeBudgetMs ?? 2000;
@@ -175,6 +181,11 @@ export class Engine {
     });
     this.pythonSelection.set(doc.uri, { version: doc.version, analysed });
     return analysed;
+  }
+
+  /** The wall-clock limit of one parse in ms (EngineOptions.parseTimeLimitMs). */
+  get parseTimeLimitMs(): number {
+    return this.store.parseTimeLimitMs;
   }
 
   /** How the open documents' trees were produced (tests count the parses a document cost). */

@@ -25,3 +25,24 @@ export function namesIn(target: Node): Node[] {
   return [];
 }
 
+/**
+ * The names a `case` pattern binds (MatchCaseNodes.py PatternNode.get_targets): captures (`case [x, y]:`, `y=v` of a
+ * class pattern), star captures (`*rest`, `**kw`) and `as` names; not class names, value patterns (`Color.RED`) or `_`.
+ */
+export function patternCaptures(pattern: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node): void => {
+    for (const c of namedChildren(n)) {
+      if (c.type === 'dotted_name') {
+        const parts = namedChildren(c);
+        if (parts.length === 1 && ['case_pattern', 'keyword_pattern', 'union_pattern'].includes(n.type)) out.push(parts[0]!);
+      } else if (c.type === 'identifier') {
+        if (n.type === 'splat_pattern' || n.type === 'as_pattern') out.push(c);
+      } else {
+        visit(c);
+      }
+    }
+  };
+  visit(pattern);
+  return out;
+}

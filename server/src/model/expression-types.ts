@@ -47,6 +47,11 @@ const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'item
 
 export class ExpressionTyper {
   private readonly cache = new Map<number, { info: ExprInfo; names: ReadonlySet<string> }>();
+  /**
+   * How many lookups met a local whose type is still being inferred (function-scope.ts infers in rounds): a result
+   * computed meanwhile is provisional and not cached, so `out = p` typed before `p` is inferred is typed again later.
+   */
+  private provisional = 0;
 
   /**
    * `constant`: the value of a compile-time condition (module-model.ts), for `a if TEST else b`, which the compiler
@@ -66,8 +71,9 @@ export class ExpressionTyper {
       replayLookups(moduleScope, cached.names);
       return cached.info;
     }
+    const before = this.provisional;
     const { value: info, names } = recordingLookups(moduleScope, () => this.compute(node, scope));
-    this.cache.set(node.id, { info, names });
+    if (this.provisional === before) this.cache.set(node.id, { info, names });
     return info;
   }
 
@@ -193,6 +199,7 @@ export class ExpressionTyper {
     switch (sym.kind) {
       case 'c-variable': case 'c-function': return { type: sym.type, temp: false, symbol: sym };
       case 'py-variable': {
+        if (sym.inferred && sym.type.kind === 'unknown' && sym.type.reason === 'being inferred') this.provisional++;
         const global = sym.binding === 'module' && !sym.cdefGlobal;
         return { type: sym.type, temp: global, pyGlobal: global, symbol: sym };
       }

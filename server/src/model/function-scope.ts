@@ -10,7 +10,7 @@
 import { keptCompileTimeBranch } from './compile-time-branch';
 import { type CType, type ClassInfo, type FunctionSignature, PY_OBJECT, py, unknown } from './c-types';
 import type { DeclarationCollector } from './declarations';
-import { assignmentTargets, namesIn } from './assignment-targets';
+import { assignmentTargets, namesIn, patternCaptures } from './assignment-targets';
 import { type Node, field, locationOf, namedChildren, significantChildren } from './syntax';
 import { Scope, type Symbol } from './symbols';
 import { mightOverflowNames } from './overflow-marking';
@@ -253,6 +253,10 @@ export function buildFunctionScope(
           }
           break;
         }
+        case 'case_pattern':
+          // `case [x, *rest]:` binds Python locals (MatchCaseNode.analyse_case_declarations)
+          for (const n of patternCaptures(c)) addPending(n, 'py');
+          continue;
         case 'as_pattern': {
           const alias = field(c, 'alias');
           if (alias) for (const n of namesIn(alias)) addPending(n, 'py');

@@ -150,7 +150,8 @@ export class DocumentStore {
   private readonly docs = new Map<string, DocumentState>();
   private readonly maxFileSize: (uri: string) => number;
   private readonly log: (message: string) => void;
-  private readonly parseTimeLimitMs: number;
+  /** Wall-clock limit of one parse in ms (abandoned beyond it: "not analysed"). */
+  readonly parseTimeLimitMs: number;
   readonly stats: ParseStats = { incremental: 0, fresh: 0, canonicalized: 0, restarts: 0 };
 
   constructor(
