@@ -250,4 +250,18 @@ describe('generated code of compiler constructs', () => {
     assert.ok(reasonsAt(lines, 1).includes('generator/coroutine object created'), reasonsAt(lines, 1).join('|'));
     assert.ok(reasonsAt(lines, 5).includes('generator/coroutine object created'), reasonsAt(lines, 5).join('|'));
   });
+
+  it('a `with cython.<directive>(value):` block is a compile-time directive: no context manager', async () => {
+    const lines = await estimate([
+      'cimport cython',                          // 1
+      'def f(obj):',                             // 2
+      '    with cython.nonecheck(True):',        // 3   compiler: 0
+      '        print(obj)',                      // 4   compiler: 4
+      '    with cython.overflowcheck(True):',    // 5   compiler: 0
+      '        pass',                            // 6
+    ].join('\n'));
+    assert.equal(scoreAt(lines, 3), 0, reasonsAt(lines, 3).join('|'));
+    assert.equal(scoreAt(lines, 5), 0, reasonsAt(lines, 5).join('|'));
+    assert.ok(scoreAt(lines, 4) > 0);
+  });
 });

@@ -63,6 +63,11 @@ export function withStatement(node: Node, env: CostEnv): void {
     return;
   }
   const clause = significantChildren(node).find((c) => c.type === 'with_clause');
+  if (compilerDirectiveItems(clause)) {
+    // `with cython.nonecheck(True):`: a directive block (ParseTreeTransforms.InterpretCompilerDirectives), no code
+    env.walk.block(body, env);
+    return;
+  }
   const locked = criticalSection(clause);
   if (locked) {
     criticalSectionCost(node, locked, body, env);
@@ -86,6 +91,21 @@ function contextManager(node: Node, manager: Node, env: CostEnv): void {
 function contextManagerCalls(node: Node, env: CostEnv): void {
   env.sink.add(lineOf(node), 3 * PY_CALL + 6 * PYX_CALL + 4 * MACRO, 'context manager `__enter__`/`__exit__` calls');
   env.facts.raises = true;
+}
+
+/**
+ * Compiler directives the compiler takes as a `with cython.<directive>(value):` block (Options.directive_types; the
+ * ones with a modelled effect are read by withDirectives first).
+ */
+const WITH_DIRECTIVES = /^cython\.(boundscheck|wraparound|initializedcheck|nonecheck|cdivision|cdivision_warnings|overflowcheck|overflowcheck\.fold|infer_types|profile|linetrace|embedsignature|binding|always_allow_keywords|c_api_binop_methods|cpow|auto_pickle|annotation_typing|emit_code_comments|unraisable_tracebacks|remove_unreachable|optimize\.\w+|warn\.\w+|legacy_implicit_noexcept|freethreading_compatible|type_version_tag|iterable_coroutine|fast_getattr|c_string_type|c_string_encoding|ccomplex|callspec|show_performance_hints|dataclasses\.\w+)$/;
+
+/** Every item of the `with` is a compiler directive call (`with cython.nonecheck(True):`). */
+function compilerDirectiveItems(clause: Node | undefined): boolean {
+  const items = clause ? significantChildren(clause) : [];
+  return items.length > 0 && items.every((item) => {
+    const value = field(item, 'value') ?? significantChildren(item)[0];
+    return value?.type === 'call' && WITH_DIRECTIVES.test(field(value, 'function')?.text.replace(/\s+/g, '') ?? '');
+  });
 }
 
 /** The objects of `with cython.critical_section(a[, b]):` (the statement's only item), else undefined. */
