@@ -69,18 +69,33 @@ describe('memoised node accessors', () => {
         const visit = (n: Node): void => {
           const fresh = cursor.currentNode;
           assert.equal(n.id, fresh.id);
-          // ask the parent first half of the time (its children are then known clean), its children first otherwise
-          const parentFirst = (k + n.startIndex) % 2 === 0;
-          if (parentFirst) n.hasError;
-          const kids = n.children;
-          assert.equal(n.hasError, fresh.hasError, `hasError at ${n.startIndex} (${n.type})`);
-          assert.equal(n.isMissing, fresh.isMissing, `isMissing at ${n.startIndex} (${n.type})`);
           // the fields its children have (from the cursor), and one field of another node
           const ids = new Set<number>([1]);
           if (cursor.gotoFirstChild()) {
             do if (cursor.currentFieldId) ids.add(cursor.currentFieldId); while (cursor.gotoNextSibling());
             cursor.gotoParent();
           }
+          // ask the parent first half of the time (its children are then known clean), its children first otherwise;
+          // read a field child first, or the named children first, or all children first
+          const parentFirst = (k + n.startIndex) % 2 === 0;
+          if (parentFirst) n.hasError;
+          const order = (k + n.startIndex) % 3;
+          const early = order === 1 ? [...ids].map((id) => n.childForFieldId(id)) : [];
+          const named = order === 0 || order === 1 ? n.namedChildren : undefined;
+          const kids = n.children;
+          for (const c of early) if (c) assert.ok(kids.includes(c), 'a field child read first is the object in `children`');
+          for (const id of ids) {
+            const c = n.childForFieldId(id);
+            assert.equal(c?.id, fresh.childForFieldId(id)?.id);
+            if (c) assert.ok(kids.includes(c), 'a field child is the object in `children`');
+          }
+          const namedKids = kids.filter((c) => c?.isNamed);
+          assert.equal(n.namedChildren.length, namedKids.length);
+          n.namedChildren.forEach((c, i) => assert.equal(c, namedKids[i], 'the named children are objects of `children`'));
+          if (named) assert.equal(n.namedChildren, named);
+          for (const c of kids) assert.equal(c?.parent, n);
+          assert.equal(n.hasError, fresh.hasError, `hasError at ${n.startIndex} (${n.type})`);
+          assert.equal(n.isMissing, fresh.isMissing, `isMissing at ${n.startIndex} (${n.type})`);
           for (const id of ids) {
             const list = n.childrenForFieldId(id);
             assert.deepEqual(list.map((c) => c?.id), fresh.childrenForFieldId(id).map((c) => c?.id));

@@ -27,6 +27,8 @@ interface Memo {
   parent: Node | null | undefined;
   childrenLinked: boolean;
   named: Node[] | undefined;
+  /** children handed out (as field children) before their list was read: the list takes these objects */
+  known: Node[] | undefined;
   /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
   fieldIds: number[] | undefined;
   fieldNodes: (Node | null)[] | undefined;
@@ -46,7 +48,7 @@ function memoOf(node: Memoised): Memo {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
       isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldIds: undefined,
-      fieldNodes: undefined, fieldListIds: undefined, fieldLists: undefined,
+      fieldNodes: undefined, fieldListIds: undefined, fieldLists: undefined, known: undefined,
     };
     node._memo = m;
   }
@@ -75,14 +77,14 @@ function flag(proto: object, name: 'hasError' | 'isNamed' | 'isMissing' | 'isErr
 /**
  * A node without errors: its children (already listed) have none either and none is missing — a node's error cost
  * is the sum of its children's and a missing node has one (ts_subtree_summarize_children) — so they need no WASM
- * call to tell. Children listed later are marked as they are listed (`children`).
+ * call to tell. Children listed later are marked as they are listed (`children`, `namedChildren`).
  */
 function markClean(node: Memoised, m: Memo): void {
   const stack: Memoised[] = [node];
   for (let n = stack.pop(); n; n = stack.pop()) {
     const nm = n === node ? m : memoOf(n);
-    if (!nm.childrenLinked) continue;
-    for (const c of (n as Node).children) {
+    const kids = nm.childrenLinked ? (n as Node).children : [...(nm.named ?? []), ...(nm.known ?? [])];
+    for (const c of kids) {
       if (!c) continue;
       const cm = memoOf(c as Memoised);
       cm.isMissing = 1;
@@ -149,35 +151,73 @@ export function installNodeMemo(): void {
 
   // Children know their parent: walks go top-down, and `parent` in web-tree-sitter searches down from the root.
   // The children of a node known to have no errors are known to have none (markClean).
+  const link = (node: Memoised, m: Memo, kids: readonly (Node | null)[]): void => {
+    const clean = m.hasError === 1;
+    for (const c of kids) {
+      if (!c) continue;
+      const cm = memoOf(c as Memoised);
+      if (cm.parent === undefined) cm.parent = node;
+      if (clean) {
+        cm.hasError = 1;
+        cm.isMissing = 1;
+      }
+    }
+  };
+  // One Node object per node: the named children may be listed on their own (most walks read only them: no objects
+  // for punctuation and keywords), and a field child handed out before either list; a list read later takes the
+  // objects that exist already.
+  const adopt = (list: (Node | null)[], ...existing: (readonly Node[] | undefined)[]): void => {
+    let byId: Map<number, Node> | undefined;
+    for (const e of existing) for (const n of e ?? []) (byId ??= new Map()).set(n.id, n);
+    if (!byId) return;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      const same = c ? byId.get(c.id) : undefined;
+      if (same) list[i] = same; // web-tree-sitter's own cached array: its entry replaced by an equal node
+    }
+  };
   const children = getter<(Node | null)[]>(proto, 'children');
+  const namedChildren = getter<(Node | null)[]>(proto, 'namedChildren');
   define(proto, 'children', function (this: Memoised) {
     const m = memoOf(this);
     const out = children.call(this);
     if (!m.childrenLinked) {
       m.childrenLinked = true;
-      const clean = m.hasError === 1;
-      for (const c of out) {
-        if (!c) continue;
-        const cm = memoOf(c as Memoised);
-        if (cm.parent === undefined) cm.parent = this;
-        if (clean) {
-          cm.hasError = 1;
-          cm.isMissing = 1;
-        }
-      }
+      adopt(out, m.named, m.known);
+      m.known = undefined;
+      link(this, m, out);
     }
     return out;
   });
-  // The named children are the same objects as in `children` (one Node object per node, not two): whether a node is
-  // named is a property of its (alias) symbol, as in ts_node_is_named.
   define(proto, 'namedChildren', function (this: Memoised) {
     const m = memoOf(this);
     if (!m.named) {
-      const language = this.tree.language;
-      m.named = this.children.filter((c): c is Node => c !== null && isNamedType(language, c.typeId));
+      if (m.childrenLinked) {
+        // whether a node is named is a property of its (alias) symbol, as in ts_node_is_named
+        const language = this.tree.language;
+        m.named = this.children.filter((c): c is Node => c !== null && isNamedType(language, c.typeId));
+      } else {
+        const fresh = namedChildren.call(this);
+        adopt(fresh, m.known);
+        m.named = fresh.includes(null) ? fresh.filter((c): c is Node => c !== null) : fresh as Node[];
+        link(this, m, m.named);
+      }
     }
     return m.named;
   });
+
+  /** The shared object of a child that web-tree-sitter answered with a new object. */
+  const shared = (node: Memoised, m: Memo, fresh: Node): Node => {
+    const id = fresh.id;
+    const same = (c: Node | null): boolean => c !== null && c.id === id;
+    if (m.childrenLinked) return node.children.find(same) ?? fresh;
+    const found = m.named?.find(same) ?? m.known?.find(same);
+    if (found) return found;
+    // not listed yet: this object becomes the child's (the lists read later take it)
+    (m.known ??= []).push(fresh);
+    link(node, m, [fresh]);
+    return fresh;
+  };
 
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
@@ -189,7 +229,7 @@ export function installNodeMemo(): void {
       if (at >= 0) return nodes[at] as Node | null;
       const fresh = childForFieldId.call(this, fieldId);
       // the same object as in `children`, so what is memoised on it is shared
-      const found = fresh ? (this.children.find((c) => c !== null && c.id === fresh.id) ?? fresh) : null;
+      const found = fresh ? shared(this, m, fresh) : null;
       ids.push(fieldId);
       nodes.push(found);
       return found;
@@ -207,13 +247,8 @@ export function installNodeMemo(): void {
       const lists = (m.fieldLists ??= []);
       const at = ids.indexOf(fieldId);
       if (at >= 0) return lists[at] as Node[];
-      const fresh = childrenForFieldId.call(this, fieldId);
-      const kids = fresh.length ? this.children : [];
       const found: Node[] = [];
-      for (const f of fresh) {
-        if (!f) continue;
-        found.push(kids.find((c) => c !== null && c.id === f.id) ?? f);
-      }
+      for (const f of childrenForFieldId.call(this, fieldId)) if (f) found.push(shared(this, m, f));
       ids.push(fieldId);
       lists.push(found);
       return found;
