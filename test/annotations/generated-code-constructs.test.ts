@@ -174,29 +174,6 @@ describe('generated code of compiler constructs', () => {
     assert.ok(reasonsAt(lines, 11).includes('exception raised (__Pyx_Raise)'), reasonsAt(lines, 11).join('|'));
   });
 
-  it('a prange body that can raise: the parallel error exit follows its last statement', async () => {
-    const lines = await estimate([
-      'from cython.parallel import prange',                            // 1
-      'def pmax(double[:] x):',                                        // 2
-      '    cdef Py_ssize_t i',                                         // 3
-      '    cdef double m = 0',                                         // 4
-      "    for i in prange(x.shape[0], nogil=True):",                  // 5
-      '        m += 1',                                                // 6
-      '        if x[i] > 2:',                                          // 7   compiler: 38 (bounds check + error exit)
-      '            m = x[i]',                                          // 8   compiler: 2
-      '    return m',                                                  // 9
-      'def psum(int n):',                                              // 10
-      '    cdef int i, s = 0',                                         // 11
-      '    for i in prange(n, nogil=True):',                           // 12
-      '        s += i',                                                // 13  compiler: 0 (nothing can raise)
-      '    return s',                                                  // 14
-    ].join('\n'));
-    assert.ok(reasonsAt(lines, 7).some((r) => r.startsWith('prange body can raise')), reasonsAt(lines, 7).join('|'));
-    assert.ok(scoreAt(lines, 7) >= 36, String(scoreAt(lines, 7)));
-    assert.equal(scoreAt(lines, 6), 0);
-    assert.equal(scoreAt(lines, 13), 0);
-  });
-
   it('a local assigned from a local inferred after it is still a Python local (inference rounds)', async () => {
     const lines = await estimate([
       'def f(x):',               // 1

@@ -29,18 +29,7 @@ export function forStatement(node: Node, env: CostEnv): void {
       }
     }
     const inner = bodyState(node, env.state, (c) => env.model.constantCondition(c, env.specialisation)) ?? env.state;
-    nogilRegion(node, env, inner, () => {
-      env.walk.block(body, { ...env, state: inner });
-      const last = body ? significantChildren(body).at(-1) : undefined;
-      if (env.facts.raises && last && inner.kind !== 'held') {
-        // A body that can raise gets the parallel error exit (Nodes.ParallelStatNode: the error label takes the GIL,
-        // fetches the exception into the shared slot, and after the loop it is restored and propagated), written
-        // after the body's last statement (the last position marked). Measured with cython -a on prange loops whose
-        // body raises (a bounds check, a `with gil:` block): 36 points beyond the statement's own.
-        env.sink.add(lineOf(last), 3 * PY_CALL + 9 * PYX_CALL + 3 * MACRO,
-          'prange body can raise: the exception is saved with the GIL and propagated after the loop');
-      }
-    });
+    nogilRegion(node, env, inner, () => env.walk.block(body, { ...env, state: inner }));
     return;
   }
   // Loops the compiler runs in C (model/loop-iteration.ts): no iterator, no item references.
