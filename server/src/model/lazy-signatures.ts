@@ -95,7 +95,7 @@ export class LazySignatures {
     private readonly log: DefinitionLog) {}
 
   /**
-   * The symbol of a C function declared at module level in a .pxd (`DeclarationCollector.defineFunction` for a
+   * The symbol of a C function declared at module level in a .pxd (`defineFunction` of declarations/functions.ts for a
    * signature not yet read), or undefined when this declaration is read at once.
    */
   functionSymbol(node: Node, env: { extern: boolean; externNogil: boolean }): Symbol | undefined {
@@ -121,7 +121,7 @@ export class LazySignatures {
       }
       return sig;
     };
-    // the keys in the order of an eagerly collected symbol (DeclarationCollector.defineFunction)
+    // the keys in the order of an eagerly collected symbol (defineFunction, declarations/functions.ts)
     Object.defineProperty(sym, 'type', { enumerable: true, configurable: true,
       get: () => {
         read();
