@@ -6,6 +6,12 @@
  * scores (not marked partial). Cold: the module's include dirs differ from the warm-up files', so its resolver starts
  * with no .pxd parsed (not even libc's or cpython's); warm: reopened after a close (the .pxd cached; the document's
  * model and per-definition caches dropped with the close). CPU time: the server process's (Linux /proc; 10 ms ticks).
+ *
+ * The server warms the .pxd files its workspace cimports in idle time (features/pxd-warming.ts), which changes what
+ * cold means. So cold is measured twice, each in a server of its own: right after start (warming off, as an open
+ * that comes before the server had any idle time: the workspace's .pxd not parsed), and after warming (the server
+ * left idle until it logs that the warm-up is done; the workspace, the module's folder, has the module's include
+ * dirs in its settings, as an editor's workspace would).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,8 +39,12 @@ export interface OpenTiming {
 export interface OpenResult {
   file: CorpusFile;
   lines: number;
+  /** right after start (warming off) */
   cold: OpenTiming;
   warm: OpenTiming;
+  /** cold again, in a server whose idle-time warming ran to its end first; its log line */
+  warmed: OpenTiming;
+  warmup: string;
 }
 
 /** CPU time (user + system) of a process so far, ms (Linux: /proc/PID/stat, 100 ticks a second). */
@@ -60,11 +70,14 @@ class ServerProcess {
   private readonly waiters: { test: (n: Note) => boolean; resolve: (n: Note) => void }[] = [];
   current: CorpusFile | undefined;
 
+  /** the measured module: files under its folder get its include dirs (the workspace's settings) */
+  workspace: CorpusFile | undefined;
+
   constructor(python: string) {
     this.child = spawn(process.execPath, [benchCli(), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.client = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.client.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
-      params.items.map(() => ({ pythonPath: python, includeDirs: this.current?.includeDirs ?? [] })));
+      params.items.map((item: unknown) => ({ pythonPath: python, includeDirs: this.dirsFor(item) })));
     this.client.onRequest('client/registerCapability', () => null);
     this.client.onRequest('window/workDoneProgress/create', () => null);
     this.client.onNotification((method: string, params: unknown) => {
@@ -78,6 +91,14 @@ class ServerProcess {
       }
     });
     this.client.listen();
+  }
+
+  private dirsFor(item: unknown): string[] {
+    const scope = (item as { scopeUri?: string } | undefined)?.scopeUri;
+    const current = this.current && pathToFileURL(this.current.path).toString();
+    if (scope !== undefined && scope !== current && this.workspace
+      && scope.startsWith(pathToFileURL(path.dirname(this.workspace.path)).toString() + '/')) return this.workspace.includeDirs;
+    return this.current?.includeDirs ?? [];
   }
 
   waitFor(test: (n: Note) => boolean, from: number, timeoutMs = 600_000): Promise<Note> {
@@ -135,17 +156,37 @@ async function openOnce(server: ServerProcess, file: CorpusFile): Promise<OpenTi
 export async function openLatency(python: string, files: readonly CorpusFile[], warmUp: readonly CorpusFile[]): Promise<OpenResult[]> {
   const out: OpenResult[] = [];
   for (const file of files) {
-    const server = new ServerProcess(python);
-    try {
+    const start = async (warming: boolean): Promise<ServerProcess> => {
+      const server = new ServerProcess(python);
+      server.workspace = file;
       const rootUri = pathToFileURL(path.dirname(file.path)).toString();
       await server.client.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: null,
-        capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true } });
+        capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true, pxdWarmup: warming } });
       await server.client.sendNotification('initialized', {});
       // JIT warm-up (not measured); the first open also has the server discover the Python environment
       for (let round = 0; round < 2; round++) for (const f of warmUp) await openOnce(server, f);
-      const cold = await openOnce(server, file);
-      const warm = await openOnce(server, file);
-      out.push({ file, lines: fs.readFileSync(file.path, 'utf8').split('\n').length, cold, warm });
+      return server;
+    };
+    const lines = fs.readFileSync(file.path, 'utf8').split('\n').length;
+    let server = await start(false);
+    let cold: OpenTiming;
+    let warm: OpenTiming;
+    try {
+      cold = await openOnce(server, file);
+      warm = await openOnce(server, file);
+    } finally {
+      await server.stop();
+    }
+    server = await start(true);
+    try {
+      const isDone = (n: Note): boolean => n.method === 'window/logMessage'
+        && String((n.params as { message?: unknown }).message).startsWith('.pxd warm-up done');
+      // the run started once the Python environment was found (an earlier run could not find Cython's includes)
+      const found = server.notes.findIndex((n) => n.method === 'window/logMessage'
+        && String((n.params as { message?: unknown }).message).startsWith('Python environment:'));
+      const done = await server.waitFor(isDone, Math.max(found, 0), 300_000);
+      const warmed = await openOnce(server, file);
+      out.push({ file, lines, cold, warm, warmed, warmup: String((done.params as { message: string }).message) });
     } finally {
       await server.stop();
     }

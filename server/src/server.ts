@@ -34,6 +34,7 @@ import { AnnotationsPublisher } from './features/annotations-publisher';
 import { DiagnosticsPublisher, type DiagnosticsPublisherOptions } from './features/diagnostics';
 import { ExactAnnotations, exactAnnotationsFeature, type ExactAnnotationsOptions } from './features/exact-annotations';
 import type { Feature, FeatureDeps } from './features/feature';
+import { PxdWarming, type PxdWarmingOptions } from './features/pxd-warming';
 import { featureCapabilities, features as lspFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
 import { applyProjectConfig, ProjectConfigs } from './settings/project/project-config';
@@ -56,6 +57,11 @@ export interface ServerOptions {
   features?: readonly Feature[];
   /** How exact mode runs the compiler (tests inject a fake); default: child_process.execFile. */
   exactRun?: ExactAnnotationsOptions['run'];
+  /**
+   * Warming the .pxd files the workspace cimports in idle time (features/pxd-warming.ts); false: off (also with the
+   * initialization option `pxdWarmup: false`).
+   */
+  pxdWarming?: Omit<PxdWarmingOptions, 'busy' | 'onDone'> | false;
 }
 
 
@@ -88,6 +94,9 @@ export class CythonLensServer {
   private deps: FeatureDeps | undefined;
   /** The projects' configuration ([tool.cython-lens], meson.build, setup.py), read asynchronously, kept by mtime. */
   private readonly projects: ProjectConfigs;
+  /** Idle-time loading of the .pxd files the workspace cimports (undefined before initialize, or when off). */
+  private warming: PxdWarming | undefined;
+  private warmingOff = false;
 
   constructor(
     private readonly connection: Connection,
@@ -159,6 +168,7 @@ export class CythonLensServer {
       settings: (uri) => this.settings.get(uri),
       log: (m) => this.log(m),
       workspace: this.workspace,
+      message: () => this.warming?.message(),
     };
     for (const feature of this.features()) feature.register(c, deps);
     c.onInitialize((params) => this.initialize(params));
@@ -229,6 +239,7 @@ export class CythonLensServer {
         this.settings.clear();
         this.publisher?.scheduleAll();
         for (const uri of this.engine?.openUris() ?? []) if (this.engine?.isAnalysed(uri)) this.ensurePythonEnvironment(uri);
+        this.warming?.start(); // the include dirs may have changed: another resolver to warm
       }),
     );
   }
@@ -249,6 +260,7 @@ export class CythonLensServer {
         this.log(env.error ? `[warn] ${env.error}; cimports of Cython's includes and installed packages stay unresolved`
           : `Python environment: ${python}, Cython ${env.cythonVersion ?? '?'} (${env.sitePackages.length} package dirs)`);
         this.publisher?.scheduleAll();
+        if (!env.error) this.warming?.start(); // Cython's includes and installed packages are findable now
       });
     }).catch((err: unknown) => this.log(`[error] Python discovery: ${String(err)}`));
   }
@@ -263,6 +275,7 @@ export class CythonLensServer {
       const init = params.initializationOptions as Record<string, unknown>;
       if (SETTINGS_SECTION in init) this.pushedSettings = init[SETTINGS_SECTION];
       // The VS Code client says `trusted: false` in untrusted workspaces: then no Python is ever run.
+      if (init['pxdWarmup'] === false) this.warmingOff = true;
       if (init['trusted'] === false) {
         this.trusted = false;
         this.exact.setTrusted(false); // no `cython -a` either, even before a cythonLens/workspaceTrust notification
@@ -291,6 +304,14 @@ export class CythonLensServer {
       ...(this.options.progressive !== undefined ? { progressive: this.options.progressive } : {}),
       log: (m) => this.log(m),
     });
+    if (this.options.pxdWarming !== false && !this.warmingOff && this.deps) {
+      const publisher = this.publisher;
+      this.warming = new PxdWarming(this.deps, {
+        ...this.options.pxdWarming,
+        busy: () => publisher.busy,
+        onDone: (s) => this.log(`.pxd warm-up done: ${s.files} files, ${s.steps} steps, ${s.modules} modules, ${s.busyMs} ms`),
+      });
+    }
     return {
       capabilities: {
         ...featureCapabilities(this.features()),
@@ -340,6 +361,7 @@ export class CythonLensServer {
         }
       });
       this.log(`Workspace index: ${files.length} Cython files (${Date.now() - started} ms)`);
+      this.warming?.start();
     } catch (err) {
       this.log(`[warn] workspace index: ${String(err)}`);
     } finally {
@@ -358,6 +380,7 @@ export class CythonLensServer {
   }
 
   private shutdown(): void {
+    this.warming?.dispose();
     this.workspace.dispose();
     this.exact.dispose();
     this.publisher?.dispose();
@@ -371,6 +394,7 @@ export class CythonLensServer {
 
   /** Runs a notification handler; bad input is logged, never crashes the server. */
   private guard(what: string, fn: () => void): void {
+    this.warming?.message();
     try {
       fn();
     } catch (err) {
@@ -392,6 +416,7 @@ export class CythonLensServer {
     this.settings.clear();
     this.publisher?.scheduleAll();
     for (const uri of this.engine?.openUris() ?? []) this.ensurePythonEnvironment(uri);
+    this.warming?.start();
   }
 
   /** The path of the workspace folder holding `uri` (the innermost), if any. */

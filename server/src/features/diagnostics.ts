@@ -56,6 +56,8 @@ export class DiagnosticsPublisher {
   /** Documents with a full report published since they were opened (later publications are not progressive). */
   private readonly published = new Set<string>();
   private readonly progressive: ProgressiveOptions | undefined;
+  /** Publications under way (an analysis in slices spans several event-loop turns). */
+  private running = 0;
 
   constructor(private readonly options: DiagnosticsPublisherOptions) {
     this.delayMs = options.delayMs ?? 40;
@@ -73,6 +75,11 @@ export class DiagnosticsPublisher {
       this.publishLogged(uri);
     }, delayMs);
     this.timers.set(uri, timer);
+  }
+
+  /** Whether a publication is scheduled or under way (background work such as .pxd warming waits for none). */
+  get busy(): boolean {
+    return this.running > 0 || this.timers.size > 0 || this.settleTimers.size > 0;
   }
 
   scheduleAll(): void {
@@ -121,13 +128,14 @@ export class DiagnosticsPublisher {
 
   /** Publishes from a timer: a failure is logged, never thrown. */
   private publishLogged(uri: string): void {
+    this.running++;
     this.publish(uri).catch((err: unknown) => {
       try {
         this.options.log(`[error] publishing ${uri}: ${String(err)}`);
       } catch {
         // the connection is gone
       }
-    });
+    }).finally(() => this.running--);
   }
 
   private async publish(uri: string): Promise<void> {

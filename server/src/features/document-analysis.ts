@@ -71,6 +71,7 @@ export function identifierAt(tree: Tree, offset: number): Node | undefined {
 
 /** Runs a request handler; failures are logged and answered with `fallback` (bad input never crashes). */
 export async function guarded<T>(deps: FeatureDeps, what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+  deps.message?.();
   try {
     return await fn();
   } catch (err) {

@@ -19,6 +19,8 @@ export interface FeatureDeps {
   log(message: string): void;
   /** The workspace's Cython files (references, rename, workspace symbols); absent in tests that need none. */
   workspace?: WorkspaceIndex;
+  /** A request reached the server (background work waits for quiet; see pxd-warming.ts). */
+  message?(): void;
 }
 
 export interface Feature {

@@ -1,0 +1,123 @@
+/**
+ * Warming a resolver's .pxd cache ahead of an open: the cimports of a workspace file are read from its text (a
+ * guess by regular expressions, not a parse) and done against the resolver its documents will use, as the analysis
+ * of the file would do them: the module located and loaded, the names a `from x cimport a, b` takes looked up (which
+ * collects their units of a lazily split .pxd), a star cimport and a .pyx's own .pxd enumerated, the names used as
+ * `alias.name` after a `cimport x as alias` looked up. Nothing here decides a result: a later analysis finds the
+ * same modules in the cache (a .pxd's declarations do not depend on the order their names are looked up in; the
+ * lazy-pxd tests check that), and what the guess misses or over-reads is only collected on demand or in vain.
+ *
+ * The work is cut into steps (one cimport statement each) that the caller runs in idle time, one at a time.
+ */
+import { pathToFileURL } from 'node:url';
+import type { PxdResolver } from './pxd-resolver';
+
+export interface GuessedCimport {
+  /** The dotted module as written, without leading dots. */
+  module: string;
+  level: number;
+  /** The names looked up in it; `all`: a star cimport (the module enumerated). */
+  names: string[] | 'all';
+}
+
+const MAX_NAMES = 200;
+const FROM_CIMPORT = /^[ \t]*(?:cdef[ \t]+extern[^\n]*\n)?[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+cimport[ \t]+(\([^)]*\)|(?:[^\n\\]|\\\n)*)/gm;
+const PLAIN_CIMPORT = /^[ \t]*cimport[ \t]+((?:[^\n\\]|\\\n)*)/gm;
+
+/** The cimports a text seems to make (comments and strings are not told apart: a guess for warming only). */
+export function guessCimports(text: string): GuessedCimport[] {
+  const out: GuessedCimport[] = [];
+  for (const m of text.matchAll(FROM_CIMPORT)) {
+    const list = m[3]!.replace(/^\(|\)$/g, '').replace(/#[^\n]*/g, '').replace(/\\\n/g, ' ');
+    const names: string[] = [];
+    let all = false;
+    for (const item of list.split(',')) {
+      const name = item.trim().split(/\s+/)[0];
+      if (name === '*') all = true;
+      else if (name && /^[A-Za-z_]\w*$/.test(name)) names.push(name);
+    }
+    out.push({ module: m[2]!, level: m[1]!.length, names: all ? 'all' : names });
+  }
+  for (const m of text.matchAll(PLAIN_CIMPORT)) {
+    const list = m[1]!.replace(/#[^\n]*/g, '').replace(/\\\n/g, ' ');
+    for (const item of list.split(',')) {
+      const words = item.trim().split(/\s+/);
+      const module = words[0];
+      if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) continue;
+      const bound = words[1] === 'as' && words[2] ? words[2] : module;
+      out.push({ module, level: 0, names: usedAttributes(text, bound) });
+    }
+  }
+  return out;
+}
+
+/** The names read as `bound.name` in the text (`cnp.float64_t`), at most MAX_NAMES. */
+function usedAttributes(text: string, bound: string): string[] {
+  const names = new Set<string>();
+  const re = new RegExp(`(?<![\\w.])${bound.replace(/\./g, '\\.')}\\.([A-Za-z_]\\w*)`, 'g');
+  for (const m of text.matchAll(re)) {
+    names.add(m[1]!);
+    if (names.size >= MAX_NAMES) break;
+  }
+  return [...names];
+}
+
+/** One workspace file to warm for: its path, its text and the resolver its documents use. */
+export interface WarmupFile {
+  file: string;
+  text: string;
+  resolver: PxdResolver;
+}
+
+/** Steps of a warm-up over files, one cimport statement (or one own .pxd) a step. */
+export class PxdWarmup {
+  private readonly steps: (() => void)[] = [];
+  private next = 0;
+  /** Modules loaded and names looked up so far (for the log and the bench). */
+  readonly done = { steps: 0, modules: new Set<string>() };
+
+  add(target: WarmupFile): void {
+    const uri = pathToFileURL(target.file).toString();
+    const { resolver } = target;
+    if (target.file.endsWith('.pyx')) {
+      // a .pyx's own .pxd is enumerated when its module is built (declarations.ts)
+      this.steps.push(() => {
+        const own = resolver.companionOf(uri);
+        if (!own) return;
+        this.done.modules.add(own.uri);
+        for (const _ of own.symbols.keys()) break;
+      });
+    }
+    for (const c of guessCimports(target.text)) {
+      this.steps.push(() => {
+        const file = resolver.locate(c.module, c.level, uri);
+        const mod = file ? resolver.load(file) : undefined;
+        if (!mod) return;
+        this.done.modules.add(mod.uri);
+        if (c.names === 'all') {
+          for (const _ of mod.symbols.keys()) break; // enumerates a lazily split .pxd
+        } else {
+          for (const name of c.names) mod.symbols.get(name);
+        }
+      });
+    }
+  }
+
+  get remaining(): number {
+    return this.steps.length - this.next;
+  }
+
+  /** Runs one step; false when none was left. A step that throws is skipped (warming decides nothing). */
+  step(): boolean {
+    const s = this.steps[this.next];
+    if (!s) return false;
+    this.next++;
+    this.done.steps++;
+    try {
+      s();
+    } catch {
+      // the analysis meets the same input later and reports it there
+    }
+    return true;
+  }
+}
