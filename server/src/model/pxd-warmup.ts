@@ -11,6 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { PxdResolver } from './pxd-resolver';
+import type { Symbol } from './symbols';
 
 export interface GuessedCimport {
   /** The dotted module as written, without leading dots. */
@@ -21,6 +22,8 @@ export interface GuessedCimport {
 }
 
 const MAX_NAMES = 200;
+/** Symbols whose (lazily read) signatures one step reads, at most. */
+const SYMBOLS_PER_STEP = 64;
 const FROM_CIMPORT = /^[ \t]*(?:cdef[ \t]+extern[^\n]*\n)?[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+cimport[ \t]+(\([^)]*\)|(?:[^\n\\]|\\\n)*)/gm;
 const PLAIN_CIMPORT = /^[ \t]*cimport[ \t]+((?:[^\n\\]|\\\n)*)/gm;
 
@@ -85,7 +88,7 @@ export class PxdWarmup {
         const own = resolver.companionOf(uri);
         if (!own) return;
         this.done.modules.add(own.uri);
-        for (const _ of own.symbols.keys()) break;
+        this.read([...own.symbols.values()]); // enumerates a lazily split .pxd
       });
     }
     for (const c of guessCimports(target.text)) {
@@ -94,13 +97,28 @@ export class PxdWarmup {
         const mod = file ? resolver.load(file) : undefined;
         if (!mod) return;
         this.done.modules.add(mod.uri);
-        if (c.names === 'all') {
-          for (const _ of mod.symbols.keys()) break; // enumerates a lazily split .pxd
-        } else {
-          for (const name of c.names) mod.symbols.get(name);
+        if (c.names === 'all') this.read([...mod.symbols.values()]);
+        else this.read(c.names.map((name) => mod.symbols.get(name)).filter((s): s is Symbol => s !== undefined));
+      });
+    }
+  }
+
+  /**
+   * The next steps read the symbols' types and signatures, which a .pxd collected in one pass reads on first use
+   * (lazy-signatures.ts: against the scope as it was at the declaration, so whenever they are read they are the same).
+   */
+  private read(symbols: Symbol[]): void {
+    const chunks: (() => void)[] = [];
+    for (let i = 0; i < symbols.length; i += SYMBOLS_PER_STEP) {
+      const chunk = symbols.slice(i, i + SYMBOLS_PER_STEP);
+      chunks.push(() => {
+        for (const sym of chunk) {
+          void sym.type;
+          void sym.signature;
         }
       });
     }
+    this.steps.splice(this.next, 0, ...chunks);
   }
 
   get remaining(): number {
