@@ -16,7 +16,7 @@ import { positionLine } from './expression-info';
 import { type FusedLookup, fusedTypesOf, specialisationCount, specialisationsOf, specialisedScope, substitute }
   from './fused-specialisations';
 import { ExpressionTyper } from '../model/expression-types';
-import { specialisationsFor } from '../model/fused-specialisation';
+import { fusedTestsOf, specialisationsFrom } from '../model/fused-specialisation';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 import { pureDeclarationOf } from '../model/pure-declarations';
 import { isPureExtensionClass } from '../model/pure-classes';
@@ -197,7 +197,8 @@ function functionCost(node: Node, env: CostEnv, line: number): void {
   // With a fused type that includes `object`, each specialisation is walked with its own types (the object one is
   // Python code); otherwise one walk with the first members stands for all, scaled by their number.
   const bodyNode = field(node, 'body');
-  const tests = bodyNode ? specialisationsFor(bodyNode, env.model.collector, undefined).length > 0 : false;
+  const tests = bodyNode
+    ? specialisationsFrom(info.fusedTests ?? fusedTestsOf(bodyNode, env.model.collector), undefined).length > 0 : false;
   const walked = specialisationsOf(wrapped, sig?.returnType, lookup, tests);
   const specs = walked.length || specialisationCount(wrapped, sig?.returnType, lookup);
   const facts: FunctionFacts = { raises: false, returns: 0 };
@@ -413,6 +414,8 @@ function isGeneratorFunction(def: Node): boolean {
   const visit = (n: Node): boolean => namedChildren(n).some((c) => c.type === 'yield' || c.type === 'await'
     || !NESTED_SCOPES.has(c.type) && visit(c));
   const body = field(def, 'body');
+  // a yield or await expression spells its keyword (a missing one would make an error): most bodies need no walk
+  if (body && !body.hasError && !body.text.includes('yield') && !body.text.includes('await')) return false;
   return body !== null && visit(body);
 }
 

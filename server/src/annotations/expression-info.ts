@@ -61,6 +61,8 @@ export function positionLine(node: Node): number | undefined {
     case 'integer': case 'float':
       return undefined;
     case 'string': case 'concatenated_string':
+      // an interpolation spans `{...}` (a missing `{` would make an error): most strings need no search
+      if (!node.hasError && !node.text.includes('{')) return undefined;
       return node.descendantsOfType('interpolation').length > 0 ? node.startPosition.row : undefined;
     case 'subscript':
       return token((t) => t === '[') ?? node.startPosition.row;

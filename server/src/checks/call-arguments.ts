@@ -104,6 +104,35 @@ function sweepOf(root: Node): { defs: Node[]; calls: Node[] } {
 
 let scopeSet: Set<string> | undefined;
 
+/**
+ * The nodes of `list` (in document order, as sweepOf lists them) that do not start inside one of `skipped` (class
+ * members, which do not overlap): the list without the slice of each member, found by binary search (a class of M
+ * methods has M + 1 units, each over the whole class's sweep).
+ */
+function startingOutside(list: readonly Node[], skipped: readonly Node[]): Node[] {
+  if (!skipped.length) return list.slice();
+  const ranges = skipped.map((m) => [m.startIndex, m.endIndex] as const).sort((a, b) => a[0] - b[0]);
+  const firstFrom = (offset: number): number => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as Node).startIndex < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const out: Node[] = [];
+  let i = 0;
+  for (const [start, end] of ranges) {
+    const from = Math.max(i, firstFrom(start));
+    for (let k = i; k < from; k++) out.push(list[k] as Node);
+    i = Math.max(from, firstFrom(end));
+  }
+  for (let k = i; k < list.length; k++) out.push(list[k] as Node);
+  return out;
+}
+
 function shiftRows(d: Diagnostic, by: number): Diagnostic {
   return { ...d, range: { start: { line: d.range.start.line + by, character: d.range.start.character },
     end: { line: d.range.end.line + by, character: d.range.end.character } } };
@@ -159,11 +188,9 @@ class CallChecker {
    */
   run(root: Node, skipped: readonly Node[] = []): void {
     // calls and definitions inside skipped class members are another unit's (engine/definition-units.ts)
-    const kept = (n: Node | null): n is Node => n !== null
-      && !skipped.some((m) => n.startIndex >= m.startIndex && n.startIndex < m.endIndex);
     const found = sweepOf(root);
-    const defs = found.defs.filter(kept);
-    const calls = found.calls.filter(kept);
+    const defs = startingOutside(found.defs, skipped);
+    const calls = startingOutside(found.calls, skipped);
     const module: Context = { scope: this.model.declarations.scope, cls: undefined };
     const open: OpenDefinition[] = [];
     let d = 0;

@@ -15,7 +15,7 @@ import { type Node, field, locationOf, namedChildren, significantChildren } from
 import { Scope, type Symbol } from './symbols';
 import { mightOverflowNames } from './overflow-marking';
 import { reachableStatements } from './reachability';
-import { type Specialisation, specialisationsFor } from './fused-specialisation';
+import { type FusedTests, type Specialisation, fusedTestsOf, specialisationsFrom } from './fused-specialisation';
 import { gilTransitions, prangeOf } from './gil-state';
 import { isPrintStatementCall } from './print-statement';
 import { pureModeDecorators } from './signature-reader';
@@ -33,6 +33,11 @@ export interface FunctionInfo {
   cls?: ClassInfo;
   /** Untyped locals that the inference made Python objects, with the first assignment (for messages). */
   pythonLocals: Symbol[];
+  /**
+   * The fused types its body tests (`fused_t is double`), read once for every walk of the function (GIL walk,
+   * annotator): undefined when not computed (no compile-time constants given to buildFunctionScope) or no body.
+   */
+  fusedTests?: FusedTests;
 }
 
 /** Kinds of nodes that start a new scope: their contents are not locals of the enclosing function. */
@@ -298,8 +303,10 @@ export function buildFunctionScope(
     }
   };
   const body = field(fn, 'body');
+  let fusedTests: FusedTests | undefined;
   if (body) {
-    const specs = constant ? specialisationsFor(body, collector, undefined) : [];
+    fusedTests = constant ? fusedTestsOf(body, collector) : undefined;
+    const specs = fusedTests ? specialisationsFrom(fusedTests, undefined) : [];
     (specs.length ? specs : [undefined]).forEach((spec, i) => {
       declared = new Map();
       afterGilBlock = false;
@@ -370,7 +377,7 @@ export function buildFunctionScope(
       pythonLocals.push(sym);
     }
   }
-  return { node: fn, scope, signature, isPythonFunction, cls, pythonLocals };
+  return { node: fn, scope, signature, isPythonFunction, cls, pythonLocals, ...(fusedTests ? { fusedTests } : {}) };
 }
 
 /** A C integer (or enum) type: what safe inference refuses for a local that may overflow. */

@@ -114,13 +114,16 @@ function flatMembers(t: Extract<CType, { kind: 'fused' }>): CType[] {
 /** Upper bound on the specialisations walked separately; beyond it, tests stay 'maybe' (no guesses). */
 export const MAX_SPECIALISATIONS = 32;
 
+/** The fused types tested in a body (`blas_t is double`), by name, with their specific types, in the order found. */
+export type FusedTests = ReadonlyMap<string, readonly CType[]>;
+
 /**
- * The specialisations that decide the fused-type tests in `body`: one per combination of members of the fused types
- * tested there (only those matter for branch removal), or none when nothing is tested or there are too many.
+ * The fused types that the fused-type tests in `body` name (outside any specialisation), with their specific types.
+ * Functions keep it (FunctionInfo.fusedTests): `specialisationsFrom` gives each walk its specialisations from it.
  */
-export function specialisationsFor(body: Node, lookup: TypeLookup, outer: Specialisation | undefined): Specialisation[] {
-  if (!/\b(is|in)\b|[=!]=/.test(body.text)) return [];
+export function fusedTestsOf(body: Node, lookup: TypeLookup): FusedTests {
   const tested = new Map<string, CType[]>();
+  if (!/\b(is|in)\b|[=!]=/.test(body.text)) return tested;
   const stack: Node[] = [body];
   while (stack.length) {
     const n = stack.pop()!;
@@ -129,19 +132,38 @@ export function specialisationsFor(body: Node, lookup: TypeLookup, outer: Specia
       const operands = parts.op === 'in' || parts.op === 'not in' ? [parts.left] : [parts.left, parts.right];
       for (const o of operands) {
         const f = fusedTypeOf(o, lookup);
-        if (f && f.members.length && !outer?.has(f.name)) tested.set(f.name, flatMembers(f));
+        if (f && f.members.length) tested.set(f.name, flatMembers(f));
       }
       continue;
     }
     stack.push(...namedChildren(n));
   }
-  if (!tested.size) return [];
+  return tested;
+}
+
+/**
+ * The specialisations that decide the fused-type tests of a body (`fusedTestsOf`): one per combination of members of
+ * the fused types tested there that `outer` (the enclosing function's specialisation) does not fix, or none when
+ * nothing is left to test or there are too many.
+ */
+export function specialisationsFrom(tests: FusedTests, outer: Specialisation | undefined): Specialisation[] {
+  if (!tests.size) return [];
+  const tested = outer ? [...tests].filter(([name]) => !outer.has(name)) : [...tests];
+  if (!tested.length) return [];
   let count = 1;
-  for (const members of tested.values()) count *= members.length;
+  for (const [, members] of tested) count *= members.length;
   if (count > MAX_SPECIALISATIONS) return [];
   let specs: Map<string, CType>[] = [new Map(outer ?? [])];
   for (const [name, members] of tested) {
     specs = specs.flatMap((s) => members.map((m) => new Map(s).set(name, m)));
   }
   return specs;
+}
+
+/**
+ * The specialisations that decide the fused-type tests in `body`: one per combination of members of the fused types
+ * tested there (only those matter for branch removal), or none when nothing is tested or there are too many.
+ */
+export function specialisationsFor(body: Node, lookup: TypeLookup, outer: Specialisation | undefined): Specialisation[] {
+  return specialisationsFrom(fusedTestsOf(body, lookup), outer);
 }

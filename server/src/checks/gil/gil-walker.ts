@@ -9,7 +9,7 @@ import { type FunctionInfo } from '../../model/function-scope';
 import { type GilState, HELD, bodyState, gilTransition, prangeOf, withItemStates } from '../../model/gil-state';
 import type { ModuleModel } from '../../model/module-model';
 import { Scope } from '../../model/symbols';
-import { type Specialisation, specialisationsFor } from '../../model/fused-specialisation';
+import { type Specialisation, fusedTestsOf, specialisationsFrom } from '../../model/fused-specialisation';
 import { type Node, field, fields, isBrokenSyntax, namedChildren } from '../../model/syntax';
 import { reachableStatements } from '../../model/reachability';
 import { isPrintStatementCall, printIsStatement } from '../../model/print-statement';
@@ -325,7 +325,8 @@ export class GilWalker {
       cls: env.cls, loopDepth: 0, injectsGil: state.kind === 'nogil-function', specialisation: env.specialisation };
     // A fused function is checked once per specialisation, with its type tests folded (ReplaceFusedTypeChecks);
     // a finding of any specialisation is reported once.
-    const specialisations = specialisationsFor(body, this.model.collector, env.specialisation);
+    const specialisations = specialisationsFrom(info.fusedTests ?? fusedTestsOf(body, this.model.collector),
+      env.specialisation);
     const first = this.findings.length;
     const stmts = namedChildren(body);
     const reachable = inner.directives.remove_unreachable ? reachableStatements(stmts) : stmts;
