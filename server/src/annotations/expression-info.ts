@@ -52,8 +52,10 @@ const OPERATOR_TOKENS = new Set(['(', ')', ',']);
  * constants; `callPositionLine` is where a C call is generated.
  */
 export function positionLine(node: Node): number | undefined {
+  // a token of a node on one row is on that row: no listing of its tokens for most expressions
   const token = (pred: (t: string) => boolean): number | undefined =>
-    node.children.find((c) => c !== null && !c.isNamed && pred(c.text))?.startPosition.row;
+    node.startPosition.row === node.endPosition.row ? node.startPosition.row
+      : node.children.find((c) => c !== null && !c.isNamed && pred(c.text))?.startPosition.row;
   switch (node.type) {
     case 'call':
       return undefined;

@@ -166,7 +166,9 @@ export class SignatureReader {
     const declarator = field(p, 'declarator');
     const nameNode = field(p, 'name');
     // `=` as a token of the parameter itself (not inside `ndarray[double, ndim=2]`)
-    const hasDefault = field(p, 'default') !== null || p.children.some((c) => c?.type === '=');
+    // (no listing of its tokens when its text has no `=` and no token is missing)
+    const hasDefault = field(p, 'default') !== null
+      || ((p.hasError || p.text.includes('=')) && p.children.some((c) => c?.type === '='));
     if (declarator) {
       const parsed = parseDeclaratorText(declarator.text);
       if (parsed.functionPointer) {
