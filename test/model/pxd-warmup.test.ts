@@ -112,7 +112,11 @@ describe('.pxd warm-up', () => {
       while (warmup.step()) steps++;
       assert.ok(steps >= 5, 'the own .pxd, four cimports and the reads of their symbols');
       assert.deepEqual([...warmup.done.modules].map((u) => path.basename(u)).sort(),
-        ['math.pxd', 'mod.pxd', 'ref.pxd', 'stdlib.pxd'], 'cython (no .pxd) is not a module to load');
+        ['defs.pxd', 'math.pxd', 'mod.pxd', 'object.pxd', 'ref.pxd', 'stdint.pxd', 'stdio.pxd', 'stdlib.pxd', 'string.pxd',
+          'type.pxd'], 'what the .pxd files cimport, warmed first; cython (no .pxd) is not a module to load');
+      const order = [...warmup.done.modules].map((u) => path.basename(u));
+      assert.ok(order.indexOf('stdint.pxd') < order.indexOf('defs.pxd') && order.indexOf('defs.pxd') < order.indexOf('mod.pxd'),
+        `a .pxd's cimports are warmed in steps before it: ${order.join(' ')}`);
       const defs = resolver.load(path.join(dir, 'defs.pxd'))!;
       assert.ok(defs.symbols.has('combine'));
       const pending = [...defs.symbols.values()].filter((s) => signaturePending(s)).map((s) => s.name);

@@ -289,6 +289,11 @@ export class PxdResolver implements CimportResolver {
     return tree.copy();
   }
 
+  /** Whether `file` was loaded (it is in the cache, possibly stale). */
+  isLoaded(file: string): boolean {
+    return this.cache.has(file);
+  }
+
   /** Number of .pxd files held in the cache (for the status and benchmarks). */
   get size(): number {
     return this.cache.size;

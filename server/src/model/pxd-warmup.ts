@@ -7,8 +7,11 @@
  * same modules in the cache (a .pxd's declarations do not depend on the order their names are looked up in; the
  * lazy-pxd tests check that), and what the guess misses or over-reads is only collected on demand or in vain.
  *
- * The work is cut into steps (one cimport statement each) that the caller runs in idle time, one at a time.
+ * The work is cut into steps (one cimport statement each) that the caller runs in idle time, one at a time. Before a
+ * .pxd is loaded, the cimports of its own text are warmed first, in steps of their own (leaves first), so that a step
+ * does one module's own collection rather than a cascade of the modules it cimports.
  */
+import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { PxdResolver } from './pxd-resolver';
 import type { Symbol } from './symbols';
@@ -22,6 +25,8 @@ export interface GuessedCimport {
 }
 
 const MAX_NAMES = 200;
+/** Larger .pxd files are not read for their cimports (the resolver does not read them either). */
+const MAX_PXD_BYTES = 8 * 1024 * 1024;
 /** Symbols whose (lazily read) signatures one step reads, at most. */
 const SYMBOLS_PER_STEP = 64;
 const FROM_CIMPORT = /^[ \t]*(?:cdef[ \t]+extern[^\n]*\n)?[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+cimport[ \t]+(\([^)]*\)|(?:[^\n\\]|\\\n)*)/gm;
@@ -78,29 +83,62 @@ export class PxdWarmup {
   private next = 0;
   /** Modules loaded and names looked up so far (for the log and the bench). */
   readonly done = { steps: 0, modules: new Set<string>() };
+  /** .pxd files whose own cimports were put before their load, per resolver */
+  private readonly planned = new Map<PxdResolver, Set<string>>();
 
   add(target: WarmupFile): void {
     const uri = pathToFileURL(target.file).toString();
     const { resolver } = target;
     if (target.file.endsWith('.pyx')) {
       // a .pyx's own .pxd is enumerated when its module is built (declarations.ts)
-      this.steps.push(() => {
+      const ownFile = target.file.slice(0, -4) + '.pxd';
+      const ownStep = (): void => {
+        if (this.dependenciesFirst(resolver, ownFile, ownStep)) return;
         const own = resolver.companionOf(uri);
         if (!own) return;
         this.done.modules.add(own.uri);
         this.read([...own.symbols.values()]); // enumerates a lazily split .pxd
-      });
+      };
+      this.steps.push(ownStep);
     }
-    for (const c of guessCimports(target.text)) {
-      this.steps.push(() => {
-        const file = resolver.locate(c.module, c.level, uri);
-        const mod = file ? resolver.load(file) : undefined;
-        if (!mod) return;
-        this.done.modules.add(mod.uri);
-        if (c.names === 'all') this.read([...mod.symbols.values()]);
-        else this.read(c.names.map((name) => mod.symbols.get(name)).filter((s): s is Symbol => s !== undefined));
-      });
+    for (const c of guessCimports(target.text)) this.steps.push(this.cimportStep(resolver, uri, c));
+  }
+
+  private cimportStep(resolver: PxdResolver, uri: string, c: GuessedCimport): () => void {
+    const step = (): void => {
+      const file = resolver.locate(c.module, c.level, uri);
+      if (!file || this.dependenciesFirst(resolver, file, step)) return;
+      const mod = resolver.load(file);
+      if (!mod) return;
+      this.done.modules.add(mod.uri);
+      if (c.names === 'all') this.read([...mod.symbols.values()]);
+      else this.read(c.names.map((name) => mod.symbols.get(name)).filter((s): s is Symbol => s !== undefined));
+    };
+    return step;
+  }
+
+  /**
+   * Before `file` is loaded the first time, the cimports of its text are put first as steps of their own, then
+   * `again` (the step that asked); whether it did so (the asking step then ends).
+   */
+  private dependenciesFirst(resolver: PxdResolver, file: string, again: () => void): boolean {
+    if (resolver.isLoaded(file)) return false;
+    let planned = this.planned.get(resolver);
+    if (!planned) this.planned.set(resolver, (planned = new Set()));
+    if (planned.has(file)) return false;
+    planned.add(file);
+    let text: string;
+    try {
+      if (fs.statSync(file).size > MAX_PXD_BYTES) return false;
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return false; // not there: the step finds so itself
     }
+    const uri = pathToFileURL(file).toString();
+    const deps = guessCimports(text).map((c) => this.cimportStep(resolver, uri, c));
+    if (!deps.length) return false;
+    this.steps.splice(this.next, 0, ...deps, again);
+    return true;
   }
 
   /**
