@@ -5,6 +5,10 @@
  * every case the diagnostics and scores equal those of a freshly opened document.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { documentModel, documentModelStats } from '../../server/src/model/document-model';
@@ -156,6 +160,15 @@ describe('document model reuse across versions', () => {
     assert.equal(edit('    cpdef double twice(self):', '    cpdef double twice(self, int n=2):'), 'patched');
     // a function renamed to a name another statement uses
     assert.equal(edit('cdef later_t uses_later(', 'cdef later_t api('), 'built');
+    // a class renamed: a new class under the new name when nothing else names the old or the new one
+    assert.equal(edit('cdef class Sub(Acc):', 'cdef class Sub2(Acc):'), 'patched');
+    assert.equal(edit('cdef class Sub2(Acc):', 'cdef class Sub(Acc):'), 'patched');
+    // typing in the bases of a class nothing derives from: collected again in place
+    assert.equal(edit('cdef class Sub(Acc):', 'cdef class Sub(Acc, x):'), 'patched');
+    assert.equal(edit('cdef class Sub(Acc, x):', 'cdef class Sub(Acc):'), 'patched');
+    // Acc is named by other statements (a def calls it, Sub derives from it)
+    assert.equal(edit('cdef class Acc:', 'cdef class Acc2:'), 'built');
+    assert.equal(edit('cdef class Acc2:', 'cdef class Acc:'), 'built');
   });
 
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {
@@ -167,4 +180,104 @@ describe('document model reuse across versions', () => {
     const info = model.functionInfo(fn, model.declarations.scope, undefined);
     assert.equal(info.node, fn);
   });
+});
+
+describe('document model patches across a repeated cimport', () => {
+  let engine: Engine;
+  let fresh: Engine;
+  let dir: string;
+  let uri: string;
+  let version = 1;
+  let text = '';
+  const settings = defaultSettings();
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-reuse-'));
+    fs.writeFileSync(path.join(dir, 'stypes.pxd'), 'ctypedef long long int64_t\nctypedef int int32_t\n');
+    uri = pathToFileURL(path.join(dir, 'm.pyx')).href;
+    settings.includeDirs = [dir];
+    engine = await Engine.create({ ...analyses, log: () => undefined });
+    fresh = await Engine.create({ ...analyses, log: () => undefined });
+    engine.open(uri, text, version);
+    engine.analyze(uri, settings);
+  });
+  after(() => {
+    engine.dispose();
+    fresh.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** As above: replaces `from` by `to`, compares with a fresh analysis, says how the model was obtained. */
+  function edit(from: string, to: string): 'reused' | 'built' | 'patched' {
+    const at = text.indexOf(from);
+    assert.ok(at >= 0, from);
+    const before = documentModelStats(engine.session);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    engine.change(uri, ++version, [{ text }]);
+    const live = engine.analyze(uri, settings);
+    const stats = documentModelStats(engine.session);
+    const how = stats.built > before.built ? 'built' : stats.patched > before.patched ? 'patched' : 'reused';
+    const other = pathToFileURL(path.join(dir, 'fresh.pyx')).href;
+    fresh.open(other, text, 1);
+    const reference = fresh.analyze(other, settings);
+    fresh.close(other);
+    assert.deepEqual(live?.diagnostics, JSON.parse(JSON.stringify(reference?.diagnostics).replaceAll(other, uri)));
+    assert.deepEqual(live?.annotations, reference?.annotations);
+    return how;
+  }
+
+  it('a cimport repeated further down (the same .pxd declaration again) does not stop a header edit from patching', () => {
+    const at = 0;
+    // the module as it is, then `block` (in place of the previous one)
+    const append = (block: string[]): void => {
+      text = text.slice(0, at) + ['', ...block, ''].join('\n');
+      engine.change(uri, ++version, [{ text }]);
+      engine.analyze(uri, settings);
+    };
+    append([
+      'from stypes cimport int64_t',
+      '',
+      'cdef int64_t widen(int64_t a):',
+      '    return a',
+      '',
+      'from stypes cimport int32_t, int64_t',
+      '',
+      'def wide_user():',
+      '    return widen(3)',
+    ]);
+    assert.equal(edit('cdef int64_t widen(int64_t a):', 'cdef int64_t widen(int64_t a, int k=0):'), 'patched');
+    assert.equal(edit('cdef int64_t widen(int64_t a, int k=0):', 'cdef int64_t widen(int64_t a, int64_t k=0):'), 'patched');
+    // further down the name is bound to another declaration: where the function is, it is not that one
+    append([
+      'from stypes cimport int64_t',
+      '',
+      'cdef int64_t widen(int64_t a):',
+      '    return a',
+      '',
+      'from stypes cimport int32_t as int64_t',
+      '',
+      'def wide_user():',
+      '    return widen(3)',
+    ]);
+    assert.equal(edit('cdef int64_t widen(int64_t a):', 'cdef int64_t widen(int64_t a, int k=0):'), 'built');
+    // cimported only further down: not declared yet where the function is
+    append([
+      'cdef int64_t widen(int64_t a):',
+      '    return a',
+      '',
+      'from stypes cimport int64_t',
+    ]);
+    assert.equal(edit('cdef int64_t widen(int64_t a):', 'cdef int64_t widen(int64_t a, int k=0):'), 'built');
+    // an unresolved name cimported twice: each binding has the location of its own statement
+    append([
+      'from nowhere.at.all cimport thing_t',
+      '',
+      'cdef thing_t widen(thing_t a):',
+      '    return a',
+      '',
+      'from nowhere.at.all cimport thing_t',
+    ]);
+    assert.equal(edit('cdef thing_t widen(thing_t a):', 'cdef thing_t widen(thing_t a, int k=0):'), 'built');
+  });
+
 });

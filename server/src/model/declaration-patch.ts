@@ -1,6 +1,7 @@
 /**
  * Incremental declarations: a keystroke that changes the interface (module-interface.ts) of one top-level function
- * (a C function's header, any function's name or decorators), or the members of one cdef class (its header unchanged),
+ * (a C function's header, any function's name or decorators), the members or the bases of one cdef class, or the name
+ * of a cdef class,
  * collects that one statement again into the module's scope instead of rebuilding every declaration
  * (document-model.ts).
  *
@@ -10,22 +11,26 @@
  * - the function's old and new names are named by no other statement's interface (nothing else looked them up,
  *   defined them or flagged them; before the statement their symbol was the companion .pxd's, or none);
  * - for a class: no other class statement names it (a derived class copies its members when collected), and its
- *   class object is refilled in place (declarations holding its type see the new members, as after a rebuild);
+ *   class object is refilled in place (declarations holding its type see the new members, as after a rebuild); a
+ *   renamed class: no other statement names its old or new name, and it gets a new class object;
  * - every other name the statement's collection looks up is declared by no statement after it (it denotes what it
- *   denoted at the statement's place; a C function, a class or a def declares its name only, another statement any
- *   name it spells);
+ *   denoted at the statement's place; a C function, a class or a def declares its name only, a `from m cimport a as b`
+ *   the names it binds, another statement any name it spells), or only by cimports that bind it to the same
+ *   declaration as one before the statement (`from m cimport a` again further down: a copy of the same .pxd symbol,
+ *   as in a file made of several modules' code);
  * - the module has no include and no star import (their names are in no interface text).
  * Otherwise the declarations are rebuilt. Each patch lists the names it changed on the scope (Scope.patches): the
  * per-definition caches compare only those again (engine/definition-cache.ts).
  */
 import type { ClassInfo, FunctionSignature } from './c-types';
 import { MEMBER_SEPARATOR, RecordedMethods } from './recorded-methods';
-import type { Scope } from './symbols';
+import type { Scope, Symbol } from './symbols';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
 import { recordingLookups } from './lookup-recording';
+import { parseDeclaratorText } from './type-syntax';
 import { isPythonSourcePath } from './pure-python-mode';
-import { type Node, field, significantChildren, undecorate } from './syntax';
+import { type Node, childOfType, field, fields, significantChildren, undecorate } from './syntax';
 
 const C_FUNCTIONS = new Set(['c_function_definition', 'c_function_declaration']);
 
@@ -37,8 +42,13 @@ const PATCH_LIMIT = 500;
  * declare their name only (DeclarationCollector); other statements may declare any name they spell.
  */
 interface Declared {
-  kind: 'function' | 'class' | 'python' | 'other';
+  kind: 'function' | 'class' | 'python' | 'cimport' | 'variables' | 'other';
   name: string | undefined;
+  /**
+   * The names a cimport or a `cdef` variable line binds; for a cimport, to what (`module\u0001name`: cimport-binder.ts
+   * collectCimportFrom).
+   */
+  binds?: ReadonlyMap<string, string>;
 }
 
 /** What the patches of one module base need across versions (kept by document-model.ts beside the base). */
@@ -74,7 +84,8 @@ export class PatchMemo {
       this.declarers = new Map();
       for (let k = 0; k < parts.length; k++) {
         const d = this.declared(k);
-        const names = d?.kind === 'other' ? this.wordsOf(parts[k] as string) : d?.name ? [d.name] : [];
+        const names = d?.kind === 'other' ? this.wordsOf(parts[k] as string) : d?.binds ? d.binds.keys()
+          : d?.name ? [d.name] : [];
         for (const n of names) {
           const at = this.declarers.get(n);
           if (at) at.push(k);
@@ -84,6 +95,27 @@ export class PatchMemo {
     }
     const at = this.declarers.get(name);
     return at !== undefined && at.some((k) => k > index);
+  }
+
+  /**
+   * Whether `name`, declared after statement `index`, denotes there what it denotes now: every statement that
+   * declares it is a cimport of the same declaration of a .pxd (`current`: the symbol bound now, found in the .pxd),
+   * and one of them comes before the statement. (Each binds a copy of that .pxd symbol under the same name; an
+   * unresolved one or a submodule gets the location of its own statement: not the same.)
+   */
+  sameCimportAround(name: string, index: number, current: Symbol | undefined): boolean {
+    if (!current || current.kind === 'unresolved' || current.kind === 'cimported-module'
+      || !current.origin?.startsWith('cimported from ')) return false;
+    const at = this.declarers?.get(name);
+    if (!at || !at.some((k) => k < index)) return false;
+    let binds: string | undefined;
+    for (const k of at) {
+      const d = this.declared(k);
+      const b = d?.kind === 'cimport' ? d.binds?.get(name) : undefined;
+      if (b === undefined || (binds !== undefined && b !== binds)) return false;
+      binds = b;
+    }
+    return true;
   }
 
   /** Statement `index` (a function or a class, never of kind 'other') declares `d` now. */
@@ -113,6 +145,8 @@ export class PatchMemo {
 }
 
 function declaredBy(s: Node): Declared {
+  if (s.type === 'cimport_from_statement') return cimportDeclares(s);
+  if (s.type === 'cdef_statement') return variablesDeclared(s);
   const def = undecorate(s);
   if (C_FUNCTIONS.has(def.type)) return { kind: 'function', name: field(def, 'name')?.text };
   if (def.type === 'cdef_class_definition') return { kind: 'class', name: field(def, 'name')?.text.split('.').pop()?.trim() };
@@ -124,6 +158,38 @@ function declaredBy(s: Node): Declared {
     if (name?.type === 'identifier') return { kind: 'python', name: name.text };
   }
   return { kind: 'other', name: undefined };
+}
+
+/** `from m cimport a, b as c` (well formed, not a star): binds a and c, to m's a and b. */
+function cimportDeclares(s: Node): Declared {
+  const module = field(s, 'module_name');
+  if (s.hasError || !module || childOfType(s, 'wildcard_import')) return { kind: 'other', name: undefined };
+  const from = module.text.replace(/\s+/g, '');
+  const binds = new Map<string, string>();
+  for (const item of fields(s, 'name')) {
+    const name = item.type === 'aliased_import' ? field(item, 'name') : item;
+    const alias = item.type === 'aliased_import' ? field(item, 'alias') : null;
+    if (!name) return { kind: 'other', name: undefined };
+    binds.set(alias?.text ?? name.text, `${from}\u0001${name.text}`);
+  }
+  return { kind: 'cimport', name: undefined, binds };
+}
+
+/**
+ * `cdef T a, *b = v` at module level (well formed, nothing else in the statement): declares a and b only
+ * (DeclarationCollector.collectVariables), not the words of its type.
+ */
+function variablesDeclared(s: Node): Declared {
+  const inner = significantChildren(s);
+  const decl = inner[0];
+  if (s.hasError || inner.length !== 1 || decl?.type !== 'c_variable_declaration') return { kind: 'other', name: undefined };
+  const binds = new Map<string, string>();
+  for (const d of fields(decl, 'declarator')) {
+    const name = parseDeclaratorText(d.text).name;
+    if (!name) return { kind: 'other', name: undefined };
+    binds.set(name, '');
+  }
+  return { kind: 'variables', name: undefined, binds };
 }
 
 /**
@@ -147,7 +213,7 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
     || base.includedFiles.length > 0 || memo.hasStarImport(from.parts)) return false;
   const statement = significantChildren(root)[index];
   const old = memo.declared(index);
-  if (!statement || !old || old.kind === 'other' || !old.name) return false;
+  if (!statement || !old || old.kind === 'other' || old.kind === 'cimport' || old.kind === 'variables' || !old.name) return false;
   const now = declaredBy(statement);
   if (now.kind !== old.kind || !now.name) return false;
   const parts = to.parts;
@@ -169,8 +235,27 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
       }
       base.collector.collectTopLevel(statement);
     };
+  } else if (old.name !== now.name) {
+    // a renamed cdef class: a new class object under the new name (nothing else named the old one)
+    const [was, is] = [old.name, now.name];
+    changed = [was, is];
+    for (let k = 0; k < parts.length; k++) if (k !== index && (named(was, k) || named(is, k))) return false;
+    const companion = base.collector.ctx.companion;
+    const oldSym = scope.symbols.get(was);
+    const oldCls = oldSym?.kind === 'ext-class' && oldSym.type.kind === 'py' ? oldSym.type.cls : undefined;
+    if (!oldCls || scope.symbols.has(is) || companion?.symbols.has(was) || companion?.symbols.has(is)) return false;
+    changed.push(`${was}${MEMBER_SEPARATOR}*`, `${is}${MEMBER_SEPARATOR}*`,
+      ...[...Map.prototype.keys.call(oldCls.methods)].map((m) => `${was}${MEMBER_SEPARATOR}${m as string}`));
+    collect = () => {
+      scope.symbols.delete(was);
+      base.collector.collectTopLevel(statement);
+      const sym = scope.symbols.get(is);
+      const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
+      if (cls) for (const m of Map.prototype.keys.call(cls.methods)) changed.push(`${is}${MEMBER_SEPARATOR}${m as string}`);
+    };
   } else {
-    if (old.name !== now.name || headerOf(from.parts[index] as string) !== headerOf(parts[index] as string)) return false;
+    // the same name at the same place (what comes before its bases unchanged): its symbol stays as it is
+    if (beforeBases(from.parts[index] as string) !== beforeBases(parts[index] as string)) return false;
     const name = now.name;
     const sym = scope.symbols.get(name);
     const cls = sym?.kind === 'ext-class' && sym.type.kind === 'py' ? sym.type.cls : undefined;
@@ -194,16 +279,24 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
   }
   const { names } = recordingLookups(scope, collect);
   // every other name it read denotes what it denoted at the statement's place: no later statement declares it
-  for (const n of names) if (!changed.includes(n) && memo.declaredAfter(n, index, parts)) return false;
+  for (const n of names) {
+    if (!changed.includes(n) && memo.declaredAfter(n, index, parts)
+      && !memo.sameCimportAround(n, index, scope.symbols.get(n))) return false;
+  }
   (scope.patches ??= []).push(changed);
   memo.setDeclared(index, now);
   return true;
 }
 
-/** A class part's header (decorators, name, bases: module-interface.ts), without its members. */
-function headerOf(part: string): string {
+/**
+ * A class part's header (decorators, name, bases: module-interface.ts) up to its bases (typing in the bases list
+ * re-collects the class, in place).
+ */
+function beforeBases(part: string): string {
   const at = part.indexOf('\u0002');
-  return at < 0 ? part : part.slice(0, at);
+  const header = at < 0 ? part : part.slice(0, at);
+  const open = header.indexOf('(');
+  return open < 0 ? header : header.slice(0, open);
 }
 
 /**
