@@ -29,7 +29,7 @@ import type { Scope, Symbol } from '../model/symbols';
 import { type Node, field, isBrokenSyntax, namedChildren, significantChildren } from '../model/syntax';
 import { typeName } from '../model/type-names';
 import { nodeRange, offsetRange } from '../text/positions';
-import { type Callee, CalleeResolver, nodeAt } from './call-arguments/callee';
+import { type Callee, CalleeResolver, isCppModuleHeader, nodeAt } from './call-arguments/callee';
 import { SOURCES, type SourceEntry } from './call-arguments/declaring-sources';
 import { charLike, compatiblePointer, containsFused, sameType, targetName } from './call-arguments/type-compatibility';
 import { BodyValues, checkLapackCall, lapackCallRules } from './lapack-calls';
@@ -57,12 +57,14 @@ export const callArgumentsCheck: DocumentCheck = {
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
     const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
+    let cpp: boolean | undefined;
+    const cppModule = (): boolean => (cpp ??= isCppModuleHeader(doc.text.slice(0, 4000)));
     for (const unit of unitsInRows(units, ctx.rows)) {
       if (ctx.isCancelled()) break;
       const base = unit.node.startPosition.row;
       const relative = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
         const checker = new CallChecker(doc, model, resolver, session.slot(SOURCES), lapackDatabase(session),
-          () => ctx.isCancelled());
+          () => ctx.isCancelled(), cppModule);
         checker.run(unit.statement, skippedMembers(unit));
         const rows = unit.rows;
         return checker.diagnostics
@@ -178,8 +180,9 @@ class CallChecker {
   private readonly callees: CalleeResolver;
 
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel, resolver: PxdResolver,
-    sources: Map<string, SourceEntry>, routines: LapackDatabase | undefined, private readonly cancelled: () => boolean) {
-    this.callees = new CalleeResolver(doc, model, resolver, sources, routines);
+    sources: Map<string, SourceEntry>, routines: LapackDatabase | undefined, private readonly cancelled: () => boolean,
+    cppModule?: () => boolean) {
+    this.callees = new CalleeResolver(doc, model, resolver, sources, routines, cppModule);
   }
 
   /**

@@ -493,12 +493,13 @@ export class ExpressionTyper {
 export function flattenedInElements(node: Node): Node[] | undefined {
   if (node.type !== 'comparison_operator') return undefined;
   const operands = significantChildren(node);
-  const operators = node.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
   if (operands.length !== 2) return undefined;
-  const op = operators.join(' ').replace(/\s+/g, ' ');
-  if (op !== 'in' && op !== 'not in') return undefined;
   const container = operands[1];
   if (container.type !== 'tuple' && container.type !== 'list' && container.type !== 'set') return undefined;
+  // (the operator's tokens listed only for a literal container)
+  const operators = node.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+  const op = operators.join(' ').replace(/\s+/g, ' ');
+  if (op !== 'in' && op !== 'not in') return undefined;
   const items: Node[] = [];
   for (const item of namedChildren(container).filter((c) => c.type !== 'comment')) {
     if (item.type !== 'list_splat') {

@@ -30,13 +30,18 @@ export interface Callee {
 export class CalleeResolver {
   /** Callees already described in this run, by signature or routine (null: not checkable). */
   private readonly callees = new Map<object, Callee | null>();
-  /** The module is compiled as C++ (overloaded extern functions are possible). */
-  private readonly cpp: boolean;
-
+  /**
+   * `cppModule`: whether the module is compiled as C++ (overloaded extern functions are possible); the check's run
+   * answers it once for all its units (a resolver per unit would search the header each time).
+   */
   constructor(private readonly doc: TreeDocument, private readonly model: ModuleModel,
     private readonly resolver: PxdResolver, private readonly sources: Map<string, SourceEntry>,
-    private readonly routines: LapackDatabase | undefined) {
-    this.cpp = isCppModuleHeader(doc.text.slice(0, 4000));
+    private readonly routines: LapackDatabase | undefined, private readonly cppModule?: () => boolean) {}
+
+  private cppAnswer: boolean | undefined;
+
+  private get cpp(): boolean {
+    return (this.cppAnswer ??= this.cppModule ? this.cppModule() : isCppModuleHeader(this.doc.text.slice(0, 4000)));
   }
 
   /** The C function a call's callee names, when its signature is known and plain C. */
