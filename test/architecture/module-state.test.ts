@@ -27,6 +27,8 @@ const ALLOWED: Record<string, string> = {
   'tree/language.ts: loading': 'the grammar is loaded once per process (immutable WASM)',
   'tree/node-memo.ts: installed': 'the shared node objects are installed once per process',
   'tree/node-memo.ts: namedTypes': 'per-language constant table (WeakMap keyed by the language)',
+  'tree/node-memo.ts: wasmModule': 'the runtime\'s module object (its memory views), set once per process with the memo',
+  'tree/node-memo.ts: heapReaders': 'per-language heap reader (WeakMap keyed by the language), set once at grammar load',
   'engine/definition-cache.ts: descriptors': 'memo keyed by a scope object (WeakMap): dies with the scope',
   'engine/definition-cache.ts: placed': 'memo keyed by cached result arrays (WeakMap): dies with them',
   'engine/definition-units.ts: memo': 'units of a tree node (WeakMap keyed by the node), per split option',

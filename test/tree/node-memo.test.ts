@@ -1,10 +1,17 @@
-/** Memoised node accessors (tree/node-memo.ts) answer exactly what web-tree-sitter answers, and share node objects. */
+/**
+ * Memoised node accessors (tree/node-memo.ts) answer exactly what web-tree-sitter answers, and share node objects;
+ * read from the WASM memory (tree/heap-reader.ts) or, with CYTHON_LENS_HEAP_READS=0, from the runtime's calls.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Node, TreeCursor } from 'web-tree-sitter';
-import { createParser } from '../../server/src/tree/language';
+import { spawnSync } from 'node:child_process';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { createParser, loadGrammar } from '../../server/src/tree/language';
+import {
+  compareHeapReads, heapReadsEnabled, PINNED_RUNTIME_BYTES, wasmMemoryBytes,
+} from '../../server/src/tree/node-memo';
 import { REPO_ROOT } from '../support/paths';
 
 describe('memoised node accessors', () => {
@@ -119,5 +126,65 @@ describe('memoised node accessors', () => {
     }
     parser.delete();
     assert.ok(compared > 10000 && inherited > 1000, `compared ${compared} nodes`);
+  });
+});
+
+describe('heap reads (tree/heap-reader.ts: the layouts of web-tree-sitter 0.25.10)', () => {
+  const off = process.env['CYTHON_LENS_HEAP_READS'] === '0';
+
+  it('are on with the pinned runtime and read every node as the runtime does (lists, types, ends, flags)', async () => {
+    const { language } = await loadGrammar();
+    if (off) {
+      assert.equal(heapReadsEnabled(language), false);
+      return;
+    }
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/web-tree-sitter/package.json'), 'utf8')) as { version: string };
+    assert.equal(pkg.version, '0.25.10', 'web-tree-sitter changed: check the layouts in tree/heap-reader.ts, then PINNED_RUNTIME_BYTES');
+    assert.equal(fs.statSync(require.resolve('web-tree-sitter/tree-sitter.wasm')).size, PINNED_RUNTIME_BYTES);
+    assert.ok(heapReadsEnabled(language));
+    const dir = path.join(REPO_ROOT, 'server/src/checks/gil/fixtures');
+    const texts = [
+      // comments (extras), aliases, non-ASCII (UTF-16 columns), a token longer than an inline subtree, errors, missing
+      `# é 😀\ncdef class A:\n    cdef double[:, ::1] m  # ü\n    cdef int f(self, x, double *y) nogil:\n        s = "${'x'.repeat(300)}" + 'ü'\ndef g(:\n    y = [f(1, 2\n`,
+    ];
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pyx')).sort()) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      texts.push(text, text.slice(0, text.length / 3), text.slice(0, (2 * text.length) / 3));
+    }
+    for (const text of texts) assert.equal(compareHeapReads(language, text), undefined, text.slice(0, 80));
+    // The memory grows under parses (its old views are detached): the reader takes the new ones, and a tree made
+    // before the growth is read the same way afterwards.
+    const parser = await createParser();
+    const early = parser.parse(texts[1] as string);
+    assert.ok(early);
+    const before = wasmMemoryBytes();
+    const all = texts.join('\n').repeat(2);
+    const kept: Tree[] = [];
+    try {
+      while (wasmMemoryBytes() === before && kept.length < 100) kept.push(parser.parse(all) as Tree);
+      assert.ok(wasmMemoryBytes() > before, `the memory grew (${before} bytes)`);
+      assert.equal(compareHeapReads(language, texts[0] as string), undefined);
+      const reference = early.copy();
+      const walk = (n: Node, out: string[]): string[] => {
+        out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${n.endPosition.row}:${n.endPosition.column} ${n.isNamed} ${n.hasError}`);
+        for (const c of n.children) if (c) walk(c, out);
+        return out;
+      };
+      assert.deepEqual(walk(early.rootNode, []), walk(reference.rootNode, []));
+      reference.delete();
+    } finally {
+      for (const t of kept) t.delete();
+      early.delete();
+      parser.delete();
+    }
+  });
+
+  it('off (CYTHON_LENS_HEAP_READS=0): the memo tests pass asking the runtime', { skip: off }, () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CYTHON_LENS_HEAP_READS: '0' };
+    delete env['NODE_TEST_CONTEXT']; // a run of its own (inside the runner, its report would go to the parent)
+    const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', __filename], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr.slice(-2000));
+    assert.match(r.stdout, /# pass [1-9]/);
+    assert.match(r.stdout, /# fail 0/);
   });
 });

@@ -11,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import { installNodeMemo } from './node-memo';
+import type { WasmModule } from './heap-reader';
+import { enableHeapReads, installNodeMemo } from './node-memo';
 
 export const GRAMMAR_WASM = 'tree-sitter-cython.wasm';
 const RUNTIME_WASM = 'tree-sitter.wasm';
@@ -58,10 +59,14 @@ export function loadGrammar(): Promise<LoadedGrammar> {
   if (!loading) {
     loading = (async () => {
       const runtimeWasm = locateRuntimeWasm();
-      await Parser.init({ locateFile: () => runtimeWasm });
-      installNodeMemo();
+      // emscripten makes this options object the runtime's module: its memory views are read by tree/heap-reader.ts
+      const module: WasmModule & { locateFile: () => string } = { locateFile: () => runtimeWasm };
+      await Parser.init(module);
+      installNodeMemo(module);
       const wasmPath = locateGrammarWasm();
       const language = await Language.load(fs.readFileSync(wasmPath));
+      // CYTHON_LENS_HEAP_READS=0: every node read asks the runtime (comparisons, and a way out if a reading differs)
+      if (process.env['CYTHON_LENS_HEAP_READS'] !== '0') enableHeapReads(language, fs.statSync(runtimeWasm).size);
       return { language, wasmPath };
     })();
     // A failed load may be retried (e.g. after `npm run grammar` produced the file).

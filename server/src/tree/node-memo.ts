@@ -10,13 +10,23 @@
  * object, makes field lookups return the same objects as `children` (so what is cached on a child is shared by
  * every path that reaches it), gives children their parent as they are listed, and caches `Tree.rootNode`, so that every analysis of one tree version walks one
  * shared set of node objects. It patches the prototypes once per process (`installNodeMemo`).
+ *
+ * With the runtime's memory at hand (`installNodeMemo(module)`, then `enableHeapReads(language, runtimeBytes)` for the
+ * pinned runtime), a node's type, end, flags and children are read from the WASM memory (tree/heap-reader.ts) instead
+ * of calls into the runtime: a child list costs no call at all, and its nodes come with these values as plain fields
+ * (no memo object, no element store, the start position made when read). Field lookups, `parent` of nodes not
+ * reached through a list, and everything else still ask the runtime. CYTHON_LENS_HEAP_READS=0 turns heap reads off.
  */
-import { Node, Tree } from 'web-tree-sitter';
+import { Language, Node, Parser, Tree } from 'web-tree-sitter';
+import { HeapReader, type NodeFacts, type WasmModule } from './heap-reader';
 
 interface Memo {
   typeId: number;
   type: string | undefined;
   endIndex: number;
+  /** the end as numbers (heap reads), its object made when asked */
+  endRow: number;
+  endColumn: number;
   endPosition: Node['endPosition'] | undefined;
   text: string | undefined;
   /** 0 unknown, 1 false, 2 true */
@@ -37,16 +47,38 @@ interface Memo {
   fieldLists: Node[][] | undefined;
 }
 
-type Memoised = Node & { _memo?: Memo };
-type MemoisedTree = Tree & { _root?: Node };
+type Memoised = Node & {
+  _memo?: Memo; 0: number; _children?: (Node | null)[]; _namedChildren?: (Node | null)[];
+  /** set on nodes listed from the heap (HeapNode) */
+  _startRow?: number; _endRow?: number; _endColumn?: number; _endPosition?: Node['endPosition']; _text?: string;
+};
+type MemoisedTree = Tree & { _root?: Node; _reader?: HeapReader | null };
 
-let installed = false;
+/**
+ * The own fields of a node listed from the heap (HeapNode in `installNodeMemo`): web-tree-sitter's Node fields (`0`,
+ * the alias, and `startPosition` behind getters of its prototype, made when read), what the heap said, the lists.
+ */
+interface HeapNodeFields {
+  id: number; tree: Tree; startIndex: number; _alias: number; _startRow: number; _startColumn: number;
+  _startPosition: Node['startPosition'] | undefined; typeId: number; type: string; endIndex: number; _endRow: number;
+  _endColumn: number; isNamed: boolean; isMissing: boolean; hasError: boolean; isError: boolean; parent: Node;
+  _children: Node[] | undefined; _namedChildren: Node[] | undefined; _endPosition: Node['endPosition'] | undefined;
+  _text: string | undefined; _memo: Memo | undefined;
+}
+
+/** The runtime's own getters, kept at installation (once per process): the reference of `compareHeapReads`. */
+let installed: Originals | undefined;
+/** The runtime's module object (its memory views), given at installation. */
+let wasmModule: WasmModule | undefined;
+/** Languages whose nodes are read from the heap (null: not, the runtime is asked), set once per language. */
+const heapReaders = new WeakMap<Language, HeapReader | null>();
 
 function memoOf(node: Memoised): Memo {
   let m = node._memo;
   if (!m) {
     m = {
-      typeId: -1, type: undefined, endIndex: -1, endPosition: undefined, text: undefined, hasError: 0, isNamed: 0,
+      typeId: -1, type: undefined, endIndex: -1, endRow: -1, endColumn: -1, endPosition: undefined, text: undefined,
+      hasError: 0, isNamed: 0,
       isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldIds: undefined,
       fieldNodes: undefined, fieldListIds: undefined, fieldLists: undefined, known: undefined,
     };
@@ -63,15 +95,6 @@ function getter<T>(proto: object, name: string): (this: Node) => T {
 
 function define(proto: object, name: string, get: (this: Memoised) => unknown): void {
   Object.defineProperty(proto, name, { get, configurable: true, enumerable: false });
-}
-
-function flag(proto: object, name: 'hasError' | 'isNamed' | 'isMissing' | 'isError'): void {
-  const original = getter<boolean>(proto, name);
-  define(proto, name, function (this: Memoised) {
-    const m = memoOf(this);
-    if (m[name] === 0) m[name] = original.call(this) ? 2 : 1;
-    return m[name] === 2;
-  });
 }
 
 /**
@@ -96,21 +119,61 @@ function markClean(node: Memoised, m: Memo): void {
   }
 }
 
-/** Patches web-tree-sitter's Node and Tree prototypes (idempotent). */
-export function installNodeMemo(): void {
+/** The heap reader of a node's language, if heap reads are on for it (`enableHeapReads`); kept on the tree. */
+function readerOf(node: Node): HeapReader | null {
+  const tree = node.tree as MemoisedTree;
+  let reader = tree._reader;
+  if (reader === undefined) reader = tree._reader = heapReaders.get(tree.language) ?? null;
+  return reader;
+}
+
+/** Fills the memo with what the heap says of the node (false: no reader, or a value the reader cannot tell). */
+function fromHeap(node: Memoised, m: Memo, facts: NodeFacts): boolean {
+  if (m.endRow >= 0) return true;
+  const reader = readerOf(node);
+  if (!reader) return false;
+  const start = node.startPosition;
+  if (!reader.facts(node.id, node[0], node.startIndex, start.row, start.column, facts)) return false;
+  setFacts(m, facts);
+  return true;
+}
+
+function setFacts(m: Memo, f: NodeFacts): void {
+  m.typeId = f.typeId;
+  m.endIndex = f.endIndex;
+  m.endRow = f.endRow;
+  m.endColumn = f.endColumn;
+  m.isNamed = f.isNamed ? 2 : 1;
+  m.isMissing = f.isMissing ? 2 : 1;
+  m.hasError = f.hasError ? 2 : 1;
+  m.isError = f.typeId === 65535 ? 2 : 1;
+}
+
+/**
+ * Patches web-tree-sitter's Node and Tree prototypes (idempotent). `module` is the options object given to
+ * `Parser.init` (emscripten makes it the module: its memory views), for `enableHeapReads`.
+ */
+export function installNodeMemo(module?: WasmModule): void {
+  if (module && !wasmModule) wasmModule = module;
   if (installed) return;
-  installed = true;
   const proto = Node.prototype as object;
   const typeId = getter<number>(proto, 'typeId');
   const endIndex = getter<number>(proto, 'endIndex');
   const endPosition = getter<Node['endPosition']>(proto, 'endPosition');
+  installed = {
+    typeId, endIndex, endPosition,
+    isNamed: getter<boolean>(proto, 'isNamed'), isMissing: getter<boolean>(proto, 'isMissing'),
+    hasError: getter<boolean>(proto, 'hasError'), children: getter<(Node | null)[]>(proto, 'children'),
+    namedChildren: getter<(Node | null)[]>(proto, 'namedChildren'),
+  };
   const text = getter<string>(proto, 'text');
   const parent = getter<Node | null>(proto, 'parent');
   const childForFieldId = (Node.prototype as unknown as { childForFieldId(id: number): Node | null }).childForFieldId;
+  const facts: NodeFacts = { typeId: 0, endIndex: 0, endRow: 0, endColumn: 0, isNamed: false, isMissing: false, hasError: false };
 
   define(proto, 'typeId', function (this: Memoised) {
     const m = memoOf(this);
-    if (m.typeId < 0) m.typeId = typeId.call(this);
+    if (m.typeId < 0 && !fromHeap(this, m, facts)) m.typeId = typeId.call(this);
     return m.typeId;
   });
   define(proto, 'type', function (this: Memoised) {
@@ -120,15 +183,21 @@ export function installNodeMemo(): void {
   });
   define(proto, 'endIndex', function (this: Memoised) {
     const m = memoOf(this);
-    if (m.endIndex < 0) m.endIndex = endIndex.call(this);
+    if (m.endIndex < 0 && !fromHeap(this, m, facts)) m.endIndex = endIndex.call(this);
     return m.endIndex;
   });
   define(proto, 'endPosition', function (this: Memoised) {
+    if (this._endRow !== undefined) return (this._endPosition ??= { row: this._endRow, column: this._endColumn as number });
     const m = memoOf(this);
-    if (!m.endPosition) m.endPosition = endPosition.call(this);
+    if (!m.endPosition) {
+      m.endPosition = m.endRow >= 0 || fromHeap(this, m, facts)
+        ? { row: m.endRow, column: m.endColumn }
+        : endPosition.call(this);
+    }
     return m.endPosition;
   });
   define(proto, 'text', function (this: Memoised) {
+    if (this._endRow !== undefined) return (this._text ??= text.call(this));
     const m = memoOf(this);
     if (m.text === undefined) m.text = text.call(this);
     return m.text;
@@ -138,11 +207,18 @@ export function installNodeMemo(): void {
     if (m.parent === undefined) m.parent = parent.call(this);
     return m.parent;
   });
-  for (const name of ['isNamed', 'isMissing', 'isError'] as const) flag(proto, name);
+  for (const name of ['isNamed', 'isMissing', 'isError'] as const) {
+    const original = getter<boolean>(proto, name);
+    define(proto, name, function (this: Memoised) {
+      const m = memoOf(this);
+      if (m[name] === 0 && !fromHeap(this, m, facts)) m[name] = original.call(this) ? 2 : 1;
+      return m[name] === 2;
+    });
+  }
   const hasError = getter<boolean>(proto, 'hasError');
   define(proto, 'hasError', function (this: Memoised) {
     const m = memoOf(this);
-    if (m.hasError === 0) {
+    if (m.hasError === 0 && !fromHeap(this, m, facts)) {
       m.hasError = hasError.call(this) ? 2 : 1;
       if (m.hasError === 1) markClean(this, m);
     }
@@ -176,20 +252,105 @@ export function installNodeMemo(): void {
       if (same) list[i] = same; // web-tree-sitter's own cached array: its entry replaced by an equal node
     }
   };
+
+  // Nodes listed from the heap: the fields web-tree-sitter's Node has (its constructor is internal), and what the
+  // heap said of them as their own data properties (their prototype's data properties, in front of Node's getters,
+  // let the constructor set them): reading `type`, `endIndex`, `parent` or a flag of a listed node is a field load.
+  // What is not known yet (end position, text, lists, fields) goes through Node's patched getters and the memo.
+  const heapProto = Object.create(Node.prototype) as object;
+  for (const name of ['typeId', 'type', 'endIndex', 'isNamed', 'isMissing', 'hasError', 'isError', 'parent']) {
+    Object.defineProperty(heapProto, name, { value: undefined, writable: true, enumerable: false, configurable: true });
+  }
+  // web-tree-sitter reads `node[0]` (the alias) when it calls the runtime: behind a getter, no element store per node
+  Object.defineProperty(heapProto, 0, {
+    get(this: HeapNodeFields) { return this._alias; }, enumerable: false, configurable: true,
+  });
+  Object.defineProperty(heapProto, 'startPosition', {
+    get(this: HeapNodeFields) { return (this._startPosition ??= { row: this._startRow, column: this._startColumn }); },
+    enumerable: false, configurable: true,
+  });
+  const HeapNode = function (this: HeapNodeFields, tree: Tree, id: number, alias: number, startIndex: number, row: number,
+    column: number, f: NodeFacts, parentNode: Node, types: readonly string[]) {
+    this.id = id;
+    this.tree = tree;
+    this.startIndex = startIndex;
+    this._alias = alias;
+    this._startRow = row;
+    this._startColumn = column;
+    this._startPosition = undefined;
+    this.typeId = f.typeId;
+    this.type = types[f.typeId] || 'ERROR';
+    this.endIndex = f.endIndex;
+    this._endRow = f.endRow;
+    this._endColumn = f.endColumn;
+    this.isNamed = f.isNamed;
+    this.isMissing = f.isMissing;
+    this.hasError = f.hasError;
+    this.isError = f.typeId === 65535;
+    this.parent = parentNode;
+    this._children = undefined;
+    this._namedChildren = undefined;
+    this._endPosition = undefined;
+    this._text = undefined;
+    this._memo = undefined;
+  } as unknown as new (tree: Tree, id: number, alias: number, startIndex: number, row: number, column: number,
+    f: NodeFacts, parentNode: Node, types: readonly string[]) => Node;
+  HeapNode.prototype = heapProto;
+  // the node being listed, and the objects a list read before this one made (a named list before the full one)
+  let listing: Memoised | undefined;
+  let listingTypes: readonly string[] = [];
+  let reuse: readonly (Node | null)[] | undefined;
+  let reuseAt = 0;
+  const makeChild = (id: number, alias: number, startIndex: number, row: number, column: number, f: NodeFacts): Node => {
+    if (reuse && reuseAt < reuse.length && reuse[reuseAt]!.id === id) return reuse[reuseAt++]!;
+    const node = listing as Memoised;
+    return new HeapNode(node.tree, id, alias, startIndex, row, column, f, node, listingTypes);
+  };
+  /** The children listed from the heap (undefined: the reader could not list them). */
+  const heapChildren = (reader: HeapReader, node: Memoised, namedOnly: boolean,
+    earlier: readonly (Node | null)[] | undefined): Node[] | undefined => {
+    const out: Node[] = [];
+    listing = node;
+    listingTypes = node.tree.language.types;
+    reuse = earlier;
+    reuseAt = 0;
+    const row = node._startRow ?? node.startPosition.row;
+    const column = node._startRow !== undefined ? (node as unknown as HeapNodeFields)._startColumn : node.startPosition.column;
+    const ok = reader.children(node.id, node.startIndex, row, column, namedOnly, makeChild, out);
+    listing = undefined;
+    reuse = undefined;
+    return ok ? out : undefined;
+  };
+
+  // Lists: `_children` / `_namedChildren` hold them once made (from the heap: no memo object needed); the runtime's
+  // lists (no heap reader) go through the memo, as web-tree-sitter made them.
   const children = getter<(Node | null)[]>(proto, 'children');
   const namedChildren = getter<(Node | null)[]>(proto, 'namedChildren');
   define(proto, 'children', function (this: Memoised) {
+    const own = this._children;
+    if (own !== undefined) return own;
+    const reader = readerOf(this);
+    if (reader) {
+      const listed = heapChildren(reader, this, false, this._namedChildren);
+      if (listed) return (this._children = listed);
+    }
     const m = memoOf(this);
     const out = children.call(this);
-    if (!m.childrenLinked) {
-      m.childrenLinked = true;
-      adopt(out, m.named, m.known);
-      m.known = undefined;
-      link(this, m, out);
-    }
+    this._children = out;
+    m.childrenLinked = true;
+    adopt(out, m.named, m.known);
+    m.known = undefined;
+    link(this, m, out);
     return out;
   });
   define(proto, 'namedChildren', function (this: Memoised) {
+    if (readerOf(this)) {
+      const own = this._namedChildren;
+      if (own !== undefined) return own;
+      const kids = this._children;
+      const listed = kids ? kids.filter((c): c is Node => c !== null && c.isNamed) : heapChildren(readerOf(this) as HeapReader, this, true, undefined);
+      if (listed) return (this._namedChildren = listed);
+    }
     const m = memoOf(this);
     if (!m.named) {
       if (m.childrenLinked) {
@@ -210,6 +371,8 @@ export function installNodeMemo(): void {
   const shared = (node: Memoised, m: Memo, fresh: Node): Node => {
     const id = fresh.id;
     const same = (c: Node | null): boolean => c !== null && c.id === id;
+    // from the heap: field children are named, but for a few (then all children are listed)
+    if (readerOf(node)) return node.namedChildren.find(same) ?? node.children.find(same) ?? fresh;
     if (m.childrenLinked) return node.children.find(same) ?? fresh;
     const found = m.named?.find(same) ?? m.known?.find(same);
     if (found) return found;
@@ -265,6 +428,113 @@ export function installNodeMemo(): void {
       return this._root;
     },
   });
+}
+
+interface Originals {
+  typeId: (this: Node) => number;
+  endIndex: (this: Node) => number;
+  endPosition: (this: Node) => Node['endPosition'];
+  isNamed: (this: Node) => boolean;
+  isMissing: (this: Node) => boolean;
+  hasError: (this: Node) => boolean;
+  children: (this: Node) => (Node | null)[];
+  namedChildren: (this: Node) => (Node | null)[];
+}
+
+/**
+ * Both readings of every node of `text`: the heap's (facts, full and named child lists) and the runtime's. Returns
+ * the first difference, or undefined when they agree (or heap reads are off for the language). For the tests: the
+ * layouts are checked on real texts there, not at each start-up (a parse and a walk both ways cost ~200 ms of CPU in
+ * a fresh process, warming WASM code the check does not need).
+ */
+export function compareHeapReads(language: Language, text: string): string | undefined {
+  const reader = heapReaders.get(language);
+  const o = installed;
+  if (!reader || !o) return undefined;
+  const parser = new Parser();
+  parser.setLanguage(language);
+  const tree = parser.parse(text);
+  parser.delete();
+  if (!tree) return 'no tree';
+  try {
+    const root = Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')?.get?.call(tree) as Memoised | undefined;
+    if (!root) return 'no root';
+    const facts: NodeFacts = { typeId: 0, endIndex: 0, endRow: 0, endColumn: 0, isNamed: false, isMissing: false, hasError: false };
+    type Seen = { id: number; alias: number; startIndex: number; row: number; column: number; facts: NodeFacts };
+    const make = (id: number, alias: number, startIndex: number, row: number, column: number, f: NodeFacts): Seen =>
+      ({ id, alias, startIndex, row, column, facts: { ...f } });
+    const differs = (n: Memoised, f: NodeFacts): string | undefined => {
+      const end = o.endPosition.call(n);
+      const runtime: NodeFacts = {
+        typeId: o.typeId.call(n), endIndex: o.endIndex.call(n), endRow: end.row, endColumn: end.column,
+        isNamed: o.isNamed.call(n), isMissing: o.isMissing.call(n), hasError: o.hasError.call(n),
+      };
+      const a = JSON.stringify(runtime);
+      const b = JSON.stringify(f);
+      return a === b ? undefined : `node at ${n.startIndex}: runtime ${a}, heap ${b}`;
+    };
+    const stack: Memoised[] = [root];
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      const start = n.startPosition;
+      if (!reader.facts(n.id, n[0], n.startIndex, start.row, start.column, facts)) return `no facts at ${n.startIndex}`;
+      const d = differs(n, facts);
+      if (d) return d;
+      const kids = o.children.call(n);
+      const mine: Seen[] = [];
+      if (!reader.children(n.id, n.startIndex, start.row, start.column, false, make, mine)) return `no list at ${n.startIndex}`;
+      if (mine.length !== kids.length) return `children of the node at ${n.startIndex}: ${kids.length} vs ${mine.length}`;
+      const named = o.namedChildren.call(n);
+      const mineNamed: Seen[] = [];
+      reader.children(n.id, n.startIndex, start.row, start.column, true, make, mineNamed);
+      if (mineNamed.map((c) => c.id).join() !== named.map((c) => c?.id).join()) return `named children at ${n.startIndex}`;
+      for (let i = 0; i < kids.length; i++) {
+        const k = kids[i] as Memoised | null;
+        const h = mine[i]!;
+        if (!k || k.id !== h.id || k[0] !== h.alias || k.startIndex !== h.startIndex || k.startPosition.row !== h.row
+          || k.startPosition.column !== h.column) return `child ${i} of the node at ${n.startIndex}`;
+        const dk = differs(k, h.facts);
+        if (dk) return dk;
+        stack.push(k);
+      }
+    }
+    return undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The size of web-tree-sitter 0.25.10's runtime (tree-sitter.wasm): the layouts of tree/heap-reader.ts are its. */
+export const PINNED_RUNTIME_BYTES = 205488;
+
+/**
+ * Reads the nodes of `language` from the WASM memory from now on, if the runtime's memory is known
+ * (`installNodeMemo(module)`), the runtime is the pinned one (`runtimeBytes`: the size of the tree-sitter.wasm that
+ * was loaded) and the language's header agrees with the `Language` object; else the runtime keeps being asked.
+ * Returns whether heap reads are on for the language.
+ */
+export function enableHeapReads(language: Language, runtimeBytes: number): boolean {
+  const known = heapReaders.get(language);
+  if (known !== undefined) return known !== null;
+  let reader: HeapReader | null = null;
+  if (wasmModule && installed && runtimeBytes === PINNED_RUNTIME_BYTES) {
+    try {
+      reader = new HeapReader(wasmModule, language);
+    } catch {
+      reader = null;
+    }
+  }
+  heapReaders.set(language, reader);
+  return reader !== null;
+}
+
+/** The size of the runtime's memory now (for tests: it grows, detaching the views a reader holds). */
+export function wasmMemoryBytes(): number {
+  return wasmModule?.HEAPU8?.length ?? 0;
+}
+
+/** Whether the nodes of `language` are read from the heap (for tests and the benchmark). */
+export function heapReadsEnabled(language: Language): boolean {
+  return !!heapReaders.get(language);
 }
 
 const namedTypes = new WeakMap<object, boolean[]>();
