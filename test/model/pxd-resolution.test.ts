@@ -3,7 +3,9 @@
  * relative cimport (`from ..util.helpers cimport twice`) names a module of the importing file's package, which the
  * compiler looks for in the package root and in the include dirs (another tree holding the package's .pxd files).
  * A .pyx's own members (its `def` methods and properties) belong to that module only: a module that cimports the
- * .pxd sees the .pxd alone, whichever modules were analysed before it.
+ * .pxd sees the .pxd alone, whichever modules were analysed before it. Likewise a name of the .pxd that the .pyx
+ * also binds as a Python name (`import helpers` beside the .pxd's `cimport helpers`, a `def` or an assignment of a
+ * C function's name) is a Python name in that .pyx only, and only while the .pyx binds it.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +13,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { Parser } from 'web-tree-sitter';
 import { Engine } from '../../server/src/engine';
+import { buildModuleBase } from '../../server/src/model/module-model';
+import { PxdResolver } from '../../server/src/model/pxd-resolver';
+import { loadGrammar } from '../../server/src/tree/language';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
 import { analyses } from '../../server/src/checks';
 
@@ -66,6 +72,50 @@ describe('.pxd resolution', () => {
     assert.match(alone, /"line":3/, 'the f-string line has a score'); // a report with content, not an empty one
     report('provider.pyx');
     assert.equal(report('consumer.pyx'), alone);
+  });
+
+  it("binds a companion .pxd's names as Python names in its .pyx only, and only while the .pyx binds them", async () => {
+    const sub = path.join(dir, 'also-python');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'helpers.pxd'), 'cdef int twice(int x) nogil\n');
+    fs.writeFileSync(path.join(sub, 'mod.pxd'), 'cimport helpers\n\ncdef int f(int x)\ncdef int g(int x)\n');
+    const pyx = 'import helpers\n\ncdef int f(int x):\n    return x\n\ndef g():\n    pass\n\nh = 1\n';
+    fs.writeFileSync(path.join(sub, 'mod.pyx'), pyx);
+    // the model: the .pyx's scope flags them, the .pxd's symbols (shared by every module that cimports it) stay as
+    // the .pxd declares them
+    const parser = new Parser();
+    parser.setLanguage((await loadGrammar()).language);
+    const resolver = new PxdResolver((t) => parser.parse(t)!, { includeDirs: [], systemDirs: [] }, Date.now);
+    const uri = pathToFileURL(path.join(sub, 'mod.pyx')).toString();
+    const tree = parser.parse(pyx)!;
+    try {
+      const base = buildModuleBase(tree, uri, resolver);
+      const own = base.declarations.symbols;
+      assert.deepEqual(['helpers', 'g'].map((n) => [n, own.get(n)?.alsoPython]), [['helpers', true], ['g', true]]);
+      const pxd = resolver.companionOf(uri)!.symbols;
+      assert.deepEqual(['helpers', 'f', 'g'].map((n) => [n, pxd.get(n)?.kind, pxd.get(n)?.alsoPython ?? false]),
+        [['helpers', 'cimported-module', false], ['f', 'c-function', false], ['g', 'c-function', false]]);
+    } finally {
+      tree.delete();
+    }
+    // through the engine: `helpers.version` in a nogil block is a Python global's attribute while the .pyx imports
+    // helpers; once the import is deleted, the report is a fresh engine's (helpers is the .pxd's cimport alone)
+    const body = '\ncdef int k() noexcept nogil:\n    helpers.version\n    return 0\n';
+    const errors = (e: Engine, text: string, version: number): string[] => {
+      e.open(uri, text, version);
+      const r = e.analyze(uri, defaultSettings());
+      return (r?.diagnostics ?? []).map((d) => `${d.range.start.line + 1}: ${d.message}`);
+    };
+    assert.ok(errors(engine, `import helpers\n${body}`, 1).includes('4: Accessing Python global or builtin not allowed without gil'));
+    const edited = errors(engine, `# import helpers\n${body}`, 2);
+    engine.close(uri);
+    const fresh = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
+    try {
+      assert.deepEqual(edited, errors(fresh, `# import helpers\n${body}`, 1));
+    } finally {
+      fresh.dispose();
+    }
+    assert.ok(!edited.some((d) => d.includes('Accessing Python global')), edited.join('\n'));
   });
 
   it('uses the sibling .pxd of each importing file', () => {

@@ -6,6 +6,7 @@ import { PY_OBJECT, py } from '../c-types';
 import { cythonModule } from '../cython-module';
 import { type Node, field, fields, locationOf, significantChildren } from '../syntax';
 import { namesIn } from '../assignment-targets';
+import type { Symbol } from '../symbols';
 import type { Collecting, StatementEnv } from './collecting';
 
 /** Module-level blocks (if/try/with/for bodies) may hold definitions and assignments too. */
@@ -23,7 +24,7 @@ export function collectNested(collector: Collecting, s: Node, env: StatementEnv)
 export function definePython(collector: Collecting, name: string, kind: 'py-function' | 'py-class', node: Node): void {
   const existing = collector.scope.lookupLocal(name);
   if (existing && existing.kind !== 'py-variable' && existing.kind !== 'unresolved') {
-    existing.alsoPython = true;
+    defineAlsoPython(collector, existing);
     return;
   }
   collector.scope.define({ name, kind, type: py(kind === 'py-class' ? 'type' : 'function'), binding: 'module',
@@ -35,7 +36,7 @@ export function definePythonVariable(collector: Collecting, nameNode: Node): voi
   const existing = collector.scope.lookupLocal(name);
   if (existing) {
     if (existing.kind === 'cimported-module' || existing.kind === 'c-function' || existing.kind === 'ext-class'
-      || existing.kind === 'c-type') existing.alsoPython = true;
+      || existing.kind === 'c-type') defineAlsoPython(collector, existing);
     return;
   }
   collector.scope.define({ name, kind: 'py-variable', type: PY_OBJECT, binding: 'module',
@@ -61,12 +62,22 @@ export function collectPythonImport(collector: Collecting, s: Node): void {
     }
     const existing = collector.scope.lookupLocal(target.name);
     if (existing && existing.kind !== 'py-variable') {
-      existing.alsoPython = true;
+      defineAlsoPython(collector, existing);
       continue;
     }
     collector.scope.define({ name: target.name, kind: 'py-module', type: py('module'), binding: 'module',
       location: locationOf(collector.ctx.uri, target.node), origin: `import ${target.module}` });
   }
+}
+
+/**
+ * A name this module also binds as a Python name: flagged in a copy, never in place. The symbol may be shared with
+ * other modules: the module's own .pxd's (its companion, cached for every module that cimports it) or one a cimport
+ * bound; flagging it in place would make the name a Python one for them too, and for this module after it no
+ * longer binds it (as classCopyOf does for the companion's classes).
+ */
+function defineAlsoPython(collector: Collecting, existing: Symbol): void {
+  if (!existing.alsoPython) collector.scope.define({ ...existing, alsoPython: true });
 }
 
 function importedNames(s: Node): { name: string; module: string; node: Node; imported?: string }[] {
