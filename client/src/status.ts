@@ -1,4 +1,4 @@
-/** Shows `cythonLens/status` (analysis skipped or failed) in the status bar for the active document. */
+/** Shows `cythonLens/status` (analysis skipped, partly off or failed) in the status bar for the active document. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
@@ -16,7 +16,8 @@ export function registerStatus(client: LanguageClient): vscode.Disposable {
       item.hide();
       return;
     }
-    item.text = status.state === 'error' ? '$(error) Cython Lens' : '$(info) Cython Lens: not analysed';
+    item.text = status.state === 'error' ? '$(error) Cython Lens'
+      : status.state === 'warning' ? '$(warning) Cython Lens' : '$(info) Cython Lens: not analysed';
     item.tooltip = status.message ?? '';
     item.show();
   };
@@ -25,7 +26,7 @@ export function registerStatus(client: LanguageClient): vscode.Disposable {
     item,
     client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
       statuses.set(params.uri, params);
-      if (params.state === 'error' && params.message) client.outputChannel.appendLine(params.message);
+      if ((params.state === 'error' || params.state === 'warning') && params.message) client.outputChannel.appendLine(params.message);
       update();
     }),
     vscode.window.onDidChangeActiveTextEditor(update),

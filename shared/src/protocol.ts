@@ -168,12 +168,16 @@ export interface AnnotationsParams {
 
 export const STATUS_NOTIFICATION = 'cythonLens/status';
 
-export type StatusState = 'ok' | 'skipped' | 'error';
+/**
+ * 'warning': analysed, but part of the analysis is off for a reason outside the document (the installation lacks a
+ * data file: the BLAS/LAPACK routine database); its diagnostics are published, the message says what is missing.
+ */
+export type StatusState = 'ok' | 'skipped' | 'warning' | 'error';
 
 export interface StatusParams {
   uri: string;
   state: StatusState;
-  /** Present for 'skipped' and 'error': what happened, in one sentence. */
+  /** Present for 'skipped', 'warning' and 'error': what happened, in one sentence. */
   message?: string;
 }
 

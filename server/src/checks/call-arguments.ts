@@ -21,7 +21,7 @@ import type { LapackRoutine } from '../lapack';
 import { type CType, type ClassInfo, definedClassOf } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
 import type { LapackDatabase } from '../lapack/database';
-import { lapackDatabase } from '../lapack/symbols';
+import { bindsLapackNames, lapackDatabase, lapackDatabaseProblem } from '../lapack/symbols';
 import { documentModel } from '../model/document-model';
 import type { ModuleModel } from '../model/module-model';
 import type { PxdResolver } from '../model/pxd-resolver';
@@ -54,6 +54,9 @@ export const callArgumentsCheck: DocumentCheck = {
     // Checked per top-level statement and cached like the GIL findings: a keystroke re-checks the calls of the
     // definition it touched (and of definitions using a declaration that changed), with rows relative to it.
     const scope = model.declarations.scope;
+    // a module calling BLAS/LAPACK routines without the routine database: its lapack-* findings are off, say so
+    const problem = lapackDatabaseProblem(session);
+    if (problem && bindsLapackNames(scope.symbols.values())) ctx.problem(problem);
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
     const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));

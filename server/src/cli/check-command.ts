@@ -6,7 +6,7 @@ import { readSource } from './read-source';
 import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
 import { runFileSteps } from './file-jobs';
 
 /**
@@ -44,7 +44,7 @@ export async function checkStep(args: CheckArgs, log: (s: string) => void, opts:
       if (args.annotate) {
         entry.annotations = report.annotations.filter((a) => a.score > 0).map((a) => ({ line: a.line + 1, score: a.score }));
       }
-      return { result: entry, logs: failed ? [`${file}: ${report.status.message ?? 'internal error'}`] : [], failed };
+      return { result: entry, logs: statusLogs(file, report.status), failed };
     },
     dispose(): void {
       if (!opts.given) engine.dispose();
@@ -73,8 +73,8 @@ export async function runCheck(
   });
   const reports: CliFileReport[] = [];
   let internalFailure = false;
+  sayOutcomeLogs(outcomes, log);
   for (const o of outcomes) {
-    for (const l of o.logs) log(l);
     internalFailure ||= o.failed;
     if (o.result) reports.push(o.result);
   }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CythonLensSettings } from '../../../shared/src/protocol';
+import type { CythonLensSettings, StatusParams } from '../../../shared/src/protocol';
 import { analyses } from '../checks';
 import { Engine } from '../engine';
 import type { SessionHost } from '../model/analysis-session';
@@ -89,6 +89,28 @@ export interface FileOutcome<T> {
   logs: string[];
   /** An analysis failed inside (exit status 2). */
   failed: boolean;
+}
+
+/**
+ * The lines a file's analysis status gives the run: an internal failure (said per file), or part of the analysis off
+ * for a reason outside the file (a data file missing from the installation: said once, `sayOutcomeLogs`).
+ */
+export function statusLogs(file: string, status: StatusParams): string[] {
+  if (status.state === 'error') return [`${file}: ${status.message ?? 'internal error'}`];
+  if (status.state === 'warning' && status.message) return [`cython-lens: ${status.message.replace(/^Cython Lens: /, '')}`];
+  return [];
+}
+
+/** Says the lines of the outcomes, in file order, each distinct line once. */
+export function sayOutcomeLogs(outcomes: readonly FileOutcome<unknown>[], log: (s: string) => void): void {
+  const said = new Set<string>();
+  for (const o of outcomes) {
+    for (const l of o.logs) {
+      if (said.has(l)) continue;
+      said.add(l);
+      log(l);
+    }
+  }
 }
 
 /** A command's per-file step with the engine it owns (in this thread, or one per worker). */

@@ -12,7 +12,7 @@ import { type FileReport, type ProjectReport, type ReportFunction, summarise } f
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
 import { runFileSteps } from './file-jobs';
 import type { PythonEnvironment } from '../model/python-environment';
 
@@ -34,7 +34,7 @@ export async function reportStep(args: ReportArgs, log: (s: string) => void, opt
         const doc = engine.document(src.uri);
         if (!analysis || !doc) return { result: undefined, logs: [], failed: false };
         const failed = analysis.status.state === 'error';
-        const logs = failed ? [`${file}: ${analysis.status.message ?? 'internal error'}`] : [];
+        const logs = statusLogs(file, analysis.status);
         const text = src.text;
         const lineTexts = text.split(/\r\n|\r|\n/);
         const codeLines = codeLineStarts(lineTexts);
@@ -96,8 +96,8 @@ export async function runReport(
   });
   const reports: FileReport[] = [];
   let internalFailure = false;
+  sayOutcomeLogs(outcomes, log);
   for (const o of outcomes) {
-    for (const l of o.logs) log(l);
     internalFailure ||= o.failed;
     if (o.result) reports.push(o.result);
   }

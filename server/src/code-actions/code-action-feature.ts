@@ -38,7 +38,8 @@ export function codeActions(session: AnalysisSession, doc: TreeDocument, setting
     const out: CodeAction[] = [];
     if (wantQuickFix) out.push(...distinct(params.context.diagnostics.flatMap((d) => quickFixesFor(d, ctx))));
     if (wantFixAll) {
-      const checkCtx = { session, settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined };
+      const checkCtx = { session, settings, deadline: Date.now() + 2000, isCancelled: () => false, log: () => undefined,
+        problem: () => undefined };
       const diagnostics = documentChecks.flatMap((c) => c.run(doc, checkCtx));
       const all = fixAllAction(diagnostics, ctx);
       if (all) out.push(all);

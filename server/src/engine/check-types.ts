@@ -39,6 +39,11 @@ export interface CheckContext {
   readonly rows?: RowWindow;
   /** Log a line to the server's output (LSP) or stderr (CLI). */
   log(message: string): void;
+  /**
+   * Part of the analysis is off for a reason outside the document (the installation lacks a data file): the report's
+   * status says it (state 'warning', its diagnostics still published; the server logs it once, the CLI says it once).
+   */
+  problem(message: string): void;
 }
 
 /** Produces diagnostics. Only run on documents that have a tree (`doc.tree` defined). */

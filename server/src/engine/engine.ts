@@ -1,7 +1,10 @@
 /**
  * The analysis engine shared by the LSP server and the CLI: keeps the open documents (with their trees)
  * and runs the registered checks on demand. Synchronous per analysis; never throws for bad input or a
- * failing check (a failing check yields an empty report with status 'error', never stale results).
+ * failing check (a failing check yields an empty report with status 'error', never stale results). A check that
+ * finds part of its analysis off for a reason outside the document (a missing data file) says so through
+ * `CheckContext.problem`: the report keeps its diagnostics, with status 'warning' and the message (which the server
+ * logs once, and the CLI says once on stderr).
  */
 import * as fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver';
@@ -244,12 +247,16 @@ export class Engine {
     }
     const treeDoc = doc as TreeDocument;
     const deadline = Date.now() + this.timeBudgetMs;
+    const problems: string[] = [];
     const ctx: CheckContext = {
       session: this.session,
       settings,
       deadline,
       isCancelled: () => Date.now() > deadline || (options.isCancelled?.() ?? false),
       log: this.log,
+      problem: (message) => {
+        if (!problems.includes(message)) problems.push(message);
+      },
       ...(options.rows ? { rows: options.rows } : {}),
     };
     const diagnostics: Diagnostic[] = [];
@@ -298,7 +305,7 @@ export class Engine {
       ...base,
       diagnostics: applySeverityOverrides(diagnostics, settings.severityOverrides),
       annotations: mergeAnnotations(annotationLists),
-      status: { uri, state: 'ok' },
+      status: problems.length > 0 ? { uri, state: 'warning', message: problems.join(' ') } : { uri, state: 'ok' },
       ...(options.rows ? { rows: options.rows } : {}),
     };
   }

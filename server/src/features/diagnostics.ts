@@ -48,6 +48,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly lastStatus = new Map<string, string>();
+  /** The messages of 'warning' statuses logged already (a missing data file): each is logged once. */
+  private readonly loggedWarnings = new Set<string>();
   /** Settings object last used to apply the size limit, per document. */
   private readonly limitSettings = new Map<string, CythonLensSettings>();
   private readonly delayMs: number;
@@ -161,6 +163,10 @@ export class DiagnosticsPublisher {
     await this.options.annotations.publish(report, settings);
 
     const status: StatusParams = report.status;
+    if (status.state === 'warning' && status.message && !this.loggedWarnings.has(status.message)) {
+      this.loggedWarnings.add(status.message);
+      this.options.log(`[warn] ${status.message}`);
+    }
     const key = `${status.state}:${status.message ?? ''}`;
     if (this.lastStatus.get(uri) !== key && !(status.state === 'ok' && !this.lastStatus.has(uri))) {
       await connection.sendNotification(STATUS_NOTIFICATION, status);

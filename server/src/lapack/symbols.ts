@@ -4,7 +4,7 @@
  * session's (opened lazily, once per session); a missing database only disables the routine features.
  */
 import { type AnalysisSession, SessionSlot } from '../model/analysis-session';
-import { LapackDatabase, findDatabaseFile, type LapackModule, type LapackRoutine } from './database';
+import { LAPACK_DB_RELATIVE_PATH, LapackDatabase, findDatabaseFile, type LapackModule, type LapackRoutine } from './database';
 import type { Symbol } from '../model/symbols';
 
 const MODULE_NAME = /^(?:scipy\.linalg\.|\.+(?:linalg\.)?)?(cython_lapack|cython_blas)$/;
@@ -24,6 +24,30 @@ const DATABASE = new SessionSlot('LAPACK routine database', (): LapackDatabase |
 /** The session's routine database, or undefined when its file is missing. */
 export function lapackDatabase(session: AnalysisSession): LapackDatabase | undefined {
   return session.slot(DATABASE) ?? undefined;
+}
+
+/**
+ * Why the session's routine database cannot be used (its file is missing: a dist/ copied without data/; or it cannot
+ * be read), in one sentence; undefined when it can. Decided once per session (by loading it, as its first use would).
+ */
+const PROBLEM = new SessionSlot('LAPACK routine database problem', (session): { message: string | undefined } => {
+  const off = 'lapack-* diagnostics and BLAS/LAPACK hovers are off';
+  const db = lapackDatabase(session);
+  if (!db) {
+    return { message: `Cython Lens: the BLAS/LAPACK routine database (${LAPACK_DB_RELATIVE_PATH}) was not found in ${__dirname} `
+      + `or a folder above it: ${off} (install data/ beside dist/, or reinstall Cython Lens).` };
+  }
+  try {
+    db.load();
+    return { message: undefined };
+  } catch (err) {
+    return { message: `Cython Lens: the BLAS/LAPACK routine database cannot be used (${err instanceof Error ? err.message : String(err)}): ${off}.` };
+  }
+});
+
+/** Why the session's routine database cannot be used, or undefined when it can. */
+export function lapackDatabaseProblem(session: AnalysisSession): string | undefined {
+  return session.slot(PROBLEM).message;
 }
 
 /** Starts reading the session's database in the background (a server calls this once, after initialize). */
@@ -60,24 +84,40 @@ function originModule(sym: Symbol): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** The module of a name bound by `from scipy.linalg.cython_lapack cimport dgelss [as x]`. */
+function lapackModuleOfName(sym: Symbol): LapackModule | undefined {
+  if (sym.kind === 'cimported-module') return undefined;
+  const mod = originModule(sym);
+  return mod && /^cimported from/.test(sym.origin ?? '') ? lapackModuleOf(mod) : undefined;
+}
+
+/** The module a cimported module's name denotes, when it is `cython_lapack` / `cython_blas`. */
+function lapackModuleOfModule(moduleSym: Symbol): LapackModule | undefined {
+  if (moduleSym.kind !== 'cimported-module' && moduleSym.kind !== 'unresolved') return undefined;
+  const mod = originModule(moduleSym);
+  if (!mod) return undefined;
+  // `cimport scipy.linalg.cython_lapack as L` / `from scipy.linalg cimport cython_lapack` (resolved or not)
+  const candidates = [moduleSym.module?.name,
+    /^cimport /.test(moduleSym.origin ?? '') ? mod : `${mod}.${moduleSym.name}`];
+  return candidates.map((c) => (c ? lapackModuleOf(c) : undefined)).find((m) => m !== undefined);
+}
+
 /** The routine a name bound by `from scipy.linalg.cython_lapack cimport dgelss [as x]` denotes. */
 export function routineOfSymbol(db: LapackDatabase | undefined, sym: Symbol | undefined): LapackRoutine | undefined {
-  if (!sym || sym.kind === 'cimported-module') return undefined;
-  const mod = originModule(sym);
-  const lapack = mod && /^cimported from/.test(sym.origin ?? '') ? lapackModuleOf(mod) : undefined;
-  if (!lapack) return undefined;
+  const lapack = sym ? lapackModuleOfName(sym) : undefined;
+  if (!sym || !lapack) return undefined;
   return lookupRoutine(db, sym.signature?.name ?? sym.name, lapack);
 }
 
 /** The routine `mod.attr` denotes when `mod` is `cython_lapack` / `cython_blas` cimported as a module. */
 export function routineOfModuleAttribute(db: LapackDatabase | undefined, moduleSym: Symbol | undefined, attr: string):
   LapackRoutine | undefined {
-  if (!moduleSym || (moduleSym.kind !== 'cimported-module' && moduleSym.kind !== 'unresolved')) return undefined;
-  const mod = originModule(moduleSym);
-  if (!mod) return undefined;
-  // `cimport scipy.linalg.cython_lapack as L` / `from scipy.linalg cimport cython_lapack` (resolved or not)
-  const candidates = [moduleSym.module?.name,
-    /^cimport /.test(moduleSym.origin ?? '') ? mod : `${mod}.${moduleSym.name}`];
-  const lapack = candidates.map((c) => (c ? lapackModuleOf(c) : undefined)).find((m) => m !== undefined);
+  const lapack = moduleSym ? lapackModuleOfModule(moduleSym) : undefined;
   return lapack ? lookupRoutine(db, attr, lapack) : undefined;
+}
+
+/** Whether a module binds a name of `cython_lapack` / `cython_blas` (a routine, or the module itself). */
+export function bindsLapackNames(symbols: Iterable<Symbol>): boolean {
+  for (const sym of symbols) if (lapackModuleOfName(sym) || lapackModuleOfModule(sym)) return true;
+  return false;
 }
