@@ -18,11 +18,13 @@ precision/recall, compiler hint-line recall, `cython -a` "score > 0" F1 and Spea
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -152,6 +154,21 @@ def figures(labels: list[dict], preds: dict[str, dict]) -> dict:
     }
 
 
+@contextmanager
+def one_run_at_a_time():
+    """Runs share ROOT (in the user's cache, whichever checkout runs them): each rebuilds src/ (prepare_*, the
+    mutants) and writes the labels and report.json, so two at once delete each other's sources mid-run. An exclusive
+    flock on ROOT/.lock makes the second wait (the lock goes with the process, even a killed one)."""
+    ROOT.mkdir(parents=True, exist_ok=True)
+    with open(ROOT / ".lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"pure-mode: another run holds {ROOT / '.lock'}: waiting for it", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--groups", default=",".join(GROUPS))
@@ -162,6 +179,11 @@ def main(argv=None) -> int:
                     help="exit 3 unless every group has 0 false error lines (files the compiler accepts) and the "
                          "mutants (when run) reach error precision >= 0.99 and recall >= 0.95")
     args = ap.parse_args(argv)
+    with one_run_at_a_time():
+        return run_groups(args)
+
+
+def run_groups(args: argparse.Namespace) -> int:
     groups = [g for g in args.groups.split(",") if g]
     if not CYTHON_SRC.exists():
         print(f"missing {CYTHON_SRC}: run scripts/fetch-sdists.sh", file=sys.stderr)

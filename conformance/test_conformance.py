@@ -3,6 +3,8 @@ file).  Run:  .venv/bin/python -m unittest discover -s conformance -p 'test_*.py
 """
 import copy
 from collections import Counter
+import fcntl
+import os
 import subprocess
 import sys
 import tempfile
@@ -388,6 +390,29 @@ class RealCompiler(unittest.TestCase):
                 'print(x)</pre>\n<pre class=\'cython code score-17 \'>...</pre>')
         self.assertEqual(parse_annotation_html(html), [{"line": 1, "score": 0}, {"line": 2, "score": 17}])
 
+
+
+class PureModeLock(unittest.TestCase):
+    def test_a_second_run_waits_for_the_one_holding_the_cache(self):
+        # pure_mode.py rebuilds its sources under the shared cache: a run waits while another holds its lock
+        with tempfile.TemporaryDirectory() as cache:
+            root = Path(cache) / "conformance" / "pure-mode"
+            root.mkdir(parents=True)
+            with open(root / ".lock", "a") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)
+                p = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parent / "pure_mode.py"),
+                                      "--groups", "examples"], env={**os.environ, "CYTHON_LENS_CACHE": cache},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                try:
+                    first = p.stderr.readline()
+                    self.assertIn("waiting for it", first)
+                    self.assertIsNone(p.poll())
+                finally:
+                    fcntl.flock(held, fcntl.LOCK_UN)
+            rest = p.communicate(timeout=120)[1]
+            # then it runs: this cache has no sdist
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("missing", rest)
 
 if __name__ == "__main__":
     unittest.main()
