@@ -94,4 +94,35 @@ describe('Engine: pure Python mode', () => {
     assert.ok(errors?.includes(9), JSON.stringify(errors));
     engine.close(pyx);
   });
+
+  it("an edit of a @cython.cfunc def's parameter annotations gives its callers the new signature (as from scratch)", async () => {
+    // the annotations are the C signature (a def's parameters are not part of its module interface otherwise)
+    const text = (type: string): string => ['import cython', '', '', '@cython.cfunc', '@cython.nogil',
+      '@cython.exceptval(check=False)', `def f(x: ${type}) -> cython.int:`, '    return 0', '', '',
+      'def g(double d):', '    with cython.nogil:', '        f(1)', '        f(d)', '    return f(d)', ''].join('\n');
+    const uri = 'file:///work/cfunc_params.py';
+    const report = (e: Engine, t: string, version: number): string => {
+      if (e.document(uri)) assert.ok(e.change(uri, version, [{ text: t }]));
+      else e.open(uri, t, version, 'python');
+      const r = e.analyze(uri);
+      return JSON.stringify({ d: r?.diagnostics, a: r?.annotations });
+    };
+    const fresh = await Engine.create({ ...analyses, log: () => undefined });
+    try {
+      let version = 1;
+      const seen = new Map<string, string>();
+      for (const type of ['cython.int', 'cython.double', 'object', 'cython.int']) {
+        const live = report(engine, text(type), version++);
+        const scratch = report(fresh, text(type), 1);
+        fresh.close(uri);
+        assert.equal(live, scratch, type);
+        seen.set(type, scratch);
+      }
+      // an object parameter: f(d) in the nogil block converts d to a Python object (cython -3: an error)
+      assert.notEqual(seen.get('object'), seen.get('cython.int'));
+    } finally {
+      engine.close(uri);
+      fresh.dispose();
+    }
+  });
 });

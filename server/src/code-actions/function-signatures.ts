@@ -9,8 +9,7 @@ import type { TextEdit } from 'vscode-languageserver';
 import { type Node, children, field, namedChildren, significantChildren, undecorate } from '../model/syntax';
 import { exceptionClauseOffset, signatureEndOffset } from '../model/function-header';
 import type { SourceFile } from '../model/source-files';
-import { isPureModeCFunction } from '../model/declarations/functions';
-import { cythonDecorator } from '../model/cython-names';
+import { cythonDecorator, isPureModeCFunction } from '../model/cython-names';
 
 export const FUNCTION_NODES = new Set(['c_function_definition', 'c_function_declaration']);
 const CLASS_NODES = new Set(['cdef_class_definition', 'cypclass_definition']);

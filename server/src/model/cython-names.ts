@@ -11,7 +11,7 @@
  * GIL state, which reads only nodes, knows.
  */
 import type { Tree } from 'web-tree-sitter';
-import { type Node, field, fields, namedChildren } from './syntax';
+import { type Node, childrenOfType, field, fields, namedChildren } from './syntax';
 
 export interface CythonNames {
   /** Local names bound to the `cython` module (`cython` itself: in a `.py` file only once imported). */
@@ -167,4 +167,13 @@ export function cythonDecorator(decorator: Node): { name: string; args: string }
     name = member && !member.includes('.') ? member : undefined;
   }
   return name === undefined ? undefined : { name, args: m[3] ?? '' };
+}
+
+/** `@cython.cfunc` or `@cython.ccall` on a def: a C function in pure Python mode. */
+export function isPureModeCFunction(node: Node): boolean {
+  if (node.type !== 'decorated_definition') return false;
+  return childrenOfType(node, 'decorator').some((d) => {
+    const name = cythonDecorator(d)?.name;
+    return name === 'cfunc' || name === 'ccall';
+  });
 }

@@ -7,6 +7,7 @@
  * rebuild the module's declarations.
  */
 import { type Node, children, field, significantChildren, undecorate } from './syntax';
+import { isPureModeCFunction } from './cython-names';
 
 const FUNCTIONS = new Set(['function_definition', 'c_function_definition']);
 const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
@@ -91,11 +92,12 @@ function statementInterface(s: Node, baseRow: number, member = false, pythonSour
  * the name is, and for a class member whether its header is broken (a class with a broken member is incomplete;
  * module level, the collector does not look at errors in a def's header): typing in the
  * parameters of a def, or in the base classes or the body of a Python class, keeps the module's declarations
- * (incremental declarations, document-model.ts). A C function's header is its signature: it keeps its whole part.
+ * (incremental declarations, document-model.ts). A C function's header is its signature: it keeps its whole part, and
+ * so does a pure Python mode C function (`@cython.cfunc` / `@cython.ccall` def: its annotations are its signature).
  */
 function pythonDefinitionPart(s: Node, def: Node, baseRow: number, member: boolean): string | undefined {
   const name = field(def, 'name');
-  if (!name || name.type !== 'identifier') return undefined;
+  if (!name || name.type !== 'identifier' || isPureModeCFunction(s)) return undefined;
   const decorators = s === def ? '' : s.text.slice(0, def.startIndex - s.startIndex);
   const start = name.startPosition;
   const end = name.endPosition;

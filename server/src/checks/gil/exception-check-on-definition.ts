@@ -4,7 +4,7 @@
  * by CClassScope, which gives none. A def made a C function by `@cython.cfunc` / `@cython.ccall` (pure Python mode) is
  * declared the same way (its CFuncDefNode from DecoratorTransform), the hint at its first decorator.
  */
-import { isPureModeCFunction } from '../../model/declarations/functions';
+import { isPureModeCFunction } from '../../model/cython-names';
 import { noexceptHintText } from './noexcept-hint-text';
 import { definitionAnchor } from './expression-roles';
 import type { GilRule } from './rule';

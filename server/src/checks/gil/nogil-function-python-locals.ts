@@ -1,5 +1,5 @@
 /** A `nogil` function with local variables that are Python objects (declared, or inferred from assignments). */
-import { isPureModeCFunction } from '../../model/declarations/functions';
+import { isPureModeCFunction } from '../../model/cython-names';
 import { definitionAnchor } from './expression-roles';
 import { type GilRule, nogilSignature } from './rule';
 

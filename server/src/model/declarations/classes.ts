@@ -12,7 +12,7 @@ import { type Node, childrenOfType, field, significantChildren, undecorate } fro
 import type { Scope, Symbol } from '../symbols';
 import { typeSyntaxOf } from '../type-resolution';
 import type { Collecting, StatementEnv } from './collecting';
-import { isPureModeCFunction } from './functions';
+import { isPureModeCFunction } from '../cython-names';
 import { defineTypeName, lastSegment } from './predeclared-types';
 import { collectVariables } from './variables';
 

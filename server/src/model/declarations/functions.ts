@@ -1,10 +1,9 @@
 /**
  * C functions at module level: a `cdef`/`cpdef` function (a definition in a .pyx completes its .pxd's declaration)
- * and a pure Python mode `@cython.cfunc` / `@cython.ccall` def.
+ * and a pure Python mode `@cython.cfunc` / `@cython.ccall` def (`isPureModeCFunction`, cython-names.ts).
  */
 import type { FunctionSignature } from '../c-types';
-import { cythonDecorator } from '../cython-names';
-import { type Node, childrenOfType, field, locationOf } from '../syntax';
+import { type Node, field, locationOf } from '../syntax';
 import type { Collecting } from './collecting';
 
 export function defineFunction(collector: Collecting, sig: FunctionSignature, node: Node): void {
@@ -26,14 +25,5 @@ export function defineFunction(collector: Collecting, sig: FunctionSignature, no
   collector.scope.define({
     name: sig.name, kind: 'c-function', type: { kind: 'func', sig }, binding: 'module', signature: sig,
     location: locationOf(collector.ctx.uri, field(node, 'name') ?? node), alsoPython: sig.origin === 'cpdef',
-  });
-}
-
-/** `@cython.cfunc` or `@cython.ccall` on a def: a C function in pure Python mode. */
-export function isPureModeCFunction(node: Node): boolean {
-  if (node.type !== 'decorated_definition') return false;
-  return childrenOfType(node, 'decorator').some((d) => {
-    const name = cythonDecorator(d)?.name;
-    return name === 'cfunc' || name === 'ccall';
   });
 }
