@@ -19,7 +19,7 @@ import { type FusedTests, type Specialisation, fusedTestsOf, specialisationsFrom
 import { gilTransitions, prangeOf } from './gil-state';
 import { isPrintStatementCall } from './print-statement';
 import { pureModeDecorators } from './signature-reader';
-import { type PureDeclaration, pureDeclarationOf } from './pure-declarations';
+import { type PureDeclaration, declaredNames, pureDeclarationOf } from './pure-declarations';
 import { typeSyntaxOf } from './type-resolution';
 import { inferredType } from './cypclass-capabilities';
 import { splitTopLevel } from './type-syntax';
@@ -127,9 +127,7 @@ export function buildFunctionScope(
   // `x = cython.declare(T)`, `cython.declare(x=T, y=U)` (pure Python mode): C locals of the declared types
   // (Nodes.SingleAssignmentNode / ExprStatNode.analyse_declarations: env.declare_var(..., is_cdef=True)).
   const declarePure = (d: PureDeclaration): void => {
-    const entries = d.kind === 'declare' ? d.names.map((name) => ({ name, type: d.type }))
-      : d.kind === 'declare-names' ? d.entries : [];
-    for (const { name, type } of entries) {
+    for (const { name, type } of declaredNames(d)) {
       if (declaredGlobal.has(name.text)) continue;
       declare(name.text);
       if (scope.lookupLocal(name.text)?.binding === 'argument') continue;

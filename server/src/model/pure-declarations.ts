@@ -69,6 +69,11 @@ export function pureDeclarationOf(stmt: Node): PureDeclaration | undefined {
     : { kind: kind as 'struct' | 'union', name: left, members: keywords };
 }
 
+/** The names a `cython.declare` declares with their types (none for the other kinds). */
+export function declaredNames(d: PureDeclaration): { name: Node; type: Node }[] {
+  return d.kind === 'declare' ? d.names.map((name) => ({ name, type: d.type })) : d.kind === 'declare-names' ? d.entries : [];
+}
+
 /** Does this statement only declare (no code: `x = cython.declare(T)`, `cython.declare(x=T)`, typedefs...)? */
 export function isDeclarationOnly(d: PureDeclaration): boolean {
   return d.kind !== 'declare' || d.value === undefined;

@@ -6,7 +6,7 @@
 import { type ClassInfo, PY_OBJECT } from '../c-types';
 import { interfaceHasError } from '../module-interface';
 import { isCythonDataclass } from '../pure-classes';
-import { pureDeclarationOf } from '../pure-declarations';
+import { declaredNames, pureDeclarationOf } from '../pure-declarations';
 import { RecordedMethods } from '../recorded-methods';
 import { type Node, childrenOfType, field, significantChildren, undecorate } from '../syntax';
 import type { Scope, Symbol } from '../symbols';
@@ -154,8 +154,7 @@ function collectClassMember(collector: Collecting, raw: Node, cls: ClassInfo, en
       // `x: T = value` is a class attribute (a Python object), except in a cython dataclass (a field of type T)
       const pure = pureDeclarationOf(member);
       if (pure?.kind === 'declare' || pure?.kind === 'declare-names') {
-        const entries = pure.kind === 'declare' ? pure.names.map((name) => ({ name, type: pure.type })) : pure.entries;
-        for (const { name, type } of entries) cls.attributes.set(name.text, collector.resolveTypeSyntax(typeSyntaxOf(type.text)));
+        for (const { name, type } of declaredNames(pure)) cls.attributes.set(name.text, collector.resolveTypeSyntax(typeSyntaxOf(type.text)));
         break;
       }
       const a = significantChildren(member)[0];

@@ -1,6 +1,6 @@
 /** Pure Python mode declarations at module level (`cython.declare`, `cython.typedef`, `cython.struct`, ...). */
 import type { CType } from '../c-types';
-import { pureDeclarationOf } from '../pure-declarations';
+import { declaredNames, pureDeclarationOf } from '../pure-declarations';
 import { type Node, locationOf } from '../syntax';
 import { typeSyntaxOf } from '../type-resolution';
 import type { Collecting } from './collecting';
@@ -17,8 +17,7 @@ export function collectPureDeclaration(collector: Collecting, s: Node): boolean 
   const typeOf = (n: Node): CType => collector.resolveTypeSyntax(typeSyntaxOf(n.text));
   switch (d.kind) {
     case 'declare': case 'declare-names': {
-      const entries = d.kind === 'declare' ? d.names.map((name) => ({ name, type: d.type })) : d.entries;
-      for (const { name, type } of entries) {
+      for (const { name, type } of declaredNames(d)) {
         const t = typeOf(type);
         collector.scope.define({ name: name.text, kind: t.kind === 'py' ? 'py-variable' : t.kind === 'unknown' ? 'unresolved' : 'c-variable',
           type: t, binding: 'module', location: locationOf(collector.ctx.uri, name), origin: 'cython.declare',
