@@ -62,5 +62,15 @@ export function containsReturn(node: Node | null): boolean {
   return namedChildren(node).some((c) => c.type === 'return_statement' || !DEFINITIONS.has(c.type) && containsReturn(c));
 }
 
+/** The `return` statements that leave this block (nested definitions and lambdas aside). */
+export function returnsIn(node: Node | null, out: Node[] = []): Node[] {
+  if (!node) return out;
+  for (const c of namedChildren(node)) {
+    if (c.type === 'return_statement') out.push(c);
+    else if (!DEFINITIONS.has(c.type)) returnsIn(c, out);
+  }
+  return out;
+}
+
 const DEFINITIONS = new Set(['function_definition', 'c_function_definition', 'class_definition',
   'cdef_class_definition', 'decorated_definition', 'lambda']);

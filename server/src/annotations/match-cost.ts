@@ -11,6 +11,7 @@
  * `cython -a` on test programs (Cython 3.3.1); see test/annotations/match-case.test.ts.
  */
 import { type Node, field, namedChildren, significantChildren } from '../model/syntax';
+import { returnsIn } from './control-flow';
 import { type CostEnv, gilHeld, lineOf } from './cost-env';
 import { MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
@@ -44,7 +45,7 @@ export function matchStatement(node: Node, env: CostEnv): void {
     const guard = field(clause, 'guard');
     const caseLine = lineOf(clause);
     if (held && pattern) {
-      const p = topPattern(pattern);
+      const p = unwrap(pattern);
       if (!isSimple(p) || guard) {
         // the subject cloned for the pattern's own tests (allocate_subject_temps), at the subject's position
         env.sink.add(line, isSequenceOrMapping(p) ? 2 * MACRO : MACRO, 'match subject handed to the pattern');
@@ -65,7 +66,7 @@ export function matchStatement(node: Node, env: CostEnv): void {
         env.sink.add(caseLine, patternCost(p, true), reason);
       }
     }
-    previousSimple = pattern && isSimple(topPattern(pattern)) && !guard ? caseLine : undefined;
+    previousSimple = pattern && isSimple(unwrap(pattern)) && !guard ? caseLine : undefined;
     env.sink.mark(caseLine);
     if (guard) {
       const cond = significantChildren(guard)[0];
@@ -75,12 +76,9 @@ export function matchStatement(node: Node, env: CostEnv): void {
   }
   if (!subjectTemp || !gilHeld(env)) return;
   // the subject temp is released at each `return` out of a case and after the match (at the last line walked)
-  for (const ret of returnsIn(cases)) env.sink.add(lineOf(ret), MACRO, 'match subject released');
+  const returns = cases.flatMap((c) => returnsIn(field(c, 'consequence')));
+  for (const ret of returns) env.sink.add(lineOf(ret), MACRO, 'match subject released');
   env.sink.here(MACRO, 'match subject released');
-}
-
-function topPattern(casePattern: Node): Node {
-  return unwrap(casePattern);
 }
 
 /** The pattern inside `case_pattern` wrappers and one-item parentheses without a comma (a group pattern). */
@@ -200,21 +198,3 @@ function patternCost(raw: Node, top: boolean): number {
   }
 }
 
-/** `return` statements in the cases' bodies (nested definitions aside). */
-function returnsIn(cases: Node[]): Node[] {
-  const out: Node[] = [];
-  const visit = (n: Node): void => {
-    for (const c of namedChildren(n)) {
-      if (c.type === 'return_statement') out.push(c);
-      else if (!DEFINITIONS.has(c.type)) visit(c);
-    }
-  };
-  for (const c of cases) {
-    const b = field(c, 'consequence');
-    if (b) visit(b);
-  }
-  return out;
-}
-
-const DEFINITIONS = new Set(['function_definition', 'c_function_definition', 'class_definition',
-  'cdef_class_definition', 'decorated_definition', 'lambda']);
