@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../server/src/engine';
 import { documentModel, documentModelStats } from '../../server/src/model/document-model';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
+import type { CythonLensSettings } from '../../shared/src/protocol';
 import { analyses } from '../../server/src/checks';
 
 const TEXT = [
@@ -45,43 +46,67 @@ const TEXT = [
   '',
 ].join('\n');
 
+type How = 'reused' | 'built' | 'patched';
+
+/**
+ * A document typed into in one engine; after each edit its diagnostics and scores are compared with those of the same
+ * text opened afresh in another engine, and the edit says how the model was obtained.
+ */
+class EditedDocument {
+  private version = 1;
+
+  constructor(private readonly engine: Engine, private readonly fresh: Engine, private readonly uri: string,
+    private readonly freshUri: string, private readonly settings: CythonLensSettings, public text: string) {
+    engine.open(uri, text, this.version);
+    engine.analyze(uri, settings);
+  }
+
+  /** The whole text replaced and analysed (not compared). */
+  set(text: string): void {
+    this.text = text;
+    this.engine.change(this.uri, ++this.version, [{ text }]);
+    this.engine.analyze(this.uri, this.settings);
+  }
+
+  /** Replaces `from` (first occurrence) by `to`, analyses, compares with a fresh open, says how the model was obtained. */
+  edit(from: string, to: string): How {
+    const at = this.text.indexOf(from);
+    assert.ok(at >= 0, from);
+    const before = documentModelStats(this.engine.session);
+    this.text = this.text.slice(0, at) + to + this.text.slice(at + from.length);
+    this.engine.change(this.uri, ++this.version, [{ text: this.text }]);
+    const live = this.engine.analyze(this.uri, this.settings);
+    const stats = documentModelStats(this.engine.session);
+    const how = stats.built > before.built ? 'built' : stats.patched > before.patched ? 'patched' : 'reused';
+    if (how === 'reused') assert.equal(stats.reused, before.reused + 1);
+    if (how === 'patched') assert.equal(stats.patched, before.patched + 1);
+    this.fresh.open(this.freshUri, this.text, 1);
+    const reference = this.fresh.analyze(this.freshUri, this.settings);
+    this.fresh.close(this.freshUri);
+    assert.deepEqual(live?.diagnostics,
+      JSON.parse(JSON.stringify(reference?.diagnostics).replaceAll(this.freshUri, this.uri)));
+    assert.deepEqual(live?.annotations, reference?.annotations);
+    return how;
+  }
+}
+
 describe('document model reuse across versions', () => {
   let engine: Engine;
   let fresh: Engine;
   const uri = 'file:///model-reuse/m.pyx';
-  let version = 1;
-  let text = TEXT;
+  let doc: EditedDocument;
 
   before(async () => {
     engine = await Engine.create({ ...analyses, log: () => undefined });
     fresh = await Engine.create({ ...analyses, log: () => undefined });
-    engine.open(uri, text, version);
-    engine.analyze(uri, defaultSettings());
+    doc = new EditedDocument(engine, fresh, uri, `${uri}.fresh`, defaultSettings(), TEXT);
   });
   after(() => {
     engine.dispose();
     fresh.dispose();
   });
 
-  /** Replaces `from` (first occurrence) by `to`, analyses, and returns how the model was obtained. */
-  function edit(from: string, to: string): 'reused' | 'built' | 'patched' {
-    const at = text.indexOf(from);
-    assert.ok(at >= 0, from);
-    const before = documentModelStats(engine.session);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-    engine.change(uri, ++version, [{ text }]);
-    const live = engine.analyze(uri, defaultSettings());
-    const stats = documentModelStats(engine.session);
-    const how = stats.built > before.built ? 'built' : stats.patched > before.patched ? 'patched' : 'reused';
-    if (how === 'reused') assert.equal(stats.reused, before.reused + 1);
-    if (how === 'patched') assert.equal(stats.patched, before.patched + 1);
-    fresh.open(`${uri}.fresh`, text, 1);
-    const reference = fresh.analyze(`${uri}.fresh`, defaultSettings());
-    fresh.close(`${uri}.fresh`);
-    assert.deepEqual(live?.diagnostics, JSON.parse(JSON.stringify(reference?.diagnostics).replaceAll(`${uri}.fresh`, uri)));
-    assert.deepEqual(live?.annotations, reference?.annotations);
-    return how;
-  }
+  const edit = (from: string, to: string): How => doc.edit(from, to);
 
   it('an edit inside a function body reuses the declarations', () => {
     assert.equal(edit('return r', 'return r + 1'), 'reused');
@@ -172,10 +197,10 @@ describe('document model reuse across versions', () => {
   });
 
   it('a reused model is a new view of the new tree (no node of an old tree is handed out for it)', () => {
-    const doc = engine.document(uri);
-    assert.ok(doc?.tree);
-    const model = documentModel(engine.session, doc as { uri: string; version: number; tree: NonNullable<typeof doc.tree> });
-    const fn = doc.tree.rootNode.namedChildren.find((n) => n?.type === 'function_definition');
+    const opened = engine.document(uri);
+    assert.ok(opened?.tree);
+    const model = documentModel(engine.session, opened as { uri: string; version: number; tree: NonNullable<typeof opened.tree> });
+    const fn = opened.tree.rootNode.namedChildren.find((n) => n?.type === 'function_definition');
     assert.ok(fn);
     const info = model.functionInfo(fn, model.declarations.scope, undefined);
     assert.equal(info.node, fn);
@@ -186,20 +211,17 @@ describe('document model patches across a repeated cimport', () => {
   let engine: Engine;
   let fresh: Engine;
   let dir: string;
-  let uri: string;
-  let version = 1;
-  let text = '';
+  let doc: EditedDocument;
   const settings = defaultSettings();
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-reuse-'));
     fs.writeFileSync(path.join(dir, 'stypes.pxd'), 'ctypedef long long int64_t\nctypedef int int32_t\n');
-    uri = pathToFileURL(path.join(dir, 'm.pyx')).href;
     settings.includeDirs = [dir];
     engine = await Engine.create({ ...analyses, log: () => undefined });
     fresh = await Engine.create({ ...analyses, log: () => undefined });
-    engine.open(uri, text, version);
-    engine.analyze(uri, settings);
+    doc = new EditedDocument(engine, fresh, pathToFileURL(path.join(dir, 'm.pyx')).href,
+      pathToFileURL(path.join(dir, 'fresh.pyx')).href, settings, '');
   });
   after(() => {
     engine.dispose();
@@ -207,33 +229,11 @@ describe('document model patches across a repeated cimport', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** As above: replaces `from` by `to`, compares with a fresh analysis, says how the model was obtained. */
-  function edit(from: string, to: string): 'reused' | 'built' | 'patched' {
-    const at = text.indexOf(from);
-    assert.ok(at >= 0, from);
-    const before = documentModelStats(engine.session);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-    engine.change(uri, ++version, [{ text }]);
-    const live = engine.analyze(uri, settings);
-    const stats = documentModelStats(engine.session);
-    const how = stats.built > before.built ? 'built' : stats.patched > before.patched ? 'patched' : 'reused';
-    const other = pathToFileURL(path.join(dir, 'fresh.pyx')).href;
-    fresh.open(other, text, 1);
-    const reference = fresh.analyze(other, settings);
-    fresh.close(other);
-    assert.deepEqual(live?.diagnostics, JSON.parse(JSON.stringify(reference?.diagnostics).replaceAll(other, uri)));
-    assert.deepEqual(live?.annotations, reference?.annotations);
-    return how;
-  }
+  const edit = (from: string, to: string): How => doc.edit(from, to);
 
   it('a cimport repeated further down (the same .pxd declaration again) does not stop a header edit from patching', () => {
-    const at = 0;
-    // the module as it is, then `block` (in place of the previous one)
-    const append = (block: string[]): void => {
-      text = text.slice(0, at) + ['', ...block, ''].join('\n');
-      engine.change(uri, ++version, [{ text }]);
-      engine.analyze(uri, settings);
-    };
+    // the module as `block` (in place of the previous one)
+    const append = (block: string[]): void => doc.set(['', ...block, ''].join('\n'));
     append([
       'from stypes cimport int64_t',
       '',
