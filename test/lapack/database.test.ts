@@ -104,3 +104,28 @@ test('coverage reaches the targets and matches PROVENANCE.json', () => {
     assert.ok(fs.statSync(path.join(path.dirname(file as string), 'licenses', lic)).size > 500, lic);
   }
 });
+
+test('an analysis reads the database only for a module that binds BLAS/LAPACK names', async () => {
+  const { Engine } = await import('../../server/src/engine');
+  const { analyses } = await import('../../server/src/checks');
+  const { lapackDatabase } = await import('../../server/src/lapack/symbols');
+  const { defaultSettings } = await import('../../server/src/settings/validate-settings');
+  const engine = await Engine.create({ ...analyses });
+  try {
+    const settings = defaultSettings();
+    engine.open('file:///plain.pyx', 'cdef int f(int n):\n    return n + 1\n\ndef g(x):\n    return f(x)\n');
+    assert.ok(engine.analyze('file:///plain.pyx', settings));
+    assert.equal(lapackDatabase(engine.session)?.loaded, false);
+    engine.open('file:///solve.pyx', [
+      'from scipy.linalg.cython_lapack cimport dgesv', '',
+      'def solve(double[::1, :] a, double[::1] b, int[::1] ipiv):',
+      '    cdef int n = a.shape[0], nrhs = 1, info',
+      '    dgesv(&n, &nrhs, &a[0, 0], &n, &ipiv[0], &b[0], &n, &info)',
+      '    return b', ''].join('\n'));
+    const report = engine.analyze('file:///solve.pyx', settings);
+    assert.equal(lapackDatabase(engine.session)?.loaded, true);
+    assert.ok(report?.diagnostics.some((d) => d.code === 'lapack-info-unchecked'));
+  } finally {
+    engine.dispose();
+  }
+});

@@ -188,6 +188,36 @@ dyn = cythonize(x, compiler_directives=make_directives())
     ]);
   });
 
+  it('strings with escapes, raw/byte/f-strings, triple quotes, comments and continuations read as Python does', () => {
+    const r = readSetupPy(`
+# cythonize(compiler_directives={"in_a_comment": True})
+NOTE = """a "cythonize(" in a
+docstring"""
+café = f"{x}" + b'y'
+INC = [r"a/b", 'c\\'d', "e\\
+f", 'g' "h"]
+ext = cythonize(exts, \\
+    compiler_directives={'binding': 'x\\ty', u"c_api_binop_methods": False, 'x': f"{1}", 'y': b"2"},
+    include_path=INC)
+`, '/p/setup.py');
+    assert.equal(r.calls, 1);
+    assert.deepEqual(directivesOf(r.directives), { binding: 'x\ty', c_api_binop_methods: 'False' });
+    assert.deepEqual(r.directives.map((d) => d.origin.line), [9, 9]);
+    assert.deepEqual(r.includePath.map((p) => p.value), ['a/b', "c'd", 'ef', 'gh']);
+    assert.deepEqual(r.includePath.map((p) => p.origin.line), [6, 6, 6, 7]);
+    assert.deepEqual(r.ignored.map((i) => `${i.origin.line}: ${i.message}`), [
+      '9: compiler_directives "x": f"{1}" is computed by the script',
+      '9: compiler_directives "y": b"2" is computed by the script',
+    ]);
+  });
+
+  it('a text that ends inside a cythonize( call or a string never throws', () => {
+    for (const text of ['cythonize(compiler_directives=', 'cythonize(include_path=', 'cythonize(x, include_path=["a',
+      'X = {"a": """', 'cythonize(compiler_directives={"a": 1,', 'cythonize(compiler_directives=dict(a=']) {
+      assert.doesNotThrow(() => readSetupPy(text, '/p/setup.py'), text);
+    }
+  });
+
   it("spaCy's real setup.py gives its directives", async () => {
     const root = path.join(corpusDir(), 'spacy-3.8.18');
     const config = await new ProjectConfigs().forFile(path.join(root, 'spacy', 'tokens', 'doc.pyx'));

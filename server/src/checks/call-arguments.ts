@@ -55,8 +55,11 @@ export const callArgumentsCheck: DocumentCheck = {
     // definition it touched (and of definitions using a declaration that changed), with rows relative to it.
     const scope = model.declarations.scope;
     // a module calling BLAS/LAPACK routines without the routine database: its lapack-* findings are off, say so
-    const problem = lapackDatabaseProblem(session);
-    if (problem && bindsLapackNames(scope.symbols.values())) ctx.problem(problem);
+    // (asked only for such a module: deciding it loads the database, which a module without LAPACK never reads)
+    if (bindsLapackNames(scope.symbols.values())) {
+      const problem = lapackDatabaseProblem(session);
+      if (problem) ctx.problem(problem);
+    }
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
     const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));

@@ -20,95 +20,117 @@ interface Tok {
 
 /** Python tokens (enough for literals and call arguments); f-strings and byte strings are kept as 'op' `?`. */
 function pythonTokens(text: string): Tok[] {
+  // one pass over char codes with sticky regular expressions for words and numbers: linear, no per-character strings
   const out: Tok[] = [];
+  const word = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
+  const number = /[0-9A-Za-z_.]*/y;
+  const n = text.length;
   let i = 0;
   let line = 1;
   let lineStart = 0;
   let depth = 0;
-  let tokenStart = 0;
-  const emit = (t: Tok): void => {
-    out.push({ ...t, start: tokenStart, end: i });
-  };
-  while (i < text.length) {
-    const c = text[i] as string;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const start = i;
     const col0 = i === lineStart;
-    tokenStart = i;
-    if (c === '\n') {
-      if (depth === 0) emit({ t: 'nl', v: '\n', line, col0 });
+    if (c === 10 /* \n */) {
+      if (depth === 0) out.push({ t: 'nl', v: '\n', line, col0, start, end: start });
       i++;
       line++;
       lineStart = i;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+    } else if (c === 32 || c === 9 || c === 13 || c === 12) {
       i++;
-    } else if (c === '\\' && text[i + 1] === '\n') {
+    } else if (c === 92 /* \\ */ && text.charCodeAt(i + 1) === 10) {
       i += 2;
       line++;
       lineStart = i;
-    } else if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (/[A-Za-z_]/.test(c) || c.charCodeAt(0) > 127) {
-      const start = i;
-      while (i < text.length && (/\w/.test(text[i] as string) || (text[i] as string).charCodeAt(0) > 127)) i++;
-      const word = text.slice(start, i);
-      const q = text[i];
-      if ((q === '"' || q === "'") && /^(r|u|b|f|br|rb|fr|rf)$/i.test(word)) {
+    } else if (c === 35 /* # */) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? n : eol;
+    } else if (c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127) {
+      word.lastIndex = i;
+      word.test(text);
+      i = word.lastIndex;
+      const w = text.slice(start, i);
+      const q = text.charCodeAt(i);
+      if ((q === 34 || q === 39) && /^(r|u|b|f|br|rb|fr|rf)$/i.test(w)) {
         const startLine = line;
         const { value, end, lines } = readString(text, i);
         i = end;
         line += lines;
         // only plain and raw strings are literal text
-        emit(/^[ru]$/i.test(word) ? { t: 'str', v: value, line: startLine, col0 } : { t: 'op', v: '?', line: startLine, col0 });
+        out.push(/^[ru]$/i.test(w) ? { t: 'str', v: value, line: startLine, col0, start, end: i }
+          : { t: 'op', v: '?', line: startLine, col0, start, end: i });
       } else {
-        emit({ t: 'name', v: word, line, col0 });
+        out.push({ t: 'name', v: w, line, col0, start, end: i });
       }
-    } else if (c === '"' || c === "'") {
+    } else if (c === 34 || c === 39) {
       const startLine = line;
       const { value, end, lines } = readString(text, i);
       i = end;
       line += lines;
-      emit({ t: 'str', v: value, line: startLine, col0 });
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      const start = i;
-      while (i < text.length && /[0-9A-Za-z_.]/.test(text[i] as string)) i++;
-      emit({ t: 'num', v: text.slice(start, i), line, col0 });
+      out.push({ t: 'str', v: value, line: startLine, col0, start, end: i });
+    } else if ((c >= 48 && c <= 57) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      number.lastIndex = i;
+      number.test(text);
+      i = number.lastIndex;
+      out.push({ t: 'num', v: text.slice(start, i), line, col0, start, end: i });
     } else {
-      const three = text.slice(i, i + 3);
-      const two = text.slice(i, i + 2);
-      const op = ['**=', '//=', '>>=', '<<=', '...'].includes(three) ? three
-        : ['==', '!=', '<=', '>=', '**', '//', '->', '+=', '-=', '*=', '/=', ':=', '<<', '>>'].includes(two) ? two : c;
-      if ('([{'.includes(op)) depth++;
-      else if (')]}'.includes(op)) depth = Math.max(0, depth - 1);
+      const op = operatorAt(text, i);
+      if (op.length === 1) {
+        if (c === 40 || c === 91 || c === 123) depth++;
+        else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+      }
       i += op.length;
-      emit({ t: 'op', v: op, line, col0 });
+      out.push({ t: 'op', v: op, line, col0, start, end: i });
     }
   }
   return out;
 }
 
+const THREE_CHAR_OPS = new Set(['**=', '//=', '>>=', '<<=', '...']);
+const TWO_CHAR_OPS = new Set(['==', '!=', '<=', '>=', '**', '//', '->', '+=', '-=', '*=', '/=', ':=', '<<', '>>']);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The operator (or other punctuation character) at i: the longest of three, two or one characters. */
+function operatorAt(text: string, i: number): string {
+  const three = text.slice(i, i + 3);
+  if (THREE_CHAR_OPS.has(three)) return three;
+  const two = text.slice(i, i + 2);
+  return TWO_CHAR_OPS.has(two) ? two : text.charAt(i);
+}
+
 function readString(text: string, start: number): { value: string; end: number; lines: number } {
-  const q = text[start] as string;
-  const triple = text.startsWith(q.repeat(3), start);
-  const close = triple ? q.repeat(3) : q;
+  const q = text.charCodeAt(start);
+  const quote = text.charAt(start);
+  const triple = text.charCodeAt(start + 1) === q && text.charCodeAt(start + 2) === q;
+  const close = triple ? quote.repeat(3) : quote;
+  const n = text.length;
   let i = start + close.length;
   let value = '';
   let lines = 0;
-  while (i < text.length && !text.startsWith(close, i)) {
-    const ch = text[i] as string;
-    if (ch === '\n') {
+  let run = i; // start of the characters not yet added to value
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if (ch === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) break;
+    if (ch === 10) {
       if (!triple) break;
       lines++;
-    }
-    if (ch === '\\' && i + 1 < text.length) {
-      const e = text[i + 1] as string;
+    } else if (ch === 92 /* \\ */ && i + 1 < n) {
+      const e = text.charAt(i + 1);
       if (e === '\n') lines++;
-      value += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+      value += text.slice(run, i) + (e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e);
       i += 2;
+      run = i;
       continue;
     }
-    value += ch;
     i++;
   }
-  return { value, end: Math.min(text.length, i + close.length), lines };
+  value += text.slice(run, i);
+  return { value, end: Math.min(n, i + close.length), lines };
 }
 
 type Literal = { k: 'lit'; text: string; str: boolean } | { k: 'dict'; entries: [string | undefined, Literal, number][] }
@@ -254,8 +276,8 @@ export function readSetupPy(text: string, file: string): SetupPyResult {
       if (a.t === 'name' && toks[j + 1]?.v === '=' && (a.v === 'compiler_directives' || a.v === 'include_path')) {
         let { value, end } = expression(j + 2);
         let line = a.line;
-        const valueTok = toks[j + 2] as Tok;
-        if (value.k === 'other' && valueTok.t === 'name' && end === j + 3) {
+        const valueTok = toks[j + 2];
+        if (value.k === 'other' && valueTok?.t === 'name' && end === j + 3) {
           const bound = moduleLevel(valueTok.v, i);
           if (bound) {
             value = bound.value;
