@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { Parser, type Language, type Tree } from 'web-tree-sitter';
 import { discoverPythonEnvironment, type PythonEnvironment } from './python-environment';
 import { PxdResolver } from './pxd-resolver';
+import { SharedIncludes } from './shared-includes';
 
 export interface SessionOptions {
   /**
@@ -26,6 +27,11 @@ export interface SessionOptions {
   discoverPython?: (python: string) => Promise<PythonEnvironment>;
   /** How notes speak to the user where the session runs (the editor's settings, the CLI's options). */
   host?: SessionHost;
+  /**
+   * Cython's own .pxd (Cython/Includes) loaded once for all resolvers (model/shared-includes.ts); default true. Tests
+   * turn it off to compare.
+   */
+  shareIncludes?: boolean;
 }
 
 /** The words of the place the analysis runs in, for the notes that tell a user what to do. */
@@ -78,8 +84,11 @@ export function documentSlot<V>(name: string, release?: (value: V) => void): Ses
 export class AnalysisSession {
   readonly splitClasses: boolean;
   readonly host: SessionHost;
+  private readonly shareIncludes: boolean;
   private parser: Parser | undefined;
   private readonly resolvers = new Map<string, PxdResolver>();
+  /** Cython's own .pxd, loaded once for every resolver (once the Python environment says where they are). */
+  private shared: SharedIncludes | undefined;
   private python: PythonEnvironment | undefined;
   private discovering: Promise<PythonEnvironment> | undefined;
   private discoveredFor: string | undefined;
@@ -90,6 +99,7 @@ export class AnalysisSession {
   constructor(options: SessionOptions = {}) {
     this.splitClasses = options.splitClasses ?? true;
     this.host = options.host ?? EDITOR_HOST;
+    this.shareIncludes = options.shareIncludes ?? true;
     this.discoverPython = options.discoverPython ?? ((python) => discoverPythonEnvironment(python));
   }
 
@@ -121,7 +131,7 @@ export class AnalysisSession {
 
   /** A .pxd changed on disk (a file event): every resolver that read it reads it again. Whether any had. */
   pxdChanged(file: string, kind: 'created' | 'changed' | 'deleted'): boolean {
-    let any = false;
+    let any = this.shared?.resolver.fileChanged(file, kind) ?? false;
     for (const r of this.resolvers.values()) any = r.fileChanged(file, kind) || any;
     return any;
   }
@@ -149,6 +159,8 @@ export class AnalysisSession {
     this.discovering = this.discoverPython(python).then((env) => {
       if (this.discoveredFor === python) {
         this.python = env;
+        this.shared?.dispose();
+        this.shared = undefined; // made again for the new environment's includes (searchPaths)
         for (const [key, r] of this.resolvers) r.setSearchPaths(this.searchPaths(key ? key.split('\0') : []));
         for (const l of this.listeners) l(env);
       }
@@ -185,6 +197,8 @@ export class AnalysisSession {
     this.slots.clear();
     for (const r of this.resolvers.values()) r.dispose();
     this.resolvers.clear();
+    this.shared?.dispose();
+    this.shared = undefined;
     this.parser?.delete();
     this.parser = undefined;
   }
@@ -192,6 +206,10 @@ export class AnalysisSession {
   private searchPaths(includeDirs: string[]): { includeDirs: string[]; systemDirs: string[] } {
     const system = this.python ? [this.python.cythonIncludes, ...this.python.sitePackages]
       .filter((d): d is string => !!d) : [];
-    return { includeDirs, systemDirs: system };
+    const includes = this.python?.cythonIncludes;
+    if (includes && this.shareIncludes && !this.shared) {
+      this.shared = new SharedIncludes(path.resolve(includes), (text) => this.parse(text));
+    }
+    return { includeDirs, systemDirs: system, ...(this.shared ? { shared: this.shared } : {}) };
   }
 }

@@ -25,6 +25,19 @@ export interface SearchPaths {
   includeDirs: string[];
   /** Cython's `Cython/Includes` and site-packages of the configured Python, when known. */
   systemDirs: string[];
+  /** Cython's own .pxd (libc, cpython, libcpp, posix), loaded once for every resolver (shared-includes.ts). */
+  shared?: SharedPxd;
+}
+
+/**
+ * .pxd files loaded by another resolver on behalf of this one: those under `root` that `covers` accepts (their
+ * declarations are the same whichever include dirs the cimporting module has).
+ */
+export interface SharedPxd {
+  readonly resolver: PxdResolver;
+  covers(file: string): boolean;
+  /** The sharing was found wrong (an exception to `covers`): every resolver loads its own copies again. */
+  readonly broken: boolean;
 }
 
 interface CacheEntry {
@@ -57,10 +70,17 @@ export class PxdResolver implements CimportResolver {
   private readonly packageRoots = new Map<string, { at: number; root: string | undefined }>();
   /**
    * Bumped whenever what a cimport resolves to may have changed: a .pxd was reloaded (its mtime changed) or became
-   * readable, a lookup found a different file than before, the search paths changed. Cached analyses keyed on it
-   * go stale. Loading a .pxd for the first time does not bump it: no analysis can have seen it before.
+   * readable, a lookup found a different file than before, the search paths changed (also in the shared resolver of
+   * Cython's includes, or its sharing broke). Cached analyses keyed on it go stale. Loading a .pxd for the first time
+   * does not bump it: no analysis can have seen it before.
    */
-  generation = 0;
+  get generation(): number {
+    const shared = this.paths.shared;
+    return this.ownGeneration + (shared ? shared.resolver.generation + (shared.broken ? 1 : 0) : 0);
+  }
+  private ownGeneration = 0;
+  /** cimports this resolver was asked to resolve and found nowhere (the shared resolver's exception: see SharedPxd) */
+  misses = 0;
   /** Files that failed to read, with the reason (reported once by the caller). */
   readonly failures = new Map<string, string>();
   /** Units of lazily collected .pxd files parsed, names they declared unlisted (for benchmarks and tests). */
@@ -84,19 +104,24 @@ export class PxdResolver implements CimportResolver {
     if (cached) cached.checkedAt = -Infinity;
     else if (kind === 'changed') return false;
     if (kind !== 'changed') this.lookupCache.clear();
-    this.generation++;
+    this.ownGeneration++;
     return true;
   }
 
   setSearchPaths(paths: SearchPaths): void {
+    // the generation only moves forward: what the old shared resolver added to it is kept
+    const old = this.paths.shared;
+    this.ownGeneration += 1 + (old && old !== paths.shared ? old.resolver.generation + (old.broken ? 1 : 0) : 0);
     this.paths = paths;
     this.lookupCache.clear();
-    this.generation++;
   }
 
   resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined {
     const file = this.locate(request.module, request.level, fromUri);
-    if (!file) return undefined;
+    if (!file) {
+      this.misses++;
+      return undefined;
+    }
     const mod = this.load(file);
     if (mod) mod.name = request.module;
     return mod;
@@ -131,7 +156,7 @@ export class PxdResolver implements CimportResolver {
     const cached = this.lookupCache.get(key);
     if (cached && this.now() - cached.at < RECHECK_MS) return cached.file;
     const file = this.search(module, level, fromUri);
-    if (cached && cached.file !== file) this.generation++; // a .pxd appeared, disappeared or is shadowed now
+    if (cached && cached.file !== file) this.ownGeneration++; // a .pxd appeared, disappeared or is shadowed now
     this.lookupCache.set(key, { at: this.now(), file });
     return file;
   }
@@ -186,6 +211,13 @@ export class PxdResolver implements CimportResolver {
   }
 
   load(file: string): ModuleDeclarations | undefined {
+    const shared = this.sharedFor(file);
+    if (shared) {
+      const mod = shared.resolver.load(file);
+      const failure = shared.resolver.failures.get(file);
+      if (failure !== undefined) this.failures.set(file, failure);
+      return mod;
+    }
     const now = this.now();
     const cached = this.cache.get(file);
     if (cached && now - cached.checkedAt < RECHECK_MS) return cached.module;
@@ -231,7 +263,7 @@ export class PxdResolver implements CimportResolver {
     }
     cached?.release();
     this.cache.set(file, entry);
-    if (cached || this.failures.has(file)) this.generation++;
+    if (cached || this.failures.has(file)) this.ownGeneration++;
     this.failures.delete(file);
     return entry.module;
   }
@@ -289,9 +321,16 @@ export class PxdResolver implements CimportResolver {
     return tree.copy();
   }
 
-  /** Whether `file` was loaded (it is in the cache, possibly stale). */
+  /** Whether `file` was loaded (it is in the cache, possibly stale; or in the shared resolver's). */
   isLoaded(file: string): boolean {
-    return this.cache.has(file);
+    const shared = this.sharedFor(file);
+    return shared ? shared.resolver.isLoaded(file) : this.cache.has(file);
+  }
+
+  /** The shared resolver that loads `file` for this one, if any. */
+  private sharedFor(file: string): SharedPxd | undefined {
+    const shared = this.paths.shared;
+    return shared && !shared.broken && shared.resolver !== this && shared.covers(file) ? shared : undefined;
   }
 
   /** Number of .pxd files held in the cache (for the status and benchmarks). */
