@@ -137,6 +137,48 @@ describe('.pxd warm-up', () => {
       assert.deepEqual(a.annotations, b.annotations);
     });
 
+    it('warms a sibling module cimported from its package (`from . cimport sib`), as the analysis binds it', async () => {
+      const { language } = await loadGrammar();
+      const pkg = path.join(dir, 'pkg');
+      fs.mkdirSync(pkg, { recursive: true });
+      fs.writeFileSync(path.join(pkg, '__init__.py'), '');
+      fs.writeFileSync(path.join(pkg, 'sib.pxd'), 'ctypedef double real_t\ncdef real_t half(real_t x) nogil\ncdef int other(int y)\n');
+      const file = path.join(pkg, 'user.pyx');
+      const text = 'from . cimport sib\n\ndef f(double x):\n    with nogil:\n        return sib.half(x)\n';
+      fs.writeFileSync(file, text);
+      const settings = { ...defaultSettings(), includeDirs: [pkg] };
+      const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
+      try {
+        const resolver = engine.session.resolver(language, settings.includeDirs);
+        const warmup = new PxdWarmup();
+        warmup.add({ file, text, resolver });
+        while (warmup.step()) { /* every step */ }
+        const sib = path.join(pkg, 'sib.pxd');
+        assert.equal(resolver.isLoaded(sib), true, 'the sibling .pxd is warmed');
+        const mod = resolver.load(sib)!;
+        assert.deepEqual([...warmup.done.modules].map((u) => path.basename(u)), ['sib.pxd']);
+        const units = resolver.lazyStats.unitsParsed;
+        assert.ok(units >= 1, 'sib.half looked up');
+        const uri = pathToFileURL(file).toString();
+        engine.open(uri, text, 1);
+        const a = engine.analyze(uri, settings);
+        assert.equal(resolver.lazyStats.unitsParsed, units, 'the analysis needed no unit more');
+        assert.ok(mod.symbols.has('half'));
+        const cold = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 120_000 });
+        try {
+          cold.open(uri, text, 1);
+          const b = cold.analyze(uri, settings);
+          assert.ok(a && b);
+          assert.deepEqual(a.diagnostics, b.diagnostics);
+          assert.deepEqual(a.annotations, b.annotations);
+        } finally {
+          cold.dispose();
+        }
+      } finally {
+        engine.dispose();
+      }
+    });
+
     it('skips a step that fails', () => {
       const warmup = new PxdWarmup();
       const broken = { locate: () => { throw new Error('boom'); } } as unknown as Parameters<PxdWarmup['add']>[0]['resolver'];

@@ -101,18 +101,35 @@ export class PxdWarmup {
       };
       this.steps.push(ownStep);
     }
-    for (const c of guessCimports(target.text)) this.steps.push(this.cimportStep(resolver, uri, c));
+    for (const c of guessCimports(target.text)) this.steps.push(this.cimportStep(resolver, uri, c, target.text));
   }
 
-  private cimportStep(resolver: PxdResolver, uri: string, c: GuessedCimport): () => void {
+  /**
+   * The step of one cimport; `text` is the cimporting file's. A name `from m cimport name` does not find in m (or m
+   * not found: `from . cimport sibling`) is a module of its own, as the analysis binds it (cimport-binder.ts): warmed
+   * in a step of its own, with the names the text reads as `name.attr` (`submodule`: no further level).
+   */
+  private cimportStep(resolver: PxdResolver, uri: string, c: GuessedCimport, text: string, submodule = false): () => void {
     const step = (): void => {
       const file = resolver.locate(c.module, c.level, uri);
-      if (!file || this.dependenciesFirst(resolver, file, step)) return;
-      const mod = resolver.load(file);
-      if (!mod) return;
-      this.done.modules.add(mod.uri);
-      if (c.names === 'all') this.read([...mod.symbols.values()]);
-      else this.read(c.names.map((name) => mod.symbols.get(name)).filter((s): s is Symbol => s !== undefined));
+      if (file && this.dependenciesFirst(resolver, file, step)) return;
+      const mod = file ? resolver.load(file) : undefined;
+      if (mod) this.done.modules.add(mod.uri);
+      if (c.names === 'all') {
+        if (mod) this.read([...mod.symbols.values()]);
+        return;
+      }
+      const found: Symbol[] = [];
+      const modules: GuessedCimport[] = [];
+      for (const name of c.names) {
+        const sym = mod?.symbols.get(name);
+        if (sym) found.push(sym);
+        else if (!submodule) {
+          modules.push({ module: c.module ? `${c.module}.${name}` : name, level: c.level, names: usedAttributes(text, name) });
+        }
+      }
+      this.read(found);
+      this.steps.splice(this.next, 0, ...modules.map((m) => this.cimportStep(resolver, uri, m, text, true)));
     };
     return step;
   }
@@ -135,7 +152,7 @@ export class PxdWarmup {
       return false; // not there: the step finds so itself
     }
     const uri = pathToFileURL(file).toString();
-    const deps = guessCimports(text).map((c) => this.cimportStep(resolver, uri, c));
+    const deps = guessCimports(text).map((c) => this.cimportStep(resolver, uri, c, text));
     if (!deps.length) return false;
     this.steps.splice(this.next, 0, ...deps, again);
     return true;
