@@ -132,7 +132,7 @@ describe('memoised node accessors', () => {
 describe('heap reads (tree/heap-reader.ts: the layouts of web-tree-sitter 0.25.10)', () => {
   const off = process.env['CYTHON_LENS_HEAP_READS'] === '0';
 
-  it('are on with the pinned runtime and read every node as the runtime does (lists, types, ends, flags)', async () => {
+  it('are on with the pinned runtime and read every node as the runtime does (lists, types, ends, flags, fields)', async () => {
     const { language } = await loadGrammar();
     if (off) {
       assert.equal(heapReadsEnabled(language), false);
@@ -151,6 +151,13 @@ describe('heap reads (tree/heap-reader.ts: the layouts of web-tree-sitter 0.25.1
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       texts.push(text, text.slice(0, text.length / 3), text.slice(0, (2 * text.length) / 3));
     }
+    // every other fixture of the sources whole (rule fixtures, cypclasses, pure mode, .pxd): field lookups too
+    const others = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) return others(p);
+      return /\.(pyx|pxd|pxi|py)$/.test(e.name) && p.includes(`${path.sep}fixtures${path.sep}`) && !p.startsWith(dir) ? [p] : [];
+    });
+    for (const f of others(path.join(REPO_ROOT, 'server/src')).sort()) texts.push(fs.readFileSync(f, 'utf8'));
     for (const text of texts) assert.equal(compareHeapReads(language, text), undefined, text.slice(0, 80));
     // The memory grows under parses (its old views are detached): the reader takes the new ones, and a tree made
     // before the growth is read the same way afterwards.

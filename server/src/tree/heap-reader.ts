@@ -54,7 +54,11 @@ const SUBTREE_SIZE = 8;
 const LANG_ABI = 0;
 const LANG_SYMBOL_COUNT = 4;
 const LANG_ALIAS_COUNT = 8;
+const LANG_PRODUCTION_ID_COUNT = 28;
+const LANG_FIELD_COUNT = 32;
 const LANG_MAX_ALIAS_SEQUENCE = 36; // uint16
+const LANG_FIELD_MAP_SLICES = 64; // TSMapSlice[] {uint16 index, uint16 length} by production id
+const LANG_FIELD_MAP_ENTRIES = 68; // TSFieldMapEntry[] {uint16 field_id, uint8 child_index, bool inherited}
 const LANG_SYMBOL_METADATA = 72; // TSSymbolMetadata[] {visible, named, supertype}
 const LANG_PUBLIC_SYMBOL_MAP = 76;
 const LANG_ALIAS_SEQUENCES = 84;
@@ -72,6 +76,12 @@ export class HeapReader {
   private readonly namedOf: Uint8Array;
   private readonly aliasSequences: number;
   private readonly maxAliasSequence: number;
+  /** the field map (ts_language_field_map): each production's slice of the entries, the entries' columns */
+  private readonly sliceStart: Uint16Array;
+  private readonly sliceEnd: Uint32Array;
+  private readonly entryField: Uint16Array;
+  private readonly entryChild: Uint8Array;
+  private readonly entryInherited: Uint8Array;
   private readonly scratch: NodeFacts = {
     typeId: 0, endIndex: 0, endRow: 0, endColumn: 0, isNamed: false, isMissing: false, hasError: false,
   };
@@ -93,6 +103,31 @@ export class HeapReader {
     for (let s = 0; s < symbols; s++) this.namedOf[s] = this.u8[meta + 3 * s + 1]!;
     this.aliasSequences = u32[(at + LANG_ALIAS_SEQUENCES) >> 2]!;
     this.maxAliasSequence = this.u16[(at + LANG_MAX_ALIAS_SEQUENCE) >> 1]!;
+    // the field map, copied (static tables of the language); a language without fields has empty slices
+    const productions = u32[(at + LANG_PRODUCTION_ID_COUNT) >> 2]!;
+    const hasFields = u32[(at + LANG_FIELD_COUNT) >> 2]! > 0;
+    const slices = u32[(at + LANG_FIELD_MAP_SLICES) >> 2]!;
+    const entries = u32[(at + LANG_FIELD_MAP_ENTRIES) >> 2]!;
+    this.sliceStart = new Uint16Array(productions);
+    this.sliceEnd = new Uint32Array(productions);
+    let entryCount = 0;
+    if (hasFields) {
+      for (let i = 0; i < productions; i++) {
+        const start = this.u16[(slices >> 1) + 2 * i]!;
+        const end = start + this.u16[(slices >> 1) + 2 * i + 1]!;
+        this.sliceStart[i] = start;
+        this.sliceEnd[i] = end;
+        if (end > entryCount) entryCount = end;
+      }
+    }
+    this.entryField = new Uint16Array(entryCount);
+    this.entryChild = new Uint8Array(entryCount);
+    this.entryInherited = new Uint8Array(entryCount);
+    for (let e = 0; e < entryCount; e++) {
+      this.entryField[e] = this.u16[(entries + 4 * e) >> 1]!;
+      this.entryChild[e] = this.u8[entries + 4 * e + 2]!;
+      this.entryInherited[e] = this.u8[entries + 4 * e + 3]!;
+    }
   }
 
   /**
@@ -249,6 +284,174 @@ export class HeapReader {
     }
     return true;
   }
+
+  /**
+   * The subtree slot (node id) of a node's child for a field, as `ts_node_child_by_field_id` (lib/node.c) finds it:
+   * the production's field map entries of that field, inherited ones searched inside the hidden child, a hidden
+   * child with visible children answered by its first visible descendant. 0: none.
+   */
+  childByField(id: number, fieldId: number): number {
+    this.fresh();
+    return this.childByFieldAt(id, fieldId);
+  }
+
+  private childByFieldAt(self: number, fieldId: number): number {
+    const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
+    const entryField = this.entryField;
+    for (;;) {
+      // ts_node_child_count(self) == 0: a leaf, or no visible child
+      if (!fieldId || visibleChildCount(u8, u32, self) === 0) return 0;
+      const p = u32[self >> 2]!;
+      const production = u16[(p + HEAP_PRODUCTION_ID) >> 1]!;
+      if (production >= this.sliceStart.length) return 0;
+      let map = this.sliceStart[production]!;
+      let end = this.sliceEnd[production]!;
+      if (map === end) return 0;
+      while (entryField[map]! < fieldId) {
+        map++;
+        if (map === end) return 0;
+      }
+      while (entryField[end - 1]! > fieldId) {
+        end--;
+        if (map === end) return 0;
+      }
+      const count = u32[(p + HEAP_CHILD_COUNT) >> 2]!;
+      const sequence = production ? (this.aliasSequences >> 1) + production * this.maxAliasSequence : 0;
+      const first = p - SUBTREE_SIZE * count;
+      let structural = 0;
+      let next = 0; // a tail call: search inside this child
+      for (let i = 0; i < count; i++) {
+        const c = first + SUBTREE_SIZE * i;
+        const shape = shapeOf(u8, u16, u32, c);
+        if (shape & 2) continue; // extra
+        const alias = sequence ? u16[sequence + structural]! : 0;
+        const index = structural++;
+        if (index < this.entryChild[map]!) continue;
+        if (this.entryInherited[map]) {
+          if (map + 1 === end) {
+            next = c;
+            break;
+          }
+          const found = this.childByFieldAt(c, fieldId);
+          if (found !== 0) return found;
+          map++;
+          if (map === end) return 0;
+        } else if ((shape & 1) || alias) {
+          return c;
+        } else if (visibleChildCount(u8, u32, c) > 0) {
+          return this.firstVisibleChild(c);
+        } else {
+          map++;
+          if (map === end) return 0;
+        }
+      }
+      if (next === 0) return 0;
+      self = next;
+    }
+  }
+
+  /** ts_node_child(node, 0) of a hidden node: its first visible (or aliased) descendant through hidden ones. */
+  private firstVisibleChild(id: number): number {
+    const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
+    for (;;) {
+      if (u8[id]! & 1) return 0;
+      const p = u32[id >> 2]!;
+      const count = u32[(p + HEAP_CHILD_COUNT) >> 2]!;
+      const production = u16[(p + HEAP_PRODUCTION_ID) >> 1]!;
+      const sequence = production ? (this.aliasSequences >> 1) + production * this.maxAliasSequence : 0;
+      const first = p - SUBTREE_SIZE * count;
+      let structural = 0;
+      let inner = 0;
+      for (let i = 0; i < count; i++) {
+        const c = first + SUBTREE_SIZE * i;
+        const shape = shapeOf(u8, u16, u32, c);
+        let alias = 0;
+        if (!(shape & 2)) {
+          if (sequence) alias = u16[sequence + structural]!;
+          structural++;
+        }
+        if ((shape & 1) || alias) return c;
+        if (visibleChildCount(u8, u32, c) > 0) {
+          inner = c;
+          break;
+        }
+      }
+      if (inner === 0) return 0;
+      id = inner;
+    }
+  }
+
+  /**
+   * The subtree slots (node ids) of a node's visible children that carry a field, in order, as web-tree-sitter's
+   * `childrenForFieldId` lists them (a tree cursor over the visible children, `ts_tree_cursor_current_field_id`:
+   * a child's own field in its parent's production, else that of the hidden node it was reached through; none for
+   * an extra).
+   */
+  childrenByField(id: number, fieldId: number, out: number[]): void {
+    this.fresh();
+    if (fieldId) this.fieldsVisit(id, 0, fieldId, out);
+  }
+
+  private fieldsVisit(id: number, carried: number, fieldId: number, out: number[]): void {
+    const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
+    if (u8[id]! & 1) return;
+    const p = u32[id >> 2]!;
+    const count = u32[(p + HEAP_CHILD_COUNT) >> 2]!;
+    if (count === 0) return;
+    const production = u16[(p + HEAP_PRODUCTION_ID) >> 1]!;
+    const sequence = production ? (this.aliasSequences >> 1) + production * this.maxAliasSequence : 0;
+    const first = p - SUBTREE_SIZE * count;
+    let structural = 0;
+    for (let i = 0; i < count; i++) {
+      const c = first + SUBTREE_SIZE * i;
+      const shape = shapeOf(u8, u16, u32, c);
+      const extra = (shape & 2) !== 0;
+      let alias = 0;
+      let index = -1;
+      if (!extra) {
+        if (sequence) alias = u16[sequence + structural]!;
+        index = structural++;
+      }
+      const visible = (shape & 1) !== 0 || alias !== 0;
+      if (!visible && visibleChildCount(u8, u32, c) === 0) continue;
+      const field = extra ? 0 : (this.ownField(production, index) || carried);
+      if (visible) {
+        if (field === fieldId) out.push(c);
+      } else this.fieldsVisit(c, field, fieldId, out);
+    }
+  }
+
+  /** The field of a production's structural child (a non-inherited entry of the field map), 0 if none. */
+  private ownField(production: number, index: number): number {
+    if (production >= this.sliceStart.length) return 0;
+    const end = this.sliceEnd[production]!;
+    for (let e = this.sliceStart[production]!; e < end; e++) {
+      if (!this.entryInherited[e] && this.entryChild[e] === index) return this.entryField[e]!;
+    }
+    return 0;
+  }
+}
+
+/** A subtree's flags as the field lookups need them: visible 1, extra 2; its child count and visible child count. */
+function shapeOf(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, c: number): number {
+  const flags = u8[c]!;
+  if (flags & 1) return ((flags & 2) ? 1 : 0) | ((flags & 8) ? 2 : 0);
+  const q = u32[c >> 2]!;
+  const bits = u16[(q + HEAP_FLAGS) >> 1]!;
+  return ((bits & 1) ? 1 : 0) | ((bits & 4) ? 2 : 0);
+}
+
+/** ts_subtree_visible_child_count: a heap subtree's visible children (0 for a leaf). */
+function visibleChildCount(u8: Uint8Array, u32: Uint32Array, c: number): number {
+  if (u8[c]! & 1) return 0;
+  const q = u32[c >> 2]!;
+  return u32[(q + HEAP_CHILD_COUNT) >> 2]! > 0 ? u32[(q + HEAP_VISIBLE_CHILD_COUNT) >> 2]! : 0;
 }
 
 function views(module: WasmModule): [Uint8Array, Uint16Array, Uint32Array] | undefined {

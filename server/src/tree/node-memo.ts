@@ -165,6 +165,8 @@ export function installNodeMemo(module?: WasmModule): void {
     isNamed: getter<boolean>(proto, 'isNamed'), isMissing: getter<boolean>(proto, 'isMissing'),
     hasError: getter<boolean>(proto, 'hasError'), children: getter<(Node | null)[]>(proto, 'children'),
     namedChildren: getter<(Node | null)[]>(proto, 'namedChildren'),
+    childForFieldId: (Node.prototype as unknown as Originals).childForFieldId,
+    childrenForFieldId: (Node.prototype as unknown as Originals).childrenForFieldId,
   };
   const text = getter<string>(proto, 'text');
   const parent = getter<Node | null>(proto, 'parent');
@@ -382,6 +384,13 @@ export function installNodeMemo(module?: WasmModule): void {
     return fresh;
   };
 
+  /** A child listed from the heap by id (named list first, as `shared`), undefined if it is in neither list. */
+  const listed = (node: Memoised, id: number): Node | undefined => {
+    for (const c of node.namedChildren) if (c !== null && c.id === id) return c;
+    for (const c of node.children) if (c !== null && c.id === id) return c;
+    return undefined;
+  };
+
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node | null {
@@ -390,9 +399,15 @@ export function installNodeMemo(module?: WasmModule): void {
       const nodes = (m.fieldNodes ??= []);
       const at = ids.indexOf(fieldId);
       if (at >= 0) return nodes[at] as Node | null;
-      const fresh = childForFieldId.call(this, fieldId);
-      // the same object as in `children`, so what is memoised on it is shared
-      const found = fresh ? shared(this, m, fresh) : null;
+      // from the heap: the child's id, then its listed object (the runtime is asked if it is not listed)
+      const reader = readerOf(this);
+      const id = reader ? reader.childByField(this.id, fieldId) : -1;
+      let found = id === 0 ? null : id > 0 ? listed(this, id) : undefined;
+      if (found === undefined) {
+        const fresh = childForFieldId.call(this, fieldId);
+        // the same object as in `children`, so what is memoised on it is shared
+        found = fresh ? shared(this, m, fresh) : null;
+      }
       ids.push(fieldId);
       nodes.push(found);
       return found;
@@ -410,8 +425,25 @@ export function installNodeMemo(module?: WasmModule): void {
       const lists = (m.fieldLists ??= []);
       const at = ids.indexOf(fieldId);
       if (at >= 0) return lists[at] as Node[];
-      const found: Node[] = [];
-      for (const f of childrenForFieldId.call(this, fieldId)) if (f) found.push(shared(this, m, f));
+      let found: Node[] | undefined;
+      const reader = readerOf(this);
+      if (reader) {
+        const ids: number[] = [];
+        reader.childrenByField(this.id, fieldId, ids);
+        found = [];
+        for (const id of ids) {
+          const c = listed(this, id);
+          if (c === undefined) {
+            found = undefined;
+            break;
+          }
+          found.push(c);
+        }
+      }
+      if (!found) {
+        found = [];
+        for (const f of childrenForFieldId.call(this, fieldId)) if (f) found.push(shared(this, m, f));
+      }
       ids.push(fieldId);
       lists.push(found);
       return found;
@@ -439,6 +471,8 @@ interface Originals {
   hasError: (this: Node) => boolean;
   children: (this: Node) => (Node | null)[];
   namedChildren: (this: Node) => (Node | null)[];
+  childForFieldId: (this: Node, fieldId: number) => Node | null;
+  childrenForFieldId: (this: Node, fieldId: number) => (Node | null)[];
 }
 
 /**
@@ -487,6 +521,16 @@ export function compareHeapReads(language: Language, text: string): string | und
       const mineNamed: Seen[] = [];
       reader.children(n.id, n.startIndex, start.row, start.column, true, make, mineNamed);
       if (mineNamed.map((c) => c.id).join() !== named.map((c) => c?.id).join()) return `named children at ${n.startIndex}`;
+      // field lookups: every field of the language asked of every node, both ways
+      for (let f = 1; f <= language.fieldCount; f++) {
+        const runtimeChild = o.childForFieldId.call(n, f)?.id ?? 0;
+        const heapChild = reader.childByField(n.id, f);
+        if (runtimeChild !== heapChild) return `field ${f} of the node at ${n.startIndex}: runtime ${runtimeChild}, heap ${heapChild}`;
+        const runtimeList = o.childrenForFieldId.call(n, f).map((c) => c?.id ?? 0).join();
+        const heapList: number[] = [];
+        reader.childrenByField(n.id, f, heapList);
+        if (runtimeList !== heapList.join()) return `field list ${f} of the node at ${n.startIndex}: runtime [${runtimeList}], heap [${heapList.join()}]`;
+      }
       for (let i = 0; i < kids.length; i++) {
         const k = kids[i] as Memoised | null;
         const h = mine[i]!;
