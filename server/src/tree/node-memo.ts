@@ -39,9 +39,6 @@ interface Memo {
   named: Node[] | undefined;
   /** children handed out (as field children) before their list was read: the list takes these objects */
   known: Node[] | undefined;
-  /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
-  fieldIds: number[] | undefined;
-  fieldNodes: (Node | null)[] | undefined;
   /** the same for the lists of `childrenForFieldId` */
   fieldListIds: number[] | undefined;
   fieldLists: Node[][] | undefined;
@@ -51,6 +48,8 @@ type Memoised = Node & {
   _memo?: Memo; 0: number; _children?: (Node | null)[]; _namedChildren?: (Node | null)[];
   /** set on nodes listed from the heap (HeapNode) */
   _startRow?: number; _endRow?: number; _endColumn?: number; _endPosition?: Node['endPosition']; _text?: string;
+  /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
+  _fieldIds?: number[]; _fieldNodes?: (Node | null)[];
 };
 type MemoisedTree = Tree & { _root?: Node; _reader?: HeapReader | null };
 
@@ -63,7 +62,8 @@ interface HeapNodeFields {
   _startPosition: Node['startPosition'] | undefined; typeId: number; type: string; endIndex: number; _endRow: number;
   _endColumn: number; isNamed: boolean; isMissing: boolean; hasError: boolean; isError: boolean; parent: Node;
   _children: Node[] | undefined; _namedChildren: Node[] | undefined; _endPosition: Node['endPosition'] | undefined;
-  _text: string | undefined; _memo: Memo | undefined;
+  _text: string | undefined; _memo: Memo | undefined; _fieldIds: number[] | undefined;
+  _fieldNodes: (Node | null)[] | undefined;
 }
 
 /** The runtime's own getters, kept at installation (once per process): the reference of `compareHeapReads`. */
@@ -79,8 +79,7 @@ function memoOf(node: Memoised): Memo {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endRow: -1, endColumn: -1, endPosition: undefined, text: undefined,
       hasError: 0, isNamed: 0,
-      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldIds: undefined,
-      fieldNodes: undefined, fieldListIds: undefined, fieldLists: undefined, known: undefined,
+      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldListIds: undefined, fieldLists: undefined, known: undefined,
     };
     node._memo = m;
   }
@@ -295,6 +294,8 @@ export function installNodeMemo(module?: WasmModule): void {
     this._endPosition = undefined;
     this._text = undefined;
     this._memo = undefined;
+    this._fieldIds = undefined;
+    this._fieldNodes = undefined;
   } as unknown as new (tree: Tree, id: number, alias: number, startIndex: number, row: number, column: number,
     f: NodeFacts, parentNode: Node, types: readonly string[]) => Node;
   HeapNode.prototype = heapProto;
@@ -394,11 +395,9 @@ export function installNodeMemo(module?: WasmModule): void {
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node | null {
-      const m = memoOf(this);
-      const ids = (m.fieldIds ??= []);
-      const nodes = (m.fieldNodes ??= []);
-      const at = ids.indexOf(fieldId);
-      if (at >= 0) return nodes[at] as Node | null;
+      const ids = (this._fieldIds ??= []);
+      const nodes = (this._fieldNodes ??= []);
+      for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return nodes[i] as Node | null;
       // from the heap: the child's id, then its listed object (the runtime is asked if it is not listed)
       const reader = readerOf(this);
       const id = reader ? reader.childByField(this.id, fieldId) : -1;
@@ -406,7 +405,7 @@ export function installNodeMemo(module?: WasmModule): void {
       if (found === undefined) {
         const fresh = childForFieldId.call(this, fieldId);
         // the same object as in `children`, so what is memoised on it is shared
-        found = fresh ? shared(this, m, fresh) : null;
+        found = fresh ? shared(this, memoOf(this), fresh) : null;
       }
       ids.push(fieldId);
       nodes.push(found);
