@@ -40,7 +40,6 @@ const ALLOWED: Record<string, string> = {
   'features/semantic-tokens.ts: tokenCache': 'tokens of a model (WeakMap keyed by the model object)',
   'lapack/workspace-rules.ts: formulaCache': 'memo of a pure parse of constant formula text',
   'lapack/database.ts: cache': 'one reader per database file: immutable data shipped with the extension',
-  'model/lookup-recording.ts: NONE': 'the empty set, read-only (ReadonlySet)',
   'code-actions/fix-context.ts: safeActions': 'a mark on code-action objects (WeakSet keyed by them)',
 };
 

@@ -151,14 +151,18 @@ export class DefinitionCache<T> {
     const { value: findings, names } = recordingLookups(scope, analyse);
     if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
-      for (const n of names) if (n !== COMPLETENESS_LOOKUP) deps.set(n, symbolDescriptor(scope, n));
+      let complete = false;
+      for (const n of names) {
+        if (n === COMPLETENESS_LOOKUP) complete = true;
+        else if (!deps.has(n)) deps.set(n, symbolDescriptor(scope, n));
+      }
       let byText = this.entries.get(unit.context);
       if (!byText) {
         byText = new Map();
         this.entries.set(unit.context, byText);
       }
       const entry: Entry<T> = { findings, deps, validIn: scope, validAt: generationOf(scope), type: unit.node.type, whole: unit.skip === undefined };
-      if (names.has(COMPLETENESS_LOOKUP)) entry.complete = this.complete;
+      if (complete) entry.complete = this.complete;
       byText.set(unit.node.text, entry);
     }
     return findings;

@@ -46,7 +46,7 @@ const UNKNOWN: ExprInfo = { type: unknown('not typed'), temp: false };
 const MEMVIEW_C_ATTRS = new Set(['shape', 'strides', 'suboffsets', 'ndim', 'itemsize', 'nbytes', 'size']);
 
 export class ExpressionTyper {
-  private readonly cache = new Map<number, { info: ExprInfo; names: ReadonlySet<string> }>();
+  private readonly cache = new Map<number, { info: ExprInfo; names: readonly string[] }>();
   /**
    * How many lookups met a local whose type is still being inferred (function-scope.ts infers in rounds): a result
    * computed meanwhile is provisional and not cached, so `out = p` typed before `p` is inferred is typed again later.

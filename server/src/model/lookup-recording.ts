@@ -1,5 +1,5 @@
 /**
- * Which module-level names an analysis looked up (Scope.recordLookup), through memoised results too.
+ * Which module-level names an analysis looked up (Scope.lookupLog), through memoised results too.
  *
  * Per-definition caches (engine/definition-cache.ts) are valid while every module-level name the analysis of a
  * definition looked up still denotes the same thing. A memoised result (an expression type, a function scope, a
@@ -8,7 +8,7 @@
  */
 import type { Scope } from './symbols';
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * The pseudo-name recorded when an analysis asks whether the module is complete (every cimport and include resolved,
@@ -17,23 +17,29 @@ const NONE: ReadonlySet<string> = new Set();
  */
 export const COMPLETENESS_LOOKUP = '\u0000complete';
 
-/** Runs `compute` noting the module-level names it looks up (also passed on to a recorder already listening). */
-export function recordingLookups<T>(moduleScope: Scope, compute: () => T): { value: T; names: ReadonlySet<string> } {
-  let names: Set<string> | undefined;
-  const outer = moduleScope.recordLookup;
-  moduleScope.recordLookup = (name) => {
-    (names ??= new Set()).add(name);
-    outer?.(name);
-  };
+/**
+ * Runs `compute` noting the module-level names it looks up (a recording already running sees them too). The names
+ * are the part of the scope's one lookup log that `compute` appended (in order of first lookup): nested recordings
+ * (the typer's per-expression memo inside a definition's analysis) share the log instead of each forwarding every
+ * name to the one around it through a closure and a set of its own.
+ */
+export function recordingLookups<T>(moduleScope: Scope, compute: () => T): { value: T; names: readonly string[] } {
+  const outer = moduleScope.lookupLog;
+  const log = outer ?? [];
+  const start = log.length;
+  if (!outer) moduleScope.lookupLog = log;
   try {
-    return { value: compute(), names: names ?? NONE };
+    const value = compute();
+    const n = log.length - start;
+    // repeats dropped from longer parts (memos keep them and replay them into every recording that hits them)
+    return { value, names: n === 0 ? NONE : n <= 4 ? log.slice(start) : [...new Set(log.slice(start))] };
   } finally {
-    moduleScope.recordLookup = outer;
+    if (!outer) moduleScope.lookupLog = undefined;
   }
 }
 
-/** Tells the listening recorder (if any) about names a memoised result looked up. */
-export function replayLookups(moduleScope: Scope, names: ReadonlySet<string>): void {
-  const recorder = moduleScope.recordLookup;
-  if (recorder) for (const n of names) recorder(n);
+/** Tells the running recording (if any) about names a memoised result looked up. */
+export function replayLookups(moduleScope: Scope, names: readonly string[]): void {
+  const log = moduleScope.lookupLog;
+  if (log) for (let i = 0; i < names.length; i++) log.push(names[i]!);
 }

@@ -108,7 +108,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   const scope = declarations.scope;
   // asking is noted like a lookup: only the definitions that asked depend on it (engine/definition-cache.ts)
   const isComplete = (): boolean => {
-    scope.recordLookup?.(COMPLETENESS_LOOKUP);
+    scope.lookupLog?.push(COMPLETENESS_LOOKUP);
     return complete;
   };
   const typer = new ExpressionTyper(collector, isComplete, (c) => evaluateConstant(c, collector, undefined));
@@ -117,8 +117,8 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   const cliDirectives = directivesFromEntries(buildDirectives, DEFAULT_DIRECTIVES);
   const moduleDirectives = root ? fileDirectives(headerText(root), cliDirectives) : cliDirectives;
   const printStatements = root ? printIsStatement(root, moduleDirectives) : false;
-  const functions = new Map<number, { info: FunctionInfo; names: ReadonlySet<string> }>();
-  const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: ReadonlySet<string> }>();
+  const functions = new Map<number, { info: FunctionInfo; names: readonly string[] }>();
+  const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: readonly string[] }>();
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
     functionInfo(fn, parent, cls) {

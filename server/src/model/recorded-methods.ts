@@ -1,6 +1,6 @@
 /**
  * The methods of a cdef class declared in the module being analysed, noting which of them an analysis reads: through
- * the module scope's lookup recorder (Scope.recordLookup), as the pseudo-names `Class\u0003method` (one method,
+ * the module scope's lookup log (Scope.lookupLog), as the pseudo-names `Class\u0003method` (one method,
  * present or not) and `Class\u0003*` (all of them: iteration, size). The per-definition caches then depend on the
  * methods a definition used, not on every method of the class (engine/definition-cache.ts): editing one method's
  * header re-checks the definitions that use that method, not every definition that uses the class.
@@ -19,7 +19,7 @@ export class RecordedMethods extends Map<string, FunctionSignature> {
   }
 
   private note(member: string): void {
-    this.scope.recordLookup?.(`${this.owner}${MEMBER_SEPARATOR}${member}`);
+    this.scope.lookupLog?.push(`${this.owner}${MEMBER_SEPARATOR}${member}`);
   }
 
   override get(key: string): FunctionSignature | undefined {

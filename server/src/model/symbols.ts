@@ -66,8 +66,11 @@ export class Scope {
     readonly parent: Scope | undefined,
   ) {}
 
-  /** Set on a module scope to learn which module-level names an analysis depended on (for caching). */
-  recordLookup: ((name: string) => void) | undefined;
+  /**
+   * Set on a module scope to learn which module-level names an analysis depended on (for caching): every lookup of
+   * the scope appends the name while it is set (model/lookup-recording.ts).
+   */
+  lookupLog: string[] | undefined;
 
   /**
    * A module scope whose declarations were patched in place (model/declaration-patch.ts): per patch, the names whose
@@ -80,7 +83,7 @@ export class Scope {
     let scope: Scope | undefined = this;
     while (scope) {
       const sym = scope.symbols.get(name);
-      if (scope.kind === 'module') scope.recordLookup?.(name);
+      if (scope.kind === 'module') scope.lookupLog?.push(name);
       // Class bodies are not visible from their methods (Python scoping).
       if (sym && !(scope.kind === 'class' && scope !== this)) return sym;
       scope = scope.parent;
@@ -89,7 +92,7 @@ export class Scope {
   }
 
   lookupLocal(name: string): Symbol | undefined {
-    if (this.kind === 'module') this.recordLookup?.(name);
+    if (this.kind === 'module') this.lookupLog?.push(name);
     return this.symbols.get(name);
   }
 
