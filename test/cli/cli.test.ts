@@ -201,12 +201,16 @@ describe('cython-lens CLI', () => {
       assert.ok(notes.every((l) => /Pass its folder with -I DIR\./.test(l)), r.stdout);
       assert.doesNotMatch(r.stdout, /cythonLens\.includeDirs|nonexistent/);
       assert.equal(r.stderr.split('\n').filter((l) => l.includes('/nonexistent/python')).length, 1, r.stderr);
+      // the main thread and a worker both need it: still said once, the same output
+      const jobs = await run(['check', '--jobs', '2', two], REPO_ROOT, { ...process.env, CYTHON_LENS_PYTHON: '/nonexistent/python' });
+      assert.equal(jobs.stdout, r.stdout);
+      assert.equal(jobs.stderr, r.stderr);
     } finally {
       fs.rmSync(two, { recursive: true, force: true });
     }
   });
 
-  it('check and report: the same output with --jobs 1 and --jobs 2 (workers share nothing but the order of files)', async () => {
+  it('check and report: the same output with --jobs 1, 2 and 3 (the main thread is one of the jobs; they share nothing but the order of files)', async () => {
     const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'cython-lens-jobs-'));
     try {
       // the examples (a .pyx with its .pxd, GIL mistakes) and files that cimport a shared local .pxd
@@ -235,6 +239,11 @@ describe('cython-lens CLI', () => {
         assert.equal(two.stdout, one.stdout, command.join(' '));
         assert.equal(two.stderr, one.stderr, command.join(' '));
       }
+      // the main thread and two workers
+      const one = await run(['check', '--annotate', '--jobs', '1', '-I', proj, proj]);
+      const three = await run(['check', '--annotate', '--jobs', '3', '-I', proj, proj]);
+      assert.equal(three.stdout, one.stdout);
+      assert.equal(three.stderr, one.stderr);
       const bad = await run(['check', '--jobs', '0', proj]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--jobs needs a number of jobs from 1/);

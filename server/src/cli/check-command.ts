@@ -6,7 +6,7 @@ import { readSource } from './read-source';
 import type { CliFileReport } from './check-report';
 import { toSarif } from './sarif';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, openWithPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
 import { runFileSteps } from './file-jobs';
 
 /**
@@ -23,8 +23,7 @@ export async function checkStep(args: CheckArgs, log: (s: string) => void, opts:
     async run(file: string): Promise<FileOutcome<CliFileReport>> {
       const settings = await projects.of(file);
       const src = readSource(file);
-      if (mayNeedPython(file, src.text)) await python.ready();
-      engine.open(src.uri, src.text);
+      await openWithPython(engine, python, file, src);
       const report = engine.analyze(src.uri, settings);
       engine.close(src.uri);
       if (!report) return { result: undefined, logs: [], failed: false };
@@ -68,8 +67,9 @@ export async function runCheck(
   const outcomes = await runFileSteps<CliFileReport>({
     files, jobs: given ? 1 : args.jobs, workerScript, log,
     job: { command: 'check', args },
-    step: () => checkStep(args, log, { given, sayPython: true }),
+    step: (discoverPython, sayPython) => checkStep(args, log, { given, sayPython, discoverPython }),
     python: cliPython(cliSettings(args, args.annotate)),
+    early: !given,
   });
   const reports: CliFileReport[] = [];
   let internalFailure = false;

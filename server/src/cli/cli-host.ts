@@ -13,6 +13,7 @@ import type { SessionHost } from '../model/analysis-session';
 import type { PythonEnvironment } from '../model/python-environment';
 import { applyProjectConfig, describeProjectConfig, ProjectConfigs } from '../settings/project/project-config';
 import { defaultSettings } from '../settings/validate-settings';
+import type { SourceFile } from './read-source';
 
 export const CLI_HOST: SessionHost = {
   addIncludeDir: 'Pass its folder with -I DIR.',
@@ -81,6 +82,19 @@ export class PythonOnDemand {
     });
     return this.pending;
   }
+}
+
+/**
+ * Opens a file's text in the engine with the Python environment ready when the file may need it: the discovery
+ * (a process, maybe already under way: file-jobs.ts starts it early) runs while the file is parsed.
+ */
+export async function openWithPython(engine: Engine, python: PythonOnDemand, file: string, src: SourceFile): Promise<void> {
+  const ready = mayNeedPython(file, src.text) ? python.ready() : undefined;
+  const doc = engine.open(src.uri, src.text);
+  if (!ready) return;
+  // parsed now, not at the analysis (a plain .py file is parsed only if it is Cython's pure mode: left to the engine)
+  if (!/\.py$/i.test(file)) void doc.tree;
+  await ready;
 }
 
 /** What one file gives a command, wherever it was analysed: its result and the lines to log after it, in file order. */

@@ -12,7 +12,7 @@ import { type FileReport, type ProjectReport, type ReportFunction, summarise } f
 import { writeHtmlReport } from './report-html';
 import { readSource } from './read-source';
 import { expandPaths } from './source-files';
-import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, mayNeedPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
+import { type FileOutcome, type FileStep, CliProjectSettings, PythonOnDemand, cliEngine, cliPython, cliSettings, openWithPython, planProjectRun, sayOutcomeLogs, statusLogs } from './cli-host';
 import { runFileSteps } from './file-jobs';
 import type { PythonEnvironment } from '../model/python-environment';
 
@@ -27,8 +27,7 @@ export async function reportStep(args: ReportArgs, log: (s: string) => void, opt
     async run(file: string): Promise<FileOutcome<FileReport>> {
       const settings = await projects.of(file);
       const src = readSource(file);
-      if (mayNeedPython(file, src.text)) await python.ready();
-      engine.open(src.uri, src.text);
+      await openWithPython(engine, python, file, src);
       try {
         const analysis = engine.analyze(src.uri, settings);
         const doc = engine.document(src.uri);
@@ -91,8 +90,9 @@ export async function runReport(
   const outcomes = await runFileSteps<FileReport>({
     files, jobs: args.jobs, workerScript, log,
     job: { command: 'report', args },
-    step: () => reportStep(args, log, { sayPython: true }),
+    step: (discoverPython, sayPython) => reportStep(args, log, { sayPython, discoverPython }),
     python: cliPython(cliSettings(args, true)),
+    early: true,
   });
   const reports: FileReport[] = [];
   let internalFailure = false;
