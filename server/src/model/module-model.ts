@@ -35,6 +35,11 @@ export interface ModuleModel {
   /** The signature of a cdef function node as the module sees it (merged with its .pxd declaration). */
   signatureOf(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined;
   /**
+   * The signature a function node itself spells (`collector.signatureOf` without extern defaults), read once per
+   * model: `signatureOf` merges it with the .pxd's, and the exception-clause rules read it as written.
+   */
+  ownSignatureOf(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined;
+  /**
    * Value of a compile-time condition; 'maybe' when it depends on the fused-type specialisation; undefined when it
    * is not a compile-time constant.
    */
@@ -119,6 +124,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   const printStatements = root ? printIsStatement(root, moduleDirectives) : false;
   const functions = new Map<number, { info: FunctionInfo; names: readonly string[] }>();
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: readonly string[] }>();
+  const ownSignatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: readonly string[] }>();
   const model: ModuleModel = {
     uri, inPxd, declarations, collector, typer, includedFiles,
     functionInfo(fn, parent, cls) {
@@ -147,6 +153,17 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
       signatures.set(fn.id, { cls, sig, names });
       return sig;
     },
+    ownSignatureOf(fn, cls) {
+      const hit = ownSignatures.get(fn.id);
+      if (hit && hit.cls === cls) {
+        replayLookups(scope, hit.names);
+        return hit.sig;
+      }
+      const { value: sig, names } = recordingLookups(scope,
+        () => collector.signatureOf(fn, { extern: false, externNogil: false }, cls));
+      ownSignatures.set(fn.id, { cls, sig, names });
+      return sig;
+    },
     constantCondition(cond, specialisation) {
       return evaluateConstant(cond, collector, specialisation);
     },
@@ -154,7 +171,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   function mergedSignature(fn: Node, cls: ClassInfo | undefined): FunctionSignature | undefined {
     const name = field(fn, 'name')?.text;
     if (!name) return undefined;
-    const own = collector.signatureOf(fn, { extern: false, externNogil: false }, cls);
+    const own = model.ownSignatureOf(fn, cls);
     const declared = cls ? cls.methods.get(name) : declarations.scope.lookupLocal(name)?.signature;
     if (!own && declared && fn.type === 'function_definition') {
       // A def of a .py module made a C function by its augmenting .pxd: the .pxd's types, the def's names.

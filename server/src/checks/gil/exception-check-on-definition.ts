@@ -16,7 +16,7 @@ export const exceptionCheckOnDefinition: GilRule = {
   check(node, ctx) {
     if (node.type === 'function_definition' && !(node.parent && isPureModeCFunction(node.parent))) return;
     if (ctx.model.inPxd || ctx.cls) return;
-    const own = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    const own = ctx.model.ownSignatureOf(node, ctx.cls);
     const merged = ctx.model.signatureOf(node, ctx.cls);
     if (!own || !merged || !merged.nogil || own.exception.kind !== 'star') return;
     ctx.report(definitionAnchor(node), noexceptHintText({

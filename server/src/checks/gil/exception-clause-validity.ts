@@ -21,7 +21,7 @@ export const exceptionClauseValidity: GilRule = {
     const value = /^except\??\s*(.+)$/.exec(text)?.[1]?.trim();
     if (!value || value === '*') return;
     // `cdef char *f() except -1`: an integer error value for a pointer return
-    const sig = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    const sig = ctx.model.ownSignatureOf(node, ctx.cls);
     if (sig?.returnType.kind === 'ptr' && /^-?\d+$/.test(value) && Number(value) !== 0) {
       const valueNode = spec.namedChildren.filter((c) => c !== null).pop() ?? spec;
       const ret = typeToString(sig.returnType).replace(/\*+$/, (stars) => ` ${stars}`);

@@ -26,7 +26,7 @@ export const implicitNoexcept: GilRule = {
     }
     if (field(node, 'noexcept') ?? childOfType(node, 'noexcept')) return;
     if (field(node, 'exception_spec') ?? childOfType(node, 'exception_spec')) return;
-    const sig = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    const sig = ctx.model.ownSignatureOf(node, ctx.cls);
     if (!sig || sig.origin === 'extern' || sig.returnType.kind === 'py' || sig.returnType.kind === 'unknown') return;
     ctx.report(field(node, 'name') ?? node, IMPLICIT_NOEXCEPT_MESSAGE);
   },

@@ -20,7 +20,7 @@ export const noexceptPythonReturn: GilRule = {
     }
     const noexcept = field(node, 'noexcept') ?? childOfType(node, 'noexcept');
     if (!noexcept) return;
-    const sig = ctx.model.collector.signatureOf(node, { extern: false, externNogil: false }, ctx.cls);
+    const sig = ctx.model.ownSignatureOf(node, ctx.cls);
     // a fused return type with Python members is not a Python object type
     if (sig?.returnType.kind !== 'py' || sig.origin === 'extern') return;
     ctx.report(field(node, 'name') ?? node, NOEXCEPT_IGNORED_MESSAGE);
