@@ -91,7 +91,7 @@ describe('analysis session', () => {
       two.open(uri, CALL_IN_NOGIL, 1);
       assert.deepEqual(errors(one.analyze(uri, settingsOf(projects.a))?.diagnostics), []);
       assert.equal(gilCacheStats(two.session, uri), undefined, "one's analysis fills none of two's caches");
-      assert.deepEqual(documentModelStats(two.session), { built: 0, reused: 0, moved: 0, patched: 0 });
+      assert.deepEqual(documentModelStats(two.session), { built: 0, reused: 0, moved: 0, patched: 0, interfaces: 0 });
       // the same URI and text with project B's include dirs in the other engine: B's answer
       assert.deepEqual(errors(two.analyze(uri, settingsOf(projects.b))?.diagnostics), B_ERROR);
       const builtByOne = documentModelStats(one.session).built;

@@ -246,6 +246,7 @@ export class Engine {
       return { ...base, diagnostics: [], annotations: [], status: { uri, state: 'skipped', message } };
     }
     const treeDoc = doc as TreeDocument;
+    this.session.analyses++;
     const deadline = Date.now() + this.timeBudgetMs;
     const problems: string[] = [];
     const ctx: CheckContext = {

@@ -85,6 +85,8 @@ export class AnalysisSession {
   readonly splitClasses: boolean;
   readonly host: SessionHost;
   private readonly shareIncludes: boolean;
+  /** Analyses run so far (the engine counts them): what was built in the current one is told from what came before. */
+  analyses = 0;
   private parser: Parser | undefined;
   private readonly resolvers = new Map<string, PxdResolver>();
   /** Cython's own .pxd, loaded once for every resolver (once the Python environment says where they are). */

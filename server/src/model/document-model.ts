@@ -21,14 +21,19 @@ interface Cached {
   tree: Tree;
   /** include dirs + .pxd cache generation the base was built with */
   key: string;
+  /** the session's analysis count when the base was built (AnalysisSession.analyses) */
+  builtIn: number;
   /** the build's directives the view was made with (`cythonLens.directives`, `-X`) */
   directives: string;
-  /** the module interface (module-interface.ts) */
-  iface: ModuleInterface;
+  /**
+   * the module interface (module-interface.ts); undefined after a document's first build until it is needed (the
+   * next version's comparison) or the model is asked for again (interfaceOf): not before the document's first report
+   */
+  iface: ModuleInterface | undefined;
   /** modification times of the included files */
   includeTimes: string;
-  /** interface parts of the top-level statements, by text (module-interface.ts) */
-  parts: Map<string, string>;
+  /** interface parts of the top-level statements, by text (module-interface.ts); undefined with `iface` */
+  parts: Map<string, string> | undefined;
   base: ModuleBase;
   /** The base's own copy of the tree it was built from: its declarations keep nodes of that tree. */
   baseTree: Tree;
@@ -40,7 +45,7 @@ interface Cached {
 /** The models of a session's documents, by URI. */
 const MODELS = new SessionSlot('document models', () => ({
   cache: new Map<string, Cached>(),
-  stats: { built: 0, reused: 0, moved: 0, patched: 0 },
+  stats: { built: 0, reused: 0, moved: 0, patched: 0, interfaces: 0 },
 }), {
   forget: (m, uri) => {
     m.cache.get(uri)?.baseTree.delete();
@@ -60,7 +65,7 @@ export interface ModelSource {
 
 /** Statistics for benchmarks and tests: how often a new version reused the module's declarations. */
 export function documentModelStats(session: AnalysisSession):
-  Readonly<{ built: number; reused: number; moved: number; patched: number }> {
+  Readonly<{ built: number; reused: number; moved: number; patched: number; interfaces: number }> {
   return { ...session.slot(MODELS).stats };
 }
 
@@ -80,18 +85,29 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
   // .pxd was reloaded: cimports must then be resolved again.
   const key = `${includeDirs.join('\0')}\0${resolver.generation}`;
   const hit = cache.get(doc.uri);
+  const pythonSource = isPythonSourcePath(doc.uri);
   if (hit && hit.version === doc.version && hit.tree === doc.tree && hit.key === key
-    && hit.directives === directivesKey) return hit.model;
-  const { iface, memo: parts } = moduleInterface(doc.tree.rootNode, hit?.parts, isPythonSourcePath(doc.uri));
-  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles) && reusable(hit, iface, stats)) {
+    && hit.directives === directivesKey) {
+    // a later analysis of the same version (the progressive open's next slices: after the first report) reads the
+    // interface the first build left out, ready for the next version
+    if (!hit.iface && session.analyses > hit.builtIn) interfaceOf(hit, pythonSource, stats);
+    return hit.model;
+  }
+  // a document's first model: its interface is read later (only a later version compares with it)
+  const old = hit && interfaceOf(hit, pythonSource, stats);
+  const { iface, memo: parts } = old
+    ? (stats.interfaces++, moduleInterface(doc.tree.rootNode, old.parts, pythonSource))
+    : { iface: undefined, memo: undefined };
+  if (hit && old && iface && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
+    && reusable(hit, old.iface, iface, stats)) {
     const model = moduleView(hit.base, doc.tree.rootNode, directives);
     // the new parts (same strings where unchanged), so that the next comparison is by reference again
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface, directives: directivesKey });
     stats.reused++;
     return model;
   }
-  if (hit && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
-    && patchDeclarations(hit.base, hit.patches, hit.iface, iface, doc.tree.rootNode)) {
+  if (hit && old && iface && hit.key === key && hit.includeTimes === includeTimes(hit.base.includedFiles)
+    && patchDeclarations(hit.base, hit.patches, old.iface, iface, doc.tree.rootNode)) {
     // one statement's declarations collected again; loading a .pxd meanwhile bumped the generation: keep the new one
     const model = moduleView(hit.base, doc.tree.rootNode, directives);
     cache.set(doc.uri, { ...hit, version: doc.version, tree: doc.tree, model, parts, iface, directives: directivesKey,
@@ -112,7 +128,7 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
   // Loading this module's .pxd files bumped the generation: remember the one the model is consistent with.
   const builtKey = `${includeDirs.join('\0')}\0${resolver.generation}`;
   cache.set(doc.uri, {
-    version: doc.version, tree: doc.tree, key: builtKey, directives: directivesKey, iface,
+    version: doc.version, tree: doc.tree, key: builtKey, builtIn: session.analyses, directives: directivesKey, iface,
     includeTimes: includeTimes(base.includedFiles), parts,
     base, baseTree, patches: new PatchMemo(baseTree.rootNode), model,
   });
@@ -120,10 +136,25 @@ export function documentModel(session: AnalysisSession, doc: ModelSource, includ
   return model;
 }
 
+/**
+ * The interface of the version a cache entry holds, read now if its first build left it out (from the base's copy of
+ * that version's tree: an entry without one was just built, from that tree).
+ */
+function interfaceOf(hit: Cached, pythonSource: boolean, stats: { interfaces: number }):
+  { iface: ModuleInterface; parts: Map<string, string> } {
+  if (!hit.iface || !hit.parts) {
+    stats.interfaces++;
+    const { iface, memo } = moduleInterface(hit.baseTree.rootNode, undefined, pythonSource);
+    hit.iface = iface;
+    hit.parts = memo;
+  }
+  return { iface: hit.iface, parts: hit.parts };
+}
+
 /** The same interface, or the same one at other rows (the declarations' locations are then moved to them). */
-function reusable(hit: Cached, iface: ModuleInterface, stats: { moved: number }): boolean {
-  if (sameInterface(hit.iface, iface)) return true;
-  if (!rebaseDeclarations(hit.base, hit.iface, iface)) return false;
+function reusable(hit: Cached, old: ModuleInterface, iface: ModuleInterface, stats: { moved: number }): boolean {
+  if (sameInterface(old, iface)) return true;
+  if (!rebaseDeclarations(hit.base, old, iface)) return false;
   stats.moved++;
   return true;
 }
