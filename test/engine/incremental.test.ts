@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
 import { Engine } from '../../server/src/engine';
 import { gilCacheStats } from '../../server/src/checks/gil-check';
 import { documentModelStats } from '../../server/src/model/document-model';
@@ -307,7 +308,7 @@ describe('incremental GIL analysis', () => {
     }
   });
 
-  it('a definition using a name declared nowhere is analysed again when the module stops being complete', () => {
+  it('a definition using a name declared nowhere is analysed again when a broken statement may declare that name', () => {
     const uri = 'file:///undeclared.pyx';
     const text = [
       'cdef void f() noexcept nogil:',
@@ -318,17 +319,58 @@ describe('incremental GIL analysis', () => {
       '',
     ].join('\n');
     engine.open(uri, text, 1);
-    const complete = engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
+    const line1 = (ds: readonly Diagnostic[]): Diagnostic[] => ds.filter((d) => d.range.start.line === 1);
+    const complete = line1(engine.analyze(uri, defaultSettings())!.diagnostics);
     assert.ok(complete.length > 0, 'a Python global used without the GIL');
-    // a broken top-level statement may hide declarations: the name is unknown then, nothing is said about it
-    assert.ok(engine.change(uri, 2, [{ range: { start: { line: 4, character: 12 }, end: { line: 4, character: 12 } }, text: ' +' }]));
-    const partial = engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
-    const fresh = 'file:///undeclared-fresh.pyx';
-    engine.open(fresh, engine.document(uri)!.text, 1);
-    const freshPartial = engine.analyze(fresh, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1);
-    assert.deepEqual(JSON.parse(JSON.stringify(freshPartial).replaceAll(fresh, uri)), partial);
-    assert.deepEqual(partial, []);
-    assert.ok(engine.change(uri, 3, [{ range: { start: { line: 4, character: 12 }, end: { line: 4, character: 14 } }, text: '' }]));
-    assert.deepEqual(engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line === 1), complete);
+    let version = 2;
+    let fresh = 0;
+    /** One edit; the report's line 1 equals a fresh engine's on the same text; how many units were walked again. */
+    const edit = (line: number, character: number, end: { line: number; character: number } | undefined, text: string):
+      { diagnostics: Diagnostic[]; walked: number } => {
+      const misses = gilCacheStats(engine.session, uri)!.misses;
+      assert.ok(engine.change(uri, version++, [{ range: { start: { line, character }, end: end ?? { line, character } }, text }]));
+      const diagnostics = line1(engine.analyze(uri, defaultSettings())!.diagnostics);
+      const walked = gilCacheStats(engine.session, uri)!.misses - misses;
+      const other = `file:///undeclared-fresh-${fresh++}.pyx`;
+      engine.open(other, engine.document(uri)!.text, 1);
+      const scratch = line1(engine.analyze(other, defaultSettings())!.diagnostics);
+      engine.close(other);
+      assert.deepEqual(JSON.parse(JSON.stringify(scratch).replaceAll(other, uri)), diagnostics, engine.document(uri)!.text);
+      return { diagnostics, walked };
+    };
+    const broken = (): boolean => engine.document(uri)!.tree!.rootNode.hasError;
+    // a broken statement that does not spell the name cannot declare it: still a Python global, f is not walked again
+    const unrelated = edit(4, 12, undefined, ' +');
+    assert.ok(broken());
+    assert.deepEqual(unrelated.diagnostics, complete);
+    assert.equal(unrelated.walked, 1, 'only the broken definition');
+    // nor does a function body before its error (body statements declare locals)
+    assert.deepEqual(edit(4, 4, undefined, 'undeclared_helper\n    ').diagnostics, complete);
+    assert.ok(broken());
+    assert.deepEqual(edit(4, 4, { line: 5, character: 14 }, 'return 1').diagnostics, complete);
+    assert.ok(!broken());
+    // a broken statement that spells it may declare it: unknown, nothing said
+    const spelled = edit(5, 0, undefined, 'x = [undeclared_helper');
+    assert.ok(broken());
+    assert.deepEqual(spelled.diagnostics, []);
+    assert.equal(spelled.walked, 2, 'f asked about the name: walked again, with the broken statement');
+    assert.deepEqual(edit(5, 0, { line: 5, character: 22 }, '').diagnostics, complete);
+    // a function body after its first error: a module-level declaration swallowed by the unclosed bracket
+    assert.deepEqual(edit(4, 12, undefined, ' + (\ncdef void undeclared_helper() noexcept nogil').diagnostics, []);
+    assert.ok(broken());
+    assert.deepEqual(edit(4, 12, { line: 5, character: 44 }, '').diagnostics, complete);
+    // a broken class: its methods without an error declare nothing at module level; a broken method's body after its
+    // error may
+    edit(5, 0, undefined, ['cdef class K:', '    def a(self):', '        return undeclared_helper', '    def b(self):',
+      '        return 2', ''].join('\n'));
+    const brokenClass = edit(9, 16, undefined, ' )');
+    assert.ok(broken());
+    assert.deepEqual(brokenClass.diagnostics, complete);
+    assert.deepEqual(edit(9, 16, { line: 9, character: 18 }, ' )\n        undeclared_helper').diagnostics, []);
+    // an include or a star import in a broken statement may declare anything
+    assert.deepEqual(edit(10, 8, { line: 10, character: 25 }, 'include "helpers.pxi"').diagnostics, []);
+    assert.deepEqual(edit(10, 8, { line: 10, character: 29 }, 'from libc.math cimport *').diagnostics, []);
+    assert.deepEqual(edit(9, 16, { line: 10, character: 32 }, '').diagnostics, complete);
+    assert.ok(!broken());
   });
 });

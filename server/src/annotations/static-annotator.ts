@@ -35,7 +35,7 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
   // What every statement depends on besides the names it looks up: directives, includes, unresolved cimports.
   // (whether every cimport and include resolved decides whether an undeclared name is a Python global or unknown:
   // only the entries that looked such a name up depend on it, definition-cache.ts)
-  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`, model.typer.complete());
+  memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`, model.completeFor);
   const scope = model.declarations.scope;
   let complete = !rows;
   const units = statements.flatMap((s) => definitionUnits(s, splitClasses));

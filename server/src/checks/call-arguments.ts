@@ -50,7 +50,7 @@ export const callArgumentsCheck: DocumentCheck = {
       caches.set(doc.uri, cache);
     }
     // whether every cimport and include resolved decides how undeclared names are typed, as for the GIL check
-    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`, model.typer.complete());
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}`, model.completeFor);
     // Checked per top-level statement and cached like the GIL findings: a keystroke re-checks the calls of the
     // definition it touched (and of definitions using a declaration that changed), with rows relative to it.
     const scope = model.declarations.scope;

@@ -49,7 +49,7 @@ export const gilCheck: DocumentCheck = {
     const directives = fileDirectives(doc.text, directivesFromEntries(ctx.settings.directives ?? {}, DEFAULT_DIRECTIVES));
     // Whether every cimport/include resolved (and no top-level statement is broken) decides how names declared
     // nowhere are typed (Python global or unknown): the entries that looked such a name up depend on it.
-    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`, model.typer.complete());
+    cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`, model.completeFor);
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
     const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);

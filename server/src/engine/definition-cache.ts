@@ -92,10 +92,11 @@ interface Entry<T> {
   /** A whole statement, or a class without its methods (the same text, different results). */
   whole: boolean;
   /**
-   * The module's completeness the findings were computed with, when the analysis asked for it (a name declared
-   * nowhere is then a Python global, or unknown: COMPLETENESS_LOOKUP). Undefined: the findings hold either way.
+   * The names declared nowhere the analysis asked about (COMPLETENESS_LOOKUP + name), with the answer: a Python
+   * global (true), or unknown because the module is incomplete or a broken statement may declare it (false).
+   * Undefined: it asked about none.
    */
-  complete?: boolean;
+  complete?: Map<string, boolean>;
 }
 
 /**
@@ -107,17 +108,18 @@ export class DefinitionCache<T> {
   /** context ('' or a class header) → unit text → entry */
   private entries = new Map<string, Map<string, Entry<T>>>();
   private context = '';
-  private complete = true;
+  private complete: (name: string) => boolean = () => true;
   hits = 0;
   misses = 0;
 
   /**
    * Starts an analysis; `context` covers what every definition depends on (directives, include dirs, .pxd cache).
-   * `complete`: whether every cimport and include resolved and no top-level statement is broken (module-model.ts),
-   * which decides how a name declared nowhere is typed. It is not part of the context: a keystroke that breaks the
-   * text (or mends it) flips it, and only the entries whose analysis asked for it depend on it.
+   * `complete`: whether a name declared nowhere is a Python global (every cimport and include resolved and no broken
+   * top-level statement spelling the name: ModuleModel.completeFor). It is not part of the context: a keystroke that
+   * breaks the text (or mends it) changes it for the names the broken statement spells, and only the entries whose
+   * analysis asked about one of those depend on it.
    */
-  begin(context: string, complete = true): void {
+  begin(context: string, complete: (name: string) => boolean = () => true): void {
     if (context !== this.context) {
       this.entries = new Map();
       this.context = context;
@@ -133,7 +135,7 @@ export class DefinitionCache<T> {
     // A node's text is memoised (tree/node-memo.ts): its hash is computed once per version for every cache.
     const hit = this.entries.get(unit.context)?.get(unit.node.text);
     if (hit && hit.type === unit.node.type && hit.whole === (unit.skip === undefined)
-      && (hit.complete === undefined || hit.complete === this.complete) && depsHold(hit, scope)) {
+      && (hit.complete === undefined || completeAsBefore(hit.complete, this.complete)) && depsHold(hit, scope)) {
       hit.validIn = scope;
       hit.validAt = generationOf(scope);
       this.hits++;
@@ -151,10 +153,14 @@ export class DefinitionCache<T> {
     const { value: findings, names } = recordingLookups(scope, analyse);
     if (cacheable(unit) && (typeof store === 'function' ? store(findings) : store)) {
       const deps = new Map<string, string>();
-      let complete = false;
+      let complete: Map<string, boolean> | undefined;
       for (const n of names) {
-        if (n === COMPLETENESS_LOOKUP) complete = true;
-        else if (!deps.has(n)) deps.set(n, symbolDescriptor(scope, n));
+        if (!n.startsWith(COMPLETENESS_LOOKUP)) {
+          if (!deps.has(n)) deps.set(n, symbolDescriptor(scope, n));
+        } else {
+          const name = n.slice(COMPLETENESS_LOOKUP.length);
+          (complete ??= new Map()).set(name, this.complete(name));
+        }
       }
       let byText = this.entries.get(unit.context);
       if (!byText) {
@@ -162,7 +168,7 @@ export class DefinitionCache<T> {
         this.entries.set(unit.context, byText);
       }
       const entry: Entry<T> = { findings, deps, validIn: scope, validAt: generationOf(scope), type: unit.node.type, whole: unit.skip === undefined };
-      if (complete) entry.complete = this.complete;
+      if (complete) entry.complete = complete;
       byText.set(unit.node.text, entry);
     }
     return findings;
@@ -194,6 +200,12 @@ export class DefinitionCache<T> {
       for (const k of [...byText.keys()]) if (!texts.has(k)) byText.delete(k);
     }
   }
+}
+
+/** Whether every name declared nowhere that an entry's analysis asked about gets the same answer. */
+function completeAsBefore(asked: ReadonlyMap<string, boolean>, complete: (name: string) => boolean): boolean {
+  for (const [name, was] of asked) if (complete(name) !== was) return false;
+  return true;
 }
 
 /** Whether every module-level name an entry's analysis looked up still denotes what it did. */

@@ -57,7 +57,7 @@ export class ExpressionTyper {
    * `constant`: the value of a compile-time condition (module-model.ts), for `a if TEST else b`, which the compiler
    * folds to one operand; 'maybe' when it depends on a fused specialisation this typer does not fix.
    */
-  constructor(private readonly collector: DeclarationCollector, readonly complete: () => boolean = () => false,
+  constructor(private readonly collector: DeclarationCollector, readonly complete: (name: string) => boolean = () => false,
     private readonly constant: (cond: Node) => boolean | 'maybe' | undefined = () => undefined) {}
 
   /**
@@ -193,7 +193,7 @@ export class ExpressionTyper {
       if (scalarType(name)) return { type: unknown(`C type ${name}`), temp: false };
       // The compiler looks undeclared names up as Python globals/builtins at run time. We only say so when every
       // cimport and include of the module was resolved: otherwise the name may come from what we could not see.
-      if (this.complete()) return { type: PY_OBJECT, temp: true, pyGlobal: true };
+      if (this.complete(name)) return { type: PY_OBJECT, temp: true, pyGlobal: true };
       return { type: unknown(`undeclared ${name}`), temp: false };
     }
     switch (sym.kind) {

@@ -58,7 +58,7 @@ export type ConstantOf = (cond: Node, spec: Specialisation | undefined) => boole
 export function buildFunctionScope(
   fn: Node, parent: Scope, collector: DeclarationCollector, signature: FunctionSignature | undefined,
   cls: ClassInfo | undefined, typeOf: (node: Node, scope: Scope) => CType, removeUnreachable = true,
-  complete: () => boolean = () => false, inferTypes: boolean | null = null, constant?: ConstantOf, printStatements = false,
+  complete: (name: string) => boolean = () => false, inferTypes: boolean | null = null, constant?: ConstantOf, printStatements = false,
 ): FunctionInfo {
   const scope = new Scope('function', cls?.cypclass ? cypclassMemberScope(cls, parent) : parent);
   // (a def made a C function in pure Python mode, or by an augmenting .pxd, has a signature)
@@ -364,7 +364,7 @@ export function buildFunctionScope(
     // `global x` in a function makes x a module-level Python global even if the module never assigns it.
     // (unless it may be declared where we cannot see: an unresolved cimport, a missing include)
     if (!parent.lookup(name)) {
-      const py = complete();
+      const py = complete(name);
       scope.define({ name, kind: py ? 'py-variable' : 'unresolved',
         type: py ? PY_OBJECT : unknown(`global ${name} not found`), binding: 'module' });
     }

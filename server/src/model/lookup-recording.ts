@@ -11,9 +11,9 @@ import type { Scope } from './symbols';
 const NONE: readonly string[] = Object.freeze([]);
 
 /**
- * The pseudo-name recorded when an analysis asks whether the module is complete (every cimport and include resolved,
- * no broken top-level statement: module-model.ts), which decides how a name declared nowhere is typed. Not an
- * identifier, so never a module-level name.
+ * The prefix of the pseudo-name recorded when an analysis asks whether a name declared nowhere is a Python global
+ * (`COMPLETENESS_LOOKUP + name`: every cimport and include resolved, no broken top-level statement spelling the name:
+ * module-model.ts). Not an identifier, so never a module-level name.
  */
 export const COMPLETENESS_LOOKUP = '\u0000complete';
 

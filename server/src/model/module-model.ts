@@ -18,7 +18,7 @@ import type { PxdResolver } from './pxd-resolver';
 import { removesUnreachable } from './reachability';
 import { DEFAULT_DIRECTIVES, type Directives, definitionDirectives, directivesFromEntries, fileDirectives }
   from './directives';
-import { type Node, field, significantChildren } from './syntax';
+import { type Node, children, field, significantChildren, undecorate } from './syntax';
 import type { Scope } from './symbols';
 import { type Specialisation, fusedTypeTest } from './fused-specialisation';
 import { printIsStatement } from './print-statement';
@@ -46,6 +46,11 @@ export interface ModuleModel {
   constantCondition(cond: Node, specialisation?: Specialisation): boolean | 'maybe' | undefined;
   /** Include files that were found and merged. */
   includedFiles: string[];
+  /**
+   * Whether a name that no scope declares is a Python global (true) or may be declared where we cannot see (false):
+   * not noted as a lookup (the typer's `complete` is the noted question).
+   */
+  completeFor(name: string): boolean;
 }
 
 /**
@@ -106,15 +111,16 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   ModuleModel {
   const { uri, inPxd, declarations, collector, includedFiles } = base;
   if (root && isPythonSourcePath(uri)) markPythonSourceTree(root.tree);
-  // A module-level syntax error may hide declarations (error recovery can swallow the statements after it): names we
-  // do not find may be declared there, so they are unknown rather than Python globals. Per view: a body-only edit
-  // keeps the base (document-model.ts) but may break or mend the tree.
-  const complete = base.complete && !(root && hasBrokenStatement(root));
+  // A module-level syntax error may hide declarations (error recovery can swallow the statements after it): a name we
+  // do not find may be declared there when the broken text spells it, so it is unknown rather than a Python global.
+  // Per view: a body-only edit keeps the base (document-model.ts) but may break or mend the tree.
+  const completeFor = completeness(base.complete, root);
   const scope = declarations.scope;
-  // asking is noted like a lookup: only the definitions that asked depend on it (engine/definition-cache.ts)
-  const isComplete = (): boolean => {
-    scope.lookupLog?.push(COMPLETENESS_LOOKUP);
-    return complete;
+  // asking is noted like a lookup, per name: only the definitions that asked about a name depend on the answer
+  // (engine/definition-cache.ts)
+  const isComplete = (name: string): boolean => {
+    scope.lookupLog?.push(COMPLETENESS_LOOKUP + name);
+    return completeFor(name);
   };
   const typer = new ExpressionTyper(collector, isComplete, (c) => evaluateConstant(c, collector, undefined));
   const removeUnreachable = root ? removesUnreachable(root) : true;
@@ -126,7 +132,7 @@ export function moduleView(base: ModuleBase, root?: Node, buildDirectives: Reado
   const signatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: readonly string[] }>();
   const ownSignatures = new Map<number, { cls: ClassInfo | undefined; sig: FunctionSignature | undefined; names: readonly string[] }>();
   const model: ModuleModel = {
-    uri, inPxd, declarations, collector, typer, includedFiles,
+    uri, inPxd, declarations, collector, typer, includedFiles, completeFor,
     functionInfo(fn, parent, cls) {
       const hit = functions.get(fn.id);
       if (hit) {
@@ -313,8 +319,78 @@ function evaluateConstant(node: Node, collector: DeclarationCollector, spec: Spe
   }
 }
 
-function hasBrokenStatement(root: Node): boolean {
-  return root.hasError && significantChildren(root).some((s) => s.hasError);
+/**
+ * Whether a name declared nowhere is a Python global: the module is complete (`complete`: every cimport and include
+ * resolved, no star import) and no broken top-level statement of `root` may declare it. A broken statement may declare
+ * the words it spells (error recovery keeps every character of the text in the tree: a statement it swallowed is
+ * spelled inside the broken one), or anything when it holds an include or a star import. Not counted: the methods
+ * without an error of a broken class, and the body of a broken function (or method) before its first error — body
+ * statements parsed before the error declare locals (a module-level declaration there would have ended the body, or,
+ * inside brackets, starts with a keyword that is itself the error).
+ */
+function completeness(complete: boolean, root: Node | undefined): (name: string) => boolean {
+  if (!complete) return () => false;
+  const broken = root?.hasError ? significantChildren(root).filter((s) => s.hasError) : [];
+  if (broken.length === 0) return () => true;
+  let words: Set<string> | 'any' | undefined;
+  return (name) => {
+    words ??= brokenWords(broken);
+    return words !== 'any' && !words.has(name);
+  };
+}
+
+const FUNCTIONS = new Set(['function_definition', 'c_function_definition']);
+const METHODS = new Set([...FUNCTIONS, 'decorated_definition']);
+const CLASSES = new Set(['class_definition', 'cdef_class_definition', 'cypclass_definition']);
+
+/** The words broken statements spell ('any' when one may declare names it does not spell). */
+function brokenWords(broken: readonly Node[]): Set<string> | 'any' {
+  const words = new Set<string>();
+  for (const s of broken) {
+    const text = s.text;
+    if (/\binclude\b/.test(text) || /\bc?import\s*(?:\\\r?\n\s*)*\(?\s*\*/.test(text)) return 'any';
+    let from = 0;
+    for (const [a, b] of notDeclaring(s)) {
+      addWords(text.slice(from, a - s.startIndex), words);
+      from = b - s.startIndex;
+    }
+    addWords(text.slice(from), words);
+  }
+  return words;
+}
+
+function addWords(text: string, words: Set<string>): void {
+  for (const w of text.match(/[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/gu) ?? []) words.add(w);
+}
+
+/** The spans of a broken statement that cannot declare module-level names (see completeness), in order. */
+function notDeclaring(statement: Node): [number, number][] {
+  const out: [number, number][] = [];
+  const def = undecorate(statement);
+  if (FUNCTIONS.has(def.type)) bodyBeforeError(def, out);
+  else if (CLASSES.has(def.type)) {
+    const body = field(def, 'body');
+    for (const m of body ? significantChildren(body) : []) {
+      if (!METHODS.has(m.type)) continue;
+      if (!m.hasError) out.push([m.startIndex, m.endIndex]);
+      else if (FUNCTIONS.has(undecorate(m).type)) bodyBeforeError(undecorate(m), out);
+    }
+  }
+  return out;
+}
+
+/** The span of a function's body before its first error (none when the error is in the header). */
+function bodyBeforeError(fn: Node, out: [number, number][]): void {
+  const body = field(fn, 'body');
+  if (!body) return;
+  let n = fn;
+  while (!n.isError && !n.isMissing) {
+    const next = children(n).find((c) => c.hasError || c.isError || c.isMissing);
+    if (!next) break;
+    n = next;
+  }
+  const at = Math.min(n.startIndex, body.endIndex);
+  if (at > body.startIndex) out.push([body.startIndex, at]);
 }
 
 function hasStarImport(tree: Tree): boolean {
