@@ -179,8 +179,19 @@ describe('document model reuse across versions', () => {
     assert.equal(edit('cdef double norm(double x, double y)', 'cdef double norm(double x, double y=1)'), 'built');
     // `later_t` is declared after the function: where the function is, it is not declared yet
     assert.equal(edit('uses_later(later_t v)', 'uses_later(later_t v, int k)'), 'built');
-    // a derived class copied Acc's methods when it was collected
-    assert.equal(edit('    cpdef double get(self, int k=0):', '    cpdef double get(self, int k=1):'), 'built');
+    // a derived class copied Acc's methods when it was collected: it is collected again after Acc
+    assert.equal(edit('    cpdef double get(self, int k=0):', '    cpdef double get(self, int k=1):'), 'patched');
+    assert.equal(edit('def user():', 'cdef void sub_user(Sub s) noexcept nogil:\n    s.get()\n\ndef user():'), 'built');
+    const calls = (): number => engine.analyze(uri, defaultSettings())!.diagnostics.filter((d) => d.range.start.line
+      === doc.text.split('\n').indexOf('    s.get()')).length;
+    const before = calls();
+    // Sub's copy of `get` is nogil now (compared with a fresh analysis, which collects Sub after Acc)
+    assert.ok(before > 0, 'a gil-requiring method called without the gil');
+    assert.equal(edit('    cpdef double get(self, int k=1):', '    cpdef double get(self, int k=1) noexcept nogil:'), 'patched');
+    assert.equal(calls(), 0, 'the call through the derived class sees the new signature');
+    assert.equal(edit('    cpdef double get(self, int k=1) noexcept nogil:', '    cpdef double get(self, int k=1):'), 'patched');
+    assert.equal(calls(), before);
+    assert.equal(edit('cdef void sub_user(Sub s) noexcept nogil:\n    s.get()\n\ndef user():', 'def user():'), 'built');
     // nothing else names Sub
     assert.equal(edit('    cpdef double twice(self):', '    cpdef double twice(self, int n=2):'), 'patched');
     // a function renamed to a name another statement uses
@@ -278,6 +289,78 @@ describe('document model patches across a repeated cimport', () => {
       'from nowhere.at.all cimport thing_t',
     ]);
     assert.equal(edit('cdef thing_t widen(thing_t a):', 'cdef thing_t widen(thing_t a, int k=0):'), 'built');
+  });
+
+  it('structs, enums, typedefs and extern blocks further down declare their names, not the types they read', () => {
+    const append = (block: string[]): void => doc.set(['', ...block, ''].join('\n'));
+    const later = [
+      'ctypedef packed struct edge_t:',
+      '    int64_t node',
+      '    double weight',
+      '',
+      'cdef struct info_t:',
+      '    int64_t count',
+      '',
+      'cdef enum kind_t:',
+      '    KIND_A',
+      '    KIND_B = 2',
+      '',
+      'ctypedef int64_t index_t',
+      '',
+      'ctypedef fused number_t:',
+      '    int64_t',
+      '    double',
+      '',
+      'cdef extern from "helpers.h":',
+      '    """',
+      '    static long long twice(long long v) { return 2 * v; }',
+      '    """',
+      '    int64_t twice(int64_t v) nogil',
+      '    int64_t counter, *counters',
+      '    ctypedef struct pair_t:',
+      '        int64_t first',
+      '    enum: FLAG_X, FLAG_Y',
+    ];
+    append([
+      'from stypes cimport int64_t',
+      '',
+      'cdef int64_t widen(int64_t a):',
+      '    return a',
+      '',
+      ...later,
+      '',
+      'def wide_user():',
+      '    return widen(3)',
+    ]);
+    assert.equal(edit('cdef int64_t widen(int64_t a):', 'cdef int64_t widen(int64_t a, int k=0):'), 'patched');
+    assert.equal(edit('cdef int64_t widen(int64_t a, int k=0):', 'cdef int64_t widen(int64_t a, int64_t k=0):'), 'patched');
+    // each type these statements declare, read by the function's header, is declared after it: rebuilt (a value,
+    // read only by a default, is not read when the header is collected: patched)
+    for (const [name, how] of [['edge_t', 'built'], ['info_t', 'built'], ['kind_t', 'built'], ['index_t', 'built'],
+      ['number_t', 'built'], ['pair_t', 'built'], ['KIND_B', 'patched'], ['counter', 'patched'], ['FLAG_Y', 'patched']] as const) {
+      const param = /_t$/.test(name) ? `${name} b` : `int64_t b=${name}`;
+      append([
+        'from stypes cimport int64_t',
+        '',
+        `cdef int64_t widen(int64_t a, ${param}):`,
+        '    return a',
+        '',
+        ...later,
+      ]);
+      assert.equal(edit('cdef int64_t widen(int64_t a,', 'cdef int64_t widen(int64_t a, int k,'), how, name);
+    }
+    // a statement this reader does not know (a C++ class in an extern block) may declare any word it spells
+    append([
+      'from stypes cimport int64_t',
+      '',
+      'cdef int64_t widen(int64_t a):',
+      '    return a',
+      '',
+      'cdef extern from "helpers.h":',
+      '    cppclass Holder:',
+      '        int64_t value',
+    ]);
+    assert.equal(edit('cdef int64_t widen(int64_t a):', 'cdef int64_t widen(int64_t a, int k=0):'), 'built');
   });
 
 });

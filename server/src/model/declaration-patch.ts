@@ -10,12 +10,14 @@
  * defined; so a patch is made only when
  * - the function's old and new names are named by no other statement's interface (nothing else looked them up,
  *   defined them or flagged them; before the statement their symbol was the companion .pxd's, or none);
- * - for a class: no other class statement names it (a derived class copies its members when collected), and its
- *   class object is refilled in place (declarations holding its type see the new members, as after a rebuild); a
+ * - for a class: its class object is refilled in place (declarations holding its type see the new members, as after a
+ *   rebuild), and the cdef class statements after it that name it (a derived class copies its members when collected),
+ *   transitively, are refilled and collected again after it, in order (none may come before the class it names); a
  *   renamed class: no other statement names its old or new name, and it gets a new class object;
- * - every other name the statement's collection looks up is declared by no statement after it (it denotes what it
- *   denoted at the statement's place; a C function, a class or a def declares its name only, a `from m cimport a as b`
- *   the names it binds, another statement any name it spells), or only by cimports that bind it to the same
+ * - every other name each collection looks up is declared by no statement after its own (it denotes what it denoted at
+ *   the statement's place; a C function, a class or a def declares its name only, a `from m cimport a as b` the names
+ *   it binds, a struct, enum, ctypedef, fused type or `cdef extern from` block the names of what it declares, another
+ *   statement any name it spells), or only by cimports that bind it to the same
  *   declaration as one before the statement (`from m cimport a` again further down: a copy of the same .pxd symbol,
  *   as in a file made of several modules' code);
  * - the module has no include and no star import (their names are in no interface text).
@@ -42,7 +44,7 @@ const PATCH_LIMIT = 500;
  * declare their name only (DeclarationCollector); other statements may declare any name they spell.
  */
 interface Declared {
-  kind: 'function' | 'class' | 'python' | 'cimport' | 'variables' | 'other';
+  kind: 'function' | 'class' | 'python' | 'cimport' | 'variables' | 'types' | 'other';
   name: string | undefined;
   /**
    * The names a cimport or a `cdef` variable line binds; for a cimport, to what (`module\u0001name`: cimport-binder.ts
@@ -147,6 +149,7 @@ export class PatchMemo {
 function declaredBy(s: Node): Declared {
   if (s.type === 'cimport_from_statement') return cimportDeclares(s);
   if (s.type === 'cdef_statement') return variablesDeclared(s);
+  if (TYPE_STATEMENTS.has(s.type)) return typesDeclared(s);
   const def = undecorate(s);
   if (C_FUNCTIONS.has(def.type)) return { kind: 'function', name: field(def, 'name')?.text };
   if (def.type === 'cdef_class_definition') return { kind: 'class', name: field(def, 'name')?.text.split('.').pop()?.trim() };
@@ -173,6 +176,83 @@ function cimportDeclares(s: Node): Declared {
     binds.set(alias?.text ?? name.text, `${from}\u0001${name.text}`);
   }
   return { kind: 'cimport', name: undefined, binds };
+}
+
+const TYPE_STATEMENTS = new Set(['struct_definition', 'enum_definition', 'ctypedef_statement', 'fused_type_definition',
+  'extern_block']);
+
+/**
+ * A struct, union or enum definition, a `ctypedef` or a `cdef extern from` block (well formed): the names it declares
+ * (structs-enums.ts, typedefs.ts, DeclarationCollector: a struct's fields go to its own scope, an enum's members and
+ * an extern block's declarations to the module), not the words of the types it reads. 'other' for anything else in
+ * it (C++ classes, nested blocks, Python statements).
+ */
+function typesDeclared(s: Node): Declared {
+  const binds = new Map<string, string>();
+  const other: Declared = { kind: 'other', name: undefined };
+  if (s.hasError || !typeNames(s, binds)) return other;
+  return { kind: 'types', name: undefined, binds };
+}
+
+function typeNames(s: Node, out: Map<string, string>): boolean {
+  switch (s.type) {
+    case 'struct_definition': {
+      const name = field(s, 'name');
+      if (name?.type !== 'identifier') return false;
+      out.set(name.text, '');
+      return true;
+    }
+    case 'enum_definition': {
+      const name = field(s, 'name');
+      if (name && name.type !== 'identifier') return false;
+      if (name) out.set(name.text, '');
+      const body = field(s, 'body');
+      for (const c of body ? significantChildren(body) : []) {
+        const member = c.type === 'enumerator' ? field(c, 'name') ?? childOfType(c, 'identifier') : null;
+        if (!member) return false;
+        out.set(member.text, '');
+      }
+      return true;
+    }
+    case 'fused_type_definition': {
+      const name = field(s, 'name');
+      if (name?.type !== 'identifier') return false;
+      out.set(name.text, '');
+      return true;
+    }
+    case 'ctypedef_statement': {
+      const inner = significantChildren(s).filter((c) => c.type === 'struct_definition' || c.type === 'enum_definition'
+        || c.type === 'fused_type_definition');
+      if (inner.length === 1) return typeNames(inner[0]!, out);
+      if (inner.length > 0 || significantChildren(s).some((c) => c.type === 'cppclass_definition')) return false;
+      const declarator = field(s, 'declarator');
+      const name = declarator ? parseDeclaratorText(declarator.text).name : undefined;
+      if (!name) return false;
+      out.set(name, '');
+      return true;
+    }
+    case 'extern_block': {
+      const body = field(s, 'body') ?? childOfType(s, 'block');
+      for (const c of body ? significantChildren(body) : []) {
+        if (c.type === 'c_function_declaration') {
+          const name = field(c, 'name');
+          if (name?.type !== 'identifier') return false;
+          out.set(name.text, '');
+        } else if (c.type === 'c_variable_declaration') {
+          for (const d of fields(c, 'declarator')) {
+            const name = parseDeclaratorText(d.text).name;
+            if (!name) return false;
+            out.set(name, '');
+          }
+        } else if (c.type === 'pass_statement' || (c.type === 'expression_statement' && c.text.startsWith('"'))) {
+          continue;
+        } else if (!TYPE_STATEMENTS.has(c.type) || c.type === 'extern_block' || !typeNames(c, out)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /**
@@ -213,13 +293,16 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
     || base.includedFiles.length > 0 || memo.hasStarImport(from.parts)) return false;
   const statement = significantChildren(root)[index];
   const old = memo.declared(index);
-  if (!statement || !old || old.kind === 'other' || old.kind === 'cimport' || old.kind === 'variables' || !old.name) return false;
+  if (!statement || !old || old.kind === 'other' || old.kind === 'cimport' || old.kind === 'variables' || old.kind === 'types'
+    || !old.name) return false;
   const now = declaredBy(statement);
   if (now.kind !== old.kind || !now.name) return false;
   const parts = to.parts;
   const named = (name: string, k: number): boolean => memo.wordsOf(parts[k] as string).has(name);
   let changed: string[];
   let collect: () => void;
+  /** Statements collected again after this one (classes naming a class whose members changed), in order. */
+  const after: { index: number; collect: () => void }[] = [];
   if (now.kind !== 'class') {
     changed = old.name === now.name ? [now.name] : [old.name, now.name];
     for (let k = 0; k < parts.length; k++) if (k !== index && changed.some((n) => named(n, k))) return false;
@@ -260,32 +343,75 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
     const sym = scope.symbols.get(name);
     const cls = sym?.kind === 'ext-class' && sym.type.kind === 'py' ? sym.type.cls : undefined;
     if (!sym || !cls) return false;
-    for (let k = 0; k < parts.length; k++) {
-      if (k !== index && named(name, k) && (named('class', k) || named('cypclass', k))) return false;
-    }
-    const declared = base.collector.ctx.companion?.symbols.get(name);
-    const pre = declared?.kind === 'ext-class' && declared.type.kind === 'py' ? declared.type.cls : undefined;
-    // the class, and its methods (reads of them are recorded one by one: recorded-methods.ts), before and after
-    const methodNames = (): string[] => [...Map.prototype.keys.call(cls.methods)] as string[];
-    changed = [name, `${name}${MEMBER_SEPARATOR}*`, ...methodNames().map((m) => `${name}${MEMBER_SEPARATOR}${m}`)];
-    collect = () => {
-      refill(cls, pre, sym.location, scope);
-      base.collector.collectTopLevel(statement);
-      for (const m of methodNames()) {
-        const member = `${name}${MEMBER_SEPARATOR}${m}`;
-        if (!changed.includes(member)) changed.push(member);
-      }
+    // the class statements after it that name it (derived classes copied its members when collected; transitively)
+    // are collected again after it, in order, each refilled in place
+    const naming = classesNaming(name, index, parts, memo, named);
+    if (!naming) return false;
+    changed = [];
+    const recollect = (s: Node, n: string): (() => void) | undefined => {
+      const csym = scope.symbols.get(n);
+      const ccls = csym?.kind === 'ext-class' && csym.type.kind === 'py' ? csym.type.cls : undefined;
+      if (!csym || !ccls) return undefined;
+      const declared = base.collector.ctx.companion?.symbols.get(n);
+      const pre = declared?.kind === 'ext-class' && declared.type.kind === 'py' ? declared.type.cls : undefined;
+      // the class, and its methods (reads of them are recorded one by one: recorded-methods.ts), before and after
+      const methodNames = (): string[] => [...Map.prototype.keys.call(ccls.methods)] as string[];
+      const add = (x: string): void => {
+        if (!changed.includes(x)) changed.push(x);
+      };
+      for (const x of [n, `${n}${MEMBER_SEPARATOR}*`, ...methodNames().map((m) => `${n}${MEMBER_SEPARATOR}${m}`)]) add(x);
+      return () => {
+        refill(ccls, pre, csym.location, scope);
+        base.collector.collectTopLevel(s);
+        for (const m of methodNames()) add(`${n}${MEMBER_SEPARATOR}${m}`);
+      };
     };
+    const own = recollect(statement, name);
+    if (!own) return false;
+    collect = own;
+    for (const k of naming) {
+      const s = significantChildren(root)[k];
+      const n = memo.declared(k)?.name;
+      const step = s && n ? recollect(s, n) : undefined;
+      if (!step) return false;
+      after.push({ index: k, collect: step });
+    }
   }
-  const { names } = recordingLookups(scope, collect);
-  // every other name it read denotes what it denoted at the statement's place: no later statement declares it
-  for (const n of names) {
-    if (!changed.includes(n) && memo.declaredAfter(n, index, parts)
-      && !memo.sameCimportAround(n, index, scope.symbols.get(n))) return false;
+  // every other name each collection read denotes what it denoted at its statement's place: no later statement
+  // declares it
+  for (const step of [{ index, collect }, ...after]) {
+    const { names } = recordingLookups(scope, step.collect);
+    for (const n of names) {
+      if (!changed.includes(n) && memo.declaredAfter(n, step.index, parts)
+        && !memo.sameCimportAround(n, step.index, scope.symbols.get(n))) return false;
+    }
   }
   (scope.patches ??= []).push(changed);
   memo.setDeclared(index, now);
   return true;
+}
+
+/**
+ * The class statements naming class `name` (statement `index`), and those naming them, transitively, in order;
+ * undefined when one is not a cdef class after the class it names (collected before it: it saw the class empty).
+ */
+function classesNaming(name: string, index: number, parts: readonly string[], memo: PatchMemo,
+  named: (name: string, k: number) => boolean): number[] | undefined {
+  const out: number[] = [];
+  const seen = new Set([index]);
+  const queue: [string, number][] = [[name, index]];
+  while (queue.length) {
+    const [n, at] = queue.shift()!;
+    for (let k = 0; k < parts.length; k++) {
+      if (seen.has(k) || !named(n, k) || !(named('class', k) || named('cypclass', k))) continue;
+      const d = memo.declared(k);
+      if (k < at || d?.kind !== 'class' || !d.name) return undefined;
+      seen.add(k);
+      out.push(k);
+      queue.push([d.name, k]);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**
