@@ -3,7 +3,8 @@
 // the bench's concatenated scikit-learn text. Not part of `npm run bench`; run as its entry:
 //   LINES=5000 EDITS=200 MODE=header|body BENCH_ENTRY=bench/keystroke-cpu.ts node scripts/bench.mjs
 // (60 warm-up keystrokes first). Options: PROF=file.cpuprofile (a CPU profile of the measured keystrokes),
-// MISSES=1|2 (why per-definition cache lookups missed), DUMP=file (write the text and stop).
+// MISSES=1|2 (why per-definition cache lookups missed), TAIL=N (the N slowest keystrokes: where, what, broken or not,
+// units re-walked, declarations built/patched), DUMP=file (write the text and stop).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Session } from 'node:inspector';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   let misses = 0;
   let rewalked = 0;
   let stats0 = documentModelStats(full.session);
+  const tail: { cpu: number; row: number; what: string; broken: boolean; units: number; model: string }[] = [];
   for (const k of typingSession(text, edits + 60, 1, mode)) {
     if (i === 60) {
       stats0 = documentModelStats(full.session);
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     }
     current = i;
     keyRow = k.change.range.start.line;
+    const m0 = documentModelStats(full.session);
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     full.change(uri, version++, [k.change]);
@@ -91,6 +94,12 @@ async function main(): Promise<void> {
       wall.push(w1 - w0);
       const m = gilCacheStats(full.session, uri)?.misses ?? 0;
       rewalked += m - misses;
+      if (process.env.TAIL) {
+        const m1 = documentModelStats(full.session);
+        const model = m1.built > m0.built ? 'built' : m1.patched > m0.patched ? 'patched' : m1.moved > m0.moved ? 'moved' : 'reused';
+        tail.push({ cpu: cpu[cpu.length - 1] as number, row: keyRow, what: JSON.stringify(k.change.text || `-${k.deleted}`),
+          broken: full.document(uri)?.tree?.rootNode.hasError ?? false, units: m - misses, model });
+      }
       misses = m;
     }
     i++;
@@ -104,6 +113,16 @@ async function main(): Promise<void> {
   console.log(`${text.split('\n').length} lines ${mode}: CPU p50 ${percentile(cpu, 50).toFixed(1)} p95 ${percentile(cpu, 95).toFixed(1)} mean ${mean(cpu).toFixed(1)}`
     + ` | wall p50 ${percentile(wall, 50).toFixed(1)} p95 ${percentile(wall, 95).toFixed(1)} | built ${s.built - stats0.built} reused ${s.reused - stats0.reused} moved ${s.moved - stats0.moved}`
     + ` patched ${((s as Record<string, number>).patched ?? 0) - ((stats0 as Record<string, number>).patched ?? 0)} of ${cpu.length} | units re-walked ${(rewalked / cpu.length).toFixed(2)}`);
+  if (process.env.TAIL) {
+    const lines = text.split('\n');
+    for (const t of tail.sort((a, b) => b.cpu - a.cpu).slice(0, Number(process.env.TAIL))) {
+      console.log(`${t.cpu.toFixed(1).padStart(7)} ms row ${t.row} ${t.what} ${t.broken ? 'broken' : 'ok'} units ${t.units} ${t.model} | ${(lines[t.row] ?? '').trim().slice(0, 70)}`);
+    }
+    const broken = tail.filter((t) => t.broken).map((t) => t.cpu);
+    const ok = tail.filter((t) => !t.broken).map((t) => t.cpu);
+    if (broken.length) console.log(`broken ${broken.length}: p50 ${percentile(broken, 50).toFixed(1)} p95 ${percentile(broken, 95).toFixed(1)}`);
+    if (ok.length) console.log(`well-formed ${ok.length}: p50 ${percentile(ok, 50).toFixed(1)} p95 ${percentile(ok, 95).toFixed(1)}`);
+  }
   console.log([...reasons].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${k}: ${v}`).join('\n'));
   full.dispose();
 }
