@@ -241,10 +241,10 @@ describe('document model patches across a repeated cimport', () => {
   });
 
   const edit = (from: string, to: string): How => doc.edit(from, to);
+  /** the module as `block` (in place of the previous one) */
+  const append = (block: string[]): void => doc.set(['', ...block, ''].join('\n'));
 
   it('a cimport repeated further down (the same .pxd declaration again) does not stop a header edit from patching', () => {
-    // the module as `block` (in place of the previous one)
-    const append = (block: string[]): void => doc.set(['', ...block, ''].join('\n'));
     append([
       'from stypes cimport int64_t',
       '',
@@ -292,7 +292,6 @@ describe('document model patches across a repeated cimport', () => {
   });
 
   it('structs, enums, typedefs and extern blocks further down declare their names, not the types they read', () => {
-    const append = (block: string[]): void => doc.set(['', ...block, ''].join('\n'));
     const later = [
       'ctypedef packed struct edge_t:',
       '    int64_t node',
