@@ -211,6 +211,14 @@ ext = cythonize(exts, \\
     ]);
   });
 
+  it('raw strings keep their backslashes; other escapes as Python reads them', () => {
+    const r = readSetupPy(String.raw`
+ext = cythonize(exts, include_path=[r"C:\inc\new", R'a\'b', r'''x\y''', "\d\x41\u00e9\101\q", 'p\\q'])
+`, '/p/setup.py');
+    assert.deepEqual(r.includePath.map((p) => p.value), [String.raw`C:\inc\new`, String.raw`a\'b`, String.raw`x\y`,
+      String.raw`\dAéA\q`, String.raw`p\q`]);
+  });
+
   it('a text that ends inside a cythonize( call or a string never throws', () => {
     for (const text of ['cythonize(compiler_directives=', 'cythonize(include_path=', 'cythonize(x, include_path=["a',
       'X = {"a": """', 'cythonize(compiler_directives={"a": 1,', 'cythonize(compiler_directives=dict(a=']) {

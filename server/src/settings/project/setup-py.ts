@@ -55,7 +55,7 @@ function pythonTokens(text: string): Tok[] {
       const q = text.charCodeAt(i);
       if ((q === 34 || q === 39) && /^(r|u|b|f|br|rb|fr|rf)$/i.test(w)) {
         const startLine = line;
-        const { value, end, lines } = readString(text, i);
+        const { value, end, lines } = readString(text, i, /r/i.test(w));
         i = end;
         line += lines;
         // only plain and raw strings are literal text
@@ -66,7 +66,7 @@ function pythonTokens(text: string): Tok[] {
       }
     } else if (c === 34 || c === 39) {
       const startLine = line;
-      const { value, end, lines } = readString(text, i);
+      const { value, end, lines } = readString(text, i, false);
       i = end;
       line += lines;
       out.push({ t: 'str', v: value, line: startLine, col0, start, end: i });
@@ -103,7 +103,12 @@ function operatorAt(text: string, i: number): string {
   return TWO_CHAR_OPS.has(two) ? two : text.charAt(i);
 }
 
-function readString(text: string, start: number): { value: string; end: number; lines: number } {
+/**
+ * A string literal from its opening quote, as Python reads it: in a raw string a backslash stays (it only keeps the
+ * next character, a quote or a newline, from ending the string); otherwise the escapes of Python's string literals
+ * (a backslash before any other character stays, as in Python).
+ */
+function readString(text: string, start: number, raw: boolean): { value: string; end: number; lines: number } {
   const q = text.charCodeAt(start);
   const quote = text.charAt(start);
   const triple = text.charCodeAt(start + 1) === q && text.charCodeAt(start + 2) === q;
@@ -120,10 +125,14 @@ function readString(text: string, start: number): { value: string; end: number; 
       if (!triple) break;
       lines++;
     } else if (ch === 92 /* \\ */ && i + 1 < n) {
-      const e = text.charAt(i + 1);
-      if (e === '\n') lines++;
-      value += text.slice(run, i) + (e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e);
-      i += 2;
+      if (text.charCodeAt(i + 1) === 10) lines++;
+      if (raw) {
+        i += 2;
+        continue;
+      }
+      const { chars, length } = escapeAt(text, i);
+      value += text.slice(run, i) + chars;
+      i += length;
       run = i;
       continue;
     }
@@ -131,6 +140,27 @@ function readString(text: string, start: number): { value: string; end: number; 
   }
   value += text.slice(run, i);
   return { value, end: Math.min(n, i + close.length), lines };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+};
+
+/** The characters a backslash escape at i (text[i] is the backslash) stands for in a Python str literal. */
+function escapeAt(text: string, i: number): { chars: string; length: number } {
+  const e = text.charAt(i + 1);
+  const simple = SIMPLE_ESCAPES[e];
+  if (simple !== undefined) return { chars: simple, length: 2 };
+  const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1, i + 4));
+  if (octal) return { chars: String.fromCodePoint(parseInt(octal[0], 8)), length: 1 + octal[0].length };
+  const digits = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+  if (digits > 0) {
+    const hex = text.slice(i + 2, i + 2 + digits);
+    const code = /^[0-9a-fA-F]+$/.test(hex) && hex.length === digits ? parseInt(hex, 16) : NaN;
+    // an invalid escape is a SyntaxError in Python: kept as written (the script would not run anyway)
+    if (code <= 0x10ffff) return { chars: String.fromCodePoint(code), length: 2 + digits };
+  }
+  return { chars: '\\' + e, length: 2 };
 }
 
 type Literal = { k: 'lit'; text: string; str: boolean } | { k: 'dict'; entries: [string | undefined, Literal, number][] }
