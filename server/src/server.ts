@@ -25,7 +25,7 @@ import {
   type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../shared/src/protocol';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, type CythonLensSettings } from '../../shared/src/protocol';
 import { analyses } from './checks';
 import { codeActionFeature } from './code-actions/code-action-feature';
 import { Engine, type EngineOptions } from './engine';
@@ -39,6 +39,7 @@ import { featureCapabilities, features as lspFeatures } from './features';
 import { SettingsCache } from './settings/settings-cache';
 import { applyProjectConfig, ProjectConfigs } from './settings/project/project-config';
 import type { AnalysisSession } from './model/analysis-session';
+import type { PythonEnvironment } from './model/python-environment';
 import { VERSION } from './version';
 
 /** The LSP features the server offers besides diagnostics: features/index.ts, and the code actions above them. */
@@ -51,6 +52,11 @@ export interface ServerOptions {
   settleDelayMs?: number;
   /** The progressive first publication of a large document (features/diagnostics.ts); false: off. */
   progressive?: DiagnosticsPublisherOptions['progressive'];
+  /**
+   * The longest a document's first publication waits for the Python environment's discovery under way (ms, default
+   * 2000; features/diagnostics.ts).
+   */
+  environmentWaitMs?: number;
   /** Engine options (checks, time budget) — tests inject failing checks here. */
   engine?: Partial<Omit<EngineOptions, 'log' | 'maxFileSize'>>;
   /** LSP features beyond diagnostics (default: `defaultFeatures`). */
@@ -67,6 +73,9 @@ export interface ServerOptions {
 
 /** The files whose change changes a project's configuration (settings/project/project-config.ts). */
 const PROJECT_FILES: readonly string[] = ['pyproject.toml', 'setup.py', 'meson.build'];
+
+/** A file name at a workspace folder's root whose settings are the folder's (no such file need exist). */
+const FOLDER_SETTINGS_NAME = '.cython-lens-folder';
 
 function uriToPath(uri: string): string | undefined {
   try {
@@ -238,31 +247,56 @@ export class CythonLensServer {
         }
         this.settings.clear();
         this.publisher?.scheduleAll();
-        for (const uri of this.engine?.openUris() ?? []) if (this.engine?.isAnalysed(uri)) this.ensurePythonEnvironment(uri);
+        // the interpreter may be another, or have Cython installed since: discovered again (an equal result changes nothing)
+        this.discoverForWorkspace(true);
+        for (const uri of this.engine?.openUris() ?? []) if (this.engine?.isAnalysed(uri)) this.ensurePythonEnvironment(uri, true);
         this.warming?.start(); // the include dirs may have changed: another resolver to warm
       }),
     );
   }
 
   /**
-   * Finds Cython's bundled .pxd files and installed packages through the configured Python (once per interpreter,
-   * asynchronously); open documents are re-checked when it completes. Never in an untrusted workspace.
+   * Finds Cython's bundled .pxd files and installed packages through the Python of `uri`'s settings (once per
+   * interpreter, asynchronously; `again`: probe it again, after a settings change); the documents analysed without
+   * that environment are re-checked when it arrives (`environmentFound`). Never in an untrusted workspace.
    */
-  private ensurePythonEnvironment(uri: string): void {
+  private ensurePythonEnvironment(uri: string, again = false): void {
     if (!this.trusted) return;
     const session = this.engine?.session;
     if (!session) return;
     void this.settings.get(uri).then((settings) => {
       const python = settings.pythonPath || 'python3';
-      if (session.pythonEnvironment?.python === python) return;
-      return session.discover(python).then((env) => {
-        if (env.python !== python) return;
-        this.log(env.error ? `[warn] ${env.error}; cimports of Cython's includes and installed packages stay unresolved`
-          : `Python environment: ${python}, Cython ${env.cythonVersion ?? '?'} (${env.sitePackages.length} package dirs)`);
-        this.publisher?.scheduleAll();
-        if (!env.error) this.warming?.start(); // Cython's includes and installed packages are findable now
-      });
+      if (!again && session.pythonEnvironment?.python === python) return;
+      return session.discover(python, again);
     }).catch((err: unknown) => this.log(`[error] Python discovery: ${String(err)}`));
+  }
+
+  /**
+   * Discovery started before any document is open, with the settings of the first workspace folder (VS Code starts
+   * the server when a Cython file opens: its didOpen follows `initialized` at once), so that the first publication
+   * normally has the environment already. A document whose settings name another interpreter discovers its own.
+   */
+  private discoverForWorkspace(again = false): void {
+    const folder = this.folders[0];
+    // the settings of a file at the folder's root: the folder's own, with the project configuration found there
+    if (folder) this.ensurePythonEnvironment(`${folder.uri.replace(/\/$/, '')}/${FOLDER_SETTINGS_NAME}`, again);
+  }
+
+  /** The discovery a document's analysis needs, if under way or not started (the publisher waits for its first). */
+  private environmentFor(uri: string, settings: CythonLensSettings): Promise<unknown> | undefined {
+    const engine = this.engine;
+    if (!this.trusted || !engine || !engine.isAnalysed(uri)) return undefined;
+    const python = settings.pythonPath || 'python3';
+    if (engine.session.pythonEnvironment?.python === python) return undefined;
+    return engine.session.discover(python);
+  }
+
+  /** A Python environment differing from the one known was found: said, and what depended on it done again. */
+  private environmentFound(env: PythonEnvironment): void {
+    this.log(env.error ? `[warn] ${env.error}; cimports of Cython's includes and installed packages stay unresolved`
+      : `Python environment: ${env.python}, Cython ${env.cythonVersion ?? '?'} (${env.sitePackages.length} package dirs)`);
+    this.publisher?.scheduleStale();
+    if (!env.error) this.warming?.start(); // Cython's includes and installed packages are findable now
   }
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
@@ -303,7 +337,10 @@ export class CythonLensServer {
       ...(this.options.settleDelayMs !== undefined ? { settleDelayMs: this.options.settleDelayMs } : {}),
       ...(this.options.progressive !== undefined ? { progressive: this.options.progressive } : {}),
       log: (m) => this.log(m),
+      environment: (uri, settings) => this.environmentFor(uri, settings),
+      ...(this.options.environmentWaitMs !== undefined ? { environmentWaitMs: this.options.environmentWaitMs } : {}),
     });
+    this.engine.session.onDiscovered((env) => this.environmentFound(env));
     if (this.options.pxdWarming !== false && !this.warmingOff && this.deps) {
       const publisher = this.publisher;
       this.warming = new PxdWarming(this.deps, {
@@ -331,6 +368,7 @@ export class CythonLensServer {
         .then(() => this.workspace.setWatched(true))
         .catch((err: unknown) => this.log(`[warn] registering the Cython file watcher: ${String(err)}`));
     }
+    this.discoverForWorkspace();
     void this.indexWorkspace();
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       this.connection.client

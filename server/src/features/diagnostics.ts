@@ -32,6 +32,15 @@ export interface DiagnosticsPublisherOptions {
    * then slices of `sliceRows` rows. Default { minLines: 1000, firstRows: 100, sliceRows: 500 }; false: off.
    */
   progressive?: ProgressiveOptions | false;
+  /**
+   * The discovery of the Python environment a document's analysis needs, when it is under way (undefined: known, or
+   * not needed). A document's first publication waits for it (asynchronously, at most `environmentWaitMs`), so that
+   * the first report already resolves the cimports of Cython's includes and installed packages instead of being
+   * replaced by another once the environment arrives.
+   */
+  environment?: (uri: string, settings: CythonLensSettings) => Promise<unknown> | undefined;
+  /** The longest a first publication waits for the environment (ms, default 2000); then published without it. */
+  environmentWaitMs?: number;
 }
 
 export interface ProgressiveOptions {
@@ -60,6 +69,8 @@ export class DiagnosticsPublisher {
   private readonly progressive: ProgressiveOptions | undefined;
   /** Publications under way (an analysis in slices spans several event-loop turns). */
   private running = 0;
+  /** The Python environment each document was last analysed with (see `scheduleStale`). */
+  private readonly analysedWith = new Map<string, unknown>();
 
   constructor(private readonly options: DiagnosticsPublisherOptions) {
     this.delayMs = options.delayMs ?? 40;
@@ -88,6 +99,17 @@ export class DiagnosticsPublisher {
     for (const uri of this.options.engine.openUris()) this.schedule(uri);
   }
 
+  /**
+   * The Python environment changed: the documents analysed (or being analysed) with another one are published
+   * again; those not analysed yet (a first publication that waited for it) will be analysed with it anyway.
+   */
+  scheduleStale(): void {
+    const env = this.options.engine.session.pythonEnvironment;
+    for (const uri of this.options.engine.openUris()) {
+      if (this.analysedWith.has(uri) && this.analysedWith.get(uri) !== env) this.schedule(uri);
+    }
+  }
+
   /** Document closed: stop pending work and clear what was shown for it. */
   clear(uri: string): void {
     const timer = this.timers.get(uri);
@@ -97,6 +119,7 @@ export class DiagnosticsPublisher {
     this.lastStatus.delete(uri);
     this.limitSettings.delete(uri);
     this.published.delete(uri);
+    this.analysedWith.delete(uri);
     const failed = (err: unknown): void => this.options.log(`[warn] clearing ${uri}: ${String(err)}`);
     this.options.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(failed);
     this.options.annotations.clear(uri).catch(failed);
@@ -145,6 +168,7 @@ export class DiagnosticsPublisher {
     const scheduledVersion = engine.document(uri)?.version;
     if (scheduledVersion === undefined) return;
     const settings = await this.options.settings(uri);
+    if (!this.published.has(uri)) await this.environmentFor(uri, settings);
     const doc = engine.document(uri);
     // Closed meanwhile, or edited (a newer timer will publish the newer version).
     if (!doc || doc.version !== scheduledVersion || this.timers.has(uri)) return;
@@ -153,6 +177,7 @@ export class DiagnosticsPublisher {
       engine.revalidate(uri);
     }
     if (this.settleDelayMs === 0) engine.settle(uri);
+    this.analysedWith.set(uri, engine.session.pythonEnvironment);
     if (!this.published.has(uri) && !await this.publishProgressively(uri, doc.version, settings)) return;
     const report = engine.analyze(uri, settings, { isCancelled: () => this.timers.has(uri) });
     if (!report) return;
@@ -172,6 +197,21 @@ export class DiagnosticsPublisher {
       await connection.sendNotification(STATUS_NOTIFICATION, status);
     }
     this.lastStatus.set(uri, key);
+  }
+
+  /** Waits for the environment discovery a document's first analysis needs, if under way (bounded; never throws). */
+  private async environmentFor(uri: string, settings: CythonLensSettings): Promise<void> {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = this.options.environment?.(uri, settings);
+    } catch (err) {
+      this.options.log(`[warn] Python environment for ${uri}: ${String(err)}`);
+    }
+    if (!pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.options.environmentWaitMs ?? 2000); });
+    await Promise.race([pending.then(() => undefined, () => undefined), waited]);
+    clearTimeout(timer);
   }
 
   /**

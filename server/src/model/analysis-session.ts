@@ -94,6 +94,8 @@ export class AnalysisSession {
   private python: PythonEnvironment | undefined;
   private discovering: Promise<PythonEnvironment> | undefined;
   private discoveredFor: string | undefined;
+  /** Whether the last discovery started is still under way. */
+  private pending = false;
   private readonly listeners: ((env: PythonEnvironment) => void)[] = [];
   private readonly slots = new Map<SessionSlot<unknown>, unknown>();
   private readonly discoverPython: (python: string) => Promise<PythonEnvironment>;
@@ -154,21 +156,29 @@ export class AnalysisSession {
     return this.python;
   }
 
-  /** Starts (or reuses) discovery of `python`'s include dirs; listeners hear when it completes. */
-  discover(python: string): Promise<PythonEnvironment> {
-    if (this.discovering && this.discoveredFor === python) return this.discovering;
+  /**
+   * Starts (or reuses) discovery of `python`'s include dirs; listeners hear when it completes with an environment
+   * that differs from the one known. `again`: probe the interpreter again even if it is known (a settings change:
+   * Cython may have been installed since); a probe of the same interpreter under way is reused. A result equal to
+   * the environment known keeps it (same object, search paths and caches untouched).
+   */
+  discover(python: string, again = false): Promise<PythonEnvironment> {
+    if (this.discovering && this.discoveredFor === python && (again ? this.pending : true)) return this.discovering;
     this.discoveredFor = python;
-    this.discovering = this.discoverPython(python).then((env) => {
-      if (this.discoveredFor === python) {
-        this.python = env;
-        this.shared?.dispose();
-        this.shared = undefined; // made again for the new environment's includes (searchPaths)
-        for (const [key, r] of this.resolvers) r.setSearchPaths(this.searchPaths(key ? key.split('\0') : []));
-        for (const l of this.listeners) l(env);
-      }
+    this.pending = true;
+    const discovering: Promise<PythonEnvironment> = this.discoverPython(python).then((env) => {
+      if (this.discovering === discovering) this.pending = false;
+      if (this.discoveredFor !== python) return env;
+      if (this.python && sameEnvironment(this.python, env)) return this.python;
+      this.python = env;
+      this.shared?.dispose();
+      this.shared = undefined; // made again for the new environment's includes (searchPaths)
+      for (const [key, r] of this.resolvers) r.setSearchPaths(this.searchPaths(key ? key.split('\0') : []));
+      for (const l of this.listeners) l(env);
       return env;
     });
-    return this.discovering;
+    this.discovering = discovering;
+    return discovering;
   }
 
   onDiscovered(listener: (env: PythonEnvironment) => void): void {
@@ -214,4 +224,11 @@ export class AnalysisSession {
     }
     return { includeDirs, systemDirs: system, ...(this.shared ? { shared: this.shared } : {}) };
   }
+}
+
+/** Whether two discoveries found the same environment (then nothing that depends on it changes). */
+function sameEnvironment(a: PythonEnvironment, b: PythonEnvironment): boolean {
+  return a.python === b.python && a.cythonIncludes === b.cythonIncludes && a.cythonVersion === b.cythonVersion
+    && a.error === b.error && a.sitePackages.length === b.sitePackages.length
+    && a.sitePackages.every((p, i) => p === b.sitePackages[i]);
 }
