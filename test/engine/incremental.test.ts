@@ -373,4 +373,55 @@ describe('incremental GIL analysis', () => {
     assert.deepEqual(edit(9, 16, { line: 10, character: 32 }, '').diagnostics, complete);
     assert.ok(!broken());
   });
+
+  it('a definition that reaches a struct or a class through another type is analysed again when its members change', () => {
+    const uri = 'file:///members.pyx';
+    const text = [
+      'cdef struct S:',
+      '    double x',
+      '',
+      'cdef S s',
+      '',
+      'cdef class A:',
+      '    cdef double v',
+      '',
+      'cdef class B:',
+      '    cdef A a',
+      '',
+      'def f():',
+      '    return s.x + 1',
+      '',
+      'def g(B b):',
+      '    return b.a.v + 1',
+      '',
+    ].join('\n');
+    engine.open(uri, text, 1);
+    engine.analyze(uri, defaultSettings());
+    let version = 2;
+    let fresh = 0;
+    /** One edit; the live report equals a fresh engine's on the same text; the scores of lines 12 and 15. */
+    const edit = (line: number, character: number, length: number, replacement: string): string => {
+      assert.ok(engine.change(uri, version++, [{ range: { start: { line, character }, end: { line, character: character + length } }, text: replacement }]));
+      const live = engine.analyze(uri, defaultSettings())!;
+      const other = `file:///members-fresh-${fresh++}.pyx`;
+      engine.open(other, engine.document(uri)!.text, 1);
+      const scratch = engine.analyze(other, defaultSettings())!;
+      engine.close(other);
+      assert.deepEqual(JSON.parse(JSON.stringify({ d: scratch.diagnostics, a: scratch.annotations }).replaceAll(other, uri)),
+        JSON.parse(JSON.stringify({ d: live.diagnostics, a: live.annotations })), engine.document(uri)!.text);
+      return JSON.stringify(live.annotations.filter((a) => a.line === 12 || a.line === 15));
+    };
+    const start = edit(1, 4, 0, '');
+    // a struct field's type, read by f through the type of the global `s`
+    const field = edit(1, 4, 6, 'object');
+    assert.notEqual(field, start);
+    // a cdef class attribute's type, read by g through the type of `B.a`
+    const attribute = edit(6, 9, 6, 'object');
+    assert.notEqual(attribute, field);
+    // a syntax error in A's body: its members are unknown (incomplete), g's `.v` is no Python attribute lookup
+    const broken = edit(7, 0, 0, '    cdef int (\n');
+    assert.ok(engine.document(uri)!.tree!.rootNode.hasError);
+    assert.notEqual(broken, attribute);
+    edit(7, 0, 14, '');
+  });
 });

@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type FunctionSignature, signatureToString, typeToString } from '../model/c-types';
-import { MEMBER_SEPARATOR, RecordedMethods } from '../model/recorded-methods';
+import { MEMBER_SEPARATOR, RecordedMethods, memberEntries } from '../model/recorded-methods';
 import type { Scope } from '../model/symbols';
 import type { DefinitionUnit } from './definition-units';
 import { COMPLETENESS_LOOKUP, recordingLookups } from '../model/lookup-recording';
@@ -53,12 +53,15 @@ function describe(scope: Scope, name: string): string {
   const cls = sym.type.kind === 'py' || sym.type.kind === 'cpp' ? sym.type.cls : undefined;
   if (cls) {
     if (cls.incomplete) d += `\u0004${cls.incomplete}`;
-    for (const [a, t] of cls.attributes) d += `\u0002${a}:${typeToString(t)}`;
+    for (const [a, t] of memberEntries(cls.attributes)) d += `\u0002${a}:${typeToString(t)}`;
+    if (cls.base) d += `\u0006${cls.base}`;
     // the methods of this module's own classes are dependencies of their own, one by one (recorded-methods.ts)
     if (!ownMethods(scope, name, cls.methods)) {
-      for (const [m, sig] of cls.methods) d += `\u0003${m}:${describeSignature(sig)}`;
+      for (const [m, sig] of memberEntries(cls.methods)) d += `\u0003${m}:${describeSignature(sig)}`;
     }
   }
+  // a struct's fields (read through a variable's type as a read of the struct's name: recorded-methods.ts)
+  if (sym.type.kind === 'struct') for (const [f, t] of memberEntries(sym.type.info.fields)) d += `\u0002${f}:${typeToString(t)}`;
   return d;
 }
 

@@ -25,7 +25,7 @@
  * per-definition caches compare only those again (engine/definition-cache.ts).
  */
 import type { ClassInfo, FunctionSignature } from './c-types';
-import { MEMBER_SEPARATOR, RecordedMethods } from './recorded-methods';
+import { MEMBER_SEPARATOR, RecordedMembers, RecordedMethods, memberEntries } from './recorded-methods';
 import type { Scope, Symbol } from './symbols';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
@@ -433,7 +433,8 @@ function refill(cls: ClassInfo, pre: ClassInfo | undefined, location: ClassInfo[
   const name = cls.name;
   const target = cls as unknown as Record<string, unknown>;
   for (const key of Object.keys(target)) delete target[key];
-  const methods = new RecordedMethods(scope, name, pre ? Map.prototype.entries.call(pre.methods) as Iterable<[string, FunctionSignature]> : undefined);
-  if (pre) Object.assign(cls, { ...pre, attributes: new Map(pre.attributes), methods });
-  else Object.assign(cls, { name, attributes: new Map(), methods, location });
+  const methods = new RecordedMethods(scope, name, pre ? memberEntries(pre.methods) : undefined);
+  const attributes = new RecordedMembers(scope, name, pre ? memberEntries(pre.attributes) : undefined);
+  if (pre) Object.assign(cls, { ...pre, attributes, methods });
+  else Object.assign(cls, { name, attributes, methods, location });
 }

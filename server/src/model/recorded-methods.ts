@@ -72,3 +72,66 @@ export class RecordedMethods extends Map<string, FunctionSignature> {
     return [...super.entries()];
   }
 }
+
+/**
+ * The members of a type declared in the module being analysed (a struct's fields, a cdef class's attributes, a C++
+ * class's members), noting every read as a read of the type's name (`owner`): its descriptor lists these members
+ * (engine/definition-cache.ts). A definition can reach a type without spelling its name (`b.a.v` through the type of
+ * an attribute, `s.x` through a variable's type), so the name it did spell is not enough: editing a field's type must
+ * re-check the definitions that read that struct's fields.
+ */
+export class RecordedMembers<V> extends Map<string, V> {
+  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, V]>) {
+    super();
+    if (entries) for (const [k, v] of entries) super.set(k, v);
+  }
+
+  private note(): void {
+    this.scope.lookupLog?.push(this.owner);
+  }
+
+  override get(key: string): V | undefined {
+    this.note();
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.note();
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.note();
+    return super.size;
+  }
+
+  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    this.note();
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, V]> {
+    this.note();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.note();
+    return super.keys();
+  }
+
+  override values(): MapIterator<V> {
+    this.note();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, V]> {
+    this.note();
+    return super[Symbol.iterator]();
+  }
+}
+
+/** A members map's entries without noting the read (descriptors, copies). */
+export function memberEntries<V>(members: Map<string, V>): [string, V][] {
+  return [...Map.prototype.entries.call(members) as MapIterator<[string, V]>];
+}

@@ -5,7 +5,7 @@
  */
 import type { ClassInfo } from '../c-types';
 import { hasCClassDecorator } from '../pure-classes';
-import { RecordedMethods } from '../recorded-methods';
+import { RecordedMembers, RecordedMethods } from '../recorded-methods';
 import { type Node, field, locationOf, significantChildren, undecorate } from '../syntax';
 import type { Collecting } from './collecting';
 
@@ -51,24 +51,27 @@ export function defineTypeName(collector: Collecting, node: Node, name: string):
   const loc = locationOf(collector.ctx.uri, field(node, 'name') ?? node);
   if (node.type === 'cypclass_definition') {
     // Cython+: a cypclass is a C++ class (Nodes.CppClassNode with cypclass=True); using it needs no GIL.
-    const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc,
+    const cls: ClassInfo = { name, attributes: new RecordedMembers(collector.scope, name),
+      methods: new RecordedMembers(collector.scope, name), location: loc,
       cypclass: { activable: field(node, 'activable') !== null,
         templates: (field(node, 'template_parameters')?.namedChildren ?? []).filter((c) => c !== null).filter((c) => c.type === 'identifier').map((c) => c.text) } };
     collector.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [], cypclass: true },
       binding: 'module', location: loc });
   } else if (node.type === 'cdef_class_definition' || node.type === 'class_definition') {
-    // reads of its methods are recorded one by one (recorded-methods.ts)
-    const cls: ClassInfo = { name, attributes: new Map(), methods: new RecordedMethods(collector.scope, name), location: loc };
+    // reads of its methods are recorded one by one, of its attributes as reads of the class (recorded-methods.ts)
+    const cls: ClassInfo = { name, attributes: new RecordedMembers(collector.scope, name),
+      methods: new RecordedMethods(collector.scope, name), location: loc };
     collector.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
   } else if (node.type === 'struct_definition') {
     collector.scope.define({
-      name, kind: 'c-type', type: { kind: 'struct', info: { name, fields: new Map(), location: loc } }, binding: 'module',
+      name, kind: 'c-type', type: { kind: 'struct', info: { name, fields: new RecordedMembers(collector.scope, name), location: loc } }, binding: 'module',
       location: loc,
     });
   } else if (node.type === 'enum_definition') {
     collector.scope.define({ name, kind: 'c-type', type: { kind: 'enum', name }, binding: 'module', location: loc });
   } else if (node.type === 'cppclass_definition') {
-    const cls: ClassInfo = { name, attributes: new Map(), methods: new Map(), location: loc };
+    const cls: ClassInfo = { name, attributes: new RecordedMembers(collector.scope, name),
+      methods: new RecordedMembers(collector.scope, name), location: loc };
     collector.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [] }, binding: 'module',
       location: loc });
   }

@@ -1,6 +1,7 @@
 /** Pure Python mode declarations at module level (`cython.declare`, `cython.typedef`, `cython.struct`, ...). */
 import type { CType } from '../c-types';
 import { declaredNames, pureDeclarationOf } from '../pure-declarations';
+import { RecordedMembers } from '../recorded-methods';
 import { type Node, locationOf } from '../syntax';
 import { typeSyntaxOf } from '../type-resolution';
 import type { Collecting } from './collecting';
@@ -34,7 +35,7 @@ export function collectPureDeclaration(collector: Collecting, s: Node): boolean 
     }
     case 'struct': case 'union': {
       const location = locationOf(collector.ctx.uri, d.name);
-      const fieldsMap = new Map<string, CType>();
+      const fieldsMap = new RecordedMembers<CType>(collector.scope, d.name.text);
       for (const m of d.members) fieldsMap.set(m.name.text, typeOf(m.type));
       collector.scope.define({ name: d.name.text, kind: 'c-type', type: { kind: 'struct', info: { name: d.name.text,
         fields: fieldsMap, location } }, binding: 'module', location, origin: `cython.${d.kind}` });
