@@ -47,7 +47,7 @@ export function exceptionCheck(sig: FunctionSignature, node: Node, env: CostEnv)
   }
 }
 
-function argumentsOf(call: Node): Node[] {
+function argumentsOf(call: Node): readonly Node[] {
   const args = field(call, 'arguments');
   // `f(x for x in xs)`: the generator expression is the argument
   if (args?.type === 'generator_expression') return [args];
@@ -89,7 +89,7 @@ export function callCost(node: Node, info: ExprInfo, env: CostEnv): void {
   pythonCall(fnNode, args, node, env, sym?.kind === 'ext-class');
 }
 
-function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, env: CostEnv): void {
+function cCall(fnNode: Node, args: readonly Node[], sig: FunctionSignature, call: Node, env: CostEnv): void {
   if (fnNode.type === 'attribute') {
     const obj = field(fnNode, 'object');
     if (obj) {
@@ -134,7 +134,7 @@ function cCall(fnNode: Node, args: Node[], sig: FunctionSignature, call: Node, e
   exceptionCheck(sig, call, env);
 }
 
-function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env: CostEnv): void {
+function builtinCall(name: string, args: readonly Node[], info: ExprInfo, call: Node, env: CostEnv): void {
   const gil = gilHeld(env);
   const argInfos = args.map((a) => env.walk.expr(a, env));
   if (!gil) return;
@@ -167,7 +167,7 @@ function builtinCall(name: string, args: Node[], info: ExprInfo, call: Node, env
     `Python call of builtin \`${name}()\``);
 }
 
-function pythonCall(fnNode: Node, args: Node[], call: Node, env: CostEnv, constructor: boolean): void {
+function pythonCall(fnNode: Node, args: readonly Node[], call: Node, env: CostEnv, constructor: boolean): void {
   const positional = args.filter((a) => a.type !== 'keyword_argument');
   const keywords = args.filter((a) => a.type === 'keyword_argument');
   const splat = args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');

@@ -346,7 +346,7 @@ function declarationsIn(s: Node): Node[] {
  * The Python properties the compiler writes for `public`/`readonly` attributes of a `cdef class` (getter converting
  * the C value to Python, setter converting back), attributed to the attribute's line.
  */
-function attributeCosts(statements: Node[], cls: ClassInfo | undefined, env: CostEnv): void {
+function attributeCosts(statements: readonly Node[], cls: ClassInfo | undefined, env: CostEnv): void {
   for (const s of statements) {
     const pure = s.type === 'expression_statement' ? pureAttribute(s, cls) : undefined;
     if (pure) {
@@ -386,7 +386,7 @@ function propertyCost(decl: Node, name: string, t: CType, visibility: 'public' |
  * `cython.declare(x=T)` (private), `x: T` (private; public in a cython dataclass, readonly if frozen, when T converts
  * to a Python object: ExprNodes.NameNode.declare_from_annotation).
  */
-function pureAttribute(s: Node, cls: ClassInfo | undefined): { names: Node[]; visibility: string } | undefined {
+function pureAttribute(s: Node, cls: ClassInfo | undefined): { names: readonly Node[]; visibility: string } | undefined {
   const d = pureDeclarationOf(s);
   if (d?.kind === 'declare') return { names: d.names, visibility: d.visibility };
   if (d?.kind === 'declare-names') return { names: d.entries.map((e) => e.name), visibility: 'private' };

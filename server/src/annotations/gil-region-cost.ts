@@ -109,7 +109,7 @@ function compilerDirectiveItems(clause: Node | undefined): boolean {
 }
 
 /** The objects of `with cython.critical_section(a[, b]):` (the statement's only item), else undefined. */
-function criticalSection(clause: Node | undefined): Node[] | undefined {
+function criticalSection(clause: Node | undefined): readonly Node[] | undefined {
   const items = clause ? significantChildren(clause) : [];
   if (items.length !== 1) return undefined;
   const value = field(items[0]!, 'value') ?? significantChildren(items[0]!)[0];
@@ -127,7 +127,7 @@ function criticalSection(clause: Node | undefined): Node[] | undefined {
  * try/finally: `__Pyx_PyCriticalSection_Begin1` on the line, `_End1` on the normal and the error exit, and once
  * more when the body can leave another way (an exception raised in it, a return). Two objects: `Begin2`/`End2`.
  */
-function criticalSectionCost(node: Node, objects: Node[], body: Node | null, env: CostEnv): void {
+function criticalSectionCost(node: Node, objects: readonly Node[], body: Node | null, env: CostEnv): void {
   for (const o of objects) env.walk.expr(o, env);
   const saved = env.facts.raises;
   env.facts.raises = false;

@@ -270,7 +270,7 @@ class CallChecker {
   }
 
   /** The call contract rules (lapack-calls/): memory order, buffer sizes, leading dimensions, workspace sizes... */
-  private checkContract(call: Node, argNodes: Node[], routine: LapackRoutine, scope: Scope): void {
+  private checkContract(call: Node, argNodes: readonly Node[], routine: LapackRoutine, scope: Scope): void {
     const definition = enclosingDefinition(call);
     let values = this.bodies.get(definition);
     if (!values) {

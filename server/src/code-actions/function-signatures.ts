@@ -46,7 +46,7 @@ export function isExtern(fn: Node): boolean {
 /** The module-level (or, with `cls`, method-level) cdef function named `name` in a tree. */
 export function findFunction(root: Node, name: string, cls: string | undefined): Node | undefined {
   let found: Node | undefined;
-  const visit = (stmts: Node[], inClass: string | undefined): void => {
+  const visit = (stmts: readonly Node[], inClass: string | undefined): void => {
     for (const raw of stmts) {
       if (found) return;
       const s = undecorate(raw);

@@ -78,7 +78,7 @@ export class DeclarationCollector implements Collecting {
     predeclareTypes(this, root);
   }
 
-  collectStatements(stmts: Node[], env: StatementEnv): void {
+  collectStatements(stmts: readonly Node[], env: StatementEnv): void {
     for (const raw of stmts) this.collectStatement(raw, env);
   }
 
@@ -86,7 +86,7 @@ export class DeclarationCollector implements Collecting {
    * Collects the statements of an included .pxi into this module: their locations name the included file (`uri`),
    * where navigation and related information must go.
    */
-  collectIncluded(stmts: Node[], uri: string): void {
+  collectIncluded(stmts: readonly Node[], uri: string): void {
     const own = this.ctx.uri;
     this.ctx.uri = uri;
     try {

@@ -303,7 +303,7 @@ export class ExpressionTyper {
   }
 
   /** A builtin call the compiler turns into C code, or undefined when it stays a Python call. */
-  private builtinCall(node: Node, name: string, argNodes: Node[], scope: Scope): ExprInfo | undefined {
+  private builtinCall(node: Node, name: string, argNodes: readonly Node[], scope: Scope): ExprInfo | undefined {
     if (LOOP_BUILTINS.has(name)) {
       // `for i in range(n)`, `reversed(...)`, `enumerate(...)`: no call happens when the loop runs in C.
       const loop = loopOfIterableCall(node);

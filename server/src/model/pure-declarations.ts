@@ -17,7 +17,7 @@ import { type Node, field, namedChildren, significantChildren } from './syntax';
 
 export type PureDeclaration =
   /** `x = cython.declare(T[, value][, visibility=...])`: the names of the left side, T, the value if any. */
-  | { kind: 'declare'; names: Node[]; type: Node; value?: Node; visibility: string }
+  | { kind: 'declare'; names: readonly Node[]; type: Node; value?: Node; visibility: string }
   /** `cython.declare(x=T, y=U)`: names and their types. */
   | { kind: 'declare-names'; entries: { name: Node; type: Node }[] }
   | { kind: 'typedef'; name: Node; type: Node }

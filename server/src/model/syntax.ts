@@ -35,8 +35,9 @@ export function field(node: Node, name: string): Node | null {
   return r;
 }
 
-export function fields(node: Node, name: string): Node[] {
-  return fieldNodes(node, name).filter((n) => n.type !== 'comment');
+/** The children with field `name` that are not comments (the shared list when it holds none: read-only). */
+export function fields(node: Node, name: string): readonly Node[] {
+  return withoutComments(fieldNodes(node, name));
 }
 
 /**
@@ -67,8 +68,16 @@ function withoutNulls(list: (Node | null)[]): readonly Node[] {
 }
 
 /** Children that are not comments (comments are extras and may appear anywhere). */
-export function significantChildren(node: Node): Node[] {
-  return namedChildren(node).filter((n) => n.type !== 'comment');
+export function significantChildren(node: Node): readonly Node[] {
+  return withoutComments(namedChildren(node));
+}
+
+/** The list itself when it holds no comment (most do not: no copy per call), else a filtered copy. Read-only. */
+function withoutComments(list: readonly Node[]): readonly Node[] {
+  for (let i = 0; i < list.length; i++) {
+    if ((list[i] as Node).type === 'comment') return list.filter((n) => n.type !== 'comment');
+  }
+  return list;
 }
 
 export function hasChildOfType(node: Node, ...types: string[]): boolean {
@@ -94,7 +103,7 @@ export function locationOf(uri: string, node: Node): DeclLocation {
 }
 
 /** The statements of a block (or of a module), skipping comments. */
-export function statementsOf(block: Node | null): Node[] {
+export function statementsOf(block: Node | null): readonly Node[] {
   if (!block) return [];
   return significantChildren(block);
 }

@@ -9,7 +9,7 @@ import { type CypclassRule, cypclassOf } from './rule';
 
 const METHODS = new Set(['c_function_definition', 'c_function_declaration']);
 
-function parametersOf(fn: Node): Node[] {
+function parametersOf(fn: Node): readonly Node[] {
   const params = field(fn, 'parameters');
   return params ? significantChildren(params) : [];
 }

@@ -15,7 +15,7 @@ export const nogilFunctionCast: GilRule = {
   when: 'always',
   check(node, ctx) {
     const t = field(node, 'type');
-    const v = field(node, 'value') ?? significantChildren(node).pop();
+    const v = field(node, 'value') ?? significantChildren(node).at(-1);
     if (!t || !v) return;
     const target = ctx.model.collector.resolveTypeSyntax(parseTypeText(t.text));
     if (target.kind !== 'ptr' || target.base.kind !== 'func' || !target.base.sig.nogil) return;

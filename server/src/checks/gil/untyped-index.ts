@@ -48,7 +48,7 @@ export const untypedIndex: GilRule = {
   check(node, ctx) {
     const base = node.childForFieldName('value');
     if (!base || ctx.info(base).type.kind !== 'memview') return;
-    const indices: Node[] = fields(node, 'subscript');
+    const indices = fields(node, 'subscript');
     for (const index of indices) {
       if (index.type === 'slice' || index.type === 'none') continue;
       const bound = index.type === 'identifier' ? comprehensionVariableIsObject(index, ctx) : undefined;

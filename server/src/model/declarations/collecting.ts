@@ -26,5 +26,5 @@ export interface Collecting {
   lookupDotted(name: string): Symbol | undefined;
   signatureOf(node: Node, env: StatementEnv, cls: ClassInfo | undefined): FunctionSignature | undefined;
   collectStatement(raw: Node, env: StatementEnv): void;
-  collectStatements(stmts: Node[], env: StatementEnv): void;
+  collectStatements(stmts: readonly Node[], env: StatementEnv): void;
 }

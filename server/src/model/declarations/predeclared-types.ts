@@ -11,7 +11,7 @@ import type { Collecting } from './collecting';
 
 /** Defines the names of the types declared in `root` (their members are collected later). */
 export function predeclareTypes(collector: Collecting, root: Node): void {
-  const visit = (stmts: Node[]): void => {
+  const visit = (stmts: readonly Node[]): void => {
     for (const raw of stmts) {
       const s = undecorate(raw);
       switch (s.type) {
