@@ -39,18 +39,45 @@ interface Memo {
   named: Node[] | undefined;
   /** children handed out (as field children) before their list was read: the list takes these objects */
   known: Node[] | undefined;
-  /** the same for the lists of `childrenForFieldId` */
-  fieldListIds: number[] | undefined;
-  fieldLists: Node[][] | undefined;
 }
 
 type Memoised = Node & {
   _memo?: Memo; 0: number; _children?: (Node | null)[]; _namedChildren?: (Node | null)[];
   /** set on nodes listed from the heap (HeapNode) */
   _startRow?: number; _endRow?: number; _endColumn?: number; _endPosition?: Node['endPosition']; _text?: string;
-  /** field ids asked so far and their child (null: none), side by side (a Map per node costs more than the node) */
-  _fieldIds?: number[]; _fieldNodes?: (Node | null)[];
+  /** field answers so far: a field id and its child (null: none), or `~` a field id and its list, pairwise */
+  _fields?: FieldAnswers;
 };
+
+/**
+ * A node's field answers, one array: `[fieldId, child, ~fieldId, list, …]` (ids ≥ 0: `childForFieldId`, negative:
+ * `childrenForFieldId`, whose key is the field id's complement; field ids are unsigned). A Map or two arrays per node cost more than the node: the array is
+ * made at the first answer with its two entries and copied at its exact size for each later one (a node is asked
+ * a few fields; `push` would give it room for 19 more).
+ */
+type FieldAnswers = (number | Node | Node[] | null)[];
+
+function fieldAnswer(node: Memoised, key: number): Node | Node[] | null | undefined {
+  const f = node._fields;
+  if (f !== undefined) {
+    for (let i = 0; i < f.length; i += 2) if (f[i] === key) return f[i + 1] as Node | Node[] | null;
+  }
+  return undefined;
+}
+
+function addFieldAnswer(node: Memoised, key: number, answer: Node | Node[] | null): void {
+  const f = node._fields;
+  if (f === undefined) {
+    node._fields = [key, answer];
+    return;
+  }
+  const n = f.length;
+  const g: FieldAnswers = new Array(n + 2);
+  for (let i = 0; i < n; i++) g[i] = f[i] as number | Node | Node[] | null;
+  g[n] = key;
+  g[n + 1] = answer;
+  node._fields = g;
+}
 type MemoisedTree = Tree & { _root?: Node; _reader?: HeapReader | null };
 
 /**
@@ -58,12 +85,11 @@ type MemoisedTree = Tree & { _root?: Node; _reader?: HeapReader | null };
  * the alias, and `startPosition` behind getters of its prototype, made when read), what the heap said, the lists.
  */
 interface HeapNodeFields {
-  id: number; tree: Tree; startIndex: number; _alias: number; _startRow: number; _startColumn: number;
+  id: number; tree: Tree; startIndex: number; _bits: number; _startRow: number; _startColumn: number;
   _startPosition: Node['startPosition'] | undefined; typeId: number; type: string; endIndex: number; _endRow: number;
-  _endColumn: number; isNamed: boolean; isMissing: boolean; hasError: boolean; isError: boolean; parent: Node;
+  _endColumn: number; parent: Node;
   _children: Node[] | undefined; _namedChildren: Node[] | undefined; _endPosition: Node['endPosition'] | undefined;
-  _text: string | undefined; _memo: Memo | undefined; _fieldIds: number[] | undefined;
-  _fieldNodes: (Node | null)[] | undefined;
+  _text: string | undefined; _memo: Memo | undefined; _fields: FieldAnswers | undefined;
 }
 
 /** The runtime's own getters, kept at installation (once per process): the reference of `compareHeapReads`. */
@@ -79,7 +105,7 @@ function memoOf(node: Memoised): Memo {
     m = {
       typeId: -1, type: undefined, endIndex: -1, endRow: -1, endColumn: -1, endPosition: undefined, text: undefined,
       hasError: 0, isNamed: 0,
-      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, fieldListIds: undefined, fieldLists: undefined, known: undefined,
+      isMissing: 0, isError: 0, parent: undefined, childrenLinked: false, named: undefined, known: undefined,
     };
     node._memo = m;
   }
@@ -256,15 +282,24 @@ export function installNodeMemo(module?: WasmModule): void {
 
   // Nodes listed from the heap: the fields web-tree-sitter's Node has (its constructor is internal), and what the
   // heap said of them as their own data properties (their prototype's data properties, in front of Node's getters,
-  // let the constructor set them): reading `type`, `endIndex`, `parent` or a flag of a listed node is a field load.
+  // let the constructor set them): reading `type`, `endIndex` or `parent` of a listed node is a field load; the flags
+  // and the alias share one field (`_bits`: alias << 3 | hasError << 2 | isMissing << 1 | isNamed), read by getters
+  // of the prototype (a node lives as long as its tree's analysis: each field is 8 bytes to copy and collect per node).
   // What is not known yet (end position, text, lists, fields) goes through Node's patched getters and the memo.
   const heapProto = Object.create(Node.prototype) as object;
-  for (const name of ['typeId', 'type', 'endIndex', 'isNamed', 'isMissing', 'hasError', 'isError', 'parent']) {
+  for (const name of ['typeId', 'type', 'endIndex', 'parent']) {
     Object.defineProperty(heapProto, name, { value: undefined, writable: true, enumerable: false, configurable: true });
   }
+  const flag = (name: string, get: (this: HeapNodeFields) => boolean): void => {
+    Object.defineProperty(heapProto, name, { get, enumerable: false, configurable: true });
+  };
+  flag('isNamed', function () { return (this._bits & 1) !== 0; });
+  flag('isMissing', function () { return (this._bits & 2) !== 0; });
+  flag('hasError', function () { return (this._bits & 4) !== 0; });
+  flag('isError', function () { return this.typeId === 65535; });
   // web-tree-sitter reads `node[0]` (the alias) when it calls the runtime: behind a getter, no element store per node
   Object.defineProperty(heapProto, 0, {
-    get(this: HeapNodeFields) { return this._alias; }, enumerable: false, configurable: true,
+    get(this: HeapNodeFields) { return this._bits >>> 3; }, enumerable: false, configurable: true,
   });
   Object.defineProperty(heapProto, 'startPosition', {
     get(this: HeapNodeFields) { return (this._startPosition ??= { row: this._startRow, column: this._startColumn }); },
@@ -275,7 +310,7 @@ export function installNodeMemo(module?: WasmModule): void {
     this.id = id;
     this.tree = tree;
     this.startIndex = startIndex;
-    this._alias = alias;
+    this._bits = alias << 3 | (f.hasError ? 4 : 0) | (f.isMissing ? 2 : 0) | (f.isNamed ? 1 : 0);
     this._startRow = row;
     this._startColumn = column;
     this._startPosition = undefined;
@@ -284,18 +319,13 @@ export function installNodeMemo(module?: WasmModule): void {
     this.endIndex = f.endIndex;
     this._endRow = f.endRow;
     this._endColumn = f.endColumn;
-    this.isNamed = f.isNamed;
-    this.isMissing = f.isMissing;
-    this.hasError = f.hasError;
-    this.isError = f.typeId === 65535;
     this.parent = parentNode;
     this._children = undefined;
     this._namedChildren = undefined;
     this._endPosition = undefined;
     this._text = undefined;
     this._memo = undefined;
-    this._fieldIds = undefined;
-    this._fieldNodes = undefined;
+    this._fields = undefined;
   } as unknown as new (tree: Tree, id: number, alias: number, startIndex: number, row: number, column: number,
     f: NodeFacts, parentNode: Node, types: readonly string[]) => Node;
   HeapNode.prototype = heapProto;
@@ -309,10 +339,20 @@ export function installNodeMemo(module?: WasmModule): void {
     const node = listing as Memoised;
     return new HeapNode(node.tree, id, alias, startIndex, row, column, f, node, listingTypes);
   };
+  // Lists are gathered here, then copied at their size: an array grown by `push` from empty keeps room for 17
+  // elements (a node has a few children; the lists live as long as the tree's analysis: ~110 bytes each to copy and
+  // collect)
+  const gathered: Node[] = [];
+  const exact = (): Node[] => {
+    const list = gathered.slice();
+    gathered.length = 0;
+    return list;
+  };
   /** The children listed from the heap (undefined: the reader could not list them). */
   const heapChildren = (reader: HeapReader, node: Memoised, namedOnly: boolean,
     earlier: readonly (Node | null)[] | undefined): Node[] | undefined => {
-    const out: Node[] = [];
+    const out = gathered;
+    out.length = 0;
     listing = node;
     listingTypes = node.tree.language.types;
     reuse = earlier;
@@ -322,7 +362,17 @@ export function installNodeMemo(module?: WasmModule): void {
     const ok = reader.children(node.id, node.startIndex, row, column, namedOnly, makeChild, out);
     listing = undefined;
     reuse = undefined;
-    return ok ? out : undefined;
+    const list = exact();
+    return ok ? list : undefined;
+  };
+  /** The named ones of a listed node's children (as `filter` would give them, at their size). */
+  const namedOf = (kids: readonly (Node | null)[]): Node[] => {
+    gathered.length = 0;
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i];
+      if (c !== null && c !== undefined && c.isNamed) gathered.push(c);
+    }
+    return exact();
   };
 
   // Lists: `_children` / `_namedChildren` hold them once made (from the heap: no memo object needed); the runtime's
@@ -351,7 +401,7 @@ export function installNodeMemo(module?: WasmModule): void {
       const own = this._namedChildren;
       if (own !== undefined) return own;
       const kids = this._children;
-      const listed = kids ? kids.filter((c): c is Node => c !== null && c.isNamed) : heapChildren(readerOf(this) as HeapReader, this, true, undefined);
+      const listed = kids ? namedOf(kids) : heapChildren(readerOf(this) as HeapReader, this, true, undefined);
       if (listed) return (this._namedChildren = listed);
     }
     const m = memoOf(this);
@@ -395,9 +445,8 @@ export function installNodeMemo(module?: WasmModule): void {
   Object.defineProperty(proto, 'childForFieldId', {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node | null {
-      const ids = (this._fieldIds ??= []);
-      const nodes = (this._fieldNodes ??= []);
-      for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return nodes[i] as Node | null;
+      const known = fieldAnswer(this, fieldId);
+      if (known !== undefined) return known as Node | null;
       // from the heap: the child's id, then its listed object (the runtime is asked if it is not listed)
       const reader = readerOf(this);
       const id = reader ? reader.childByField(this.id, fieldId) : -1;
@@ -407,8 +456,7 @@ export function installNodeMemo(module?: WasmModule): void {
         // the same object as in `children`, so what is memoised on it is shared
         found = fresh ? shared(this, memoOf(this), fresh) : null;
       }
-      ids.push(fieldId);
-      nodes.push(found);
+      addFieldAnswer(this, fieldId, found);
       return found;
     },
   });
@@ -419,32 +467,29 @@ export function installNodeMemo(module?: WasmModule): void {
   Object.defineProperty(proto, 'childrenForFieldId', {
     configurable: true, writable: true, enumerable: false,
     value(this: Memoised, fieldId: number): Node[] {
-      const m = memoOf(this);
-      const ids = (m.fieldListIds ??= []);
-      const lists = (m.fieldLists ??= []);
-      const at = ids.indexOf(fieldId);
-      if (at >= 0) return lists[at] as Node[];
+      const known = fieldAnswer(this, ~fieldId);
+      if (known !== undefined) return known as Node[];
       let found: Node[] | undefined;
       const reader = readerOf(this);
       if (reader) {
         const ids: number[] = [];
         reader.childrenByField(this.id, fieldId, ids);
-        found = [];
-        for (const id of ids) {
-          const c = listed(this, id);
+        found = new Array<Node>(ids.length);
+        for (let i = 0; i < ids.length; i++) {
+          const c = listed(this, ids[i] as number);
           if (c === undefined) {
             found = undefined;
             break;
           }
-          found.push(c);
+          found[i] = c;
         }
       }
       if (!found) {
         found = [];
+        const m = memoOf(this);
         for (const f of childrenForFieldId.call(this, fieldId)) if (f) found.push(shared(this, m, f));
       }
-      ids.push(fieldId);
-      lists.push(found);
+      addFieldAnswer(this, ~fieldId, found);
       return found;
     },
   });
