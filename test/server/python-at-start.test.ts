@@ -48,12 +48,40 @@ function slowDiscovery(delayMs: number): { calls: { python: string; at: number }
   };
 }
 
+/** A project .pxd whose own cimports need Cython's includes, used by the module. */
+const HELPERS_PXD = [
+  'from libc.stdint cimport int64_t',
+  'from libc.math cimport sqrt',
+  '',
+  'cdef struct Pair:',
+  '    int64_t a',
+  '    double b',
+  '',
+  'cdef int64_t twice(int64_t x) nogil',
+].join('\n') + '\n';
+
+const USER = [
+  'from helpers cimport twice, Pair',
+  '',
+  'def run(object o, long n):',
+  '    cdef Pair p',
+  '    cdef long r = 0',
+  '    p.a = n',
+  '    with nogil:',
+  '        r = twice(p.a) + twice(n)',
+  '        p.b = r',
+  '    o.value = p.b',
+  '    return r + p.a',
+].join('\n') + '\n';
+
 describe('Python discovery from the start of the server', () => {
   let dir: string;
   let uri: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-py-start-'));
     fs.writeFileSync(path.join(dir, 'norms.pyx'), SOURCE);
+    fs.writeFileSync(path.join(dir, 'helpers.pxd'), HELPERS_PXD);
+    fs.writeFileSync(path.join(dir, 'user.pyx'), USER);
     uri = pathToFileURL(path.join(dir, 'norms.pyx')).toString();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -144,6 +172,38 @@ describe('Python discovery from the start of the server', () => {
       assert.ok(!(again.params as PublishDiagnosticsParams).diagnostics.some((d) => d.code === 'unresolved-cimport'));
     } finally {
       await pair.dispose();
+    }
+  });
+
+  it('publishes what a server knowing the environment does once it arrives, for .pxd loaded before it', async () => {
+    const userUri = pathToFileURL(path.join(dir, 'user.pyx')).toString();
+    const reportsOf = async (pair: LspPair, from: number): Promise<unknown[]> => {
+      await pair.waitFor((n) => n.method === ANNOTATIONS_NOTIFICATION && (n.params as AnnotationsParams).uri === userUri, 10_000, from);
+      const last = (method: string): unknown => {
+        const r = pair.notifications.filter((n) => n.method === method && (n.params as { uri?: string }).uri === userUri).at(-1)!;
+        const { version: _v, ...rest } = r.params as Record<string, unknown>;
+        return rest;
+      };
+      return [last('textDocument/publishDiagnostics'), last(ANNOTATIONS_NOTIFICATION)];
+    };
+    const late = new LspPair({ debounceMs: 5, pxdWarming: false, environmentWaitMs: 50, engine: { session: { discoverPython: slowDiscovery(600).discoverPython } } });
+    const known = new LspPair({ debounceMs: 5, pxdWarming: false, engine: { session: { discoverPython: slowDiscovery(0).discoverPython } } });
+    try {
+      await late.initialize(undefined, [{ uri: pathToFileURL(dir).toString(), name: 'ws' }]);
+      await late.open(userUri, USER);
+      await late.waitFor((n) => n.method === ANNOTATIONS_NOTIFICATION && (n.params as AnnotationsParams).uri === userUri, 10_000);
+      const found = await late.waitFor((n) => n.method === 'window/logMessage'
+        && (n.params as { message: string }).message.startsWith('Python environment'), 5000);
+      const afterLate = await reportsOf(late, late.notifications.indexOf(found));
+
+      await known.initialize(undefined, [{ uri: pathToFileURL(dir).toString(), name: 'ws' }]);
+      await known.waitFor((n) => n.method === 'window/logMessage'
+        && (n.params as { message: string }).message.startsWith('Python environment'), 5000);
+      await known.open(userUri, USER);
+      assert.deepEqual(afterLate, await reportsOf(known, 0));
+    } finally {
+      await late.dispose();
+      await known.dispose();
     }
   });
 });

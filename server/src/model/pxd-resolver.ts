@@ -108,12 +108,19 @@ export class PxdResolver implements CimportResolver {
     return true;
   }
 
+  /**
+   * Other search paths (the Python environment was discovered, or changed): the cimports of every .pxd loaded so far
+   * were resolved against the old ones (a `from libc.stdint cimport int64_t` in a project .pxd loaded before Cython's
+   * includes were known stays unresolved in it), so each is read and collected again on its next use.
+   */
   setSearchPaths(paths: SearchPaths): void {
     // the generation only moves forward: what the old shared resolver added to it is kept
     const old = this.paths.shared;
     this.ownGeneration += 1 + (old && old !== paths.shared ? old.resolver.generation + (old.broken ? 1 : 0) : 0);
     this.paths = paths;
     this.lookupCache.clear();
+    for (const e of this.cache.values()) e.release();
+    this.cache.clear();
   }
 
   resolve(request: CimportRequest, fromUri: string): ModuleSymbols | undefined {
