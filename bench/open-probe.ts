@@ -4,7 +4,8 @@
 // start) | first (a fresh server, the target opened right after initialized); FILE=substring of the target's id
 // (default libcbcf); WARMING=1 leaves the idle-time .pxd warming on (and waits for it to finish); AGAIN=1 reopens;
 // SERVER_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server. Prints wall and server CPU time to the first
-// publication and the monotonic window (us) of didOpen → first publication, to cut the server's profile to it.
+// publication and the monotonic window (us) of didOpen → first publication, to cut the server's profile to it; and the
+// first scores published once the Python environment is known (the same publication when it was known at didOpen).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,11 +61,16 @@ async function open(file: CorpusFile, close = true): Promise<void> {
   const first = Promise.all([waitFor(isDiag, from), waitFor(isScores, from)]).then(([d, s]) => {
     console.log(`${file.id}: first ${(performance.now() - t0).toFixed(0)} ms wall, ${cpuOf(child.pid) - c0} ms CPU, ${s.params.lines.length} lines scored, ${d.params.diagnostics.length} diags, window_us ${m0} ${mono()}`);
   });
+  // the first scores published with the Python environment known (the log line says it arrived)
+  const envAt = (): number => notes.findIndex((n) => n.method === 'window/logMessage' && String(n.params.message).startsWith('Python environment:'));
+  const withEnv = waitFor((n) => n.method === 'window/logMessage' && String(n.params.message).startsWith('Python environment:'), 0)
+    .then(() => waitFor(isScores, Math.max(from, envAt())))
+    .then((s) => console.log(`${file.id}: first with the environment ${(s.at - t0).toFixed(0)} ms wall, ${cpuOf(child.pid) - c0} ms CPU (at arrival), ${s.params.lines.length} lines scored`));
   const full = waitFor((n) => isScores(n) && !n.params.partial, from).then((n) => {
     console.log(`${file.id}: full ${(performance.now() - t0).toFixed(0)} ms wall, ${cpuOf(child.pid) - c0} ms CPU, ${n.params.lines.length} lines`);
   });
   await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cython', version: 1, text } });
-  await Promise.all([first, full]);
+  await Promise.all([first, full, withEnv]);
   if (!close) return;
   const closed = notes.length;
   await client.sendNotification('textDocument/didClose', { textDocument: { uri } });

@@ -52,6 +52,8 @@ export interface ServerOptions {
   settleDelayMs?: number;
   /** The progressive first publication of a large document (features/diagnostics.ts); false: off. */
   progressive?: DiagnosticsPublisherOptions['progressive'];
+  /** Parse a sample at `initialized` so that the first document's parse is not cold (default true). */
+  warmUp?: boolean;
   /**
    * The longest a document's first publication waits for the Python environment's discovery under way (ms, default
    * 2000; features/diagnostics.ts).
@@ -369,6 +371,8 @@ export class CythonLensServer {
         .catch((err: unknown) => this.log(`[warn] registering the Cython file watcher: ${String(err)}`));
     }
     this.discoverForWorkspace();
+    // while the interpreter answers (and before the first document is parsed): the parser's WASM optimised
+    if (this.options.warmUp !== false) setImmediate(() => void this.engine?.warmUp());
     void this.indexWorkspace();
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       this.connection.client

@@ -18,6 +18,7 @@ import { uriToPath } from '../model/pxd-resolver';
 import { DocumentStore, type TextDocumentContentChangeEvent, type ParseStats } from '../text/document-store';
 import type { ParsedDocument } from '../text/parsed-document';
 import { createParser } from '../tree/language';
+import { warmUpParser } from '../tree/warm-up';
 import { applySeverityOverrides } from './severity-overrides';
 import {
   DIAGNOSTIC_SOURCE,
@@ -126,6 +127,18 @@ export class Engine {
   /** Loads the grammar (once per process) and returns a ready engine. */
   static async create(options: EngineOptions): Promise<Engine> {
     return new Engine(await createParser(), options);
+  }
+
+  /**
+   * Parses a sample of Cython so that the parser's WebAssembly is optimised before the first real document
+   * (tree/warm-up.ts); for a server, while it waits anyway. Never throws.
+   */
+  async warmUp(): Promise<void> {
+    try {
+      await warmUpParser();
+    } catch (err) {
+      this.log(`[warn] parser warm-up: ${String(err)}`);
+    }
   }
 
   open(uri: string, text: string, version = 0, languageId = 'cython'): ParsedDocument {
