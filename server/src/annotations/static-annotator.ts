@@ -13,10 +13,10 @@ import { type Node, field, significantChildren, undecorate } from '../model/synt
 import type { CostEnv } from './cost-env';
 import { CostWalker } from './cost-walker';
 import { AnnotatorCache, type DoctestMemo } from './annotator-cache';
-import { type DefinitionUnit, definitionUnits, unitsInRows } from '../engine/definition-units';
+import { type DefinitionUnit, treeUnits, unitsInRows } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
-import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL, toAnnotations } from './line-costs';
+import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 export interface StaticAnnotatorOptions {
   /** Directives given on the command line (`cython -X boundscheck=False`); default: the compiler's defaults. */
@@ -28,24 +28,107 @@ export interface StaticAnnotatorOptions {
 export function moduleCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
   cache?: { uri: string; cache: AnnotatorCache }, isCancelled: () => boolean = () => false, splitClasses = true,
   rows?: RowWindow): LineCost[] {
+  const out: LineCost[] = [];
+  eachUnitCosts(model, root, source, directives, cache, isCancelled, splitClasses, rows, (costs, row, cached) => {
+    if (!cached) out.push(...costs);
+    else for (const c of placedAt(costs, row, (r, at) => ({ ...r, line: r.line + at }))) out.push(c);
+  });
+  return out;
+}
+
+/**
+ * The module's line annotations: toAnnotations of moduleCosts, assembled from each unit's costs grouped by line
+ * (kept with the unit's cached costs and placed at its row), so that a keystroke does not regroup every cost of the
+ * document: lines that several units score are merged in unit order, as toAnnotations merges costs in order.
+ */
+export function moduleAnnotations(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
+  cache?: { uri: string; cache: AnnotatorCache }, isCancelled: () => boolean = () => false, splitClasses = true,
+  rows?: RowWindow): LineAnnotation[] {
+  const out: LineAnnotation[] = [];
+  // lines come in order but for a few (line 0, two statements on a line, class-level code after methods): looked up
+  // by line only once one came out of order; a line's reasons are copied before another unit's are added to them
+  let byLine: Map<number, LineAnnotation> | undefined;
+  let last = -1;
+  let sorted = true;
+  const copied = new Set<LineAnnotation>();
+  eachUnitCosts(model, root, source, directives, cache, isCancelled, splitClasses, rows, (costs, row) => {
+    for (const a of placedAt(groupedByLine(costs), row, (g, at) => ({ line: g.line + at, score: g.score, reasons: g.reasons }))) {
+      if (!byLine && a.line > last) {
+        out.push({ line: a.line, score: a.score, reasons: a.reasons });
+        last = a.line;
+        continue;
+      }
+      byLine ??= new Map(out.map((l) => [l.line, l]));
+      const cur = byLine.get(a.line);
+      if (!cur) {
+        const line = { line: a.line, score: a.score, reasons: a.reasons };
+        byLine.set(a.line, line);
+        out.push(line);
+        if (a.line < last) sorted = false;
+        last = Math.max(last, a.line);
+        continue;
+      }
+      if (!copied.has(cur)) {
+        cur.reasons = [...cur.reasons];
+        copied.add(cur);
+      }
+      cur.score += a.score;
+      for (const r of a.reasons) if (!cur.reasons.includes(r)) cur.reasons.push(r);
+    }
+  });
+  // the reasons arrays of lines scored by one unit are the cached unit's (the engine copies the report's lines)
+  const scored = out.filter((a) => a.score > 0);
+  return sorted ? scored : scored.sort((a, b) => a.line - b.line);
+}
+
+/** A unit's costs grouped by line (relative lines as the costs have them), lines in order of first appearance. */
+function groupedByLine(costs: readonly LineCost[]): LineAnnotation[] {
+  let known = grouped.get(costs);
+  if (!known) {
+    const byLine = new Map<number, LineAnnotation>();
+    for (const c of costs) {
+      let a = byLine.get(c.line);
+      if (!a) {
+        a = { line: c.line, score: 0, reasons: [] };
+        byLine.set(c.line, a);
+      }
+      a.score += c.points;
+      if (!a.reasons.includes(c.reason)) a.reasons.push(c.reason);
+    }
+    known = [...byLine.values()];
+    grouped.set(costs, known);
+  }
+  return known;
+}
+
+/** Lines of cached unit costs (arrays never changed once made), by the array. */
+const grouped = new WeakMap<readonly LineCost[], LineAnnotation[]>();
+
+/**
+ * Walks the module's units (and its initialisation code) in order and hands each unit's costs to `take`: relative to
+ * `row` and cached per unit (`cached`), or absolute (row 0) and made for this call.
+ */
+function eachUnitCosts(model: ModuleModel, root: Node, source: string, directives: Readonly<Directives>,
+  cache: { uri: string; cache: AnnotatorCache } | undefined, isCancelled: () => boolean, splitClasses: boolean,
+  rows: RowWindow | undefined, take: (costs: readonly LineCost[], row: number, cached: boolean) => void): void {
   const fileDirs = fileDirectives(source, directives);
   const statements = significantChildren(root);
   const memo = cache?.cache.forDocument(cache.uri);
-  const out: LineCost[] = [...moduleInitCosts(statements, cache?.cache.doctestsOf(cache.uri))];
+  take(moduleInitCosts(statements, cache?.cache.doctestsOf(cache.uri)), 0, false);
   // What every statement depends on besides the names it looks up: directives, includes, unresolved cimports.
   // (whether every cimport and include resolved decides whether an undeclared name is a Python global or unknown:
   // only the entries that looked such a name up depend on it, definition-cache.ts)
   memo?.begin(`${model.includedFiles.join(';')}|${model.declarations.unresolved.length}|${directivesKey(fileDirs)}`, model.completeFor);
   const scope = model.declarations.scope;
   let complete = !rows;
-  const units = statements.flatMap((s) => definitionUnits(s, splitClasses));
+  const units = treeUnits(root, splitClasses, false);
   for (const unit of unitsInRows(units, rows)) {
     if (isCancelled()) {
       complete = false;
       break;
     }
     if (!memo || !cache) {
-      out.push(...unitCosts(model, unit, fileDirs));
+      take(unitCosts(model, unit, fileDirs), 0, false);
       continue;
     }
     const row = unit.node.startPosition.row;
@@ -55,12 +138,11 @@ export function moduleCosts(model: ModuleModel, root: Node, source: string, dire
       cache.cache.misses++;
       costs = memo.record(unit, scope, () => unitCosts(model, unit, fileDirs).map((c) => ({ ...c, line: c.line - row })), true);
     }
-    for (const c of placedAt(costs, row, (r, at) => ({ ...r, line: r.line + at }))) out.push(c);
+    take(costs, row, true);
   }
   // A run stopped at the deadline (or one of some rows only) keeps every entry, so that the next run continues where
   // it stopped.
   if (memo && complete) memo.retain(units);
-  return out;
 }
 
 /**
@@ -138,9 +220,8 @@ export function createStaticAnnotator(options: StaticAnnotatorOptions = {}): Lin
       const model = documentModel(ctx.session, doc, ctx.settings.includeDirs, ctx.settings.directives);
       // Build-wide directives from the settings (cythonLens.directives / CLI -X) apply on top of the defaults.
       const inForce = directivesFromEntries(ctx.settings.directives ?? {}, directives);
-      const costs = moduleCosts(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },
+      return moduleAnnotations(model, doc.tree.rootNode, doc.text, inForce, { uri: doc.uri, cache },
         () => ctx.isCancelled(), ctx.session.splitClasses, ctx.rows);
-      return toAnnotations(costs);
     },
   };
 }

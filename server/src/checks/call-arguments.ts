@@ -16,7 +16,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticCode } from '../../../shared/src/diagnostic-codes';
 import { DIAGNOSTIC_SOURCE, defaultSeverity, type CheckContext, type DocumentCheck, type TreeDocument } from '../engine/check-types';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
-import { definitionUnits, skippedMembers, unitsInRows } from '../engine/definition-units';
+import { treeUnits, skippedMembers, unitsInRows } from '../engine/definition-units';
 import type { LapackRoutine } from '../lapack';
 import { type CType, type ClassInfo, definedClassOf } from '../model/c-types';
 import { documentSlot } from '../model/analysis-session';
@@ -60,9 +60,8 @@ export const callArgumentsCheck: DocumentCheck = {
       const problem = lapackDatabaseProblem(session);
       if (problem) ctx.problem(problem);
     }
-    const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
     const out: Diagnostic[] = [];
-    const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
+    const units = treeUnits(doc.tree.rootNode, session.splitClasses);
     let cpp: boolean | undefined;
     const cppModule = (): boolean => (cpp ??= isCppModuleHeader(doc.text.slice(0, 4000)));
     for (const unit of unitsInRows(units, ctx.rows)) {

@@ -11,7 +11,7 @@ import { documentModel } from '../model/document-model';
 import { unresolvedRange } from '../model/declaration-rebase';
 import { gilRules } from './gil';
 import { DefinitionCache, placedAt } from '../engine/definition-cache';
-import { definitionUnits, unitsInRows } from '../engine/definition-units';
+import { treeUnits, unitsInRows } from '../engine/definition-units';
 import type { CachedFinding } from './gil/cached-finding';
 import { GilWalker } from './gil/gil-walker';
 import { DEFAULT_DIRECTIVES, directivesFromEntries, directivesKey, fileDirectives } from '../model/directives';
@@ -52,8 +52,7 @@ export const gilCheck: DocumentCheck = {
     cache.begin(`${resolver.generation}\0${ctx.settings.includeDirs.join('\0')}\0${directivesKey(directives)}`, model.completeFor);
     const out: Diagnostic[] = [];
     const scope = model.declarations.scope;
-    const statements = doc.tree.rootNode.namedChildren.filter((n): n is NonNullable<typeof n> => n !== null);
-    const units = statements.flatMap((s) => definitionUnits(s, session.splitClasses));
+    const units = treeUnits(doc.tree.rootNode, session.splitClasses);
     for (const unit of unitsInRows(units, ctx.rows)) {
       if (ctx.isCancelled()) break;
       const cached = cache.get(unit, scope) ?? cache.record(unit, scope, () => {

@@ -59,6 +59,7 @@ export interface DocumentCheck {
 /** Produces `cython -a` style line scores. Only run on documents that have a tree. */
 export interface LineAnnotator {
   readonly id: string;
+  /** Lines in any order; they may share arrays with the annotator's caches (the engine's report is a copy). */
   annotate(doc: TreeDocument, ctx: CheckContext): LineAnnotation[];
   /** Drops what the annotator cached for a document (called when it is closed). */
   forget?(uri: string): void;

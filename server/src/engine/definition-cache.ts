@@ -216,15 +216,44 @@ function depsHold(hit: Entry<unknown>, scope: Scope): boolean {
   if (hit.validIn !== scope) return [...hit.deps].every(([name, d]) => symbolDescriptor(scope, name) === d);
   const generation = generationOf(scope);
   if (hit.validAt === generation) return true;
-  // the same scope, patched since: only the names the patches changed are compared again
-  for (const names of scope.patches!.slice(hit.validAt, generation)) {
-    for (const n of names) {
-      const d = hit.deps.get(n);
-      if (d !== undefined && symbolDescriptor(scope, n) !== d) return false;
+  // the same scope, patched since: only the names the patches changed are compared again, going through the
+  // shorter of the two lists (a class patch lists every method; a unit depends on a few dozen names)
+  const index = patchIndex(scope);
+  if ((index.sizes[generation] as number) - (index.sizes[hit.validAt] as number) <= hit.deps.size) {
+    for (let g = hit.validAt; g < generation; g++) {
+      for (const n of scope.patches![g] as readonly string[]) {
+        const d = hit.deps.get(n);
+        if (d !== undefined && symbolDescriptor(scope, n) !== d) return false;
+      }
     }
+    return true;
+  }
+  for (const [n, d] of hit.deps) {
+    if ((index.last.get(n) ?? 0) > hit.validAt && symbolDescriptor(scope, n) !== d) return false;
   }
   return true;
 }
+
+/**
+ * Per patched scope: the generation after the last patch of each name, and the number of names the patches before
+ * each generation listed (`sizes[g]`); extended as patches are added (Scope.patches only grows).
+ */
+function patchIndex(scope: Scope): { last: Map<string, number>; sizes: number[] } {
+  let index = patchIndexes.get(scope);
+  if (!index) {
+    index = { last: new Map(), sizes: [0] };
+    patchIndexes.set(scope, index);
+  }
+  const patches = scope.patches ?? [];
+  for (let g = index.sizes.length - 1; g < patches.length; g++) {
+    const names = patches[g] as readonly string[];
+    for (const n of names) index.last.set(n, g + 1);
+    index.sizes.push((index.sizes[g] as number) + names.length);
+  }
+  return index;
+}
+
+const patchIndexes = new WeakMap<Scope, { last: Map<string, number>; sizes: number[] }>();
 
 /**
  * Only well-formed units of statements starting at column 0 are cached: the same text with a syntax error inside, or

@@ -38,6 +38,25 @@ export function definitionUnits(statement: Node, splitClasses = true): Definitio
 
 const memo = new WeakMap<Node, { split: boolean; units: DefinitionUnit[] }>();
 
+/**
+ * The units of every top-level statement under `root` in order (comments too, unless `comments` is false: the
+ * annotator's statements are the significant ones), computed once per tree: one memo entry per tree rather than one
+ * per statement (a keystroke's new tree would otherwise cost a WeakMap entry for each of its statements).
+ */
+export function treeUnits(root: Node, splitClasses = true, comments = true): readonly DefinitionUnit[] {
+  let known = treeMemo.get(root);
+  if (!known || known.split !== splitClasses) {
+    const all: DefinitionUnit[] = [];
+    for (const s of root.namedChildren) if (s) for (const u of unitsOf(s, splitClasses)) all.push(u);
+    known = { split: splitClasses, all, significant: undefined };
+    treeMemo.set(root, known);
+  }
+  if (comments) return known.all;
+  return (known.significant ??= known.all.filter((u) => u.statement.type !== 'comment'));
+}
+
+const treeMemo = new WeakMap<Node, { split: boolean; all: DefinitionUnit[]; significant: DefinitionUnit[] | undefined }>();
+
 function unitsOf(statement: Node, splitClasses: boolean): DefinitionUnit[] {
   const whole: DefinitionUnit[] = [{ statement, node: statement, context: '' }];
   const def = undecorate(statement);

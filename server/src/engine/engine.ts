@@ -20,6 +20,7 @@ import type { ParsedDocument } from '../text/parsed-document';
 import { createParser } from '../tree/language';
 import { warmUpParser } from '../tree/warm-up';
 import { applySeverityOverrides } from './severity-overrides';
+import { UnitTexts } from './unit-texts';
 import {
   DIAGNOSTIC_SOURCE,
   defaultSeverity,
@@ -81,6 +82,10 @@ export interface AnalyzeOptions {
 }
 
 function mergeAnnotations(lists: LineAnnotation[][]): LineAnnotation[] {
+  // one annotator whose lines are in order, each once (the static annotator's): a copy, in that order
+  if (lists.length === 1 && (lists[0] as LineAnnotation[]).every((a, i, all) => i === 0 || (all[i - 1] as LineAnnotation).line < a.line)) {
+    return (lists[0] as LineAnnotation[]).map((a) => ({ line: a.line, score: a.score, reasons: [...a.reasons] }));
+  }
   const byLine = new Map<number, LineAnnotation>();
   for (const list of lists) {
     for (const a of list) {
@@ -113,6 +118,8 @@ export class Engine {
   readonly session: AnalysisSession;
   /** Python files (.py): whether each open one is in pure Python mode, by the version it was decided for. */
   private readonly pythonSelection = new Map<string, { version: number; analysed: boolean }>();
+  /** Per open document, its units' texts of the last analysed version (unit-texts.ts). */
+  private readonly unitTexts = new Map<string, UnitTexts>();
 
   private constructor(parser: Parser, options: EngineOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
@@ -154,6 +161,7 @@ export class Engine {
   close(uri: string): void {
     this.store.close(uri);
     this.pythonSelection.delete(uri);
+    this.unitTexts.delete(uri);
     this.resetCaches(uri);
   }
 
@@ -260,6 +268,12 @@ export class Engine {
     }
     const treeDoc = doc as TreeDocument;
     this.session.analyses++;
+    let texts = this.unitTexts.get(uri);
+    if (!texts) {
+      texts = new UnitTexts();
+      this.unitTexts.set(uri, texts);
+    }
+    texts.share(treeDoc, treeDoc.tree.rootNode, this.session.splitClasses);
     const deadline = Date.now() + this.timeBudgetMs;
     const problems: string[] = [];
     const ctx: CheckContext = {

@@ -75,7 +75,7 @@ export function directiveCommentItems(body: string, base: number): DirectiveComm
  */
 export function directiveComments(source: string, isComment?: (offset: number) => boolean): DirectiveComment[] {
   const out: DirectiveComment[] = [];
-  const read = (lineStart: number, end: number, line: number, inHeader: boolean): void => {
+  const read = (lineStart: number, end: number, lineOf: () => number, inHeader: boolean): void => {
     let text = source.slice(lineStart, end);
     if (text.endsWith('\r')) text = text.slice(0, -1);
     const m = DIRECTIVE_LINE.exec(text);
@@ -85,7 +85,7 @@ export function directiveComments(source: string, isComment?: (offset: number) =
       const comment = text.slice(m[1]!.length);
       const bodyStart = hash + m[2]!.length;
       out.push({
-        start: hash, end: lineStart + text.length, line, inHeader, read: COMPILER_PATTERN.test(comment), bodyStart,
+        start: hash, end: lineStart + text.length, line: lineOf(), inHeader, read: COMPILER_PATTERN.test(comment), bodyStart,
         items: directiveCommentItems(text.slice(bodyStart - lineStart), bodyStart),
       });
     }
@@ -98,22 +98,28 @@ export function directiveComments(source: string, isComment?: (offset: number) =
     const end = nl === -1 ? source.length : nl;
     const trimmed = source.slice(start, end).trim();
     if (trimmed !== '' && !trimmed.startsWith('#')) break;
-    read(start, end, line, true);
+    const at = line;
+    read(start, end, () => at, true);
     if (nl === -1) return out;
     start = end + 1;
   }
   if (!isComment || start > source.length) return out;
   // past the header only lines with the word `cython` can match (found with indexOf, not line by line: this runs
   // on every keystroke)
+  // on every keystroke); lines are counted only up to a line that holds a directive comment (rare past the header)
+  let counted = start;
+  const lineAt = (lineStart: number): number => {
+    for (let i = source.indexOf('\n', counted); i !== -1 && i < lineStart; i = source.indexOf('\n', i + 1)) line++;
+    counted = lineStart;
+    return line;
+  };
   for (let at = source.indexOf('cython', start); at !== -1; at = source.indexOf('cython', start)) {
     const lineStart = source.lastIndexOf('\n', at - 1) + 1;
-    for (let i = source.indexOf('\n', start); i !== -1 && i < lineStart; i = source.indexOf('\n', i + 1)) line++;
     const nl = source.indexOf('\n', at);
     const end = nl === -1 ? source.length : nl;
-    read(lineStart, end, line, false);
+    read(lineStart, end, () => lineAt(lineStart), false);
     if (nl === -1) break;
     start = end + 1;
-    line++;
   }
   return out;
 }

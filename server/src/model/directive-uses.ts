@@ -76,14 +76,37 @@ export function anchoredRange(use: DirectiveUse): { start: number; end: number }
   return { start, end: field(use.anchor, 'name')?.endIndex ?? start };
 }
 
+/**
+ * Where the matches of /\bcython[ \t]*\.[ \t]*[A-Za-z_]/g start, left to right without overlaps, found from the word
+ * with indexOf (a regex starting with \b tries every offset of the text: this runs on every keystroke).
+ */
+export function cythonAttributeStarts(text: string): number[] {
+  const out: number[] = [];
+  const rest = /cython[ \t]*\.[ \t]*[A-Za-z_]/y;
+  for (let at = text.indexOf('cython'), from = 0; at !== -1; at = text.indexOf('cython', from)) {
+    rest.lastIndex = at;
+    if ((at > 0 && isWordCharacter(text.charCodeAt(at - 1))) || !rest.test(text)) {
+      from = at + 1;
+      continue;
+    }
+    out.push(at);
+    from = rest.lastIndex;
+  }
+  return out;
+}
+
+/** A character `\b` counts as a word character (no `u` flag): ASCII letters, digits and `_`. */
+function isWordCharacter(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** Every directive decorator and with item of the document. */
 export function directiveUses(text: string, tree: Tree): DirectiveUse[] {
   if (!importsCython(text)) return [];
   const out: DirectiveUse[] = [];
   const seen = new Set<number>();
-  const re = /\bcython[ \t]*\.[ \t]*[A-Za-z_]/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const id = tree.rootNode.descendantForIndex(m.index, m.index) as Node | null;
+  for (const at of cythonAttributeStarts(text)) {
+    const id = tree.rootNode.descendantForIndex(at, at) as Node | null;
     if (id?.type !== 'identifier' || id.parent?.type !== 'attribute') continue;
     let attr: Node = id.parent;
     while (attr.parent?.type === 'attribute' && field(attr.parent, 'object')?.id === attr.id) attr = attr.parent;

@@ -35,6 +35,9 @@ export const FRESH_REPARSE_LIMIT = 100_000;
  */
 export const PARSE_TIME_LIMIT_MS = 4000;
 
+/** Changes of a document's text kept for ParsedDocument.unchangedSince (a reader further behind knows nothing). */
+const MAX_RECORDED_CHANGES = 64;
+
 export interface DocumentStoreOptions {
   /** Size limit in UTF-8 bytes for a document (per resource); default 2 MB. */
   maxFileSize?: (uri: string) => number;
@@ -68,6 +71,12 @@ function joinsCrLf(text: string, start: number, end: number, inserted: string): 
   return (before === CR && first === LF) || (last === CR && after === LF);
 }
 
+function countNuls(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\0'); i !== -1; i = text.indexOf('\0', i + 1)) n++;
+  return n;
+}
+
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
@@ -80,6 +89,14 @@ class DocumentState implements ParsedDocument {
   /** The current tree came from an incremental re-parse and has errors: a fresh parse may place them elsewhere. */
   unsettled = false;
   newlines: NewlineIndex;
+  /** See ParsedDocument.textGeneration. */
+  textGeneration = 0;
+  /**
+   * The changes from generation `changesBase` on, one entry per generation: the prefix and suffix lengths the text
+   * before it shares with the text after it, and the length before (a full-text change empties the list).
+   */
+  private changes: { prefix: number; suffix: number; oldLength: number }[] = [];
+  private changesBase = 0;
 
   constructor(
     readonly uri: string,
@@ -106,6 +123,72 @@ class DocumentState implements ParsedDocument {
   get skipped(): SkipReason | undefined {
     this.refresh();
     return this.currentSkip;
+  }
+
+  /**
+   * The text's UTF-8 length (the size limit's measure), kept across edits: an edit adds its inserted text's length and
+   * takes away the removed text's, when no surrogate is at either end of the edit (a pair split or joined by the edit
+   * changes its neighbours' lengths); otherwise it is measured again.
+   */
+  utf8Length(): number {
+    return (this.bytes ??= Buffer.byteLength(this.text, 'utf8'));
+  }
+
+  private bytes: number | undefined;
+
+  /** Whether the text holds a NUL character (a binary file), kept across edits as a count. */
+  hasNul(): boolean {
+    return (this.nuls ??= countNuls(this.text)) > 0;
+  }
+
+  private nuls: number | undefined;
+
+  /** Updates the UTF-8 length and the NUL count for replacing [start, oldEnd) of `old` by `inserted` (before the text changes). */
+  private countBytes(old: string, start: number, oldEnd: number, inserted: string): void {
+    if (this.nuls !== undefined) this.nuls += countNuls(inserted) - countNuls(old.slice(start, oldEnd));
+    if (this.bytes === undefined) return;
+    const surrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdfff;
+    if (surrogate(old.charCodeAt(start - 1)) || surrogate(old.charCodeAt(start)) || surrogate(old.charCodeAt(oldEnd - 1))
+      || surrogate(old.charCodeAt(oldEnd)) || surrogate(inserted.charCodeAt(0)) || surrogate(inserted.charCodeAt(inserted.length - 1))) {
+      this.bytes = undefined;
+      return;
+    }
+    this.bytes += Buffer.byteLength(inserted, 'utf8') - Buffer.byteLength(old.slice(start, oldEnd), 'utf8');
+  }
+
+  /** Records a change of [start, oldEnd) of a text of `oldLength` code units (undefined: the whole text replaced). */
+  recordChange(change: { start: number; oldEnd: number; inserted: string } | undefined): void {
+    this.textGeneration++;
+    if (!change) {
+      this.bytes = undefined;
+      this.nuls = undefined;
+      this.changes = [];
+      this.changesBase = this.textGeneration;
+      return;
+    }
+    const old = this.text;
+    this.countBytes(old, change.start, change.oldEnd, change.inserted);
+    this.changes.push({ prefix: change.start, suffix: old.length - change.oldEnd, oldLength: old.length });
+    if (this.changes.length > MAX_RECORDED_CHANGES) {
+      this.changes.shift();
+      this.changesBase++;
+    }
+  }
+
+  unchangedSince(generation: number): { prefix: number; suffix: number; oldLength: number } | undefined {
+    if (generation < this.changesBase || generation > this.textGeneration) return undefined;
+    const length = this.text.length;
+    if (generation === this.textGeneration) return { prefix: length, suffix: length, oldLength: length };
+    // texts t0 .. tn, each sharing a prefix and a suffix with the next: t0 and tn share the smallest of each
+    const first = this.changes[generation - this.changesBase]!;
+    let prefix = first.prefix;
+    let suffix = first.suffix;
+    for (let g = generation + 1; g < this.textGeneration; g++) {
+      const c = this.changes[g - this.changesBase]!;
+      prefix = Math.min(prefix, c.prefix);
+      suffix = Math.min(suffix, c.suffix);
+    }
+    return { prefix, suffix, oldLength: first.oldLength };
   }
 
   /** Applies an edit to the (possibly not yet re-parsed) tree; the text is updated by the caller. */
@@ -203,6 +286,7 @@ export class DocumentStore {
         let start = td.offsetAt(change.range.start);
         let oldEnd = td.offsetAt(change.range.end);
         if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
+        state.recordChange({ start, oldEnd, inserted: change.text });
         const startPosition = state.newlines.pointAt(start);
         state.editTree({
           startIndex: start,
@@ -225,6 +309,7 @@ export class DocumentStore {
           state.textDocument = TextDocument.update(td, [{ range, text: change.text }], version);
         }
       } else {
+        state.recordChange(undefined);
         state.markStale(true);
         state.textDocument = TextDocument.update(state.textDocument, [{ text: change.text }], version);
         state.newlines = new NewlineIndex(change.text);
@@ -260,7 +345,7 @@ export class DocumentStore {
     const text = state.text;
     const limit = this.maxFileSize(state.uri);
     if (text.length * 3 > limit) {
-      const bytes = Buffer.byteLength(text, 'utf8');
+      const bytes = state.utf8Length();
       if (bytes > limit) {
         return {
           kind: 'too-large',
@@ -268,7 +353,7 @@ export class DocumentStore {
         };
       }
     }
-    if (text.includes('\0')) {
+    if (state.hasNul()) {
       return { kind: 'binary', message: 'Cython Lens: file not analysed, it contains NUL bytes (binary file?).' };
     }
     return undefined;

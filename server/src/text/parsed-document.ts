@@ -23,4 +23,15 @@ export interface ParsedDocument {
   /** Undefined when `skipped` is set. */
   readonly tree: Tree | undefined;
   readonly skipped: SkipReason | undefined;
+  /**
+   * Counts the changes of the text (open: 0). With `unchangedSince`, a reader that kept something per range of the
+   * text it last saw tells which of it is still the same text (engine/unit-texts.ts).
+   */
+  readonly textGeneration?: number;
+  /**
+   * How much of the text at `generation` is still the same text now: the first `prefix` code units are, and so are
+   * the last `suffix` ones (the rest may have changed). Undefined when not known (a full-text change since, or too
+   * many changes ago).
+   */
+  unchangedSince?(generation: number): { prefix: number; suffix: number; oldLength: number } | undefined;
 }

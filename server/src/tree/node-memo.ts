@@ -520,6 +520,18 @@ interface Originals {
 }
 
 /**
+ * Gives a node the string its `text` will answer: a string equal to its text (the caller's proof, e.g. the same range
+ * of a text that is unchanged there, engine/unit-texts.ts), so that maps keyed by texts find the previous version's
+ * key as the same string object (no hashing, no character comparison). Without the memo installed, nothing.
+ */
+export function shareText(node: Node, text: string): void {
+  if (!installed) return;
+  const n = node as Memoised;
+  if (n._endRow !== undefined) n._text = text;
+  else memoOf(n).text = text;
+}
+
+/**
  * Both readings of every node of `text`: the heap's (facts, full and named child lists) and the runtime's. Returns
  * the first difference, or undefined when they agree (or heap reads are off for the language). For the tests: the
  * layouts are checked on real texts there, not at each start-up (a parse and a walk both ways cost ~200 ms of CPU in
