@@ -86,7 +86,7 @@ type MemoisedTree = Tree & { _root?: Node; _reader?: HeapReader | null };
  */
 interface HeapNodeFields {
   id: number; tree: Tree; startIndex: number; _bits: number; _startRow: number; _startColumn: number;
-  _startPosition: Node['startPosition'] | undefined; typeId: number; type: string; endIndex: number; _endRow: number;
+  typeId: number; type: string; endIndex: number; _endRow: number;
   _endColumn: number; parent: Node;
   _children: Node[] | undefined; _namedChildren: Node[] | undefined; _endPosition: Node['endPosition'] | undefined;
   _text: string | undefined; _memo: Memo | undefined; _fields: FieldAnswers | undefined;
@@ -174,6 +174,32 @@ function setFacts(m: Memo, f: NodeFacts): void {
   m.isError = f.typeId === 65535 ? 2 : 1;
 }
 
+type TextCallback = (index: number, position: Node['startPosition'] | null) => string | null | undefined;
+
+/**
+ * The text of a node listed from the heap, as web-tree-sitter's `text` (its getText, 0.25.10) reads it, without
+ * going through the node's `startPosition` getter (the callback of a string input ignores the position).
+ */
+function heapText(node: HeapNodeFields): string {
+  const read = (node.tree as unknown as { textCallback: TextCallback }).textCallback;
+  const start = { row: node._startRow, column: node._startColumn };
+  let index = node.startIndex;
+  const end = node.endIndex;
+  let result = read(index, start);
+  if (result) {
+    index += result.length;
+    while (index < end) {
+      const more = read(index, start);
+      if (more && more.length > 0) {
+        index += more.length;
+        result += more;
+      } else break;
+    }
+    if (index > end) result = result.slice(0, end - node.startIndex);
+  }
+  return result ?? '';
+}
+
 /**
  * Patches web-tree-sitter's Node and Tree prototypes (idempotent). `module` is the options object given to
  * `Parser.init` (emscripten makes it the module: its memory views), for `enableHeapReads`.
@@ -192,8 +218,9 @@ export function installNodeMemo(module?: WasmModule): void {
     namedChildren: getter<(Node | null)[]>(proto, 'namedChildren'),
     childForFieldId: (Node.prototype as unknown as Originals).childForFieldId,
     childrenForFieldId: (Node.prototype as unknown as Originals).childrenForFieldId,
+    text: getter<string>(proto, 'text'),
   };
-  const text = getter<string>(proto, 'text');
+  const text = installed.text;
   const parent = getter<Node | null>(proto, 'parent');
   const childForFieldId = (Node.prototype as unknown as { childForFieldId(id: number): Node | null }).childForFieldId;
   const facts: NodeFacts = { typeId: 0, endIndex: 0, endRow: 0, endColumn: 0, isNamed: false, isMissing: false, hasError: false };
@@ -224,7 +251,7 @@ export function installNodeMemo(module?: WasmModule): void {
     return m.endPosition;
   });
   define(proto, 'text', function (this: Memoised) {
-    if (this._endRow !== undefined) return (this._text ??= text.call(this));
+    if (this._endRow !== undefined) return (this._text ??= heapText(this as unknown as HeapNodeFields));
     const m = memoOf(this);
     if (m.text === undefined) m.text = text.call(this);
     return m.text;
@@ -301,8 +328,10 @@ export function installNodeMemo(module?: WasmModule): void {
   Object.defineProperty(heapProto, 0, {
     get(this: HeapNodeFields) { return this._bits >>> 3; }, enumerable: false, configurable: true,
   });
+  // a new object per read, as web-tree-sitter gives (~2 reads per node asked: kept on the node, the objects were
+  // survivors; an optimised caller reading `.row` allocates none)
   Object.defineProperty(heapProto, 'startPosition', {
-    get(this: HeapNodeFields) { return (this._startPosition ??= { row: this._startRow, column: this._startColumn }); },
+    get(this: HeapNodeFields) { return { row: this._startRow, column: this._startColumn }; },
     enumerable: false, configurable: true,
   });
   const HeapNode = function (this: HeapNodeFields, tree: Tree, id: number, alias: number, startIndex: number, row: number,
@@ -313,7 +342,6 @@ export function installNodeMemo(module?: WasmModule): void {
     this._bits = alias << 3 | (f.hasError ? 4 : 0) | (f.isMissing ? 2 : 0) | (f.isNamed ? 1 : 0);
     this._startRow = row;
     this._startColumn = column;
-    this._startPosition = undefined;
     this.typeId = f.typeId;
     this.type = types[f.typeId] || 'ERROR';
     this.endIndex = f.endIndex;
@@ -517,6 +545,7 @@ interface Originals {
   namedChildren: (this: Node) => (Node | null)[];
   childForFieldId: (this: Node, fieldId: number) => Node | null;
   childrenForFieldId: (this: Node, fieldId: number) => (Node | null)[];
+  text: (this: Node) => string;
 }
 
 /**
@@ -532,10 +561,10 @@ export function shareText(node: Node, text: string): void {
 }
 
 /**
- * Both readings of every node of `text`: the heap's (facts, full and named child lists) and the runtime's. Returns
- * the first difference, or undefined when they agree (or heap reads are off for the language). For the tests: the
- * layouts are checked on real texts there, not at each start-up (a parse and a walk both ways cost ~200 ms of CPU in
- * a fresh process, warming WASM code the check does not need).
+ * Both readings of every node of `text`: the heap's (facts, full and named child lists, field answers, texts) and
+ * the runtime's. Returns the first difference, or undefined when they agree (or heap reads are off for the language).
+ * For the tests: the layouts are checked on real texts there, not at each start-up (a parse and a walk both ways cost
+ * ~200 ms of CPU in a fresh process, warming WASM code the check does not need).
  */
 export function compareHeapReads(language: Language, text: string): string | undefined {
   const reader = heapReaders.get(language);
@@ -594,6 +623,8 @@ export function compareHeapReads(language: Language, text: string): string | und
           || k.startPosition.column !== h.column) return `child ${i} of the node at ${n.startIndex}`;
         const dk = differs(k, h.facts);
         if (dk) return dk;
+        const heapNode = { tree, startIndex: h.startIndex, endIndex: h.facts.endIndex, _startRow: h.row, _startColumn: h.column };
+        if (heapText(heapNode as HeapNodeFields) !== o.text.call(k)) return `text of child ${i} of the node at ${n.startIndex}`;
         stack.push(k);
       }
     }
