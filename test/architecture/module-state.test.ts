@@ -30,7 +30,6 @@ const ALLOWED: Record<string, string> = {
   'tree/node-memo.ts: wasmModule': 'the runtime\'s module object (its memory views), set once per process with the memo',
   'tree/node-memo.ts: heapReaders': 'per-language heap reader (WeakMap keyed by the language), set once at grammar load',
   'engine/definition-cache.ts: descriptors': 'memo keyed by a scope object (WeakMap): dies with the scope',
-  'engine/definition-cache.ts: placed': 'memo keyed by cached result arrays (WeakMap): dies with them',
   'engine/definition-cache.ts: patchIndexes': 'index of a scope\'s append-only patch list (WeakMap keyed by the scope): dies with it',
   'annotations/static-annotator.ts: grouped': 'lines of cached unit costs (WeakMap keyed by the never-changed arrays): dies with them',
   'engine/definition-units.ts: memo': 'units of a tree node (WeakMap keyed by the node), per split option',

@@ -2,7 +2,8 @@
  * engine/unit-texts.ts: a unit the edit did not touch answers `node.text` with the previous version's string (no
  * hashing, no comparison in the caches keyed by texts). The string must be the unit's text: after random keystrokes
  * (one or several changes per version, typing, deleting, line breaks, pasted blocks) every unit's text is compared
- * with the document's text at the unit's range, and the report with a fresh engine's.
+ * with the document's text at the unit's range, each class member's context (its class's header, shared too) with
+ * the header its units are made with, and the report with a fresh engine's.
  */
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
@@ -11,7 +12,7 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../../server/src/engine';
-import { treeUnits } from '../../server/src/engine/definition-units';
+import { definitionUnits, treeUnits } from '../../server/src/engine/definition-units';
 import type { TextDocumentContentChangeEvent } from '../../server/src/text/document-store';
 import { analyses } from '../../server/src/checks';
 import { defaultSettings } from '../../server/src/settings/validate-settings';
@@ -43,6 +44,7 @@ describe('unit texts shared across versions', () => {
     let expected = original;
     let shared = 0;
     let units = 0;
+    let members = 0;
     try {
       live.open(uri, expected, 1);
       live.analyze(uri, settings);
@@ -65,10 +67,15 @@ describe('unit texts shared across versions', () => {
         const root = doc.tree!.rootNode;
         const sharing = (live as unknown as { unitTexts: Map<string, { shared: number }> }).unitTexts.get(uri)!;
         shared += sharing.shared;
-        for (const u of treeUnits(root, live.session.splitClasses)) {
+        const all = treeUnits(root, live.session.splitClasses);
+        for (const u of all) {
           units++;
           assert.equal(u.node.text, expected.slice(u.node.startIndex, u.node.endIndex), `step ${step}: unit at row ${u.node.startPosition.row}`);
         }
+        // the class headers of member units (shared with the class's text) are the ones the units are made with
+        const made = root.namedChildren.flatMap((s) => (s ? definitionUnits(s, live.session.splitClasses) : []));
+        assert.deepEqual(all.map((u) => u.context), made.map((u) => u.context), `step ${step}: contexts`);
+        members += all.filter((u) => u.context !== '').length;
         if (step % 10 === 9) {
           fresh.open(uri, expected, 1);
           const reference = fresh.analyze(uri, settings)!;
@@ -86,5 +93,6 @@ describe('unit texts shared across versions', () => {
     }
     // the sharing was exercised: most units of most versions
     assert.ok(shared > units / 2, `${shared} of ${units} unit texts shared`);
+    assert.ok(members > 100, `${members} member units`);
   });
 });

@@ -265,16 +265,23 @@ function cacheable(unit: DefinitionUnit): boolean {
   return !unit.node.hasError && unit.statement.startPosition.column === 0;
 }
 
-const placed = new WeakMap<object, { row: number; out: unknown[] }>();
+/** Where a cached result array keeps its placement (a property of the array: no WeakMap entry per unit and call). */
+const PLACED = Symbol('placed');
 
 /**
  * A unit's results placed at its row (`place` turns a relative result into an absolute one), reused while the unit
- * stays on that row: a keystroke does not rebuild every result of the document.
+ * stays on that row: a keystroke does not rebuild every result of the document. The placement is kept on the
+ * relative array itself (cached results are never changed once made).
  */
 export function placedAt<T, U>(relative: readonly T[], row: number, place: (item: T, row: number) => U): U[] {
-  const known = placed.get(relative);
+  const holder = relative as { [PLACED]?: { row: number; out: unknown[] } };
+  const known = holder[PLACED];
   if (known && known.row === row) return known.out as U[];
   const out = relative.map((item) => place(item, row));
-  placed.set(relative, { row, out });
+  // not enumerable: the array compares and prints as before
+  if (known) {
+    known.row = row;
+    known.out = out;
+  } else Object.defineProperty(holder, PLACED, { value: { row, out }, writable: true, enumerable: false, configurable: true });
   return out;
 }

@@ -161,7 +161,6 @@ export class Engine {
   close(uri: string): void {
     this.store.close(uri);
     this.pythonSelection.delete(uri);
-    this.unitTexts.delete(uri);
     this.resetCaches(uri);
   }
 
@@ -170,6 +169,7 @@ export class Engine {
    * document and its tree: its next analysis starts from scratch (tests compare it with an incremental one).
    */
   resetCaches(uri: string): void {
+    this.unitTexts.delete(uri);
     this.session.forget(uri);
     for (const check of this.checks) check.forget?.(uri);
     for (const annotator of this.annotators) annotator.forget?.(uri);
