@@ -208,6 +208,14 @@ export class DiagnosticsPublisher {
       this.options.log(`[warn] Python environment for ${uri}: ${String(err)}`);
     }
     if (!pending) return;
+    // the document is parsed now, while the interpreter answers, instead of after (its settings are known: the size
+    // limit applied is theirs)
+    const { engine } = this.options;
+    if (this.limitSettings.get(uri) !== settings) {
+      this.limitSettings.set(uri, settings);
+      engine.revalidate(uri);
+    }
+    void engine.document(uri)?.tree;
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.options.environmentWaitMs ?? 2000); });
     await Promise.race([pending.then(() => undefined, () => undefined), waited]);
