@@ -59,3 +59,92 @@ describe('per-method dependencies', () => {
     assert.equal(rewalkedAfterHeaderEdit('a'), 3);
   });
 });
+
+// A cdef class's attributes (its C attributes, and its `def` methods, which are attributes too) are dependencies of
+// their own as well (RecordedAttributes): typing a `def` method's name, or breaking a method so that error recovery
+// swallows the next `def` into its body, re-walks the definitions that read that attribute, not every method that
+// reads `self`.
+const ATTRIBUTES = [
+  'cdef class D:',
+  '    cdef int x',
+  '',
+  '    def g(self):',
+  '        return 1',
+  '',
+  '    cdef int uses_x(self) noexcept nogil:',
+  '        return self.x',
+  '',
+  '    cdef void uses_g(self) noexcept nogil:',
+  '        self.g()',
+  '',
+  '',
+  'cdef void outside(D d) noexcept nogil:',
+  '    d.g()',
+  '',
+].join('\n');
+
+describe('per-attribute dependencies', () => {
+  let engine: Engine;
+  let reference: Engine;
+  before(async () => {
+    engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
+    reference = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 60_000 });
+  });
+  after(() => {
+    engine.dispose();
+    reference.dispose();
+  });
+
+  /** Applies `edits` one by one to a live engine and to one analysing from scratch; the units re-walked by each. */
+  const type = (uri: string, edits: { line: number; character: number; end?: number; text: string }[]): number[] => {
+    engine.open(uri, ATTRIBUTES, 1);
+    reference.open(uri, ATTRIBUTES, 1);
+    try {
+      engine.analyze(uri, defaultSettings());
+      const rewalked: number[] = [];
+      let version = 2;
+      for (const e of edits) {
+        const change = { range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.end ?? e.character } },
+          text: e.text };
+        const before = gilCacheStats(engine.session, uri)!.misses;
+        assert.ok(engine.change(uri, version, [change]));
+        assert.ok(reference.change(uri, version, [change]));
+        version++;
+        const live = engine.analyze(uri, defaultSettings());
+        rewalked.push(gilCacheStats(engine.session, uri)!.misses - before);
+        reference.resetCaches(uri);
+        const scratch = reference.analyze(uri, defaultSettings());
+        assert.deepEqual({ d: live?.diagnostics, a: live?.annotations }, { d: scratch?.diagnostics, a: scratch?.annotations },
+          `after ${JSON.stringify(e)}:\n${engine.document(uri)!.text}`);
+      }
+      return rewalked;
+    } finally {
+      engine.close(uri);
+      reference.close(uri);
+    }
+  };
+
+  it('renaming a def method re-walks the readers of the old and new name, not a method reading another attribute', () => {
+    const g = ATTRIBUTES.split('\n').indexOf('    def g(self):');
+    // g -> gg: the class's own unit, the renamed method, uses_g and outside (both read `g`), not uses_x; back to g: the
+    // first two are as they were (cached), uses_g and outside again
+    assert.deepEqual(type('file:///attributes-rename.pyx', [
+      { line: g, character: '    def g'.length, text: 'g' },
+      { line: g, character: '    def g'.length, end: '    def gg'.length, text: '' },
+    ]), [4, 2]);
+  });
+
+  it('a broken method swallowing the next def: every step is the report from scratch', () => {
+    const lines = ATTRIBUTES.split('\n');
+    const x = lines.indexOf('        return self.x');
+    const call = lines.indexOf('        self.g()');
+    // an unclosed bracket in uses_x's body (error recovery takes the following method into it), then closed; the
+    // same in uses_g's call
+    type('file:///attributes-broken.pyx', [
+      { line: x, character: '        return self.x'.length, text: '[' },
+      { line: x, character: '        return self.x['.length, text: '0]' },
+      { line: call, character: '        self.g('.length, text: '(' },
+      { line: call, character: '        self.g(('.length, text: ')' },
+    ]);
+  });
+});

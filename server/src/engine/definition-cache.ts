@@ -8,8 +8,8 @@
  * Results are stored relative to the unit's first line by the caller and placed at its row (placedAt).
  */
 import type { Node } from 'web-tree-sitter';
-import { type FunctionSignature, signatureToString, typeToString } from '../model/c-types';
-import { MEMBER_SEPARATOR, RecordedMethods, memberEntries } from '../model/recorded-methods';
+import { type CType, type FunctionSignature, signatureToString, typeToString } from '../model/c-types';
+import { ATTRIBUTE_SEPARATOR, MEMBER_SEPARATOR, RecordedAttributes, RecordedMethods, memberEntries } from '../model/recorded-methods';
 import type { Scope } from '../model/symbols';
 import type { DefinitionUnit } from './definition-units';
 import { COMPLETENESS_LOOKUP, recordingLookups } from '../model/lookup-recording';
@@ -46,6 +46,8 @@ function generationOf(scope: Scope): number {
 function describe(scope: Scope, name: string): string {
   const member = name.indexOf(MEMBER_SEPARATOR);
   if (member > 0) return describeMethods(scope, name.slice(0, member), name.slice(member + 1));
+  const attribute = name.indexOf(ATTRIBUTE_SEPARATOR);
+  if (attribute > 0) return describeAttributes(scope, name.slice(0, attribute), name.slice(attribute + 1));
   const sym = scope.symbols.get(name);
   if (!sym) return '-';
   let d = `${sym.kind}\u0001${sym.binding}\u0001${typeToString(sym.type)}\u0001${sym.alsoPython ? 1 : 0}`;
@@ -53,7 +55,8 @@ function describe(scope: Scope, name: string): string {
   const cls = sym.type.kind === 'py' || sym.type.kind === 'cpp' ? sym.type.cls : undefined;
   if (cls) {
     if (cls.incomplete) d += `\u0004${cls.incomplete}`;
-    for (const [a, t] of memberEntries(cls.attributes)) d += `\u0002${a}:${typeToString(t)}`;
+    // the attributes of this module's own classes are dependencies of their own, one by one (recorded-methods.ts)
+    if (!ownAttributes(scope, name, cls.attributes)) for (const [a, t] of memberEntries(cls.attributes)) d += `\u0002${a}:${typeToString(t)}`;
     if (cls.base) d += `\u0006${cls.base}`;
     // the methods of this module's own classes are dependencies of their own, one by one (recorded-methods.ts)
     if (!ownMethods(scope, name, cls.methods)) {
@@ -71,6 +74,27 @@ function describeSignature(sig: FunctionSignature | undefined): string {
 
 function ownMethods(scope: Scope, owner: string, methods: Map<string, FunctionSignature>): methods is RecordedMethods {
   return methods instanceof RecordedMethods && methods.scope === scope && methods.owner === owner;
+}
+
+function ownAttributes(scope: Scope, owner: string, attributes: Map<string, CType>): attributes is RecordedAttributes {
+  return attributes instanceof RecordedAttributes && attributes.scope === scope && attributes.owner === owner;
+}
+
+/**
+ * A recorded read of a class's attributes: one (`Class\u0007name`) or all of them (`Class\u0007*`), with what such a
+ * read also depends on (expression-types.ts: a member the class does not declare is unknown when its base was not
+ * found or its layout is incomplete).
+ */
+function describeAttributes(scope: Scope, owner: string, attribute: string): string {
+  const sym = scope.symbols.get(owner);
+  const cls = sym && (sym.type.kind === 'py' || sym.type.kind === 'cpp') ? sym.type.cls : undefined;
+  if (!cls || !ownAttributes(scope, owner, cls.attributes)) return '-';
+  const context = `${cls.incomplete ?? ''}\u0004${cls.base ?? ''}\u0004`;
+  if (attribute !== '*') {
+    const t = Map.prototype.get.call(cls.attributes, attribute) as CType | undefined;
+    return context + (t ? typeToString(t) : '-');
+  }
+  return context + memberEntries(cls.attributes).map(([a, t]) => `${a}:${typeToString(t)}`).join('\u0002');
 }
 
 /** A recorded read of a class's methods: one (`Class\u0003name`) or all of them (`Class\u0003*`). */

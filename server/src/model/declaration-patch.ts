@@ -25,7 +25,7 @@
  * per-definition caches compare only those again (engine/definition-cache.ts).
  */
 import type { ClassInfo, FunctionSignature } from './c-types';
-import { MEMBER_SEPARATOR, RecordedMembers, RecordedMethods, memberEntries } from './recorded-methods';
+import { ATTRIBUTE_SEPARATOR, MEMBER_SEPARATOR, RecordedAttributes, RecordedMethods, memberEntries } from './recorded-methods';
 import type { Scope, Symbol } from './symbols';
 import type { ModuleBase } from './module-model';
 import type { ModuleInterface } from './module-interface';
@@ -327,14 +327,13 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
     const oldSym = scope.symbols.get(was);
     const oldCls = oldSym?.kind === 'ext-class' && oldSym.type.kind === 'py' ? oldSym.type.cls : undefined;
     if (!oldCls || scope.symbols.has(is) || companion?.symbols.has(was) || companion?.symbols.has(is)) return false;
-    changed.push(`${was}${MEMBER_SEPARATOR}*`, `${is}${MEMBER_SEPARATOR}*`,
-      ...[...Map.prototype.keys.call(oldCls.methods)].map((m) => `${was}${MEMBER_SEPARATOR}${m as string}`));
+    changed.push(...memberNames(was, oldCls), `${is}${MEMBER_SEPARATOR}*`, `${is}${ATTRIBUTE_SEPARATOR}*`);
     collect = () => {
       scope.symbols.delete(was);
       base.collector.collectTopLevel(statement);
       const sym = scope.symbols.get(is);
       const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;
-      if (cls) for (const m of Map.prototype.keys.call(cls.methods)) changed.push(`${is}${MEMBER_SEPARATOR}${m as string}`);
+      if (cls) changed.push(...memberNames(is, cls));
     };
   } else {
     // the same name at the same place (what comes before its bases unchanged): its symbol stays as it is
@@ -354,16 +353,16 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
       if (!csym || !ccls) return undefined;
       const declared = base.collector.ctx.companion?.symbols.get(n);
       const pre = declared?.kind === 'ext-class' && declared.type.kind === 'py' ? declared.type.cls : undefined;
-      // the class, and its methods (reads of them are recorded one by one: recorded-methods.ts), before and after
-      const methodNames = (): string[] => [...Map.prototype.keys.call(ccls.methods)] as string[];
+      // the class, and its methods and attributes (reads of them are recorded one by one: recorded-methods.ts),
+      // before and after
       const add = (x: string): void => {
         if (!changed.includes(x)) changed.push(x);
       };
-      for (const x of [n, `${n}${MEMBER_SEPARATOR}*`, ...methodNames().map((m) => `${n}${MEMBER_SEPARATOR}${m}`)]) add(x);
+      for (const x of [n, ...memberNames(n, ccls)]) add(x);
       return () => {
         refill(ccls, pre, csym.location, scope);
         base.collector.collectTopLevel(s);
-        for (const m of methodNames()) add(`${n}${MEMBER_SEPARATOR}${m}`);
+        for (const x of memberNames(n, ccls)) add(x);
       };
     };
     const own = recollect(statement, name);
@@ -389,6 +388,17 @@ export function patchDeclarations(base: ModuleBase, memo: PatchMemo, from: Modul
   (scope.patches ??= []).push(changed);
   memo.setDeclared(index, now);
   return true;
+}
+
+/**
+ * The recorded pseudo-names of a class's members (recorded-methods.ts): all methods, each method, all attributes,
+ * each attribute (read without noting).
+ */
+function memberNames(name: string, cls: ClassInfo): string[] {
+  return [`${name}${MEMBER_SEPARATOR}*`,
+    ...([...Map.prototype.keys.call(cls.methods)] as string[]).map((m) => `${name}${MEMBER_SEPARATOR}${m}`),
+    `${name}${ATTRIBUTE_SEPARATOR}*`,
+    ...([...Map.prototype.keys.call(cls.attributes)] as string[]).map((a) => `${name}${ATTRIBUTE_SEPARATOR}${a}`)];
 }
 
 /**
@@ -434,7 +444,7 @@ function refill(cls: ClassInfo, pre: ClassInfo | undefined, location: ClassInfo[
   const target = cls as unknown as Record<string, unknown>;
   for (const key of Object.keys(target)) delete target[key];
   const methods = new RecordedMethods(scope, name, pre ? memberEntries(pre.methods) : undefined);
-  const attributes = new RecordedMembers(scope, name, pre ? memberEntries(pre.attributes) : undefined);
+  const attributes = new RecordedAttributes(scope, name, pre ? memberEntries(pre.attributes) : undefined);
   if (pre) Object.assign(cls, { ...pre, attributes, methods });
   else Object.assign(cls, { name, attributes, methods, location });
 }

@@ -5,7 +5,7 @@
  * methods a definition used, not on every method of the class (engine/definition-cache.ts): editing one method's
  * header re-checks the definitions that use that method, not every definition that uses the class.
  */
-import type { FunctionSignature } from './c-types';
+import type { CType, FunctionSignature } from './c-types';
 import type { Scope } from './symbols';
 
 /** Separates a class name from a member in a recorded pseudo-name (not an identifier character). */
@@ -134,4 +134,66 @@ export class RecordedMembers<V> extends Map<string, V> {
 /** A members map's entries without noting the read (descriptors, copies). */
 export function memberEntries<V>(members: Map<string, V>): [string, V][] {
   return [...Map.prototype.entries.call(members) as MapIterator<[string, V]>];
+}
+
+/** Separates a class name from an attribute in a recorded pseudo-name (not an identifier character). */
+export const ATTRIBUTE_SEPARATOR = '\u0007';
+
+/**
+ * The attributes of a cdef class declared in the module being analysed, noting each read as `Class\u0007attr` (one
+ * attribute, present or not) or `Class\u0007*` (all of them), like its methods: a cdef class's `def` methods are
+ * attributes too, so a keystroke that breaks a method (error recovery swallowing the next `def` into its body)
+ * re-checks the definitions that read that attribute, not every method that reads `self`. An attribute's descriptor
+ * holds what a read of it also depends on, whichever way the class was reached (engine/definition-cache.ts: the class's
+ * completeness and base, which decide what a member it does not declare is).
+ */
+export class RecordedAttributes extends Map<string, CType> {
+  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, CType]>) {
+    super();
+    if (entries) for (const [k, v] of entries) super.set(k, v);
+  }
+
+  private note(member: string): void {
+    this.scope.lookupLog?.push(`${this.owner}${ATTRIBUTE_SEPARATOR}${member}`);
+  }
+
+  override get(key: string): CType | undefined {
+    this.note(key);
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.note(key);
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.note('*');
+    return super.size;
+  }
+
+  override forEach(fn: (value: CType, key: string, map: Map<string, CType>) => void, thisArg?: unknown): void {
+    this.note('*');
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, CType]> {
+    this.note('*');
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.note('*');
+    return super.keys();
+  }
+
+  override values(): MapIterator<CType> {
+    this.note('*');
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, CType]> {
+    this.note('*');
+    return super[Symbol.iterator]();
+  }
 }

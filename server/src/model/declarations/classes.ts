@@ -7,7 +7,7 @@ import { type ClassInfo, PY_OBJECT } from '../c-types';
 import { interfaceHasError } from '../module-interface';
 import { isCythonDataclass } from '../pure-classes';
 import { declaredNames, pureDeclarationOf } from '../pure-declarations';
-import { RecordedMembers, RecordedMethods, memberEntries } from '../recorded-methods';
+import { RecordedAttributes, RecordedMethods, memberEntries } from '../recorded-methods';
 import { type Node, childrenOfType, field, significantChildren, undecorate } from '../syntax';
 import type { Scope, Symbol } from '../symbols';
 import { typeSyntaxOf } from '../type-resolution';
@@ -202,7 +202,7 @@ function pxdNameOf(uri: string): string {
 export function classCopyOf(sym: Symbol, scope: Scope): Symbol {
   if (sym.kind !== 'ext-class' || sym.type.kind !== 'py' || !sym.type.cls) return sym;
   const cls = sym.type.cls;
-  const copy: ClassInfo = { ...cls, attributes: new RecordedMembers(scope, sym.name, memberEntries(cls.attributes)),
+  const copy: ClassInfo = { ...cls, attributes: new RecordedAttributes(scope, sym.name, memberEntries(cls.attributes)),
     methods: new RecordedMethods(scope, sym.name, memberEntries(cls.methods)) };
   return { ...sym, type: { ...sym.type, cls: copy } };
 }

@@ -5,7 +5,7 @@
  */
 import type { ClassInfo } from '../c-types';
 import { hasCClassDecorator } from '../pure-classes';
-import { RecordedMembers, RecordedMethods } from '../recorded-methods';
+import { RecordedAttributes, RecordedMembers, RecordedMethods } from '../recorded-methods';
 import { type Node, field, locationOf, significantChildren, undecorate } from '../syntax';
 import type { Collecting } from './collecting';
 
@@ -58,8 +58,8 @@ export function defineTypeName(collector: Collecting, node: Node, name: string):
     collector.scope.define({ name, kind: 'c-type', type: { kind: 'cpp', name, cls, args: [], cypclass: true },
       binding: 'module', location: loc });
   } else if (node.type === 'cdef_class_definition' || node.type === 'class_definition') {
-    // reads of its methods are recorded one by one, of its attributes as reads of the class (recorded-methods.ts)
-    const cls: ClassInfo = { name, attributes: new RecordedMembers(collector.scope, name),
+    // reads of its methods and attributes are recorded one by one (recorded-methods.ts)
+    const cls: ClassInfo = { name, attributes: new RecordedAttributes(collector.scope, name),
       methods: new RecordedMethods(collector.scope, name), location: loc };
     collector.scope.define({ name, kind: 'ext-class', type: { kind: 'py', name, cls }, binding: 'module', location: loc });
   } else if (node.type === 'struct_definition') {
