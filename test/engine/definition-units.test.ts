@@ -68,6 +68,48 @@ describe('class members as units', () => {
     assert.ok(classes >= 1, 'some files have classes');
   });
 
+  it('member units of a class with call errors in several places and an incomplete layout: the whole statement\'s report', async () => {
+    // each unit's call check sweeps only its own code (a method, or the class without its methods); the GIL check's
+    // note on an incomplete class is the class's own unit's (the methods' units skip it)
+    const text = [
+      'cdef int two(int a, int b) noexcept nogil:',
+      '    return a + b',
+      '',
+      '',
+      'cdef class E:',
+      '    k = two(1)',
+      '',
+      '    cdef int f(self) noexcept nogil:',
+      '        return two(1, 2, 3) + self.missing',
+      '',
+      '    def g(self):',
+      '        return two(4) + self.other',
+      '',
+      '    cdef int h(self) noexcept nogil:',
+      '        return two(5, 6)',
+      '',
+    ].join('\n');
+    const report = async (split: boolean): Promise<{ codes: string[]; json: string }> => {
+      const engine = await Engine.create({ ...analyses, log: () => undefined, timeBudgetMs: 600_000, session: { splitClasses: split } });
+      try {
+        const uri = `file:///units/${split ? 'split' : 'whole'}/e.pyx`;
+        engine.open(uri, text, 1);
+        const r = engine.analyze(uri, defaultSettings());
+        return { codes: (r?.diagnostics ?? []).map((d) => `${d.range.start.line}:${String(d.code)}`),
+          json: JSON.stringify({ d: r?.diagnostics, a: r?.annotations }).replaceAll(uri, '<uri>') };
+      } finally {
+        engine.dispose();
+      }
+    };
+    const split = await report(true);
+    assert.equal(split.json, (await report(false)).json);
+    // the class-level call, the calls of f and g, and the note on the class (its attributes may be in e.pxd)
+    for (const expected of ['5:call-arguments', '8:call-arguments', '11:call-arguments', '4:incomplete-class-layout']) {
+      assert.ok(split.codes.includes(expected), `${expected} in ${JSON.stringify(split.codes)}`);
+    }
+    assert.equal(split.codes.filter((c) => c.endsWith('call-arguments')).length, 3, JSON.stringify(split.codes));
+  });
+
   it('a keystroke in one method re-walks that method only, with the result of a fresh analysis', async () => {
     const engine = await Engine.create({ ...analyses, log: () => undefined });
     const uri = 'file:///units/acc.pyx';

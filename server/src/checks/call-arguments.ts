@@ -86,59 +86,38 @@ export const callArgumentsCheck: DocumentCheck = {
 /** The per-definition caches of a session's documents. */
 const CACHES = documentSlot<DefinitionCache<Diagnostic>>('call-arguments caches');
 
-/** Definitions and calls of a statement, found once per tree version for all its units (a class's methods). */
-const sweeps = new WeakMap<Node, { defs: Node[]; calls: Node[] }>();
-
-function sweepOf(root: Node): { defs: Node[]; calls: Node[] } {
-  let found = sweeps.get(root);
+/**
+ * Definitions and calls of a statement, in document order, without those inside `skipped` (class members that are
+ * other units': engine/definition-units.ts). The sweep does not enter the skipped members: a keystroke in one method
+ * of a long class sweeps that method and the class's own code, not every other method of the class (whose nodes the
+ * other analyses do not read either). A whole statement's sweep is kept per tree version.
+ */
+function sweepOf(root: Node, skipped: readonly Node[]): { defs: Node[]; calls: Node[] } {
+  let found = skipped.length ? undefined : sweeps.get(root);
   if (!found) {
-    // Over the shared node objects (tree/node-memo.ts: the GIL walk read most of them already), in document order;
-    // iterative, for code nested thousands deep.
+    // Over the shared node objects (tree/node-memo.ts: the GIL walk read most of them already), pre-order: document
+    // order of their starts; iterative, for code nested thousands deep.
     found = { defs: [], calls: [] };
     const scopes = (scopeSet ??= new Set(SCOPE_TYPES));
+    const skip = skipped.length ? new Set(skipped.map((m) => m.id)) : undefined;
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop() as Node;
+      if (skip?.has(n.id)) continue;
       if (n.type === 'call') found.calls.push(n);
       else if (scopes.has(n.type)) found.defs.push(n);
       const cs = n.namedChildren;
       for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i] as Node);
     }
-    sweeps.set(root, found);
+    if (!skip) sweeps.set(root, found);
   }
   return found;
 }
 
-let scopeSet: Set<string> | undefined;
+/** Whole statements' sweeps, per tree version (a memo of immutable nodes). */
+const sweeps = new WeakMap<Node, { defs: Node[]; calls: Node[] }>();
 
-/**
- * The nodes of `list` (in document order, as sweepOf lists them) that do not start inside one of `skipped` (class
- * members, which do not overlap): the list without the slice of each member, found by binary search (a class of M
- * methods has M + 1 units, each over the whole class's sweep).
- */
-function startingOutside(list: readonly Node[], skipped: readonly Node[]): Node[] {
-  if (!skipped.length) return list.slice();
-  const ranges = skipped.map((m) => [m.startIndex, m.endIndex] as const).sort((a, b) => a[0] - b[0]);
-  const firstFrom = (offset: number): number => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as Node).startIndex < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const out: Node[] = [];
-  let i = 0;
-  for (const [start, end] of ranges) {
-    const from = Math.max(i, firstFrom(start));
-    for (let k = i; k < from; k++) out.push(list[k] as Node);
-    i = Math.max(from, firstFrom(end));
-  }
-  for (let k = i; k < list.length; k++) out.push(list[k] as Node);
-  return out;
-}
+let scopeSet: Set<string> | undefined;
 
 function shiftRows(d: Diagnostic, by: number): Diagnostic {
   return { ...d, range: { start: { line: d.range.start.line + by, character: d.range.start.character },
@@ -196,9 +175,7 @@ class CallChecker {
    */
   run(root: Node, skipped: readonly Node[] = []): void {
     // calls and definitions inside skipped class members are another unit's (engine/definition-units.ts)
-    const found = sweepOf(root);
-    const defs = startingOutside(found.defs, skipped);
-    const calls = startingOutside(found.calls, skipped);
+    const { defs, calls } = sweepOf(root, skipped);
     const module: Context = { scope: this.model.declarations.scope, cls: undefined };
     const open: OpenDefinition[] = [];
     let d = 0;

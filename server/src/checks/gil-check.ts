@@ -58,7 +58,7 @@ export const gilCheck: DocumentCheck = {
       const cached = cache.get(unit, scope) ?? cache.record(unit, scope, () => {
         const walker = new GilWalker(model, gilRules, () => ctx.isCancelled(), directives);
         const rows = unit.rows;
-        return walker.walkTopLevel(unit.statement, unit.skip)
+        return walker.walkTopLevel(unit.statement, unit.skip, rows)
           .filter((f) => !rows || (f.node.startPosition.row >= rows.first && f.node.startPosition.row <= rows.last))
           .map((f) => toCached(doc.uri, unit.node, f));
       }, (findings) => findings.every((f) => !refersToOtherCodeIn(f, doc.uri)));

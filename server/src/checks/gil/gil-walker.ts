@@ -93,22 +93,26 @@ export class GilWalker {
   }
 
   /**
-   * Walks one top-level statement (used for per-definition caching); `skip`: ids of members of its class not to walk
-   * (engine/definition-units.ts).
+   * Walks one top-level statement (used for per-definition caching); `skip`: ids of members of its class not to walk,
+   * `rows`: the rows of the unit's own findings, when it is one member (engine/definition-units.ts; the caller drops
+   * the findings outside them).
    */
-  walkTopLevel(node: Node, skip?: ReadonlySet<number>): Finding[] {
+  walkTopLevel(node: Node, skip?: ReadonlySet<number>, rows?: { first: number; last: number }): Finding[] {
     const env: Env = { directives: this.moduleDirectives, state: HELD, scope: this.model.declarations.scope,
       fn: undefined, cls: undefined, loopDepth: 0, injectsGil: false };
     this.skip = skip;
+    this.rows = rows;
     try {
       this.walk(node, env);
     } finally {
       this.skip = undefined;
+      this.rows = undefined;
     }
     return this.findings;
   }
 
   private skip: ReadonlySet<number> | undefined;
+  private rows: { first: number; last: number } | undefined;
 
   private printIsStatement: boolean | undefined;
 
@@ -145,6 +149,10 @@ export class GilWalker {
       specialisation: env.specialisation,
       injectsGil: env.injectsGil,
       info: (n) => typer.info(n, env.scope),
+      kept: (n) => {
+        const rows = this.rows;
+        return !rows || (n.startPosition.row >= rows.first && n.startPosition.row <= rows.last);
+      },
       report: (target, message, extra) => {
         const rule = this.rule;
         if (!rule) throw new Error('GilWalker: a rule reported outside its check');

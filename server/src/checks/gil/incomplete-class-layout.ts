@@ -13,6 +13,8 @@ export const incompleteClassLayout: GilRule = {
   when: 'always',
   check(node, ctx) {
     const nameNode = field(node, 'name');
+    // one method's unit of the class: the note (at the class's name) is the class's own unit's, spare the scan
+    if (nameNode && !ctx.kept(nameNode)) return;
     const name = nameNode?.text.split('.').pop()?.trim();
     const sym = name ? ctx.scope.lookup(name) : undefined;
     const cls = sym?.type.kind === 'py' ? sym.type.cls : undefined;

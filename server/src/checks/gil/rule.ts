@@ -46,6 +46,12 @@ export interface RuleContext {
   /** Whether a `raise` (an `assert`'s too) here gets an implicit `with gil:` (gil-walker.ts, InjectGilHandling). */
   readonly injectsGil: boolean;
   info(node: Node): ExprInfo;
+  /**
+   * Whether a finding at `node` is kept: always for a whole statement; for one method of a class (a unit of its own:
+   * engine/definition-units.ts) only inside its rows, the class's other findings being its own unit's. A rule may
+   * skip work whose finding would be dropped.
+   */
+  kept(node: Node): boolean;
   report(node: Node, message: string, extra?: { severity?: FindingSeverity; data?: Record<string, unknown>;
     related?: Finding['related'] }): void;
 }
