@@ -134,6 +134,50 @@ describe('per-attribute dependencies', () => {
     ]), [4, 2]);
   });
 
+  it('a class reached through another type: its base and completeness still count for the members it does not declare', async () => {
+    // use() reads b.w through A's attribute b (of type B) without spelling B: B's missing base makes w unknown (no
+    // error), a found base (or none) a Python attribute read without the GIL (an error)
+    const text = [
+      'cdef class B:',
+      '    cdef int v',
+      '',
+      '',
+      'cdef class A:',
+      '    cdef B b',
+      '',
+      '',
+      'cdef int use(A a) noexcept nogil:',
+      '    return a.b.w',
+      '',
+    ].join('\n');
+    const uri = 'file:///attributes-through.pyx';
+    engine.open(uri, text, 1);
+    reference.open(uri, text, 1);
+    try {
+      engine.analyze(uri, defaultSettings());
+      let version = 2;
+      const errorsAt9: boolean[] = [];
+      for (const change of [
+        { range: { start: { line: 0, character: 12 }, end: { line: 0, character: 12 } }, text: '(Missing)' },
+        { range: { start: { line: 0, character: 12 }, end: { line: 0, character: 21 } }, text: '' },
+      ]) {
+        assert.ok(engine.change(uri, version, [change]));
+        assert.ok(reference.change(uri, version, [change]));
+        version++;
+        const live = engine.analyze(uri, defaultSettings());
+        reference.resetCaches(uri);
+        const scratch = reference.analyze(uri, defaultSettings());
+        assert.deepEqual({ d: live?.diagnostics, a: live?.annotations }, { d: scratch?.diagnostics, a: scratch?.annotations },
+          engine.document(uri)!.text);
+        errorsAt9.push(live!.diagnostics.some((d) => d.range.start.line === 9 && d.severity === 1));
+      }
+      assert.deepEqual(errorsAt9, [false, true]);
+    } finally {
+      engine.close(uri);
+      reference.close(uri);
+    }
+  });
+
   it('a broken method swallowing the next def: every step is the report from scratch', () => {
     const lines = ATTRIBUTES.split('\n');
     const x = lines.indexOf('        return self.x');

@@ -81,20 +81,18 @@ function ownAttributes(scope: Scope, owner: string, attributes: Map<string, CTyp
 }
 
 /**
- * A recorded read of a class's attributes: one (`Class\u0007name`) or all of them (`Class\u0007*`), with what such a
- * read also depends on (expression-types.ts: a member the class does not declare is unknown when its base was not
- * found or its layout is incomplete).
+ * A recorded read of a class's attributes: one (`Class\u0007name`) or all of them (`Class\u0007*`); such a read is also
+ * a read of `Class` (its completeness and base: recorded-methods.ts).
  */
 function describeAttributes(scope: Scope, owner: string, attribute: string): string {
   const sym = scope.symbols.get(owner);
   const cls = sym && (sym.type.kind === 'py' || sym.type.kind === 'cpp') ? sym.type.cls : undefined;
   if (!cls || !ownAttributes(scope, owner, cls.attributes)) return '-';
-  const context = `${cls.incomplete ?? ''}\u0004${cls.base ?? ''}\u0004`;
   if (attribute !== '*') {
     const t = Map.prototype.get.call(cls.attributes, attribute) as CType | undefined;
-    return context + (t ? typeToString(t) : '-');
+    return t ? typeToString(t) : '-';
   }
-  return context + memberEntries(cls.attributes).map(([a, t]) => `${a}:${typeToString(t)}`).join('\u0002');
+  return memberEntries(cls.attributes).map(([a, t]) => `${a}:${typeToString(t)}`).join('\u0002');
 }
 
 /** A recorded read of a class's methods: one (`Class\u0003name`) or all of them (`Class\u0003*`). */

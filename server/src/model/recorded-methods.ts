@@ -143,9 +143,9 @@ export const ATTRIBUTE_SEPARATOR = '\u0007';
  * The attributes of a cdef class declared in the module being analysed, noting each read as `Class\u0007attr` (one
  * attribute, present or not) or `Class\u0007*` (all of them), like its methods: a cdef class's `def` methods are
  * attributes too, so a keystroke that breaks a method (error recovery swallowing the next `def` into its body)
- * re-checks the definitions that read that attribute, not every method that reads `self`. An attribute's descriptor
- * holds what a read of it also depends on, whichever way the class was reached (engine/definition-cache.ts: the class's
- * completeness and base, which decide what a member it does not declare is).
+ * re-checks the definitions that read that attribute, not every method that reads `self`. A read is also noted as a
+ * read of the class's name, whichever way the class was reached: its descriptor (engine/definition-cache.ts) holds the
+ * class's completeness and base, which decide what a member it does not declare is (not its attributes).
  */
 export class RecordedAttributes extends Map<string, CType> {
   constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, CType]>) {
@@ -154,7 +154,7 @@ export class RecordedAttributes extends Map<string, CType> {
   }
 
   private note(member: string): void {
-    this.scope.lookupLog?.push(`${this.owner}${ATTRIBUTE_SEPARATOR}${member}`);
+    this.scope.lookupLog?.push(this.owner, `${this.owner}${ATTRIBUTE_SEPARATOR}${member}`);
   }
 
   override get(key: string): CType | undefined {
