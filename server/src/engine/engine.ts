@@ -149,6 +149,7 @@ export class Engine {
   }
 
   open(uri: string, text: string, version = 0, languageId = 'cython'): ParsedDocument {
+    this.unitTexts.delete(uri); // a new document: its text generations start again
     return this.store.open(uri, languageId, version, text);
   }
 

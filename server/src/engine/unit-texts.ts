@@ -24,6 +24,7 @@ const RANGE_LIMIT = 2 ** 26;
 export class UnitTexts {
   private generation = -1;
   private root: Node | undefined;
+  private doc: ParsedDocument | undefined;
   private byRange = new Map<number, string>();
   /** The class headers (member units' contexts) by their class's range. */
   private headers = new Map<number, string>();
@@ -35,7 +36,9 @@ export class UnitTexts {
     if (root === this.root) return;
     this.root = root;
     const generation = doc.textGeneration;
-    const unchanged = generation !== undefined ? doc.unchangedSince?.(this.generation) : undefined;
+    // generations count the changes of one document object: another one (reopened) shares nothing
+    const unchanged = generation !== undefined && doc === this.doc ? doc.unchangedSince?.(this.generation) : undefined;
+    this.doc = doc;
     const length = doc.text.length;
     const next = new Map<number, string>();
     this.shared = 0;
