@@ -11,18 +11,21 @@ import type { Scope } from './symbols';
 /** Separates a class name from a member in a recorded pseudo-name (not an identifier character). */
 export const MEMBER_SEPARATOR = '\u0003';
 
-export class RecordedMethods extends Map<string, FunctionSignature> {
-  /** `scope`: the module scope the class is declared in; `owner`: the class's name there. */
-  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, FunctionSignature]>) {
+/**
+ * A map whose reads are noted in the module scope's lookup log (Scope.lookupLog): a read of one key (present or not)
+ * notes that key, size and iteration note `*`. Each kind of recorded members says what a read notes (`note`).
+ */
+abstract class NotedMap<V> extends Map<string, V> {
+  /** `scope`: the module scope the type is declared in; `owner`: the type's name there. */
+  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, V]>) {
     super();
     if (entries) for (const [k, v] of entries) super.set(k, v);
   }
 
-  private note(member: string): void {
-    this.scope.lookupLog?.push(`${this.owner}${MEMBER_SEPARATOR}${member}`);
-  }
+  /** Notes a read of `member` (a key, or `*` for all of them). */
+  protected abstract note(member: string): void;
 
-  override get(key: string): FunctionSignature | undefined {
+  override get(key: string): V | undefined {
     this.note(key);
     return super.get(key);
   }
@@ -37,12 +40,12 @@ export class RecordedMethods extends Map<string, FunctionSignature> {
     return super.size;
   }
 
-  override forEach(fn: (value: FunctionSignature, key: string, map: Map<string, FunctionSignature>) => void, thisArg?: unknown): void {
+  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
     this.note('*');
     super.forEach(fn, thisArg);
   }
 
-  override entries(): MapIterator<[string, FunctionSignature]> {
+  override entries(): MapIterator<[string, V]> {
     this.note('*');
     return super.entries();
   }
@@ -52,24 +55,30 @@ export class RecordedMethods extends Map<string, FunctionSignature> {
     return super.keys();
   }
 
-  override values(): MapIterator<FunctionSignature> {
+  override values(): MapIterator<V> {
     this.note('*');
     return super.values();
   }
 
-  override [Symbol.iterator](): MapIterator<[string, FunctionSignature]> {
+  override [Symbol.iterator](): MapIterator<[string, V]> {
     this.note('*');
     return super[Symbol.iterator]();
   }
 
-  /** The signature of a method without noting the read (descriptors of the recorded reads). */
-  peek(key: string): FunctionSignature | undefined {
+  /** The value of a key without noting the read (descriptors of the recorded reads). */
+  peek(key: string): V | undefined {
     return super.get(key);
   }
 
-  /** Every method without noting the read. */
-  all(): [string, FunctionSignature][] {
+  /** Every entry without noting the read. */
+  all(): [string, V][] {
     return [...super.entries()];
+  }
+}
+
+export class RecordedMethods extends NotedMap<FunctionSignature> {
+  protected note(member: string): void {
+    this.scope.lookupLog?.push(`${this.owner}${MEMBER_SEPARATOR}${member}`);
   }
 }
 
@@ -80,54 +89,9 @@ export class RecordedMethods extends Map<string, FunctionSignature> {
  * an attribute, `s.x` through a variable's type), so the name it did spell is not enough: editing a field's type must
  * re-check the definitions that read that struct's fields.
  */
-export class RecordedMembers<V> extends Map<string, V> {
-  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, V]>) {
-    super();
-    if (entries) for (const [k, v] of entries) super.set(k, v);
-  }
-
-  private note(): void {
+export class RecordedMembers<V> extends NotedMap<V> {
+  protected note(): void {
     this.scope.lookupLog?.push(this.owner);
-  }
-
-  override get(key: string): V | undefined {
-    this.note();
-    return super.get(key);
-  }
-
-  override has(key: string): boolean {
-    this.note();
-    return super.has(key);
-  }
-
-  override get size(): number {
-    this.note();
-    return super.size;
-  }
-
-  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    this.note();
-    super.forEach(fn, thisArg);
-  }
-
-  override entries(): MapIterator<[string, V]> {
-    this.note();
-    return super.entries();
-  }
-
-  override keys(): MapIterator<string> {
-    this.note();
-    return super.keys();
-  }
-
-  override values(): MapIterator<V> {
-    this.note();
-    return super.values();
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, V]> {
-    this.note();
-    return super[Symbol.iterator]();
   }
 }
 
@@ -147,53 +111,8 @@ export const ATTRIBUTE_SEPARATOR = '\u0007';
  * read of the class's name, whichever way the class was reached: its descriptor (engine/definition-cache.ts) holds the
  * class's completeness and base, which decide what a member it does not declare is (not its attributes).
  */
-export class RecordedAttributes extends Map<string, CType> {
-  constructor(readonly scope: Scope, readonly owner: string, entries?: Iterable<readonly [string, CType]>) {
-    super();
-    if (entries) for (const [k, v] of entries) super.set(k, v);
-  }
-
-  private note(member: string): void {
+export class RecordedAttributes extends NotedMap<CType> {
+  protected note(member: string): void {
     this.scope.lookupLog?.push(this.owner, `${this.owner}${ATTRIBUTE_SEPARATOR}${member}`);
-  }
-
-  override get(key: string): CType | undefined {
-    this.note(key);
-    return super.get(key);
-  }
-
-  override has(key: string): boolean {
-    this.note(key);
-    return super.has(key);
-  }
-
-  override get size(): number {
-    this.note('*');
-    return super.size;
-  }
-
-  override forEach(fn: (value: CType, key: string, map: Map<string, CType>) => void, thisArg?: unknown): void {
-    this.note('*');
-    super.forEach(fn, thisArg);
-  }
-
-  override entries(): MapIterator<[string, CType]> {
-    this.note('*');
-    return super.entries();
-  }
-
-  override keys(): MapIterator<string> {
-    this.note('*');
-    return super.keys();
-  }
-
-  override values(): MapIterator<CType> {
-    this.note('*');
-    return super.values();
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, CType]> {
-    this.note('*');
-    return super[Symbol.iterator]();
   }
 }
