@@ -60,6 +60,11 @@ export class CostSink {
 
 /** Merges costs into one annotation per line: points summed, each reason listed once in first-seen order. */
 export function toAnnotations(costs: readonly LineCost[]): LineAnnotation[] {
+  return groupByLine(costs).filter((a) => a.score > 0).sort((a, b) => a.line - b.line);
+}
+
+/** Costs grouped by line (points summed, each reason once, first-seen order), lines in order of first appearance. */
+export function groupByLine(costs: readonly LineCost[]): LineAnnotation[] {
   const byLine = new Map<number, LineAnnotation>();
   for (const c of costs) {
     let a = byLine.get(c.line);
@@ -70,7 +75,7 @@ export function toAnnotations(costs: readonly LineCost[]): LineAnnotation[] {
     a.score += c.points;
     if (!a.reasons.includes(c.reason)) a.reasons.push(c.reason);
   }
-  return [...byLine.values()].filter((a) => a.score > 0).sort((a, b) => a.line - b.line);
+  return [...byLine.values()];
 }
 
 /**

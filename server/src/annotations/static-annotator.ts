@@ -16,7 +16,7 @@ import { AnnotatorCache, type DoctestMemo } from './annotator-cache';
 import { type DefinitionUnit, treeUnits, unitsInRows } from '../engine/definition-units';
 import { placedAt } from '../engine/definition-cache';
 import { DEFAULT_DIRECTIVES, type Directives, directivesFromEntries, directivesKey, fileDirectives } from './directives';
-import { CostSink, type LineCost, MACRO, PY_CALL, PYX_CALL } from './line-costs';
+import { CostSink, groupByLine, type LineCost, MACRO, PY_CALL, PYX_CALL } from './line-costs';
 
 export interface StaticAnnotatorOptions {
   /** Directives given on the command line (`cython -X boundscheck=False`); default: the compiler's defaults. */
@@ -85,17 +85,7 @@ export function moduleAnnotations(model: ModuleModel, root: Node, source: string
 function groupedByLine(costs: readonly LineCost[]): LineAnnotation[] {
   let known = grouped.get(costs);
   if (!known) {
-    const byLine = new Map<number, LineAnnotation>();
-    for (const c of costs) {
-      let a = byLine.get(c.line);
-      if (!a) {
-        a = { line: c.line, score: 0, reasons: [] };
-        byLine.set(c.line, a);
-      }
-      a.score += c.points;
-      if (!a.reasons.includes(c.reason)) a.reasons.push(c.reason);
-    }
-    known = [...byLine.values()];
+    known = groupByLine(costs);
     grouped.set(costs, known);
   }
   return known;
